@@ -1,0 +1,174 @@
+"""Run work in a forked child that can be killed: a wall-clock limit and a memory limit.
+
+SymPy can spin inside C code (GMP, a huge exact power) where `signal.alarm` never fires, so the only
+reliable limit is a separate process. A fork shares the already-imported SymPy copy-on-write, so the
+overhead is a few milliseconds (measured in `benchmarks/bench_check.py`).
+
+The child reports through a pipe and may report more than once: each report replaces the previous,
+so a task can send a provisional answer early (e.g. "no counterexample at 40 points") and a better
+one later (a proof). When the child is killed at the deadline, the last report stands.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+_HEADER = struct.Struct("!Q")
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space a child may add to what its parent holds
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came back from one task: the last report, and how the child ended."""
+
+    value: Any             # the last report, or None
+    final: bool            # True when the child finished normally
+    reason: str | None     # why it did not finish: 'timeout', 'memory', 'crash: ...'
+    seconds: float
+
+
+class TaskTimeout(Exception):
+    """Raised inside the child by `time_limit` when a soft limit passes."""
+
+
+class time_limit:
+    """A soft limit for the child's own use (SIGALRM): lets pure-Python work stop cleanly and
+    report what it has. The parent's hard kill remains the backstop."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        if self.seconds <= 0:
+            raise TaskTimeout()
+        self.previous = signal.signal(signal.SIGALRM, self._fire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    @staticmethod
+    def _fire(signum, frame):
+        raise TaskTimeout()
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _child(task: Callable, args: tuple, write_fd: int, memory: int) -> None:
+    def report(value) -> None:
+        try:
+            data = pickle.dumps(value)
+        except Exception as err:  # an unpicklable value must not kill the report
+            data = pickle.dumps(("unpicklable", repr(err)))
+        os.write(write_fd, _HEADER.pack(len(data)))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view):]
+
+    try:
+        if memory and hasattr(resource, "RLIMIT_AS"):
+            limit = _vm_size() + memory
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        task(*args, report=report)
+        code = 0
+    except MemoryError:
+        code = 3
+    except BaseException:
+        code = 4
+    os._exit(code)
+
+
+class _Running:
+    def __init__(self, index, pid, fd, started):
+        self.index, self.pid, self.fd, self.started = index, pid, fd, started
+        self.buffer = bytearray()
+        self.value = None
+
+    def absorb(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self.buffer)
+            if len(self.buffer) < _HEADER.size + size:
+                return
+            payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
+            del self.buffer[:_HEADER.size + size]
+            self.value = pickle.loads(payload)
+
+
+def run_many(task: Callable, argument_lists: Iterable[tuple], timeout: float, jobs: int = 1,
+             memory: int = MEMORY_LIMIT):
+    """Run `task(*args, report=...)` for each argument tuple, `jobs` children at a time.
+
+    Yields `(index, Outcome)` as tasks end, in completion order. Each task has its own `timeout`
+    seconds of wall time; a slow task never delays the others beyond its own limit.
+    """
+    pending = list(enumerate(argument_lists))
+    pending.reverse()
+    running: dict[int, _Running] = {}
+    jobs = max(1, jobs)
+    while pending or running:
+        while pending and len(running) < jobs:
+            index, args = pending.pop()
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                os.close(read_fd)
+                _child(task, args, write_fd, memory)
+            os.close(write_fd)
+            running[read_fd] = _Running(index, pid, read_fd, time.monotonic())
+        now = time.monotonic()
+        wait = min(r.started + timeout - now for r in running.values())
+        readable, _, _ = select.select(list(running), [], [], max(0.0, wait))
+        for fd in readable:
+            job = running[fd]
+            data = os.read(fd, 1 << 16)
+            if data:
+                job.absorb(data)
+                continue
+            yield job.index, _finish(job, killed=False)
+            del running[fd]
+        now = time.monotonic()
+        for fd, job in list(running.items()):
+            if now - job.started >= timeout:
+                os.kill(job.pid, signal.SIGKILL)
+                yield job.index, _finish(job, killed=True)
+                del running[fd]
+
+
+def _finish(job: _Running, killed: bool) -> Outcome:
+    os.close(job.fd)
+    _, status = os.waitpid(job.pid, 0)
+    seconds = time.monotonic() - job.started
+    if killed:
+        return Outcome(job.value, False, "timeout", seconds)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return Outcome(job.value, True, None, seconds)
+    reason = {3: "memory", 4: "crash"}.get(code, f"crash: exit status {code}")
+    if code < 0:
+        reason = "memory" if -code in (signal.SIGSEGV, signal.SIGABRT) else f"crash: signal {-code}"
+    return Outcome(job.value, False, reason, seconds)
+
+
+def run_one(task: Callable, args: tuple, timeout: float, memory: int = MEMORY_LIMIT) -> Outcome:
+    """Run a single task in a killable child."""
+    for _, outcome in run_many(task, [args], timeout, jobs=1, memory=memory):
+        return outcome
+    raise AssertionError("unreachable")

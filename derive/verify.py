@@ -1,0 +1,533 @@
+"""The equivalence engine: does `lhs = rhs` hold? A `Verdict` with its evidence.
+
+Policy (DESIGN.md):
+
+1. Derivatives and limits on either side are evaluated by SymPy; the claim's own right side is never
+   trusted.
+2. Cheap symbolic strategies first (`expand`, `cancel`); then a numeric search for a counterexample;
+   then the expensive strategies (`simplify`, `rewrite(exp)`, `trigsimp`, piecewise folding) while
+   time remains. A difference that simplifies to 0 is PROVED.
+3. The numeric search evaluates the difference at exact rational points of the real domain (negative,
+   small and large values too) with SymPy's `evalf`, which raises its working precision until the
+   digits it returns are right, so `exp(pi*sqrt(163)) - 262537412640768744` (about -7.5e-13) is not
+   mistaken for zero. A difference found non-zero is confirmed again at twice the precision before it
+   becomes a counterexample (REFUTED). Points where a side is undefined or not real are skipped.
+   No counterexample and no proof: NUMERIC.
+4. Unknown functions (f, g) are kept symbolic for the proof, and replaced by several concrete
+   functions for the numeric search; a counterexample names the functions it used.
+5. Everything runs in a killable child (`derive.sandbox`) with a per-claim time limit; past it the
+   verdict is UNDECIDED with the reason, or NUMERIC if the numeric search had already finished.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import time
+from dataclasses import dataclass, field, replace
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.parsing import Assumptions
+from derive.sandbox import TaskTimeout, run_many, time_limit
+
+DEFAULT_TIMEOUT = 5.0
+PRECISION = 30          # significant digits asked of evalf at each point
+CONFIRM_PRECISION = 60  # a counterexample is re-evaluated at this precision
+N_POINTS = 40
+
+
+class Status(str, enum.Enum):
+    PROVED = "PROVED"
+    REFUTED = "REFUTED"
+    NUMERIC = "NUMERIC"
+    UNDECIDED = "UNDECIDED"
+
+    @property
+    def holds(self) -> bool:
+        return self in (Status.PROVED, Status.NUMERIC)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point where the two sides differ, with both values (and any functions substituted)."""
+
+    point: dict             # variable name -> exact value
+    lhs: sp.Expr            # value of the left side there
+    rhs: sp.Expr            # value of the right side there
+    functions: dict = field(default_factory=dict)  # unknown function name -> concrete Lambda
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one claim and its evidence.
+
+    `lhs`/`rhs` are the sides as stated; `lhs_value`/`rhs_value` after evaluating derivatives and
+    limits; `difference` is the simplest form found of their difference. `correct` is the value the
+    stated non-derivative side should have (`correct_side` says which side that is).
+    """
+
+    status: Status
+    lhs: sp.Expr
+    rhs: sp.Expr
+    lhs_value: sp.Expr | None = None
+    rhs_value: sp.Expr | None = None
+    difference: sp.Expr | None = None
+    method: str = ""
+    counterexample: Counterexample | None = None
+    assumptions: tuple = ()
+    diagnosis: str | None = None
+    correct: sp.Expr | None = None
+    correct_side: str | None = None
+    note: str | None = None
+    points: int = 0
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------------------------------
+# Public entry points
+# --------------------------------------------------------------------------------------------------
+
+def verify(lhs, rhs, assumptions: Assumptions | None = None,
+           timeout: float = DEFAULT_TIMEOUT) -> Verdict:
+    """Decide one claim in a killable child process."""
+    return next(verify_many([(lhs, rhs)], assumptions, timeout))[1]
+
+
+def verify_many(claims, assumptions: Assumptions | None = None,
+                timeout: float = DEFAULT_TIMEOUT, jobs: int = 1):
+    """Decide each `(lhs, rhs)`; yields `(index, Verdict)` in completion order."""
+    assumptions = assumptions or Assumptions()
+    claims = list(claims)
+    args = [(lhs, rhs, assumptions, timeout) for lhs, rhs in claims]
+    for index, outcome in run_many(_task, args, timeout=timeout + 1.0, jobs=jobs):
+        lhs, rhs = claims[index]
+        yield index, _from_outcome(outcome, lhs, rhs, assumptions, timeout)
+
+
+def _task(lhs, rhs, assumptions, timeout, report):
+    report(decide(lhs, rhs, assumptions, timeout, report=report))
+
+
+def _from_outcome(outcome, lhs, rhs, assumptions, timeout) -> Verdict:
+    verdict = outcome.value if isinstance(outcome.value, Verdict) else None
+    if verdict is not None and outcome.final:
+        return verdict
+    reason = {
+        "timeout": f"time limit of {timeout:g} s reached",
+        "memory": "memory limit reached",
+    }.get(outcome.reason, f"the check stopped unexpectedly ({outcome.reason})")
+    if verdict is not None and verdict.status is Status.NUMERIC:
+        return replace(verdict, note=f"{verdict.note}; symbolic proof stopped: {reason}",
+                       seconds=outcome.seconds)
+    names = _names(lhs, rhs)
+    return Verdict(Status.UNDECIDED, lhs, rhs, method="none", note=reason,
+                   assumptions=tuple(assumptions.describe(names)), seconds=outcome.seconds)
+
+
+# --------------------------------------------------------------------------------------------------
+# The decision, in-process (runs inside the child)
+# --------------------------------------------------------------------------------------------------
+
+def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DEFAULT_TIMEOUT,
+           report=None) -> Verdict:
+    """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
+    the numeric search is done, so a later time-out still leaves an answer."""
+    assumptions = assumptions or Assumptions()
+    start = time.monotonic()
+    deadline = start + timeout * 0.9
+    base = Verdict(Status.UNDECIDED, lhs, rhs,
+                   assumptions=tuple(assumptions.describe(_names(lhs, rhs))))
+
+    def done(verdict: Verdict) -> Verdict:
+        return replace(verdict, seconds=time.monotonic() - start)
+
+    try:
+        with time_limit(deadline - time.monotonic()):
+            L, R = evaluate(lhs), evaluate(rhs)
+    except TaskTimeout:
+        return done(replace(base, note="evaluating the derivatives took too long"))
+    except (NotImplementedError, ValueError, TypeError, ArithmeticError, RecursionError) as err:
+        return done(replace(base, note=f"SymPy could not evaluate a side: {_one_line(err)}"))
+    base = replace(base, lhs_value=L, rhs_value=R)
+    if L.has(sp.Limit, sp.Integral) or R.has(sp.Limit, sp.Integral):
+        return done(replace(base, note="SymPy could not evaluate a limit or integral"))
+    D = L - R
+    proof_domain = _proof_substitution(D, assumptions)
+
+    proved = _prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline)
+    if proved:
+        return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
+
+    search = _search(L, R, assumptions, deadline)
+    if search.counterexample is not None:
+        verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",
+                          counterexample=search.counterexample, difference=D,
+                          points=search.points, note=search.note)
+        return done(_explain(verdict, lhs, rhs, L, R, assumptions, deadline))
+    if search.points:
+        provisional = replace(base, status=Status.NUMERIC, method="numeric",
+                              points=search.points, difference=D,
+                              note=f"no counterexample at {search.points} points"
+                              + (f" ({search.note})" if search.note else ""))
+        if report is not None:
+            report(done(provisional))
+    else:
+        provisional = replace(base, note=search.note or "no point where both sides are real")
+
+    proved = _prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline)
+    if proved:
+        return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
+    if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
+        provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
+    return done(provisional)
+
+
+def evaluate(expr):
+    """Evaluate derivatives, limits and substitutions (`doit`), leaving unknown functions alone."""
+    return sp.sympify(expr).doit(deep=True) if isinstance(expr, sp.Basic) else sp.S(expr)
+
+
+def _names(*exprs) -> list[str]:
+    names = set()
+    for e in exprs:
+        if isinstance(e, sp.Basic):
+            names |= {str(s) for s in e.free_symbols if not isinstance(s, sp.Dummy)}
+    return sorted(names)
+
+
+def _one_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return (text[0] if text else type(err).__name__)[:160]
+
+
+# --------------------------------------------------------------------------------------------------
+# Symbolic proof
+# --------------------------------------------------------------------------------------------------
+
+def _is_zero(e) -> bool:
+    return e == 0 or e.is_zero is True
+
+
+def _piecewise(e):
+    return sp.simplify(sp.piecewise_fold(e.rewrite(sp.Piecewise)))
+
+
+CHEAP_STRATEGIES = [
+    ("identical after evaluation", lambda e: e),
+    ("expand", sp.expand),
+    ("cancel", lambda e: sp.cancel(sp.together(e))),
+]
+EXPENSIVE_STRATEGIES = [
+    ("simplify", sp.simplify),
+    ("rewrite(exp) + simplify", lambda e: sp.simplify(e.rewrite(sp.exp))),
+    ("trigsimp", lambda e: sp.trigsimp(sp.expand_trig(e))),
+    ("expand_log + simplify", lambda e: sp.simplify(sp.expand_log(e, force=False))),
+    ("piecewise", _piecewise),
+]
+
+
+def _prove(D, strategies, deadline) -> str | None:
+    """The name of the first strategy that reduces D to zero, or None."""
+    for name, strategy in strategies:
+        try:
+            with time_limit(deadline - time.monotonic()):
+                if _is_zero(strategy(D)):
+                    return name
+        except TaskTimeout:
+            return None
+        except Exception:  # a strategy that fails is simply not a proof
+            continue
+    return None
+
+
+def _proof_substitution(D, assumptions: Assumptions) -> dict:
+    """For `x > 1`-style bounds SymPy cannot express, prove over x = 1 + t with t > 0 (a proof for
+    x > lo covers any narrower interval too)."""
+    subs = {}
+    for s in D.free_symbols:
+        lo, hi = assumptions.interval(str(s))
+        if lo is not None and lo.value != 0:
+            t = sp.Symbol(f"{s}_", positive=True) if lo.strict else sp.Symbol(f"{s}_", nonnegative=True)
+            subs[s] = lo.value + t
+        elif lo is None and hi is not None and hi.value != 0:
+            t = sp.Symbol(f"{s}_", positive=True) if hi.strict else sp.Symbol(f"{s}_", nonnegative=True)
+            subs[s] = hi.value - t
+    return subs
+
+
+# --------------------------------------------------------------------------------------------------
+# Numeric search
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Search:
+    counterexample: Counterexample | None
+    points: int
+    note: str | None = None
+
+
+_BASE_VALUES = [sp.Rational(v) for v in (
+    "1/2", "-1/2", "1", "-1", "2", "-2", "3", "-3", "1/3", "-2/3", "7/3", "-5/7", "10", "-10",
+    "1/10", "-1/10", "37/4", "-41/6", "100", "-100", "1/1000", "-1/1000", "1000", "-1000", "0")]
+_INTEGER_VALUES = [sp.Integer(v) for v in (1, 2, 3, -1, -2, 0, 5, -4, 7, 10, -10, 100, 12, -7)]
+
+
+def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random) -> list:
+    """Exact values for `symbol` inside its assumed domain, interesting ones first."""
+    lo, hi = assumptions.interval(str(symbol))
+    integer = symbol.is_integer
+    pool = list(_INTEGER_VALUES if integer else _BASE_VALUES)
+    if not integer:
+        for _ in range(20):
+            magnitude = sp.Rational(rng.randint(1, 9999), 10 ** rng.randint(1, 4))
+            pool.append(magnitude if rng.random() < 0.5 else -magnitude)
+    if lo is not None and hi is not None and not integer:
+        width = hi.value - lo.value
+        pool += [lo.value + width * sp.Rational(k, 17) for k in range(1, 17)]
+    elif lo is not None:
+        pool += [lo.value + v for v in _BASE_VALUES if v > 0]
+    elif hi is not None:
+        pool += [hi.value - v for v in _BASE_VALUES if v > 0]
+
+    def inside(v) -> bool:
+        if symbol.is_positive and v <= 0 or symbol.is_nonnegative and v < 0:
+            return False
+        if symbol.is_negative and v >= 0 or symbol.is_nonpositive and v > 0:
+            return False
+        if symbol.is_nonzero and v == 0:
+            return False
+        if lo is not None and (v < lo.value or (lo.strict and v == lo.value)):
+            return False
+        if hi is not None and (v > hi.value or (hi.strict and v == hi.value)):
+            return False
+        return True
+
+    return list(dict.fromkeys(v for v in pool if inside(v)))
+
+
+def _points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    pools = [sample_values(s, assumptions, rng) for s in symbols]
+    if any(not p for p in pools):
+        return []
+    points = []
+    for i in range(n):
+        point = {}
+        for k, (s, pool) in enumerate(zip(symbols, pools)):
+            # variable k walks its pool with its own stride so variables do not move in lockstep
+            point[s] = pool[(i * (2 * k + 1) + k) % len(pool)] if i < len(pool) else rng.choice(pool)
+        points.append(point)
+    return list({tuple(sorted((str(k), v) for k, v in p.items())): p for p in points}.values())
+
+
+def _value(expr, precision: int):
+    """`expr` at full precision, or None when it is undefined or not real there."""
+    try:
+        v = expr.evalf(precision)
+    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
+        return None
+    if not isinstance(v, sp.Expr) or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) \
+            or v.free_symbols or v.has(AppliedUndef, sp.Derivative, sp.Subs):
+        return None
+    if not v.is_number or v.is_real is False:
+        return None
+    return v
+
+
+def _differs(D, point, precision: int) -> bool | None:
+    """True if D is certainly non-zero at `point`, False if zero, None if undefined there."""
+    at = D.xreplace(point)
+    v = _value(at, precision)
+    if v is None:
+        return None
+    if v == 0:
+        return False
+    # evalf reports a cancellation it could not resolve as a value with almost no precision
+    # (e.g. -0.e-165 with _prec == 1): that is a zero, not a difference.
+    if isinstance(v, sp.Float) and v._prec < 20:
+        return False
+    return True
+
+
+def _search(L, R, assumptions: Assumptions, deadline: float, n: int = N_POINTS) -> _Search:
+    undefs = sorted({a.func for a in (L - R).atoms(AppliedUndef)}, key=str)
+    if undefs:
+        return _search_with_functions(L, R, undefs, assumptions, deadline, n)
+    return _search_points(L, R, assumptions, deadline, n)
+
+
+def _search_points(L, R, assumptions, deadline, n, functions=None) -> _Search:
+    D = L - R
+    symbols = sorted(L.free_symbols | R.free_symbols, key=str)
+    points = _points(symbols, assumptions, n) if symbols else [{}]
+    checked, skipped_one_side = 0, None
+    try:
+        with time_limit(deadline - time.monotonic()):
+            for point in points:
+                differs = _differs(D, point, PRECISION)
+                lv, rv = _value(L.xreplace(point), PRECISION), _value(R.xreplace(point), PRECISION)
+                if differs is None or lv is None or rv is None:
+                    if (lv is None) != (rv is None) and skipped_one_side is None:
+                        skipped_one_side = point
+                    continue
+                checked += 1
+                if differs and _differs(D, point, CONFIRM_PRECISION):
+                    example = Counterexample({str(k): v for k, v in point.items()},
+                                             lv, rv, functions or {})
+                    return _Search(example, checked)
+    except TaskTimeout:
+        return _Search(None, checked, f"numeric search stopped at the time limit after {checked}")
+    note = None
+    if skipped_one_side is not None:
+        where = ", ".join(f"{k} = {v}" for k, v in skipped_one_side.items())
+        note = f"the sides have different domains: at {where} only one side is real"
+    return _Search(None, checked, note)
+
+
+def _concrete_functions(arity: int) -> list:
+    """Concrete stand-ins for an unknown function, defined and smooth on all of R^arity."""
+    t = sp.symbols("t1:%d" % (arity + 1), real=True)
+    u, v = t[0], t[-1]
+    bodies = [
+        sp.sin(u) + u**3 / 5 + sum(t[1:]),
+        sp.exp(u / 3) + sp.Mul(*t[1:]),
+        u**2 + 3 * u - 1 + sum(s**2 for s in t[1:]),
+        2 * sp.atan(u) + v,
+    ]
+    return [sp.Lambda(t, body) for body in bodies]
+
+
+def _search_with_functions(L, R, undefs, assumptions, deadline, n) -> _Search:
+    total, notes = 0, []
+    families = {f: _concrete_functions(_arity(f, L - R)) for f in undefs}
+    for k in range(len(next(iter(families.values())))):
+        chosen = {f: families[f][(k + j) % len(families[f])] for j, f in enumerate(undefs)}
+        try:
+            with time_limit(deadline - time.monotonic()):
+                Lk = L.subs(chosen).doit(deep=True)
+                Rk = R.subs(chosen).doit(deep=True)
+        except TaskTimeout:
+            break
+        search = _search_points(Lk, Rk, assumptions, deadline, max(8, n // 4),
+                                functions={str(f): lam for f, lam in chosen.items()})
+        total += search.points
+        if search.counterexample is not None:
+            return _Search(search.counterexample, total)
+        if search.note:
+            notes.append(search.note)
+    note = f"unknown functions replaced by {len(families[undefs[0]])} sets of concrete functions"
+    return _Search(None, total, "; ".join([note] + notes[:1]))
+
+
+def _arity(f, expr) -> int:
+    return max(len(a.args) for a in expr.atoms(AppliedUndef) if a.func == f)
+
+
+# --------------------------------------------------------------------------------------------------
+# Diagnosis and correction of a refuted claim
+# --------------------------------------------------------------------------------------------------
+
+def _holds(A, B, assumptions, deadline) -> bool:
+    """A quick equality test for candidate explanations: cheap proof or a clean numeric search."""
+    if _prove(A - B, CHEAP_STRATEGIES, deadline):
+        return True
+    search = _search(A, B, assumptions, deadline, n=16)
+    return search.counterexample is None and search.points >= 4
+
+
+def _explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict:
+    """Add `diagnosis` and `correct` to a refuted verdict, where one fits.
+
+    The side that evaluation changed (a derivative or limit worked out) holds the truth; the other
+    side is the claim, and `correct` is what it should have been."""
+    left_evaluated, right_evaluated = L != lhs, R != rhs
+    if not (left_evaluated or right_evaluated):
+        return verdict
+    if left_evaluated:
+        true, claimed, stated, correct_side = L, R, lhs, "rhs"
+    else:
+        true, claimed, stated, correct_side = R, L, rhs, "lhs"
+    correct = _readable(true, stated, deadline)
+    try:
+        diagnosis = _diagnose(true, claimed, stated, assumptions, deadline)
+    except Exception:  # TaskTimeout included: a diagnosis is a courtesy, never a failure
+        diagnosis = None
+    return replace(verdict, diagnosis=diagnosis, correct=correct, correct_side=correct_side)
+
+
+def _readable(expr, stated, deadline):
+    """The shortest of a few equivalent forms that uses no function the claim did not use, so a
+    correction reads like the claim (`exp`, not `cosh`)."""
+    allowed = {type(f) for f in stated.atoms(sp.Function)} | {type(f) for f in expr.atoms(sp.Function)}
+    forms = [expr]
+    for make in (sp.factor, sp.simplify, lambda e: sp.factor(sp.cancel(e))):
+        try:
+            with time_limit(min(1.0, deadline - time.monotonic())):
+                form = make(expr)
+        except Exception:
+            continue
+        if {type(f) for f in form.atoms(sp.Function)} <= allowed:
+            forms.append(form)
+    return min(forms, key=lambda e: (sp.count_ops(e), len(str(e))))
+
+
+def _diagnose(true, claimed, stated, assumptions, deadline) -> str | None:
+    if claimed == 0 or true == 0:
+        return None
+    if _holds(true, -claimed, assumptions, deadline):
+        return "off by a sign"
+    ratio = _constant_ratio(claimed, true, assumptions)
+    if ratio is not None and ratio not in (0, 1, -1):
+        if _holds(claimed, ratio * true, assumptions, deadline):
+            return f"off by a constant factor: the claimed side is {ratio} times the true value"
+    gap = _constant_ratio(claimed - true, sp.S.One, assumptions)
+    if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
+        return f"off by an additive constant: the claimed side is {gap} more than the true value"
+    for inner, d_inner in _inner_derivatives(stated):
+        if _holds(true, claimed * d_inner, assumptions, deadline):
+            return f"missing the inner derivative: d/d{_wrt(stated)} ({inner}) = {d_inner}"
+    with time_limit(min(1.0, deadline - time.monotonic())):
+        factor = sp.factor(sp.cancel(true / claimed))
+    if factor.is_Mul or factor.is_Pow or factor.is_Symbol:
+        if not factor.has(sp.Add) and sp.count_ops(factor) <= 4:
+            return f"missing a factor of {factor}"
+    return None
+
+
+def _constant_ratio(A, B, assumptions):
+    """If A/B takes one value at several points, that value as a simple rational (else None)."""
+    symbols = sorted((A - B).free_symbols | A.free_symbols | B.free_symbols, key=str)
+    values = []
+    for point in _points(symbols, assumptions, 12, seed=1) if symbols else [{}]:
+        q = _value((A / B).xreplace(point), PRECISION)
+        if q is not None:
+            values.append(q)
+        if len(values) >= 5:
+            break
+    if len(values) < 3 or any(abs(v - values[0]) > 1e-20 * (1 + abs(values[0])) for v in values):
+        return None
+    guess = sp.nsimplify(values[0], rational=True, tolerance=1e-15)
+    return guess if guess.is_Rational and guess.q <= 1000 else None
+
+
+def _wrt(stated) -> str:
+    ds = list(stated.atoms(sp.Derivative))
+    return str(ds[0].variables[0]) if ds else "x"
+
+
+def _inner_derivatives(stated):
+    """(u, du/dx) for each inner function u of a differentiated composition f(u(x))."""
+    seen = []
+    for d in stated.atoms(sp.Derivative):
+        if len(d.variables) != 1:
+            continue
+        x = d.variables[0]
+        for node in sp.preorder_traversal(d.expr):
+            if isinstance(node, sp.Function) or isinstance(node, sp.Pow):
+                inner = node.base if isinstance(node, sp.Pow) else (node.args[0] if node.args else None)
+                if inner is None or inner == x or not inner.has(x) or inner in seen:
+                    continue
+                seen.append(inner)
+                yield inner, sp.diff(inner, x)
