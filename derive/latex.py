@@ -242,7 +242,8 @@ class LatexReader:
             return self.b.integer(t.text[0])
         if t.kind in ("num", "letter"):
             return self.primary(bare=True)
-        if t.kind == "cmd" and (t.text in CONSTANT_COMMANDS or t.text[1:] in GREEK):
+        if t.kind == "cmd" and (t.text in CONSTANT_COMMANDS or t.text[1:] in GREEK
+                                or t.text in (r"\top", r"\intercal")):
             return self.primary(bare=True)
         raise InputError(_unexpected(t))
 

@@ -441,17 +441,20 @@ def _explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict
     """Add `diagnosis` and `correct` to a refuted verdict, where one fits.
 
     The side that evaluation changed (a derivative or limit worked out) holds the truth; the other
-    side is the claim, and `correct` is what it should have been."""
+    side is the claim, and `correct` is what it should have been. For a plain identity the sides
+    are only compared (sign, factor, constant)."""
     left_evaluated, right_evaluated = L != lhs, R != rhs
-    if not (left_evaluated or right_evaluated):
-        return verdict
-    if left_evaluated:
-        true, claimed, stated, correct_side = L, R, lhs, "rhs"
+    correct = correct_side = None
+    if left_evaluated or right_evaluated:
+        true, claimed, stated = (L, R, lhs) if left_evaluated else (R, L, rhs)
+        names = ("the claimed side", "the true value")
+        correct_side = "rhs" if left_evaluated else "lhs"
+        correct = _readable(true, stated, deadline)
     else:
-        true, claimed, stated, correct_side = R, L, rhs, "lhs"
-    correct = _readable(true, stated, deadline)
+        true, claimed, stated = L, R, None
+        names = ("the right side", "the left side")
     try:
-        diagnosis = _diagnose(true, claimed, stated, assumptions, deadline)
+        diagnosis = _diagnose(true, claimed, stated, names, assumptions, deadline)
     except Exception:  # TaskTimeout included: a diagnosis is a courtesy, never a failure
         diagnosis = None
     return replace(verdict, diagnosis=diagnosis, correct=correct, correct_side=correct_side)
@@ -473,7 +476,8 @@ def _readable(expr, stated, deadline):
     return min(forms, key=lambda e: (sp.count_ops(e), len(str(e))))
 
 
-def _diagnose(true, claimed, stated, assumptions, deadline) -> str | None:
+def _diagnose(true, claimed, stated, names, assumptions, deadline) -> str | None:
+    claimed_name, true_name = names
     if claimed == 0 or true == 0:
         return None
     if _holds(true, -claimed, assumptions, deadline):
@@ -481,18 +485,20 @@ def _diagnose(true, claimed, stated, assumptions, deadline) -> str | None:
     ratio = _constant_ratio(claimed, true, assumptions)
     if ratio is not None and ratio not in (0, 1, -1):
         if _holds(claimed, ratio * true, assumptions, deadline):
-            return f"off by a constant factor: the claimed side is {ratio} times the true value"
+            return f"off by a constant factor: {claimed_name} is {ratio} times {true_name}"
     gap = _constant_ratio(claimed - true, sp.S.One, assumptions)
     if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
-        return f"off by an additive constant: the claimed side is {gap} more than the true value"
+        return f"off by an additive constant: {claimed_name} is {true_name} plus {gap}"
+    if stated is None:
+        return None
     for inner, d_inner in _inner_derivatives(stated):
         if _holds(true, claimed * d_inner, assumptions, deadline):
             return f"missing the inner derivative: d/d{_wrt(stated)} ({inner}) = {d_inner}"
     with time_limit(min(1.0, deadline - time.monotonic())):
         factor = sp.factor(sp.cancel(true / claimed))
-    if factor.is_Mul or factor.is_Pow or factor.is_Symbol:
-        if not factor.has(sp.Add) and sp.count_ops(factor) <= 4:
-            return f"missing a factor of {factor}"
+    if (factor.is_Mul or factor.is_Pow or factor.is_Symbol) and not factor.has(sp.Add) \
+            and sp.count_ops(factor) <= 4:
+        return f"missing a factor of {factor}"
     return None
 
 
@@ -506,7 +512,7 @@ def _constant_ratio(A, B, assumptions):
             values.append(q)
         if len(values) >= 5:
             break
-    if len(values) < 3 or any(abs(v - values[0]) > 1e-20 * (1 + abs(values[0])) for v in values):
+    if len(values) < (3 if symbols else 1) or any(abs(v - values[0]) > 1e-20 * (1 + abs(values[0])) for v in values):
         return None
     guess = sp.nsimplify(values[0], rational=True, tolerance=1e-15)
     return guess if guess.is_Rational and guess.q <= 1000 else None

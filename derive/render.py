@@ -1,0 +1,219 @@
+"""Renderers: records in, text out (plain/rich, Markdown, LaTeX, JSON). Nothing here prints."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from derive.verify import Status, Verdict
+
+MARKS = {Status.PROVED: "✓", Status.NUMERIC: "≈", Status.REFUTED: "✗", Status.UNDECIDED: "?"}
+STYLES = {Status.PROVED: "bold green", Status.NUMERIC: "green", Status.REFUTED: "bold red",
+          Status.UNDECIDED: "yellow"}
+SIGNIFICANT = 15  # digits shown for numeric values (they are computed to 30 or more)
+
+
+# --------------------------------------------------------------------------------------------------
+# Expressions
+# --------------------------------------------------------------------------------------------------
+
+def _prime_form(expr):
+    """(f, order, argument) when `expr` is the derivative of an unknown one-argument function
+    evaluated at some argument: f'(x), f''(x), or f'(g(x)) (SymPy writes Derivative(f(g), g))."""
+    if not isinstance(expr, sp.Derivative) or not isinstance(expr.expr, AppliedUndef):
+        return None
+    f = expr.expr
+    if len(f.args) != 1 or len(set(expr.variables)) != 1 or expr.variables[0] != f.args[0]:
+        return None
+    return f.func, len(expr.variables), f.args[0]
+
+
+class TextPrinter(StrPrinter):
+    """SymPy's str printer with f'(x) for derivatives of unknown functions, diff() otherwise."""
+
+    def _print_Derivative(self, expr):
+        prime = _prime_form(expr)
+        if prime:
+            f, order, arg = prime
+            return f"{f}{chr(39) * order}({self._print(arg)})"
+        spec = ", ".join(self._print(v) if n == 1 else f"{self._print(v)}, {n}"
+                         for v, n in expr.variable_count)
+        return f"diff({self._print(expr.expr)}, {spec})"
+
+    def _print_Float(self, expr):
+        return sp.Float(expr, SIGNIFICANT).__str__()
+
+
+class TexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with f'(x) for derivatives of unknown functions."""
+
+    def _print_Derivative(self, expr):
+        prime = _prime_form(expr)
+        if prime:
+            f, order, arg = prime
+            return f"{self._print(f)}{chr(39) * order}\\left({self._print(arg)}\\right)"
+        return super()._print_Derivative(expr)
+
+    def _print_Float(self, expr):
+        return super()._print_Float(sp.Float(expr, SIGNIFICANT))
+
+
+def text(expr) -> str:
+    return TextPrinter({"order": "none"}).doprint(expr) if isinstance(expr, sp.Basic) else str(expr)
+
+
+def tex(expr) -> str:
+    return TexPrinter().doprint(expr) if isinstance(expr, sp.Basic) else str(expr)
+
+
+# --------------------------------------------------------------------------------------------------
+# Verdicts
+# --------------------------------------------------------------------------------------------------
+
+def _point(ce, printer) -> str:
+    return ", ".join(f"{k} = {printer(v)}" for k, v in ce.point.items()) or "(no variables)"
+
+
+def _functions(ce, printer) -> str:
+    parts = []
+    for name, lam in ce.functions.items():
+        variables = lam.variables
+        parts.append(f"{name}({', '.join(map(printer, variables))}) = {printer(lam.expr)}")
+    return "; ".join(parts)
+
+
+def corrected(verdict: Verdict, printer=text) -> str | None:
+    """The claim as it should read, e.g. `diff(sin(x**2), x) = 2*x*cos(x**2)`."""
+    if verdict.correct is None:
+        return None
+    if verdict.correct_side == "rhs":
+        return f"{printer(verdict.lhs)} = {printer(verdict.correct)}"
+    return f"{printer(verdict.correct)} = {printer(verdict.rhs)}"
+
+
+def verdict_dict(verdict: Verdict, claim: str | None = None) -> dict:
+    """A JSON-ready dict: every field of the verdict, expressions as SymPy syntax and LaTeX."""
+    ce = verdict.counterexample
+    return {
+        "claim": claim,
+        "status": verdict.status.value,
+        "holds": verdict.status.holds,
+        "lhs": text(verdict.lhs),
+        "rhs": text(verdict.rhs),
+        "lhs_latex": tex(verdict.lhs),
+        "rhs_latex": tex(verdict.rhs),
+        "difference": None if verdict.difference is None else text(verdict.difference),
+        "method": verdict.method,
+        "counterexample": None if ce is None else {
+            "point": {k: text(v) for k, v in ce.point.items()},
+            "lhs": text(ce.lhs),
+            "rhs": text(ce.rhs),
+            "functions": {k: text(v.expr) for k, v in ce.functions.items()},
+        },
+        "diagnosis": verdict.diagnosis,
+        "correct": None if verdict.correct is None else text(verdict.correct),
+        "correct_side": verdict.correct_side,
+        "correct_latex": None if verdict.correct is None else tex(verdict.correct),
+        "assumptions": list(verdict.assumptions),
+        "note": verdict.note,
+        "points": verdict.points,
+        "seconds": round(verdict.seconds, 4),
+    }
+
+
+def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
+    """(label, value) pairs explaining a verdict, shared by every text-like format."""
+    lines = []
+    ce = verdict.counterexample
+    if ce is not None:
+        lines.append(("counterexample", f"{_point(ce, printer)}: left side = {printer(ce.lhs)}, "
+                                        f"right side = {printer(ce.rhs)}"))
+        if ce.functions:
+            lines.append(("with functions", _functions(ce, printer)))
+    if verdict.diagnosis:
+        lines.append(("diagnosis", verdict.diagnosis))
+    fix = corrected(verdict, printer)
+    if fix:
+        lines.append(("correct", fix))
+    if verdict.note:
+        lines.append(("note", verdict.note))
+    how = verdict.method or "none"
+    if verdict.status is Status.NUMERIC:
+        how = f"numeric, {verdict.points} points"
+    lines.append(("method", how))
+    lines.append(("assumptions", "; ".join(verdict.assumptions) or "none"))
+    return lines
+
+
+def verdict_rich(verdict: Verdict, claim: str):
+    """A rich renderable for one verdict."""
+    from rich.console import Group
+    from rich.text import Text
+
+    head = Text()
+    head.append(f"{MARKS[verdict.status]} {verdict.status.value}", style=STYLES[verdict.status])
+    head.append(f"  {claim}")
+    body = [head]
+    for label, value in evidence_lines(verdict):
+        line = Text("  ")
+        line.append(f"{label}: ", style="dim" if label in ("method", "assumptions") else "bold")
+        line.append(value)
+        body.append(line)
+    return Group(*body)
+
+
+def verdicts_table(rows):
+    """A rich table for many verdicts: rows of (line, claim, Verdict | error message)."""
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("line", justify="right", style="dim")
+    table.add_column("claim", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("evidence", overflow="fold")
+    for line, claim, verdict in rows:
+        if isinstance(verdict, str):
+            table.add_row(str(line), claim, "[yellow]INVALID[/]", verdict)
+            continue
+        evidence = "; ".join(f"{k}: {v}" for k, v in evidence_lines(verdict)
+                             if k not in ("method", "assumptions"))
+        mark = f"[{STYLES[verdict.status]}]{MARKS[verdict.status]} {verdict.status.value}[/]"
+        table.add_row(str(line), claim, mark, evidence or verdict.method)
+    return table
+
+
+def totals(verdicts) -> dict:
+    """Counts per status; an error message (a line that could not be read) counts as INVALID."""
+    counts = dict.fromkeys([s.value for s in Status] + ["INVALID"], 0)
+    for v in verdicts:
+        counts["INVALID" if isinstance(v, str) else v.status.value] += 1
+    return counts
+
+
+def verdict_markdown(verdict: Verdict, claim: str) -> str:
+    out = [f"**{MARKS[verdict.status]} {verdict.status.value}**: "
+           f"${tex(verdict.lhs)} = {tex(verdict.rhs)}$", ""]
+    for label, value in evidence_lines(verdict):
+        if label == "correct":
+            value = f"${corrected(verdict, tex)}$"
+        out.append(f"- {label}: {value}")
+    return "\n".join(out) + "\n"
+
+
+def verdict_latex(verdict: Verdict, claim: str) -> str:
+    mark = {Status.PROVED: "holds (proved)", Status.NUMERIC: "holds numerically",
+            Status.REFUTED: "does not hold", Status.UNDECIDED: "undecided"}[verdict.status]
+    lines = [r"\begin{align*}", f"  {tex(verdict.lhs)} &= {tex(verdict.rhs)} "
+             f"&& \\text{{{mark}}}"]
+    if verdict.correct is not None:
+        left, right = ((tex(verdict.lhs), tex(verdict.correct)) if verdict.correct_side == "rhs"
+                       else (tex(verdict.correct), tex(verdict.rhs)))
+        lines[-1] += r" \\"
+        lines.append(f"  {left} &= {right} && \\text{{correct}}")
+    lines.append(r"\end{align*}")
+    for label, value in evidence_lines(verdict):
+        if label != "correct":
+            lines.append(f"% {label}: {value}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,40 @@
+"""The killable child: wall-clock limit on work signal.alarm cannot interrupt, memory limit."""
+
+import time
+
+from derive.sandbox import run_many, run_one
+
+
+def _c_level_spin(report):
+    report("started")
+    pow(3, 10**10)  # one long C call: SIGALRM handlers never get to run during it
+
+
+def _allocate(report):
+    report("started")
+    blocks = [bytearray(256 * 1024**2) for _ in range(64)]  # 16 GiB, beyond the limit
+    report(len(blocks))
+
+
+def _answer(x, report):
+    report(x * 2)
+
+
+def test_hard_timeout_kills_work_stuck_in_c():
+    start = time.monotonic()
+    outcome = run_one(_c_level_spin, (), timeout=0.5)
+    assert outcome.reason == "timeout" and not outcome.final
+    assert outcome.value == "started"  # the last report survives the kill
+    assert time.monotonic() - start < 5  # a hang guard, not a speed target
+
+
+def test_memory_limit_stops_a_runaway_child():
+    outcome = run_one(_allocate, (), timeout=20, memory=512 * 1024**2)
+    assert outcome.reason == "memory"
+    assert outcome.value == "started"
+
+
+def test_results_come_back_for_every_task_in_parallel():
+    results = dict(run_many(_answer, [(k,) for k in range(6)], timeout=10, jobs=3))
+    assert {k: o.value for k, o in results.items()} == {k: 2 * k for k in range(6)}
+    assert all(o.final for o in results.values())
