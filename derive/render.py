@@ -72,6 +72,31 @@ def tex(expr) -> str:
 # Verdicts
 # --------------------------------------------------------------------------------------------------
 
+def _digits_to_tell_apart(a, b) -> int:
+    """Significant digits needed so two printed values visibly differ (at least 15)."""
+    import math
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError, OverflowError):
+        return SIGNIFICANT
+    scale, gap = max(abs(a), abs(b)), abs(a - b)
+    if gap == 0 and scale > 0:
+        return 30
+    if scale == 0 or gap == 0:
+        return SIGNIFICANT
+    return max(SIGNIFICANT, min(30, int(math.ceil(-math.log10(gap / scale))) + 3))
+
+
+def _values(ce, printer) -> str:
+    n = _digits_to_tell_apart(ce.lhs, ce.rhs)
+    left, right = (sp.Float(v, n) if isinstance(v, sp.Float) else v for v in (ce.lhs, ce.rhs))
+    shown = f"left side = {sp.sstr(left) if printer is text else printer(left)}, " \
+            f"right side = {sp.sstr(right) if printer is text else printer(right)}"
+    if ce.gap is not None and n > SIGNIFICANT:
+        shown += f" (left - right = {printer(ce.gap)})"
+    return shown
+
+
 def _point(ce, printer) -> str:
     return ", ".join(f"{k} = {printer(v)}" for k, v in ce.point.items()) or "(no variables)"
 
@@ -110,6 +135,7 @@ def verdict_dict(verdict: Verdict, claim: str | None = None) -> dict:
             "point": {k: text(v) for k, v in ce.point.items()},
             "lhs": text(ce.lhs),
             "rhs": text(ce.rhs),
+            "difference": None if ce.gap is None else text(ce.gap),
             "functions": {k: text(v.expr) for k, v in ce.functions.items()},
         },
         "diagnosis": verdict.diagnosis,
@@ -128,8 +154,7 @@ def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
     lines = []
     ce = verdict.counterexample
     if ce is not None:
-        lines.append(("counterexample", f"{_point(ce, printer)}: left side = {printer(ce.lhs)}, "
-                                        f"right side = {printer(ce.rhs)}"))
+        lines.append(("counterexample", f"{_point(ce, printer)}: {_values(ce, printer)}"))
         if ce.functions:
             lines.append(("with functions", _functions(ce, printer)))
     if verdict.diagnosis:
@@ -177,11 +202,26 @@ def verdicts_table(rows):
         if isinstance(verdict, str):
             table.add_row(str(line), claim, "[yellow]INVALID[/]", verdict)
             continue
-        evidence = "; ".join(f"{k}: {v}" for k, v in evidence_lines(verdict)
-                             if k not in ("method", "assumptions"))
+        evidence = summary(verdict)
         mark = f"[{STYLES[verdict.status]}]{MARKS[verdict.status]} {verdict.status.value}[/]"
-        table.add_row(str(line), claim, mark, evidence or verdict.method)
+        table.add_row(str(line), claim, mark, evidence)
     return table
+
+
+def summary(verdict: Verdict) -> str:
+    """The one-line reason for a verdict, for tables."""
+    if verdict.status is Status.PROVED:
+        return verdict.method
+    if verdict.status is Status.NUMERIC:
+        return f"no counterexample at {verdict.points} points"
+    if verdict.status is Status.UNDECIDED:
+        return verdict.note or "undecided"
+    parts = [verdict.diagnosis] if verdict.diagnosis else []
+    if verdict.correct is not None:
+        parts.append(f"should be {text(verdict.correct)}")
+    elif verdict.counterexample is not None:
+        parts.append(f"differs at {_point(verdict.counterexample, text)}")
+    return "; ".join(parts)
 
 
 def totals(verdicts) -> dict:

@@ -57,6 +57,7 @@ class Counterexample:
     lhs: sp.Expr            # value of the left side there
     rhs: sp.Expr            # value of the right side there
     functions: dict = field(default_factory=dict)  # unknown function name -> concrete Lambda
+    gap: sp.Expr | None = None  # lhs - rhs there, evaluated directly at high precision
 
 
 @dataclass(frozen=True)
@@ -374,8 +375,9 @@ def _search_points(L, R, assumptions, deadline, n, functions=None) -> _Search:
                     continue
                 checked += 1
                 if differs and _differs(D, point, CONFIRM_PRECISION):
-                    example = Counterexample({str(k): v for k, v in point.items()},
-                                             lv, rv, functions or {})
+                    example = Counterexample({str(k): v for k, v in point.items()}, lv, rv,
+                                             functions or {},
+                                             _value(D.xreplace(point), CONFIRM_PRECISION))
                     return _Search(example, checked)
     except TaskTimeout:
         return _Search(None, checked, f"numeric search stopped at the time limit after {checked}")
@@ -486,7 +488,8 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> str | None
     if ratio is not None and ratio not in (0, 1, -1):
         if _holds(claimed, ratio * true, assumptions, deadline):
             return f"off by a constant factor: {claimed_name} is {ratio} times {true_name}"
-    gap = _constant_ratio(claimed - true, sp.S.One, assumptions)
+    gap = claimed - true
+    gap = gap if gap.is_Number else _constant_ratio(gap, sp.S.One, assumptions)
     if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
         return f"off by an additive constant: {claimed_name} is {true_name} plus {gap}"
     if stated is None:
