@@ -186,8 +186,27 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
 
 
 def evaluate(expr):
-    """Evaluate derivatives, limits and substitutions (`doit`), leaving unknown functions alone."""
-    return sp.sympify(expr).doit(deep=True) if isinstance(expr, sp.Basic) else sp.S(expr)
+    """Evaluate derivatives, limits and substitutions (`doit`), leaving unknown functions alone,
+    with the project's ReLU convention at 0."""
+    if not isinstance(expr, sp.Basic):
+        return sp.S(expr)
+    return relu_convention(expr.doit(deep=True), expr)
+
+
+# The derivative of max(0, z) at z = 0 is taken as 0, as PyTorch and scikit-learn compute it. SymPy
+# writes d/dz Max(0, z) as Heaviside(z), which is 1/2 at 0; this one function applies the convention
+# everywhere a derivative is evaluated (symbolic steps, the verifier, the numeric networks).
+RELU_AT_ZERO = sp.S.Zero
+
+
+def relu_convention(derivative, source):
+    """`derivative` with SymPy's Heaviside(u) (value 1/2 at 0) replaced by Heaviside(u, 0), when it
+    comes from differentiating Max/Min in `source` and the user wrote no Heaviside of their own."""
+    if not (source.has(sp.Max, sp.Min) and not source.has(sp.Heaviside)):
+        return derivative
+    return derivative.replace(
+        lambda e: isinstance(e, sp.Heaviside) and e.args[1:] in ((), (sp.S.Half,)),
+        lambda e: sp.Heaviside(e.args[0], RELU_AT_ZERO))
 
 
 def _names(*exprs) -> list[str]:
@@ -451,7 +470,7 @@ def _explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict
         true, claimed, stated = (L, R, lhs) if left_evaluated else (R, L, rhs)
         names = ("the claimed side", "the true value")
         correct_side = "rhs" if left_evaluated else "lhs"
-        correct = _readable(true, stated, deadline)
+        correct = readable(true, stated, max(0.0, min(1.0, deadline - time.monotonic())))
     else:
         true, claimed, stated = L, R, None
         names = ("the right side", "the left side")
@@ -462,16 +481,18 @@ def _explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict
     return replace(verdict, diagnosis=diagnosis, correct=correct, correct_side=correct_side)
 
 
-def _readable(expr, stated, deadline):
-    """The shortest of a few equivalent forms that uses no function the claim did not use, so a
-    correction reads like the claim (`exp`, not `cosh`)."""
-    allowed = {type(f) for f in stated.atoms(sp.Function)} | {type(f) for f in expr.atoms(sp.Function)}
+def readable(expr, like=None, seconds: float = 1.0):
+    """The shortest of a few equivalent forms that uses no function absent from `expr` and `like`,
+    so a result reads like its source (`exp`, not `cosh`). Ties keep the form given."""
+    allowed = {type(f) for f in expr.atoms(sp.Function)}
+    if like is not None:
+        allowed |= {type(f) for f in like.atoms(sp.Function)}
     forms = [expr]
-    for make in (sp.factor, sp.simplify, lambda e: sp.factor(sp.cancel(e))):
+    for make in (sp.simplify, sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e))):
         try:
-            with time_limit(min(1.0, deadline - time.monotonic())):
+            with time_limit(seconds):
                 form = make(expr)
-        except Exception:
+        except Exception:  # TaskTimeout included: a form not found in time is not offered
             continue
         if {type(f) for f in form.atoms(sp.Function)} <= allowed:
             forms.append(form)
