@@ -152,7 +152,12 @@ def _unknown(expr, x):
     """f(u) for an unknown f: f'(u) u' (f'(x) itself is final)."""
     if len(expr.args) == 1:
         u = expr.args[0]
-        return Rewrite(sp.Derivative(expr, u) * D(u, x), "chain rule (unknown outer function)")
+        if isinstance(u, (sp.Symbol, AppliedUndef)):
+            outer = sp.Derivative(expr, u)
+        else:  # SymPy differentiates only by symbols: f'(u) is f'(t) at t = u
+            t = sp.Dummy("t", real=True)
+            outer = sp.Subs(sp.Derivative(expr.func(t), t), t, u)
+        return Rewrite(outer * D(u, x), "chain rule (unknown outer function)")
     return None
 
 
@@ -192,7 +197,8 @@ def rule_for(expr, x) -> Rewrite:
 
 
 def _is_final(d: sp.Derivative) -> bool:
-    """f'(x), f''(x), f'(g(x)): derivatives of unknown functions by their own argument."""
+    """f'(x), f''(x), f'(g(x)), f'(t) inside Subs: derivatives of unknown functions by their own
+    argument."""
     return isinstance(d.expr, AppliedUndef) and set(d.variables) <= set(d.expr.args)
 
 
@@ -224,6 +230,11 @@ def _in_order(expr, rewrites: dict) -> list[Rewrite]:
     return [rewrites[node] for node in dict.fromkeys(order)]
 
 
+def plain(expr) -> str:
+    """An expression for a title: SymPy syntax with ^ for powers."""
+    return str(expr).replace("**", "^")
+
+
 def differentiate(expr, x, order: int = 1, title: str | None = None) -> Derivation:
     """The derivation of the `order`-th derivative of `expr` by `x`, step by step."""
     steps: list[Step] = []
@@ -241,17 +252,17 @@ def differentiate(expr, x, order: int = 1, title: str | None = None) -> Derivati
     if reference != current:  # the stepper's form differs from SymPy's: show they are equal
         steps.append(Step(current, reference, "equals SymPy's diff"))
     symbol = "d" if len(expr.free_symbols) <= 1 else "∂"
-    heading = title or f"{symbol}{'^' + str(order) if order > 1 else ''}/{symbol}{x}"\
-        f"{'^' + str(order) if order > 1 else ''} of {expr}"
+    power = f"^{order}" if order > 1 else ""
+    heading = title or f"{symbol}{power}/{symbol}{x}{power} of {plain(expr)}"
     return Derivation(heading, tuple(steps), reference=(steps[-1].rhs, reference, "sympy.diff"))
 
 
 def gradient(expr, variables) -> list[Derivation]:
     """One derivation per partial derivative, then the gradient vector itself."""
-    partials = [differentiate(expr, v, title=f"∂f/∂{v} for f = {expr}") for v in variables]
+    partials = [differentiate(expr, v, title=f"∂f/∂{v} for f = {plain(expr)}") for v in variables]
     lhs = sp.Matrix([D(expr, v) for v in variables])
     rhs = sp.Matrix([p.result for p in partials])
-    vector = Derivation(f"gradient of f = {expr}",
+    vector = Derivation(f"gradient of f = {plain(expr)}",
                         (Step(lhs, rhs, "gradient: the vector of partial derivatives"),),
                         reference=(rhs, sp.Matrix([relu_convention(sp.diff(expr, v), expr)
                                                    for v in variables]),

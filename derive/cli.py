@@ -72,7 +72,72 @@ def build_parser() -> argparse.ArgumentParser:
                        help="check N claims at a time in parallel processes")
     _add_output_options(check)
     check.set_defaults(run=run_check)
+
+    diff = commands.add_parser(
+        "diff", help="differentiate step by step, every step checked",
+        description="Differentiate EXPR step by step: each step names its rule and is re-checked; "
+        "the result is compared with SymPy's diff.", epilog=DIFF_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    diff.add_argument("expr", help='the expression, e.g. "(x**4 + 2)*cos(x)"')
+    diff.add_argument("--wrt", metavar="VAR", help="the variable (needed with several variables)")
+    diff.add_argument("--order", type=int, default=1, help="order of the derivative (default 1)")
+    _add_expression_options(diff)
+
+    grad = commands.add_parser(
+        "gradient", help="the gradient: every partial derivative, step by step",
+        description="The vector of partial derivatives of EXPR, each derived step by step.",
+        epilog='examples:\n  derive gradient "2*x**2 + 4*y"\n  derive gradient "x**2*y + z" '
+        '--vars x,y,z --format latex', formatter_class=argparse.RawDescriptionHelpFormatter)
+    grad.add_argument("expr", help='the expression, e.g. "2*x**2 + 4*y"')
+    grad.add_argument("--vars", metavar="X,Y", help="variables in order (default: all, sorted)")
+    _add_expression_options(grad)
+
+    rule = commands.add_parser(
+        "rule", help="a general rule derived from first principles",
+        description="Derive a rule of differentiation from the limit definition, checked.",
+        epilog="rules: derivative (with --expr for a given function), power, product, quotient, "
+        "chain, examples (the tutorial's worked examples)\n\nexamples:\n  derive rule power\n"
+        '  derive rule derivative --expr "x**3"\n  derive rule chain --format markdown',
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rule.add_argument("name", help="derivative, power, product, quotient, chain or examples")
+    rule.add_argument("--expr", help="for 'derivative': the function to work the limit out for")
+    _add_expression_options(rule)
+
+    extrema = commands.add_parser(
+        "extrema", help="critical points and the second-derivative tests",
+        description="Critical points of EXPR (gradient = 0 over the reals), classified by the "
+        "second-derivative test (1 variable, with the higher-order test when it fails), by "
+        "rt - s^2 (2 variables) or by the Hessian's eigenvalues (n variables); global extrema "
+        "where they can be decided.",
+        epilog='examples:\n  derive extrema "x**3 - 3*x"\n  derive extrema "x**3 + y**3 - 3*x*y"'
+        '\n  derive extrema "x**2 + y**2 + z**2 - x*y" --format json',
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    extrema.add_argument("expr", help='the function, e.g. "x**3 - 3*x"')
+    extrema.add_argument("--vars", metavar="X,Y", help="variables in order (default: all, sorted)")
+    _add_expression_options(extrema)
+    for sub, run in ((diff, run_diff), (grad, run_gradient), (rule, run_rule),
+                     (extrema, run_extrema)):
+        sub.set_defaults(run=run)
     return parser
+
+
+DIFF_EXAMPLES = r"""
+examples:
+  derive diff "x**5"
+  derive diff "(x**4 + 2)*cos(x)" --format latex --standalone -o product.tex
+  derive diff "x**4*y" --wrt x
+  derive diff "sigmoid(z)" --format markdown
+  derive diff "\sin(x^2)" --latex --order 2
+"""
+
+
+def _add_expression_options(sub) -> None:
+    sub.add_argument("--latex", action="store_true", help="read the expression as LaTeX")
+    sub.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                     help="time limit for the whole derivation and its checks (default 60)")
+    sub.add_argument("--standalone", action="store_true",
+                     help="with --format latex: a complete document for pdflatex")
+    _add_output_options(sub)
 
 
 def _add_output_options(sub) -> None:
@@ -229,6 +294,181 @@ def _print_verdicts(args, rows) -> None:
         console.print(render.verdicts_table(rows))
         counts = render.totals(row[2] for row in rows)
         console.print("  ".join(f"{k.lower()}: {n}" for k, n in counts.items() if n))
+
+
+# --------------------------------------------------------------------------------------------------
+# derive diff / gradient / rule / extrema
+# --------------------------------------------------------------------------------------------------
+
+def _expression(args):
+    from derive.parsing import parse_expression
+    if args.latex:
+        from derive.latex import parse_latex
+        return parse_latex(args.expr)
+    return parse_expression(args.expr)
+
+
+def _variables(expr, names: str | None, single: bool = False) -> list:
+    free = sorted(expr.free_symbols, key=str)
+    if names is None:
+        if not free:
+            raise UsageError("the expression has no variable")
+        if single and len(free) > 1:
+            raise UsageError("the expression has variables " + ", ".join(map(str, free))
+                             + ": say which with --wrt")
+        return free[:1] if single else free
+    chosen = []
+    by_name = {str(v): v for v in free}
+    for name in (n.strip() for n in names.split(",")):
+        if name not in by_name:
+            raise UsageError(f"variable {name!r} does not appear in the expression"
+                             + (f" (it has {', '.join(by_name)})" if by_name else ""))
+        chosen.append(by_name[name])
+    if len(set(chosen)) != len(chosen):
+        raise UsageError("a variable is listed twice")
+    return chosen
+
+
+def _in_sandbox(task, task_args: tuple, timeout: float):
+    """Run engine work in a killable child; its result, or a one-line error."""
+    from derive.sandbox import run_one
+
+    if not 0 < timeout <= 3600:
+        raise UsageError("--timeout must be between 0 and 3600 seconds")
+    outcome = run_one(_reporting(task), task_args, timeout)
+    if outcome.final and outcome.value is not None:
+        value = outcome.value
+        if isinstance(value, tuple) and value and value[0] == "error":
+            raise UsageError(value[1])
+        return value
+    reason = {"timeout": f"time limit of {timeout:g} s reached (raise it with --timeout)",
+              "memory": "memory limit reached"}.get(outcome.reason, outcome.reason)
+    raise UsageError(f"the derivation did not finish: {reason}")
+
+
+def _reporting(task):
+    def run(*args, report):
+        from derive.parsing import InputError
+        try:
+            report(task(*args))
+        except InputError as err:
+            report(("error", str(err)))
+    return run
+
+
+def _derive_and_check(make, args):
+    return [d.check() for d in make(*args)]
+
+
+def run_diff(args) -> int:
+    from derive.calculus import differentiate
+
+    if not 1 <= args.order <= 20:
+        raise UsageError("--order must be between 1 and 20")
+    expr = _expression(args)
+    (x,) = _variables(expr, args.wrt, single=True)
+    derivations = _in_sandbox(_derive_and_check, (lambda: [differentiate(expr, x, args.order)], ()),
+                              args.timeout)
+    return _print_derivations(args, derivations, f"Derivative of {args.expr}")
+
+
+def run_gradient(args) -> int:
+    from derive.calculus import gradient
+
+    expr = _expression(args)
+    variables = _variables(expr, args.vars)
+    derivations = _in_sandbox(_derive_and_check, (lambda: gradient(expr, variables), ()),
+                              args.timeout)
+    return _print_derivations(args, derivations, f"Gradient of {args.expr}")
+
+
+def run_rule(args) -> int:
+    from derive import rules
+
+    if args.name not in rules.RULES:
+        raise UsageError(f"unknown rule {args.name!r}; choose from {', '.join(rules.RULES)}")
+    if args.expr is not None and args.name != "derivative":
+        raise UsageError("--expr goes with the rule 'derivative'")
+
+    def make():
+        if args.expr is not None:
+            out = rules.derivative(_expression(argparse.Namespace(expr=args.expr,
+                                                                  latex=args.latex)))
+        else:
+            out = rules.RULES[args.name]()
+        return out if isinstance(out, list) else [out]
+
+    derivations = _in_sandbox(_check_rules, (make,), args.timeout)
+    return _print_derivations(args, derivations, f"The {args.name} rule")
+
+
+def _check_rules(make):
+    from derive.parsing import parse_assumptions
+    return [d.check(parse_assumptions(list(d.assumptions)) if d.assumptions else None)
+            for d in make()]
+
+
+def run_extrema(args) -> int:
+    from derive import render
+    from derive.extrema import find_extrema
+
+    expr = _expression(args)
+    variables = _variables(expr, args.vars)
+    result = _in_sandbox(_extrema_checked, (expr, variables), args.timeout)
+    with _console(args) as console:
+        if args.format == "json":
+            _emit(console, args, json.dumps(render.extrema_dict(result), ensure_ascii=False))
+        elif args.format == "latex":
+            body = render.extrema_latex(result) + render.derivations_latex(result.derivations)
+            if args.standalone:
+                body = ("\\documentclass[11pt]{article}\n\\usepackage{amsmath}\n"
+                        "\\begin{document}\n\\section*{Extrema of $"
+                        + render.tex(result.expr) + "$}\n" + body + "\\end{document}\n")
+            _emit(console, args, body)
+        elif args.format == "markdown":
+            _emit(console, args, render.extrema_markdown(result) + "\n"
+                  + "\n".join(render.derivation_markdown(d) for d in result.derivations))
+        else:
+            console.print(render.extrema_rich(result))
+    return _exit_for(result.derivations)
+
+
+def _extrema_checked(expr, variables):
+    from dataclasses import replace
+    from derive.extrema import find_extrema
+    result = find_extrema(expr, variables)
+    return replace(result, derivations=tuple(d.check() for d in result.derivations))
+
+
+def _print_derivations(args, derivations, title: str) -> int:
+    from derive import render
+
+    with _console(args) as console:
+        if args.format == "json":
+            _emit(console, args, json.dumps([render.derivation_dict(d) for d in derivations],
+                                            ensure_ascii=False))
+        elif args.format == "latex":
+            _emit(console, args, render.derivations_latex(derivations, args.standalone, title))
+        elif args.format == "markdown":
+            _emit(console, args, "\n".join(render.derivation_markdown(d) for d in derivations))
+        else:
+            for d in derivations:
+                console.print(render.derivation_rich(d))
+    return _exit_for(derivations)
+
+
+def _exit_for(derivations) -> int:
+    """0 when every step and result checks; else 1, naming the first step that does not."""
+    for d in derivations:
+        for number, step, verdict in d.failures():
+            print(f"derive: step {number} of '{d.title}' does not check ({step.rule}): "
+                  f"{verdict.status.value}", file=sys.stderr)
+            return EXIT_FAIL
+        if d.reference_verdict is not None and not d.reference_verdict.status.holds:
+            print(f"derive: the result of '{d.title}' differs from {d.reference[2]}",
+                  file=sys.stderr)
+            return EXIT_FAIL
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,7 +21,13 @@ SIGNIFICANT = 15  # digits shown for numeric values (they are computed to 30 or 
 
 def _prime_form(expr):
     """(f, order, argument) when `expr` is the derivative of an unknown one-argument function
-    evaluated at some argument: f'(x), f''(x), or f'(g(x)) (SymPy writes Derivative(f(g), g))."""
+    evaluated at some argument: f'(x), f''(x), or f'(g(x)) (SymPy writes Derivative(f(g), g), or
+    Subs(Derivative(f(t), t), t, u) for a general u)."""
+    if isinstance(expr, sp.Subs) and len(expr.variables) == 1:
+        inner = _prime_form(expr.expr)
+        if inner and inner[2] == expr.variables[0]:
+            return inner[0], inner[1], expr.point[0]
+        return None
     if not isinstance(expr, sp.Derivative) or not isinstance(expr.expr, AppliedUndef):
         return None
     f = expr.expr
@@ -42,6 +48,13 @@ class TextPrinter(StrPrinter):
                          for v, n in expr.variable_count)
         return f"diff({self._print(expr.expr)}, {spec})"
 
+    def _print_Subs(self, expr):
+        prime = _prime_form(expr)
+        if prime:
+            f, order, arg = prime
+            return f"{f}{chr(39) * order}({self._print(arg)})"
+        return super()._print_Subs(expr)
+
     def _print_Float(self, expr):
         return sp.Float(expr, SIGNIFICANT).__str__()
 
@@ -55,6 +68,13 @@ class TexPrinter(LatexPrinter):
             f, order, arg = prime
             return f"{self._print(f)}{chr(39) * order}\\left({self._print(arg)}\\right)"
         return super()._print_Derivative(expr)
+
+    def _print_Subs(self, expr):
+        prime = _prime_form(expr)
+        if prime:
+            f, order, arg = prime
+            return f"{self._print(f)}{chr(39) * order}\\left({self._print(arg)}\\right)"
+        return super()._print_Subs(expr)
 
     def _print_Float(self, expr):
         return super()._print_Float(sp.Float(expr, SIGNIFICANT))
@@ -257,3 +277,200 @@ def verdict_latex(verdict: Verdict, claim: str) -> str:
         if label != "correct":
             lines.append(f"% {label}: {value}")
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# Derivations
+# --------------------------------------------------------------------------------------------------
+
+_TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
+                "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}",
+                "∂": r"$\partial$", "∇": r"$\nabla$", "≠": r"$\neq$", "→": r"$\to$",
+                "≈": r"$\approx$", "✓": "", "✗": ""}
+
+
+def tex_text(s: str) -> str:
+    """Plain words for `\\text{}` or a paragraph: LaTeX specials escaped, symbols as math."""
+    return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
+
+
+def _step_rows(derivation):
+    """(lhs or None when the line continues the previous one, rhs, step, verdict)."""
+    verdicts = derivation.verdicts or (None,) * len(derivation.steps)
+    previous = None
+    for step, verdict in zip(derivation.steps, verdicts):
+        continues = previous is not None and step.lhs == previous
+        yield (None if continues else step.lhs), step.rhs, step, verdict
+        previous = step.rhs
+
+
+def _check_line(derivation) -> str:
+    if not derivation.checked:
+        return "not checked"
+    total = len(derivation.steps)
+    good = sum(v.status.holds for v in derivation.verdicts)
+    proved = sum(v.status is Status.PROVED for v in derivation.verdicts)
+    line = f"{good} of {total} steps hold ({proved} proved symbolically"
+    line += f", {good - proved} numerically)" if good > proved else ")"
+    if derivation.reference_verdict is not None:
+        what = derivation.reference[2]
+        line += f"; result {'equals' if derivation.reference_verdict.status.holds else 'DIFFERS FROM'} {what}"
+    return line
+
+
+def derivation_latex(derivation) -> str:
+    """One `align*` block, a step a line, the rule as `\\text{}` at the right."""
+    rows = []
+    for lhs, rhs, step, verdict in _step_rows(derivation):
+        rule = tex_text(step.rule)
+        if verdict is not None and not verdict.status.holds:
+            rule += " (does not check)"
+        left = "" if lhs is None else tex(lhs)
+        rows.append(f"  {left} &= {tex(rhs)} && \\text{{{rule}}}")
+    out = [f"% {derivation.title}", r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+    notes = list(dict.fromkeys(s.note for s in derivation.steps if s.note))
+    for note in notes + list(derivation.assumptions and
+                             ["assuming " + ", ".join(derivation.assumptions)]):
+        out.append(r"\noindent\textit{" + tex_text(note) + r"}\par")
+    out.append(r"\noindent\textit{Checked: " + tex_text(_check_line(derivation)) + r".}\par")
+    return "\n".join(out) + "\n"
+
+
+def derivations_latex(derivations, standalone: bool = False, title: str = "") -> str:
+    body = []
+    for d in derivations:
+        body.append(r"\subsection*{" + tex_text(d.title) + "}")
+        body.append(derivation_latex(d))
+    text_ = "\n".join(body)
+    if not standalone:
+        return text_
+    return ("\\documentclass[11pt]{article}\n\\usepackage{amsmath}\n"
+            "\\allowdisplaybreaks\n\\begin{document}\n"
+            + (f"\\section*{{{tex_text(title)}}}\n" if title else "")
+            + text_ + "\\end{document}\n")
+
+
+def derivation_markdown(derivation) -> str:
+    rows = []
+    for lhs, rhs, step, verdict in _step_rows(derivation):
+        rule = tex_text(step.rule).replace("$", "")
+        mark = "" if verdict is None or verdict.status.holds else r"\ \text{(does not check)}"
+        left = "" if lhs is None else tex(lhs)
+        rows.append(f"{left} &= {tex(rhs)} && \\text{{{rule}}}{mark}")
+    out = [f"### {derivation.title}", "", "$$", r"\begin{aligned}", " \\\\\n".join(rows),
+           r"\end{aligned}", "$$", ""]
+    for note in dict.fromkeys(s.note for s in derivation.steps if s.note):
+        out.append(f"*{note}*  ")
+    if derivation.assumptions:
+        out.append(f"*assuming {', '.join(derivation.assumptions)}*  ")
+    out.append(f"Checked: {_check_line(derivation)}.")
+    return "\n".join(out) + "\n"
+
+
+def derivation_rich(derivation):
+    from rich.console import Group
+    from rich.text import Text
+
+    lines = [Text(derivation.title, style="bold underline")]
+    for lhs, rhs, step, verdict in _step_rows(derivation):
+        if lhs is not None:
+            lines.append(Text("  " + text(lhs)))
+        line = Text("    = " + text(rhs))
+        line.append(f"   [{step.rule}]", style="cyan")
+        if verdict is not None:
+            line.append(f" {MARKS[verdict.status]}", style=STYLES[verdict.status])
+        lines.append(line)
+        if step.note:
+            lines.append(Text(f"      ({step.note})", style="dim"))
+    ok = derivation.holds
+    lines.append(Text(f"  checked: {_check_line(derivation)}", style="green" if ok else "bold red"))
+    return Group(*lines)
+
+
+def derivation_dict(derivation) -> dict:
+    steps = []
+    for step, verdict in zip(derivation.steps, derivation.verdicts or (None,) * len(derivation.steps)):
+        steps.append({"lhs": text(step.lhs), "rhs": text(step.rhs), "lhs_latex": tex(step.lhs),
+                      "rhs_latex": tex(step.rhs), "rule": step.rule, "note": step.note,
+                      "status": None if verdict is None else verdict.status.value})
+    ref = derivation.reference_verdict
+    return {"title": derivation.title, "steps": steps,
+            "result": text(derivation.result), "result_latex": tex(derivation.result),
+            "assumptions": list(derivation.assumptions),
+            "reference": None if derivation.reference is None else {
+                "against": derivation.reference[2], "value": text(derivation.reference[1]),
+                "status": None if ref is None else ref.status.value},
+            "holds": derivation.holds}
+
+
+# --------------------------------------------------------------------------------------------------
+# Extrema
+# --------------------------------------------------------------------------------------------------
+
+def _point_text(point, printer=text) -> str:
+    return "(" + ", ".join(f"{k} = {printer(v)}" for k, v in point.items()) + ")"
+
+
+def extrema_rich(result):
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text(f"critical points of f = {text(result.expr)}", style="bold underline")
+    table = Table(header_style="bold")
+    table.add_column("point")
+    table.add_column("f")
+    table.add_column("kind", style="bold")
+    table.add_column("test", overflow="fold")
+    for p in result.points:
+        table.add_row(_point_text(p.point), text(p.value), p.kind, p.test)
+    parts = [head, Text("gradient = 0: " + ", ".join(f"{text(g)} = 0" for g in result.gradient))]
+    parts.append(table if result.points else Text("no critical point over the reals"))
+    parts.append(Text(f"global minimum: {result.global_min}"))
+    parts.append(Text(f"global maximum: {result.global_max}"))
+    parts += [Text(f"note: {n}", style="dim") for n in result.notes]
+    return Group(*parts)
+
+
+def extrema_dict(result) -> dict:
+    return {
+        "expr": text(result.expr),
+        "variables": [str(v) for v in result.variables],
+        "gradient": [text(g) for g in result.gradient],
+        "hessian": [[text(e) for e in row] for row in result.hessian.tolist()],
+        "critical_points": [{
+            "point": {str(k): text(v) for k, v in p.point.items()},
+            "value": text(p.value), "kind": p.kind, "test": p.test, "exact": p.exact,
+            "details": {k: ([text(e) for e in v] if isinstance(v, (list, tuple)) else text(v))
+                        for k, v in p.details.items()},
+        } for p in result.points],
+        "global_minimum": result.global_min,
+        "global_maximum": result.global_max,
+        "notes": list(result.notes),
+        "derivations": [derivation_dict(d) for d in result.derivations],
+    }
+
+
+def extrema_latex(result) -> str:
+    rows = [r"\begin{tabular}{llll}", r"point & $f$ & kind & test \\ \hline"]
+    for p in result.points:
+        point = ", ".join(f"{tex(k)} = {tex(v)}" for k, v in p.point.items())
+        rows.append(f"${point}$ & ${tex(p.value)}$ & {tex_text(p.kind)} & "
+                    f"\\parbox[t]{{7cm}}{{{tex_text(p.test)}}} \\\\")
+    rows.append(r"\end{tabular}")
+    rows.append(r"\par\noindent Global minimum: " + tex_text(result.global_min) + r"\par")
+    rows.append(r"\noindent Global maximum: " + tex_text(result.global_max) + r"\par")
+    rows += [r"\noindent\textit{" + tex_text(n) + r"}\par" for n in result.notes]
+    return "\n".join(rows) + "\n"
+
+
+def extrema_markdown(result) -> str:
+    out = [f"### Critical points of $f = {tex(result.expr)}$", "",
+           "| point | f | kind | test |", "| --- | --- | --- | --- |"]
+    for p in result.points:
+        point = ", ".join(f"{tex(k)} = {tex(v)}" for k, v in p.point.items())
+        out.append(f"| ${point}$ | ${tex(p.value)}$ | {p.kind} | {p.test} |")
+    out += ["", f"- global minimum: {result.global_min}",
+            f"- global maximum: {result.global_max}"]
+    out += [f"- note: {n}" for n in result.notes]
+    return "\n".join(out) + "\n"

@@ -144,16 +144,20 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     def done(verdict: Verdict) -> Verdict:
         return replace(verdict, seconds=time.monotonic() - start)
 
+    if lhs == rhs:
+        return done(replace(base, status=Status.PROVED, method="identical sides",
+                            difference=sp.S.Zero))
+    failure = None
     try:
         with time_limit(deadline - time.monotonic()):
             L, R = evaluate(lhs), evaluate(rhs)
     except TaskTimeout:
         return done(replace(base, note="evaluating the derivatives took too long"))
     except (NotImplementedError, ValueError, TypeError, ArithmeticError, RecursionError) as err:
-        return done(replace(base, note=f"SymPy could not evaluate a side: {_one_line(err)}"))
-    base = replace(base, lhs_value=L, rhs_value=R)
-    if L.has(sp.Limit, sp.Integral) or R.has(sp.Limit, sp.Integral):
-        return done(replace(base, note="SymPy could not evaluate a limit or integral"))
+        # e.g. a limit of a sum with a symbolic bound: still checkable point by point, where the
+        # numeric search substitutes values first and evaluates afterwards
+        L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {_one_line(err)}"
+    base = replace(base, lhs_value=L, rhs_value=R, note=failure)
     D = L - R
     proof_domain = _proof_substitution(D, assumptions)
 
@@ -168,16 +172,19 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                           points=search.points, note=search.note)
         return done(_explain(verdict, lhs, rhs, L, R, assumptions, deadline))
     if search.points:
+        notes = [n for n in (search.note, failure) if n]
         provisional = replace(base, status=Status.NUMERIC, method="numeric",
                               points=search.points, difference=D,
                               note=f"no counterexample at {search.points} points"
-                              + (f" ({search.note})" if search.note else ""))
+                              + (f" ({'; '.join(notes)})" if notes else ""))
         if report is not None:
             report(done(provisional))
     else:
-        provisional = replace(base, note=search.note or "no point where both sides are real")
+        provisional = replace(base, note=search.note or failure
+                              or "no point where both sides are real")
 
-    proved = _prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline)
+    # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
+    proved = None if failure else _prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
     if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
@@ -342,9 +349,14 @@ def _points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0) -> l
     return list({tuple(sorted((str(k), v) for k, v in p.items())): p for p in points}.values())
 
 
+UNEVALUATED = (sp.Limit, sp.Sum, sp.Derivative, sp.Subs, sp.Integral)
+
+
 def _value(expr, precision: int):
     """`expr` at full precision, or None when it is undefined or not real there."""
     try:
+        if expr.has(*UNEVALUATED):
+            expr = expr.doit(deep=True)
         v = expr.evalf(precision)
     except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
         return None
@@ -358,8 +370,7 @@ def _value(expr, precision: int):
 
 def _differs(D, point, precision: int) -> bool | None:
     """True if D is certainly non-zero at `point`, False if zero, None if undefined there."""
-    at = D.xreplace(point)
-    v = _value(at, precision)
+    v = _value(D.xreplace(point), precision)
     if v is None:
         return None
     if v == 0:
