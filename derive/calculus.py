@@ -239,14 +239,15 @@ def differentiate(expr, x, order: int = 1, title: str | None = None) -> Derivati
     """The derivation of the `order`-th derivative of `expr` by `x`, step by step."""
     steps: list[Step] = []
     current = expr
-    for _ in range(order):
+    for round_ in range(1, order + 1):
         start = D(current, x)
-        round_steps = step_through(start, x)
-        steps += round_steps or [Step(start, start.doit(), "evaluate")]
+        steps += step_through(start, x) or [Step(start, start.doit(), "evaluate")]
         result = steps[-1].rhs
-        nice = readable(result, expr)
-        if nice != result:
-            steps.append(Step(result, nice, "simplify"))
+        target = relu_convention(sp.diff(expr, x, round_), expr)
+        if result != target:  # SymPy's form when the stepper reached it; else the shortest form
+            nice = readable(result, expr)
+            if nice != result:
+                steps.append(Step(result, nice, "simplify"))
         current = steps[-1].rhs
     reference = relu_convention(sp.diff(expr, x, order), expr)
     if reference != current:  # the stepper's form differs from SymPy's: show they are equal

@@ -279,7 +279,7 @@ def _global_1d(expr, x, minima, maxima) -> tuple[str, str]:
         unbounded = towards * sp.oo
         for side, limit in (("-oo", left), ("+oo", right)):
             if limit == unbounded:
-                return f"none: f -> {unbounded} as x -> {side}"
+                return f"none: f -> {'+oo' if towards > 0 else '-oo'} as x -> {side}"
         if not extremes:
             return f"none attained (no local {word})"
         best = (min if towards < 0 else max)(extremes, key=lambda p: float(sp.N(p.value)))

@@ -111,7 +111,9 @@ def quotient() -> Derivation:
 def chain() -> list[Derivation]:
     u = g(x)
     outer = sp.Derivative(f(u), u)  # f'(g(x))
-    split = sp.Mul((f(g(x + h)) - f(u)) / (g(x + h) - u), (g(x + h) - u) / h, evaluate=False)
+    # UnevaluatedExpr keeps the two quotients apart on the page (SymPy would cancel them)
+    split = sp.UnevaluatedExpr((f(g(x + h)) - f(u)) / (g(x + h) - u)) * \
+        sp.UnevaluatedExpr((g(x + h) - u) / h)
     scalar = Derivation("chain rule", (
         Step(sp.Derivative(f(u), x), _limit((f(g(x + h)) - f(u)) / h),
              "definition of the derivative"),

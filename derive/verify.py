@@ -298,7 +298,7 @@ class _Search:
 _BASE_VALUES = [sp.Rational(v) for v in (
     "1/2", "-1/2", "1", "-1", "2", "-2", "3", "-3", "1/3", "-2/3", "7/3", "-5/7", "10", "-10",
     "1/10", "-1/10", "37/4", "-41/6", "100", "-100", "1/1000", "-1/1000", "1000", "-1000", "0")]
-_INTEGER_VALUES = [sp.Integer(v) for v in (1, 2, 3, -1, -2, 0, 5, -4, 7, 10, -10, 100, 12, -7)]
+_INTEGER_VALUES = [sp.Integer(v) for v in (1, 2, 3, -1, -2, 0, 5, -4, 7, 10, -10, 12, -7, 11)]
 
 
 def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random) -> list:
@@ -310,15 +310,18 @@ def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Rando
         for _ in range(20):
             magnitude = sp.Rational(rng.randint(1, 9999), 10 ** rng.randint(1, 4))
             pool.append(magnitude if rng.random() < 0.5 else -magnitude)
+    steps = [v for v in _INTEGER_VALUES if v > 0] if integer else [v for v in _BASE_VALUES if v > 0]
     if lo is not None and hi is not None and not integer:
         width = hi.value - lo.value
         pool += [lo.value + width * sp.Rational(k, 17) for k in range(1, 17)]
     elif lo is not None:
-        pool += [lo.value + v for v in _BASE_VALUES if v > 0]
+        pool += [lo.value + v for v in steps]
     elif hi is not None:
-        pool += [hi.value - v for v in _BASE_VALUES if v > 0]
+        pool += [hi.value - v for v in steps]
 
     def inside(v) -> bool:
+        if integer and not v.is_integer:
+            return False
         if symbol.is_positive and v <= 0 or symbol.is_nonnegative and v < 0:
             return False
         if symbol.is_negative and v >= 0 or symbol.is_nonpositive and v > 0:

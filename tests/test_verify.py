@@ -224,3 +224,11 @@ def test_one_slow_claim_does_not_block_the_others():
     results = dict(verify_many([slow, fast, fast], timeout=1.0, jobs=2))
     assert results[0].status is Status.UNDECIDED
     assert results[1].status is results[2].status is Status.PROVED
+
+
+def test_integer_variables_are_sampled_at_integers_inside_their_bounds():
+    import random
+    from derive.verify import sample_values
+    a = parse_assumptions(["n integer", "n > 2"])
+    values = sample_values(a.symbol("n"), a, random.Random(0))
+    assert values and all(v.is_integer and v > 2 for v in values)
