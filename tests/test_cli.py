@@ -150,3 +150,72 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv):
     if argv:
         assert err.count("\n") == 1 and err.startswith("derive: error:")
         assert "Traceback" not in err
+
+
+# -- derive diff / gradient / rule / extrema ---------------------------------------------------------
+
+def test_diff_json_steps(capsys):
+    code, out, _ = run(capsys, "diff", "(x**4 + 2)*cos(x)", "--format", "json")
+    (derivation,) = json.loads(out)
+    assert code == 0 and derivation["holds"]
+    assert derivation["steps"][0]["rule"] == "product rule"
+    assert all(step["status"] in ("PROVED", "NUMERIC") for step in derivation["steps"])
+    import sympy as sp
+    from derive.parsing import parse_expression
+    x = sp.Symbol("x", real=True)
+    hand = 4 * x**3 * sp.cos(x) - (x**4 + 2) * sp.sin(x)   # product rule by hand
+    assert sp.simplify(parse_expression(derivation["result"]) - hand) == 0
+
+
+def test_diff_latex_input_and_markdown(capsys):
+    code, out, _ = run(capsys, "diff", r"\sin(x^2)", "--latex", "--format", "markdown")
+    assert code == 0 and "$$" in out and r"\begin{aligned}" in out and "chain rule" in out
+
+
+def test_diff_partial_and_order(capsys):
+    code, out, _ = run(capsys, "diff", "x**4*y", "--wrt", "y", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["result"] == "x**4"
+    code, out, _ = run(capsys, "diff", "x**3", "--order", "2", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["result"] == "6*x"
+
+
+def test_standalone_latex_to_file(tmp_path, capsys):
+    target = tmp_path / "d.tex"
+    code, _, _ = run(capsys, "diff", "x**5", "--format", "latex", "--standalone", "-o", str(target))
+    text = target.read_text()
+    assert code == 0 and text.startswith(r"\documentclass") and text.rstrip().endswith(r"\end{document}")
+
+
+def test_gradient_command(capsys):
+    code, out, _ = run(capsys, "gradient", "2*x**2 + 4*y", "--format", "json")
+    derivations = json.loads(out)
+    assert code == 0 and derivations[-1]["result"] == "Matrix([[4*x], [4]])"
+
+
+def test_rule_command(capsys):
+    code, out, _ = run(capsys, "rule", "product", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["holds"]
+
+
+def test_extrema_command(capsys):
+    code, out, _ = run(capsys, "extrema", "x**3 - 3*x", "--format", "json")
+    data = json.loads(out)
+    kinds = {p["point"]["x"]: p["kind"] for p in data["critical_points"]}
+    assert code == 0 and kinds == {"-1": "maximum", "1": "minimum"}  # f'' = 6x
+
+
+@pytest.mark.parametrize("argv", [
+    ["diff", "x*y"],                      # several variables, no --wrt
+    ["diff", "x**2", "--wrt", "z"],       # unknown variable
+    ["diff", "floor(x)"],                 # no derivative in closed form
+    ["diff", "x +"],                      # garbage
+    ["diff", "x**2", "--order", "0"],
+    ["diff", "__import__('os')"],
+    ["gradient", "x*y", "--vars", "x,q"],
+    ["rule", "frobnicate"],
+    ["rule", "power", "--expr", "x**2"],
+    ["extrema", "7"],
+])
+def test_calculus_bad_input_exit_2(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1 and err.startswith("derive: error:")
