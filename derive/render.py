@@ -36,48 +36,45 @@ def _prime_form(expr):
     return f.func, len(expr.variables), f.args[0]
 
 
-class TextPrinter(StrPrinter):
-    """SymPy's str printer with f'(x) for derivatives of unknown functions, diff() otherwise."""
+class _PrimeNotation:
+    """Printer mixin: f'(u) for derivatives of unknown functions (however SymPy stores them)."""
+
+    parentheses = ("(", ")")
+
+    def _prime(self, expr):
+        prime = _prime_form(expr)
+        if prime is None:
+            return None
+        f, order, arg = prime
+        left, right = self.parentheses
+        return f"{self._print(f)}{chr(39) * order}{left}{self._print(arg)}{right}"
 
     def _print_Derivative(self, expr):
-        prime = _prime_form(expr)
-        if prime:
-            f, order, arg = prime
-            return f"{f}{chr(39) * order}({self._print(arg)})"
+        return self._prime(expr) or self._plain_derivative(expr)
+
+    def _print_Subs(self, expr):
+        return self._prime(expr) or super()._print_Subs(expr)
+
+    def _print_Float(self, expr):
+        return super()._print_Float(sp.Float(expr, SIGNIFICANT))
+
+
+class TextPrinter(_PrimeNotation, StrPrinter):
+    """SymPy's str printer, with f'(x) and diff(expr, x) (which the parser reads back)."""
+
+    def _plain_derivative(self, expr):
         spec = ", ".join(self._print(v) if n == 1 else f"{self._print(v)}, {n}"
                          for v, n in expr.variable_count)
         return f"diff({self._print(expr.expr)}, {spec})"
 
-    def _print_Subs(self, expr):
-        prime = _prime_form(expr)
-        if prime:
-            f, order, arg = prime
-            return f"{f}{chr(39) * order}({self._print(arg)})"
-        return super()._print_Subs(expr)
 
-    def _print_Float(self, expr):
-        return sp.Float(expr, SIGNIFICANT).__str__()
+class TexPrinter(_PrimeNotation, LatexPrinter):
+    """SymPy's LaTeX printer, with f'(x)."""
 
+    parentheses = (r"\left(", r"\right)")
 
-class TexPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with f'(x) for derivatives of unknown functions."""
-
-    def _print_Derivative(self, expr):
-        prime = _prime_form(expr)
-        if prime:
-            f, order, arg = prime
-            return f"{self._print(f)}{chr(39) * order}\\left({self._print(arg)}\\right)"
-        return super()._print_Derivative(expr)
-
-    def _print_Subs(self, expr):
-        prime = _prime_form(expr)
-        if prime:
-            f, order, arg = prime
-            return f"{self._print(f)}{chr(39) * order}\\left({self._print(arg)}\\right)"
-        return super()._print_Subs(expr)
-
-    def _print_Float(self, expr):
-        return super()._print_Float(sp.Float(expr, SIGNIFICANT))
+    def _plain_derivative(self, expr):
+        return LatexPrinter._print_Derivative(self, expr)
 
 
 def text(expr) -> str:
