@@ -22,7 +22,7 @@ from derive.parsing import InputError
 from derive.steps import Derivation, Step
 from derive.verify import RELU_AT_ZERO, readable, relu_convention
 
-RELU_NOTE = "convention: the derivative of max(0, z) at z = 0 is taken as 0"
+RELU_NOTE = "convention: at a kink the derivative is the slope on the left (0 for max(0, z) at 0)"
 
 
 class NotDifferentiable(InputError):
@@ -139,8 +139,8 @@ def _max(expr, x):
     if len(expr.args) == 2 and 0 in expr.args:
         u = expr.args[0] if expr.args[1] == 0 else expr.args[1]
         step = sp.Heaviside(u, RELU_AT_ZERO)
-        if expr.func is sp.Min:
-            step = sp.Heaviside(-u, RELU_AT_ZERO)
+        if expr.func is sp.Min:  # slope 1 left of 0, 0 right of it; the left slope at 0
+            step = sp.Heaviside(-u, 1 - RELU_AT_ZERO)
         rule = "ReLU rule" if expr.func is sp.Max else "min(0, u) rule"
         if u == x:
             return Rewrite(step, rule, RELU_NOTE)

@@ -115,6 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
     extrema.add_argument("expr", help='the function, e.g. "x**3 - 3*x"')
     extrema.add_argument("--vars", metavar="X,Y", help="variables in order (default: all, sorted)")
     _add_expression_options(extrema)
+    backprop = commands.add_parser(
+        "backprop", help="per-layer backpropagation formulas, derived and checked",
+        description="Derive every per-layer backpropagation formula from z^m = W^m a^(m-1) + b^m "
+        "and a^m = sigma(z^m) for a chosen activation and cost, step by step, each step checked, "
+        "and prove it on an explicit network.", epilog=BACKPROP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    backprop.add_argument("--activation", default="sigmoid",
+                          help="sigmoid, tanh, relu, identity, softplus, leaky-relu, or an "
+                          "expression in z such as 'log(1 + exp(z))' (default sigmoid)")
+    backprop.add_argument("--output-activation", metavar="ACTIVATION",
+                          help="the last layer's activation (default: the same)")
+    backprop.add_argument("--cost", help="squared-error, cross-entropy, or an expression in a and "
+                          "y (default: cross-entropy when the output is in (0, 1), else "
+                          "squared-error)")
+    backprop.add_argument("--layers", default="2,2,1",
+                          help="sizes of the explicit network to prove on (default 2,2,1); "
+                          "'none' skips the proof")
+    backprop.add_argument("--force", action="store_true",
+                          help="derive even when the cost does not fit the output's range")
+    backprop.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                          help="time limit for the derivation and its checks (default 300)")
+    backprop.add_argument("--standalone", action="store_true",
+                          help="with --format latex: a complete document for pdflatex")
+    _add_output_options(backprop, default="latex")
+    backprop.set_defaults(run=run_backprop)
     for sub, run in ((diff, run_diff), (grad, run_gradient), (rule, run_rule),
                      (extrema, run_extrema)):
         sub.set_defaults(run=run)
@@ -140,8 +165,19 @@ def _add_expression_options(sub) -> None:
     _add_output_options(sub)
 
 
-def _add_output_options(sub) -> None:
-    sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
+BACKPROP_EXAMPLES = r"""
+examples:
+  derive backprop --activation sigmoid --cost cross-entropy
+  derive backprop --activation tanh --output-activation sigmoid --format markdown
+  derive backprop --activation relu --cost squared-error --layers 2,3,3,1 --format text
+  derive backprop --activation "log(1 + exp(z))" --format latex --standalone -o softplus.tex
+  derive backprop --activation "1/(1 + exp(-beta*z))" --format json
+"""
+
+
+def _add_output_options(sub, default: str = "text") -> None:
+    sub.add_argument("--format", choices=FORMATS, default=default,
+                     help=f"output format (default {default})")
     sub.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
 
 
@@ -438,6 +474,59 @@ def _extrema_checked(expr, variables):
     from derive.extrema import find_extrema
     result = find_extrema(expr, variables)
     return replace(result, derivations=tuple(d.check() for d in result.derivations))
+
+
+def _layers(text: str):
+    if text.strip().lower() == "none":
+        return None
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise UsageError(f"--layers takes sizes like 2,2,1, not {text!r}") from None
+    if len(sizes) < 2 or any(not 1 <= n <= 8 for n in sizes):
+        raise UsageError("--layers needs at least two sizes, each between 1 and 8")
+    if sum(a * b + b for a, b in zip(sizes, sizes[1:])) > 200:
+        raise UsageError("--layers: at most 200 weights and biases in the explicit proof")
+    return sizes
+
+
+def run_backprop(args) -> int:
+    from derive import render
+    from derive.activations import activation
+    from derive.backprop import derive_backprop
+    from derive.costs import compatible, cost
+
+    layers = _layers(args.layers)
+    hidden = activation(args.activation)
+    output = activation(args.output_activation) if args.output_activation else hidden
+    if args.cost is None:
+        unit = output.output_range is not None and output.output_range.is_subset(
+            __import__("sympy").Interval.open(0, 1))
+        chosen = cost("cross-entropy" if unit else "squared-error")
+    else:
+        chosen = cost(args.cost)
+    problem = compatible(output, chosen)
+    notes = []
+    if problem:
+        if not args.force:
+            raise UsageError(problem)
+        notes.append("forced: " + problem.split(";")[0])
+    document = _in_sandbox(derive_backprop, (hidden, output, chosen, layers, tuple(notes)),
+                           args.timeout)
+    with _console(args) as console:
+        if args.format == "json":
+            _emit(console, args, json.dumps(render.backprop_dict(document), ensure_ascii=False))
+        elif args.format == "latex":
+            _emit(console, args, render.backprop_latex(document, args.standalone))
+        elif args.format == "markdown":
+            _emit(console, args, render.backprop_markdown(document))
+        else:
+            console.print(render.backprop_rich(document))
+    code = _exit_for(document.derivations)
+    if code == EXIT_OK and document.proof is not None and not document.proof.holds:
+        print("derive: the explicit network does not agree with the recurrence", file=sys.stderr)
+        return EXIT_FAIL
+    return code
 
 
 def _print_derivations(args, derivations, title: str) -> int:

@@ -59,8 +59,20 @@ class _PrimeNotation:
         return super()._print_Float(sp.Float(expr, SIGNIFICANT))
 
 
+_TEXT_NAMES = {"\\partial ": "∂", "\\sigma": "σ", "\\delta": "δ", "\\,": " ", "{": "", "}": ""}
+
+
 class TextPrinter(_PrimeNotation, StrPrinter):
-    """SymPy's str printer, with f'(x) and diff(expr, x) (which the parser reads back)."""
+    """SymPy's str printer, with f'(x) and diff(expr, x) (which the parser reads back); names
+    written in LaTeX for the documents (\\partial C/\\partial W^{m}) are shown plainly."""
+
+    def _print_Symbol(self, expr):
+        name = expr.name
+        for tex_, plain_ in _TEXT_NAMES.items():
+            name = name.replace(tex_, plain_)
+        return name
+
+    _print_MatrixSymbol = _print_Symbol
 
     def _plain_derivative(self, expr):
         spec = ", ".join(self._print(v) if n == 1 else f"{self._print(v)}, {n}"
@@ -74,6 +86,9 @@ class TexPrinter(_PrimeNotation, LatexPrinter):
     parentheses = (r"\left(", r"\right)")
 
     def _plain_derivative(self, expr):
+        if isinstance(expr.expr, (sp.Symbol, sp.Indexed)) and len(expr.variables) == 1:
+            return (f"\\frac{{\\partial {self._print(expr.expr)}}}"
+                    f"{{\\partial {self._print(expr.variables[0])}}}")
         return LatexPrinter._print_Derivative(self, expr)
 
 
@@ -471,3 +486,77 @@ def extrema_markdown(result) -> str:
             f"- global maximum: {result.global_max}"]
     out += [f"- note: {n}" for n in result.notes]
     return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# Backprop documents
+# --------------------------------------------------------------------------------------------------
+
+def proof_line(proof) -> str:
+    layers = ",".join(map(str, proof.layers))
+    numeric = sum(s is Status.NUMERIC for _, s in proof.entries)
+    line = (f"explicit network {layers}: {proof.proved} of {proof.total} entries of dC/dW and dC/db "
+            f"proved equal to the recurrence")
+    if numeric:
+        line += f" ({numeric} numerically)"
+    failed = proof.total - proof.proved - numeric
+    if failed:
+        line += f"; {failed} DIFFER"
+    return line + (f"; with the chosen activations at a random point the largest difference is "
+                   f"{proof.numeric_error:.1e}")
+
+
+def backprop_latex(document, standalone: bool = False) -> str:
+    body = [derivations_latex(document.derivations)]
+    for note in document.notes:
+        body.append(r"\noindent\textbf{Note:} " + tex_text(note) + r"\par")
+    if document.proof is not None:
+        body.append(r"\subsection*{Proof on an explicit network}")
+        body.append(r"\noindent The cost is written out as a function of every weight and bias, "
+                    r"differentiated directly, and compared with the recurrence: "
+                    + tex_text(proof_line(document.proof)) + r".\par")
+    text_ = "\n".join(body)
+    if not standalone:
+        return text_
+    return ("\\documentclass[11pt]{article}\n\\usepackage{amsmath}\n\\allowdisplaybreaks\n"
+            "\\begin{document}\n\\section*{" + tex_text(document.title) + "}\n" + text_
+            + "\\end{document}\n")
+
+
+def backprop_markdown(document) -> str:
+    out = [f"## {document.title}", ""]
+    out += [derivation_markdown(d) for d in document.derivations]
+    out += [f"**Note:** {n}\n" for n in document.notes]
+    if document.proof is not None:
+        out.append("### Proof on an explicit network\n")
+        out.append(proof_line(document.proof) + ".\n")
+    return "\n".join(out)
+
+
+def backprop_rich(document):
+    from rich.console import Group
+    from rich.text import Text
+
+    parts = [Text(document.title, style="bold")]
+    parts += [derivation_rich(d) for d in document.derivations]
+    parts += [Text(f"note: {n}", style="yellow") for n in document.notes]
+    if document.proof is not None:
+        parts.append(Text(proof_line(document.proof),
+                          style="green" if document.proof.holds else "bold red"))
+    return Group(*parts)
+
+
+def backprop_dict(document) -> dict:
+    proof = document.proof
+    return {
+        "title": document.title,
+        "holds": document.holds,
+        "derivations": [derivation_dict(d) for d in document.derivations],
+        "notes": list(document.notes),
+        "proof": None if proof is None else {
+            "layers": list(proof.layers), "proved": proof.proved, "total": proof.total,
+            "entries": {name: status.value for name, status in proof.entries},
+            "numeric_error": proof.numeric_error, "seconds": round(proof.seconds, 3),
+            "holds": proof.holds,
+        },
+    }

@@ -36,6 +36,9 @@ class Derivation:
     verdicts: tuple = ()
     reference_verdict: Verdict | None = None
     notes: tuple = field(default=())
+    # display symbol -> what it stands for, substituted before checking (e.g. a -> sigma(z), so a
+    # step can show a(1 - a) and still be checked as a statement about z)
+    meaning: dict = field(default_factory=dict)
 
     @property
     def result(self):
@@ -59,10 +62,11 @@ class Derivation:
         """Decide every step and the final result; returns the derivation with its verdicts."""
         verdicts = []
         for step in self.steps:
-            if _is_matrix(step.lhs) or _is_matrix(step.rhs):
-                verdicts.append(_check_matrix(step, assumptions, timeout))
+            lhs, rhs = step.lhs.xreplace(self.meaning), step.rhs.xreplace(self.meaning)
+            if _is_matrix(lhs) or _is_matrix(rhs):
+                verdicts.append(_check_matrix(Step(lhs, rhs, step.rule), assumptions, timeout))
             else:
-                verdicts.append(decide(step.lhs, step.rhs, assumptions, timeout))
+                verdicts.append(decide(lhs, rhs, assumptions, timeout))
         reference = None
         if self.reference is not None:
             result, independent, _ = self.reference

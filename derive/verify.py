@@ -200,20 +200,27 @@ def evaluate(expr):
     return relu_convention(expr.doit(deep=True), expr)
 
 
-# The derivative of max(0, z) at z = 0 is taken as 0, as PyTorch and scikit-learn compute it. SymPy
-# writes d/dz Max(0, z) as Heaviside(z), which is 1/2 at 0; this one function applies the convention
-# everywhere a derivative is evaluated (symbolic steps, the verifier, the numeric networks).
+# At a kink the derivative is taken as the slope on the left: d/dz max(0, z) at 0 is 0 (as PyTorch and
+# scikit-learn compute ReLU), d/dz min(0, z) at 0 is 1 (so leaky ReLU has slope alpha at 0, as in
+# PyTorch). SymPy writes both with Heaviside, worth 1/2 at 0; this one function applies the
+# convention everywhere a derivative is evaluated (steps, verifier, numeric networks).
 RELU_AT_ZERO = sp.S.Zero
 
 
 def relu_convention(derivative, source):
-    """`derivative` with SymPy's Heaviside(u) (value 1/2 at 0) replaced by Heaviside(u, 0), when it
-    comes from differentiating Max/Min in `source` and the user wrote no Heaviside of their own."""
-    if not (source.has(sp.Max, sp.Min) and not source.has(sp.Heaviside)):
+    """`derivative` with the Heaviside(u) that differentiating Max/Min in `source` produced (SymPy's
+    value 1/2 at 0) replaced by the left-slope value; Heavisides the source itself holds are kept."""
+    if not source.has(sp.Max, sp.Min):
         return derivative
+    own = source.atoms(sp.Heaviside)
+
+    def left_slope(e):
+        u = e.args[0]
+        return sp.Heaviside(u, 1 - RELU_AT_ZERO if u.could_extract_minus_sign() else RELU_AT_ZERO)
+
     return derivative.replace(
-        lambda e: isinstance(e, sp.Heaviside) and e.args[1:] in ((), (sp.S.Half,)),
-        lambda e: sp.Heaviside(e.args[0], RELU_AT_ZERO))
+        lambda e: isinstance(e, sp.Heaviside) and e.args[1:] in ((), (sp.S.Half,)) and e not in own,
+        left_slope)
 
 
 def _names(*exprs) -> list[str]:

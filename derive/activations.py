@@ -1,0 +1,128 @@
+"""Activation functions: a = sigma(z), its derivative, and the derivative in terms of the output a.
+
+One registry, keyed by the word the CLI takes. A user expression in z (with symbolic parameters such
+as beta) is accepted too, parsed by the safe parser. For each activation the derivative is derived by
+the step-by-step rules, and re-expressed in terms of a where possible:
+
+* invertible sigma: solve a = sigma(z) for z and substitute (sigmoid: a(1 - a); tanh: 1 - a^2;
+  softplus: 1 - e^(-a); beta-logistic: beta a(1 - a));
+* piecewise-linear sigma through the origin (ReLU, leaky ReLU): sigma'(a) itself, since a and z have
+  the same sign;
+
+and every form found is verified (sigma'(z) = g(sigma(z)) for all z) before it is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.calculus import RELU_NOTE, differentiate
+from derive.steps import Derivation, Step
+from derive.verify import decide, readable
+
+z = sp.Symbol("z", real=True)
+a = sp.Symbol("a", real=True)
+LEAKY_SLOPE = sp.Rational(1, 100)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """`expr` in z; `derivative` in z; `derivative_in_a` in a (None when a does not determine it);
+    `output_range` an Interval when known; `convention` a sentence about non-smooth points."""
+
+    name: str
+    expr: sp.Expr
+    derivative: sp.Expr
+    derivative_in_a: sp.Expr | None
+    output_range: sp.Set | None
+    convention: str | None
+    derivation: Derivation
+
+
+BUILTIN = {
+    "sigmoid": (lambda: 1 / (1 + sp.exp(-z)), sp.Interval.open(0, 1)),
+    "tanh": (lambda: sp.tanh(z), sp.Interval.open(-1, 1)),
+    "relu": (lambda: sp.Max(0, z), sp.Interval(0, sp.oo)),
+    "identity": (lambda: z, sp.S.Reals),
+    "softplus": (lambda: sp.log(1 + sp.exp(z)), sp.Interval.open(0, sp.oo)),
+    "leaky-relu": (lambda: sp.Max(0, z) + LEAKY_SLOPE * sp.Min(0, z), sp.S.Reals),
+}
+
+
+def activation(spec: str) -> Activation:
+    """The activation named `spec`, or the user's expression in z."""
+    if spec in BUILTIN:
+        make, output_range = BUILTIN[spec]
+        return build(spec, make(), output_range)
+    from derive.parsing import InputError, parse_expression
+    expr = parse_expression(spec)
+    if z not in expr.free_symbols:
+        raise InputError(f"the activation {spec!r} must be an expression in z "
+                         f"(or one of {', '.join(BUILTIN)})")
+    return build(spec, expr, _range(expr))
+
+
+def build(name: str, expr, output_range) -> Activation:
+    derivation = differentiate(expr, z, title=f"activation {name}: d/dz of {_plain(expr)}")
+    derivative = derivation.result
+    in_a = in_terms_of_output(expr, derivative)
+    steps = list(derivation.steps)
+    if in_a is not None:
+        steps.append(Step(derivative, in_a, "in terms of the output a = sigma(z)"))
+    convention = RELU_NOTE if expr.has(sp.Max, sp.Min) else None
+    return Activation(name, expr, derivative, in_a, output_range, convention,
+                      Derivation(derivation.title, tuple(steps), meaning={a: expr},
+                                 notes=(convention,) if convention else ()))
+
+
+def in_terms_of_output(expr, derivative):
+    """g with g(sigma(z)) = sigma'(z) for every real z, or None. Candidates are verified."""
+    for candidate in _candidates(expr, derivative):
+        if candidate is None or z in candidate.free_symbols:
+            continue
+        verdict = decide(candidate.xreplace({a: expr}), derivative, timeout=3.0)
+        # a form that holds only where it is real (3 a^(2/3) for z^3) is not a formula in a
+        if verdict.status.holds and "different domains" not in (verdict.note or ""):
+            return candidate
+    return None
+
+
+def _candidates(expr, derivative):
+    if not derivative.has(z):
+        yield derivative  # constant slope (identity)
+    yield derivative.subs(expr, a)  # sigma itself appears in sigma' (tanh: 1 - tanh^2)
+    try:
+        inverses = sp.solve(sp.Eq(a, expr), z)
+    except (NotImplementedError, ValueError, TypeError):
+        inverses = []
+    for inverse in inverses:
+        yield readable(sp.simplify(derivative.xreplace({z: inverse})), derivative)
+    if expr.has(sp.Max, sp.Min) and expr.xreplace({z: 0}) == 0:
+        yield derivative.xreplace({z: a})  # piecewise through 0: a and z share their sign
+
+
+def _range(expr):
+    try:
+        return sp.calculus.util.function_range(expr, z, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+
+
+def _plain(expr) -> str:
+    return str(expr).replace("**", "^")
+
+
+def equivalence_of_tanh_and_sigmoid() -> Derivation:
+    """tanh(z) = 2 sigmoid(2z) - 1: "equivalent, up to scaling"."""
+    sigmoid = lambda t: 1 / (1 + sp.exp(-t))  # noqa: E731
+    return Derivation("tanh is a scaled sigmoid", (
+        Step(sp.tanh(z), (sp.exp(z) - sp.exp(-z)) / (sp.exp(z) + sp.exp(-z)),
+             "definition of tanh"),
+        Step((sp.exp(z) - sp.exp(-z)) / (sp.exp(z) + sp.exp(-z)),
+             (1 - sp.exp(-2 * z)) / (1 + sp.exp(-2 * z)), "divide through by e^z"),
+        Step((1 - sp.exp(-2 * z)) / (1 + sp.exp(-2 * z)), 2 / (1 + sp.exp(-2 * z)) - 1,
+             "write 1 - u as 2 - (1 + u)"),
+        Step(2 / (1 + sp.exp(-2 * z)) - 1, 2 * sigmoid(2 * z) - 1, "sigmoid(2z) = 1/(1 + e^(-2z))"),
+    ))
