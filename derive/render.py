@@ -86,7 +86,8 @@ class TexPrinter(_PrimeNotation, LatexPrinter):
     parentheses = (r"\left(", r"\right)")
 
     def _plain_derivative(self, expr):
-        if isinstance(expr.expr, (sp.Symbol, sp.Indexed)) and len(expr.variables) == 1:
+        if len(expr.variables) == 1 and isinstance(expr.expr, (sp.Symbol, sp.Indexed)) \
+                and isinstance(expr.variables[0], sp.Indexed):  # index level: dC/dW_ij
             return (f"\\frac{{\\partial {self._print(expr.expr)}}}"
                     f"{{\\partial {self._print(expr.variables[0])}}}")
         return LatexPrinter._print_Derivative(self, expr)
