@@ -294,14 +294,21 @@ def output_layer(act: Activation, cost: Cost) -> Derivation:
                           "sigma'(z) in terms of the output a"))
         simplest = readable(sp.cancel(steps[-1].rhs), steps[-1].rhs)
         if simplest != steps[-1].rhs:
-            cancels = sp.count_ops(simplest) < sp.count_ops(steps[-1].rhs)
-            steps.append(Step(steps[-1].rhs, simplest,
-                              "simplify: the activation's derivative cancels the cost's denominator"
-                              if cancels and sp.denom(cost.gradient) != 1 else "simplify"))
+            steps.append(Step(steps[-1].rhs, simplest, _why_simpler(act, cost)))
     meaning = {delta_L: sp.diff(cost.expr.xreplace({a_: act.expr}), z_), a_: act.expr}
     notes = (act.convention,) if act.convention else ()
     return Derivation(f"output layer: {act.name} with {cost.name}", tuple(steps), notes=notes,
                       meaning=meaning).check()
+
+
+def _why_simpler(act: Activation, cost: Cost) -> str:
+    """Name the cancellation when sigma'(a) is a multiple of the cost gradient's denominator
+    (sigmoid with cross-entropy: a(1 - a) over a(1 - a), leaving a - y)."""
+    denominator = sp.denom(sp.together(cost.gradient))
+    if denominator != 1 and sp.denom(sp.cancel(act.derivative_in_a / denominator)) == 1:
+        return (f"cancel: sigma'(z) = {act.derivative_in_a} cancels the denominator "
+                f"{sp.factor(denominator)} of dC/da")
+    return "simplify"
 
 
 def hidden_layer(act: Activation) -> Derivation:
@@ -424,7 +431,8 @@ def _numeric_gap(pairs, C_total, activations: dict, seed: int) -> float:
     concrete = {}
     for sig, act in activations.items():
         concrete[sig] = sp.Lambda(t, act.expr.xreplace({z_scalar: t}))
-    symbols = sorted(C_total.free_symbols, key=str)
+    parameters = set().union(*(act.expr.free_symbols for act in activations.values())) - {z_scalar}
+    symbols = sorted(C_total.free_symbols | parameters, key=str)
     # targets in (0, 1) so every cost is defined; 30-digit floats keep evaluation fast and exact
     # enough that a wrong formula (a difference of order 1e-2 or more) cannot hide
     point = {s: sp.Float(rng.randint(100 if str(s).startswith("y") else -900, 900) / 1000, 30)

@@ -90,9 +90,19 @@ def _child(task: Callable, args: tuple, write_fd: int, memory: int) -> None:
         code = 0
     except MemoryError:
         code = 3
-    except BaseException:
+    except BaseException as err:  # say what went wrong; the parent shows it as the reason
+        try:
+            report(_Crash(f"{type(err).__name__}: {str(err).strip().splitlines()[0][:200]}"
+                          if str(err).strip() else type(err).__name__))
+        except BaseException:
+            pass
         code = 4
     os._exit(code)
+
+
+@dataclass(frozen=True)
+class _Crash:
+    message: str
 
 
 class _Running:
@@ -161,10 +171,13 @@ def _finish(job: _Running, killed: bool) -> Outcome:
     code = os.waitstatus_to_exitcode(status)
     if code == 0:
         return Outcome(job.value, True, None, seconds)
+    value = job.value
     reason = {3: "memory", 4: "crash"}.get(code, f"crash: exit status {code}")
     if code < 0:
         reason = "memory" if -code in (signal.SIGSEGV, signal.SIGABRT) else f"crash: signal {-code}"
-    return Outcome(job.value, False, reason, seconds)
+    if isinstance(value, _Crash):
+        reason, value = f"crash: {value.message}", None
+    return Outcome(value, False, reason, seconds)
 
 
 def run_one(task: Callable, args: tuple, timeout: float, memory: int = MEMORY_LIMIT) -> Outcome:

@@ -38,3 +38,12 @@ def test_results_come_back_for_every_task_in_parallel():
     results = dict(run_many(_answer, [(k,) for k in range(6)], timeout=10, jobs=3))
     assert {k: o.value for k, o in results.items()} == {k: 2 * k for k in range(6)}
     assert all(o.final for o in results.values())
+
+
+def _fail(report):
+    raise ValueError("the reason, on one line")
+
+
+def test_a_crash_reports_its_exception():
+    outcome = run_one(_fail, (), timeout=10)
+    assert not outcome.final and outcome.reason == "crash: ValueError: the reason, on one line"

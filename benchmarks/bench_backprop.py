@@ -1,0 +1,41 @@
+"""`derive backprop`: the headline command end to end (goal < 2 s with start-up and the 2,2,1
+proof), and how the explicit-network proof grows with the network (goal: 3,4,4,2 under 30 s).
+Run by hand: `make bench`."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from common import DERIVE, ROOT, median_run, row
+
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    print(row("command", "median s", "peak RSS MB"))
+    print(row("---", "---", "---"))
+    for argv in (["--activation", "sigmoid"], ["--activation", "tanh", "--cost", "squared-error"],
+                 ["--activation", "relu", "--output-activation", "sigmoid"],
+                 ["--activation", "log(1 + exp(z))"]):
+        t, mem, code = median_run(DERIVE + ["backprop", *argv], 5)
+        assert code == 0, argv
+        print(row(f"`derive backprop {' '.join(argv)}`", f"{t:.2f}", f"{mem:.0f}"))
+
+    from derive.activations import activation
+    from derive.backprop import prove_network
+    from derive.costs import cost
+    sigmoid, ce = activation("sigmoid"), cost("cross-entropy")
+    print()
+    print(row("layers", "weights + biases", "proof s (sigmoid, cross-entropy)", "proved"))
+    print(row("---", "---", "---", "---"))
+    for layers in ((2, 2, 1), (2, 3, 2), (2, 3, 3, 1), (3, 4, 4, 2), (4, 6, 6, 3)):
+        start = time.perf_counter()
+        proof = prove_network(layers, sigmoid, sigmoid, ce)
+        seconds = time.perf_counter() - start
+        print(row(",".join(map(str, layers)), proof.total, f"{seconds:.2f}",
+                  f"{proof.proved} of {proof.total}"))
+
+
+if __name__ == "__main__":
+    main()
