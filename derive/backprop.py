@@ -305,9 +305,11 @@ def _why_simpler(act: Activation, cost: Cost) -> str:
     """Name the cancellation when sigma'(a) is a multiple of the cost gradient's denominator
     (sigmoid with cross-entropy: a(1 - a) over a(1 - a), leaving a - y)."""
     denominator = sp.denom(sp.together(cost.gradient))
-    if denominator != 1 and sp.denom(sp.cancel(act.derivative_in_a / denominator)) == 1:
-        return (f"cancel: sigma'(z) = {act.derivative_in_a} cancels the denominator "
-                f"{sp.factor(denominator)} of dC/da")
+    ratio = sp.cancel(act.derivative_in_a / denominator)
+    if denominator != 1 and sp.denom(ratio) == 1:
+        whole = "is" if ratio in (1, -1) else "divides"
+        return (f"cancel: sigma'(z) = {act.derivative_in_a} {whole} the denominator of dC/da"
+                + (" (up to sign)" if ratio == -1 else ""))
     return "simplify"
 
 

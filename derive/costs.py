@@ -76,6 +76,18 @@ def compatible(activation, cost_: Cost) -> str | None:
     unit = sp.Interval.open(0, 1)
     if activation.output_range is not None and activation.output_range.is_subset(unit):
         return None
-    shown = "unknown" if activation.output_range is None else str(activation.output_range)
+    shown = "an unknown range" if activation.output_range is None else \
+        _interval(activation.output_range)
     return (f"{cost_.name} needs outputs in (0, 1), but {activation.name} outputs lie in {shown}; "
             "use sigmoid for the output layer (--output-activation sigmoid), or --force")
+
+
+def _interval(interval) -> str:
+    """(0, 1), [0, oo), R: an interval as a reader writes it."""
+    if interval == sp.S.Reals:
+        return "R"
+    if isinstance(interval, sp.Interval):
+        left = "(" if interval.left_open else "["
+        right = ")" if interval.right_open else "]"
+        return f"{left}{interval.start}, {interval.end}{right}"
+    return str(interval)
