@@ -85,6 +85,9 @@ def _child(task: Callable, args: tuple, write_fd: int, memory: int) -> None:
     try:
         if memory and hasattr(resource, "RLIMIT_AS"):
             limit = _vm_size() + memory
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:  # a child of a child: stay inside the parent's limit
+                limit = min(limit, hard)
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         task(*args, report=report)
         code = 0

@@ -47,3 +47,13 @@ def _fail(report):
 def test_a_crash_reports_its_exception():
     outcome = run_one(_fail, (), timeout=10)
     assert not outcome.final and outcome.reason == "crash: ValueError: the reason, on one line"
+
+
+def _nested(report):
+    inner = run_one(_answer, (21,), timeout=10)
+    report((inner.final, inner.value))
+
+
+def test_a_child_can_run_its_own_children():
+    outcome = run_one(_nested, (), timeout=20)
+    assert outcome.final and outcome.value == (True, 42)
