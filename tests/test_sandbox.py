@@ -50,10 +50,11 @@ def test_a_crash_reports_its_exception():
 
 
 def _nested(report):
+    grown = bytearray(64 * 1024**2)  # the child grows, so its child's own limit would exceed its
     inner = run_one(_answer, (21,), timeout=10)
-    report((inner.final, inner.value))
+    report((inner.final, inner.value, len(grown) > 0))
 
 
 def test_a_child_can_run_its_own_children():
     outcome = run_one(_nested, (), timeout=20)
-    assert outcome.final and outcome.value == (True, 42)
+    assert outcome.final and outcome.value == (True, 42, True)
