@@ -34,7 +34,7 @@ from derive.sandbox import TaskTimeout, run_many, time_limit
 
 DEFAULT_TIMEOUT = 5.0
 PRECISION = 30          # significant digits asked of evalf at each point
-CONFIRM_PRECISION = 60  # a counterexample is re-evaluated at this precision
+CONFIRM_PRECISION = 100  # both sides of a counterexample are re-evaluated to this many digits
 N_POINTS = 40
 
 
@@ -136,6 +136,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
     the numeric search is done, so a later time-out still leaves an answer."""
     assumptions = assumptions or Assumptions()
+    lhs, rhs = _rebind(lhs, assumptions), _rebind(rhs, assumptions)
     start = time.monotonic()
     deadline = start + timeout * 0.9
     base = Verdict(Status.UNDECIDED, lhs, rhs,
@@ -190,6 +191,18 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
         provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
     return done(provisional)
+
+
+def _rebind(expr, assumptions: Assumptions):
+    """Symbols built outside the parser (e.g. by a derivation) take on the assumptions made about
+    their names, so that `z >= 0` means the same to SymPy as to the numeric search."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    mentioned = set(assumptions.lower) | set(assumptions.upper) | assumptions.integer \
+        | assumptions.nonzero
+    swap = {s: assumptions.symbol(s.name) for s in expr.free_symbols
+            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy) and s.name in mentioned}
+    return expr.xreplace({old: new for old, new in swap.items() if old != new})
 
 
 def evaluate(expr):
@@ -362,12 +375,19 @@ def _points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0) -> l
 UNEVALUATED = (sp.Limit, sp.Sum, sp.Derivative, sp.Subs, sp.Integral)
 
 
-def _value(expr, precision: int):
+# evalf raises its working precision to resolve cancellation, but only up to `maxn` digits; past it
+# it returns a wrong value that still claims full precision (log(1 - 1/(1 + e^-1000)) comes out as
+# -332.7 by default). 2000 digits resolve cancellations down to e^-4000, far beyond the sampled
+# points; a counterexample must also survive a fourfold `maxn` (see _search_points).
+MAXN = 2000
+
+
+def _value(expr, precision: int, maxn: int = MAXN):
     """`expr` at full precision, or None when it is undefined or not real there."""
     try:
         if expr.has(*UNEVALUATED):
             expr = expr.doit(deep=True)
-        v = expr.evalf(precision)
+        v = expr.evalf(precision, maxn=maxn)
     except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
         return None
     if not isinstance(v, sp.Expr) or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) \
@@ -378,9 +398,9 @@ def _value(expr, precision: int):
     return v
 
 
-def _differs(D, point, precision: int) -> bool | None:
+def _differs(D, point, precision: int, maxn: int = MAXN) -> bool | None:
     """True if D is certainly non-zero at `point`, False if zero, None if undefined there."""
-    v = _value(D.xreplace(point), precision)
+    v = _value(D.xreplace(point), precision, maxn)
     if v is None:
         return None
     if v == 0:
@@ -390,6 +410,32 @@ def _differs(D, point, precision: int) -> bool | None:
     if isinstance(v, sp.Float) and v._prec < 20:
         return False
     return True
+
+
+def _confirmed_gap(L, R, point, lv, rv):
+    """lhs - rhs at `point` if the sides really differ there, else None.
+
+    The direct evaluation of L - R (used to screen points) is not trusted for the verdict: evalf can
+    lose a nested cancellation and still claim full precision (log(1 - 1/(1 + e^-1000)) inside a
+    sum evaluates to 728 or 520 depending on the working precision, where the truth is 0). So each
+    side is evaluated again to CONFIRM_PRECISION digits; it must agree with its first evaluation
+    (`lv`, `rv`, to 20 digits) or the point is not evaluable reliably and is skipped; and the sides
+    must differ by more than 10 units in their last places (relative 1e-(CONFIRM_PRECISION - 10)).
+    exp(pi sqrt(163)) and its nearest integer differ by a relative 3e-30 and are told apart.
+    """
+    lv_fine = _value(L.xreplace(point), CONFIRM_PRECISION)
+    rv_fine = _value(R.xreplace(point), CONFIRM_PRECISION)
+    if not (_agree(lv, lv_fine) and _agree(rv, rv_fine)):
+        return None
+    gap = lv_fine - rv_fine
+    scale = max(abs(lv_fine), abs(rv_fine), sp.Float(10) ** -300)
+    return gap if abs(gap) > sp.Float(10) ** (10 - CONFIRM_PRECISION) * scale else None
+
+
+def _agree(coarse, fine) -> bool:
+    if coarse is None or fine is None:
+        return False
+    return abs(coarse - fine) <= sp.Float(10) ** -20 * max(abs(fine), sp.Float(10) ** -300)
 
 
 def _search(L, R, assumptions: Assumptions, deadline: float, n: int = N_POINTS) -> _Search:
@@ -414,10 +460,10 @@ def _search_points(L, R, assumptions, deadline, n, functions=None) -> _Search:
                         skipped_one_side = point
                     continue
                 checked += 1
-                if differs and _differs(D, point, CONFIRM_PRECISION):
+                gap = _confirmed_gap(L, R, point, lv, rv) if differs else None
+                if gap is not None:
                     example = Counterexample({str(k): v for k, v in point.items()}, lv, rv,
-                                             functions or {},
-                                             _value(D.xreplace(point), CONFIRM_PRECISION))
+                                             functions or {}, gap)
                     return _Search(example, checked)
     except TaskTimeout:
         return _Search(None, checked, f"numeric search stopped at the time limit after {checked}")

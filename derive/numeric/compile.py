@@ -1,0 +1,153 @@
+"""Lambdify derived formulas into vectorised NumPy functions that never overflow.
+
+A formula in exp(c z) (the sigmoid 1/(1 + e^-z), softplus log(1 + e^z), cross-entropy composed with
+the sigmoid) overflows when evaluated literally at |z| = 1000. `stable` rewrites it as
+
+    Piecewise((f written in G, z >= 0), (f written in G, z < 0)),   G = exp(-|z|) in (0, 1]
+
+(for z >= 0, e^(c z) = G^(-c); for z < 0, e^(c z) = G^c), cancels, and turns log(G) back into
+-|z|; both branches then stay finite everywhere, which matters because NumPy evaluates both. Each
+rewrite is checked against the original formula by the verifier before it is used.
+
+The names reaching `lambdify` are the project's own symbols (z, a, y and an activation's parameters
+from the safe parser); user text never reaches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from derive.activations import Activation, a, z
+from derive.costs import Cost, y
+from derive.verify import Status, decide
+
+G = sp.Symbol("G", positive=True)
+
+
+def _exp_linear_in_z(expr) -> bool:
+    return any(e.args[0].has(z) for e in expr.atoms(sp.exp))
+
+
+def _side(expr, sign: int):
+    """expr with e^(c z + d) written as e^d G^(-sign c), G = e^(-sign z); None if not linear."""
+    def swap(e):
+        arg = sp.expand(e.args[0])
+        c, d = arg.coeff(z), arg - arg.coeff(z) * z
+        if c.has(z) or d.has(z) or not c.is_number:
+            raise ValueError("exponent not linear in z")
+        return sp.exp(d) * G ** (-sign * c)
+    try:
+        rewritten = expr.rewrite(sp.exp).replace(lambda e: isinstance(e, sp.exp) and e.has(z),
+                                                 swap)
+    except ValueError:
+        return None
+    rewritten = rewritten.replace(lambda e: isinstance(e, sp.log),
+                                  lambda e: sp.log(sp.factor(sp.together(e.args[0]))))
+    rewritten = sp.expand_log(rewritten if rewritten.has(sp.log) else sp.cancel(rewritten),
+                              force=True)
+    rewritten = rewritten.replace(lambda e: isinstance(e, sp.log) and e.args[0] == G,
+                                  lambda e: -sign * z)
+    rewritten = sp.cancel(rewritten) if not rewritten.has(sp.log) else rewritten
+    return rewritten if _bounded_in_G(rewritten) else None
+
+
+def _bounded_in_G(expr) -> bool:
+    """No negative power of G (which would be e^|z|) and no division by a sum vanishing at G = 0
+    other than 1 + G-type denominators: every denominator must stay >= 1 - (terms in G)."""
+    for power in expr.atoms(sp.Pow):
+        if power.base.has(G) and power.exp.is_negative:
+            denominator = power.base
+            if denominator == G or denominator.xreplace({G: 0}) == 0:
+                return False
+    return True
+
+
+def stable(expr):
+    """An equivalent form of `expr` that does not overflow for large |z| (or `expr` itself)."""
+    if not _exp_linear_in_z(expr):
+        return expr
+    positive, negative = _side(expr, +1), _side(expr, -1)
+    if positive is None or negative is None:
+        return expr
+    return sp.Piecewise((positive, z >= 0), (negative, True))
+
+
+def verified_stable(expr):
+    """`stable(expr)` after checking each branch equals `expr` on its half-line (else `expr`)."""
+    form = stable(expr)
+    if form is expr:
+        return expr, None
+    from derive.parsing import parse_assumptions
+    checks = []
+    for (branch, _), half in zip(form.args, ("z >= 0", "z < 0")):
+        branch = branch.xreplace({G: sp.exp(-sp.Abs(z))})
+        checks.append(decide(branch, expr, parse_assumptions([half]), timeout=5.0))
+    if all(v.status.holds for v in checks):
+        worst = "proved" if all(v.status is Status.PROVED for v in checks) else "checked numerically"
+        return form.xreplace({G: sp.exp(-sp.Abs(z))}), worst
+    return expr, None
+
+
+def _lambdify(args, expr) -> Callable:
+    # the names are derive's own symbols: nothing here comes from user text unparsed
+    f = sp.lambdify(args, expr, modules="numpy")
+    if not expr.free_symbols & set(args) or expr.is_number:
+        constant = float(expr)
+        return lambda *v: np.full(np.shape(v[0]), constant)
+    return f
+
+
+@dataclass(frozen=True)
+class CompiledActivation:
+    name: str
+    forward: Callable           # z -> a
+    slope: Callable             # a -> sigma'(z) when `slope_in_a`, else z -> sigma'(z)
+    slope_in_a: bool
+    stabilised: tuple           # which formulas were rewritten, and how they were checked
+
+
+@dataclass(frozen=True)
+class CompiledCost:
+    name: str
+    value: Callable             # (a, y) -> C per output
+    gradient: Callable          # (a, y) -> dC/da
+    value_from_z: Callable | None   # (z, y) -> C(sigma(z), y) for the output activation, stable
+    delta: Callable | None          # (a, y) -> delta^L, simplified, when it is a function of a, y
+    stabilised: tuple
+
+
+def compile_activation(act: Activation) -> CompiledActivation:
+    params = sorted(act.expr.free_symbols - {z}, key=str)
+    if params:
+        raise ValueError(f"the activation {act.name} has free parameters "
+                         f"({', '.join(map(str, params))}): give them values, e.g. beta = 2")
+    forward_expr, how = verified_stable(act.expr)
+    notes = [f"sigma: {how}"] if how else []
+    if act.derivative_in_a is not None:
+        slope = _lambdify([a], act.derivative_in_a)
+        in_a = True
+    else:
+        slope_expr, how_slope = verified_stable(act.derivative)
+        notes += [f"sigma': {how_slope}"] if how_slope else []
+        slope, in_a = _lambdify([z], slope_expr), False
+    return CompiledActivation(act.name, _lambdify([z], forward_expr), slope, in_a, tuple(notes))
+
+
+def compile_cost(cost: Cost, output: Activation) -> CompiledCost:
+    from derive.backprop import output_layer
+    value = _lambdify([a, y], cost.expr)
+    gradient = _lambdify([a, y], cost.gradient)
+    composed, how = verified_stable(sp.expand_log(cost.expr.xreplace({a: output.expr}),
+                                                  force=True))
+    value_from_z = _lambdify([z, y], composed) if not composed.has(a) else None
+    delta = None
+    if output.derivative_in_a is not None:
+        derivation = output_layer(output, cost)
+        if derivation.holds and not derivation.result.has(z):
+            delta = _lambdify([a, y], derivation.result)
+    return CompiledCost(cost.name, value, gradient, value_from_z, delta,
+                        (f"C(sigma(z), y): {how}",) if how else ())
