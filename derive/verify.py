@@ -36,6 +36,7 @@ DEFAULT_TIMEOUT = 5.0
 PRECISION = 30          # significant digits asked of evalf at each point
 CONFIRM_PRECISION = 100  # both sides of a counterexample are re-evaluated to this many digits
 N_POINTS = 40
+QUICK_SIMPLIFY = 0.3    # seconds for simplify before the numeric search
 
 
 class Status(str, enum.Enum):
@@ -163,6 +164,10 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     proof_domain = _proof_substitution(D, assumptions)
 
     proved = _prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline)
+    if not proved and not failure:
+        # most true claims simplify in milliseconds: try briefly before the numeric search
+        proved = _prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES[:1],
+                        min(deadline, time.monotonic() + QUICK_SIMPLIFY))
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
 

@@ -94,7 +94,7 @@ def verified_stable(expr):
 
 def _lambdify(args, expr) -> Callable:
     # the names are derive's own symbols: nothing here comes from user text unparsed
-    f = sp.lambdify(args, expr, modules="numpy")
+    f = sp.lambdify(args, expr, modules="numpy", cse=True)
     if not expr.free_symbols & set(args) or expr.is_number:
         constant = float(expr)
         return lambda *v: np.full(np.shape(v[0]), constant)

@@ -1,0 +1,271 @@
+"""`MLP`: a multi-layer perceptron whose every formula comes from the derivations.
+
+The activation, sigma' (in terms of a where the derivation found that form), the cost, dC/da, the
+simplified output delta and the stable cost-of-z are all lambdified from SymPy results
+(`derive.numeric.compile`); this module only arranges them into forward and backward passes.
+
+Conventions follow scikit-learn: constructor keywords, `fit(X, y)` returning self, `predict`,
+`predict_proba`, `score`, `get_params`/`set_params`, fitted attributes with a trailing underscore.
+`X` is (n_samples, n_features). The parameters keep the tutorial's shapes:
+
+* `coefs_[m]` is W^(m+1), shape (N^(m+1), N^m) (scikit-learn stores the transpose);
+* `intercepts_[m]` is b^(m+1), shape (N^(m+1),).
+
+The cost is the per-sample cost (summed over outputs) averaged over samples; the update with
+momentum alpha is  dW_t = -learning_rate * dC/dW + alpha * dW_(t-1),  W <- W + dW_t.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+
+@functools.lru_cache(maxsize=32)
+def compiled(activation: str, output_activation: str, cost: str):
+    """(hidden, output, cost) compiled once per combination."""
+    from derive.activations import activation as make_activation
+    from derive.costs import compatible, cost as make_cost
+    from derive.numeric.compile import compile_activation, compile_cost
+    from derive.parsing import InputError
+
+    try:
+        hidden, output, chosen = (make_activation(activation), make_activation(output_activation),
+                                  make_cost(cost))
+    except InputError as err:
+        raise ValueError(str(err)) from None
+    problem = compatible(output, chosen)
+    if problem:
+        raise ValueError(problem.split(";")[0])
+    return (compile_activation(hidden), compile_activation(output),
+            compile_cost(chosen, output), output.output_range)
+
+
+class MLP:
+    """Multi-layer perceptron trained by gradient descent with the derived backprop formulas.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, sizes of the hidden layers (the tutorial's XOR net: (2,))
+    activation : str, hidden activation (a built-in name or an expression in z)
+    output_activation : str or None, the last layer's activation (default: `activation`)
+    cost : str, 'cross-entropy', 'squared-error' or an expression in a and y
+    learning_rate : float, lambda in W <- W - lambda dC/dW
+    momentum : float, alpha: the update adds alpha times the previous update
+    max_iter : int, epochs
+    batch_size : int or None, samples per step (None: the whole set)
+    shuffle : bool, shuffle the samples every epoch (with mini-batches)
+    random_state : int or None
+    n_init : int, independent restarts; the one with the lowest final loss is kept
+    """
+
+    def __init__(self, hidden_layer_sizes=(2,), activation="sigmoid", output_activation=None,
+                 cost="cross-entropy", learning_rate=1.0, momentum=0.0, max_iter=1000,
+                 batch_size=None, shuffle=True, random_state=None, n_init=1):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.cost = cost
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.n_init = n_init
+
+    # -- scikit-learn conventions ---------------------------------------------------------------
+    def get_params(self, deep: bool = True) -> dict:
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def set_params(self, **params):
+        valid = self.get_params()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for MLP")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params().items()
+                   if v != inspect.signature(type(self).__init__).parameters[k].default}
+        return "MLP(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+    # -- the pieces --------------------------------------------------------------------------------
+    def _parts(self):
+        return compiled(self.activation, self.output_activation or self.activation, self.cost)
+
+    def _check_X(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-dimensional (n_samples, n_features), got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinity")
+        if hasattr(self, "coefs_") and X.shape[1] != self.coefs_[0].shape[1]:
+            raise ValueError(f"X has {X.shape[1]} features, the network expects "
+                             f"{self.coefs_[0].shape[1]}")
+        return X
+
+    def _check_y(self, y, n_samples: int) -> np.ndarray:
+        y = np.asarray(y, dtype=float)
+        y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if y.ndim != 2 or y.shape[0] != n_samples:
+            raise ValueError(f"y must have {n_samples} rows (one per sample), got shape {y.shape}")
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinity")
+        if self._parts()[3] is not None and self._parts()[3].is_subset(_unit()) \
+                and (np.any(y < 0) or np.any(y > 1)):
+            raise ValueError("labels must lie in [0, 1] for an output in (0, 1)")
+        return y
+
+    def _sizes(self, n_in: int, n_out: int) -> list[int]:
+        hidden = list(self.hidden_layer_sizes) if np.ndim(self.hidden_layer_sizes) else \
+            [int(self.hidden_layer_sizes)]
+        if any(int(h) < 1 for h in hidden):
+            raise ValueError("hidden_layer_sizes must be positive integers")
+        return [n_in, *map(int, hidden), n_out]
+
+    def _forward(self, params, A):
+        hidden, output, _, _ = self._parts()
+        zs, acts = [], [A]
+        for m, (W, b) in enumerate(params):
+            z = W @ acts[-1] + b[:, None]
+            zs.append(z)
+            acts.append((output if m == len(params) - 1 else hidden).forward(z))
+        return zs, acts
+
+    def _backward(self, params, zs, acts, Y):
+        """[(dC/dW^m, dC/db^m)] for a batch laid out as (features, samples)."""
+        hidden, output, cost, _ = self._parts()
+        aL = acts[-1]
+        if cost.delta is not None:
+            delta = cost.delta(aL, Y)
+        else:
+            slope = output.slope(aL if output.slope_in_a else zs[-1])
+            delta = cost.gradient(aL, Y) * slope
+        n = Y.shape[1]
+        grads = [None] * len(params)
+        for m in range(len(params) - 1, -1, -1):
+            grads[m] = (delta @ acts[m].T / n, delta.mean(axis=1))
+            if m:
+                slope = hidden.slope(acts[m] if hidden.slope_in_a else zs[m - 1])
+                delta = (params[m][0].T @ delta) * slope
+        return grads
+
+    def _loss(self, zs, acts, Y) -> float:
+        _, _, cost, _ = self._parts()
+        per_output = cost.value_from_z(zs[-1], Y) if cost.value_from_z else cost.value(acts[-1], Y)
+        return float(np.mean(np.sum(per_output, axis=0)))
+
+    # -- training ----------------------------------------------------------------------------------
+    def fit(self, X, y, on_epoch=None):
+        """Train; `on_epoch(restart, epoch, loss)` is called after every epoch if given."""
+        X = self._check_X(X)
+        Y = self._check_y(y, X.shape[0])
+        if self.learning_rate <= 0 or self.max_iter < 1 or self.n_init < 1:
+            raise ValueError("learning_rate must be > 0, max_iter and n_init >= 1")
+        sizes = self._sizes(X.shape[1], Y.shape[1])
+        seeds = np.random.SeedSequence(self.random_state).spawn(self.n_init)
+        best = None
+        for restart, seed in enumerate(seeds):
+            rng = np.random.default_rng(seed)
+            params = [(rng.standard_normal((n_out, n_in)), rng.standard_normal(n_out))
+                      for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+            params, curve = self._train(params, X.T, Y.T, rng, restart, on_epoch)
+            if best is None or curve[-1] < best[1][-1]:
+                best = (params, curve)
+        params, curve = best
+        self.coefs_ = [W for W, _ in params]
+        self.intercepts_ = [b for _, b in params]
+        self.loss_curve_ = curve
+        self.loss_ = curve[-1]
+        self.n_iter_ = len(curve)
+        self.n_layers_ = len(sizes)
+        self.n_outputs_ = Y.shape[1]
+        return self
+
+    def _train(self, params, A, Y, rng, restart, on_epoch):
+        n = A.shape[1]
+        batch = n if self.batch_size is None else max(1, min(int(self.batch_size), n))
+        velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+        curve = []
+        for epoch in range(int(self.max_iter)):
+            order = rng.permutation(n) if self.shuffle and batch < n else np.arange(n)
+            total = 0.0
+            for start in range(0, n, batch):
+                idx = order[start:start + batch]
+                Ab, Yb = (A, Y) if batch == n else (A[:, idx], Y[:, idx])
+                zs, acts = self._forward(params, Ab)
+                total += self._loss(zs, acts, Yb) * Ab.shape[1]
+                grads = self._backward(params, zs, acts, Yb)
+                for m, ((W, b), (gW, gb), (vW, vb)) in enumerate(zip(params, grads, velocity)):
+                    vW = self.momentum * vW - self.learning_rate * gW
+                    vb = self.momentum * vb - self.learning_rate * gb
+                    velocity[m] = (vW, vb)
+                    params[m] = (W + vW, b + vb)
+            curve.append(total / n)
+            if on_epoch is not None:
+                on_epoch(restart, epoch, curve[-1])
+        return params, curve
+
+    # -- using the network -------------------------------------------------------------------------
+    def _params(self):
+        if not hasattr(self, "coefs_"):
+            raise ValueError("this MLP is not fitted yet: call fit(X, y) first")
+        return list(zip(self.coefs_, self.intercepts_))
+
+    def gradients(self, X, y):
+        """[(dC/dW^m, dC/db^m)] at the current weights, shapes (N^m, N^(m-1)) and (N^m,), with C
+        the per-sample cost summed over outputs and averaged over the samples of X."""
+        X = self._check_X(X)
+        Y = self._check_y(y, X.shape[0])
+        params = self._params()
+        zs, acts = self._forward(params, X.T)
+        return self._backward(params, zs, acts, Y.T)
+
+    def loss(self, X, y) -> float:
+        X = self._check_X(X)
+        Y = self._check_y(y, X.shape[0])
+        zs, acts = self._forward(self._params(), X.T)
+        return self._loss(zs, acts, Y.T)
+
+    def _output(self, X) -> np.ndarray:
+        _, acts = self._forward(self._params(), self._check_X(X).T)
+        return acts[-1].T
+
+    def _is_classifier(self) -> bool:
+        output_range = self._parts()[3]
+        return output_range is not None and output_range.is_subset(_unit())
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of class 1 per output; a single output gives scikit-learn's (n, 2)."""
+        if not self._is_classifier():
+            raise ValueError("predict_proba needs an output in (0, 1) (e.g. sigmoid)")
+        p = self._output(X)
+        return np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p
+
+    def predict(self, X) -> np.ndarray:
+        """0/1 labels for an output in (0, 1) (threshold 0.5), else the network's output."""
+        out = self._output(X)
+        if self._is_classifier():
+            out = (out > 0.5).astype(int)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    def score(self, X, y) -> float:
+        """Accuracy for a classifier (every output right), R^2 otherwise."""
+        y = np.asarray(y, dtype=float)
+        y = y.reshape(-1, 1) if y.ndim == 1 else y
+        predicted = self.predict(X).reshape(y.shape)
+        if self._is_classifier():
+            return float(np.mean(np.all(predicted == y, axis=1)))
+        residual = np.sum((y - predicted) ** 2)
+        spread = np.sum((y - y.mean(axis=0)) ** 2)
+        return float(1 - residual / spread) if spread else 0.0
+
+
+def _unit():
+    import sympy as sp
+    return sp.Interval(0, 1)
