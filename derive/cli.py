@@ -140,6 +140,32 @@ def build_parser() -> argparse.ArgumentParser:
                           help="with --format latex: a complete document for pdflatex")
     _add_output_options(backprop, default="latex")
     backprop.set_defaults(run=run_backprop)
+
+    mlp = commands.add_parser(
+        "mlp", help="train a network built from the derived formulas, cross-checked",
+        description="Train a multi-layer perceptron whose formulas are lambdified from the "
+        "derivations, and check its gradients against hand-written backprop and finite "
+        "differences. The defaults reproduce the tutorial's XOR experiment.",
+        epilog=MLP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mlp.add_argument("--data", default="xor", help="xor, and, or, circles or moons (default xor)")
+    mlp.add_argument("--layers", default="2,2,1", help="layer sizes, input to output (default 2,2,1)")
+    mlp.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
+    mlp.add_argument("--output-activation", metavar="ACTIVATION",
+                     help="output activation (default: the hidden one)")
+    mlp.add_argument("--cost", help="squared-error or cross-entropy (default: cross-entropy for an "
+                     "output in (0, 1), else squared-error)")
+    mlp.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
+    mlp.add_argument("--lr", type=float, default=1.0, help="learning rate (default 1.0)")
+    mlp.add_argument("--momentum", type=float, default=0.0, help="momentum alpha (default 0)")
+    mlp.add_argument("--batch-size", type=int, help="samples per step (default: all)")
+    mlp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mlp.add_argument("--restarts", type=int, default=1,
+                     help="train from N random starts, report how many solve the task, keep the "
+                     "best (default 1)")
+    mlp.add_argument("--plot", metavar="PNG", help="save the loss curve (needs matplotlib)")
+    mlp.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    mlp.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    mlp.set_defaults(run=run_mlp)
     for sub, run in ((diff, run_diff), (grad, run_gradient), (rule, run_rule),
                      (extrema, run_extrema)):
         sub.set_defaults(run=run)
@@ -172,6 +198,16 @@ examples:
   derive backprop --activation relu --cost squared-error --layers 2,3,3,1 --format text
   derive backprop --activation "log(1 + exp(z))" --format latex --standalone -o softplus.tex
   derive backprop --activation "1/(1 + exp(-beta*z))" --format json
+"""
+
+
+MLP_EXAMPLES = r"""
+examples:
+  derive mlp                                   # the tutorial's XOR: 2,2,1 sigmoid, 1000 epochs
+  derive mlp --restarts 20                     # how often does XOR get solved from random starts?
+  derive mlp --data circles --layers 2,8,1 --activation tanh --output-activation sigmoid
+  derive mlp --data moons --layers 2,16,16,1 --activation relu --output-activation sigmoid \
+             --lr 0.5 --momentum 0.9 --batch-size 32 --plot loss.png
 """
 
 
@@ -284,21 +320,26 @@ def run_check(args) -> int:
 
 
 @contextmanager
-def _progress(total: int):
+def _progress(total: int, what: str = "checking"):
     """A progress bar on stderr for long runs in a terminal. No refresh thread: claims run in
-    forked children, and forking next to a live thread is asking for trouble."""
+    forked children, and forking next to a live thread is asking for trouble. Redrawn at most
+    about 50 times, so a fast loop is not slowed by it."""
     if total < 8 or not sys.stderr.isatty():
         yield lambda: None
         return
     from rich.console import Console
     from rich.progress import Progress
 
+    step = max(1, total // 50)
     with Progress(console=Console(file=sys.stderr), auto_refresh=False, transient=True) as bar:
-        task = bar.add_task("checking", total=total)
+        task = bar.add_task(what, total=total)
+        done = [0]
 
         def advance():
-            bar.advance(task)
-            bar.refresh()
+            done[0] += 1
+            if done[0] % step == 0 or done[0] == total:
+                bar.update(task, completed=done[0])
+                bar.refresh()
 
         yield advance
 
@@ -527,6 +568,108 @@ def run_backprop(args) -> int:
         print("derive: the explicit network does not agree with the recurrence", file=sys.stderr)
         return EXIT_FAIL
     return code
+
+
+def _check_specs(activation_spec, output_spec, cost_spec):
+    """Derive the activations and cost (SymPy on user text: in the sandbox, under a time limit)."""
+    from derive.activations import activation
+    from derive.costs import compatible, cost
+    hidden = activation(activation_spec)
+    output = activation(output_spec)
+    if cost_spec is None:
+        import sympy as sp
+        unit = output.output_range is not None and output.output_range.is_subset(
+            sp.Interval.open(0, 1))
+        cost_spec = "cross-entropy" if unit else "squared-error"
+    problem = compatible(output, cost(cost_spec))
+    if problem:
+        return ("error", problem.split(";")[0])
+    del hidden
+    return cost_spec
+
+
+def run_mlp(args) -> int:
+    import numpy as np
+    from derive.numeric.data import GATES, dataset
+    from derive.numeric.gradcheck import cross_check
+    from derive.numeric.mlp import MLP
+
+    layers = _layers(args.layers)
+    if layers is None:
+        raise UsageError("--layers needs sizes, e.g. 2,2,1")
+    if not 1 <= args.epochs <= 1_000_000 or not 1 <= args.restarts <= 1000:
+        raise UsageError("--epochs must be 1..1000000 and --restarts 1..1000")
+    if args.lr <= 0 or not 0 <= args.momentum < 1:
+        raise UsageError("--lr must be > 0 and --momentum in [0, 1)")
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise UsageError("--plot needs matplotlib: pip install 'derive[plot]'") from None
+    X, y = dataset(args.data, rng=args.seed)
+    if layers[0] != X.shape[1] or layers[-1] != 1:
+        raise UsageError(f"--layers must start with {X.shape[1]} (the inputs of {args.data}) and "
+                         "end with 1 (one output)")
+    output_spec = args.output_activation or args.activation
+    cost_name = _in_sandbox(_check_specs, (args.activation, output_spec, args.cost), 60.0)
+
+    models, solved = [], 0
+    with _progress(args.epochs * args.restarts, "training") as advance:
+        for restart in range(args.restarts):
+            model = MLP(hidden_layer_sizes=layers[1:-1], activation=args.activation,
+                        output_activation=output_spec, cost=cost_name, learning_rate=args.lr,
+                        momentum=args.momentum, max_iter=args.epochs, batch_size=args.batch_size,
+                        random_state=args.seed + restart)
+            model.fit(X, y, on_epoch=lambda r, e, loss: advance())
+            accuracy = model.score(X, y)
+            solved += accuracy == 1.0 if args.data in GATES else accuracy >= 0.95
+            models.append((model.loss_, restart, model, accuracy))
+    loss_, best_restart, best, accuracy = min(models, key=lambda m: m[0])
+    check = cross_check(layers, args.activation, output_spec, cost_name,
+                        params=list(zip(best.coefs_, best.intercepts_)), X=X, Y=y.reshape(-1, 1))
+    outputs = best.predict_proba(X)[:, 1] if best._is_classifier() else best.predict(X)
+    quantized = best.predict(X)
+    if args.plot:
+        _plot(best.loss_curve_, args.plot, f"{args.data}: {args.activation}, {cost_name}")
+    result = {
+        "data": args.data, "layers": list(layers), "activation": args.activation,
+        "output_activation": output_spec, "cost": cost_name, "epochs": args.epochs,
+        "learning_rate": args.lr, "momentum": args.momentum, "seed": args.seed,
+        "restarts": args.restarts, "solved": int(solved), "best_restart": best_restart,
+        "final_loss": loss_, "accuracy": accuracy,
+        "predictions": [{"input": row.tolist(), "output": float(o), "quantized": int(q)
+                         if best._is_classifier() else float(q), "target": float(t)}
+                        for row, o, q, t in zip(X, outputs, quantized, y)],
+        "cross_check": {"compiled_vs_hand_written": check.compiled_vs_hand,
+                        "compiled_vs_finite_differences": check.compiled_vs_fd,
+                        "hand_written_vs_finite_differences": check.hand_vs_fd,
+                        "passed": check.passed},
+    }
+    with _console(args) as console:
+        if args.format == "json":
+            _emit(console, args, json.dumps(result))
+        else:
+            from derive import render
+            console.print(render.mlp_rich(result))
+    return EXIT_OK if check.passed else EXIT_FAIL
+
+
+def _plot(curve, path: str, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.plot(range(1, len(curve) + 1), curve)
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss")
+    axes.set_title(title)
+    axes.set_yscale("log")
+    try:
+        figure.savefig(path, dpi=100, bbox_inches="tight")
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+    finally:
+        plt.close(figure)
 
 
 def _print_derivations(args, derivations, title: str) -> int:

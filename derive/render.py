@@ -561,3 +561,45 @@ def backprop_dict(document) -> dict:
             "holds": proof.holds,
         },
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Trained networks
+# --------------------------------------------------------------------------------------------------
+
+def mlp_rich(result: dict):
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text(f"{result['data']}: layers {','.join(map(str, result['layers']))}, "
+                f"{result['activation']} (output {result['output_activation']}), "
+                f"{result['cost']}, {result['epochs']} epochs, lr {result['learning_rate']:g}"
+                + (f", momentum {result['momentum']:g}" if result["momentum"] else ""),
+                style="bold")
+    table = Table(header_style="bold")
+    for column in ("Input", "Output", "Quantized", "Target"):
+        table.add_column(column, justify="right")
+    rows = result["predictions"]
+    for row in rows[:8]:
+        table.add_row(str([int(v) if float(v).is_integer() else round(v, 3) for v in row["input"]]),
+                      f"{row['output']:.4f}", str(row["quantized"]), f"{row['target']:g}")
+    if len(rows) > 8:
+        table.add_row("...", "", "", "")
+    check = result["cross_check"]
+    verdict = "[bold green]pass[/]" if check["passed"] else "[bold red]FAIL[/]"
+    lines = [head, table,
+             Text(f"accuracy {result['accuracy']:.3f}, final loss {result['final_loss']:.4g}")]
+    if result["restarts"] > 1:
+        lines.append(Text(f"solved from {result['solved']} of {result['restarts']} random starts; "
+                          f"kept start {result['best_restart']} (lowest loss)"))
+    elif not result["solved"]:
+        lines.append(Text("not solved from this random start: gradient descent stopped in a local "
+                          "minimum, as the tutorial warns; try --restarts 10 (or another --seed)",
+                          style="yellow"))
+    summary = Text.from_markup(
+        f"cross-check at the trained weights: compiled vs hand-written "
+        f"{check['compiled_vs_hand_written']:.1e} (<= 1e-12), compiled vs finite differences "
+        f"{check['compiled_vs_finite_differences']:.1e} (<= 1e-6), hand-written vs finite "
+        f"differences {check['hand_written_vs_finite_differences']:.1e} (<= 1e-6): {verdict}")
+    return Group(*lines, summary)
