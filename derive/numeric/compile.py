@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from derive.activations import Activation, a, z
 from derive.costs import Cost, y
@@ -92,9 +93,35 @@ def verified_stable(expr):
     return expr, None
 
 
+class _WherePrinter(NumPyPrinter):
+    """Piecewise as nested numpy.where: numpy.select (SymPy's default) builds condition lists and
+    costs several times more, most of all on small arrays. And x**(-1) as 1/x: numpy.power is
+    several times slower than a division."""
+
+    def _print_Pow(self, expr, rational=False):
+        if expr.exp == -1:
+            return f"1/({self._print(expr.base)})"
+        if expr.exp == 2:
+            base = self._print(expr.base)
+            return f"({base})*({base})"
+        return super()._print_Pow(expr, rational=rational)
+
+    def _print_Piecewise(self, expr):
+        *pieces, (last, condition) = expr.args
+        if condition != sp.true:
+            return super()._print_Piecewise(expr)
+        code = self._print(last)
+        for value, cond in reversed(pieces):
+            code = f"numpy.where({self._print(cond)}, {self._print(value)}, {code})"
+        return code
+
+
 def _lambdify(args, expr) -> Callable:
     # the names are derive's own symbols: nothing here comes from user text unparsed
-    f = sp.lambdify(args, expr, modules="numpy", cse=True)
+    f = sp.lambdify(args, expr, modules="numpy", cse=True,
+                    printer=_WherePrinter({"fully_qualified_modules": False, "inline": True,
+                                           "allow_unknown_functions": True,
+                                           "user_functions": {}}))
     if not expr.free_symbols & set(args) or expr.is_number:
         constant = float(expr)
         return lambda *v: np.full(np.shape(v[0]), constant)

@@ -77,6 +77,9 @@ class MLP:
         self.n_init = n_init
 
     # -- scikit-learn conventions ---------------------------------------------------------------
+    def __getstate__(self):  # the compiled functions are rebuilt after unpickling
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+
     def get_params(self, deep: bool = True) -> dict:
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
         return {name: getattr(self, name) for name in names}
@@ -96,7 +99,12 @@ class MLP:
 
     # -- the pieces --------------------------------------------------------------------------------
     def _parts(self):
-        return compiled(self.activation, self.output_activation or self.activation, self.cost)
+        key = (self.activation, self.output_activation or self.activation, self.cost)
+        cached = self.__dict__.get("_compiled")
+        if cached is None or cached[0] != key:  # looked up once per setting, not once per step
+            cached = (key, compiled(*key))
+            self.__dict__["_compiled"] = cached
+        return cached[1]
 
     def _check_X(self, X) -> np.ndarray:
         X = np.asarray(X, dtype=float)
