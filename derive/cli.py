@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     mlp.add_argument("--momentum", type=float, default=0.0, help="momentum alpha (default 0)")
     mlp.add_argument("--batch-size", type=int, help="samples per step (default: all)")
     mlp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mlp.add_argument("--init", choices=("normal", "glorot"), default="normal",
+                     help="initial weights: standard normal as the tutorial (default), or glorot "
+                     "(better for wide layers)")
     mlp.add_argument("--restarts", type=int, default=1,
                      help="train from N random starts, report how many solve the task, keep the "
                      "best (default 1)")
@@ -207,7 +210,7 @@ examples:
   derive mlp --restarts 20                     # how often does XOR get solved from random starts?
   derive mlp --data circles --layers 2,8,1 --activation tanh --output-activation sigmoid
   derive mlp --data moons --layers 2,16,16,1 --activation relu --output-activation sigmoid \
-             --lr 0.5 --momentum 0.9 --batch-size 32 --plot loss.png
+             --init glorot --lr 0.1 --momentum 0.9 --batch-size 32 --plot loss.png
 """
 
 
@@ -517,17 +520,18 @@ def _extrema_checked(expr, variables):
     return replace(result, derivations=tuple(d.check() for d in result.derivations))
 
 
-def _layers(text: str):
+def _layers(text: str, largest: int = 8, parameters: int = 200):
+    """Layer sizes; the explicit symbolic proof keeps them small, a numeric network need not."""
     if text.strip().lower() == "none":
         return None
     try:
         sizes = tuple(int(part) for part in text.split(","))
     except ValueError:
         raise UsageError(f"--layers takes sizes like 2,2,1, not {text!r}") from None
-    if len(sizes) < 2 or any(not 1 <= n <= 8 for n in sizes):
-        raise UsageError("--layers needs at least two sizes, each between 1 and 8")
-    if sum(a * b + b for a, b in zip(sizes, sizes[1:])) > 200:
-        raise UsageError("--layers: at most 200 weights and biases in the explicit proof")
+    if len(sizes) < 2 or any(not 1 <= n <= largest for n in sizes):
+        raise UsageError(f"--layers needs at least two sizes, each between 1 and {largest}")
+    if sum(a * b + b for a, b in zip(sizes, sizes[1:])) > parameters:
+        raise UsageError(f"--layers: at most {parameters} weights and biases")
     return sizes
 
 
@@ -594,7 +598,7 @@ def run_mlp(args) -> int:
     from derive.numeric.gradcheck import cross_check
     from derive.numeric.mlp import MLP
 
-    layers = _layers(args.layers)
+    layers = _layers(args.layers, largest=4096, parameters=10_000_000)
     if layers is None:
         raise UsageError("--layers needs sizes, e.g. 2,2,1")
     if not 1 <= args.epochs <= 1_000_000 or not 1 <= args.restarts <= 1000:
@@ -619,7 +623,7 @@ def run_mlp(args) -> int:
             model = MLP(hidden_layer_sizes=layers[1:-1], activation=args.activation,
                         output_activation=output_spec, cost=cost_name, learning_rate=args.lr,
                         momentum=args.momentum, max_iter=args.epochs, batch_size=args.batch_size,
-                        random_state=args.seed + restart)
+                        random_state=args.seed + restart, init=args.init)
             model.fit(X, y, on_epoch=lambda r, e, loss: advance())
             accuracy = model.score(X, y)
             solved += accuracy == 1.0 if args.data in GATES else accuracy >= 0.95

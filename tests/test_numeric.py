@@ -244,3 +244,22 @@ def test_mlp_bad_input_exit_2(argv, capsys):
     from derive.cli import main
     assert main(argv) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_glorot_init_and_a_saturated_cross_check():
+    from derive.numeric.data import dataset
+    from derive.numeric.gradcheck import cross_check as check
+    X, y = dataset("moons", rng=0)
+    model = MLP(hidden_layer_sizes=(16, 16), activation="relu", output_activation="sigmoid",
+                init="glorot", learning_rate=0.1,
+                momentum=0.9, batch_size=32, max_iter=300, random_state=0).fit(X, y)
+    bound = np.sqrt(6 / (2 + 16))
+    fresh = MLP(hidden_layer_sizes=(16,), init="glorot", max_iter=1, learning_rate=1e-300,
+                random_state=0).fit(X, y)
+    assert np.all(np.abs(fresh.coefs_[0]) <= bound)
+    assert np.all(np.abs(fresh.intercepts_[0]) < 1e-200)  # zero, moved by one step of ~1e-300
+    assert model.score(X, y) >= 0.95
+    # at trained weights many outputs are saturated (a == 0.0 or 1.0 in float64)
+    result = check((2, 16, 16, 1), "relu", "sigmoid", "cross-entropy",
+                   params=list(zip(model.coefs_, model.intercepts_)), X=X, Y=y.reshape(-1, 1))
+    assert result.passed

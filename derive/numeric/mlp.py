@@ -59,11 +59,13 @@ class MLP:
     shuffle : bool, shuffle the samples every epoch (with mini-batches)
     random_state : int or None
     n_init : int, independent restarts; the one with the lowest final loss is kept
+    init : 'normal' (standard normal weights and biases, as the tutorial's network) or 'glorot'
+        (uniform in +-sqrt(6 / (fan_in + fan_out)), zero biases: better for wide layers)
     """
 
     def __init__(self, hidden_layer_sizes=(2,), activation="sigmoid", output_activation=None,
                  cost="cross-entropy", learning_rate=1.0, momentum=0.0, max_iter=1000,
-                 batch_size=None, shuffle=True, random_state=None, n_init=1):
+                 batch_size=None, shuffle=True, random_state=None, n_init=1, init="normal"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.output_activation = output_activation
@@ -75,6 +77,7 @@ class MLP:
         self.shuffle = shuffle
         self.random_state = random_state
         self.n_init = n_init
+        self.init = init
 
     # -- scikit-learn conventions ---------------------------------------------------------------
     def __getstate__(self):  # the compiled functions are rebuilt after unpickling
@@ -180,8 +183,7 @@ class MLP:
         best = None
         for restart, seed in enumerate(seeds):
             rng = np.random.default_rng(seed)
-            params = [(rng.standard_normal((n_out, n_in)), rng.standard_normal(n_out))
-                      for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+            params = [self._initial(rng, n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
             params, curve = self._train(params, X.T, Y.T, rng, restart, on_epoch)
             if best is None or curve[-1] < best[1][-1]:
                 best = (params, curve)
@@ -194,6 +196,14 @@ class MLP:
         self.n_layers_ = len(sizes)
         self.n_outputs_ = Y.shape[1]
         return self
+
+    def _initial(self, rng, n_in: int, n_out: int):
+        if self.init == "normal":
+            return rng.standard_normal((n_out, n_in)), rng.standard_normal(n_out)
+        if self.init == "glorot":
+            bound = np.sqrt(6 / (n_in + n_out))
+            return rng.uniform(-bound, bound, (n_out, n_in)), np.zeros(n_out)
+        raise ValueError(f"init must be 'normal' or 'glorot', not {self.init!r}")
 
     def _train(self, params, A, Y, rng, restart, on_epoch):
         n = A.shape[1]

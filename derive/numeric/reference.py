@@ -55,16 +55,27 @@ def forward(params, X, activation: str, output_activation: str):
 
 def loss(params, X, Y, activation: str, output_activation: str, cost: str) -> float:
     """Per-sample cost summed over outputs, averaged over samples."""
-    _, acts = forward(params, X, activation, output_activation)
-    return float(np.mean(np.sum(COSTS[cost][0](acts[-1], Y), axis=0)))
+    zs, acts = forward(params, X, activation, output_activation)
+    if output_activation == "sigmoid" and cost == "cross-entropy":
+        # from z, so a saturated sigmoid (a == 1.0 in float64) does not reach log(0):
+        # -(y log s(z) + (1 - y) log(1 - s(z))) = log(1 + e^z) - y z
+        per_output = np.logaddexp(0, zs[-1]) - Y * zs[-1]
+    else:
+        per_output = COSTS[cost][0](acts[-1], Y)
+    return float(np.mean(np.sum(per_output, axis=0)))
 
 
 def gradients(params, X, Y, activation: str, output_activation: str, cost: str):
     """[(dC/dW^m, dC/db^m)] by backpropagation, C averaged over the samples (columns of X)."""
     zs, acts = forward(params, X, activation, output_activation)
     n = X.shape[1]
-    dC_da = COSTS[cost][1](acts[-1], Y)
-    delta = dC_da * ACTIVATIONS[output_activation][1](zs[-1], acts[-1])
+    if output_activation == "sigmoid" and cost == "cross-entropy":
+        # shortcut: dC/da = (a - y)/(a(1 - a)) and sigma' = a(1 - a) cancel; computing them apart
+        # gives 0/0 at a saturated output
+        delta = acts[-1] - Y
+    else:
+        dC_da = COSTS[cost][1](acts[-1], Y)
+        delta = dC_da * ACTIVATIONS[output_activation][1](zs[-1], acts[-1])
     grads = [None] * len(params)
     for m in range(len(params) - 1, -1, -1):
         grads[m] = (delta @ acts[m].T / n, delta.mean(axis=1))
