@@ -165,9 +165,13 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
 
     proved = _prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline)
     if not proved and not failure:
-        # most true claims simplify in milliseconds: try briefly before the numeric search
-        proved = _prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES[:1],
-                        min(deadline, time.monotonic() + QUICK_SIMPLIFY))
+        # most true claims simplify in milliseconds: try briefly before the numeric search (with
+        # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
+        quick = EXPENSIVE_STRATEGIES[:2] if D.has(sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch) \
+            else EXPENSIVE_STRATEGIES[:1]
+        for strategy in quick:
+            proved = proved or _prove(D.xreplace(proof_domain), [strategy],
+                                      min(deadline, time.monotonic() + QUICK_SIMPLIFY))
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
 

@@ -78,19 +78,53 @@ def stable(expr):
 
 
 def verified_stable(expr):
-    """`stable(expr)` after checking each branch equals `expr` on its half-line (else `expr`)."""
+    """A stable form of `expr`, checked: (form, how it was checked), or (expr, None).
+
+    Candidates, cheapest first: the form SymPy rewrites in tanh (the sigmoid becomes
+    (1 + tanh(z/2))/2: no exponential, half the array passes of the piecewise form), then the
+    piecewise form in G = exp(-|z|). A candidate must evaluate to finite values without floating-
+    point errors for |z| up to 1000 and equal `expr` (the piecewise form branch by branch)."""
+    if not _exp_linear_in_z(expr):
+        return expr, None
+    from derive.parsing import parse_assumptions
+    tanh_form = sp.simplify(expr.rewrite(sp.tanh))
+    if not tanh_form.has(sp.exp) and _finite(tanh_form):
+        verdict = decide(tanh_form, expr, timeout=5.0)
+        if verdict.status.holds:
+            return tanh_form, _how([verdict])
     form = stable(expr)
     if form is expr:
         return expr, None
-    from derive.parsing import parse_assumptions
-    checks = []
-    for (branch, _), half in zip(form.args, ("z >= 0", "z < 0")):
-        branch = branch.xreplace({G: sp.exp(-sp.Abs(z))})
-        checks.append(decide(branch, expr, parse_assumptions([half]), timeout=5.0))
+    form = form.xreplace({G: sp.exp(-sp.Abs(z))})
+    if not _finite(form):
+        return expr, None
+    checks = [decide(branch, expr, parse_assumptions([half]), timeout=5.0)
+              for (branch, _), half in zip(form.args, ("z >= 0", "z < 0"))]
     if all(v.status.holds for v in checks):
-        worst = "proved" if all(v.status is Status.PROVED for v in checks) else "checked numerically"
-        return form.xreplace({G: sp.exp(-sp.Abs(z))}), worst
+        return form, _how(checks)
     return expr, None
+
+
+def _how(verdicts) -> str:
+    return "proved" if all(v.status is Status.PROVED for v in verdicts) else "checked numerically"
+
+
+FINITE_TEST = np.concatenate([np.linspace(-1000, 1000, 401), [0.0, 1e-300, -1e-300]])
+
+
+def _finite(form) -> bool:
+    """Finite, without overflow, invalid or divide errors, at |z| <= 1000 and targets 0, 0.3, 1."""
+    others = sorted(form.free_symbols - {z}, key=str)
+    f = _lambdify([z, *others], form)
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            for target in (0.0, 0.3, 1.0):
+                values = f(FINITE_TEST, *[np.full_like(FINITE_TEST, target) for _ in others])
+                if not np.all(np.isfinite(values)):
+                    return False
+    except (FloatingPointError, ZeroDivisionError, OverflowError):
+        return False
+    return True
 
 
 class _WherePrinter(NumPyPrinter):
