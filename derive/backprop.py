@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -64,15 +64,16 @@ class LayerModel:
     treated as free when something is differentiated by them, as the chain rule's notation means).
     """
 
-    sizes = {N_prev: 2, N_m: 2, N_next: 2}
-
-    def __init__(self, output: bool = False):
-        n_prev, n, n_next = 2, 2, 2
+    def __init__(self, output: bool = False, n_prev: int = 2):
+        # N^(m-1) may differ from N^m = N^(m+1) = 2, so a sum with the wrong bound shows up
+        n, n_next = 2, 2
+        self.sizes = {N_prev: n_prev, N_m: n, N_next: n_next}
+        self.ranges = {i: n, k: n, h: n, j: n_prev, l: n_next}
         self.output = output
         sym = lambda name: sp.Symbol(name, real=True)  # noqa: E731
         self.W = sp.Matrix(n, n_prev, lambda r, c: sym(f"W_{r + 1}{c + 1}"))
         self.b = sp.Matrix(n, 1, lambda r, c: sym(f"b_{r + 1}"))
-        self.a_prev = sp.Matrix(n_prev, 1, lambda r, c: sym(f"x_{r + 1}"))
+        self.a_prev = sp.Matrix(n_prev, 1, lambda r, c: sym(f"x_{r + 1}"))  # a^(m-1)
         self.W_next = sp.Matrix(n_next, n, lambda r, c: sym(f"V_{r + 1}{c + 1}"))
         self.b_next = sp.Matrix(n_next, 1, lambda r, c: sym(f"c_{r + 1}"))
         self.sigma = sp.Function("sigma", real=True)
@@ -166,7 +167,7 @@ class MatrixMeaning:
 
     def __init__(self, model: LayerModel):
         self.m = model
-        n, n_prev, n_next = 2, 2, 2
+        n, n_prev = model.sizes[N_m], model.sizes[N_prev]
         dz = [model.meaning(d(C, z[q]), {}) for q in (1, 2)]
         dz_next = [model.meaning(d(C, z_next[q]), {}) for q in (1, 2)]
         self.values = {
@@ -179,31 +180,36 @@ class MatrixMeaning:
             sigma_prime_z: sp.Matrix([sp.diff(model.sigma(s), s).subs(s, model.z[q])
                                       for q, s in enumerate(model.s)]),
         }
-        del n_next
 
     def explicit(self, expr):
         return sp.Matrix(expr.xreplace(self.values).doit())
 
 
 def _check_indexed(derivation: Derivation, model: LayerModel) -> Derivation:
-    """Check each step at every value of the indices it contains (1..2), sizes fixed to 2."""
-    verdicts = []
-    matrices = None
-    for step in derivation.steps:
-        if isinstance(step.lhs, sp.MatrixExpr) or isinstance(step.rhs, sp.MatrixExpr):
-            matrices = matrices or MatrixMeaning(model)
-            lhs, rhs = matrices.explicit(step.lhs), matrices.explicit(step.rhs)
-            worst = _worst([decide(p, q, timeout=5.0) for p, q in zip(lhs, rhs)])
-            verdicts.append(worst)
-            continue
-        names = sorted(_free_indices(step.lhs) | _free_indices(step.rhs), key=str)
-        results = []
-        for values in _index_values(names):
-            lhs, rhs = model.meaning(step.lhs, values), model.meaning(step.rhs, values)
-            results.append(decide(lhs, rhs, timeout=5.0))
-        verdicts.append(_worst(results))
+    """Check each step at every value of the indices it contains, on `model`."""
+    verdicts = tuple(check_layer_step(step.lhs, step.rhs, model) for step in derivation.steps)
     return Derivation(derivation.title, derivation.steps, derivation.assumptions,
-                      verdicts=tuple(verdicts), notes=derivation.notes)
+                      verdicts=verdicts, notes=derivation.notes)
+
+
+def check_layer_step(lhs, rhs, model: LayerModel) -> Verdict:
+    """An index-level statement (or a vector form) checked on `model` for every index value; the
+    worst verdict stands, with the index values of a failure in its note."""
+    if isinstance(lhs, sp.MatrixExpr) or isinstance(rhs, sp.MatrixExpr):
+        matrices = MatrixMeaning(model)
+        left, right = matrices.explicit(lhs), matrices.explicit(rhs)
+        return _worst([decide(p, q, timeout=5.0) for p, q in zip(left, right)])
+    names = sorted(_free_indices(lhs) | _free_indices(rhs), key=str)
+    results = []
+    for values in _index_values(names, model.ranges):
+        verdict = decide(model.meaning(lhs, values), model.meaning(rhs, values), timeout=5.0)
+        if not verdict.status.holds:
+            sizes = ", ".join(f"{n} = {v}" for n, v in model.sizes.items())
+            where = ", ".join(f"{n} = {v}" for n, v in values.items())
+            return replace(verdict, lhs=lhs, rhs=rhs,
+                           note=f"fails at {where} (layer sizes {sizes})")
+        results.append(verdict)
+    return replace(_worst(results), lhs=lhs, rhs=rhs)
 
 
 def _free_indices(expr) -> set:
@@ -216,10 +222,11 @@ def _free_indices(expr) -> set:
     return (used & {i, j, k, l, h}) - bound
 
 
-def _index_values(names) -> list[dict]:
+def _index_values(names, ranges: dict) -> list[dict]:
+    """Every assignment of the free indices, each over its own range (j runs over N^(m-1))."""
     combos = [{}]
     for name in names:
-        combos = [{**c, name: v} for c in combos for v in (1, 2)]
+        combos = [{**c, name: v} for c in combos for v in range(1, ranges[name] + 1)]
     return combos
 
 
@@ -271,7 +278,7 @@ def general() -> list[Derivation]:
         Step(delta, sp.HadamardProduct(W_next_matrix.T * delta_next, sigma_prime_z),
              "vector form: (W^(m+1))^T delta^(m+1), times sigma'(z^m) elementwise"),
     ))
-    model = LayerModel()
+    model = LayerModel(n_prev=3)
     output_model = LayerModel(output=True)
     output = Derivation("output layer: delta^L", (
         Step(d(C, z[k]), d(C, a[k]) * d(a[k], z[k]),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from contextlib import contextmanager
 
@@ -140,6 +142,34 @@ def build_parser() -> argparse.ArgumentParser:
                           help="with --format latex: a complete document for pdflatex")
     _add_output_options(backprop, default="latex")
     backprop.set_defaults(run=run_backprop)
+
+    audit = commands.add_parser(
+        "audit", help="audit the tutorial's claims, or the equations of a Markdown/LaTeX file",
+        description="With no FILE: decide every checkable claim of the backprop tutorial. With "
+        "a FILE (Markdown with $...$, $$...$$, \\[...\\], align/aligned; or .tex): extract its "
+        "equations and check each, chains link by link and aligned derivations line by line.",
+        epilog="examples:\n  derive audit\n  derive audit notes.md --verbose\n"
+        "  derive audit --format markdown -o audit.md\n\nexit codes: 0 every claim holds, 1 a "
+        "claim is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    audit.add_argument("file", nargs="?", help="a Markdown or LaTeX file (default: the tutorial)")
+    audit.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
+                       help="check N claims at a time (default: the number of cores, up to 4)")
+    audit.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="time limit per claim (default 5)")
+    audit.add_argument("--verbose", action="store_true",
+                       help="also list the equations that were skipped, with the reason")
+    audit.add_argument("--standalone", action="store_true",
+                       help="with --format latex: a complete document for pdflatex")
+    _add_output_options(audit)
+    audit.set_defaults(run=run_audit)
+
+    export = commands.add_parser(
+        "export", help="write the derivations/ documents (Markdown and LaTeX)",
+        description="Regenerate every published document: backprop for each activation x cost, "
+        "the calculus rules, the extrema examples and the tutorial's audit, with an index.")
+    export.add_argument("directory", nargs="?", default="derivations",
+                        help="where to write (default derivations)")
+    export.set_defaults(run=run_export)
 
     mlp = commands.add_parser(
         "mlp", help="train a network built from the derived formulas, cross-checked",
@@ -572,6 +602,57 @@ def run_backprop(args) -> int:
         print("derive: the explicit network does not agree with the recurrence", file=sys.stderr)
         return EXIT_FAIL
     return code
+
+
+def run_audit(args) -> int:
+    from derive import render
+    from derive.audit import audit_claims, audit_tutorial, read_document
+
+    if not 1 <= args.jobs <= 64 or not 0 < args.timeout <= 3600:
+        raise UsageError("--jobs must be 1..64 and --timeout between 0 and 3600 seconds")
+    if args.file is None:
+        with _progress(60) as advance:
+            report = audit_tutorial(args.timeout, args.jobs, progress=advance)
+    else:
+        try:
+            with open(args.file, encoding="utf-8") as handle:
+                text = handle.read(5_000_001)
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"cannot read {args.file}: "
+                             f"{getattr(err, 'strerror', None) or err}") from None
+        if len(text) > 5_000_000:
+            raise UsageError(f"{args.file} is larger than 5 MB")
+        if args.file.endswith(".tex"):
+            text = re.sub(r"(?<!\\)%.*", "", text)   # LaTeX comments
+        claims, skipped = read_document(text)
+        with _progress(len(claims)) as advance:
+            report = audit_claims(claims, args.file, args.timeout, args.jobs, skipped=skipped,
+                                  progress=advance)
+    with _console(args) as console:
+        if args.format == "json":
+            _emit(console, args, json.dumps(render.report_dict(report), ensure_ascii=False))
+        elif args.format == "markdown":
+            _emit(console, args, render.report_markdown(report, args.verbose))
+        elif args.format == "latex":
+            _emit(console, args, render.report_latex(report, args.standalone, args.verbose))
+        else:
+            console.print(render.report_rich(report, args.verbose))
+    return EXIT_FAIL if report.refuted else EXIT_OK
+
+
+def run_export(args) -> int:
+    from derive.documents import build
+
+    files = _in_sandbox(build, (), 1800.0)
+    try:
+        os.makedirs(args.directory, exist_ok=True)
+        for name, content in sorted(files.items()):
+            with open(os.path.join(args.directory, name), "w", encoding="utf-8") as handle:
+                handle.write(content)
+    except OSError as err:
+        raise UsageError(f"cannot write to {args.directory}: {err.strerror}") from None
+    print(f"wrote {len(files)} documents to {args.directory}/")
+    return EXIT_OK
 
 
 def _check_specs(activation_spec, output_spec, cost_spec):

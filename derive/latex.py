@@ -58,6 +58,10 @@ BARE_WORDS = ("sin", "cos", "tan", "exp", "log", "ln", "tanh", "sinh", "cosh", "
               "sqrt", "sigma", "frac", "lim")
 
 
+KNOWN_COMMANDS = {r"\frac", r"\sqrt", r"\mathrm", r"\lim", r"\to", r"\partial", r"\top",
+                  r"\intercal", r"\{", r"\}", r"\\", *FUNCTION_COMMANDS, *CONSTANT_COMMANDS}
+
+
 class Tok:
     __slots__ = ("kind", "text", "pos")
 
@@ -89,6 +93,9 @@ def tokenize(text: str) -> list[Tok]:
             if value in ("*", "/", "|", "'"):
                 kind = "sym"
         tokens.append(Tok(kind, value, m.start()))
+    for t in tokens:
+        if t.kind == "cmd" and t.text not in KNOWN_COMMANDS and t.text[1:] not in GREEK:
+            raise InputError(f"unknown or unsupported LaTeX command {t.text}")
     _refuse_bare_words(text)
     return tokens
 
@@ -101,11 +108,25 @@ def _strip_math_delimiters(text: str) -> str:
     return s.replace(r"\left.", "").replace(r"\right.", "")
 
 
+LAYER_LABEL = re.compile(r"\^\s*(?:\{\s*)?(?:[mL]\s*[-+]\s*\d|[mL](?![A-Za-z]))")
+WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+
+
 def _refuse_bare_words(text: str) -> None:
     for word in sorted(BARE_WORDS, key=len, reverse=True):
         if re.search(rf"(?<![\\A-Za-z_{{]){word}", text):
             raise InputError(f"'{word}' without a backslash reads as a product of letters; "
                              f"write \\{word}")
+    body = re.sub(r"\\[A-Za-z]+\*?(\{[A-Za-z]*\})?", " ", text)  # commands and their word args
+    word = WORD.search(body)
+    if word:
+        raise InputError(f"'{word.group()}' looks like a word, not a product of {len(word.group())} "
+                         "variables; separate factors with spaces or \\cdot")
+    label = LAYER_LABEL.search(text)
+    if label:
+        raise InputError(f"'{label.group().strip()}' reads as a layer index in backprop notation, "
+                         "not a power; write a power of a layer quantity with parentheses, "
+                         "(a)^{2}")
 
 
 class LatexReader:
@@ -117,6 +138,7 @@ class LatexReader:
         self.b = builder
         self.abs_depth = 0
         self.depth = 0
+        self.leibniz: dict = {}   # lone letters differentiated Leibniz-style -> their variables
         primed = {t.text for t, nxt in zip(self.tokens, self.tokens[1:])
                   if t.kind == "letter" and nxt.text == "'"}
         self.function_letters = FUNCTION_LETTERS | builder.declared_functions | primed
@@ -330,7 +352,7 @@ class LatexReader:
             return self.application(name, primes)
         if primes:
             raise InputError(f"write {name}{chr(39) * primes}(x): a derivative needs its argument")
-        return self.b.symbol(name)
+        return self.b.symbol(name, function_names_ok=True, constants=False)
 
     def primes(self) -> int:
         n = 0
@@ -581,13 +603,18 @@ class LatexReader:
                 len(tokens) == 1 and tokens[0].text == r"\sigma":
             name = tokens[0].text.lstrip("\\")
             if name in {str(v) for v in variables}:
-                return self.b.symbol(name)
+                return self.b.symbol(name, constants=False)
+            seen = self.leibniz.setdefault(name, tuple(variables))
+            if seen != tuple(variables):
+                raise InputError(f"{name} is differentiated by {', '.join(map(str, seen))} and by "
+                                 f"{', '.join(map(str, variables))}: how {name} depends on them is "
+                                 f"not stated; write it out, e.g. {name}(h(w))")
             if name == "sigma":
                 return self.b.call("sigmoid", list(dict.fromkeys(variables))[:1])
-            return self.b.unknown_function(name)(*dict.fromkeys(variables))
+            return self.b.unknown_function(name, constants=False)(*dict.fromkeys(variables))
         sub = LatexReader.__new__(LatexReader)
         sub.tokens, sub.i, sub.b, sub.abs_depth, sub.depth = tokens, 0, self.b, 0, self.depth
-        sub.function_letters = self.function_letters
+        sub.function_letters, sub.leibniz = self.function_letters, self.leibniz
         value = sub.expr()
         if sub.peek() is not None:
             raise InputError(_unexpected(sub.peek()))

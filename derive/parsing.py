@@ -232,8 +232,11 @@ class Builder:
         self._unknown: dict[str, sp.FunctionClass] = {}
 
     # -- leaves ----------------------------------------------------------------------------------
-    def symbol(self, name: str, function_names_ok: bool = False) -> sp.Symbol:
-        if name in CONSTANTS:
+    def symbol(self, name: str, function_names_ok: bool = False,
+               constants: bool = True) -> sp.Symbol:
+        """The variable `name` (or the constant: pi, e, E, oo). LaTeX passes constants=False for
+        letters, whose constants come from commands (\\pi, \\infty) and e^{...}."""
+        if constants and name in CONSTANTS:
             return CONSTANTS[name]
         if not function_names_ok and (name in FUNCTIONS or name in SPECIAL_FORMS):
             raise InputError(f"{name} is a function: call it, e.g. {name}(x)")
@@ -320,8 +323,8 @@ class Builder:
             return self._checked(make(*args))
         return self.unknown_function(name)(*args)
 
-    def unknown_function(self, name: str) -> sp.FunctionClass:
-        if name in CONSTANTS or name in RESERVED:
+    def unknown_function(self, name: str, constants: bool = True) -> sp.FunctionClass:
+        if (constants and name in CONSTANTS) or name in RESERVED:
             raise InputError(f"{name} is not a function")
         if not (UNKNOWN_FUNCTION_RE.match(name) or name in self.declared_functions):
             close = difflib.get_close_matches(name, FUNCTIONS, n=1)

@@ -603,3 +603,135 @@ def mlp_rich(result: dict):
         f"{check['compiled_vs_finite_differences']:.1e} (<= 1e-6), hand-written vs finite "
         f"differences {check['hand_written_vs_finite_differences']:.1e} (<= 1e-6): {verdict}")
     return Group(*lines, summary)
+
+
+# --------------------------------------------------------------------------------------------------
+# Audit reports
+# --------------------------------------------------------------------------------------------------
+
+def _where(finding) -> str:
+    claim = finding.claim
+    return getattr(claim, "id", "")
+
+
+def finding_note(finding) -> str:
+    """One line: why a claim fails (diagnosis, correction) or how it holds."""
+    if finding.verdict is None:
+        return finding.skipped or ""
+    verdict = finding.verdict
+    note = getattr(finding.claim, "note", None)
+    parts = [summary(verdict)] if verdict.status is Status.REFUTED else []
+    if verdict.status is not Status.REFUTED:
+        parts.append(summary(verdict))
+    if verdict.status is Status.REFUTED and verdict.note:
+        parts.append(verdict.note)
+    if note:
+        parts.append(f"({note})")
+    return "; ".join(p for p in parts if p)
+
+
+def report_totals(report) -> str:
+    return ", ".join(f"{n} {k.lower()}" for k, n in report.totals.items() if n)
+
+
+def report_rich(report, verbose: bool = False):
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Audit of {report.title}", header_style="bold", show_lines=False)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("section", overflow="fold", max_width=22)
+    table.add_column("claim (as written)", overflow="fold")
+    table.add_column("", no_wrap=True)
+    table.add_column("note", overflow="fold")
+    for finding in report.findings:
+        if finding.verdict is None:
+            if verbose:
+                table.add_row(_where(finding), getattr(finding.claim, "section", ""),
+                              finding.claim.latex, "[dim]skip[/]", finding.skipped)
+            continue
+        status = finding.verdict.status
+        table.add_row(_where(finding), getattr(finding.claim, "section", ""), finding.claim.latex,
+                      f"[{STYLES[status]}]{MARKS[status]}[/]", finding_note(finding))
+    parts = [table]
+    for finding in report.refuted:
+        parts.append(Text(f"\n{_where(finding)}: {finding.claim.latex}", style="bold red"))
+        for label, value in evidence_lines(finding.verdict):
+            if label not in ("method", "assumptions"):
+                parts.append(Text(f"  {label}: {value}"))
+    parts.append(Text(f"\n{report_totals(report)}", style="bold"))
+    return Group(*parts)
+
+
+def report_dict(report) -> dict:
+    findings = []
+    for finding in report.findings:
+        record = {"id": _where(finding), "section": getattr(finding.claim, "section", ""),
+                  "line": getattr(finding.claim, "line", None), "latex": finding.claim.latex,
+                  "note": getattr(finding.claim, "note", None)}
+        if finding.verdict is None:
+            record.update(status="SKIPPED", reason=finding.skipped)
+        else:
+            record.update(verdict_dict(finding.verdict))
+        findings.append(record)
+    return {"title": report.title, "totals": report.totals, "findings": findings}
+
+
+def report_markdown(report, verbose: bool = False) -> str:
+    out = [f"# Audit of {report.title}", "",
+           "Every claim below is decided by computation; nothing is taken from a list.", "",
+           "| id | section | claim (as written) | verdict | note |",
+           "| --- | --- | --- | --- | --- |"]
+    for finding in report.findings:
+        if finding.verdict is None and not verbose:
+            continue
+        mark = "skipped" if finding.verdict is None else \
+            f"{MARKS[finding.verdict.status]} {finding.verdict.status.value}"
+        latex = finding.claim.latex.replace("|", r"\vert ")
+        note = finding_note(finding).replace("|", "/")
+        out.append(f"| {_where(finding)} | {getattr(finding.claim, 'section', '')} | ${latex}$ | "
+                   f"{mark} | {note} |")
+    if report.refuted:
+        out += ["", "## What does not hold", ""]
+    for finding in report.refuted:
+        out.append(f"### {_where(finding)}: ${finding.claim.latex}$")
+        out.append("")
+        for label, value in evidence_lines(finding.verdict):
+            if label == "correct":
+                value = f"${corrected(finding.verdict, tex)}$"
+            if label not in ("method",):
+                out.append(f"- {label}: {value}")
+        out.append("")
+    out += ["", f"Totals: {report_totals(report)}.", ""]
+    return "\n".join(out)
+
+
+def report_latex(report, standalone: bool = False, verbose: bool = False) -> str:
+    rows = [r"\begin{itemize}"]
+    for finding in report.findings:
+        if finding.verdict is None and not verbose:
+            continue
+        mark = "skipped" if finding.verdict is None else {
+            Status.PROVED: "holds (proved)", Status.NUMERIC: "holds numerically",
+            Status.REFUTED: "does not hold", Status.UNDECIDED: "undecided"}[finding.verdict.status]
+        rows.append(r"\item \textbf{" + tex_text(_where(finding)) + "} ("
+                    + tex_text(getattr(finding.claim, "section", "")) + r"): $\displaystyle "
+                    + _display(finding.claim.latex) + r"$ --- \emph{" + mark + "}.")
+        note = finding_note(finding)
+        if note and finding.verdict is not None and finding.verdict.status is Status.REFUTED:
+            rows.append(r"\\ " + tex_text(note))
+            if finding.verdict.correct is not None:
+                rows.append(r"\\ Correct: $" + corrected(finding.verdict, tex) + "$")
+    rows.append(r"\end{itemize}")
+    rows.append(r"\noindent Totals: " + tex_text(report_totals(report)) + r".\par")
+    body = "\n".join(rows) + "\n"
+    if not standalone:
+        return body
+    return ("\\documentclass[11pt]{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            "\\section*{Audit of " + tex_text(report.title) + "}\n" + body + "\\end{document}\n")
+
+
+def _display(latex: str) -> str:
+    """A tutorial formula made safe inside $...$: no alignment marks, no display delimiters."""
+    return latex.replace("&", "").replace("$", "")

@@ -1,0 +1,214 @@
+"""Audits of the tutorial (curated claims and the file itself), of Markdown notes, and the
+published documents in derivations/."""
+
+import inspect
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from derive import tutorial
+from derive.audit import audit_claims, audit_tutorial, read_document
+from derive.cli import main
+from derive.verify import Status
+
+TUTORIAL = Path(__file__).resolve().parents[2] / "shared" / "tutorial" / "backprop-tutorial.md"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def report():
+    return audit_tutorial(timeout=20, jobs=2)
+
+
+def by_latex(report, fragment):
+    return next(f for f in report.findings if fragment in f.claim.latex)
+
+
+def test_claims_cover_every_section_in_order():
+    claims = tutorial.claims()
+    assert len(claims) >= 40
+    sections = list(dict.fromkeys(c.section.split(" (")[0] for c in claims))
+    for expected in ("Vectors", "Differentiation", "Power rule", "Product rule", "Gradient",
+                     "Chain rule", "Backpropagation in general", "Backpropagation in practice",
+                     "Example: sigmoid network", "Gradient descent", "MLP algorithm"):
+        assert expected in sections
+    assert all(c.latex and c.section for c in claims)
+
+
+def test_no_verdict_is_stored_in_the_package():
+    source = inspect.getsource(tutorial)
+    assert "REFUTED" not in source and "PROVED" not in source and "Status" not in source
+    fields = set(tutorial.Claim.__dataclass_fields__)
+    assert fields == {"id", "section", "latex", "lhs", "rhs", "assumptions", "kind", "note"}
+    for claim in tutorial.claims():
+        assert not any(word in (claim.note or "").lower()
+                       for word in ("wrong", "mistake", "error", "incorrect", "should be"))
+
+
+# Each expectation below was worked out by hand from the tutorial's text.
+REFUTED_BY_HAND = [
+    # the table's sigmoid 1/(1+e^z) has derivative -e^z/(1+e^z)^2 = -a(1-a), not a(1-a)
+    (r"a = \frac{1}{1+e^{z}},\ \frac{\partial a}{\partial z}", "off by a sign"),
+    # d/da 1/2 (y-a)^2 = a - y, the table says y - a
+    (r"\frac{\partial C}{\partial a} = y - a", "off by a sign"),
+    # moving along +grad f increases f: slope +|f'|^2 where a descent step has -|f'|^2
+    (r"x_{i+1} = x_i + \alpha v_i", "off by a sign"),
+    # d/dy_k 1/2 sum (t_k - y_k)^2 = y_k - t_k
+    (r"= t_k - y_k", "off by a sign"),
+    # f = f g forces g = 1
+    (r"f(x) = f(x) \cdot g(x)", None),
+    # sum_{l=1}^{N^m} misses inputs when N^(m-1) > N^m: at j = 3 the true value is a_3, the sum's 0
+    (r"\sum_{l=1}^{N^m} W_{il}^m a_l^{m-1} + b_i^m \right)$", None),
+]
+
+
+@pytest.mark.parametrize("fragment,diagnosis", REFUTED_BY_HAND)
+def test_the_tutorials_mistakes_are_found(report, fragment, diagnosis):
+    finding = next(f for f in report.findings if f.claim.latex.endswith(fragment.rstrip("$"))
+                   or fragment in f.claim.latex)
+    assert finding.verdict.status is Status.REFUTED
+    if diagnosis:
+        assert diagnosis in finding.verdict.diagnosis
+
+
+HOLDS_BY_HAND = [
+    r"f'(x) = 4x^3 \cos x - x^4 \sin x - 2 \sin x",          # expand (x^4+2)(-sin x)
+    r"\frac{\partial(x^4 y)}{\partial x} = 4x^3 y",
+    r"\frac{\partial C}{\partial W_{ij}^m} = \frac{\partial C}{\partial z_i^m} a_j^{m-1}",
+    r"\frac{\partial C}{\partial a} = \frac{a - y}{a(1 - a)}",  # cross-entropy: -y/a+(1-y)/(1-a)
+    r"\delta_{hj} = \left[ \sum_k w_{jk} \delta_k \right] a_j(1 - a_j)",
+]
+
+
+@pytest.mark.parametrize("fragment", HOLDS_BY_HAND)
+def test_correct_statements_hold(report, fragment):
+    finding = next(f for f in report.findings if fragment in f.claim.latex)
+    assert finding.verdict.status.holds
+
+
+def test_relu_convention_is_not_reported_as_a_mistake(report):
+    finding = by_latex(report, r"a = \max(0, z)")
+    assert finding.verdict.status.holds and "z != 0" in finding.claim.assumptions
+
+
+def test_auditing_the_tutorial_file_agrees_with_the_curated_audit(report):
+    claims, skipped = read_document(TUTORIAL.read_text())
+    file_report = audit_claims(claims, "file", timeout=20, jobs=2, skipped=skipped)
+    curated_refuted = {f.claim.latex for f in report.refuted}
+    file_refuted = {f.claim.latex for f in file_report.refuted}
+    assert file_refuted and file_refuted <= curated_refuted
+    # and the curated refutations the file audit could read are all found
+    readable = {f.claim.latex for f in file_report.checked}
+    assert curated_refuted & readable <= file_refuted
+    assert len(skipped) > 0 and all(reason for _, reason in skipped)
+
+
+NOTES = r"""# Notes
+
+The power rule, $\frac{d}{dx} x^3 = 3x^2$, and a slip: $\frac{d}{dx} e^{2x} = e^{2x}$.
+
+$$\begin{aligned}
+f(x) &= x^2 \sin x \\
+f'(x) &= 2x \sin x + x^2 \cos x \\
+&= x (2 \sin x + x \cos x) \\
+&= 2x \sin x
+\end{aligned}$$
+
+A chain: $\sin^2 x + \cos^2 x = 1 = \cosh^2 x - \sinh^2 x$.
+
+Not claims: $\nabla f$, $\text{hello}$, $a^m(1 - a^m)$, and code `$x = 1$`.
+"""
+
+
+def test_markdown_notes_are_checked_line_by_line():
+    claims, skipped = read_document(NOTES)
+    report = audit_claims(claims, "notes", timeout=10, skipped=skipped)
+    status = {f.claim.id: f.verdict.status for f in report.checked}
+    lines = {f.claim.id: f.claim.line for f in report.findings}
+    assert status["L3a" if "L3a" in status else "L3"] is Status.PROVED or Status.PROVED in status.values()
+    refuted = {f.claim.latex for f in report.refuted}
+    assert r"\frac{d}{dx} e^{2x} = e^{2x}" in refuted          # misses the factor 2
+    assert any(t.endswith(r"&= 2x \sin x") for t in refuted)    # drops x^2 cos x
+    # the aligned derivation: each line against the one before, with its own line number
+    aligned = sorted((f.claim.line, f.verdict.status) for f in report.checked
+                     if 6 <= f.claim.line <= 9)
+    assert aligned == [(7, Status.PROVED), (8, Status.PROVED), (9, Status.REFUTED)]
+    # the chain is checked link by link
+    chain = [f for f in report.checked if f.claim.line == 12]
+    assert len(chain) == 2 and all(f.verdict.status.holds for f in chain)
+    reasons = " ".join(why for _, why in skipped)
+    assert "definition of f" in reasons and "layer index" in reasons
+    assert not any("x = 1" in s.latex for s, _ in skipped)      # code is not math
+    assert lines
+
+
+@pytest.mark.parametrize("text", ["$$\\input{x}$$", "$" * 1000, "$$" + "(" * 500 + "$$",
+                                  "$$x = $$", "$$=$$", "\\begin{align} & \\\\ \\end{align}",
+                                  "$$\\frac{d}{dx} \\frac{d}{dx} \\frac{d}{dx}$$", "\x00$x=1$"])
+def test_hostile_documents_never_crash(text):
+    claims, skipped = read_document(text)
+    assert isinstance(claims, list) and isinstance(skipped, list)
+
+
+def test_audit_command(capsys, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES)
+    code = main(["audit", str(notes), "--format", "json", "--jobs", "2"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and data["totals"]["REFUTED"] == 2
+    assert {f["status"] for f in data["findings"]} >= {"PROVED", "REFUTED", "SKIPPED"}
+    code = main(["audit", str(notes), "--verbose"])
+    out = capsys.readouterr().out
+    assert code == 1 and "skip" in out and "off by a constant factor" in out
+    assert main(["audit", str(tmp_path / "missing.md")]) == 2
+
+
+def test_audit_of_the_tutorial_command(capsys):
+    code = main(["audit", "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert code == 1 and out.startswith("# Audit of the tutorial's claims")
+    assert "## What does not hold" in out and "Totals:" in out
+
+
+# -- derivations/ ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def documents():
+    from derive.documents import build
+    return build()
+
+
+def test_committed_documents_are_up_to_date(documents):
+    directory = ROOT / "derivations"
+    committed = {p.name for p in directory.iterdir() if p.is_file()}
+    assert committed == set(documents), "run `make derivations`"
+    stale = [name for name, text in documents.items()
+             if (directory / name).read_text(encoding="utf-8") != text]
+    assert not stale, f"stale documents (run `make derivations`): {stale}"
+
+
+def test_documents_cover_every_pair_and_topic(documents):
+    for act in ("sigmoid", "tanh", "relu"):
+        for cost in ("squared-error", "cross-entropy"):
+            assert f"backprop-{act}-{cost}.md" in documents
+            assert f"backprop-{act}-{cost}.tex" in documents
+    for name in ("calculus-rules", "extrema", "tutorial-audit"):
+        assert f"{name}.md" in documents and f"{name}.tex" in documents
+    index = documents["README.md"]
+    assert all(name in index for name in documents if name != "README.md")
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None,
+                    reason="pdflatex not installed (Debian: texlive-latex-base; .ci/run installs it)")
+def test_every_committed_tex_compiles(tmp_path):
+    for source in sorted((ROOT / "derivations").glob("*.tex")):
+        target = tmp_path / source.name
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                                 target.name], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=180)
+        assert result.returncode == 0, (source.name, result.stdout[-2000:])
