@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.sandbox import run_many
+from derive.sandbox import run_queue
 from derive.verify import DEFAULT_TIMEOUT, Status, Verdict
 
 
@@ -60,7 +60,7 @@ def decide_claim(claim, timeout: float) -> Verdict:
     if claim.kind == "matrix":
         return _check_matrix(Step(claim.lhs, claim.rhs, ""), assumptions, timeout)
     if claim.kind in ("layer", "output"):
-        model = backprop.LayerModel(output=claim.kind == "output", n_prev=3)
+        model = backprop.LayerModel.shared(output=claim.kind == "output", n_prev=3)
         return backprop.check_layer_step(claim.lhs, claim.rhs, model)
     return decide(claim.lhs, claim.rhs, assumptions, timeout)
 
@@ -75,10 +75,17 @@ def audit_claims(claims, title: str, timeout: float = DEFAULT_TIMEOUT, jobs: int
     from derive.verify import _from_outcome
     from derive.parsing import Assumptions
 
+    from derive import backprop
+
     claims = list(claims)
+    for kind in {c.kind for c in claims} & {"layer", "output"}:
+        backprop.LayerModel.shared(output=kind == "output", n_prev=3).warm()  # before forking
+    # longest first (index-level and refuted-looking claims take longest), for even parallel work
+    order = sorted(range(len(claims)), key=lambda k: claims[k].kind == "scalar")
     verdicts: dict[int, Verdict] = {}
-    for index, outcome in run_many(_task, [(c, timeout) for c in claims], timeout=timeout * 4 + 2,
-                                   jobs=jobs):
+    for position, outcome in run_queue(_task, [(claims[k], timeout) for k in order],
+                                       timeout=timeout * 4 + 2, jobs=jobs):
+        index = order[position]
         claim = claims[index]
         verdicts[index] = _from_outcome(outcome, claim.lhs, claim.rhs, Assumptions(), timeout)
         if progress:

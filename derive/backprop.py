@@ -85,6 +85,23 @@ class LayerModel:
         self.a = self.z.applyfunc(self.sigma)
         self.z_next = self.W_next * self.a + self.b_next
 
+    @functools.cached_property
+    def matrices(self) -> "MatrixMeaning":
+        return MatrixMeaning(self)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=None)
+    def shared(output: bool = False, n_prev: int = 2) -> "LayerModel":
+        """One model per shape for the whole process; built before forking, children share it."""
+        return LayerModel(output, n_prev)
+
+    def warm(self) -> "LayerModel":
+        """Build everything the checks use (in the parent, so forked children inherit it)."""
+        for family in ("independent", "z", "a", "z_next"):
+            self._values(family)
+        self.matrices
+        return self
+
     # the quantities as functions of one family of free variables (built once per family)
     @functools.lru_cache(maxsize=None)
     def _values(self, family: str) -> dict:
@@ -196,7 +213,7 @@ def check_layer_step(lhs, rhs, model: LayerModel) -> Verdict:
     """An index-level statement (or a vector form) checked on `model` for every index value; the
     worst verdict stands, with the index values of a failure in its note."""
     if isinstance(lhs, sp.MatrixExpr) or isinstance(rhs, sp.MatrixExpr):
-        matrices = MatrixMeaning(model)
+        matrices = model.matrices
         left, right = matrices.explicit(lhs), matrices.explicit(rhs)
         return _worst([decide(p, q, timeout=5.0) for p, q in zip(left, right)])
     names = sorted(_free_indices(lhs) | _free_indices(rhs), key=str)

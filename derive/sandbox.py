@@ -188,3 +188,114 @@ def run_one(task: Callable, args: tuple, timeout: float, memory: int = MEMORY_LI
     for _, outcome in run_many(task, [args], timeout, jobs=1, memory=memory):
         return outcome
     raise AssertionError("unreachable")
+
+
+# -- queues: many small tasks per child ---------------------------------------------------------------
+
+def _queue_child(task, items, write_fd, memory, timeout):
+    """Run `task` on each (index, args) in turn, reporting ('start', index) and ('done', index,
+    value); a soft limit stops pure-Python work at `timeout`, the parent's kill does the rest."""
+    def send(message):
+        data = pickle.dumps(message)
+        os.write(write_fd, _HEADER.pack(len(data)))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view):]
+
+    try:
+        if memory and hasattr(resource, "RLIMIT_AS"):
+            limit = _vm_size() + memory
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        for index, args in items:
+            send(("start", index))
+            last = []
+            try:
+                task(*args, report=last.append)
+                send(("done", index, last[-1] if last else None, None))
+            except MemoryError:
+                send(("done", index, last[-1] if last else None, "memory"))
+            except BaseException as err:  # noqa: BLE001 - reported, and the next item goes on
+                send(("done", index, last[-1] if last else None,
+                      f"crash: {type(err).__name__}: {str(err)[:200]}"))
+    finally:
+        os._exit(0)
+
+
+class _Worker:
+    def __init__(self, items, task, memory, timeout):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read_fd)
+            _queue_child(task, items, write_fd, memory, timeout)
+        os.close(write_fd)
+        self.pid, self.fd, self.items = pid, read_fd, list(items)
+        self.buffer = bytearray()
+        self.current, self.started = None, time.monotonic()
+
+    def messages(self, data: bytes):
+        self.buffer += data
+        while len(self.buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self.buffer)
+            if len(self.buffer) < _HEADER.size + size:
+                return
+            payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
+            del self.buffer[:_HEADER.size + size]
+            yield pickle.loads(payload)
+
+
+def run_queue(task: Callable, argument_lists, timeout: float, jobs: int = 1,
+              memory: int = MEMORY_LIMIT):
+    """Like `run_many`, but each of `jobs` children works through a share of the tasks, keeping
+    SymPy's caches warm between them. Each task still has its own `timeout`: a task past it is
+    killed with its child, reported as a timeout, and a new child takes over the rest of that
+    share. Yields `(index, Outcome)` as tasks end."""
+    items = list(enumerate(argument_lists))
+    shares = [items[w::max(1, jobs)] for w in range(max(1, jobs))]
+    workers = {}
+    for share in shares:
+        if share:
+            worker = _Worker(share, task, memory, timeout)
+            workers[worker.fd] = worker
+    while workers:
+        now = time.monotonic()
+        wait = min((w.started + timeout - now) if w.current is not None else timeout
+                   for w in workers.values())
+        readable, _, _ = select.select(list(workers), [], [], max(0.0, wait))
+        for fd in readable:
+            worker = workers[fd]
+            data = os.read(fd, 1 << 16)
+            if not data:  # the child ended: every task it had reported on is done
+                os.close(fd)
+                os.waitpid(worker.pid, 0)
+                del workers[fd]
+                if worker.current is not None:  # died inside a task (e.g. killed by the OS)
+                    yield worker.current, Outcome(None, False, "crash", 0.0)
+                    rest = [it for it in worker.items if it[0] > worker.current]
+                    if rest:
+                        fresh = _Worker(rest, task, memory, timeout)
+                        workers[fresh.fd] = fresh
+                continue
+            for message in worker.messages(data):
+                if message[0] == "start":
+                    worker.current, worker.started = message[1], time.monotonic()
+                else:
+                    _, index, value, problem = message
+                    seconds = time.monotonic() - worker.started
+                    worker.current = None
+                    yield index, Outcome(value, problem is None, problem, seconds)
+        now = time.monotonic()
+        for fd, worker in list(workers.items()):
+            if worker.current is not None and now - worker.started >= timeout:
+                os.kill(worker.pid, signal.SIGKILL)
+                os.close(fd)
+                os.waitpid(worker.pid, 0)
+                del workers[fd]
+                yield worker.current, Outcome(None, False, "timeout", now - worker.started)
+                rest = [it for it in worker.items if it[0] > worker.current]
+                if rest:
+                    fresh = _Worker(rest, task, memory, timeout)
+                    workers[fresh.fd] = fresh

@@ -58,3 +58,23 @@ def _nested(report):
 def test_a_child_can_run_its_own_children():
     outcome = run_one(_nested, (), timeout=20)
     assert outcome.final and outcome.value == (True, 42, True)
+
+
+def _maybe_stuck(k, report):
+    if k == 2:
+        pow(3, 10**10)        # stuck in one C call
+    if k == 4:
+        raise ValueError("bad item")
+    report(k * 10)
+
+
+def test_queue_kills_only_the_stuck_task_and_finishes_the_rest():
+    from derive.sandbox import run_queue
+    start = time.monotonic()
+    results = dict(run_queue(_maybe_stuck, [(k,) for k in range(8)], timeout=1.0, jobs=2))
+    assert sorted(results) == list(range(8))
+    assert results[2].reason == "timeout" and not results[2].final
+    assert results[4].reason.startswith("crash: ValueError") and not results[4].final
+    assert {k: o.value for k, o in results.items() if o.final} == \
+        {k: k * 10 for k in range(8) if k not in (2, 4)}
+    assert time.monotonic() - start < 10  # a hang guard, not a speed target
