@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@# exit code 1 means "a claim is refuted", the expected result on these notes
-	$(BIN)/derive check --file examples/textbook-claims.txt; test $$? -le 1
+	$(BIN)/derive backprop --activation sigmoid --cost cross-entropy --format text
+	@# exit code 1 means "a claim is refuted": the expected result on the tutorial
+	$(BIN)/derive audit; test $$? -le 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -24,7 +25,7 @@ derivations: $(STAMP)
 	$(BIN)/derive export derivations
 
 bench: $(STAMP)
-	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py
+	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py && ../$(BIN)/python bench_audit.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
