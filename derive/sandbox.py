@@ -71,8 +71,9 @@ def _vm_size() -> int:
         return 0
 
 
-def _child(task: Callable, args: tuple, write_fd: int, memory: int) -> None:
-    def report(value) -> None:
+def _sender(write_fd: int) -> Callable:
+    """A function that sends one pickled, length-prefixed message to the parent."""
+    def send(value) -> None:
         try:
             data = pickle.dumps(value)
         except Exception as err:  # an unpicklable value must not kill the report
@@ -81,14 +82,23 @@ def _child(task: Callable, args: tuple, write_fd: int, memory: int) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(write_fd, view):]
+    return send
 
+
+def _limit_memory(memory: int) -> None:
+    """Allow `memory` bytes of address space beyond what the process holds now."""
+    if memory and hasattr(resource, "RLIMIT_AS"):
+        limit = _vm_size() + memory
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:  # a child of a child: stay inside the parent's limit
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(task: Callable, args: tuple, write_fd: int, memory: int) -> None:
+    report = _sender(write_fd)
     try:
-        if memory and hasattr(resource, "RLIMIT_AS"):
-            limit = _vm_size() + memory
-            _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            if hard != resource.RLIM_INFINITY:  # a child of a child: stay inside the parent's limit
-                limit = min(limit, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _limit_memory(memory)
         task(*args, report=report)
         code = 0
     except MemoryError:
@@ -192,23 +202,12 @@ def run_one(task: Callable, args: tuple, timeout: float, memory: int = MEMORY_LI
 
 # -- queues: many small tasks per child ---------------------------------------------------------------
 
-def _queue_child(task, items, write_fd, memory, timeout):
+def _queue_child(task, items, write_fd, memory):
     """Run `task` on each (index, args) in turn, reporting ('start', index) and ('done', index,
-    value); a soft limit stops pure-Python work at `timeout`, the parent's kill does the rest."""
-    def send(message):
-        data = pickle.dumps(message)
-        os.write(write_fd, _HEADER.pack(len(data)))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_fd, view):]
-
+    value, problem). Time limits are the task's own (soft) and the parent's kill (hard)."""
+    send = _sender(write_fd)
     try:
-        if memory and hasattr(resource, "RLIMIT_AS"):
-            limit = _vm_size() + memory
-            _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            if hard != resource.RLIM_INFINITY:
-                limit = min(limit, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _limit_memory(memory)
         for index, args in items:
             send(("start", index))
             last = []
@@ -225,12 +224,12 @@ def _queue_child(task, items, write_fd, memory, timeout):
 
 
 class _Worker:
-    def __init__(self, items, task, memory, timeout):
+    def __init__(self, items, task, memory):
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_fd)
-            _queue_child(task, items, write_fd, memory, timeout)
+            _queue_child(task, items, write_fd, memory)
         os.close(write_fd)
         self.pid, self.fd, self.items = pid, read_fd, list(items)
         self.buffer = bytearray()
@@ -258,7 +257,7 @@ def run_queue(task: Callable, argument_lists, timeout: float, jobs: int = 1,
     workers = {}
     for share in shares:
         if share:
-            worker = _Worker(share, task, memory, timeout)
+            worker = _Worker(share, task, memory)
             workers[worker.fd] = worker
     while workers:
         now = time.monotonic()
@@ -276,7 +275,7 @@ def run_queue(task: Callable, argument_lists, timeout: float, jobs: int = 1,
                     yield worker.current, Outcome(None, False, "crash", 0.0)
                     rest = [it for it in worker.items if it[0] > worker.current]
                     if rest:
-                        fresh = _Worker(rest, task, memory, timeout)
+                        fresh = _Worker(rest, task, memory)
                         workers[fresh.fd] = fresh
                 continue
             for message in worker.messages(data):
@@ -297,5 +296,5 @@ def run_queue(task: Callable, argument_lists, timeout: float, jobs: int = 1,
                 yield worker.current, Outcome(None, False, "timeout", now - worker.started)
                 rest = [it for it in worker.items if it[0] > worker.current]
                 if rest:
-                    fresh = _Worker(rest, task, memory, timeout)
+                    fresh = _Worker(rest, task, memory)
                     workers[fresh.fd] = fresh
