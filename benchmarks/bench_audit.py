@@ -34,7 +34,7 @@ def generated_notes(n: int = 500, seed: int = 0) -> str:
             lines.append(f"$$\\begin{{aligned}} g(x) &= x^{p} \\sin x \\\\ g'(x) &= {p}x^{{{p - 1}}}"
                          f" \\sin x + x^{p} \\cos x \\end{{aligned}}$$")
         else:
-            lines.append(f"$\\tanh(z) = 2\\sigma(2z) - 1 = \\frac{{e^z - e^{{-z}}}}{{e^z + e^{{-z}}}}$")
+            lines.append("$\\tanh(z) = 2\\sigma(2z) - 1 = \\frac{e^z - e^{-z}}{e^z + e^{-z}}$")
         lines.append("")
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ used by later equations. What is not a checkable claim is listed as skipped, wit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -240,7 +240,7 @@ def _apply(definitions: dict, expr):
     """Use the functions defined earlier in the document (f(x) = x^5, then f'(x) = ...)."""
     if not definitions or not isinstance(expr, sp.Basic):
         return expr
-    for name, (function, body) in definitions.items():
+    for function, body in definitions.values():
         if expr.has(function):
             expr = expr.subs(function, body)
     return expr.doit() if expr.has(sp.Subs) else expr

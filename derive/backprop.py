@@ -99,7 +99,7 @@ class LayerModel:
         """Build everything the checks use (in the parent, so forked children inherit it)."""
         for family in ("independent", "z", "a", "z_next"):
             self._values(family)
-        self.matrices
+        _ = self.matrices  # a cached property: reading it builds it
         return self
 
     # the quantities as functions of one family of free variables (built once per family)

@@ -520,7 +520,6 @@ def _check_rules(make):
 
 def run_extrema(args) -> int:
     from derive import render
-    from derive.extrema import find_extrema
 
     expr = _expression(args)
     variables = _variables(expr, args.vars)
@@ -674,7 +673,6 @@ def _check_specs(activation_spec, output_spec, cost_spec):
 
 
 def run_mlp(args) -> int:
-    import numpy as np
     from derive.numeric.data import GATES, dataset
     from derive.numeric.gradcheck import cross_check
     from derive.numeric.mlp import MLP

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.calculus import differentiate, plain
-from derive.steps import Derivation, Step
+from derive.steps import Derivation
 
 MAX_ORDER = 12
 

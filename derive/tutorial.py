@@ -113,7 +113,7 @@ def claims() -> list[Claim]:
 
     # -- Backpropagation in general (index level) -------------------------------------------------
     W, b, zz, a_prev, an = B.W, B.b, B.z, B.a_prev, B.a
-    i, j, k, l, hh = B.i, B.j, B.k, B.l, B.h
+    i, j, k, l = B.i, B.j, B.k, B.l
     C = B.C
     add("Backpropagation in general",
         r"\frac{\partial C}{\partial W_{ij}^m} = \sum_{k=1}^{N^m} \frac{\partial C}{\partial z_k^m} \frac{\partial z_k^m}{\partial W_{ij}^m}",

@@ -15,8 +15,11 @@ from derive.audit import audit_claims, audit_tutorial, read_document
 from derive.cli import main
 from derive.verify import Status
 
-TUTORIAL = Path(__file__).resolve().parents[2] / "shared" / "tutorial" / "backprop-tutorial.md"
 ROOT = Path(__file__).resolve().parents[1]
+# The tutorial's text is not part of the project (only its formulas are encoded); the file audit
+# test reads it from DERIVE_TUTORIAL or from the shared folder beside the checkout.
+TUTORIAL = Path(os.environ.get("DERIVE_TUTORIAL",
+                               ROOT.parent / "shared" / "tutorial" / "backprop-tutorial.md"))
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +98,8 @@ def test_relu_convention_is_not_reported_as_a_mistake(report):
     assert finding.verdict.status.holds and "z != 0" in finding.claim.assumptions
 
 
+@pytest.mark.skipif(not TUTORIAL.is_file(), reason=f"the tutorial's text is not at {TUTORIAL} "
+                    "(set DERIVE_TUTORIAL to its path)")
 def test_auditing_the_tutorial_file_agrees_with_the_curated_audit(report):
     claims, skipped = read_document(TUTORIAL.read_text())
     file_report = audit_claims(claims, "file", timeout=20, jobs=2, skipped=skipped)

@@ -46,7 +46,7 @@ def relative_difference(grads_a, grads_b) -> float:
 def finite_differences(loss, params, eps: float = 1e-6):
     """Central differences of `loss(params)` by every weight and bias."""
     grads = []
-    for m, (W, b) in enumerate(params):
+    for W, b in params:
         gW, gb = np.zeros_like(W), np.zeros_like(b)
         for target, grad in ((W, gW), (b, gb)):
             for index in np.ndindex(target.shape):
