@@ -118,13 +118,14 @@ class _Crash:
     message: str
 
 
-class _Running:
-    def __init__(self, index, pid, fd, started):
-        self.index, self.pid, self.fd, self.started = index, pid, fd, started
-        self.buffer = bytearray()
-        self.value = None
+class _Frames:
+    """Reassembles the length-prefixed pickled messages a child writes, however the pipe splits
+    them."""
 
-    def absorb(self, data: bytes) -> None:
+    def __init__(self):
+        self.buffer = bytearray()
+
+    def messages(self, data: bytes):
         self.buffer += data
         while len(self.buffer) >= _HEADER.size:
             (size,) = _HEADER.unpack_from(self.buffer)
@@ -132,7 +133,18 @@ class _Running:
                 return
             payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
             del self.buffer[:_HEADER.size + size]
-            self.value = pickle.loads(payload)
+            yield pickle.loads(payload)
+
+
+class _Running:
+    def __init__(self, index, pid, fd, started):
+        self.index, self.pid, self.fd, self.started = index, pid, fd, started
+        self.frames = _Frames()
+        self.value = None
+
+    def absorb(self, data: bytes) -> None:
+        for message in self.frames.messages(data):
+            self.value = message  # each report replaces the previous one
 
 
 def run_many(task: Callable, argument_lists: Iterable[tuple], timeout: float, jobs: int = 1,
@@ -232,18 +244,8 @@ class _Worker:
             _queue_child(task, items, write_fd, memory)
         os.close(write_fd)
         self.pid, self.fd, self.items = pid, read_fd, list(items)
-        self.buffer = bytearray()
+        self.frames = _Frames()
         self.current, self.started = None, time.monotonic()
-
-    def messages(self, data: bytes):
-        self.buffer += data
-        while len(self.buffer) >= _HEADER.size:
-            (size,) = _HEADER.unpack_from(self.buffer)
-            if len(self.buffer) < _HEADER.size + size:
-                return
-            payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
-            del self.buffer[:_HEADER.size + size]
-            yield pickle.loads(payload)
 
 
 def run_queue(task: Callable, argument_lists, timeout: float, jobs: int = 1,
@@ -278,7 +280,7 @@ def run_queue(task: Callable, argument_lists, timeout: float, jobs: int = 1,
                         fresh = _Worker(rest, task, memory)
                         workers[fresh.fd] = fresh
                 continue
-            for message in worker.messages(data):
+            for message in worker.frames.messages(data):
                 if message[0] == "start":
                     worker.current, worker.started = message[1], time.monotonic()
                 else:
