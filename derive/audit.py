@@ -72,7 +72,7 @@ def _task(claim, timeout, report):
 def audit_claims(claims, title: str, timeout: float = DEFAULT_TIMEOUT, jobs: int = 1,
                  skipped=(), progress=None) -> Report:
     """Decide every claim (in children, `jobs` at a time); keep the claims' order."""
-    from derive.verify import _from_outcome
+    from derive.verify import verdict_from_outcome
     from derive.parsing import Assumptions
 
     from derive import backprop
@@ -87,7 +87,7 @@ def audit_claims(claims, title: str, timeout: float = DEFAULT_TIMEOUT, jobs: int
                                        timeout=timeout * 4 + 2, jobs=jobs):
         index = order[position]
         claim = claims[index]
-        verdicts[index] = _from_outcome(outcome, claim.lhs, claim.rhs, Assumptions(), timeout)
+        verdicts[index] = verdict_from_outcome(outcome, claim.lhs, claim.rhs, Assumptions(), timeout)
         if progress:
             progress()
     findings = [Finding(c, verdicts[k]) for k, c in enumerate(claims)]

@@ -105,14 +105,14 @@ def verify_many(claims, assumptions: Assumptions | None = None,
     args = [(lhs, rhs, assumptions, timeout) for lhs, rhs in claims]
     for index, outcome in run_many(_task, args, timeout=timeout + 1.0, jobs=jobs):
         lhs, rhs = claims[index]
-        yield index, _from_outcome(outcome, lhs, rhs, assumptions, timeout)
+        yield index, verdict_from_outcome(outcome, lhs, rhs, assumptions, timeout)
 
 
 def _task(lhs, rhs, assumptions, timeout, report):
     report(decide(lhs, rhs, assumptions, timeout, report=report))
 
 
-def _from_outcome(outcome, lhs, rhs, assumptions, timeout) -> Verdict:
+def verdict_from_outcome(outcome, lhs, rhs, assumptions, timeout) -> Verdict:
     verdict = outcome.value if isinstance(outcome.value, Verdict) else None
     if verdict is not None and outcome.final:
         return verdict
