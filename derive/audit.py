@@ -87,7 +87,8 @@ def audit_claims(claims, title: str, timeout: float = DEFAULT_TIMEOUT, jobs: int
                                        timeout=timeout * 4 + 2, jobs=jobs):
         index = order[position]
         claim = claims[index]
-        verdicts[index] = verdict_from_outcome(outcome, claim.lhs, claim.rhs, Assumptions(), timeout)
+        verdicts[index] = verdict_from_outcome(outcome, claim.lhs, claim.rhs, Assumptions(),
+                                               timeout)
         if progress:
             progress()
     findings = [Finding(c, verdicts[k]) for k, c in enumerate(claims)]
