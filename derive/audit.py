@@ -164,13 +164,16 @@ def read_document(text: str) -> tuple[list[DocumentClaim], list[tuple[Skipped, s
     claims: list[DocumentClaim] = []
     skipped: list[tuple[Skipped, str]] = []
     definitions: dict = {}
+    per_line: dict[int, int] = {}   # equations already seen on a line, for unique ids
     for equation in extract(text):
+        per_line[equation.line] = per_line.get(equation.line, 0) + 1
+        nth = "" if per_line[equation.line] == 1 else f"/{per_line[equation.line]}"
         lines = _lines(equation.latex)
         previous = None
         for offset, (line_text, continues, newlines) in enumerate(lines):
             where = equation.line + newlines
             label = line_text if not continues else "... " + line_text
-            ident = f"L{where}" + (f".{offset + 1}" if len(lines) > 1 else "")
+            ident = f"L{where}{nth}" + (f".{offset + 1}" if len(lines) > 1 else "")
             try:
                 builder = Builder()
                 sides = LatexReader(_clean(line_text), builder).sides()

@@ -118,6 +118,19 @@ class _Crash:
     message: str
 
 
+def _spawn(body: Callable, task: Callable, work, memory: int) -> tuple[int, int]:
+    """Fork a child that runs `body(task, work, write_fd, memory)` and exits; returns its pid and
+    the read end of its pipe."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read_fd)
+        body(task, work, write_fd, memory)
+        os._exit(0)
+    os.close(write_fd)
+    return pid, read_fd
+
+
 class _Frames:
     """Reassembles the length-prefixed pickled messages a child writes, however the pipe splits
     them."""
@@ -161,12 +174,7 @@ def run_many(task: Callable, argument_lists: Iterable[tuple], timeout: float, jo
     while pending or running:
         while pending and len(running) < jobs:
             index, args = pending.pop()
-            read_fd, write_fd = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child
-                os.close(read_fd)
-                _child(task, args, write_fd, memory)
-            os.close(write_fd)
+            pid, read_fd = _spawn(_child, task, args, memory)
             running[read_fd] = _Running(index, pid, read_fd, time.monotonic())
         now = time.monotonic()
         wait = min(r.started + timeout - now for r in running.values())
@@ -237,13 +245,8 @@ def _queue_child(task, items, write_fd, memory):
 
 class _Worker:
     def __init__(self, items, task, memory):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            os.close(read_fd)
-            _queue_child(task, items, write_fd, memory)
-        os.close(write_fd)
-        self.pid, self.fd, self.items = pid, read_fd, list(items)
+        self.pid, self.fd = _spawn(_queue_child, task, items, memory)
+        self.items = list(items)
         self.frames = _Frames()
         self.current, self.started = None, time.monotonic()
 
