@@ -22,9 +22,10 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from derive.activations import Activation, a, z
-from derive.costs import Cost, y
-from derive.verify import Status, decide
+from derive.nn.activations import Activation, a, z
+from derive.nn.costs import Cost, y
+from derive.engine.verdict import Status
+from derive.engine.verify import decide
 
 G = sp.Symbol("G", positive=True)
 
@@ -86,7 +87,7 @@ def verified_stable(expr):
     point errors for |z| up to 1000 and equal `expr` (the piecewise form branch by branch)."""
     if not _exp_linear_in_z(expr):
         return expr, None
-    from derive.parsing import parse_assumptions
+    from derive.text import parse_assumptions
     tanh_form = sp.simplify(expr.rewrite(sp.tanh))
     if not tanh_form.has(sp.exp) and _finite(tanh_form):
         verdict = decide(tanh_form, expr, timeout=5.0)
@@ -199,7 +200,7 @@ def compile_activation(act: Activation) -> CompiledActivation:
 
 
 def compile_cost(cost: Cost, output: Activation) -> CompiledCost:
-    from derive.backprop import output_layer
+    from derive.nn.backprop import output_layer
     value = _lambdify([a, y], cost.expr)
     gradient = _lambdify([a, y], cost.gradient)
     composed, how = verified_stable(sp.expand_log(cost.expr.xreplace({a: output.expr}),

@@ -24,23 +24,32 @@ import numpy as np
 
 
 @functools.lru_cache(maxsize=32)
-def compiled(activation: str, output_activation: str, cost: str):
-    """(hidden, output, cost) compiled once per combination."""
-    from derive.activations import activation as make_activation
-    from derive.costs import compatible, cost as make_cost
+def compiled(activation: str, output_activation: str, cost: str | None):
+    """(hidden, output, cost, output range) compiled once per combination; cost None is the
+    default for the output (`nn.costs.default_cost`)."""
+    from derive.nn.activations import activation as make_activation
+    from derive.nn.costs import compatible, cost as make_cost, default_cost
     from derive.numeric.compile import compile_activation, compile_cost
-    from derive.parsing import InputError
 
-    try:
-        hidden, output, chosen = (make_activation(activation), make_activation(output_activation),
-                                  make_cost(cost))
-    except InputError as err:
-        raise ValueError(str(err)) from None
+    hidden, output = make_activation(activation), make_activation(output_activation)
+    chosen = make_cost(cost or default_cost(output))
     problem = compatible(output, chosen)
     if problem:
-        raise ValueError(problem.split(";")[0])
+        raise ValueError(problem.reason)
     return (compile_activation(hidden), compile_activation(output),
             compile_cost(chosen, output), output.output_range)
+
+
+def check_hyperparameters(learning_rate, momentum, max_iter, n_init, batch_size) -> None:
+    """The one place the ranges of the training settings are checked (ValueError, one line)."""
+    if not (isinstance(learning_rate, (int, float)) and 0 < learning_rate < float("inf")):
+        raise ValueError(f"learning_rate must be a finite number > 0, not {learning_rate!r}")
+    if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be in [0, 1), not {momentum!r}")
+    if int(max_iter) < 1 or int(n_init) < 1:
+        raise ValueError("max_iter and n_init must be >= 1")
+    if batch_size is not None and int(batch_size) < 1:
+        raise ValueError(f"batch_size must be a positive number of samples, not {batch_size!r}")
 
 
 class MLP:
@@ -51,7 +60,9 @@ class MLP:
     hidden_layer_sizes : tuple of int, sizes of the hidden layers (the tutorial's XOR net: (2,))
     activation : str, hidden activation (a built-in name or an expression in z)
     output_activation : str or None, the last layer's activation (default: `activation`)
-    cost : str, 'cross-entropy', 'squared-error' or an expression in a and y
+    cost : str or None, 'cross-entropy', 'squared-error' or an expression in a and y (None: the
+        default for the output activation, cross-entropy for an output in (0, 1), else squared
+        error)
     learning_rate : float, lambda in W <- W - lambda dC/dW
     momentum : float, alpha: the update adds alpha times the previous update
     max_iter : int, epochs
@@ -64,7 +75,7 @@ class MLP:
     """
 
     def __init__(self, hidden_layer_sizes=(2,), activation="sigmoid", output_activation=None,
-                 cost="cross-entropy", learning_rate=1.0, momentum=0.0, max_iter=1000,
+                 cost=None, learning_rate=1.0, momentum=0.0, max_iter=1000,
                  batch_size=None, shuffle=True, random_state=None, n_init=1, init="normal"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -176,8 +187,8 @@ class MLP:
         """Train; `on_epoch(restart, epoch, loss)` is called after every epoch if given."""
         X = self._check_X(X)
         Y = self._check_y(y, X.shape[0])
-        if self.learning_rate <= 0 or self.max_iter < 1 or self.n_init < 1:
-            raise ValueError("learning_rate must be > 0, max_iter and n_init >= 1")
+        check_hyperparameters(self.learning_rate, self.momentum, self.max_iter, self.n_init,
+                              self.batch_size)
         sizes = self._sizes(X.shape[1], Y.shape[1])
         seeds = np.random.SeedSequence(self.random_state).spawn(self.n_init)
         best = None
@@ -254,13 +265,14 @@ class MLP:
         _, acts = self._forward(self._params(), self._check_X(X).T)
         return acts[-1].T
 
-    def _is_classifier(self) -> bool:
+    def is_classifier(self) -> bool:
+        """True when the output lies in (0, 1): labels, probabilities and accuracy."""
         output_range = self._parts()[3]
         return output_range is not None and output_range.is_subset(_unit())
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of class 1 per output; a single output gives scikit-learn's (n, 2)."""
-        if not self._is_classifier():
+        if not self.is_classifier():
             raise ValueError("predict_proba needs an output in (0, 1) (e.g. sigmoid)")
         p = self._output(X)
         return np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p
@@ -268,7 +280,7 @@ class MLP:
     def predict(self, X) -> np.ndarray:
         """0/1 labels for an output in (0, 1) (threshold 0.5), else the network's output."""
         out = self._output(X)
-        if self._is_classifier():
+        if self.is_classifier():
             out = (out > 0.5).astype(int)
         return out[:, 0] if out.shape[1] == 1 else out
 
@@ -277,7 +289,7 @@ class MLP:
         y = np.asarray(y, dtype=float)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         predicted = self.predict(X).reshape(y.shape)
-        if self._is_classifier():
+        if self.is_classifier():
             return float(np.mean(np.all(predicted == y, axis=1)))
         residual = np.sum((y - predicted) ** 2)
         spread = np.sum((y - y.mean(axis=0)) ** 2)

@@ -1,0 +1,495 @@
+"""The use cases, as functions returning records. Every default and policy of the tool is here.
+
+Each use case reads the user's text (`derive.text`), runs the heavy work once through the pool of
+killable workers (`engine.isolation`, one deadline per task), and returns a record for
+`derive.render`. Nothing here prints. Bad input raises `InputError` (a `ValueError` with a one-line
+message); work that did not finish raises `Stopped`; a cost that does not fit the output raises
+`Incompatible`, which carries the record of why.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Callable, Sequence
+
+from derive.engine import isolation
+from derive.text import InputError
+
+Progress = Callable[[], None] | None
+
+CHECK_TIMEOUT = 5.0          # seconds per claim
+DERIVATION_TIMEOUT = 60.0    # seconds for a step-by-step derivation and its checks
+BACKPROP_TIMEOUT = 300.0     # seconds for each part of a backprop document
+MAX_TIMEOUT = 3600.0
+MAX_JOBS = 64
+DEFAULT_JOBS = min(4, os.cpu_count() or 1)
+MAX_ORDER = 20
+MAX_FILE = 5_000_000         # characters of a document or claims file
+PROOF_LAYERS = dict(largest=8, parameters=200)             # the explicit symbolic proof stays small
+TRAINING_LAYERS = dict(largest=4096, parameters=10_000_000)
+MAX_EPOCHS, MAX_RESTARTS = 1_000_000, 1000
+
+
+class Stopped(Exception):
+    """Work that did not finish: `reason` is 'timeout', 'memory' or 'crash: ...'."""
+
+    def __init__(self, reason: str, timeout: float):
+        super().__init__(reason)
+        self.reason, self.timeout = reason, timeout
+
+
+class Incompatible(InputError):
+    """A cost whose domain the output activation's range leaves (`problem` says how)."""
+
+    def __init__(self, problem):
+        super().__init__(problem.reason)
+        self.problem = problem
+
+    def __reduce__(self):  # raised in a worker, raised again in the caller
+        return (Incompatible, (self.problem,))
+
+
+# -- checks of the settings ------------------------------------------------------------------------
+
+def check_timeout(timeout: float) -> float:
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses nan
+        raise InputError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
+    return timeout
+
+
+def check_jobs(jobs: int) -> int:
+    if not 1 <= jobs <= MAX_JOBS:
+        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
+    return jobs
+
+
+def layer_sizes(text: str, largest: int, parameters: int) -> tuple | None:
+    """Layer sizes such as '2,2,1' ('none': no network)."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise InputError(f"--layers takes sizes like 2,2,1, not {text!r}") from None
+    if len(sizes) < 2 or any(not 1 <= n <= largest for n in sizes):
+        raise InputError(f"--layers needs at least two sizes, each between 1 and {largest}")
+    if sum(a * b + b for a, b in zip(sizes, sizes[1:])) > parameters:
+        raise InputError(f"--layers: at most {parameters} weights and biases")
+    return sizes
+
+
+# -- running work in the pool ----------------------------------------------------------------------
+
+class _Refused:
+    """An InputError raised inside a worker, carried back to be raised again in the caller."""
+
+    def __init__(self, error: InputError):
+        self.error = error
+
+
+def _reporting(work: Callable):
+    def task(*args, report):
+        try:
+            report(work(*args))
+        except InputError as err:
+            report(_Refused(err))
+    return task
+
+
+def _isolated(work: Callable, args: tuple, timeout: float):
+    """`work(*args)` in a killable worker: its value, or its InputError, or Stopped."""
+    outcome = isolation.run_one(_reporting(work), args, check_timeout(timeout))
+    if isinstance(outcome.value, _Refused):
+        raise outcome.value.error
+    if not outcome.final:
+        raise Stopped(outcome.reason or "stopped", timeout)
+    return outcome.value
+
+
+# -- derive check ----------------------------------------------------------------------------------
+
+def claims_in(content: str, latex: bool = False) -> list:
+    """The claims of a claims file, as `Numbered` lines: one a line; '#' starts a comment (in
+    LaTeX also '%', not '\\%')."""
+    from derive.results import Numbered
+
+    if content.startswith("\ufeff"):
+        content = content[1:]
+    claims = []
+    for number, line in enumerate(content.splitlines(), 1):
+        text = _strip_comment(line, "%#" if latex else "#")
+        if text:
+            claims.append(Numbered(number, text))
+    return claims
+
+
+def _strip_comment(line: str, marks: str) -> str:
+    for i, ch in enumerate(line):
+        if ch in marks and (i == 0 or line[i - 1] != "\\"):
+            return line[:i].strip()
+    return line.strip()
+
+
+def _decide_task(lhs, rhs, assumptions, timeout, report):
+    from derive.engine.verify import decide
+    report(decide(lhs, rhs, assumptions, timeout, report=report))
+
+
+def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
+          functions: Sequence[str] = (), timeout: float = CHECK_TIMEOUT, jobs: int = 1,
+          progress: Progress = None):
+    """Decide every `Numbered` claim, `jobs` at a time, each under its own deadline: a `CheckRun`.
+    A claim that cannot be read is `Unreadable` (with one claim: the InputError is raised)."""
+    from derive.engine.verify import after_stop
+    from derive.results import Checked, CheckRun, Unreadable
+    from derive.text import parse_assumptions, parse_claim
+
+    check_timeout(timeout)
+    check_jobs(jobs)
+    assumptions = parse_assumptions(list(assume))
+    results: list = [None] * len(claims)
+    readable = []
+    for k, claim in enumerate(claims):
+        try:
+            readable.append((k, parse_claim(claim.text, assumptions, latex=latex,
+                                            functions=functions)))
+        except InputError as err:
+            if len(claims) == 1:
+                raise
+            results[k] = Unreadable(claim.line, claim.text, str(err))
+    tasks = [(lhs, rhs, assumptions, timeout) for _, (lhs, rhs) in readable]
+    for index, outcome in isolation.run(_decide_task, tasks, timeout + 1.0, jobs):
+        k, (lhs, rhs) = readable[index]
+        results[k] = Checked(claims[k].line, claims[k].text,
+                             after_stop(outcome, lhs, rhs, assumptions, timeout))
+        if progress:
+            progress()
+    return CheckRun(tuple(results))
+
+
+# -- step by step: derive diff / gradient / rule / extrema ----------------------------------------
+
+def read_expression(text: str, latex: bool = False):
+    from derive.text import parse_expression, parse_latex
+    return parse_latex(text) if latex else parse_expression(text)
+
+
+def variables_of(expr, names: str | None, single: bool = False) -> list:
+    """The variables to work with: those named (comma-separated), or all, sorted."""
+    free = sorted(expr.free_symbols, key=str)
+    if names is None:
+        if not free:
+            raise InputError("the expression has no variable")
+        if single and len(free) > 1:
+            raise InputError("the expression has variables " + ", ".join(map(str, free))
+                             + ": say which with --wrt")
+        return free[:1] if single else free
+    by_name = {str(v): v for v in free}
+    chosen = []
+    for name in (n.strip() for n in names.split(",")):
+        if name not in by_name:
+            raise InputError(f"variable {name!r} does not appear in the expression"
+                             + (f" (it has {', '.join(by_name)})" if by_name else ""))
+        chosen.append(by_name[name])
+    if len(set(chosen)) != len(chosen):
+        raise InputError("a variable is listed twice")
+    return chosen
+
+
+def _differentiate_checked(expr, x, order):
+    from derive.calc.differentiate import differentiate
+    return (differentiate(expr, x, order).check(),)
+
+
+def differentiate(text: str, wrt: str | None = None, order: int = 1, latex: bool = False,
+                  timeout: float = DERIVATION_TIMEOUT):
+    from derive.results import Derivations
+    if not 1 <= order <= MAX_ORDER:
+        raise InputError(f"--order must be between 1 and {MAX_ORDER}")
+    expr = read_expression(text, latex)
+    (x,) = variables_of(expr, wrt, single=True)
+    return Derivations(f"Derivative of {text}",
+                       _isolated(_differentiate_checked, (expr, x, order), timeout))
+
+
+def _gradient_checked(expr, variables):
+    from derive.calc.differentiate import gradient
+    return tuple(d.check() for d in gradient(expr, variables))
+
+
+def gradient(text: str, names: str | None = None, latex: bool = False,
+             timeout: float = DERIVATION_TIMEOUT):
+    from derive.results import Derivations
+    expr = read_expression(text, latex)
+    variables = variables_of(expr, names)
+    return Derivations(f"Gradient of {text}",
+                       _isolated(_gradient_checked, (expr, variables), timeout))
+
+
+def rule_names() -> tuple:
+    from derive.calc.first_principles import DERIVATIONS
+    return tuple(DERIVATIONS)
+
+
+def _rule_checked(name, expr):
+    from derive.calc import first_principles
+    made = first_principles.derivative(expr) if expr is not None else \
+        first_principles.DERIVATIONS[name]()
+    return tuple(d.check() for d in (made if isinstance(made, list) else [made]))
+
+
+def rule(name: str, expr_text: str | None = None, latex: bool = False,
+         timeout: float = DERIVATION_TIMEOUT):
+    """A rule of differentiation from first principles (with `expr_text`: the limit definition
+    worked out for that function)."""
+    from derive.results import Derivations
+
+    if name not in rule_names():
+        raise InputError(f"unknown rule {name!r}; choose from {', '.join(rule_names())}")
+    if expr_text is not None and name != "derivative":
+        raise InputError("--expr goes with the rule 'derivative'")
+    expr = read_expression(expr_text, latex) if expr_text is not None else None
+    return Derivations(f"The {name} rule", _isolated(_rule_checked, (name, expr), timeout))
+
+
+def _extrema_checked(expr, variables):
+    from derive.calc.extrema import find_extrema
+    result = find_extrema(expr, variables)
+    return replace(result, derivations=tuple(d.check() for d in result.derivations))
+
+
+def extrema(text: str, names: str | None = None, latex: bool = False,
+            timeout: float = DERIVATION_TIMEOUT):
+    expr = read_expression(text, latex)
+    return _isolated(_extrema_checked, (expr, variables_of(expr, names)), timeout)
+
+
+# -- derive backprop -------------------------------------------------------------------------------
+
+def _pair(activation: str, output_activation: str | None, cost: str | None, force: bool = False):
+    """The activations and cost (derived in the worker), the default cost for the output, and the
+    notes a forced pair carries."""
+    from derive.nn.activations import activation as make_activation
+    from derive.nn.costs import compatible, cost as make_cost, default_cost
+
+    hidden = make_activation(activation)
+    output = make_activation(output_activation) if output_activation else hidden
+    chosen = make_cost(cost or default_cost(output))
+    problem = compatible(output, chosen)
+    if problem and not force:
+        raise Incompatible(problem)
+    return hidden, output, chosen, (f"forced: {problem.reason}",) if problem else ()
+
+
+def _backprop_part(part, hidden, output, chosen, layers, report):
+    from derive.nn import backprop, network
+    if part == "index":
+        report(backprop.index_level())
+    elif part == "pair":
+        report(backprop.pair_derivations(hidden, output, chosen))
+    else:
+        report(network.prove_network(layers, hidden, output, chosen))
+
+
+def backprop(activation: str = "sigmoid", output_activation: str | None = None,
+             cost: str | None = None, layers: str | tuple | None = "2,2,1", force: bool = False,
+             timeout: float = BACKPROP_TIMEOUT, jobs: int = 2, notes: Sequence[str] = ()):
+    """The backprop document: index level, the chosen pair and the explicit network, run as three
+    tasks of the pool, each under `timeout`."""
+    from derive.nn import backprop as bp
+
+    sizes = layer_sizes(layers, **PROOF_LAYERS) if isinstance(layers, str) else layers
+    hidden, output, chosen, forced = _isolated(_pair, (activation, output_activation, cost, force),
+                                               timeout)
+    parts = ["index", "pair"] + (["network"] if sizes else [])
+    args = [(part, hidden, output, chosen, sizes) for part in parts]
+    done = {}
+    for index, outcome in isolation.run(_reporting_part, args, check_timeout(timeout), jobs):
+        if isinstance(outcome.value, _Refused):
+            raise outcome.value.error
+        if not outcome.final:
+            raise Stopped(outcome.reason or "stopped", timeout)
+        done[parts[index]] = outcome.value
+    return bp.assemble(hidden, output, chosen, done["index"], done["pair"], done.get("network"),
+                       tuple(forced) + tuple(notes))
+
+
+def _reporting_part(*args, report):
+    try:
+        _backprop_part(*args, report=report)
+    except InputError as err:
+        report(_Refused(err))
+
+
+# -- derive audit ----------------------------------------------------------------------------------
+
+def _decide_claim_task(claim, timeout, report):
+    from derive.audit.decide import decide_claim
+    report(decide_claim(claim, timeout))
+
+
+def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
+                 skipped=(), progress: Progress = None):
+    """Decide every claim in the pool (`jobs` warm workers); findings in the document's order."""
+    from derive.audit.decide import warm
+    from derive.audit.records import ClaimKind, Finding, Report
+    from derive.engine.verify import after_stop
+    from derive.text import Assumptions
+
+    check_timeout(timeout)
+    check_jobs(jobs)
+    claims = list(claims)
+    warm(claims)  # before the workers are forked: they share the layer models
+    # index-level claims take longest: first, for even parallel work
+    order = sorted(range(len(claims)), key=lambda k: claims[k].kind is ClaimKind.SCALAR)
+    verdicts = {}
+    for position, outcome in isolation.run(_decide_claim_task,
+                                           [(claims[k], timeout) for k in order],
+                                           timeout * 4 + 2, jobs):
+        claim = claims[order[position]]
+        verdicts[order[position]] = after_stop(outcome, claim.lhs, claim.rhs, Assumptions(),
+                                               timeout)
+        if progress:
+            progress()
+    findings = [Finding(c.source, verdicts[k]) for k, c in enumerate(claims)] + list(skipped)
+    findings.sort(key=lambda f: f.source.line)
+    return Report(title, tuple(findings))
+
+
+def audit_tutorial(timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
+                   progress: Progress = None):
+    """The curated claims of the backprop tutorial ("Some derivation of necessary mathematics",
+    `backprop-tutorial.md`), each decided by computation."""
+    from derive.audit.tutorial import claims
+    return audit_claims(claims(), "the tutorial's claims", timeout, jobs, progress=progress)
+
+
+def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_TIMEOUT,
+               jobs: int = DEFAULT_JOBS, progress: Progress = None):
+    """Every equation of a Markdown (or, with `tex`, LaTeX) document."""
+    from derive.audit.document import read_document
+    from derive.audit.extract import without_tex_comments
+
+    if len(text) > MAX_FILE:
+        raise InputError(f"{title} is larger than {MAX_FILE // 1_000_000} MB")
+    claims, skipped = read_document(without_tex_comments(text) if tex else text)
+    return audit_claims(claims, title, timeout, jobs, skipped, progress)
+
+
+# -- derive mlp ------------------------------------------------------------------------------------
+
+def solved(accuracy: float, data: str) -> bool:
+    """A logic gate is solved when every input is right; other data sets at 95% accuracy."""
+    from derive.numeric.data import GATES
+    return accuracy == 1.0 if data in GATES else accuracy >= 0.95
+
+
+def _spec_check(activation, output_activation, cost):
+    """The cost the network uses (derived and checked in the worker)."""
+    return _pair(activation, output_activation, cost)[2].name
+
+
+def train(data: str = "xor", layers: str = "2,2,1", activation: str = "sigmoid",
+          output_activation: str | None = None, cost: str | None = None, epochs: int = 1000,
+          learning_rate: float = 1.0, momentum: float = 0.0, batch_size: int | None = None,
+          seed: int = 0, init: str = "normal", restarts: int = 1, progress: Progress = None,
+          spec_timeout: float = 60.0):
+    """Train the network built from the derived formulas from `restarts` random starts, keep the
+    lowest final loss, and cross-check its gradients three ways at the trained weights."""
+    from derive.numeric.data import dataset
+    from derive.numeric.gradcheck import cross_check
+    from derive.numeric.mlp import MLP, check_hyperparameters
+    from derive.results import Prediction, Training
+
+    sizes = layer_sizes(layers, **TRAINING_LAYERS)
+    if sizes is None:
+        raise InputError("--layers needs sizes, e.g. 2,2,1")
+    if not 1 <= epochs <= MAX_EPOCHS or not 1 <= restarts <= MAX_RESTARTS:
+        raise InputError(f"--epochs must be 1..{MAX_EPOCHS} and --restarts 1..{MAX_RESTARTS}")
+    check_hyperparameters(learning_rate, momentum, epochs, restarts, batch_size)
+    X, y = dataset(data, rng=seed)
+    if sizes[0] != X.shape[1] or sizes[-1] != 1:
+        raise InputError(f"--layers must start with {X.shape[1]} (the inputs of {data}) and "
+                         "end with 1 (one output)")
+    output_activation = output_activation or activation
+    cost_name = _isolated(_spec_check, (activation, output_activation, cost), spec_timeout)
+    runs = []
+    for restart in range(restarts):
+        model = MLP(hidden_layer_sizes=sizes[1:-1], activation=activation,
+                    output_activation=output_activation, cost=cost_name,
+                    learning_rate=learning_rate, momentum=momentum, max_iter=epochs,
+                    batch_size=batch_size, random_state=seed + restart, init=init)
+        model.fit(X, y, on_epoch=None if progress is None else lambda r, e, loss: progress())
+        runs.append((model.loss_, restart, model, model.score(X, y)))
+    loss, best_restart, best, accuracy = min(runs, key=lambda run: run[0])
+    check = cross_check(sizes, activation, output_activation, cost_name,
+                        params=list(zip(best.coefs_, best.intercepts_)), X=X, Y=y.reshape(-1, 1))
+    classifier = best.is_classifier()
+    outputs = best.predict_proba(X)[:, 1] if classifier else best.predict(X)
+    predictions = tuple(Prediction(tuple(float(v) for v in row), float(o),
+                                   int(q) if classifier else float(q), float(t))
+                        for row, o, q, t in zip(X, outputs, best.predict(X), y))
+    return Training(data, sizes, activation, output_activation, cost_name, epochs, learning_rate,
+                    momentum, seed, restarts, sum(solved(run[3], data) for run in runs),
+                    best_restart, loss, accuracy, predictions, check, tuple(best.loss_curve_))
+
+
+# -- derive export: the documents of derivations/ -------------------------------------------------
+
+DOCUMENT_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+DOCUMENT_COSTS = ("squared-error", "cross-entropy")
+DOCUMENT_EXTREMA = ("x**3 - 3*x", "x**4", "x**3", "x**2 - y**2", "x**3 + y**3 - 3*x*y",
+                    "x**4 + y**4", "x**2 + y**2 + z**2 - x*y")
+DOCUMENT_TIMEOUT = 1800.0  # generous, so that what a document says does not depend on the load
+TUTORIAL_AUDIT_TIMEOUT = 30.0
+
+
+def document_pair(activation: str, cost: str) -> tuple:
+    """The output layer a document uses: the hidden activation, or sigmoid where the cost needs
+    outputs in (0, 1) and the hidden activation's range leaves it (said in a note)."""
+    from derive.nn.activations import activation as make_activation
+    from derive.nn.costs import compatible, cost as make_cost
+
+    if compatible(make_activation(activation), make_cost(cost)) is None:
+        return activation, ()
+    return "sigmoid", (f"{cost} needs outputs in (0, 1): {activation} in the hidden layers, "
+                       "sigmoid at the output",)
+
+
+def _document_rules():
+    from derive.calc import first_principles
+    out = []
+    for name, make in first_principles.DERIVATIONS.items():
+        made = make()
+        out += [d.check(timeout=30.0) for d in (made if isinstance(made, list) else [made])]
+    return tuple(out)
+
+
+def _document_extrema():
+    from derive.calc.extrema import find_extrema
+    from derive.text import parse_expression
+    results = []
+    for text in DOCUMENT_EXTREMA:
+        expr = parse_expression(text)
+        results.append(replace(find_extrema(expr, sorted(expr.free_symbols, key=str)),
+                               derivations=()))
+    return tuple(results)
+
+
+def export_documents(jobs: int = 2, report=None) -> dict[str, str]:
+    """file name -> content, for every document of derivations/ (`report`: the tutorial's audit,
+    when it has been made already)."""
+    from derive.render.exports import documents
+
+    backprops = {}
+    for act in DOCUMENT_ACTIVATIONS:
+        for cost_name in DOCUMENT_COSTS:
+            output, notes = _isolated(document_pair, (act, cost_name), DOCUMENT_TIMEOUT)
+            backprops[(act, cost_name)] = backprop(act, output, cost_name, (2, 2, 1),
+                                                   timeout=DOCUMENT_TIMEOUT, jobs=jobs,
+                                                   notes=notes)
+    rules = _isolated(_document_rules, (), DOCUMENT_TIMEOUT)
+    found = _isolated(_document_extrema, (), DOCUMENT_TIMEOUT)
+    report = report or audit_tutorial(timeout=TUTORIAL_AUDIT_TIMEOUT, jobs=jobs)
+    return documents(backprops, rules, found, report)

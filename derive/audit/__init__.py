@@ -1,0 +1,1 @@
+"""Audits: the equations of a document, the tutorial's claims, and their reports."""

@@ -1,0 +1,73 @@
+"""The records of an audit: where each equation is, the claims read from it, findings, the report."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.engine.verdict import Status, Verdict
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an equation is, and how it is written there."""
+
+    id: str                 # T01 for the tutorial's claims, L12.3 for line 12, third link
+    line: int               # 0 when the claim is curated rather than read from a file
+    section: str
+    latex: str              # as written
+    note: str | None = None  # how the text was read, where that needs saying
+
+
+class ClaimKind(str, enum.Enum):
+    SCALAR = "scalar"       # an identity, decided by the verifier as it is
+    MATRIX = "matrix"       # decided entry by entry
+    LAYER = "layer"         # index level, about a hidden layer m: checked on a layer model
+    OUTPUT = "output"       # index level, about the output layer
+
+
+@dataclass(frozen=True)
+class Claim:
+    source: Source
+    lhs: sp.Basic
+    rhs: sp.Basic
+    assumptions: tuple = ()   # e.g. ("x > 0",)
+    kind: ClaimKind = ClaimKind.SCALAR
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A decided claim (`verdict`), or an equation that was not checked (`skipped`, the reason)."""
+
+    source: Source
+    verdict: Verdict | None = None
+    skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    findings: tuple
+
+    @property
+    def checked(self) -> list[Finding]:
+        return [f for f in self.findings if f.verdict is not None]
+
+    def count(self, status: Status) -> int:
+        return sum(f.verdict.status is status for f in self.checked)
+
+    @property
+    def refuted(self) -> list[Finding]:
+        return [f for f in self.checked if f.verdict.status is Status.REFUTED]
+
+    @property
+    def undecided(self) -> list[Finding]:
+        return [f for f in self.checked if f.verdict.status is Status.UNDECIDED]
+
+    @property
+    def totals(self) -> dict:
+        counts = {s.value: self.count(s) for s in Status}
+        counts["SKIPPED"] = sum(f.verdict is None for f in self.findings)
+        return counts

@@ -1,0 +1,1 @@
+"""Calculus step by step: Step and rule records, differentiation, first principles, extrema."""

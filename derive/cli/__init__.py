@@ -1,0 +1,67 @@
+"""The command line: the only package that prints or decides exit codes.
+
+0 success (every claim holds), 1 a claim is refuted or undecided, 2 bad input or usage. Errors are one
+line on stderr, never a traceback. Ctrl-C or SIGTERM stops every worker before the tool exits.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # unwinds through the pool, which kills and reaps its workers
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (tests call this in-process)."""
+    from derive.cli.commands import COMMANDS, ExitStatus
+    from derive.cli.parser import UsageError, build_parser
+
+    parser = build_parser()
+    previous = signal.signal(signal.SIGTERM, _terminate) if argv is None else None
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return ExitStatus.USAGE
+        return int(COMMANDS[args.command_name](args))
+    except UsageError as err:
+        return _fail(str(err))
+    except ValueError as err:  # InputError (bad user text) and the estimators' own ValueErrors
+        return _fail(_first_line(err) or type(err).__name__)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:
+        return ExitStatus.OK
+    except Exception as err:  # a bug must still not show a traceback to the user
+        from derive.api import Stopped
+        if isinstance(err, Stopped):
+            return _fail(_stopped(err))
+        return _fail(f"internal error ({type(err).__name__}): {_first_line(err)}")
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(err) -> str:
+    reason = {"timeout": f"time limit of {err.timeout:g} s reached (raise it with --timeout)",
+              "memory": "memory limit reached"}.get(err.reason, err.reason)
+    return f"the derivation did not finish: {reason}"
+
+
+def _first_line(err: Exception) -> str:
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _fail(message: str) -> int:
+    from derive.cli.commands import ExitStatus
+    print(f"derive: error: {_printable(message)}", file=sys.stderr)
+    return ExitStatus.USAGE
+
+
+def _printable(message: str) -> str:
+    """No control characters (an ESC from user text must not reach the terminal)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)

@@ -1,0 +1,105 @@
+"""The terminal and the files: reading the user's files, writing output (to `-o FILE` atomically),
+progress bars. Text from the user's files is printed as text, never read as rich markup."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+
+from derive.cli.parser import UsageError
+
+
+def read_text(path: str, limit: int) -> str:
+    """A UTF-8 text file (or '-' for standard input) of at most `limit` characters."""
+    try:
+        if path == "-":
+            content = sys.stdin.read(limit + 1)
+        else:
+            with open(path, encoding="utf-8") as handle:
+                content = handle.read(limit + 1)
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
+    if len(content) > limit:
+        raise UsageError(f"{path} is larger than {limit // 1_000_000} MB")
+    return content
+
+
+def _text_of(rendered, width: int | None) -> str:
+    """A string as it is; a rich renderable printed to plain text."""
+    if isinstance(rendered, str):
+        return rendered if rendered.endswith("\n") else rendered + "\n"
+    from rich.console import Console
+    buffer = io.StringIO()
+    Console(file=buffer, width=width or 120, no_color=True, highlight=False).print(rendered)
+    return buffer.getvalue()
+
+
+def emit(rendered, output: str | None = None, inputs=()) -> None:
+    """Print `rendered` (a string verbatim, or a rich renderable) to stdout, or write it to
+    `output`: to a temporary file first, renamed over `output` only when complete, so a failed or
+    interrupted write never destroys an existing file. Refuses to overwrite an input."""
+    if output is None:
+        if isinstance(rendered, str):
+            sys.stdout.write(_text_of(rendered, None))
+        else:
+            from rich.console import Console
+            Console(file=sys.stdout, highlight=False, soft_wrap=True).print(rendered)
+        return
+    for path in inputs:
+        if path and path != "-" and os.path.exists(path) and os.path.exists(output) \
+                and os.path.samefile(path, output):
+            raise UsageError(f"-o {output} would overwrite the input; choose another file")
+    write_atomically(output, _text_of(rendered, 120))
+
+
+def write_atomically(path: str, content: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".derive-", suffix=".tmp")
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except BaseException as err:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(err, OSError):
+            raise UsageError(f"cannot write {path}: {err.strerror}") from None
+        raise
+
+
+@contextmanager
+def progress(total: int, what: str = "checking"):
+    """A progress bar on stderr for long runs in a terminal. No refresh thread: work runs in
+    forked workers, and forking next to a live thread is asking for trouble. Redrawn at most about
+    50 times, so a fast loop is not slowed by it."""
+    if total < 8 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    step = max(1, total // 50)
+    with Progress(console=Console(file=sys.stderr), auto_refresh=False, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        done = [0]
+
+        def advance():
+            done[0] += 1
+            if done[0] % step == 0 or done[0] == total:
+                bar.update(task, completed=done[0])
+                bar.refresh()
+
+        yield advance
+
+
+def say(message: str) -> None:
+    """One line on stderr (a failing step, a summary of an error)."""
+    print(message, file=sys.stderr)

@@ -1,0 +1,243 @@
+"""The command line's grammar: argparse definitions, with examples in every --help.
+
+Importing this module is cheap (no SymPy): `derive --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from derive import __version__, api
+
+FORMATS = ("text", "json", "markdown", "latex")
+
+
+class UsageError(Exception):
+    """Bad command-line usage; reported in one line with exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit code 2, instead of argparse's usage dump
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+CHECK_EXAMPLES = r"""
+examples:
+  derive check "diff(x**5, x) = 5*x**4"
+  derive check "diff(f(g(x)), x) = diff(f(x), x)*diff(g(x), x)"
+  derive check "sqrt(x**2) = x" --assume "x > 0"
+  derive check --latex "\frac{d}{dx} \sigma(x) = \sigma(x)(1 - \sigma(x))"
+  derive check --file claims.txt --format json
+
+syntax:
+  SymPy syntax: + - * / ^ (or **), diff(expr, x[, n]), limit(expr, h, 0), sin, cos, tan, exp,
+  log, ln, sqrt, tanh, sigmoid, relu, softplus, Max, Min, Abs, Heaviside, pi, e (Euler's number).
+  Single letters applied to arguments (f(x), g(x)) are unknown functions.
+  LaTeX: \frac{d}{dx}, \frac{\partial f}{\partial x}, f'(x), \sigma(z), \ln, \log, e^{x},
+  \lim_{h \to 0}, \sqrt{}, \max(0, z), |x|.
+
+exit codes: 0 every claim holds, 1 a claim is refuted or undecided, 2 bad input.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="derive", description="Derive and verify the mathematics of neural "
+                    "networks, step by step, with SymPy.")
+    parser.add_argument("--version", action="version", version=f"derive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    check = commands.add_parser(
+        "check", help="decide whether formulas hold; prove them or show a counterexample",
+        description="Decide whether a claimed formula LHS = RHS holds: PROVED, NUMERIC (no "
+        "counterexample found), REFUTED (with a counterexample, a diagnosis and the correct "
+        "formula) or UNDECIDED.", epilog=CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("claim", nargs="?", help='the claim, e.g. "diff(x**5, x) = 5*x**4"')
+    check.add_argument("--latex", action="store_true", help="read claims as LaTeX")
+    check.add_argument("--file", metavar="FILE",
+                       help="one claim per line ('#' starts a comment); '-' reads stdin")
+    check.add_argument("--assume", action="append", default=[], metavar="TEXT",
+                       help="an assumption such as 'x > 0', '0 < p < 1', 'n integer' (repeatable)")
+    check.add_argument("--function", action="append", default=[], metavar="NAME",
+                       help="treat NAME as an unknown function in LaTeX, e.g. u for u(x)")
+    check.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
+                       help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
+    check.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="check N claims at a time in parallel processes")
+    _add_output_options(check)
+    check.set_defaults(command_name="check")
+
+    diff = commands.add_parser(
+        "diff", help="differentiate step by step, every step checked",
+        description="Differentiate EXPR step by step: each step names its rule and is re-checked; "
+        "the result is compared with SymPy's diff.", epilog=DIFF_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    diff.add_argument("expr", help='the expression, e.g. "(x**4 + 2)*cos(x)"')
+    diff.add_argument("--wrt", metavar="VAR", help="the variable (needed with several variables)")
+    diff.add_argument("--order", type=int, default=1, help="order of the derivative (default 1)")
+    _add_expression_options(diff)
+
+    grad = commands.add_parser(
+        "gradient", help="the gradient: every partial derivative, step by step",
+        description="The vector of partial derivatives of EXPR, each derived step by step.",
+        epilog='examples:\n  derive gradient "2*x**2 + 4*y"\n  derive gradient "x**2*y + z" '
+        '--vars x,y,z --format latex', formatter_class=argparse.RawDescriptionHelpFormatter)
+    grad.add_argument("expr", help='the expression, e.g. "2*x**2 + 4*y"')
+    grad.add_argument("--vars", metavar="X,Y", help="variables in order (default: all, sorted)")
+    _add_expression_options(grad)
+
+    rule = commands.add_parser(
+        "rule", help="a general rule derived from first principles",
+        description="Derive a rule of differentiation from the limit definition, checked.",
+        epilog="rules: derivative (with --expr for a given function), power, product, quotient, "
+        "chain, examples (the tutorial's worked examples)\n\nexamples:\n  derive rule power\n"
+        '  derive rule derivative --expr "x**3"\n  derive rule chain --format markdown',
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    rule.add_argument("name", help="derivative, power, product, quotient, chain or examples")
+    rule.add_argument("--expr", help="for 'derivative': the function to work the limit out for")
+    _add_expression_options(rule)
+
+    extrema = commands.add_parser(
+        "extrema", help="critical points and the second-derivative tests",
+        description="Critical points of EXPR (gradient = 0 over the reals), classified by the "
+        "second-derivative test (1 variable, with the higher-order test when it fails), by "
+        "rt - s^2 (2 variables) or by the Hessian's eigenvalues (n variables); global extrema "
+        "where they can be decided.",
+        epilog='examples:\n  derive extrema "x**3 - 3*x"\n  derive extrema "x**3 + y**3 - 3*x*y"'
+        '\n  derive extrema "x**2 + y**2 + z**2 - x*y" --format json',
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    extrema.add_argument("expr", help='the function, e.g. "x**3 - 3*x"')
+    extrema.add_argument("--vars", metavar="X,Y", help="variables in order (default: all, sorted)")
+    _add_expression_options(extrema)
+    backprop = commands.add_parser(
+        "backprop", help="per-layer backpropagation formulas, derived and checked",
+        description="Derive every per-layer backpropagation formula from z^m = W^m a^(m-1) + b^m "
+        "and a^m = sigma(z^m) for a chosen activation and cost, step by step, each step checked, "
+        "and prove it on an explicit network.", epilog=BACKPROP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    backprop.add_argument("--activation", default="sigmoid",
+                          help="sigmoid, tanh, relu, identity, softplus, leaky-relu, or an "
+                          "expression in z such as 'log(1 + exp(z))' (default sigmoid)")
+    backprop.add_argument("--output-activation", metavar="ACTIVATION",
+                          help="the last layer's activation (default: the same)")
+    backprop.add_argument("--cost", help="squared-error, cross-entropy, or an expression in a and "
+                          "y (default: cross-entropy when the output is in (0, 1), else "
+                          "squared-error)")
+    backprop.add_argument("--layers", default="2,2,1",
+                          help="sizes of the explicit network to prove on (default 2,2,1); "
+                          "'none' skips the proof")
+    backprop.add_argument("--force", action="store_true",
+                          help="derive even when the cost does not fit the output's range")
+    backprop.add_argument("--timeout", type=float, default=api.BACKPROP_TIMEOUT, metavar="SECONDS",
+                          help="time limit for each part of the derivation and its checks "
+                          f"(default {api.BACKPROP_TIMEOUT:g})")
+    backprop.add_argument("--standalone", action="store_true",
+                          help="with --format latex: a complete document for pdflatex")
+    _add_output_options(backprop, default="latex")
+    backprop.set_defaults(command_name="backprop")
+
+    audit = commands.add_parser(
+        "audit", help="audit the tutorial's claims, or the equations of a Markdown/LaTeX file",
+        description="With no FILE: decide every checkable claim of the backprop tutorial. With "
+        "a FILE (Markdown with $...$, $$...$$, \\[...\\], align/aligned; or .tex): extract its "
+        "equations and check each, chains link by link and aligned derivations line by line.",
+        epilog="examples:\n  derive audit\n  derive audit notes.md --verbose\n"
+        "  derive audit --format markdown -o audit.md\n\nexit codes: 0 every claim holds, 1 a "
+        "claim is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    audit.add_argument("file", nargs="?", help="a Markdown or LaTeX file (default: the tutorial)")
+    audit.add_argument("--jobs", type=int, default=api.DEFAULT_JOBS, metavar="N",
+                       help="check N claims at a time (default: the number of cores, up to 4)")
+    audit.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
+                       help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
+    audit.add_argument("--verbose", action="store_true",
+                       help="also list the equations that were skipped, with the reason")
+    audit.add_argument("--standalone", action="store_true",
+                       help="with --format latex: a complete document for pdflatex")
+    _add_output_options(audit)
+    audit.set_defaults(command_name="audit")
+
+    export = commands.add_parser(
+        "export", help="write the derivations/ documents (Markdown and LaTeX)",
+        description="Regenerate every published document: backprop for each activation x cost, "
+        "the calculus rules, the extrema examples and the tutorial's audit, with an index.")
+    export.add_argument("directory", nargs="?", default="derivations",
+                        help="where to write (default derivations)")
+    export.set_defaults(command_name="export")
+
+    mlp = commands.add_parser(
+        "mlp", help="train a network built from the derived formulas, cross-checked",
+        description="Train a multi-layer perceptron whose formulas are lambdified from the "
+        "derivations, and check its gradients against hand-written backprop and finite "
+        "differences. The defaults reproduce the tutorial's XOR experiment.",
+        epilog=MLP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mlp.add_argument("--data", default="xor", help="xor, and, or, circles or moons (default xor)")
+    mlp.add_argument("--layers", default="2,2,1", help="layer sizes, input to output (default 2,2,1)")
+    mlp.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
+    mlp.add_argument("--output-activation", metavar="ACTIVATION",
+                     help="output activation (default: the hidden one)")
+    mlp.add_argument("--cost", help="squared-error or cross-entropy (default: cross-entropy for an "
+                     "output in (0, 1), else squared-error)")
+    mlp.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
+    mlp.add_argument("--lr", type=float, default=1.0, help="learning rate (default 1.0)")
+    mlp.add_argument("--momentum", type=float, default=0.0, help="momentum alpha (default 0)")
+    mlp.add_argument("--batch-size", type=int, help="samples per step (default: all)")
+    mlp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    mlp.add_argument("--init", choices=("normal", "glorot"), default="normal",
+                     help="initial weights: standard normal as the tutorial (default), or glorot "
+                     "(better for wide layers)")
+    mlp.add_argument("--restarts", type=int, default=1,
+                     help="train from N random starts, report how many solve the task, keep the "
+                     "best (default 1)")
+    mlp.add_argument("--plot", metavar="PNG", help="save the loss curve (needs matplotlib)")
+    mlp.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    mlp.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    mlp.set_defaults(command_name="mlp")
+    for sub, name in ((diff, "diff"), (grad, "gradient"), (rule, "rule"), (extrema, "extrema")):
+        sub.set_defaults(command_name=name)
+    return parser
+
+
+DIFF_EXAMPLES = r"""
+examples:
+  derive diff "x**5"
+  derive diff "(x**4 + 2)*cos(x)" --format latex --standalone -o product.tex
+  derive diff "x**4*y" --wrt x
+  derive diff "sigmoid(z)" --format markdown
+  derive diff "\sin(x^2)" --latex --order 2
+"""
+
+
+def _add_expression_options(sub) -> None:
+    sub.add_argument("--latex", action="store_true", help="read the expression as LaTeX")
+    sub.add_argument("--timeout", type=float, default=api.DERIVATION_TIMEOUT, metavar="SECONDS",
+                     help="time limit for the whole derivation and its checks "
+                     f"(default {api.DERIVATION_TIMEOUT:g})")
+    sub.add_argument("--standalone", action="store_true",
+                     help="with --format latex: a complete document for pdflatex")
+    _add_output_options(sub)
+
+
+BACKPROP_EXAMPLES = r"""
+examples:
+  derive backprop --activation sigmoid --cost cross-entropy
+  derive backprop --activation tanh --output-activation sigmoid --format markdown
+  derive backprop --activation relu --cost squared-error --layers 2,3,3,1 --format text
+  derive backprop --activation "log(1 + exp(z))" --format latex --standalone -o softplus.tex
+  derive backprop --activation "1/(1 + exp(-beta*z))" --format json
+"""
+
+
+MLP_EXAMPLES = r"""
+examples:
+  derive mlp                                   # the tutorial's XOR: 2,2,1 sigmoid, 1000 epochs
+  derive mlp --restarts 20                     # how often does XOR get solved from random starts?
+  derive mlp --data circles --layers 2,8,1 --activation tanh --output-activation sigmoid
+  derive mlp --data moons --layers 2,16,16,1 --activation relu --output-activation sigmoid \
+             --init glorot --lr 0.1 --momentum 0.9 --batch-size 32 --plot loss.png
+"""
+
+
+def _add_output_options(sub, default: str = "text") -> None:
+    sub.add_argument("--format", choices=FORMATS, default=default,
+                     help=f"output format (default {default})")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")

@@ -1,0 +1,1 @@
+"""The engine: verdicts, the decision procedure, index-level claims and process isolation."""

@@ -1,0 +1,128 @@
+"""Diagnosis and correction of a refuted claim: what kind of mistake, and what would be right."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import sympy as sp
+
+from derive.engine.isolation import time_limit
+from derive.engine.prove import CHEAP_STRATEGIES, prove
+from derive.engine.search import PRECISION, find_counterexample, real_value, sample_points
+from derive.engine.verdict import Verdict
+from derive.text import Assumptions
+
+
+def _holds(A, B, assumptions, deadline) -> bool:
+    """A quick equality test for candidate explanations: cheap proof or a clean numeric search."""
+    if prove(A - B, CHEAP_STRATEGIES, deadline):
+        return True
+    search = find_counterexample(A, B, assumptions, deadline, n=16)
+    return search.counterexample is None and search.points >= 4
+
+
+def explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict:
+    """Add `diagnosis` and `correct` to a refuted verdict, where one fits.
+
+    The side that evaluation changed (a derivative or limit worked out) holds the truth; the other
+    side is the claim, and `correct` is what it should have been. For a plain identity the sides
+    are only compared (sign, factor, constant)."""
+    left_evaluated, right_evaluated = L != lhs, R != rhs
+    correct = correct_side = None
+    if left_evaluated or right_evaluated:
+        true, claimed, stated = (L, R, lhs) if left_evaluated else (R, L, rhs)
+        names = ("the claimed side", "the true value")
+        correct_side = "rhs" if left_evaluated else "lhs"
+        correct = readable(true, stated, max(0.0, min(1.0, deadline - time.monotonic())))
+    else:
+        true, claimed, stated = L, R, None
+        names = ("the right side", "the left side")
+    try:
+        diagnosis = _diagnose(true, claimed, stated, names, assumptions, deadline)
+    except Exception:  # TaskTimeout included: a diagnosis is a courtesy, never a failure
+        diagnosis = None
+    return replace(verdict, diagnosis=diagnosis, correct=correct, correct_side=correct_side)
+
+
+def readable(expr, like=None, seconds: float = 1.0):
+    """The shortest of a few equivalent forms that uses no function absent from `expr` and `like`,
+    so a result reads like its source (`exp`, not `cosh`). Ties keep the form given."""
+    allowed = {type(f) for f in expr.atoms(sp.Function)}
+    if like is not None:
+        allowed |= {type(f) for f in like.atoms(sp.Function)}
+    forms = [expr]
+    for make in (sp.simplify, sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e))):
+        try:
+            with time_limit(seconds):
+                form = make(expr)
+        except Exception:  # TaskTimeout included: a form not found in time is not offered
+            continue
+        if {type(f) for f in form.atoms(sp.Function)} <= allowed:
+            forms.append(form)
+    return min(forms, key=lambda e: (sp.count_ops(e), len(str(e))))
+
+
+def _diagnose(true, claimed, stated, names, assumptions, deadline) -> str | None:
+    claimed_name, true_name = names
+    if claimed == 0 or true == 0:
+        return None
+    if _holds(true, -claimed, assumptions, deadline):
+        return "off by a sign"
+    ratio = _constant_ratio(claimed, true, assumptions)
+    if ratio is not None and ratio not in (0, 1, -1):
+        if _holds(claimed, ratio * true, assumptions, deadline):
+            return f"off by a constant factor: {claimed_name} is {ratio} times {true_name}"
+    gap = claimed - true
+    gap = gap if gap.is_Number else _constant_ratio(gap, sp.S.One, assumptions)
+    if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
+        return f"off by an additive constant: {claimed_name} is {true_name} plus {gap}"
+    if stated is None:
+        return None
+    for inner, d_inner in _inner_derivatives(stated):
+        if _holds(true, claimed * d_inner, assumptions, deadline):
+            return f"missing the inner derivative: d/d{_wrt(stated)} ({inner}) = {d_inner}"
+    with time_limit(min(1.0, deadline - time.monotonic())):
+        factor = sp.factor(sp.cancel(true / claimed))
+    if (factor.is_Mul or factor.is_Pow or factor.is_Symbol) and not factor.has(sp.Add) \
+            and sp.count_ops(factor) <= 4:
+        return f"missing a factor of {factor}"
+    return None
+
+
+def _constant_ratio(A, B, assumptions):
+    """If A/B takes one value at several points, that value as a simple rational (else None)."""
+    symbols = sorted((A - B).free_symbols | A.free_symbols | B.free_symbols, key=str)
+    values = []
+    for point in sample_points(symbols, assumptions, 12, seed=1) if symbols else [{}]:
+        q = real_value((A / B).xreplace(point), PRECISION)
+        if q is not None:
+            values.append(q)
+        if len(values) >= 5:
+            break
+    if len(values) < (3 if symbols else 1) or any(abs(v - values[0]) > 1e-20 * (1 + abs(values[0])) for v in values):
+        return None
+    guess = sp.nsimplify(values[0], rational=True, tolerance=1e-15)
+    return guess if guess.is_Rational and guess.q <= 1000 else None
+
+
+def _wrt(stated) -> str:
+    ds = list(stated.atoms(sp.Derivative))
+    return str(ds[0].variables[0]) if ds else "x"
+
+
+def _inner_derivatives(stated):
+    """(u, du/dx) for each inner function u of a differentiated composition f(u(x))."""
+    seen = []
+    for d in stated.atoms(sp.Derivative):
+        if len(d.variables) != 1:
+            continue
+        x = d.variables[0]
+        for node in sp.preorder_traversal(d.expr):
+            if isinstance(node, sp.Function) or isinstance(node, sp.Pow):
+                inner = node.base if isinstance(node, sp.Pow) else (node.args[0] if node.args else None)
+                if inner is None or inner == x or not inner.has(x) or inner in seen:
+                    continue
+                seen.append(inner)
+                yield inner, sp.diff(inner, x)
+

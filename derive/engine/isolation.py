@@ -1,0 +1,320 @@
+"""The only module that starts processes: a pool of warm, killable workers.
+
+SymPy can spin inside C code (GMP, a huge exact power) where `signal.alarm` never fires, so the only
+reliable limit is a separate process. A forked worker shares the already-imported SymPy
+copy-on-write, and it works through task after task, so SymPy's caches stay warm between them.
+
+Each task has its own deadline. A task may report more than once: each report replaces the previous,
+so a task can send a provisional answer early ("no counterexample at 40 points") and a better one
+later (a proof); when its worker is killed at the deadline, the last report stands and a fresh worker
+takes over the remaining tasks.
+
+No worker outlives the tool: workers ignore Ctrl-C (the parent stops them), die with their parent
+(`PR_SET_PDEATHSIG` on Linux), and the pool kills and reaps every worker when it is left, normally
+or by an exception.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space a worker may add to what its parent holds
+_HEADER = struct.Struct("!Q")
+_INDEX = struct.Struct("!I")
+_STOP = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came back from one task: its last report, and how it ended."""
+
+    value: Any             # the last report, or None
+    final: bool            # True when the task returned normally
+    reason: str | None     # why it did not: 'timeout', 'memory', 'crash: ...'
+    seconds: float
+
+
+class TaskTimeout(Exception):
+    """Raised inside a task by `time_limit` when a soft limit passes."""
+
+
+class time_limit:
+    """A soft limit for a task's own use (SIGALRM): lets pure-Python work stop cleanly and report
+    what it has. The pool's kill at the deadline remains the backstop."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        if self.seconds <= 0:
+            raise TaskTimeout()
+        self.previous = signal.signal(signal.SIGALRM, self._fire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    @staticmethod
+    def _fire(signum, frame):
+        raise TaskTimeout()
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+# -- the worker's side ----------------------------------------------------------------------------
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _limit_memory(memory: int) -> None:
+    """Allow `memory` bytes of address space beyond what the process holds now."""
+    if memory and hasattr(resource, "RLIMIT_AS"):
+        limit = _vm_size() + memory
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own clean-up still applies
+        pass
+
+
+class _Pickler(pickle.Pickler):
+    """Keeps SymPy's unevaluated sums, products and powers unevaluated: a derivation shows
+    `(3 - 1)` or `x^4 + 2 - 2` on purpose, and plain pickling rebuilds them evaluated."""
+
+    def reducer_override(self, obj):
+        cls = type(obj)
+        if cls.__name__ in ("Add", "Mul", "Pow") and cls.__module__.startswith("sympy.core"):
+            return _unevaluated, (cls, obj.args)
+        return NotImplemented
+
+
+def _unevaluated(cls, args):
+    return cls(*args, evaluate=False)
+
+
+def _dumps(value) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def _send(fd: int, message) -> None:
+    try:
+        data = _dumps(message)
+    except Exception as err:  # an unpicklable value must not lose the report
+        data = _dumps((message[0], message[1], _Crash(f"unpicklable result: {err!r}")))
+    os.write(fd, _HEADER.pack(len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+@dataclass(frozen=True)
+class _Crash:
+    message: str
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _worker(task: Callable, argument_lists: Sequence[tuple], commands: int, results: int,
+            memory: int) -> None:  # pragma: no cover - runs in the worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    try:
+        _limit_memory(memory)
+    except (ValueError, OSError):
+        pass
+    while True:
+        raw = _read_exact(commands, _INDEX.size)
+        if raw is None:
+            break
+        (index,) = _INDEX.unpack(raw)
+        if index == _STOP:
+            break
+        try:
+            task(*argument_lists[index], report=lambda value, i=index: _send(results, ("report", i, value)))
+            _send(results, ("done", index, None))
+        except MemoryError:
+            _send(results, ("failed", index, "memory"))
+        except BaseException as err:  # noqa: BLE001 - said as the reason; the next task goes on
+            text = str(err).strip().splitlines()
+            _send(results, ("failed", index,
+                            f"crash: {type(err).__name__}" + (f": {text[0][:200]}" if text else "")))
+    os._exit(0)
+
+
+# -- the parent's side ----------------------------------------------------------------------------
+
+class _Frames:
+    """Reassembles the length-prefixed pickled messages a worker writes."""
+
+    def __init__(self):
+        self.buffer = bytearray()
+
+    def messages(self, data: bytes):
+        self.buffer += data
+        while len(self.buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self.buffer)
+            if len(self.buffer) < _HEADER.size + size:
+                return
+            payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
+            del self.buffer[:_HEADER.size + size]
+            yield pickle.loads(payload)
+
+
+class _Worker:
+    def __init__(self, task, argument_lists, memory):
+        command_read, self.commands = os.pipe()
+        self.results, result_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the worker
+            os.close(self.commands)
+            os.close(self.results)
+            _worker(task, argument_lists, command_read, result_write, memory)
+            os._exit(0)
+        os.close(command_read)
+        os.close(result_write)
+        self.frames = _Frames()
+        self.index: int | None = None
+        self.value = None
+        self.started = 0.0
+
+    def start(self, index: int) -> None:
+        self.index, self.value, self.started = index, None, time.monotonic()
+        os.write(self.commands, _INDEX.pack(index))
+
+    def stop(self) -> None:
+        """Kill and reap (idempotent)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+            for fd in (self.commands, self.results):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+    def retire(self) -> None:
+        """Ask an idle worker to exit, and reap it."""
+        try:
+            os.write(self.commands, _INDEX.pack(_STOP))
+        except OSError:
+            pass
+        self.stop()
+
+
+def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: int = 1,
+        memory: int = MEMORY_LIMIT) -> Iterator[tuple[int, Outcome]]:
+    """Run `task(*args, report=...)` for each argument tuple in `jobs` warm workers.
+
+    Yields `(index, Outcome)` as tasks end, in completion order. Each task has `timeout` seconds of
+    wall time from its start; a slow task never delays the others beyond its own limit.
+    """
+    argument_lists = list(argument_lists)
+    pending = list(range(len(argument_lists)))
+    pending.reverse()
+    workers: dict[int, _Worker] = {}
+    try:
+        for _ in range(min(max(1, jobs), len(pending))):
+            worker = _Worker(task, argument_lists, memory)
+            workers[worker.results] = worker
+            worker.start(pending.pop())
+        while workers:
+            now = time.monotonic()
+            wait = min(w.started + timeout - now for w in workers.values())
+            readable, _, _ = select.select(list(workers), [], [], max(0.0, wait))
+            for fd in readable:
+                worker = workers[fd]
+                data = os.read(fd, 1 << 16)
+                if not data:  # the worker died inside a task (killed by the OS, a C crash)
+                    del workers[fd]
+                    _, status = os.waitpid(worker.pid, 0)
+                    worker.pid = 0
+                    worker.stop()
+                    yield worker.index, Outcome(worker.value, False, _death(status),
+                                                time.monotonic() - worker.started)
+                    if pending:
+                        fresh = _Worker(task, argument_lists, memory)
+                        workers[fresh.results] = fresh
+                        fresh.start(pending.pop())
+                    continue
+                for kind, index, payload in worker.frames.messages(data):
+                    seconds = time.monotonic() - worker.started
+                    if kind == "report":
+                        if isinstance(payload, _Crash):
+                            kind, payload = "failed", f"crash: {payload.message}"
+                        else:
+                            worker.value = payload
+                            continue
+                    final = kind == "done"
+                    yield index, Outcome(worker.value, final, None if final else payload, seconds)
+                    worker.index = None
+                    if pending:
+                        worker.start(pending.pop())
+                    else:
+                        del workers[fd]
+                        worker.retire()
+                        break
+            now = time.monotonic()
+            for fd, worker in list(workers.items()):
+                if worker.index is not None and now - worker.started >= timeout:
+                    del workers[fd]
+                    worker.stop()
+                    yield worker.index, Outcome(worker.value, False, "timeout", now - worker.started)
+                    if pending:
+                        fresh = _Worker(task, argument_lists, memory)
+                        workers[fresh.results] = fresh
+                        fresh.start(pending.pop())
+    finally:
+        for worker in workers.values():
+            worker.stop()
+
+
+def _death(status: int) -> str:
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        return "memory" if -code in (signal.SIGSEGV, signal.SIGABRT) else f"crash: signal {-code}"
+    return f"crash: exit status {code}"
+
+
+def run_one(task: Callable, args: tuple, timeout: float, memory: int = MEMORY_LIMIT) -> Outcome:
+    """Run a single task in a killable worker."""
+    for _, outcome in run(task, [args], timeout, jobs=1, memory=memory):
+        return outcome
+    raise AssertionError("unreachable")

@@ -1,0 +1,63 @@
+"""Symbolic proof: strategies that reduce the difference of the sides to zero, cheap ones first."""
+
+from __future__ import annotations
+
+import time
+
+import sympy as sp
+
+from derive.engine.isolation import TaskTimeout, time_limit
+from derive.text import Assumptions
+
+
+def _is_zero(e) -> bool:
+    return e == 0 or e.is_zero is True
+
+
+def _piecewise(e):
+    return sp.simplify(sp.piecewise_fold(e.rewrite(sp.Piecewise)))
+
+
+CHEAP_STRATEGIES = [
+    ("identical after evaluation", lambda e: e),
+    ("expand", sp.expand),
+    ("cancel", lambda e: sp.cancel(sp.together(e))),
+]
+EXPENSIVE_STRATEGIES = [
+    ("simplify", sp.simplify),
+    ("rewrite(exp) + simplify", lambda e: sp.simplify(e.rewrite(sp.exp))),
+    ("trigsimp", lambda e: sp.trigsimp(sp.expand_trig(e))),
+    ("expand_log + simplify", lambda e: sp.simplify(sp.expand_log(e, force=False))),
+    ("piecewise", _piecewise),
+]
+
+
+def prove(D, strategies, deadline) -> str | None:
+    """The name of the first strategy that reduces D to zero, or None."""
+    for name, strategy in strategies:
+        try:
+            with time_limit(deadline - time.monotonic()):
+                if _is_zero(strategy(D)):
+                    return name
+        except TaskTimeout:
+            return None
+        except Exception:  # a strategy that fails is simply not a proof
+            continue
+    return None
+
+
+def proof_substitution(D, assumptions: Assumptions) -> dict:
+    """For `x > 1`-style bounds SymPy cannot express, prove over x = 1 + t with t > 0 (a proof for
+    x > lo covers any narrower interval too)."""
+    subs = {}
+    for s in D.free_symbols:
+        lo, hi = assumptions.interval(str(s))
+        if lo is not None and lo.value != 0:
+            t = sp.Symbol(f"{s}_", positive=True) if lo.strict else sp.Symbol(f"{s}_", nonnegative=True)
+            subs[s] = lo.value + t
+        elif lo is None and hi is not None and hi.value != 0:
+            t = sp.Symbol(f"{s}_", positive=True) if hi.strict else sp.Symbol(f"{s}_", nonnegative=True)
+            subs[s] = hi.value - t
+    return subs
+
+

@@ -1,0 +1,74 @@
+"""The verdict on one claim and its parts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+
+class Status(str, enum.Enum):
+    PROVED = "PROVED"
+    REFUTED = "REFUTED"
+    NUMERIC = "NUMERIC"
+    UNDECIDED = "UNDECIDED"
+
+    @property
+    def holds(self) -> bool:
+        return self in (Status.PROVED, Status.NUMERIC)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point where the two sides differ, with both values (and any functions substituted)."""
+
+    point: dict             # variable name -> exact value
+    lhs: sp.Expr            # value of the left side there
+    rhs: sp.Expr            # value of the right side there
+    functions: dict = field(default_factory=dict)  # unknown function name -> concrete Lambda
+    gap: sp.Expr | None = None  # lhs - rhs there, evaluated directly at high precision
+
+    @property
+    def point_text(self) -> str:
+        return ", ".join(f"{k} = {v}" for k, v in self.point.items())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one claim and its evidence.
+
+    `lhs`/`rhs` are the sides as stated; `lhs_value`/`rhs_value` after evaluating derivatives and
+    limits; `difference` is the simplest form found of their difference. `correct` is the value the
+    stated non-derivative side should have (`correct_side` says which side that is). `points` is the
+    number of points the numeric search compared; `search_complete` is False when it stopped at the
+    time limit; `one_side_real` is a point where one side is real and the other is not (the sides
+    have different domains there).
+    """
+
+    status: Status
+    lhs: sp.Expr
+    rhs: sp.Expr
+    lhs_value: sp.Expr | None = None
+    rhs_value: sp.Expr | None = None
+    difference: sp.Expr | None = None
+    method: str = ""
+    counterexample: Counterexample | None = None
+    assumptions: tuple = ()
+    diagnosis: str | None = None
+    correct: sp.Expr | None = None
+    correct_side: str | None = None
+    note: str | None = None
+    points: int = 0
+    seconds: float = 0.0
+    search_complete: bool = True
+    one_side_real: dict | None = None
+
+
+# worst first: the verdict of a set of checks is its worst member's
+SEVERITY = (Status.REFUTED, Status.UNDECIDED, Status.NUMERIC, Status.PROVED)
+
+
+def worst(verdicts) -> Verdict:
+    """The least favourable of several verdicts (REFUTED before UNDECIDED before NUMERIC)."""
+    return min(verdicts, key=lambda v: SEVERITY.index(v.status))

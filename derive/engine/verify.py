@@ -1,0 +1,148 @@
+"""The equivalence engine: does `lhs = rhs` hold? A `Verdict` with its evidence.
+
+Policy (DESIGN.md):
+
+1. Derivatives and limits on either side are evaluated by SymPy; the claim's own right side is never
+   trusted.
+2. Cheap symbolic strategies first (`expand`, `cancel`); then a numeric search for a counterexample
+   (`engine.search`); then the expensive strategies (`simplify`, `rewrite(exp)`, `trigsimp`,
+   piecewise folding) while time remains. A difference that simplifies to 0 is PROVED.
+3. No counterexample and no proof: NUMERIC. A refuted claim is diagnosed (`engine.diagnose`).
+4. `decide` runs in the calling process; the use cases (`derive.api`) run it in a killable worker
+   (`engine.isolation`) with a per-claim time limit; past it the verdict is UNDECIDED with the
+   reason, or NUMERIC if the numeric search had already finished (`after_stop`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import sympy as sp
+
+from derive.engine.diagnose import explain
+from derive.engine.evaluate import evaluate
+from derive.engine.isolation import Outcome, TaskTimeout, time_limit
+from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_substitution, prove
+from derive.engine.search import find_counterexample
+from derive.engine.verdict import Status, Verdict
+from derive.text import Assumptions
+
+DEFAULT_TIMEOUT = 5.0
+QUICK_SIMPLIFY = 0.3    # seconds for simplify before the numeric search
+
+
+def after_stop(outcome: Outcome, lhs, rhs, assumptions: Assumptions, timeout: float) -> Verdict:
+    """The verdict of a claim whose worker ended: its own, or its provisional one with the reason it
+    stopped, or UNDECIDED."""
+    verdict = outcome.value if isinstance(outcome.value, Verdict) else None
+    if verdict is not None and outcome.final:
+        return verdict
+    reason = {
+        "timeout": f"time limit of {timeout:g} s reached",
+        "memory": "memory limit reached",
+    }.get(outcome.reason, f"the check stopped unexpectedly ({outcome.reason})")
+    if verdict is not None and verdict.status is Status.NUMERIC:
+        return replace(verdict, note=f"{verdict.note}; symbolic proof stopped: {reason}",
+                       seconds=outcome.seconds)
+    names = _names(lhs, rhs)
+    return Verdict(Status.UNDECIDED, lhs, rhs, method="none", note=reason,
+                   assumptions=tuple(assumptions.describe(names)), seconds=outcome.seconds)
+
+
+def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DEFAULT_TIMEOUT,
+           report=None) -> Verdict:
+    """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
+    the numeric search is done, so a later time-out still leaves an answer."""
+    assumptions = assumptions or Assumptions()
+    lhs, rhs = _rebind(lhs, assumptions), _rebind(rhs, assumptions)
+    start = time.monotonic()
+    deadline = start + timeout * 0.9
+    base = Verdict(Status.UNDECIDED, lhs, rhs,
+                   assumptions=tuple(assumptions.describe(_names(lhs, rhs))))
+
+    def done(verdict: Verdict) -> Verdict:
+        return replace(verdict, seconds=time.monotonic() - start)
+
+    if lhs == rhs:
+        return done(replace(base, status=Status.PROVED, method="identical sides",
+                            difference=sp.S.Zero))
+    failure = None
+    try:
+        with time_limit(deadline - time.monotonic()):
+            L, R = evaluate(lhs), evaluate(rhs)
+    except TaskTimeout:
+        return done(replace(base, note="evaluating the derivatives took too long"))
+    except (NotImplementedError, ValueError, TypeError, ArithmeticError, RecursionError) as err:
+        # e.g. a limit of a sum with a symbolic bound: still checkable point by point, where the
+        # numeric search substitutes values first and evaluates afterwards
+        L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {_one_line(err)}"
+    base = replace(base, lhs_value=L, rhs_value=R, note=failure)
+    D = L - R
+    proof_domain = proof_substitution(D, assumptions)
+
+    proved = prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline)
+    if not proved and not failure:
+        # most true claims simplify in milliseconds: try briefly before the numeric search (with
+        # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
+        quick = EXPENSIVE_STRATEGIES[:2] if D.has(sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch) \
+            else EXPENSIVE_STRATEGIES[:1]
+        for strategy in quick:
+            proved = proved or prove(D.xreplace(proof_domain), [strategy],
+                                      min(deadline, time.monotonic() + QUICK_SIMPLIFY))
+    if proved:
+        return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
+
+    search = find_counterexample(L, R, assumptions, deadline)
+    if search.counterexample is not None:
+        verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",
+                          counterexample=search.counterexample, difference=D,
+                          points=search.points, note=search.note)
+        return done(explain(verdict, lhs, rhs, L, R, assumptions, deadline))
+    if search.points:
+        notes = [n for n in (search.note, failure) if n]
+        provisional = replace(base, status=Status.NUMERIC, method="numeric",
+                              points=search.points, difference=D,
+                              search_complete=search.complete, one_side_real=search.one_side_real,
+                              note=f"no counterexample at {search.points} points"
+                              + (f" ({'; '.join(notes)})" if notes else ""))
+        if report is not None:
+            report(done(provisional))
+    else:
+        provisional = replace(base, note=search.note or failure
+                              or "no point where both sides are real")
+
+    # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
+    proved = None if failure else prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline)
+    if proved:
+        return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
+    if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
+        provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
+    return done(provisional)
+
+
+def _rebind(expr, assumptions: Assumptions):
+    """Symbols built outside the parser (e.g. by a derivation) take on the assumptions made about
+    their names, so that `z >= 0` means the same to SymPy as to the numeric search."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    mentioned = set(assumptions.lower) | set(assumptions.upper) | assumptions.integer \
+        | assumptions.nonzero
+    swap = {s: assumptions.symbol(s.name) for s in expr.free_symbols
+            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy) and s.name in mentioned}
+    return expr.xreplace({old: new for old, new in swap.items() if old != new})
+
+
+def _names(*exprs) -> list[str]:
+    names = set()
+    for e in exprs:
+        if isinstance(e, sp.Basic):
+            names |= {str(s) for s in e.free_symbols if not isinstance(s, sp.Dummy)}
+    return sorted(names)
+
+
+def _one_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return (text[0] if text else type(err).__name__)[:160]
+
+

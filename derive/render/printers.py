@@ -1,0 +1,110 @@
+"""Printers: expressions as SymPy syntax (text) and LaTeX, and words made safe for LaTeX."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from derive.engine.verdict import Status
+
+MARKS = {Status.PROVED: "✓", Status.NUMERIC: "≈", Status.REFUTED: "✗", Status.UNDECIDED: "?"}
+STYLES = {Status.PROVED: "bold green", Status.NUMERIC: "green", Status.REFUTED: "bold red",
+          Status.UNDECIDED: "yellow"}
+WORDS = {Status.PROVED: "holds (proved)", Status.NUMERIC: "holds numerically",
+         Status.REFUTED: "does not hold", Status.UNDECIDED: "undecided"}
+SIGNIFICANT = 15  # digits shown for numeric values (they are computed to 30 or more)
+
+
+def _prime_form(expr):
+    """(f, order, argument) when `expr` is the derivative of an unknown one-argument function
+    evaluated at some argument: f'(x), f''(x), or f'(g(x)) (SymPy writes Derivative(f(g), g), or
+    Subs(Derivative(f(t), t), t, u) for a general u)."""
+    if isinstance(expr, sp.Subs) and len(expr.variables) == 1:
+        inner = _prime_form(expr.expr)
+        if inner and inner[2] == expr.variables[0]:
+            return inner[0], inner[1], expr.point[0]
+        return None
+    if not isinstance(expr, sp.Derivative) or not isinstance(expr.expr, AppliedUndef):
+        return None
+    f = expr.expr
+    if len(f.args) != 1 or len(set(expr.variables)) != 1 or expr.variables[0] != f.args[0]:
+        return None
+    return f.func, len(expr.variables), f.args[0]
+
+
+class _PrimeNotation:
+    """Printer mixin: f'(u) for derivatives of unknown functions (however SymPy stores them)."""
+
+    parentheses = ("(", ")")
+
+    def _prime(self, expr):
+        prime = _prime_form(expr)
+        if prime is None:
+            return None
+        f, order, arg = prime
+        left, right = self.parentheses
+        return f"{self._print(f)}{chr(39) * order}{left}{self._print(arg)}{right}"
+
+    def _print_Derivative(self, expr):
+        return self._prime(expr) or self._plain_derivative(expr)
+
+    def _print_Subs(self, expr):
+        return self._prime(expr) or super()._print_Subs(expr)
+
+    def _print_Float(self, expr):
+        return super()._print_Float(sp.Float(expr, SIGNIFICANT))
+
+
+_TEXT_NAMES = {"\\partial ": "∂", "\\sigma": "σ", "\\delta": "δ", "\\,": " ", "{": "", "}": ""}
+
+
+class TextPrinter(_PrimeNotation, StrPrinter):
+    """SymPy's str printer, with f'(x) and diff(expr, x) (which the parser reads back); names
+    written in LaTeX for the documents (\\partial C/\\partial W^{m}) are shown plainly."""
+
+    def _print_Symbol(self, expr):
+        name = expr.name
+        for tex_, plain_ in _TEXT_NAMES.items():
+            name = name.replace(tex_, plain_)
+        return name
+
+    _print_MatrixSymbol = _print_Symbol
+
+    def _plain_derivative(self, expr):
+        spec = ", ".join(self._print(v) if n == 1 else f"{self._print(v)}, {n}"
+                         for v, n in expr.variable_count)
+        return f"diff({self._print(expr.expr)}, {spec})"
+
+
+class TexPrinter(_PrimeNotation, LatexPrinter):
+    """SymPy's LaTeX printer, with f'(x)."""
+
+    parentheses = (r"\left(", r"\right)")
+
+    def _plain_derivative(self, expr):
+        if len(expr.variables) == 1 and isinstance(expr.expr, (sp.Symbol, sp.Indexed)) \
+                and isinstance(expr.variables[0], sp.Indexed):  # index level: dC/dW_ij
+            return (f"\\frac{{\\partial {self._print(expr.expr)}}}"
+                    f"{{\\partial {self._print(expr.variables[0])}}}")
+        return LatexPrinter._print_Derivative(self, expr)
+
+
+def text(expr) -> str:
+    return TextPrinter({"order": "none"}).doprint(expr) if isinstance(expr, sp.Basic) else str(expr)
+
+
+def tex(expr) -> str:
+    return TexPrinter().doprint(expr) if isinstance(expr, sp.Basic) else str(expr)
+
+
+_TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
+                "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}",
+                "∂": r"$\partial$", "∇": r"$\nabla$", "≠": r"$\neq$", "→": r"$\to$",
+                "≈": r"$\approx$", "✓": "", "✗": ""}
+
+
+def tex_text(s: str) -> str:
+    """Plain words for `\\text{}` or a paragraph: LaTeX specials escaped, symbols as math."""
+    return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)

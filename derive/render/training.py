@@ -1,0 +1,67 @@
+"""`derive mlp`: the trained network, its predictions and the gradient cross-check."""
+
+from __future__ import annotations
+
+import json
+
+from derive.results import Training
+
+
+def training_dict(result: Training) -> dict:
+    check = result.check
+    return {
+        "data": result.data, "layers": list(result.layers), "activation": result.activation,
+        "output_activation": result.output_activation, "cost": result.cost,
+        "epochs": result.epochs, "learning_rate": result.learning_rate,
+        "momentum": result.momentum, "seed": result.seed, "restarts": result.restarts,
+        "solved": result.solved, "best_restart": result.best_restart,
+        "final_loss": result.final_loss, "accuracy": result.accuracy,
+        "predictions": [{"input": list(p.input), "output": p.output, "quantized": p.quantized,
+                         "target": p.target} for p in result.predictions],
+        "cross_check": {"compiled_vs_hand_written": check.compiled_vs_hand,
+                        "compiled_vs_finite_differences": check.compiled_vs_fd,
+                        "hand_written_vs_finite_differences": check.hand_vs_fd,
+                        "passed": check.passed},
+    }
+
+
+def training_json(result: Training, options) -> str:
+    return json.dumps(training_dict(result))
+
+
+def training_text(result: Training, options):
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text(f"{result.data}: layers {','.join(map(str, result.layers))}, "
+                f"{result.activation} (output {result.output_activation}), "
+                f"{result.cost}, {result.epochs} epochs, lr {result.learning_rate:g}"
+                + (f", momentum {result.momentum:g}" if result.momentum else ""), style="bold")
+    table = Table(header_style="bold")
+    for column in ("Input", "Output", "Quantized", "Target"):
+        table.add_column(column, justify="right")
+    for p in result.predictions[:8]:
+        shown = [int(v) if float(v).is_integer() else round(v, 3) for v in p.input]
+        quantized = int(p.quantized) if float(p.quantized).is_integer() else p.quantized
+        table.add_row(str(shown), f"{p.output:.4f}", str(quantized), f"{p.target:g}")
+    if len(result.predictions) > 8:
+        table.add_row("...", "", "", "")
+    lines = [head, table,
+             Text(f"accuracy {result.accuracy:.3f}, final loss {result.final_loss:.4g}")]
+    if result.restarts > 1:
+        lines.append(Text(f"solved from {result.solved} of {result.restarts} random starts; "
+                          f"kept start {result.best_restart} (lowest loss)"))
+    elif not result.solved:
+        lines.append(Text("not solved from this random start: gradient descent stopped in a local "
+                          "minimum, as the tutorial warns; try --restarts 10 (or another --seed)",
+                          style="yellow"))
+    check = result.check
+    summary = Text(
+        f"cross-check at the trained weights: compiled vs hand-written "
+        f"{check.compiled_vs_hand:.1e} (<= 1e-12), compiled vs finite differences "
+        f"{check.compiled_vs_fd:.1e} (<= 1e-6), hand-written vs finite "
+        f"differences {check.hand_vs_fd:.1e} (<= 1e-6): ")
+    summary.append("pass" if check.passed else "FAIL",
+                   style="bold green" if check.passed else "bold red")
+    return Group(*lines, summary)

@@ -1,0 +1,231 @@
+"""Verdicts and `derive check` runs in every format."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import sympy as sp
+
+from derive.engine.verdict import Status, Verdict
+from derive.render.printers import MARKS, SIGNIFICANT, STYLES, WORDS, tex, text
+from derive.results import Checked, CheckRun, Unreadable
+
+
+def _digits_to_tell_apart(a, b) -> int:
+    """Significant digits needed so two printed values visibly differ (at least 15)."""
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError, OverflowError):
+        return SIGNIFICANT
+    scale, gap = max(abs(a), abs(b)), abs(a - b)
+    if gap == 0 and scale > 0:
+        return 30
+    if scale == 0 or gap == 0:
+        return SIGNIFICANT
+    return max(SIGNIFICANT, min(30, int(math.ceil(-math.log10(gap / scale))) + 3))
+
+
+def _values(ce, printer) -> str:
+    n = _digits_to_tell_apart(ce.lhs, ce.rhs)
+    left, right = (sp.Float(v, n) if isinstance(v, sp.Float) else v for v in (ce.lhs, ce.rhs))
+    shown = f"left side = {sp.sstr(left) if printer is text else printer(left)}, " \
+            f"right side = {sp.sstr(right) if printer is text else printer(right)}"
+    if ce.gap is not None and n > SIGNIFICANT:
+        shown += f" (left - right = {printer(ce.gap)})"
+    return shown
+
+
+def _point(ce, printer) -> str:
+    return ", ".join(f"{k} = {printer(v)}" for k, v in ce.point.items()) or "(no variables)"
+
+
+def _functions(ce, printer) -> str:
+    parts = []
+    for name, lam in ce.functions.items():
+        variables = lam.variables
+        parts.append(f"{name}({', '.join(map(printer, variables))}) = {printer(lam.expr)}")
+    return "; ".join(parts)
+
+
+def corrected(verdict: Verdict, printer=text) -> str | None:
+    """The claim as it should read, e.g. `diff(sin(x**2), x) = 2*x*cos(x**2)`."""
+    if verdict.correct is None:
+        return None
+    if verdict.correct_side == "rhs":
+        return f"{printer(verdict.lhs)} = {printer(verdict.correct)}"
+    return f"{printer(verdict.correct)} = {printer(verdict.rhs)}"
+
+
+def verdict_dict(verdict: Verdict, claim: str | None = None) -> dict:
+    """A JSON-ready dict: every field of the verdict, expressions as SymPy syntax and LaTeX."""
+    ce = verdict.counterexample
+    return {
+        "claim": claim,
+        "status": verdict.status.value,
+        "holds": verdict.status.holds,
+        "lhs": text(verdict.lhs),
+        "rhs": text(verdict.rhs),
+        "lhs_latex": tex(verdict.lhs),
+        "rhs_latex": tex(verdict.rhs),
+        "difference": None if verdict.difference is None else text(verdict.difference),
+        "method": verdict.method,
+        "counterexample": None if ce is None else {
+            "point": {k: text(v) for k, v in ce.point.items()},
+            "lhs": text(ce.lhs),
+            "rhs": text(ce.rhs),
+            "difference": None if ce.gap is None else text(ce.gap),
+            "functions": {k: text(v.expr) for k, v in ce.functions.items()},
+        },
+        "diagnosis": verdict.diagnosis,
+        "correct": None if verdict.correct is None else text(verdict.correct),
+        "correct_side": verdict.correct_side,
+        "correct_latex": None if verdict.correct is None else tex(verdict.correct),
+        "assumptions": list(verdict.assumptions),
+        "note": verdict.note,
+        "points": verdict.points,
+        "seconds": round(verdict.seconds, 4),
+    }
+
+
+def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
+    """(label, value) pairs explaining a verdict, shared by every text-like format."""
+    lines = []
+    ce = verdict.counterexample
+    if ce is not None:
+        lines.append(("counterexample", f"{_point(ce, printer)}: {_values(ce, printer)}"))
+        if ce.functions:
+            lines.append(("with functions", _functions(ce, printer)))
+    if verdict.diagnosis:
+        lines.append(("diagnosis", verdict.diagnosis))
+    fix = corrected(verdict, printer)
+    if fix:
+        lines.append(("correct", fix))
+    if verdict.note:
+        lines.append(("note", verdict.note))
+    how = verdict.method or "none"
+    if verdict.status is Status.NUMERIC:
+        how = f"numeric, {verdict.points} points"
+    lines.append(("method", how))
+    lines.append(("assumptions", "; ".join(verdict.assumptions) or "none"))
+    return lines
+
+
+def verdict_rich(verdict: Verdict, claim: str):
+    """A rich renderable for one verdict."""
+    from rich.console import Group
+    from rich.text import Text
+
+    head = Text()
+    head.append(f"{MARKS[verdict.status]} {verdict.status.value}", style=STYLES[verdict.status])
+    head.append(f"  {claim}")
+    body = [head]
+    for label, value in evidence_lines(verdict):
+        line = Text("  ")
+        line.append(f"{label}: ", style="dim" if label in ("method", "assumptions") else "bold")
+        line.append(value)
+        body.append(line)
+    return Group(*body)
+
+
+def summary(verdict: Verdict) -> str:
+    """The one-line reason for a verdict, for tables."""
+    if verdict.status is Status.PROVED:
+        return verdict.method
+    if verdict.status is Status.NUMERIC:
+        return f"no counterexample at {verdict.points} points"
+    if verdict.status is Status.UNDECIDED:
+        return verdict.note or "undecided"
+    parts = [verdict.diagnosis] if verdict.diagnosis else []
+    if verdict.correct is not None:
+        parts.append(f"should be {text(verdict.correct)}")
+    elif verdict.counterexample is not None:
+        parts.append(f"differs at {_point(verdict.counterexample, text)}")
+    return "; ".join(parts)
+
+
+def verdict_markdown(verdict: Verdict, claim: str) -> str:
+    out = [f"**{MARKS[verdict.status]} {verdict.status.value}**: "
+           f"${tex(verdict.lhs)} = {tex(verdict.rhs)}$", ""]
+    for label, value in evidence_lines(verdict):
+        if label == "correct":
+            value = f"${corrected(verdict, tex)}$"
+        out.append(f"- {label}: {value}")
+    return "\n".join(out) + "\n"
+
+
+def verdict_latex(verdict: Verdict, claim: str) -> str:
+    mark = WORDS[verdict.status]
+    lines = [r"\begin{align*}", f"  {tex(verdict.lhs)} &= {tex(verdict.rhs)} "
+             f"&& \\text{{{mark}}}"]
+    if verdict.correct is not None:
+        left, right = ((tex(verdict.lhs), tex(verdict.correct)) if verdict.correct_side == "rhs"
+                       else (tex(verdict.correct), tex(verdict.rhs)))
+        lines[-1] += r" \\"
+        lines.append(f"  {left} &= {right} && \\text{{correct}}")
+    lines.append(r"\end{align*}")
+    for label, value in evidence_lines(verdict):
+        if label != "correct":
+            lines.append(f"% {label}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+# -- a run of `derive check` -------------------------------------------------------------------------
+
+def _table(run: CheckRun):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("line", justify="right", style="dim")
+    table.add_column("claim", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("evidence", overflow="fold")
+    for result in run.results:
+        if isinstance(result, Unreadable):
+            table.add_row(str(result.line), Text(result.text), Text("INVALID", style="yellow"),
+                          Text(result.reason))
+            continue
+        status = result.verdict.status
+        table.add_row(str(result.line), Text(result.text),
+                      Text(f"{MARKS[status]} {status.value}", style=STYLES[status]),
+                      Text(summary(result.verdict)))
+    return table
+
+
+def run_text(run: CheckRun, options):
+    from rich.console import Group
+    from rich.text import Text
+
+    if len(run.results) == 1 and isinstance(run.results[0], Checked):
+        return verdict_rich(run.results[0].verdict, run.results[0].text)
+    counts = "  ".join(f"{k.lower()}: {n}" for k, n in run.totals.items() if n)
+    return Group(_table(run), Text(counts))
+
+
+def run_json(run: CheckRun, options) -> str:
+    lines = []
+    for result in run.results:
+        if isinstance(result, Unreadable):
+            record = {"claim": result.text, "line": result.line, "status": "INVALID",
+                      "error": result.reason}
+        else:
+            record = {"line": result.line, **verdict_dict(result.verdict, result.text)}
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def run_markdown(run: CheckRun, options) -> str:
+    return "\n".join(f"<!-- line {r.line}: {r.reason.replace('--', '- -')} -->\n"
+                     if isinstance(r, Unreadable) else verdict_markdown(r.verdict, r.text)
+                     for r in run.results)
+
+
+def run_latex(run: CheckRun, options) -> str:
+    from derive.render.printers import tex_text
+    return "\n".join(f"% line {r.line}: {tex_text(r.reason)}\n"
+                      if isinstance(r, Unreadable) else verdict_latex(r.verdict, r.text)
+                      for r in run.results)

@@ -1,0 +1,234 @@
+"""The Builder: the only place SymPy objects are made from user text.
+
+`sympify`, `parse_expr` and `lambdify` all reach `eval`/`exec`, and a restricted namespace does not
+make them safe. Both readers (SymPy syntax and LaTeX) only parse, and hand the pieces to `Builder`,
+which bounds every size (literal digits, exponents, factorial arguments, nesting, node count)
+*before* SymPy evaluates anything, so both notations obey the same limits and the same vocabulary.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import keyword
+import re
+
+import sympy as sp
+
+from derive.text.assumptions import Assumptions
+from derive.text.limits import LIMITS, InputError
+
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+# A call of a name outside the vocabulary is an unknown function only when it looks like one:
+# a single letter, optionally numbered (f, g, h, F, f1, g_2). `sinn(x)` is a typo, not a function.
+UNKNOWN_FUNCTION_RE = re.compile(r"[A-Za-z](_?[0-9]+)?\Z")
+
+def _logistic(z):
+    return 1 / (1 + sp.exp(-z))
+
+
+def _heaviside(x, h0=None):
+    return sp.Heaviside(x) if h0 is None else sp.Heaviside(x, h0)
+
+
+def _log(x, base=None):
+    return sp.log(x) if base is None else sp.log(x, base)
+
+
+# name -> (min args, max args, constructor, bounded) ; `bounded` marks functions whose numeric
+# arguments must stay small because SymPy evaluates them exactly (factorial(10**8) never returns).
+FUNCTIONS = {
+    **{n: (1, 1, getattr(sp, n), False) for n in (
+        "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot",
+        "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh",
+        "exp", "sqrt", "cbrt", "sign", "floor", "ceiling", "erf")},
+    "arcsin": (1, 1, sp.asin, False), "arccos": (1, 1, sp.acos, False),
+    "arctan": (1, 1, sp.atan, False), "atan2": (2, 2, sp.atan2, False),
+    "log": (1, 2, _log, False), "ln": (1, 1, sp.log, False),
+    "Abs": (1, 1, sp.Abs, False), "abs": (1, 1, sp.Abs, False),
+    "Max": (1, 16, sp.Max, False), "max": (1, 16, sp.Max, False),
+    "Min": (1, 16, sp.Min, False), "min": (1, 16, sp.Min, False),
+    "root": (2, 2, sp.root, False),
+    "Heaviside": (1, 2, _heaviside, False), "heaviside": (1, 2, _heaviside, False),
+    "sigmoid": (1, 1, _logistic, False), "logistic": (1, 1, _logistic, False),
+    "relu": (1, 1, lambda z: sp.Max(0, z), False),
+    "softplus": (1, 1, lambda z: sp.log(1 + sp.exp(z)), False),
+    "factorial": (1, 1, sp.factorial, True), "binomial": (2, 2, sp.binomial, True),
+    "gamma": (1, 1, sp.gamma, True),
+}
+SPECIAL_FORMS = ("diff", "Derivative", "limit", "Limit")
+CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E, "oo": sp.oo, "inf": sp.oo}
+RESERVED = {"I", "j", "nan", "zoo", "None", "True", "False", "lambda", "S", "N", "Q", "O"}
+
+
+def check_name(name: str) -> None:
+    if name.startswith("_") or "__" in name:
+        raise InputError(f"name {name!r} is not allowed (no leading underscore or '__')")
+    if not NAME_RE.match(name) or keyword.iskeyword(name):
+        raise InputError(f"{name!r} is not a variable name")
+    if len(name) > LIMITS.max_name:
+        raise InputError(f"name {name[:20]!r}... too long (limit {LIMITS.max_name} characters)")
+    if name in RESERVED:
+        raise InputError(f"name {name!r} is reserved; variables are real, choose another name")
+
+
+def _digits(n: sp.Rational) -> float:
+    """Decimal digits in the larger of numerator and denominator of a rational."""
+    p, q = abs(int(n.p)), int(n.q)
+    return max(len(str(p)) if p else 1, len(str(q)))
+
+
+class Builder:
+    """Makes SymPy objects from already-checked pieces, refusing anything too big to evaluate."""
+
+    def __init__(self, assumptions: Assumptions | None = None, functions=frozenset()):
+        self.assumptions = assumptions or Assumptions()
+        self.declared_functions = frozenset(functions)
+        self._symbols: dict[str, sp.Symbol] = {}
+        self._unknown: dict[str, sp.FunctionClass] = {}
+
+    # -- leaves ----------------------------------------------------------------------------------
+    def symbol(self, name: str, function_names_ok: bool = False,
+               constants: bool = True) -> sp.Symbol:
+        """The variable `name` (or the constant: pi, e, E, oo). LaTeX passes constants=False for
+        letters, whose constants come from commands (\\pi, \\infty) and e^{...}."""
+        if constants and name in CONSTANTS:
+            return CONSTANTS[name]
+        if not function_names_ok and (name in FUNCTIONS or name in SPECIAL_FORMS):
+            raise InputError(f"{name} is a function: call it, e.g. {name}(x)")
+        check_name(name)
+        if name not in self._symbols:
+            self._symbols[name] = self.assumptions.symbol(name)
+        return self._symbols[name]
+
+    def integer(self, text: str) -> sp.Integer:
+        digits = text.replace("_", "")
+        if len(digits) > LIMITS.max_int_digits:
+            raise InputError(f"number with {len(digits)} digits is too long "
+                             f"(limit {LIMITS.max_int_digits})")
+        return sp.Integer(int(digits))
+
+    def decimal(self, text: str) -> sp.Rational:
+        """A decimal literal as the exact rational it denotes (0.1 is 1/10, not a float)."""
+        clean = text.replace("_", "")
+        m = re.fullmatch(r"(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?", clean)
+        if not m or not (m.group(1) or m.group(2)):
+            raise InputError(f"cannot read number {text!r}")
+        if len(m.group(1) + m.group(2)) > LIMITS.max_int_digits:
+            raise InputError(f"number {text[:20]!r}... has too many digits")
+        exponent = m.group(3)
+        if exponent and (len(exponent) > 6 or abs(int(exponent)) > LIMITS.max_decimal_exponent):
+            raise InputError(f"exponent of {text[:30]!r} is too large "
+                             f"(limit 1e±{LIMITS.max_decimal_exponent})")
+        return sp.Rational(clean)
+
+    def constant(self, node: ast.AST, text: str) -> sp.Rational:
+        """A signed numeric literal (used by assumptions)."""
+        sign = 1
+        while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            sign = -sign if isinstance(node.op, ast.USub) else sign
+            node = node.operand
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            literal = ast.get_source_segment(text, node) or repr(node.value)
+            value = self.integer(literal) if type(node.value) is int else self.decimal(literal)
+            return sign * value
+        raise InputError(f"cannot read {text!r}: expected a number")
+
+    # -- operations ------------------------------------------------------------------------------
+    def add(self, a, b):
+        return self._checked(a + b)
+
+    def sub(self, a, b):
+        return self._checked(a - b)
+
+    def mul(self, a, b):
+        return self._checked(a * b)
+
+    def div(self, a, b):
+        if b == 0:
+            raise InputError("division by zero")
+        return self._checked(a / b)
+
+    def neg(self, a):
+        return -a
+
+    def pow(self, base, exponent):
+        if exponent.is_Number:
+            if exponent.is_Rational and abs(exponent) > LIMITS.max_exponent:
+                raise InputError(f"exponent {_short(exponent)} is too large "
+                                 f"(limit {LIMITS.max_exponent})")
+            if base.is_Rational and exponent.is_Rational and abs(base) not in (0, 1):
+                if _digits(base) * abs(float(exponent)) > LIMITS.max_result_digits:
+                    raise InputError(f"{_short(base)}**{_short(exponent)} is too large to evaluate")
+        if base == 0 and exponent.is_Number and exponent.is_negative:
+            raise InputError("division by zero (0 raised to a negative power)")
+        return self._checked(sp.Pow(base, exponent))
+
+    def call(self, name: str, args: list):
+        """Apply a function from the vocabulary, or an unknown function f, g, h, ..."""
+        if name in FUNCTIONS:
+            lo, hi, make, bounded = FUNCTIONS[name]
+            if not lo <= len(args) <= hi:
+                expected = lo if lo == hi else f"{lo} to {hi}"
+                raise InputError(f"{name} takes {expected} argument(s), got {len(args)}")
+            if bounded:
+                for arg in args:
+                    if arg.is_Number and abs(arg) > LIMITS.max_combinatorial:
+                        raise InputError(f"{name}({_short(arg)}) is too large to evaluate "
+                                         f"(limit {LIMITS.max_combinatorial})")
+            return self._checked(make(*args))
+        return self.unknown_function(name)(*args)
+
+    def unknown_function(self, name: str, constants: bool = True) -> sp.FunctionClass:
+        if (constants and name in CONSTANTS) or name in RESERVED:
+            raise InputError(f"{name} is not a function")
+        if not (UNKNOWN_FUNCTION_RE.match(name) or name in self.declared_functions):
+            close = difflib.get_close_matches(name, FUNCTIONS, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise InputError(f"unknown function {name!r}{hint}; unknown functions are single "
+                             "letters such as f, g, h")
+        check_name(name)
+        if name not in self._unknown:
+            self._unknown[name] = sp.Function(name, real=True)
+        return self._unknown[name]
+
+    def derivative(self, expr, variables: list):
+        """`diff(expr, x)`, `diff(expr, x, 2)`, `diff(expr, x, y)`; left unevaluated on purpose."""
+        if not variables:
+            free = sorted(expr.free_symbols, key=str)
+            if len(free) != 1:
+                raise InputError("say which variable to differentiate by, e.g. diff(f, x)")
+            variables = free
+        spec, order_total = [], 0
+        for item in variables:
+            if isinstance(item, sp.Symbol):
+                spec.append([item, 1])
+            elif item.is_Integer and spec and 0 < item <= LIMITS.max_order:
+                spec[-1][1] = int(item)
+            else:
+                raise InputError(f"diff needs variables (and optional orders 1..{LIMITS.max_order})"
+                                 f", got {_short(item)}")
+        order_total = sum(n for _, n in spec)
+        if order_total > LIMITS.max_order:
+            raise InputError(f"derivative of order {order_total} is too high "
+                             f"(limit {LIMITS.max_order})")
+        return sp.Derivative(expr, *[(v, n) for v, n in spec])
+
+    def limit(self, expr, variable, point):
+        if not isinstance(variable, sp.Symbol):
+            raise InputError("limit(expr, h, 0): the second argument must be a variable")
+        if point.free_symbols - {variable} != point.free_symbols and point.has(variable):
+            raise InputError("the limit point must not contain the limit variable")
+        return sp.Limit(expr, variable, point)
+
+    @staticmethod
+    def _checked(expr):
+        if expr.has(sp.zoo, sp.nan):
+            raise InputError("the expression is undefined (division by zero or 0/0)")
+        return expr
+
+
+def _short(x) -> str:
+    s = str(x)
+    return s if len(s) <= 24 else s[:12] + "..." + s[-6:]
+

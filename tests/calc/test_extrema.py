@@ -1,0 +1,74 @@
+"""Critical points and their classification; expected results worked out by hand."""
+
+import pytest
+import sympy as sp
+
+from derive.calc.extrema import GlobalKind, Kind, find_extrema
+from derive.text import parse_expression
+
+
+def classify(text):
+    expr = parse_expression(text)
+    result = find_extrema(expr, sorted(expr.free_symbols, key=str))
+    return {tuple(str(v) for v in p.point.values()): p.kind.value for p in result.points}, result
+
+
+CASES = [
+    # f'(x) = 3x^2 - 3 = 0 at x = -1, 1; f'' = 6x: -6 (max), 6 (min)
+    ("x**3 - 3*x", {("-1",): "maximum", ("1",): "minimum"}),
+    # f'' (0) = 0; f'''(0) = 0; f''''(0) = 24 > 0, even order: minimum
+    ("x**4", {("0",): "minimum"}),
+    # f''(0) = 0, f'''(0) = 6, odd order: no extremum
+    ("x**3", {("0",): "no extremum"}),
+    # r = 2, t = -2, s = 0: rt - s^2 = -4 < 0
+    ("x**2 - y**2", {("0", "0"): "saddle point"}),
+    # (0,0): r = t = 0, s = -3, rt - s^2 = -9; (1,1): r = t = 6, s = -3, 36 - 9 = 27 > 0, r > 0
+    ("x**3 + y**3 - 3*x*y", {("0", "0"): "saddle point", ("1", "1"): "minimum"}),
+    # r = t = s = 0 at (0,0): the test fails
+    ("x**4 + y**4", {("0", "0"): "test fails"}),
+    # Hessian [[2,-1,0],[-1,2,0],[0,0,2]]: eigenvalues 1, 2, 3 > 0
+    ("x**2 + y**2 + z**2 - x*y", {("0", "0", "0"): "minimum"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0] for c in CASES])
+def test_classification(text, expected):
+    got, _ = classify(text)
+    assert got == expected
+
+
+def test_two_variable_details_are_r_s_t():
+    _, result = classify("x**3 + y**3 - 3*x*y")
+    minimum = next(p for p in result.points if p.kind is Kind.MINIMUM)
+    assert (minimum.details["r"], minimum.details["s"], minimum.details["t"]) == (6, -3, 6)
+    assert minimum.details["rt - s^2"] == 27
+
+
+def test_test_fails_case_gets_a_numeric_probe():
+    _, result = classify("x**4 + y**4")
+    assert result.points[0].kind is Kind.TEST_FAILS
+    assert result.points[0].probe is Kind.MINIMUM  # x^4 + y^4 > 0 = f(0, 0) nearby
+
+
+def test_global_behaviour():
+    _, result = classify("x**4")
+    assert result.global_min.kind is GlobalKind.ATTAINED and result.global_min.value == 0
+    _, result = classify("x**3 - 3*x")  # a cubic: unbounded both ways
+    assert result.global_min.kind is result.global_max.kind is GlobalKind.UNBOUNDED
+    _, result = classify("x**2 + y**2 + z**2 - x*y")  # positive definite quadratic
+    assert result.global_min.kind is GlobalKind.ATTAINED and result.global_min.value == 0
+    assert result.global_max.kind is GlobalKind.UNBOUNDED
+
+
+def test_numeric_fallback_when_no_closed_form():
+    _, result = classify("x*exp(-x) + cos(x)/5")
+    assert any("numeric" in n for n in result.notes)
+    for p in result.points:  # each numeric root really zeroes f'
+        x = next(iter(p.point))
+        slope = sp.diff(result.expr, x).subs(x, p.point[x])
+        assert abs(sp.N(slope)) < 1e-10
+
+
+def test_derivations_behind_the_tests_check():
+    _, result = classify("x**3 + y**3 - 3*x*y")
+    assert all(d.check().holds for d in result.derivations)

@@ -1,0 +1,150 @@
+"""The pool of killable workers: wall-clock limit on work signal.alarm cannot interrupt, memory limit,
+warm workers, nothing left behind."""
+
+import os
+import time
+
+from derive.engine.isolation import run, run_one
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is not running: reaped or not, it does no work
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _c_level_spin(report):
+    report("started")
+    pow(3, 10**10)  # one long C call: SIGALRM handlers never get to run during it
+
+
+def _allocate(report):
+    report("started")
+    blocks = [bytearray(256 * 1024**2) for _ in range(64)]  # 16 GiB, beyond the limit
+    report(len(blocks))
+
+
+def _answer(x, report):
+    report(x * 2)
+
+
+def test_hard_timeout_kills_work_stuck_in_c():
+    start = time.monotonic()
+    outcome = run_one(_c_level_spin, (), timeout=0.5)
+    assert outcome.reason == "timeout" and not outcome.final
+    assert outcome.value == "started"  # the last report survives the kill
+    assert time.monotonic() - start < 5  # a hang guard, not a speed target
+
+
+def test_memory_limit_stops_a_runaway_child():
+    outcome = run_one(_allocate, (), timeout=20, memory=512 * 1024**2)
+    assert outcome.reason == "memory"
+    assert outcome.value == "started"
+
+
+def test_results_come_back_for_every_task_in_parallel():
+    results = dict(run(_answer, [(k,) for k in range(6)], timeout=10, jobs=3))
+    assert {k: o.value for k, o in results.items()} == {k: 2 * k for k in range(6)}
+    assert all(o.final for o in results.values())
+
+
+def _fail(report):
+    raise ValueError("the reason, on one line")
+
+
+def test_a_crash_reports_its_exception():
+    outcome = run_one(_fail, (), timeout=10)
+    assert not outcome.final and outcome.reason == "crash: ValueError: the reason, on one line"
+
+
+def _maybe_stuck(k, report):
+    if k == 2:
+        pow(3, 10**10)        # stuck in one C call
+    if k == 4:
+        raise ValueError("bad item")
+    report(k * 10)
+
+
+def test_queue_kills_only_the_stuck_task_and_finishes_the_rest():
+    start = time.monotonic()
+    results = dict(run(_maybe_stuck, [(k,) for k in range(8)], timeout=1.0, jobs=2))
+    assert sorted(results) == list(range(8))
+    assert results[2].reason == "timeout" and not results[2].final
+    assert results[4].reason.startswith("crash: ValueError") and not results[4].final
+    assert {k: o.value for k, o in results.items() if o.final} == \
+        {k: k * 10 for k in range(8) if k not in (2, 4)}
+    assert time.monotonic() - start < 10  # a hang guard, not a speed target
+
+
+def _pid(k, report):
+    report(os.getpid())
+
+
+def test_workers_stay_warm_between_tasks():
+    results = dict(run(_pid, [(k,) for k in range(10)], timeout=10, jobs=2))
+    pids = {o.value for o in results.values()}
+    assert len(results) == 10 and len(pids) <= 2  # two workers did all ten tasks
+
+
+def _sleep(k, report):
+    report(os.getpid())
+    time.sleep(60)
+
+
+def test_leaving_the_pool_early_kills_every_worker():
+    pids = []
+    tasks = run(_sleep, [(k,) for k in range(4)], timeout=0.5, jobs=2)
+    for _, outcome in tasks:
+        pids.append(outcome.value)
+        break  # the caller stops listening (an error, Ctrl-C): the generator is closed
+    tasks.close()
+    assert pids and pids[0] is not None
+    time.sleep(0.2)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_an_interrupt_kills_every_worker():
+    import signal
+    seen = []
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        for _, outcome in run(_sleep_forever, [(k,) for k in range(2)], timeout=30, jobs=2):
+            seen.append(outcome)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not seen
+    children = _children()
+    assert not children, children
+
+
+def _sleep_forever(k, report):
+    time.sleep(120)
+
+
+def _children() -> list:
+    """Live processes whose parent is this one."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().split(")")[-1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid() and fields[0] != "Z":
+                found.append(int(entry))
+    return found

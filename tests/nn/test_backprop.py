@@ -1,0 +1,220 @@
+"""Backprop derivations for every activation x cost pair, against independent expectations.
+
+Expected output deltas and sigma'(a) forms below are worked out by hand. The derived formulas are
+also run in a small network written in plain Python floats (no SymPy in the forward pass) and
+compared with central finite differences of that network's cost.
+"""
+
+import json
+import math
+import random
+
+import pytest
+import sympy as sp
+
+from derive import api
+from derive.cli import main
+from derive.nn.activations import a, activation, z
+from derive.nn.backprop import Cancellation, output_layer
+from derive.nn.costs import cost, y
+from derive.nn.network import prove_network
+
+H = lambda e: sp.Heaviside(e, 0)  # noqa: E731  (the project's ReLU convention)
+
+# activation -> sigma'(z) written in a, by hand
+SIGMA_PRIME_IN_A = {
+    "sigmoid": a * (1 - a),
+    "tanh": 1 - a**2,
+    "relu": H(a),
+    "identity": sp.Integer(1),
+    "softplus": 1 - sp.exp(-a),
+}
+
+# (output activation, cost) -> delta^L in a and y, by hand
+OUTPUT_DELTA = {
+    ("sigmoid", "cross-entropy"): a - y,                # (a-y)/(a(1-a)) * a(1-a)
+    ("sigmoid", "squared-error"): (a - y) * a * (1 - a),
+    ("tanh", "squared-error"): (a - y) * (1 - a**2),
+    ("relu", "squared-error"): (a - y) * H(a),
+    ("identity", "squared-error"): a - y,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIGMA_PRIME_IN_A))
+def test_derivative_in_terms_of_the_output(name):
+    act = activation(name)
+    assert act.derivation.check().holds
+    assert sp.simplify(act.derivative_in_a - SIGMA_PRIME_IN_A[name]) == 0
+
+
+@pytest.mark.parametrize("pair", sorted(OUTPUT_DELTA), ids=lambda p: "-".join(p))
+def test_output_delta_matches_the_hand_derivation(pair):
+    act, c = activation(pair[0]), cost(pair[1])
+    derivation = output_layer(act, c)
+    assert derivation.holds
+    got = derivation.result.xreplace({a: act.expr})
+    want = OUTPUT_DELTA[pair].xreplace({a: act.expr})
+    for value in (-2.5, -0.3, 0.7, 1.9):  # both sides as functions of z, y fixed
+        point = {z: sp.Float(value), y: sp.Float(0.25)}
+        assert abs(float((got - want).xreplace(point).evalf())) < 1e-12
+
+
+def test_sigmoid_with_cross_entropy_is_announced_as_a_cancellation():
+    derivation = output_layer(activation("sigmoid"), cost("cross-entropy"))
+    assert derivation.result == a - y
+    (rule,) = derivation.steps[-1].rules
+    assert isinstance(rule, Cancellation)
+    assert sp.expand(rule.slope - a * (1 - a)) == 0  # sigma' = a(1 - a), by hand
+    assert sp.expand(rule.denominator - a * (1 - a)) == 0 or \
+        sp.expand(rule.denominator + a * (1 - a)) == 0  # dC/da = (a - y)/(a(1 - a))
+
+
+# -- an independent network: plain floats, hand-written forward pass ------------------------------
+
+PLAIN = {
+    "sigmoid": lambda t: 1 / (1 + math.exp(-t)),
+    "tanh": math.tanh,
+    "relu": lambda t: max(0.0, t),
+    "identity": lambda t: t,
+}
+PLAIN_COST = {
+    "squared-error": lambda out, target: 0.5 * (target - out) ** 2,
+    "cross-entropy": lambda out, target: -(target * math.log(out)
+                                          + (1 - target) * math.log(1 - out)),
+}
+
+
+def _forward(params, sizes, x, hidden, out):
+    acts, zs = [x], []
+    for m, (Wm, bm) in enumerate(params):
+        f = PLAIN[out if m == len(params) - 1 else hidden]
+        zm = [sum(w * v for w, v in zip(row, acts[-1])) + bias for row, bias in zip(Wm, bm)]
+        zs.append(zm)
+        acts.append([f(t) for t in zm])
+    return zs, acts
+
+
+def _numbers(expr, **values):
+    return float(expr.xreplace({sp.Symbol(k, real=True): v for k, v in values.items()}).evalf())
+
+
+@pytest.mark.parametrize("hidden,out,cost_name", [
+    ("sigmoid", "sigmoid", "cross-entropy"), ("sigmoid", "sigmoid", "squared-error"),
+    ("tanh", "tanh", "squared-error"), ("relu", "relu", "squared-error"),
+    ("tanh", "sigmoid", "cross-entropy"), ("relu", "sigmoid", "cross-entropy"),
+    ("relu", "identity", "squared-error"),
+])
+def test_derived_formulas_agree_with_finite_differences(hidden, out, cost_name):
+    sizes = (3, 4, 2)
+    rng = random.Random(7)
+    params = [([[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)],
+               [rng.uniform(-0.5, 0.5) for _ in range(n_out)])
+              for n_in, n_out in zip(sizes, sizes[1:])]
+    x = [rng.uniform(-1, 1) for _ in range(sizes[0])]
+    target = [0.2, 0.9]
+    act_h, act_o, c = activation(hidden), activation(out), cost(cost_name)
+    delta_L_expr = output_layer(act_o, c).result            # derived delta^L in a and y
+    zs, acts = _forward(params, sizes, x, hidden, out)
+    delta = [_numbers(delta_L_expr, a=av, y=t) for av, t in zip(acts[-1], target)]
+    grads = [None] * len(params)
+    for m in range(len(params) - 1, -1, -1):
+        grads[m] = [[d_i * v for v in acts[m]] for d_i in delta]
+        if m:
+            W_next = params[m][0]
+            back = [sum(W_next[r][c_] * delta[r] for r in range(len(delta)))
+                    for c_ in range(len(acts[m]))]
+            delta = [bk * _numbers(act_h.derivative_in_a, a=av) for bk, av in zip(back, acts[m])]
+
+    def total_cost(ps):
+        _, acts_ = _forward(ps, sizes, x, hidden, out)
+        return sum(PLAIN_COST[cost_name](o, t) for o, t in zip(acts_[-1], target))
+
+    eps = 1e-6
+    for m, (Wm, _) in enumerate(params):
+        for r, row in enumerate(Wm):
+            for c_ in range(len(row)):
+                plus = [([list(rw) for rw in W_], list(b_)) for W_, b_ in params]
+                minus = [([list(rw) for rw in W_], list(b_)) for W_, b_ in params]
+                plus[m][0][r][c_] += eps
+                minus[m][0][r][c_] -= eps
+                numeric = (total_cost(plus) - total_cost(minus)) / (2 * eps)
+                assert abs(numeric - grads[m][r][c_]) < 1e-6 * max(1, abs(numeric))
+
+
+# -- the explicit-network proof ------------------------------------------------------------------
+
+@pytest.mark.parametrize("layers", [(2, 2, 1), (2, 3, 2), (2, 3, 3, 1)])
+def test_explicit_network_proof(layers):
+    s, c = activation("sigmoid"), cost("cross-entropy")
+    proof = prove_network(layers, s, s, c)
+    weights_and_biases = sum(n_in * n_out + n_out for n_in, n_out in zip(layers, layers[1:]))
+    assert proof.total == weights_and_biases
+    assert proof.proved == proof.total and proof.holds
+
+
+def test_explicit_network_proof_catches_a_wrong_recurrence():
+    s, c = activation("sigmoid"), cost("cross-entropy")
+    wrong = cost("cross-entropy")
+    from dataclasses import replace
+    wrong = replace(wrong, gradient=-wrong.gradient)  # the tutorial-style sign slip
+    assert prove_network((2, 2, 1), s, s, wrong).holds is False
+    assert prove_network((2, 2, 1), s, s, c).holds
+
+
+@pytest.mark.parametrize("spec,in_a", [
+    ("log(1 + exp(z))", 1 - sp.exp(-a)),
+    ("1/(1 + exp(-beta*z))", sp.Symbol("beta", real=True) * a * (1 - a)),
+    ("z/(1 + exp(-z))", None),
+])
+def test_user_activations(spec, in_a):
+    act = activation(spec)
+    assert act.derivation.check().holds
+    if in_a is None:
+        assert act.derivative_in_a is None  # swish is not a function of its output
+    else:
+        assert sp.simplify(act.derivative_in_a - in_a) == 0
+
+
+def test_whole_document_holds_for_a_user_activation():
+    assert api.backprop("1/(1 + exp(-beta*z))", cost="squared-error", layers=(2, 2, 1)).holds
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_backprop_json(capsys):
+    code, out, _ = run(capsys, "backprop", "--activation", "sigmoid", "--cost", "cross-entropy",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["holds"]
+    assert data["proof"]["proved"] == data["proof"]["total"] == 9
+    titles = [d["title"] for d in data["derivations"]]
+    assert "weights: dC/dW^m" in titles and "hidden layers: delta^m from delta^(m+1)" in titles
+    output = next(d for d in data["derivations"] if d["title"].startswith("output layer: sigmoid"))
+    assert output["result"] == "a - y"
+
+
+def test_invalid_pair_is_refused_unless_forced(capsys):
+    code, _, err = run(capsys, "backprop", "--activation", "tanh", "--cost", "cross-entropy")
+    assert code == 2 and "(0, 1)" in err
+    code, out, _ = run(capsys, "backprop", "--activation", "tanh", "--cost", "cross-entropy",
+                       "--force", "--layers", "none", "--format", "markdown")
+    assert code == 0 and "forced" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["backprop", "--activation", "__import__('os')"],
+    ["backprop", "--activation", "x**2"],
+    ["backprop", "--activation", "floor(z)"],
+    ["backprop", "--cost", "q*a"],
+    ["backprop", "--layers", "2"],
+    ["backprop", "--layers", "2,x,1"],
+])
+def test_bad_backprop_input_exit_2(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1

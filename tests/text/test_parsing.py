@@ -1,0 +1,202 @@
+"""Parsing user text: SymPy syntax and LaTeX into the same SymPy objects; hostile input refused."""
+
+import os
+import time
+
+import pytest
+import sympy as sp
+
+from derive.text.latex import parse_latex, parse_latex_sides
+from derive.text import InputError, parse_assumptions, parse_claim, parse_expression
+
+x, y, z, a, h = sp.symbols("x y z a h", real=True)
+f, g = sp.Function("f", real=True), sp.Function("g", real=True)
+
+
+def sig(t):
+    return 1 / (1 + sp.exp(-t))
+
+
+# text -> the SymPy object it must denote, written with SymPy directly
+SYMPY_SYNTAX = [
+    ("x^2 + 3*x", x**2 + 3 * x),
+    ("x**2", x**2),
+    ("0.1*x", sp.Rational(1, 10) * x),
+    ("1e-3", sp.Rational(1, 1000)),
+    ("e**x", sp.exp(x)),
+    ("E", sp.E),
+    ("pi/2", sp.pi / 2),
+    ("sigmoid(z)", sig(z)),
+    ("relu(z)", sp.Max(0, z)),
+    ("softplus(z)", sp.log(1 + sp.exp(z))),
+    ("ln(x)", sp.log(x)),
+    ("log(8, 2)", sp.Integer(3)),
+    ("diff(x**5, x)", sp.Derivative(x**5, x)),
+    ("diff(x**5, x, 2)", sp.Derivative(x**5, (x, 2))),
+    ("diff(x**2*y, x, y)", sp.Derivative(x**2 * y, x, y)),
+    ("f(x)*g(x)", f(x) * g(x)),
+    ("limit(sin(h)/h, h, 0)", sp.Limit(sp.sin(h) / h, h, 0)),
+    ("Abs(x) + abs(y)", sp.Abs(x) + sp.Abs(y)),
+    ("Max(0, z)", sp.Max(0, z)),
+]
+
+
+@pytest.mark.parametrize("text,expected", SYMPY_SYNTAX)
+def test_sympy_syntax(text, expected):
+    assert parse_expression(text) == expected
+
+
+def test_equals_sign_forms():
+    assert parse_claim("x^2 = x*x") == parse_claim("x**2 == x*x") == (x**2, x**2)
+
+
+def test_variables_are_real_by_default_and_follow_assumptions():
+    (lhs, _) = parse_claim("x = 1")
+    assert lhs.is_real
+    (lhs, _) = parse_claim("x = 1", parse_assumptions(["x > 0"]))
+    assert lhs.is_positive
+
+
+# LaTeX -> the same claim in SymPy syntax (itself checked above)
+LATEX = [
+    (r"\frac{d}{dx} x^5 = 5x^4", "diff(x**5, x) = 5*x**4"),
+    (r"\frac{d}{dz} \sigma(z) = \sigma(z)(1 - \sigma(z))",
+     "diff(sigmoid(z), z) = sigmoid(z)*(1 - sigmoid(z))"),
+    (r"\frac{d}{dz}\tanh(z) = 1 - \tanh^2(z)", "diff(tanh(z), z) = 1 - tanh(z)**2"),
+    (r"\frac{d \tanh(x)}{dx} = 1 - \tanh^2(x)", "diff(tanh(x), x) = 1 - tanh(x)**2"),
+    (r"\frac{\partial(x^4 y)}{\partial x} = 4x^3 y", "diff(x**4*y, x) = 4*x**3*y"),
+    (r"\frac{\partial}{\partial y} x^4 y = x^4", "diff(x**4*y, y) = x**4"),
+    (r"\frac{d^2}{dx^2} x^3 = 6x", "diff(x**3, x, 2) = 6*x"),
+    (r"\frac{d}{dx}\left[(x^4 + 2) \cdot \cos x\right] = 4x^3 \cos x - x^4 \sin x - 2 \sin x",
+     "diff((x**4 + 2)*cos(x), x) = 4*x**3*cos(x) - x**4*sin(x) - 2*sin(x)"),
+    (r"f'(x) = 2x", "diff(f(x), x) = 2*x"),
+    (r"\frac{d}{dx} f(x) g(x) = f'(x) g(x) + f(x) g'(x)",
+     "diff(f(x)*g(x), x) = diff(f(x), x)*g(x) + f(x)*diff(g(x), x)"),
+    (r"a(1-a) = a - a^2", "a*(1 - a) = a - a**2"),
+    (r"\ln(e^{x}) = x", "log(exp(x)) = x"),
+    (r"\log_2 8 = 3", "log(8, 2) = 3"),
+    (r"\sqrt{x^2} = |x|", "sqrt(x**2) = Abs(x)"),
+    (r"\max(0, z) = \frac{z + |z|}{2}", "Max(0, z) = (z + Abs(z))/2"),
+    (r"\tanh(z) = 2\sigma(2z) - 1", "tanh(z) = 2*sigmoid(2*z) - 1"),
+    (r"\frac12 x = 0.5 x", "x/2 = x/2"),
+    (r"\lim_{h \to 0} \frac{(x+h)^3 - x^3}{h} = 3x^2", "limit(((x+h)**3 - x**3)/h, h, 0) = 3*x**2"),
+    (r"\sin^2 x + \cos^2 x = 1", "sin(x)**2 + cos(x)**2 = 1"),
+    (r"\sin x \cos x = \frac{\sin 2x}{2}", "sin(x)*cos(x) = sin(2*x)/2"),
+    (r"\mathrm{e}^{-z} = \exp(-z)", "exp(-z) = exp(-z)"),
+    (r"$\frac{a - y}{a(1 - a)} = 1$", "(a - y)/(a*(1 - a)) = 1"),
+    (r"\left( x + 1 \right)^{2} = x^2 + 2x + 1", "(x + 1)**2 = x**2 + 2*x + 1"),
+    (r"\pi r^2 = \pi \cdot r \cdot r", "pi*r**2 = pi*r*r"),
+    (r"\frac{dy}{dx} = y", "diff(y(x), x) = y"),
+]
+
+
+@pytest.mark.parametrize("latex,sympy_text", LATEX)
+def test_latex_means_the_same_as_sympy_syntax(latex, sympy_text):
+    from derive.text.builder import Builder
+    from derive.text.sympy_syntax import parse_sides
+    if "y(x)" in sympy_text:  # y is a variable in SymPy syntax; the LaTeX reads dy/dx as y(x)
+        lhs = parse_latex_sides(latex)[0]
+        Y = sp.Function("y", real=True)
+        assert lhs == sp.Derivative(Y(x), x)
+        return
+    got = parse_latex_sides(latex)
+    want = parse_sides(sympy_text, builder=Builder(functions={"f", "g"}))
+    assert len(got) == len(want) == 2
+    for g_side, w_side in zip(got, want):
+        assert sp.simplify((g_side - w_side).doit()) == 0, (g_side, w_side)
+
+
+def test_latex_chain_rule_with_unknown_functions():
+    lhs, rhs = parse_latex_sides(r"\frac{d}{dx} f(g(x)) = f'(g(x)) g'(x)")
+    assert sp.simplify(lhs.doit() - rhs.doit()) == 0
+
+
+AMBIGUOUS_OR_INVALID_LATEX = [
+    (r"u(x) = 1", "ambiguous"),
+    (r"\phi(x) = 1", "ambiguous"),
+    (r"x + ", "ends too early"),
+    (r"\frac{1}{2", "ends too early"),
+    (r"\input{/etc/passwd}", "unsupported"),
+    (r"\def\x{1}", "unsupported"),
+    (r"\immediate\write18{rm -rf /}", "unsupported"),
+    (r"\text{if } x = 1", "unsupported"),
+    (r"sin x = 1", "backslash"),
+    (r"x & = 1", "alignment"),
+    (r"\frac{1}{0} = 1", "division by zero"),
+    (r"10^{10^{10}} = 1", "too large"),
+    (r"x' = 1", "argument"),
+    (r"\partial x = 1", "fraction"),
+    (r"W^\top = 1", "transpose"),
+]
+
+
+@pytest.mark.parametrize("latex,message", AMBIGUOUS_OR_INVALID_LATEX)
+def test_latex_refusals_say_why(latex, message):
+    with pytest.raises(InputError, match=message):
+        parse_latex_sides(latex)
+
+
+def test_declared_function_resolves_ambiguity():
+    from derive.text.builder import Builder
+    u = sp.Function("u", real=True)
+    assert parse_latex(r"u(x)", Builder(functions={"u"})) == u(x)
+
+
+HOSTILE = [
+    "__import__('os').system('touch PWNED')",
+    "open('PWNED', 'w')",
+    "exec(\"open('PWNED','w')\")",
+    "eval('1')",
+    "x.__class__.__bases__",
+    "().__class__",
+    "(lambda: 1)()",
+    "[c for c in ()]",
+    "x[0]",
+    "'a' + 'b'",
+    "globals()",
+    "getattr(x, 'y')",
+    "10**10**10",
+    "1e100000000",
+    "factorial(10**8)",
+    "gamma(10**9)",
+    "2**(10**9/3)",
+    "(" * 500 + "x" + ")" * 500,
+    "-" * 3000 + "x",
+    "x + " * 3000 + "x",
+    "1/0",
+    "1/(x - x)",
+    "x +",
+    "sinn(x)",
+    "I*x",
+    "_x",
+    "x if x else x",
+    "x @ x",
+    "f(x, y=1)",
+    "diff(x, x, 100)",
+    "\x00",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_is_refused_quickly_without_side_effects(text, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    start = time.monotonic()
+    with pytest.raises(InputError) as err:
+        parse_claim(text + " = 1")
+    assert time.monotonic() - start < 2  # a hang guard; the benchmark measures milliseconds
+    assert "\n" not in str(err.value)
+    assert not os.path.exists("PWNED")
+
+
+@pytest.mark.parametrize("text", ["x > 0", "0 < x < 1", "x >= -1", "x != 0", "n integer",
+                                  "x positive", "-2 <= x"])
+def test_assumptions_are_read(text):
+    parse_assumptions([text])
+
+
+@pytest.mark.parametrize("text", ["x > y", "x", "x > 1 and x < 2", "__import__('os') > 0",
+                                  "x > 1e999999", "x > 1", "1 < x < 0"])
+def test_bad_assumptions_are_refused(text):
+    texts = [text] if text != "x > 1" else [text, "x < 0"]
+    with pytest.raises(InputError):
+        parse_assumptions(texts)
