@@ -3,28 +3,35 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
 
 .PHONY: demo test bench derivations clean
 
+# the program alone (what `make demo` and `make derivations` need)
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "derive needs Python >= 3.11"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# and what the tests compare against (scikit-learn, matplotlib, pytest)
+$(TESTS): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TESTS)
 
 demo: $(STAMP)
 	$(BIN)/derive backprop --activation sigmoid --cost cross-entropy --format text
 	@# exit code 1 means "a claim is refuted": the expected result on the tutorial
 	$(BIN)/derive audit; test $$? -le 1
 
-test: $(STAMP)
+test: $(TESTS)
 	$(BIN)/python -m pytest -q
 
 derivations: $(STAMP)
 	$(BIN)/derive export derivations
 
-bench: $(STAMP)
+bench: $(TESTS)
 	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py && ../$(BIN)/python bench_audit.py
 
 clean:

@@ -22,9 +22,9 @@ def main() -> None:
         assert code == 0, argv
         print(row(f"`derive backprop {' '.join(argv)}`", f"{t:.2f}", f"{mem:.0f}"))
 
-    from derive.activations import activation
-    from derive.backprop import prove_network
-    from derive.costs import cost
+    from derive.nn.activations import activation
+    from derive.nn.costs import cost
+    from derive.nn.network import prove_network
     sigmoid, ce = activation("sigmoid"), cost("cross-entropy")
     print()
     print(row("layers", "weights + biases", "proof s (sigmoid, cross-entropy)", "proved"))

@@ -10,7 +10,7 @@ message); work that did not finish raises `Stopped`; a cost that does not fit th
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from derive.engine import isolation
@@ -86,6 +86,16 @@ class _Refused:
 
     def __init__(self, error: InputError):
         self.error = error
+
+
+def _reporting_task(task_with_report: Callable):
+    """A task that reports by itself, with an InputError carried back instead of a crash."""
+    def task(*args, report):
+        try:
+            task_with_report(*args, report=report)
+        except InputError as err:
+            report(_Refused(err))
+    return task
 
 
 def _reporting(work: Callable):
@@ -305,7 +315,8 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
     parts = ["index", "pair"] + (["network"] if sizes else [])
     args = [(part, hidden, output, chosen, sizes) for part in parts]
     done = {}
-    for index, outcome in isolation.run(_reporting_part, args, check_timeout(timeout), jobs):
+    for index, outcome in isolation.run(_reporting_task(_backprop_part), args,
+                                        check_timeout(timeout), jobs):
         if isinstance(outcome.value, _Refused):
             raise outcome.value.error
         if not outcome.final:
@@ -313,13 +324,6 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
         done[parts[index]] = outcome.value
     return bp.assemble(hidden, output, chosen, done["index"], done["pair"], done.get("network"),
                        tuple(forced) + tuple(notes))
-
-
-def _reporting_part(*args, report):
-    try:
-        _backprop_part(*args, report=report)
-    except InputError as err:
-        report(_Refused(err))
 
 
 # -- derive audit ----------------------------------------------------------------------------------
@@ -457,39 +461,74 @@ def document_pair(activation: str, cost: str) -> tuple:
                        "sigmoid at the output",)
 
 
-def _document_rules():
+def _publish_task(kind, args, report):
+    """One piece of the published documents (runs in a worker)."""
     from derive.calc import first_principles
-    out = []
-    for name, make in first_principles.DERIVATIONS.items():
-        made = make()
-        out += [d.check(timeout=30.0) for d in (made if isinstance(made, list) else [made])]
-    return tuple(out)
-
-
-def _document_extrema():
     from derive.calc.extrema import find_extrema
+    from derive.nn import backprop as bp, network
     from derive.text import parse_expression
-    results = []
-    for text in DOCUMENT_EXTREMA:
-        expr = parse_expression(text)
-        results.append(replace(find_extrema(expr, sorted(expr.free_symbols, key=str)),
-                               derivations=()))
-    return tuple(results)
+
+    if kind == "index":
+        report(bp.index_level())
+    elif kind in ("pair", "network"):
+        activation, cost = args
+        output, notes = document_pair(activation, cost)
+        hidden, output, chosen, _ = _pair(activation, output, cost)
+        report(bp.pair_derivations(hidden, output, chosen) if kind == "pair"
+               else network.prove_network((2, 2, 1), hidden, output, chosen))
+    elif kind == "rule":
+        made = first_principles.DERIVATIONS[args[0]]()
+        report(tuple(d.check(timeout=30.0) for d in (made if isinstance(made, list) else [made])))
+    else:
+        expr = parse_expression(args[0])
+        report(replace(find_extrema(expr, sorted(expr.free_symbols, key=str)), derivations=()))
 
 
-def export_documents(jobs: int = 2, report=None) -> dict[str, str]:
-    """file name -> content, for every document of derivations/ (`report`: the tutorial's audit,
-    when it has been made already)."""
+@dataclass(frozen=True)
+class Published:
+    """What derivations/ shows, as records."""
+
+    backprops: dict      # (activation, cost) -> BackpropDocument
+    rules: tuple         # checked derivations from first principles
+    extrema: tuple       # Extrema records
+    report: object       # the tutorial's audit Report
+
+
+def publish(jobs: int = 2, report=None) -> Published:
+    """Every record behind derivations/, made as tasks of one pool run (the index-level
+    derivation, the same for every pair, is made once). `report`: the tutorial's audit, when it
+    has been made already."""
+    from derive.calc.first_principles import DERIVATIONS
+    from derive.nn import backprop as bp
+
+    pairs = [(a, c) for a in DOCUMENT_ACTIVATIONS for c in DOCUMENT_COSTS]
+    tasks = [("index", ())] + [(kind, pair) for pair in pairs for kind in ("pair", "network")] \
+        + [("rule", (name,)) for name in DERIVATIONS] + [("extrema", (e,)) for e in DOCUMENT_EXTREMA]
+    done = {}
+    for index, outcome in isolation.run(_reporting_task(_publish_task), tasks,
+                                        DOCUMENT_TIMEOUT, jobs):
+        if isinstance(outcome.value, _Refused):
+            raise outcome.value.error
+        if not outcome.final:
+            raise Stopped(outcome.reason or "stopped", DOCUMENT_TIMEOUT)
+        done[index] = outcome.value
+    results = {tasks[k]: value for k, value in done.items()}
+    backprops = {}
+    for activation, cost in pairs:
+        output, notes = document_pair(activation, cost)
+        hidden, output_, chosen, _ = _pair(activation, output, cost)
+        backprops[(activation, cost)] = bp.assemble(
+            hidden, output_, chosen, results[("index", ())], results[("pair", (activation, cost))],
+            results[("network", (activation, cost))], notes)
+    rules = tuple(d for name in DERIVATIONS for d in results[("rule", (name,))])
+    found = tuple(results[("extrema", (e,))] for e in DOCUMENT_EXTREMA)
+    report = report or audit_tutorial(timeout=TUTORIAL_AUDIT_TIMEOUT, jobs=jobs)
+    return Published(backprops, rules, found, report)
+
+
+def export_documents(published: Published | None = None) -> dict[str, str]:
+    """file name -> content, for every document of derivations/."""
     from derive.render.exports import documents
 
-    backprops = {}
-    for act in DOCUMENT_ACTIVATIONS:
-        for cost_name in DOCUMENT_COSTS:
-            output, notes = _isolated(document_pair, (act, cost_name), DOCUMENT_TIMEOUT)
-            backprops[(act, cost_name)] = backprop(act, output, cost_name, (2, 2, 1),
-                                                   timeout=DOCUMENT_TIMEOUT, jobs=jobs,
-                                                   notes=notes)
-    rules = _isolated(_document_rules, (), DOCUMENT_TIMEOUT)
-    found = _isolated(_document_extrema, (), DOCUMENT_TIMEOUT)
-    report = report or audit_tutorial(timeout=TUTORIAL_AUDIT_TIMEOUT, jobs=jobs)
-    return documents(backprops, rules, found, report)
+    published = published or publish()
+    return documents(published.backprops, published.rules, published.extrema, published.report)

@@ -11,7 +11,14 @@ def tutorial_report():
 
 
 @pytest.fixture(scope="session")
-def exported(tutorial_report):
-    """Every document of derivations/, built afresh."""
+def published(tutorial_report):
+    """The records behind derivations/, made afresh."""
     from derive import api
-    return api.export_documents(report=tutorial_report)
+    return api.publish(report=tutorial_report)
+
+
+@pytest.fixture(scope="session")
+def exported(published):
+    """Every document of derivations/, as `make derivations` writes them."""
+    from derive import api
+    return api.export_documents(published)

@@ -107,7 +107,7 @@ def _critical_points(grad, variables, notes) -> tuple[list[dict], bool]:
     except (NotImplementedError, ValueError, TypeError):
         raw = None
     if raw is not None and not _has_unsolved(raw, variables):
-        real = [s for s in raw if all(sp.sympify(v).is_real is not False for v in s.values())]
+        real = [s for s in raw if all(getattr(v, "is_real", True) is not False for v in s.values())]
         dropped = len(raw) - len(real)
         if dropped:
             notes.append(f"{dropped} complex solution(s) of the gradient equations set aside")

@@ -6,6 +6,7 @@ Importing this module is cheap (no SymPy): `derive --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import inspect
 
 from derive import __version__, api
 
@@ -14,6 +15,11 @@ FORMATS = ("text", "json", "markdown", "latex")
 
 class UsageError(Exception):
     """Bad command-line usage; reported in one line with exit code 2."""
+
+
+def default(use_case, name: str):
+    """The default the use case itself declares: one place for each default."""
+    return inspect.signature(use_case).parameters[name].default
 
 
 class Parser(argparse.ArgumentParser):
@@ -62,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="treat NAME as an unknown function in LaTeX, e.g. u for u(x)")
     check.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
                        help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
-    check.add_argument("--jobs", type=int, default=1, metavar="N",
+    check.add_argument("--jobs", type=int, default=default(api.check, "jobs"), metavar="N",
                        help="check N claims at a time in parallel processes")
     _add_output_options(check)
     check.set_defaults(command_name="check")
@@ -74,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     diff.add_argument("expr", help='the expression, e.g. "(x**4 + 2)*cos(x)"')
     diff.add_argument("--wrt", metavar="VAR", help="the variable (needed with several variables)")
-    diff.add_argument("--order", type=int, default=1, help="order of the derivative (default 1)")
+    diff.add_argument("--order", type=int, default=default(api.differentiate, "order"),
+                      help="order of the derivative (default 1)")
     _add_expression_options(diff)
 
     grad = commands.add_parser(
@@ -115,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and a^m = sigma(z^m) for a chosen activation and cost, step by step, each step checked, "
         "and prove it on an explicit network.", epilog=BACKPROP_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    backprop.add_argument("--activation", default="sigmoid",
+    backprop.add_argument("--activation", default=default(api.backprop, "activation"),
                           help="sigmoid, tanh, relu, identity, softplus, leaky-relu, or an "
                           "expression in z such as 'log(1 + exp(z))' (default sigmoid)")
     backprop.add_argument("--output-activation", metavar="ACTIVATION",
@@ -123,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     backprop.add_argument("--cost", help="squared-error, cross-entropy, or an expression in a and "
                           "y (default: cross-entropy when the output is in (0, 1), else "
                           "squared-error)")
-    backprop.add_argument("--layers", default="2,2,1",
+    backprop.add_argument("--layers", default=default(api.backprop, "layers"),
                           help="sizes of the explicit network to prove on (default 2,2,1); "
                           "'none' skips the proof")
     backprop.add_argument("--force", action="store_true",
@@ -170,22 +177,29 @@ def build_parser() -> argparse.ArgumentParser:
         "derivations, and check its gradients against hand-written backprop and finite "
         "differences. The defaults reproduce the tutorial's XOR experiment.",
         epilog=MLP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    mlp.add_argument("--data", default="xor", help="xor, and, or, circles or moons (default xor)")
-    mlp.add_argument("--layers", default="2,2,1", help="layer sizes, input to output (default 2,2,1)")
-    mlp.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
+    mlp.add_argument("--data", default=default(api.train, "data"),
+                     help="xor, and, or, circles or moons (default xor)")
+    mlp.add_argument("--layers", default=default(api.train, "layers"),
+                     help="layer sizes, input to output (default 2,2,1)")
+    mlp.add_argument("--activation", default=default(api.train, "activation"),
+                     help="hidden activation (default sigmoid)")
     mlp.add_argument("--output-activation", metavar="ACTIVATION",
                      help="output activation (default: the hidden one)")
     mlp.add_argument("--cost", help="squared-error or cross-entropy (default: cross-entropy for an "
                      "output in (0, 1), else squared-error)")
-    mlp.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
-    mlp.add_argument("--lr", type=float, default=1.0, help="learning rate (default 1.0)")
-    mlp.add_argument("--momentum", type=float, default=0.0, help="momentum alpha (default 0)")
+    mlp.add_argument("--epochs", type=int, default=default(api.train, "epochs"),
+                     help="epochs (default 1000)")
+    mlp.add_argument("--lr", type=float, default=default(api.train, "learning_rate"),
+                     help="learning rate (default 1.0)")
+    mlp.add_argument("--momentum", type=float, default=default(api.train, "momentum"),
+                     help="momentum alpha (default 0)")
     mlp.add_argument("--batch-size", type=int, help="samples per step (default: all)")
-    mlp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    mlp.add_argument("--init", choices=("normal", "glorot"), default="normal",
+    mlp.add_argument("--seed", type=int, default=default(api.train, "seed"),
+                     help="random seed (default 0)")
+    mlp.add_argument("--init", choices=("normal", "glorot"), default=default(api.train, "init"),
                      help="initial weights: standard normal as the tutorial (default), or glorot "
                      "(better for wide layers)")
-    mlp.add_argument("--restarts", type=int, default=1,
+    mlp.add_argument("--restarts", type=int, default=default(api.train, "restarts"),
                      help="train from N random starts, report how many solve the task, keep the "
                      "best (default 1)")
     mlp.add_argument("--plot", metavar="PNG", help="save the loss curve (needs matplotlib)")

@@ -10,7 +10,7 @@ import sympy as sp
 from derive.engine.isolation import time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, prove
 from derive.engine.search import PRECISION, find_counterexample, real_value, sample_points
-from derive.engine.verdict import Verdict
+from derive.engine.verdict import Diagnosis, Mistake, Verdict
 from derive.text import Assumptions
 
 
@@ -63,30 +63,30 @@ def readable(expr, like=None, seconds: float = 1.0):
     return min(forms, key=lambda e: (sp.count_ops(e), len(str(e))))
 
 
-def _diagnose(true, claimed, stated, names, assumptions, deadline) -> str | None:
-    claimed_name, true_name = names
+def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis | None:
+    sides = dict(claimed_side=names[0], true_side=names[1])
     if claimed == 0 or true == 0:
         return None
     if _holds(true, -claimed, assumptions, deadline):
-        return "off by a sign"
+        return Diagnosis(Mistake.SIGN, **sides)
     ratio = _constant_ratio(claimed, true, assumptions)
     if ratio is not None and ratio not in (0, 1, -1):
         if _holds(claimed, ratio * true, assumptions, deadline):
-            return f"off by a constant factor: {claimed_name} is {ratio} times {true_name}"
+            return Diagnosis(Mistake.FACTOR, ratio, **sides)
     gap = claimed - true
     gap = gap if gap.is_Number else _constant_ratio(gap, sp.S.One, assumptions)
     if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
-        return f"off by an additive constant: {claimed_name} is {true_name} plus {gap}"
+        return Diagnosis(Mistake.CONSTANT, gap, **sides)
     if stated is None:
         return None
     for inner, d_inner in _inner_derivatives(stated):
         if _holds(true, claimed * d_inner, assumptions, deadline):
-            return f"missing the inner derivative: d/d{_wrt(stated)} ({inner}) = {d_inner}"
+            return Diagnosis(Mistake.INNER_DERIVATIVE, d_inner, inner, _wrt(stated), **sides)
     with time_limit(min(1.0, deadline - time.monotonic())):
         factor = sp.factor(sp.cancel(true / claimed))
     if (factor.is_Mul or factor.is_Pow or factor.is_Symbol) and not factor.has(sp.Add) \
             and sp.count_ops(factor) <= 4:
-        return f"missing a factor of {factor}"
+        return Diagnosis(Mistake.MISSING_FACTOR, factor, **sides)
     return None
 
 

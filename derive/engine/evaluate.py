@@ -12,7 +12,7 @@ def evaluate(expr):
     """Evaluate derivatives, limits and substitutions (`doit`), leaving unknown functions alone,
     with the project's ReLU convention at 0."""
     if not isinstance(expr, sp.Basic):
-        return sp.S(expr)
+        return sp.Integer(expr) if isinstance(expr, int) else expr
     return relu_convention(expr.doit(deep=True), expr)
 
 

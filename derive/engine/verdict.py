@@ -34,6 +34,41 @@ class Counterexample:
         return ", ".join(f"{k} = {v}" for k, v in self.point.items())
 
 
+class Mistake(str, enum.Enum):
+    """The kinds of mistake a refuted claim is diagnosed as."""
+
+    SIGN = "off by a sign"
+    FACTOR = "off by a constant factor"
+    CONSTANT = "off by an additive constant"
+    INNER_DERIVATIVE = "missing the inner derivative"
+    MISSING_FACTOR = "missing a factor"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What kind of mistake, and by how much: the factor (claimed / true), the constant (claimed -
+    true), the inner derivative du/dx with its `inner` u, or the missing factor (true / claimed)."""
+
+    mistake: Mistake
+    amount: sp.Expr | None = None
+    inner: sp.Expr | None = None
+    variable: str | None = None
+    claimed_side: str = "the claimed side"   # what the claim's wrong side is called
+    true_side: str = "the true value"
+
+    @property
+    def text(self) -> str:
+        if self.mistake is Mistake.FACTOR:
+            return f"{self.mistake.value}: {self.claimed_side} is {self.amount} times {self.true_side}"
+        if self.mistake is Mistake.CONSTANT:
+            return f"{self.mistake.value}: {self.claimed_side} is {self.true_side} plus {self.amount}"
+        if self.mistake is Mistake.INNER_DERIVATIVE:
+            return f"{self.mistake.value}: d/d{self.variable} ({self.inner}) = {self.amount}"
+        if self.mistake is Mistake.MISSING_FACTOR:
+            return f"{self.mistake.value} of {self.amount}"
+        return self.mistake.value
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The decision on one claim and its evidence.
@@ -55,7 +90,7 @@ class Verdict:
     method: str = ""
     counterexample: Counterexample | None = None
     assumptions: tuple = ()
-    diagnosis: str | None = None
+    diagnosis: Diagnosis | None = None
     correct: sp.Expr | None = None
     correct_side: str | None = None
     note: str | None = None

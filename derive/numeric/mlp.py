@@ -29,15 +29,30 @@ def compiled(activation: str, output_activation: str, cost: str | None):
     default for the output (`nn.costs.default_cost`)."""
     from derive.nn.activations import activation as make_activation
     from derive.nn.costs import compatible, cost as make_cost, default_cost
-    from derive.numeric.compile import compile_activation, compile_cost
 
     hidden, output = make_activation(activation), make_activation(output_activation)
     chosen = make_cost(cost or default_cost(output))
     problem = compatible(output, chosen)
     if problem:
         raise ValueError(problem.reason)
-    return (compile_activation(hidden), compile_activation(output),
-            compile_cost(chosen, output), output.output_range)
+    return (_compiled_activation(activation), _compiled_activation(output_activation),
+            _compiled_cost(chosen.name, output_activation), output.output_range)
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_activation(spec: str):
+    """An activation compiled once per process (its stable forms are verified when compiled)."""
+    from derive.nn.activations import activation as make_activation
+    from derive.numeric.compile import compile_activation
+    return compile_activation(make_activation(spec))
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_cost(cost: str, output_activation: str):
+    from derive.nn.activations import activation as make_activation
+    from derive.nn.costs import cost as make_cost
+    from derive.numeric.compile import compile_cost
+    return compile_cost(make_cost(cost), make_activation(output_activation))
 
 
 def check_hyperparameters(learning_rate, momentum, max_iter, n_init, batch_size) -> None:

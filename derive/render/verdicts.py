@@ -77,7 +77,8 @@ def verdict_dict(verdict: Verdict, claim: str | None = None) -> dict:
             "difference": None if ce.gap is None else text(ce.gap),
             "functions": {k: text(v.expr) for k, v in ce.functions.items()},
         },
-        "diagnosis": verdict.diagnosis,
+        "diagnosis": None if verdict.diagnosis is None else verdict.diagnosis.text,
+        "mistake": None if verdict.diagnosis is None else verdict.diagnosis.mistake.name,
         "correct": None if verdict.correct is None else text(verdict.correct),
         "correct_side": verdict.correct_side,
         "correct_latex": None if verdict.correct is None else tex(verdict.correct),
@@ -97,7 +98,7 @@ def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
         if ce.functions:
             lines.append(("with functions", _functions(ce, printer)))
     if verdict.diagnosis:
-        lines.append(("diagnosis", verdict.diagnosis))
+        lines.append(("diagnosis", verdict.diagnosis.text))
     fix = corrected(verdict, printer)
     if fix:
         lines.append(("correct", fix))
@@ -136,7 +137,7 @@ def summary(verdict: Verdict) -> str:
         return f"no counterexample at {verdict.points} points"
     if verdict.status is Status.UNDECIDED:
         return verdict.note or "undecided"
-    parts = [verdict.diagnosis] if verdict.diagnosis else []
+    parts = [verdict.diagnosis.text] if verdict.diagnosis else []
     if verdict.correct is not None:
         parts.append(f"should be {text(verdict.correct)}")
     elif verdict.counterexample is not None:

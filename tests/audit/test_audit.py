@@ -11,7 +11,7 @@ from derive import api
 from derive.audit import tutorial
 from derive.audit.document import read_document
 from derive.cli import main
-from derive.engine.verdict import Status
+from derive.engine.verdict import Mistake, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 # The tutorial's text is not part of the project (only its formulas are encoded); the file audit
@@ -54,13 +54,13 @@ def test_no_verdict_is_stored_in_the_package():
 # Each expectation below was worked out by hand from the tutorial's text.
 REFUTED_BY_HAND = [
     # the table's sigmoid 1/(1+e^z) has derivative -e^z/(1+e^z)^2 = -a(1-a), not a(1-a)
-    (r"a = \frac{1}{1+e^{z}},\ \frac{\partial a}{\partial z}", "off by a sign"),
+    (r"a = \frac{1}{1+e^{z}},\ \frac{\partial a}{\partial z}", Mistake.SIGN),
     # d/da 1/2 (y-a)^2 = a - y, the table says y - a
-    (r"\frac{\partial C}{\partial a} = y - a", "off by a sign"),
+    (r"\frac{\partial C}{\partial a} = y - a", Mistake.SIGN),
     # moving along +grad f increases f: slope +|f'|^2 where a descent step has -|f'|^2
-    (r"x_{i+1} = x_i + \alpha v_i", "off by a sign"),
+    (r"x_{i+1} = x_i + \alpha v_i", Mistake.SIGN),
     # d/dy_k 1/2 sum (t_k - y_k)^2 = y_k - t_k
-    (r"= t_k - y_k", "off by a sign"),
+    (r"= t_k - y_k", Mistake.SIGN),
     # f = f g forces g = 1
     (r"f(x) = f(x) \cdot g(x)", None),
     # sum_{l=1}^{N^m} misses inputs when N^(m-1) > N^m: at j = 3 the true value is a_3, the sum's 0
@@ -74,7 +74,7 @@ def test_the_tutorials_mistakes_are_found(report, fragment, diagnosis):
                    or fragment in f.source.latex)
     assert finding.verdict.status is Status.REFUTED
     if diagnosis:
-        assert diagnosis in finding.verdict.diagnosis
+        assert finding.verdict.diagnosis.mistake is diagnosis
 
 
 HOLDS_BY_HAND = [

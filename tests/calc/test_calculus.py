@@ -90,12 +90,14 @@ def test_gradient():
     assert vector.result == sp.Matrix([4 * x, 4])  # by hand: (4x, 4)
 
 
-@pytest.mark.parametrize("name", list(rules.DERIVATIONS))
-def test_general_rules_hold(name):
-    out = rules.DERIVATIONS[name]()
-    for d in out if isinstance(out, list) else [out]:
-        checked = d.check()  # under the derivation's own assumptions
-        assert checked.holds, (d.title, checked.failures())
+def test_general_rules_hold(published):
+    # every rule from first principles, as published (checked under its own assumptions)
+    titles = {d.title for d in published.rules}
+    for name in rules.DERIVATIONS:
+        made = rules.DERIVATIONS[name]()
+        assert {d.title for d in (made if isinstance(made, list) else [made])} <= titles, name
+    for d in published.rules:
+        assert d.checked and d.holds, (d.title, d.failures())
 
 
 def test_limit_definition_for_a_given_function():
@@ -120,7 +122,7 @@ def test_tutorial_examples_come_out_as_the_tutorial_states():
 def test_standalone_latex_compiles(tmp_path):
     derivations = [d.check() for d in
                    [differentiate((x**4 + 2) * sp.cos(x), x), *gradient(2 * x**2 + 4 * y, [x, y]),
-                    *rules.chain(), rules.product(), *rules.power()]]
+                    rules.derivative(x**3)]]
     source = tmp_path / "doc.tex"
     source.write_text(render(Derivations("Checks", tuple(derivations)), "latex",
                              RenderOptions(standalone=True)))

@@ -10,10 +10,10 @@ import pytest
 import sympy as sp
 
 from derive import api
-from derive.engine.verdict import Status
+from derive.engine.verdict import Mistake, Status
 from derive.engine.verify import decide
 from derive.results import Numbered
-from derive.text import parse_assumptions, parse_claim
+from derive.text import parse_assumptions, parse_claim, parse_expression
 
 
 def verify(text, assume=(), latex=False, timeout=10.0):
@@ -134,15 +134,18 @@ def test_counterexample_confirmed_by_numerical_differentiation(text, function, v
     assert abs(slope - claimed) > 1e-6
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("diff(1/(1 + exp(z)), z) = sigmoid(z)*(1 - sigmoid(z))", "off by a sign"),
-    ("diff((y - a)**2/2, a) = y - a", "off by a sign"),
-    ("diff(x**2, x) = x", "factor"),
-    ("diff(sin(x**2), x) = cos(x**2)", "missing the inner derivative"),
-    ("exp(x)**2 = exp(2*x) + 1", "additive constant"),
+@pytest.mark.parametrize("text,mistake,amount", [
+    ("diff(1/(1 + exp(z)), z) = sigmoid(z)*(1 - sigmoid(z))", Mistake.SIGN, None),
+    ("diff((y - a)**2/2, a) = y - a", Mistake.SIGN, None),
+    ("diff(x**2, x) = x", Mistake.FACTOR, sp.Rational(1, 2)),        # x is 1/2 of 2x
+    ("diff(sin(x**2), x) = cos(x**2)", Mistake.INNER_DERIVATIVE, "2*x"),  # d/dx x^2
+    ("exp(x)**2 = exp(2*x) + 1", Mistake.CONSTANT, sp.Integer(1)),     # right = left + 1
 ])
-def test_diagnosis(text, expected):
-    assert expected in (_decide(text).diagnosis or "")
+def test_diagnosis(text, mistake, amount):
+    diagnosis = _decide(text).diagnosis
+    assert diagnosis is not None and diagnosis.mistake is mistake
+    if amount is not None:
+        assert sp.simplify(diagnosis.amount - parse_expression(str(amount))) == 0
 
 
 @pytest.mark.parametrize("text,correct", [
