@@ -62,28 +62,19 @@ def check(args) -> ExitStatus:
     return ExitStatus.OK if run.all_hold else ExitStatus.FAILED
 
 
-def diff(args) -> ExitStatus:
-    result = api.differentiate(args.expr, args.wrt, args.order, args.latex, args.timeout)
-    _show(result, args)
-    return _derivations_status(result.derivations)
+def _step_by_step(use_case):
+    """A command that shows checked derivations: fails when one of them does not check."""
+    def command(args) -> ExitStatus:
+        result = use_case(args)
+        _show(result, args)
+        return _derivations_status(result.derivations)
+    return command
 
 
-def gradient(args) -> ExitStatus:
-    result = api.gradient(args.expr, args.vars, args.latex, args.timeout)
-    _show(result, args)
-    return _derivations_status(result.derivations)
-
-
-def rule(args) -> ExitStatus:
-    result = api.rule(args.name, args.expr, args.latex, args.timeout)
-    _show(result, args)
-    return _derivations_status(result.derivations)
-
-
-def extrema(args) -> ExitStatus:
-    result = api.extrema(args.expr, args.vars, args.latex, args.timeout)
-    _show(result, args)
-    return _derivations_status(result.derivations)
+diff = _step_by_step(lambda a: api.differentiate(a.expr, a.wrt, a.order, a.latex, a.timeout))
+gradient = _step_by_step(lambda a: api.gradient(a.expr, a.vars, a.latex, a.timeout))
+rule = _step_by_step(lambda a: api.rule(a.name, a.expr, a.latex, a.timeout))
+extrema = _step_by_step(lambda a: api.extrema(a.expr, a.vars, a.latex, a.timeout))
 
 
 def backprop(args) -> ExitStatus:
