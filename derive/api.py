@@ -502,8 +502,10 @@ def publish(jobs: int = 2, report=None) -> Published:
     from derive.nn import backprop as bp
 
     pairs = [(a, c) for a in DOCUMENT_ACTIVATIONS for c in DOCUMENT_COSTS]
-    tasks = [("index", ())] + [(kind, pair) for pair in pairs for kind in ("pair", "network")] \
-        + [("rule", (name,)) for name in DERIVATIONS] + [("extrema", (e,)) for e in DOCUMENT_EXTREMA]
+    # the longest tasks first, so that the workers finish together
+    tasks = [("rule", (name,)) for name in DERIVATIONS] + [("index", ())] \
+        + [(kind, pair) for pair in pairs for kind in ("pair", "network")] \
+        + [("extrema", (e,)) for e in DOCUMENT_EXTREMA]
     done = {}
     for index, outcome in isolation.run(_reporting_task(_publish_task), tasks,
                                         DOCUMENT_TIMEOUT, jobs):

@@ -73,6 +73,8 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     if ratio is not None and ratio not in (0, 1, -1):
         if _holds(claimed, ratio * true, assumptions, deadline):
             return Diagnosis(Mistake.FACTOR, ratio, **sides)
+    if not (true.free_symbols | claimed.free_symbols):
+        return None  # two numbers always differ "by a constant": no diagnosis worth saying
     gap = claimed - true
     gap = gap if gap.is_Number else _constant_ratio(gap, sp.S.One, assumptions)
     if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
@@ -95,7 +97,7 @@ def _constant_ratio(A, B, assumptions):
     symbols = sorted((A - B).free_symbols | A.free_symbols | B.free_symbols, key=str)
     values = []
     for point in sample_points(symbols, assumptions, 12, seed=1) if symbols else [{}]:
-        q = real_value((A / B).xreplace(point), PRECISION)
+        q = real_value(A / B, PRECISION, point=point)
         if q is not None:
             values.append(q)
         if len(values) >= 5:

@@ -1,4 +1,9 @@
-"""Symbolic proof: strategies that reduce the difference of the sides to zero, cheap ones first."""
+"""Symbolic proof: strategies that reduce the difference of the sides to zero, cheap ones first.
+
+A zero is a proof only when the numbers agree: SymPy's `is_zero` is wrong for some constants
+(acos(7823207/7823209) is "zero" in some processes, depending on the hash seed: SymPy issue #23086),
+so `prove` asks `confirm` (the numeric check of the caller) before it names a strategy.
+"""
 
 from __future__ import annotations
 
@@ -32,12 +37,12 @@ EXPENSIVE_STRATEGIES = [
 ]
 
 
-def prove(D, strategies, deadline) -> str | None:
-    """The name of the first strategy that reduces D to zero, or None."""
+def prove(D, strategies, deadline, confirm=None) -> str | None:
+    """The name of the first strategy that reduces D to zero (and `confirm()` agrees), or None."""
     for name, strategy in strategies:
         try:
             with time_limit(deadline - time.monotonic()):
-                if _is_zero(strategy(D)):
+                if _is_zero(strategy(D)) and (confirm is None or confirm()):
                     return name
         except TaskTimeout:
             return None

@@ -30,26 +30,59 @@ N_POINTS = 40
 @dataclass(frozen=True)
 class Search:
     """The result of a search: a counterexample or none, the points compared, whether the search
-    ran to the end (not stopped by the time limit), a point where only one side is real."""
+    ran to the end (not stopped by the time limit), a point where only one side is real, a point
+    where the sides differ only because a derivative does not exist there (a kink), and which side
+    (if any) could not be evaluated at any sampled point."""
 
     counterexample: Counterexample | None
     points: int
     note: str | None = None
     complete: bool = True
     one_side_real: dict | None = None
+    kink: dict | None = None
+    undefined: str | None = None   # "left side", "right side", "both sides"
 
 
 _BASE_VALUES = [sp.Rational(v) for v in (
     "1/2", "-1/2", "1", "-1", "2", "-2", "3", "-3", "1/3", "-2/3", "7/3", "-5/7", "10", "-10",
     "1/10", "-1/10", "37/4", "-41/6", "100", "-100", "1/1000", "-1/1000", "1000", "-1000", "0")]
 _INTEGER_VALUES = [sp.Integer(v) for v in (1, 2, 3, -1, -2, 0, 5, -4, 7, 10, -10, 12, -7, 11)]
+# functions whose behaviour changes where an argument crosses 0 (or two arguments cross)
+_BREAKING = (sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.DiracDelta)
 
 
-def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random) -> list:
+def suggested_values(expr, symbol) -> list:
+    """Values the claim itself suggests for `symbol`: around its breakpoints (where the argument of
+    a step, |.|, sign, floor, or the two arguments of a max/min, meet; where a piecewise condition
+    changes) and at the scales of its constants (10**6 suggests 10**6 + 1 and 2*10**6)."""
+    values = []
+    crossings = [a.args[0] for a in expr.atoms(*_BREAKING)]
+    for m in expr.atoms(sp.Max, sp.Min):
+        crossings += [p - q for p, q in zip(m.args, m.args[1:])]
+    for piecewise in expr.atoms(sp.Piecewise):
+        for _, condition in piecewise.args:
+            if isinstance(condition, sp.core.relational.Relational):
+                crossings.append(condition.lhs - condition.rhs)
+    for crossing in crossings:
+        if crossing.free_symbols != {symbol} or not crossing.is_polynomial(symbol):
+            continue
+        coefficients = sp.Poly(crossing, symbol).all_coeffs()
+        if len(coefficients) != 2 or not all(c.is_Rational for c in coefficients):
+            continue  # breakpoints of linear arguments only: where they are is then exact
+        r = -coefficients[1] / coefficients[0]
+        values += [r, r + 1, r - 1, r + sp.Rational(1, 2), r - sp.Rational(1, 2), 2 * r]
+    for c in expr.atoms(sp.Rational):
+        if abs(c) > 1000 or (c != 0 and abs(c) < sp.Rational(1, 1000)):
+            values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
+    return list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
+
+
+def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random,
+                  suggested=()) -> list:
     """Exact values for `symbol` inside its assumed domain, interesting ones first."""
     lo, hi = assumptions.interval(str(symbol))
     integer = symbol.is_integer
-    pool = list(_INTEGER_VALUES if integer else _BASE_VALUES)
+    pool = list(suggested) + list(_INTEGER_VALUES if integer else _BASE_VALUES)
     if not integer:
         for _ in range(20):
             magnitude = sp.Rational(rng.randint(1, 9999), 10 ** rng.randint(1, 4))
@@ -81,13 +114,17 @@ def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Rando
     return list(dict.fromkeys(v for v in pool if inside(v)))
 
 
-def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0) -> list[dict]:
+def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0,
+                  expr=None) -> list[dict]:
+    """Up to `n` points; `expr` (the claim) suggests values of its own (`suggested_values`), tried
+    first, in addition to `n`."""
     rng = random.Random(seed)
-    pools = [sample_values(s, assumptions, rng) for s in symbols]
+    suggested = [suggested_values(expr, s) if expr is not None else [] for s in symbols]
+    pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
     if any(not p for p in pools):
         return []
     points = []
-    for i in range(n):
+    for i in range(n + max(map(len, suggested), default=0)):
         point = {}
         for k, (s, pool) in enumerate(zip(symbols, pools)):
             # variable k walks its pool with its own stride so variables do not move in lockstep
@@ -96,17 +133,28 @@ def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0
     return list({tuple(sorted((str(k), v) for k, v in p.items())): p for p in points}.values())
 
 
-
-
 # evalf raises its working precision to resolve cancellation, but only up to `maxn` digits; past it
 # it returns a wrong value that still claims full precision (log(1 - 1/(1 + e^-1000)) comes out as
 # -332.7 by default). 2000 digits resolve cancellations down to e^-4000, far beyond the sampled
 # points; a counterexample must also survive a fourfold `maxn` (see _search_points).
 MAXN = 2000
+LOST = 20  # bits: evalf's report of a value it could not resolve (e.g. -0.e-165 with _prec == 1)
 
 
-def real_value(expr, precision: int, maxn: int = MAXN):
-    """`expr` at full precision, or None when it is undefined or not real there."""
+def _at(expr, point):
+    """`expr` with the point substituted (None when that is undefined, e.g. d/d(1/2))."""
+    try:
+        return expr.xreplace(point) if point else expr
+    except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, RecursionError):
+        return None
+
+
+def real_value(expr, precision: int, maxn: int = MAXN, point=None):
+    """`expr` (at `point`) to `precision` digits, or None when it is undefined or not real there, or
+    when evalf could not resolve its value (a 0/0 evaluated as noise is no evidence)."""
+    expr = _at(expr, point)
+    if expr is None:
+        return None
     try:
         if expr.has(*UNEVALUATED):
             expr = expr.doit(deep=True)
@@ -118,24 +166,38 @@ def real_value(expr, precision: int, maxn: int = MAXN):
         return None
     if not v.is_number or v.is_real is False:
         return None
+    if isinstance(v, sp.Float) and v != 0 and v._prec < LOST:
+        return None
     return v
 
 
-def _differs(D, point, precision: int, maxn: int = MAXN) -> bool | None:
-    """True if D is certainly non-zero at `point`, False if zero, None if undefined there."""
-    v = real_value(D.xreplace(point), precision, maxn)
+def _exact(expr, point):
+    value = _at(expr, point)
+    return value if value is not None and value.is_Rational else None
+
+
+def exact_gap(L, R, point):
+    """lhs - rhs at `point` when SymPy's automatic, exact arithmetic makes it a rational number
+    (10**400 against 10**400 + 1; E**10000 - (E**10000 + 1)); else None."""
+    for difference in (_at(L - R, point),):
+        if difference is not None and difference.is_Rational:
+            return difference
+    left, right = _at(L, point), _at(R, point)
+    if left is not None and right is not None and left.is_Rational and right.is_Rational:
+        return left - right
+    return None
+
+
+def _differs(D, point, lv, rv, precision: int) -> bool | None:
+    """True if D is certainly non-zero at `point`, False if zero, None if that cannot be told."""
+    v = real_value(D, precision, point=point)
     if v is None:
-        return None
-    if v == 0:
-        return False
-    # evalf reports a cancellation it could not resolve as a value with almost no precision
-    # (e.g. -0.e-165 with _prec == 1): that is a zero, not a difference.
-    if isinstance(v, sp.Float) and v._prec < 20:
-        return False
-    return True
+        # a cancellation evalf could not resolve: a zero when both sides agree to 20 digits
+        return False if _agree(lv, rv) else None
+    return v != 0
 
 
-def _confirmed_gap(L, R, point, lv, rv):
+def confirmed_gap(L, R, point, lv, rv):
     """lhs - rhs at `point` if the sides really differ there, else None.
 
     The direct evaluation of L - R (used to screen points) is not trusted for the verdict: evalf can
@@ -146,8 +208,8 @@ def _confirmed_gap(L, R, point, lv, rv):
     must differ by more than 10 units in their last places (relative 1e-(CONFIRM_PRECISION - 10)).
     exp(pi sqrt(163)) and its nearest integer differ by a relative 3e-30 and are told apart.
     """
-    lv_fine = real_value(L.xreplace(point), CONFIRM_PRECISION)
-    rv_fine = real_value(R.xreplace(point), CONFIRM_PRECISION)
+    lv_fine = real_value(L, CONFIRM_PRECISION, point=point)
+    rv_fine = real_value(R, CONFIRM_PRECISION, point=point)
     if not (_agree(lv, lv_fine) and _agree(rv, rv_fine)):
         return None
     gap = lv_fine - rv_fine
@@ -161,42 +223,64 @@ def _agree(coarse, fine) -> bool:
     return abs(coarse - fine) <= sp.Float(10) ** -20 * max(abs(fine), sp.Float(10) ** -300)
 
 
-def find_counterexample(L, R, assumptions: Assumptions, deadline: float, n: int = N_POINTS) -> Search:
-    undefs = sorted({a.func for a in (L - R).atoms(AppliedUndef)}, key=str)
+def find_counterexample(L, R, assumptions: Assumptions, deadline: float, n: int = N_POINTS,
+                        kinks=None) -> Search:
+    """A point where L and R differ, searched at the claim's own scales and breakpoints and at
+    points across the assumed domain. `kinks`: expressions whose zeros are points where a claimed
+    derivative does not exist; a difference there is not a counterexample."""
+    undefs = unknown_functions(L, R)
     if undefs:
-        return _search_with_functions(L, R, undefs, assumptions, deadline, n)
-    return _search_points(L, R, assumptions, deadline, n)
+        return _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks)
+    return _search_points(L, R, assumptions, deadline, n, kinks=kinks)
 
 
-def _search_points(L, R, assumptions, deadline, n, functions=None) -> Search:
+def on_kink(kinks, point) -> bool:
+    for k in kinks or ():
+        value = _at(k, point)
+        if value is not None and value.is_number and value == 0:
+            return True
+    return False
+
+
+def _search_points(L, R, assumptions, deadline, n, functions=None, kinks=None) -> Search:
     D = L - R
     symbols = sorted(L.free_symbols | R.free_symbols, key=str)
-    points = sample_points(symbols, assumptions, n) if symbols else [{}]
-    checked, skipped_one_side = 0, None
+    points = sample_points(symbols, assumptions, n, expr=D) if symbols else [{}]
+    checked, skipped_one_side, kink, defined = 0, None, None, [0, 0]
     try:
         with time_limit(deadline - time.monotonic()):
             for point in points:
-                differs = _differs(D, point, PRECISION)
-                lv, rv = real_value(L.xreplace(point), PRECISION), real_value(R.xreplace(point), PRECISION)
-                if differs is None or lv is None or rv is None:
+                lv, rv = real_value(L, PRECISION, point=point), real_value(R, PRECISION, point=point)
+                defined[0] += lv is not None
+                defined[1] += rv is not None
+                exact = exact_gap(L, R, point)
+                left = lv if lv is not None else _exact(L, point)
+                right = rv if rv is not None else _exact(R, point)
+                if left is None or right is None:
                     if (lv is None) != (rv is None) and skipped_one_side is None:
                         skipped_one_side = point
                     continue
+                differs = exact != 0 if exact is not None else _differs(D, point, lv, rv, PRECISION)
+                if differs is None:
+                    continue
+                gap = exact if exact is not None else \
+                    confirmed_gap(L, R, point, lv, rv) if differs else None
+                if gap is not None and gap != 0 and on_kink(kinks, point):
+                    kink = kink or {str(k): v for k, v in point.items()}
+                    continue
                 checked += 1
-                gap = _confirmed_gap(L, R, point, lv, rv) if differs else None
-                if gap is not None:
-                    example = Counterexample({str(k): v for k, v in point.items()}, lv, rv,
+                if gap is not None and gap != 0:
+                    example = Counterexample({str(k): v for k, v in point.items()}, left, right,
                                              functions or {}, gap)
                     return Search(example, checked)
     except TaskTimeout:
         return Search(None, checked, f"numeric search stopped at the time limit after {checked}",
-                      complete=False)
-    if skipped_one_side is None:
-        return Search(None, checked)
-    where = {str(k): v for k, v in skipped_one_side.items()}
-    note = "the sides have different domains: at " + \
-        ", ".join(f"{k} = {v}" for k, v in where.items()) + " only one side is real"
-    return Search(None, checked, note, one_side_real=where)
+                      complete=False, kink=kink)
+    undefined = None if checked else \
+        {(True, True): "both sides", (True, False): "left side",
+         (False, True): "right side"}.get((defined[0] == 0, defined[1] == 0))
+    where = None if skipped_one_side is None else {str(k): v for k, v in skipped_one_side.items()}
+    return Search(None, checked, one_side_real=where, kink=kink, undefined=undefined)
 
 
 def _concrete_functions(arity: int) -> list:
@@ -212,20 +296,31 @@ def _concrete_functions(arity: int) -> list:
     return [sp.Lambda(t, body) for body in bodies]
 
 
-def _search_with_functions(L, R, undefs, assumptions, deadline, n) -> Search:
-    total, notes, complete, one_side = 0, [], True, None
-    families = {f: _concrete_functions(_arity(f, L - R)) for f in undefs}
-    for k in range(len(next(iter(families.values())))):
-        chosen = {f: families[f][(k + j) % len(families[f])] for j, f in enumerate(undefs)}
+def unknown_functions(L, R) -> list:
+    return sorted({a.func for a in L.atoms(AppliedUndef) | R.atoms(AppliedUndef)}, key=str)
+
+
+def with_concrete_functions(L, R, family: int = 0):
+    """L and R with every unknown function replaced by concrete set number `family`, evaluated;
+    and the functions chosen."""
+    undefs = unknown_functions(L, R)
+    families = {f: _concrete_functions(_arity(f, sp.Tuple(L, R))) for f in undefs}
+    chosen = {f: families[f][(family + j) % len(families[f])] for j, f in enumerate(undefs)}
+    return L.subs(chosen).doit(deep=True), R.subs(chosen).doit(deep=True), chosen
+
+
+def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None) -> Search:
+    total, notes, complete, one_side, kink = 0, [], True, None, None
+    families = len(_concrete_functions(1))
+    for k in range(families):
         try:
             with time_limit(deadline - time.monotonic()):
-                Lk = L.subs(chosen).doit(deep=True)
-                Rk = R.subs(chosen).doit(deep=True)
+                Lk, Rk, chosen = with_concrete_functions(L, R, k)
         except TaskTimeout:
             complete = False
             break
         search = _search_points(Lk, Rk, assumptions, deadline, max(8, n // 4),
-                                functions={str(f): lam for f, lam in chosen.items()})
+                                functions={str(f): lam for f, lam in chosen.items()}, kinks=kinks)
         total += search.points
         if search.counterexample is not None:
             return Search(search.counterexample, total)
@@ -233,8 +328,9 @@ def _search_with_functions(L, R, undefs, assumptions, deadline, n) -> Search:
             notes.append(search.note)
         complete = complete and search.complete
         one_side = one_side or search.one_side_real
-    note = f"unknown functions replaced by {len(families[undefs[0]])} sets of concrete functions"
-    return Search(None, total, "; ".join([note] + notes[:1]), complete, one_side)
+        kink = kink or search.kink
+    note = f"unknown functions replaced by {families} sets of concrete functions"
+    return Search(None, total, "; ".join([note] + notes[:1]), complete, one_side, kink)
 
 
 def _arity(f, expr) -> int:

@@ -77,8 +77,9 @@ class Verdict:
     limits; `difference` is the simplest form found of their difference. `correct` is the value the
     stated non-derivative side should have (`correct_side` says which side that is). `points` is the
     number of points the numeric search compared; `search_complete` is False when it stopped at the
-    time limit; `one_side_real` is a point where one side is real and the other is not (the sides
-    have different domains there).
+    time limit; `one_side_real` is a point where one side is real and the other is not (the claim
+    holds at most where both are); `kink` is a point where the sides differ only because a claimed
+    derivative does not exist there.
     """
 
     status: Status
@@ -98,6 +99,7 @@ class Verdict:
     seconds: float = 0.0
     search_complete: bool = True
     one_side_real: dict | None = None
+    kink: dict | None = None
 
 
 # worst first: the verdict of a set of checks is its worst member's

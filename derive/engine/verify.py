@@ -19,12 +19,15 @@ import time
 from dataclasses import replace
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.engine.diagnose import explain
-from derive.engine.evaluate import evaluate
+from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_substitution, prove
-from derive.engine.search import find_counterexample
+from derive.engine.search import (
+    PRECISION, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value, sample_points,
+    unknown_functions)
 from derive.engine.verdict import Status, Verdict
 from derive.text import Assumptions
 
@@ -80,8 +83,17 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     base = replace(base, lhs_value=L, rhs_value=R, note=failure)
     D = L - R
     proof_domain = proof_substitution(D, assumptions)
+    kinks = kinks_of(lhs, rhs, L, R)
+    # the numbers are taken from the sides as stated when evaluating them changes nothing but
+    # SymPy's automatic simplification (which trusts is_zero; see text.builder): only derivatives,
+    # limits, sums and integrals need evaluating first
+    numeric = (L, R) if failure is None and any(isinstance(side, sp.Basic) and side.has(*UNEVALUATED)
+                                                for side in (lhs, rhs)) else (lhs, rhs)
 
-    proved = prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline)
+    def confirm() -> bool:
+        return constants_agree(lhs, rhs) and confirmed_zero(*numeric, assumptions, kinks)
+
+    proved = prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline, confirm)
     if not proved and not failure:
         # most true claims simplify in milliseconds: try briefly before the numeric search (with
         # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
@@ -89,11 +101,11 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
             else EXPENSIVE_STRATEGIES[:1]
         for strategy in quick:
             proved = proved or prove(D.xreplace(proof_domain), [strategy],
-                                      min(deadline, time.monotonic() + QUICK_SIMPLIFY))
+                                     min(deadline, time.monotonic() + QUICK_SIMPLIFY), confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
 
-    search = find_counterexample(L, R, assumptions, deadline)
+    search = find_counterexample(*numeric, assumptions, deadline, kinks=kinks)
     if search.counterexample is not None:
         verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",
                           counterexample=search.counterexample, difference=D,
@@ -104,21 +116,82 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         provisional = replace(base, status=Status.NUMERIC, method="numeric",
                               points=search.points, difference=D,
                               search_complete=search.complete, one_side_real=search.one_side_real,
+                              kink=search.kink,
                               note=f"no counterexample at {search.points} points"
                               + (f" ({'; '.join(notes)})" if notes else ""))
         if report is not None:
             report(done(provisional))
     else:
-        provisional = replace(base, note=search.note or failure
+        undefined = f"the {search.undefined} could not be evaluated at any sampled point" \
+            if search.undefined else None
+        provisional = replace(base, note=search.note or undefined or failure
                               or "no point where both sides are real")
 
     # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
-    proved = None if failure else prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline)
+    proved = None if failure else prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline,
+                                        confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
     if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
         provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
     return done(provisional)
+
+
+NON_SMOOTH = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling)
+
+
+def kinks_of(lhs, rhs, L, R) -> tuple:
+    """Where a claimed derivative may not exist: the expressions whose zeros are the kinks of the
+    non-smooth functions the claim differentiates (max(0, x) at x = 0). Empty when the claim
+    differentiates nothing non-smooth."""
+    differentiated = [d.expr for side in (lhs, rhs) if isinstance(side, sp.Basic)
+                      for d in side.atoms(sp.Derivative)]
+    if not any(e.has(*NON_SMOOTH) for e in differentiated):
+        return ()
+    kinks = []
+    for e in differentiated + [L, R]:
+        kinks += [a.args[0] for a in e.atoms(sp.Heaviside, sp.sign, sp.Abs, sp.DiracDelta)]
+        for m in e.atoms(sp.Max, sp.Min):
+            kinks += [p - q for p, q in zip(m.args, m.args[1:])]
+    return tuple(dict.fromkeys(k for k in kinks if k.free_symbols))
+
+
+def confirmed_zero(L, R, assumptions: Assumptions, kinks=(), n: int = 3) -> bool:
+    """The numbers agree with a symbolic zero: at up to `n` points (away from kinks) where both
+    sides can be evaluated, none differs, and at least one point could be evaluated. With unknown
+    functions (which no point can evaluate) the constants the proof may have trusted are checked
+    instead: none that SymPy calls zero is a non-zero number."""
+    if unknown_functions(L, R):
+        return constants_agree(L, R)
+    symbols = sorted(L.free_symbols | R.free_symbols, key=str)
+    points = sample_points(symbols, assumptions, n, seed=2) if symbols else [{}]
+    evaluated = 0
+    for point in points:
+        exact = exact_gap(L, R, point)
+        if exact is not None:
+            if exact != 0 and not on_kink(kinks, point):
+                return False
+            evaluated += 1
+            continue
+        lv, rv = real_value(L, PRECISION, point=point), real_value(R, PRECISION, point=point)
+        if lv is None or rv is None:
+            continue
+        evaluated += 1
+        if not on_kink(kinks, point) and confirmed_gap(L, R, point, lv, rv) is not None:
+            return False
+    return evaluated > 0
+
+
+def constants_agree(*exprs) -> bool:
+    """No constant sub-expression that SymPy's `is_zero` calls zero evaluates to a non-zero number."""
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, sp.Expr) and not node.is_Number and not node.free_symbols \
+                    and not node.has(AppliedUndef) and node.is_zero:
+                value = real_value(node, PRECISION)
+                if value is not None and value != 0:
+                    return False
+    return True
 
 
 def _rebind(expr, assumptions: Assumptions):

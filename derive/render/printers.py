@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
@@ -15,6 +17,10 @@ STYLES = {Status.PROVED: "bold green", Status.NUMERIC: "green", Status.REFUTED: 
 WORDS = {Status.PROVED: "holds (proved)", Status.NUMERIC: "holds numerically",
          Status.REFUTED: "does not hold", Status.UNDECIDED: "undecided"}
 SIGNIFICANT = 15  # digits shown for numeric values (they are computed to 30 or more)
+# exact results can have up to twice the parser's 10 000-digit bound (2**9999 * 2**9999); Python
+# refuses to print integers past 4300 digits by default
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(max(sys.get_int_max_str_digits(), 50_000))
 
 
 def _prime_form(expr):

@@ -13,17 +13,19 @@ from derive.results import Checked, CheckRun, Unreadable
 
 
 def _digits_to_tell_apart(a, b) -> int:
-    """Significant digits needed so two printed values visibly differ (at least 15)."""
+    """Significant digits needed so two printed values visibly differ (at least 15, at most 30;
+    beyond that the difference is printed too). Values of any size: 10**400, exp(1000)."""
     try:
-        a, b = float(a), float(b)
-    except (TypeError, ValueError, OverflowError):
+        a, b = sp.Float(a, 40), sp.Float(b, 40)
+    except (TypeError, ValueError):
         return SIGNIFICANT
     scale, gap = max(abs(a), abs(b)), abs(a - b)
     if gap == 0 and scale > 0:
         return 30
     if scale == 0 or gap == 0:
         return SIGNIFICANT
-    return max(SIGNIFICANT, min(30, int(math.ceil(-math.log10(gap / scale))) + 3))
+    digits = -math.log10(float(gap / scale))  # a ratio in (0, 2]: a float holds it
+    return max(SIGNIFICANT, min(30, int(math.ceil(digits)) + 3))
 
 
 def _values(ce, printer) -> str:
@@ -36,8 +38,12 @@ def _values(ce, printer) -> str:
     return shown
 
 
+def _where(point: dict, printer) -> str:
+    return ", ".join(f"{k} = {printer(v)}" for k, v in point.items()) or "(no variables)"
+
+
 def _point(ce, printer) -> str:
-    return ", ".join(f"{k} = {printer(v)}" for k, v in ce.point.items()) or "(no variables)"
+    return _where(ce.point, printer)
 
 
 def _functions(ce, printer) -> str:
@@ -84,6 +90,9 @@ def verdict_dict(verdict: Verdict, claim: str | None = None) -> dict:
         "correct_latex": None if verdict.correct is None else tex(verdict.correct),
         "assumptions": list(verdict.assumptions),
         "note": verdict.note,
+        "one_side_real": None if not verdict.one_side_real else
+        {k: text(v) for k, v in verdict.one_side_real.items()},
+        "kink": None if not verdict.kink else {k: text(v) for k, v in verdict.kink.items()},
         "points": verdict.points,
         "seconds": round(verdict.seconds, 4),
     }
@@ -102,6 +111,12 @@ def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
     fix = corrected(verdict, printer)
     if fix:
         lines.append(("correct", fix))
+    if verdict.one_side_real:
+        lines.append(("domain", "holds at most where both sides are real: at "
+                      + _where(verdict.one_side_real, printer) + " only one side is real"))
+    if verdict.kink:
+        lines.append(("kink", "the derivative does not exist at " + _where(verdict.kink, printer)
+                      + "; the claim holds elsewhere"))
     if verdict.note:
         lines.append(("note", verdict.note))
     how = verdict.method or "none"
@@ -134,7 +149,10 @@ def summary(verdict: Verdict) -> str:
     if verdict.status is Status.PROVED:
         return verdict.method
     if verdict.status is Status.NUMERIC:
-        return f"no counterexample at {verdict.points} points"
+        caveats = (["only where both sides are real"] if verdict.one_side_real else []) + \
+            ([f"except at the kink {_where(verdict.kink, text)}"] if verdict.kink else [])
+        return f"no counterexample at {verdict.points} points" + \
+            (f" ({'; '.join(caveats)})" if caveats else "")
     if verdict.status is Status.UNDECIDED:
         return verdict.note or "undecided"
     parts = [verdict.diagnosis.text] if verdict.diagnosis else []

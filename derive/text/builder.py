@@ -176,7 +176,7 @@ class Builder:
                     if arg.is_Number and abs(arg) > LIMITS.max_combinatorial:
                         raise InputError(f"{name}({_short(arg)}) is too large to evaluate "
                                          f"(limit {LIMITS.max_combinatorial})")
-            return self._checked(make(*args))
+            return self._checked(_trusted_value(make, args))
         return self.unknown_function(name)(*args)
 
     def unknown_function(self, name: str, constants: bool = True) -> sp.FunctionClass:
@@ -226,6 +226,28 @@ class Builder:
         if expr.has(sp.zoo, sp.nan):
             raise InputError("the expression is undefined (division by zero or 0/0)")
         return expr
+
+
+def _trusted_value(make, args):
+    """`make(*args)`, unless SymPy misjudges the constant it makes: its `is_zero` is wrong for some
+    constants, depending on the hash seed (SymPy issue #23086: acos(7823207/7823209) "is zero", so
+    sin of it evaluates to 0, and so does any product with it). Such a constant is replaced by its
+    value to 110 digits, which no later simplification can mistake for zero."""
+    value = make(*args)
+    if value.free_symbols or any(a.free_symbols for a in args) or value.has(sp.oo, -sp.oo, sp.zoo):
+        return value
+    try:
+        if value.is_Number and isinstance(make, sp.FunctionClass):
+            honest = make(*args, evaluate=False).evalf(60)
+            if honest.is_Number and abs(honest - value) > sp.Float(10) ** -40 * (1 + abs(value)):
+                return sp.Float(make(*args, evaluate=False).evalf(110), 110)
+        elif not value.is_Number and value.is_zero:
+            honest = value.evalf(60)
+            if honest.is_Number and honest != 0 and getattr(honest, "_prec", 999) > 20:
+                return sp.Float(value.evalf(110), 110)
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        pass
+    return value
 
 
 def _short(x) -> str:

@@ -1,0 +1,109 @@
+"""Claims that once got a wrong verdict or no verdict. A false claim is never PROVED or NUMERIC, a
+true one is never REFUTED; each refutation is re-checked independently with mpmath."""
+
+import json
+import os
+import subprocess
+import sys
+
+import mpmath
+import pytest
+
+from derive import api
+from derive.engine.verdict import Status
+from derive.results import Numbered
+
+ACOS = "acos(7823207/7823209)"   # about 7.15e-4, but SymPy's is_zero says 0 in some processes
+
+
+def verdict_of(text, timeout=10.0):
+    return api.check([Numbered(1, text)], timeout=timeout).results[0].verdict
+
+
+def test_a_wrong_structural_zero_is_not_a_proof_under_any_hash_seed(tmp_path):
+    claims = tmp_path / "claims.txt"
+    claims.write_text(f"{ACOS} = 0\nsin({ACOS}) = 0\n180*{ACOS}/pi = 0\n"
+                      f"diff(f(x)*sin({ACOS}), x) = 0\n")
+    for seed in ("0", "1", "4"):  # 1 and 4 are seeds under which SymPy's is_zero was wrong
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-m", "derive", "check", "--file", str(claims),
+                                 "--format", "json"], capture_output=True, text=True, env=env,
+                                timeout=120)
+        statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+        assert statuses == ["REFUTED"] * 4, (seed, statuses)
+
+
+def _mp(expr_text, point):
+    """An independent evaluation: mpmath at the caller's precision, the point substituted."""
+    names = {"E": mpmath.e, "exp": mpmath.exp, "Abs": abs, "pi": mpmath.pi, "acos": mpmath.acos,
+             "sin": mpmath.sin, "Min": min,
+             "Heaviside": lambda v: mpmath.mpf(1) if v > 0 else mpmath.mpf(0) if v < 0 else
+             mpmath.mpf(0.5)}
+    values = {k: sp_rational(v) for k, v in point.items()}
+    return eval(expr_text, {"__builtins__": {}}, {**names, **values})  # test-owned text only
+
+
+def sp_rational(value):
+    from fractions import Fraction
+    f = Fraction(str(value))
+    return mpmath.mpf(f.numerator) / f.denominator
+
+
+@pytest.mark.parametrize("lhs,rhs", [
+    ("10**400", "10**400 + 1"),                  # differ by exactly 1
+    ("E**(10**4)", "E**(10**4) + 1"),
+    ("Min(x, 10**6)", "x"),                      # differ for x > 10**6
+    ("Heaviside(x - 10**6)*x", "0"),             # differ for x >= 10**6
+    ("Abs(x - 10**7)", "10**7 - x"),             # differ for x > 10**7
+    (ACOS, "0"),
+])
+def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
+    verdict = verdict_of(f"{lhs} = {rhs}")
+    assert verdict.status is Status.REFUTED
+    point = verdict.counterexample.point
+    with mpmath.workdps(5000):  # E**(10**4) has 4343 digits before the point
+        left, right = _mp(lhs, point), _mp(rhs, point)
+        assert abs(left - right) > mpmath.mpf(10) ** -20
+
+
+def test_a_side_undefined_everywhere_is_no_evidence():
+    # tan^2 - sec^2 + 1 and sin^2 + cos^2 - 1 are both 0: the left side is 0/0 at every point
+    verdict = verdict_of("(tan(x)**2 - sec(x)**2 + 1)/(sin(x)**2 + cos(x)**2 - 1) = 12345",
+                         timeout=3.0)
+    assert not verdict.status.holds
+
+
+@pytest.mark.parametrize("claim,variable", [
+    ("log(x**2) = 2*log(x)", "x"),        # for x < 0 only the left side is real
+    ("log(x*y) = log(x) + log(y)", None),  # for x, y < 0 only the left side is real
+    ("(x**3)**(1/3) = x", "x"),           # the principal cube root of x^3 < 0 is not real
+])
+def test_identities_on_part_of_the_domain_say_so(claim, variable):
+    verdict = verdict_of(claim)
+    assert verdict.status is Status.NUMERIC
+    assert verdict.one_side_real, "the verdict must say where only one side is real"
+    if variable:
+        assert verdict.one_side_real[variable] < 0
+
+
+@pytest.mark.parametrize("claim,kink", [
+    ("diff(Max(0, x), x) = Heaviside(x)", 0),      # SymPy's own test: equal except at 0
+    ("diff(Min(1, x), x) = Heaviside(1 - x)", 1),  # equal except at 1
+])
+def test_a_kink_is_not_a_counterexample(claim, kink):
+    verdict = verdict_of(claim)
+    assert verdict.status.holds
+    assert verdict.kink == {"x": kink}
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "10**400 = 1"], ["check", "exp(1000) = 1"], ["check", "factorial(1000) = 1"],
+    ["check", "2**9999*2**9999 = 1", "--format", "json"],
+    ["check", "diff(f(x) + g(x), x) = diff(f(x), x)"],
+])
+def test_valid_input_gets_a_verdict_not_an_error(argv, capsys):
+    from derive.cli import main
+    assert main(argv) == 1  # refuted: each is false
+    out = capsys.readouterr().out
+    if "json" in argv:
+        assert json.loads(out)["status"] == "REFUTED"
