@@ -29,6 +29,7 @@ MAX_FILE = 5_000_000         # characters of a document or claims file
 PROOF_LAYERS = dict(largest=8, parameters=200)             # the explicit symbolic proof stays small
 TRAINING_LAYERS = dict(largest=4096, parameters=10_000_000)
 MAX_EPOCHS, MAX_RESTARTS = 1_000_000, 1000
+READ_TIMEOUT = 120.0         # seconds to read a whole document (each line has 2 s of its own)
 
 
 class Stopped(Exception):
@@ -357,7 +358,7 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
         if progress:
             progress()
     findings = [Finding(c.source, verdicts[k]) for k, c in enumerate(claims)] + list(skipped)
-    findings.sort(key=lambda f: f.source.line)
+    findings.sort(key=lambda f: (f.source.line, len(f.source.id), f.source.id))
     return Report(title, tuple(findings))
 
 
@@ -375,9 +376,18 @@ def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_
     from derive.audit.document import read_document
     from derive.audit.extract import without_tex_comments
 
+
     if len(text) > MAX_FILE:
         raise InputError(f"{title} is larger than {MAX_FILE // 1_000_000} MB")
-    claims, skipped = read_document(without_tex_comments(text) if tex else text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    source = without_tex_comments(text) if tex else text
+    try:
+        claims, skipped = _isolated(read_document, (source, min(timeout, 2.0)),
+                                    READ_TIMEOUT)
+    except Stopped as stopped:
+        raise InputError(f"reading {title} did not finish ({stopped.reason} after "
+                         f"{READ_TIMEOUT:g} s)") from None
     return audit_claims(claims, title, timeout, jobs, skipped, progress)
 
 

@@ -12,13 +12,16 @@ from sympy.core.function import AppliedUndef
 
 from derive.audit.extract import clean, extract, lines
 from derive.audit.records import Claim, Finding, Source
+from derive.engine.isolation import TaskTimeout, time_limit
 from derive.text import InputError
 from derive.text.builder import Builder
 from derive.text.latex import LatexReader
 
 
-def read_document(text: str) -> tuple[list[Claim], list[Finding]]:
-    """The checkable claims of a document, and the equations skipped, each with the reason."""
+def read_document(text: str, seconds: float = 2.0) -> tuple[list[Claim], list[Finding]]:
+    """The checkable claims of a document, and the equations skipped, each with the reason. Each
+    line of an equation gets `seconds` to be read and have the document's definitions applied
+    (f(x) = x! makes f(10^99) a long computation); the caller runs the whole under a deadline."""
     claims: list[Claim] = []
     skipped: list[Finding] = []
     definitions: dict = {}
@@ -38,36 +41,41 @@ def read_document(text: str) -> tuple[list[Claim], list[Finding]]:
                                        skipped=reason))
 
             try:
-                sides = LatexReader(clean(line.text), Builder()).sides()
-            except InputError as err:
-                skip(f"cannot read: {err}")
+                with time_limit(seconds):
+                    try:
+                        sides = LatexReader(clean(line.text), Builder()).sides()
+                    except InputError as err:
+                        skip(f"cannot read: {err}")
+                        previous = None
+                        continue
+                    except (RecursionError, ValueError, TypeError) as err:
+                        skip(f"cannot read: {type(err).__name__}")
+                        previous = None
+                        continue
+                    if line.continues and previous is not None:
+                        sides = [previous] + sides
+                    if len(sides) < 2:
+                        skip("continues a line that could not be read" if line.continues
+                             else "not an equation")
+                        previous = sides[-1] if sides else None
+                        continue
+                    for link, (lhs, rhs) in enumerate(zip(sides, sides[1:])):
+                        link_id = ident + (chr(ord("a") + link) if len(sides) > 2 else "")
+                        # a definition (or redefinition) is recognised on the sides as
+                        # written; earlier definitions are used only in claims
+                        why = _definition(lhs, rhs, definitions)
+                        if why is None:
+                            lhs, rhs = _apply(definitions, lhs), _apply(definitions, rhs)
+                            why = _not_checkable(lhs, rhs)
+                        source = Source(link_id, where, equation.section, label)
+                        if why:
+                            skipped.append(Finding(source, skipped=why))
+                            continue
+                        claims.append(Claim(source, lhs, rhs))
+                    previous = sides[-1]
+            except TaskTimeout:
+                skip(f"reading it took longer than {seconds:g} s")
                 previous = None
-                continue
-            except (RecursionError, ValueError, TypeError) as err:
-                skip(f"cannot read: {type(err).__name__}")
-                previous = None
-                continue
-            if line.continues and previous is not None:
-                sides = [previous] + sides
-            if len(sides) < 2:
-                skip("continues a line that could not be read" if line.continues
-                     else "not an equation")
-                previous = sides[-1] if sides else None
-                continue
-            for link, (lhs, rhs) in enumerate(zip(sides, sides[1:])):
-                link_id = ident + (chr(ord("a") + link) if len(sides) > 2 else "")
-                # a definition (or redefinition) is recognised on the sides as written; earlier
-                # definitions are used only in claims
-                why = _definition(lhs, rhs, definitions)
-                if why is None:
-                    lhs, rhs = _apply(definitions, lhs), _apply(definitions, rhs)
-                    why = _not_checkable(lhs, rhs)
-                source = Source(link_id, where, equation.section, label)
-                if why:
-                    skipped.append(Finding(source, skipped=why))
-                    continue
-                claims.append(Claim(source, lhs, rhs))
-            previous = sides[-1]
     return claims, skipped
 
 

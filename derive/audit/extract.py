@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -23,28 +24,74 @@ class Line:
     offset: int
 
 
-MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{(align\*?|aligned|equation\*?|gather\*?)\}"
-                  r"(.+?)\\end\{\3\}|(?<![\\$])\$([^$\n]+?)\$", re.S)
+ENVIRONMENTS = ("equation", "equation*", "align", "align*", "aligned", "gather", "gather*",
+                "multline", "multline*", "eqnarray", "eqnarray*", "split")
+# every delimiter, found in one linear pass; the scan below pairs them up
+TOKEN = re.compile(r"```|<!--|-->|\\\\\[|\\\\\]|\\\[|\\\]|\\\\\(|\\\\\)|\\\(|\\\)|\$\$|(?<!\\)\$"
+                   r"|\\(begin|end)\{([A-Za-z]+\*?)\}|`|\n")
+CLOSERS = {"$$": "$$", r"\[": r"\]", r"\(": r"\)", "\\\\[": "\\\\]", "\\\\(": "\\\\)",
+           "```": "```", "<!--": "-->", "`": "`", "$": "$"}
+NOT_MATH = ("```", "<!--", "`")
 PROSE_PREFIX = re.compile(r"^\s*(?:\\text\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\to"
                           r"|\\quad|\\qquad|\\rightarrow|,)\s*")
 
 
 def extract(text: str) -> list[Equation]:
-    """Every display or inline formula, with the line it starts on and the section it is in."""
-    code = _code_spans(text)
+    """Every display or inline formula, with the line it starts on and the section it is in:
+    `$...$`, `$$...$$`, `\(...\)`, `\[...\]` (and their Markdown-escaped `\\(...\\)`, `\\[...\\]`),
+    and the equation environments; not inside code fences, inline code or HTML comments. Linear in
+    the size of the text: each delimiter is paired by a jump to the next closer of its kind."""
+    tokens = [(m.start(), m.end(), _kind(m)) for m in TOKEN.finditer(text)]
+    where: dict[str, list[int]] = {}
+    for index, (_, _, kind) in enumerate(tokens):
+        where.setdefault(kind, []).append(index)
+    newlines = [start for start, _, kind in tokens if kind == "\n"]
     headings = [(m.start(), m.group(1).strip()) for m in re.finditer(r"^#+\s*(.+)$", text, re.M)]
-    out = []
-    for m in MATH.finditer(text):
-        if any(start <= m.start() < end for start, end in code):
+    heading_starts = [pos for pos, _ in headings]
+    out, i = [], 0
+    while i < len(tokens):
+        start, end, kind = tokens[i]
+        closer = _closer(kind)
+        if closer is None:
+            i += 1
             continue
-        body = next(g for g in (m.group(1), m.group(2), m.group(4), m.group(5)) if g is not None)
-        section = next((t for pos, t in reversed(headings) if pos <= m.start()), "")
-        out.append(Equation(text.count("\n", 0, m.start()) + 1, body.strip(), section))
+        j = _next(where.get(closer, ()), i)
+        if j is None:  # never closed: nothing of this kind later can close either
+            i += 1
+            continue
+        close_start, close_end, _ = tokens[j]
+        body = text[end:close_start]
+        if kind in ("$", "`") and ("\n" in body or not body.strip()):
+            i += 1  # inline math and inline code stay on one line
+            continue
+        if kind == "$" and (body[0].isspace() or body[-1].isspace()
+                            or text[close_end:close_end + 1].isdigit()):
+            i += 1  # as pandoc reads it: "costs $5 and $10" holds no formula
+            continue
+        if kind not in NOT_MATH and body.strip():
+            line = bisect.bisect_left(newlines, start) + 1
+            k = bisect.bisect_right(heading_starts, start)
+            out.append(Equation(line, body.strip(), headings[k - 1][1] if k else ""))
+        i = j + 1
     return out
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"```.*?```|`[^`\n]*`", text, re.S)]
+def _kind(match) -> str:
+    if match.group(1):
+        return f"\\{match.group(1)}{{{match.group(2)}}}"
+    return match.group()
+
+
+def _closer(kind: str) -> str | None:
+    if kind.startswith("\\begin{"):
+        name = kind[len("\\begin{"):-1]
+        return f"\\end{{{name}}}" if name in ENVIRONMENTS else None
+    return CLOSERS.get(kind)
+
+
+def _next(indices, after: int) -> int | None:
+    k = bisect.bisect_right(indices, after)
+    return indices[k] if k < len(indices) else None
 
 
 INNER_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|align\*?)\}")

@@ -19,6 +19,7 @@ class Source:
     section: str
     latex: str              # as written
     note: str | None = None  # how the text was read, where that needs saying
+    curated: bool = False   # the package's own text (the tutorial's claims), not a user's file
 
 
 class ClaimKind(str, enum.Enum):

@@ -39,7 +39,7 @@ def claims() -> list[Claim]:
     out: list[Claim] = []
 
     def add(section, latex, lhs, rhs, assumptions=(), kind=ClaimKind.SCALAR, note=None):
-        source = Source(f"T{len(out) + 1:02d}", 0, section, latex, note)
+        source = Source(f"T{len(out) + 1:02d}", 0, section, latex, note, curated=True)
         out.append(Claim(source, lhs, rhs, assumptions, kind))
 
     # -- Vectors --------------------------------------------------------------------------------

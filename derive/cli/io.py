@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -18,13 +20,25 @@ def read_text(path: str, limit: int) -> str:
         if path == "-":
             content = sys.stdin.read(limit + 1)
         else:
+            # a FIFO with no writer would block the open, a device would never end: files only
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise UsageError(f"cannot read {path}: not a regular file (use - for stdin)")
             with open(path, encoding="utf-8") as handle:
                 content = handle.read(limit + 1)
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
     if len(content) > limit:
         raise UsageError(f"{path} is larger than {limit // 1_000_000} MB")
-    return content
+    return visible(content)
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC and the like, which a terminal would obey) written out as \\xNN;
+    line breaks and tabs kept, so line numbers stay right."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _text_of(rendered, width: int | None) -> str:

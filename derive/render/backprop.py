@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from derive.engine.verdict import Status
 from derive.nn.backprop import BackpropDocument
 from derive.render.derivations import (
     derivation_dict, derivation_markdown, derivation_rich, derivations_latex)
 from derive.render.document import latex_document
-from derive.render.printers import tex_text
+from derive.render.printers import json_text, tex_text
 
 
 def proof_line(proof) -> str:
@@ -82,4 +80,4 @@ def backprop_dict(document: BackpropDocument) -> dict:
 
 
 def backprop_json(document: BackpropDocument, options) -> str:
-    return json.dumps(backprop_dict(document), ensure_ascii=False)
+    return json_text(backprop_dict(document))

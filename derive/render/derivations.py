@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from derive.calc.steps import Derivation, Step
 from derive.engine.verdict import Status
 from derive.render.document import latex_document
-from derive.render.printers import MARKS, STYLES, tex, tex_text, text
+from derive.render.printers import MARKS, STYLES, json_text, tex, tex_text, text
 from derive.results import Derivations
 
 
@@ -132,7 +130,7 @@ def many_text(result: Derivations, options):
 
 
 def many_json(result: Derivations, options) -> str:
-    return json.dumps([derivation_dict(d) for d in result.derivations], ensure_ascii=False)
+    return json_text([derivation_dict(d) for d in result.derivations])
 
 
 def many_markdown(result: Derivations, options) -> str:

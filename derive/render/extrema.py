@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from derive.calc.extrema import CriticalPoint, Extrema, GlobalExtremum, GlobalKind, Kind, Test
 from derive.render.derivations import derivation_dict, derivation_markdown, derivations_latex
 from derive.render.document import latex_document
-from derive.render.printers import tex, tex_text, text
+from derive.render.printers import json_text, tex, tex_text, text
 
 LOOKS = {Kind.MINIMUM: "f is larger at every probed nearby point: it looks like a minimum (numeric)",
          Kind.MAXIMUM: "f is smaller at every probed nearby point: it looks like a maximum (numeric)",
@@ -134,7 +132,7 @@ def one_text(result: Extrema, options):
 
 
 def one_json(result: Extrema, options) -> str:
-    return json.dumps(extrema_dict(result), ensure_ascii=False)
+    return json_text(extrema_dict(result))
 
 
 def one_markdown(result: Extrema, options) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 
 import sympy as sp
@@ -114,3 +116,18 @@ _TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&",
 def tex_text(s: str) -> str:
     """Plain words for `\\text{}` or a paragraph: LaTeX specials escaped, symbols as math."""
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
+
+
+def json_text(record) -> str:
+    """JSON with no NaN or infinity in it (they are not JSON): a non-finite number is null."""
+    return json.dumps(_finite(record), ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

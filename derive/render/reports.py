@@ -3,12 +3,10 @@ never read as markup by the terminal."""
 
 from __future__ import annotations
 
-import json
-
 from derive.audit.records import Finding, Report
 from derive.engine.verdict import Status
 from derive.render.document import latex_document
-from derive.render.printers import MARKS, STYLES, WORDS, tex, tex_text
+from derive.render.printers import MARKS, STYLES, WORDS, json_text, tex, tex_text
 from derive.render.verdicts import corrected, evidence_lines, summary, verdict_dict
 
 
@@ -118,8 +116,8 @@ def report_latex(report: Report, options) -> str:
             continue
         mark = "skipped" if finding.verdict is None else WORDS[finding.verdict.status]
         rows.append(r"\item \textbf{" + tex_text(finding.source.id) + "} ("
-                    + tex_text(finding.source.section) + r"): $\displaystyle "
-                    + _display(finding.source.latex) + r"$ --- \emph{" + mark + "}.")
+                    + tex_text(finding.source.section) + "): " + _formula(finding)
+                    + r" --- \emph{" + mark + "}.")
         note = finding_note(finding)
         if note and finding.verdict is not None and finding.verdict.status is Status.REFUTED:
             rows.append(r"\\ " + tex_text(note))
@@ -131,10 +129,17 @@ def report_latex(report: Report, options) -> str:
     return latex_document("Audit of " + report.title, body) if options.standalone else body
 
 
-def _display(latex: str) -> str:
-    """A tutorial formula made safe inside $...$: no alignment marks, no display delimiters."""
-    return latex.replace("&", "").replace("$", "")
+def _formula(finding: Finding) -> str:
+    """The formula for a LaTeX report. Nothing from a user's document reaches the .tex as it was
+    written (it could hold \\input or \\write18): a claim is printed again from what it was read
+    as, an equation that was not read as plain text. The tutorial's curated claims are the
+    package's own text, shown as the tutorial writes them."""
+    if finding.source.curated:
+        return r"$\displaystyle " + finding.source.latex.replace("&", "").replace("$", "") + "$"
+    if finding.verdict is not None:
+        return r"$\displaystyle " + tex(finding.verdict.lhs) + " = " + tex(finding.verdict.rhs) + "$"
+    return r"\texttt{" + tex_text(finding.source.latex) + "}"
 
 
 def report_json(report: Report, options) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False)
+    return json_text(report_dict(report))

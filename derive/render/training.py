@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from derive.render.printers import json_text
 from derive.results import Training
 
 
@@ -26,7 +25,7 @@ def training_dict(result: Training) -> dict:
 
 
 def training_json(result: Training, options) -> str:
-    return json.dumps(training_dict(result))
+    return json_text(training_dict(result))
 
 
 def training_text(result: Training, options):

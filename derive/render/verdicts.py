@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import sympy as sp
 
 from derive.engine.verdict import Status, Verdict
-from derive.render.printers import MARKS, SIGNIFICANT, STYLES, WORDS, tex, text
+from derive.render.printers import MARKS, SIGNIFICANT, STYLES, WORDS, json_text, tex, text
 from derive.results import Checked, CheckRun, Unreadable
 
 
@@ -233,7 +232,7 @@ def run_json(run: CheckRun, options) -> str:
                       "error": result.reason}
         else:
             record = {"line": result.line, **verdict_dict(result.verdict, result.text)}
-        lines.append(json.dumps(record, ensure_ascii=False))
+        lines.append(json_text(record))
     return "\n".join(lines) + "\n"
 
 
