@@ -10,6 +10,7 @@ message); work that did not finish raises `Stopped`; a cost that does not fit th
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -29,6 +30,7 @@ MAX_FILE = 5_000_000         # characters of a document or claims file
 PROOF_LAYERS = dict(largest=8, parameters=200)             # the explicit symbolic proof stays small
 TRAINING_LAYERS = dict(largest=4096, parameters=10_000_000)
 MAX_EPOCHS, MAX_RESTARTS = 1_000_000, 1000
+TRAINING_TIMEOUT = 600.0     # seconds for all the training of `derive mlp`
 READ_TIMEOUT = 120.0         # seconds to read a whole document (each line has 2 s of its own)
 
 
@@ -408,9 +410,10 @@ def train(data: str = "xor", layers: str = "2,2,1", activation: str = "sigmoid",
           output_activation: str | None = None, cost: str | None = None, epochs: int = 1000,
           learning_rate: float = 1.0, momentum: float = 0.0, batch_size: int | None = None,
           seed: int = 0, init: str = "normal", restarts: int = 1, progress: Progress = None,
-          spec_timeout: float = 60.0):
+          timeout: float = TRAINING_TIMEOUT, spec_timeout: float = 60.0):
     """Train the network built from the derived formulas from `restarts` random starts, keep the
-    lowest final loss, and cross-check its gradients three ways at the trained weights."""
+    lowest final loss, and cross-check its gradients three ways at the trained weights. Training
+    stops with `Stopped` when it takes longer than `timeout` seconds in all."""
     from derive.numeric.data import dataset
     from derive.numeric.gradcheck import cross_check
     from derive.numeric.mlp import MLP, check_hyperparameters
@@ -427,14 +430,23 @@ def train(data: str = "xor", layers: str = "2,2,1", activation: str = "sigmoid",
         raise InputError(f"--layers must start with {X.shape[1]} (the inputs of {data}) and "
                          "end with 1 (one output)")
     output_activation = output_activation or activation
+    check_timeout(timeout)
     cost_name = _isolated(_spec_check, (activation, output_activation, cost), spec_timeout)
+    deadline = time.monotonic() + timeout
+
+    def epoch_done(restart, epoch, loss):
+        if progress is not None:
+            progress()
+        if time.monotonic() > deadline:
+            raise Stopped("timeout", timeout)
+
     runs = []
     for restart in range(restarts):
         model = MLP(hidden_layer_sizes=sizes[1:-1], activation=activation,
                     output_activation=output_activation, cost=cost_name,
                     learning_rate=learning_rate, momentum=momentum, max_iter=epochs,
                     batch_size=batch_size, random_state=seed + restart, init=init)
-        model.fit(X, y, on_epoch=None if progress is None else lambda r, e, loss: progress())
+        model.fit(X, y, on_epoch=epoch_done)
         runs.append((model.loss_, restart, model, model.score(X, y)))
     loss, best_restart, best, accuracy = min(runs, key=lambda run: run[0])
     check = cross_check(sizes, activation, output_activation, cost_name,

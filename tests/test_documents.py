@@ -14,6 +14,12 @@ def test_committed_documents_are_up_to_date(exported):
     assert not stale, f"stale documents (run `make derivations`): {stale}"
 
 
+def test_every_published_backprop_document_holds(published):
+    for pair, document in published.backprops.items():
+        assert document.holds, pair
+        assert document.proof.layers == (2, 2, 1) and document.proof.proved == 9, pair
+
+
 def test_documents_cover_every_pair_and_topic(exported):
     for act in ("sigmoid", "tanh", "relu"):
         for cost in ("squared-error", "cross-entropy"):

@@ -37,7 +37,7 @@ PROSE_PREFIX = re.compile(r"^\s*(?:\\text\{[^{}]*\}|\\Rightarrow|\\implies|\\the
 
 
 def extract(text: str) -> list[Equation]:
-    """Every display or inline formula, with the line it starts on and the section it is in:
+    r"""Every display or inline formula, with the line it starts on and the section it is in:
     `$...$`, `$$...$$`, `\(...\)`, `\[...\]` (and their Markdown-escaped `\\(...\\)`, `\\[...\\]`),
     and the equation environments; not inside code fences, inline code or HTML comments. Linear in
     the size of the text: each delimiter is paired by a jump to the next closer of its kind."""

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 def _stopped(err) -> str:
     reason = {"timeout": f"time limit of {err.timeout:g} s reached (raise it with --timeout)",
               "memory": "memory limit reached"}.get(err.reason, err.reason)
-    return f"the derivation did not finish: {reason}"
+    return f"the work did not finish: {reason}"
 
 
 def _first_line(err: Exception) -> str:

@@ -130,7 +130,7 @@ def mlp(args) -> ExitStatus:
     with io.progress(args.epochs * args.restarts, "training") as advance:
         result = api.train(args.data, args.layers, args.activation, args.output_activation,
                            args.cost, args.epochs, args.lr, args.momentum, args.batch_size,
-                           args.seed, args.init, args.restarts, advance)
+                           args.seed, args.init, args.restarts, advance, args.timeout)
     if args.plot:
         _plot(result.loss_curve, args.plot, f"{result.data}: {result.activation}, {result.cost}")
     _show(result, args)

@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     mlp.add_argument("--restarts", type=int, default=default(api.train, "restarts"),
                      help="train from N random starts, report how many solve the task, keep the "
                      "best (default 1)")
+    mlp.add_argument("--timeout", type=float, default=default(api.train, "timeout"),
+                     metavar="SECONDS", help="time limit for the training (default "
+                     f"{default(api.train, 'timeout'):g})")
     mlp.add_argument("--plot", metavar="PNG", help="save the loss curve (needs matplotlib)")
     mlp.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     mlp.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")

@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.numpy import NumPyPrinter
 
 from derive.nn.activations import Activation, a, z
@@ -182,7 +183,15 @@ class CompiledCost:
     stabilised: tuple
 
 
+def _explicit(what: str, name: str, expr) -> None:
+    unknown = sorted({str(f.func) for f in expr.atoms(AppliedUndef)})
+    if unknown:
+        raise ValueError(f"the {what} {name} uses the unknown function {unknown[0]}: a network "
+                         "needs an explicit formula")
+
+
 def compile_activation(act: Activation) -> CompiledActivation:
+    _explicit("activation", act.name, act.expr)
     params = sorted(act.expr.free_symbols - {z}, key=str)
     if params:
         raise ValueError(f"the activation {act.name} has free parameters "
@@ -201,6 +210,7 @@ def compile_activation(act: Activation) -> CompiledActivation:
 
 def compile_cost(cost: Cost, output: Activation) -> CompiledCost:
     from derive.nn.backprop import output_layer
+    _explicit("cost", cost.name, cost.expr)
     value = _lambdify([a, y], cost.expr)
     gradient = _lambdify([a, y], cost.gradient)
     composed, how = verified_stable(sp.expand_log(cost.expr.xreplace({a: output.expr}),

@@ -239,17 +239,29 @@ class MLP:
         for epoch in range(int(self.max_iter)):
             order = rng.permutation(n) if self.shuffle and batch < n else np.arange(n)
             total = 0.0
-            for start in range(0, n, batch):
-                idx = order[start:start + batch]
-                Ab, Yb = (A, Y) if batch == n else (A[:, idx], Y[:, idx])
-                zs, acts = self._forward(params, Ab)
-                total += self._loss(zs, acts, Yb) * Ab.shape[1]
-                grads = self._backward(params, zs, acts, Yb)
-                for m, ((W, b), (gW, gb), (vW, vb)) in enumerate(zip(params, grads, velocity)):
-                    vW = self.momentum * vW - self.learning_rate * gW
-                    vb = self.momentum * vb - self.learning_rate * gb
-                    velocity[m] = (vW, vb)
-                    params[m] = (W + vW, b + vb)
+            try:
+                # the compiled formulas are stable (no overflow for |z| up to 1000): an overflow
+                # here means the updates themselves run away
+                with np.errstate(over="raise", invalid="raise", divide="raise"):
+                    for start in range(0, n, batch):
+                        idx = order[start:start + batch]
+                        Ab, Yb = (A, Y) if batch == n else (A[:, idx], Y[:, idx])
+                        zs, acts = self._forward(params, Ab)
+                        total += self._loss(zs, acts, Yb) * Ab.shape[1]
+                        grads = self._backward(params, zs, acts, Yb)
+                        for m, ((W, b), (gW, gb), (vW, vb)) in enumerate(
+                                zip(params, grads, velocity)):
+                            vW = self.momentum * vW - self.learning_rate * gW
+                            vb = self.momentum * vb - self.learning_rate * gb
+                            velocity[m] = (vW, vb)
+                            params[m] = (W + vW, b + vb)
+            except FloatingPointError:
+                total = float("nan")
+            if not np.isfinite(total):
+                scale = float(np.max(np.abs(A))) if A.size else 0.0
+                raise ValueError(f"training diverged at epoch {epoch + 1}: the updates overflowed "
+                                 f"(inputs up to {scale:.3g}, learning rate {self.learning_rate:g}"
+                                 "); scale the inputs to about [-1, 1] or lower the learning rate")
             curve.append(total / n)
             if on_epoch is not None:
                 on_epoch(restart, epoch, curve[-1])

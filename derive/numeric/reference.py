@@ -42,6 +42,11 @@ COSTS = {
 }
 
 
+def supports(activation: str, output_activation: str, cost: str) -> bool:
+    """Whether this module has the formulas written by hand (the built-in names only)."""
+    return activation in ACTIVATIONS and output_activation in ACTIVATIONS and cost in COSTS
+
+
 def forward(params, X, activation: str, output_activation: str):
     """Activations a^0..a^L and pre-activations z^1..z^L for X of shape (features, samples)."""
     acts, zs = [X], []

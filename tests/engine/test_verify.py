@@ -83,14 +83,31 @@ def _decide(text, assume=()):
     return verify(text, assume)
 
 
+def _check_all(texts, latex=False) -> dict:
+    """Every claim as `derive check --file` decides it: warm workers, two at a time."""
+    run = api.check([Numbered(k, t) for k, t in enumerate(texts, 1)], latex=latex, timeout=10.0,
+                    jobs=2)
+    return {t: r.verdict for t, r in zip(texts, run.results)}
+
+
+@pytest.fixture(scope="module")
+def table_verdicts():
+    return _check_all([text for text, _, _ in CLAIMS])
+
+
+@pytest.fixture(scope="module")
+def latex_verdicts():
+    return _check_all(LATEX_CLAIMS, latex=True)
+
+
 def test_table_is_large_and_mixed():
     assert len(CLAIMS) >= 40
     assert sum(h for _, h, _ in CLAIMS) >= 15 and sum(not h for _, h, _ in CLAIMS) >= 15
 
 
 @pytest.mark.parametrize("text,holds,why", CLAIMS, ids=[c[0][:50] for c in CLAIMS])
-def test_claim_table(text, holds, why):
-    verdict = _decide(text)
+def test_claim_table(text, holds, why, table_verdicts):
+    verdict = table_verdicts[text]
     assert verdict.status.holds == holds, (why, verdict)
     if holds:
         assert verdict.counterexample is None
@@ -300,9 +317,9 @@ LATEX_CLAIMS = [
 
 @pytest.mark.parametrize("latex,row", list(zip(LATEX_CLAIMS, CLAIMS)),
                          ids=[c[:40] for c in LATEX_CLAIMS])
-def test_the_table_through_latex(latex, row):
+def test_the_table_through_latex(latex, row, latex_verdicts):
     text, holds, why = row
-    verdict = verify(latex, latex=True)
+    verdict = latex_verdicts[latex]
     assert verdict.status.holds == holds, (why, verdict)
 
 
