@@ -149,8 +149,6 @@ def _read_exact(fd: int, size: int) -> bytes | None:
 
 def _worker(task: Callable, argument_lists: Sequence[tuple], commands: int, results: int,
             memory: int) -> None:  # pragma: no cover - runs in the worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     try:
         _limit_memory(memory)
@@ -194,16 +192,33 @@ class _Frames:
             yield pickle.loads(payload)
 
 
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 class _Worker:
-    def __init__(self, task, argument_lists, memory):
+    def __init__(self, task, argument_lists, memory, spawned: list):
         command_read, self.commands = os.pipe()
         self.results, result_write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # pragma: no cover - the worker
-            os.close(self.commands)
-            os.close(self.results)
-            _worker(task, argument_lists, command_read, result_write, memory)
-            os._exit(0)
+        # Ctrl-C must not reach the new worker before it ignores it, nor the parent between the
+        # fork and the worker's registration (it would then not be stopped): blocked around fork
+        self.pid = 0
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            self.pid = os.fork()
+            if self.pid == 0:  # pragma: no cover - the worker
+                try:
+                    os.close(self.commands)
+                    os.close(self.results)
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                    _worker(task, argument_lists, command_read, result_write, memory)
+                finally:
+                    os._exit(0)
+            spawned.append(self)  # known to the pool before a signal can interrupt the parent
+        finally:
+            if self.pid:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         os.close(command_read)
         os.close(result_write)
         self.frames = _Frames()
@@ -250,9 +265,10 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
     pending = list(range(len(argument_lists)))
     pending.reverse()
     workers: dict[int, _Worker] = {}
+    spawned: list[_Worker] = []   # every worker started, stopped on the way out whatever happens
     try:
         for _ in range(min(max(1, jobs), len(pending))):
-            worker = _Worker(task, argument_lists, memory)
+            worker = _Worker(task, argument_lists, memory, spawned)
             workers[worker.results] = worker
             worker.start(pending.pop())
         while workers:
@@ -270,7 +286,7 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
                     yield worker.index, Outcome(worker.value, False, _death(status),
                                                 time.monotonic() - worker.started)
                     if pending:
-                        fresh = _Worker(task, argument_lists, memory)
+                        fresh = _Worker(task, argument_lists, memory, spawned)
                         workers[fresh.results] = fresh
                         fresh.start(pending.pop())
                     continue
@@ -298,11 +314,11 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
                     worker.stop()
                     yield worker.index, Outcome(worker.value, False, "timeout", now - worker.started)
                     if pending:
-                        fresh = _Worker(task, argument_lists, memory)
+                        fresh = _Worker(task, argument_lists, memory, spawned)
                         workers[fresh.results] = fresh
                         fresh.start(pending.pop())
     finally:
-        for worker in workers.values():
+        for worker in spawned:
             worker.stop()
 
 

@@ -1,0 +1,230 @@
+"""Robustness, measured: cases tried per category and how many come out right.
+
+    python robustness.py [--random N]
+
+1. Differential: random formulas (depth 2, x and y) against their expansion (true by construction:
+   must not be REFUTED) and against mutations mpmath shows to differ (must not hold; a
+   counterexample must be a point where mpmath agrees the sides differ).
+2. Known wrong verdicts: the claims that were once PROVED or NUMERIC though false, or REFUTED though
+   true (a kink), or an error though valid.
+3. Hostile input: every item must end with exit code 2 and one line on stderr, within 10 s.
+4. Signals: Ctrl-C / SIGTERM to the process group of a busy command: nothing survives 1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import mpmath
+import sympy as sp
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+
+from derive import api  # noqa: E402
+from derive.engine.verdict import Status  # noqa: E402
+from derive.results import Numbered  # noqa: E402
+
+x, y = sp.symbols("x y", real=True)
+LEAVES = [(x, "x"), (y, "y"), (sp.Integer(2), "2"), (sp.Integer(3), "3"),
+          (sp.Rational(1, 2), "(1/2)"), (sp.E, "E")]
+FUNCTIONS = [(sp.sin, "sin"), (sp.cos, "cos"), (sp.exp, "exp"), (sp.tanh, "tanh"),
+             (sp.log, "log"), (sp.sqrt, "sqrt")]
+
+
+def formula(rng: random.Random, depth: int):
+    if depth == 0 or rng.random() < 0.25:
+        return rng.choice(LEAVES)
+    kind = rng.random()
+    if kind < 0.35:
+        f, name = rng.choice(FUNCTIONS)
+        e, s = formula(rng, depth - 1)
+        return f(e), f"{name}({s})"
+    (a, sa), (b, sb) = formula(rng, depth - 1), formula(rng, depth - 1)
+    op = rng.choice("+-*/^")
+    if op == "+":
+        return a + b, f"({sa} + {sb})"
+    if op == "-":
+        return a - b, f"({sa} - {sb})"
+    if op == "*":
+        return a * b, f"({sa})*({sb})"
+    if op == "/":
+        return (a / b, f"({sa})/({sb})") if b != 0 else (a, sa)
+    return a ** 2, f"({sa})**2"
+
+
+MUTATIONS = [
+    lambda e, s: (e + 1, f"({s}) + 1"),
+    lambda e, s: (2 * e, f"2*({s})"),
+    lambda e, s: (-e, f"-({s})"),
+    lambda e, s: (e.replace(sp.sin, sp.cos), s.replace("sin(", "cos(")),
+    lambda e, s: (e.subs(x, x + sp.Rational(1, 10)), re.sub(r"\bx\b", "(x + 1/10)", s)),
+]
+POINTS = [{x: sp.Rational(3, 7), y: sp.Rational(5, 4)}, {x: sp.Rational(2, 3), y: sp.Rational(9, 5)},
+          {x: sp.Rational(-2, 3), y: sp.Rational(-9, 5)}]
+
+
+def mp(expr, point):
+    with mpmath.workdps(50):
+        try:
+            f = sp.lambdify((x, y), expr, modules="mpmath")  # expressions made here, not user text
+            v = f(*(mpmath.mpf(p.p) / p.q for p in (point[x], point[y])))
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            return None
+        return v if isinstance(v, mpmath.mpf) else None  # real values only
+
+
+def differs(a, b, point) -> bool | None:
+    va, vb = mp(a, point), mp(b, point)
+    if va is None or vb is None:
+        return None
+    with mpmath.workdps(50):
+        return abs(va - vb) > mpmath.mpf(10) ** -30 * (1 + abs(va))
+
+
+def differential(n: int, seed: int = 0) -> dict:
+    rng = random.Random(seed)
+    true_claims, false_claims, results = [], [], {}
+    while len(true_claims) < n:
+        e, s = formula(rng, 2)
+        if sp.expand(e).has(sp.I, sp.zoo, sp.nan) or e.has(sp.I, sp.zoo, sp.nan):
+            continue  # real formulas only
+        true_claims.append((e, s, sp.expand(e), sp.sstr(sp.expand(e))))
+        m, ms = rng.choice(MUTATIONS)(e, s)
+        if any(differs(e, m, p) for p in POINTS):
+            false_claims.append((e, s, m, ms))
+    for label, claims, want_false in (("true by construction", true_claims, False),
+                                      ("mutations shown false by mpmath", false_claims, True)):
+        run = api.check([Numbered(k, f"{s} = {ms}") for k, (_, s, _, ms) in enumerate(claims, 1)],
+                        timeout=5, jobs=2)
+        right = wrong = undecided = 0
+        for (e, _, m, _), result in zip(claims, run.results):
+            v = getattr(result, "verdict", None)
+            if v is None:
+                raise AssertionError(f"unreadable: {result.text}: {result.reason}")
+            if v.status is Status.UNDECIDED:
+                undecided += 1
+            elif want_false:
+                ok = not v.status.holds
+                if ok and v.counterexample is not None and v.counterexample.point:
+                    point = {x: sp.Rational(0), y: sp.Rational(0),
+                             **{sp.Symbol(k, real=True): sp.Rational(val)
+                                for k, val in v.counterexample.point.items()}}
+                    ok = differs(e, m, point) is not False
+                right, wrong = right + ok, wrong + (not ok)
+            else:
+                ok = v.status is not Status.REFUTED
+                right, wrong = right + ok, wrong + (not ok)
+        results[label] = (len(claims), right, wrong, undecided)
+    return results
+
+
+KNOWN = [  # (claim, the verdict it must not have, what is right)
+    ("acos(7823207/7823209) = 0", "holds", "false: acos(...) is about 7.2e-4"),
+    ("sin(acos(7823207/7823209)) = 0", "holds", "false"),
+    ("180*acos(7823207/7823209)/pi = 0", "holds", "false"),
+    ("10**400 = 10**400 + 1", "holds", "false"),
+    ("E**(10**4) = E**(10**4) + 1", "holds", "false"),
+    ("Min(x, 10**6) = x", "holds", "false for x > 10**6"),
+    ("Heaviside(x - 10**6)*x = 0", "holds", "false for x >= 10**6"),
+    ("Abs(x - 10**7) = 10**7 - x", "holds", "false for x > 10**7"),
+    ("(tan(x)**2 - sec(x)**2 + 1)/(sin(x)**2 + cos(x)**2 - 1) = 12345", "holds", "0/0 everywhere"),
+    ("diff(Max(0, x), x) = Heaviside(x)", "refuted", "true except at the kink 0"),
+    ("diff(Min(1, x), x) = Heaviside(1 - x)", "refuted", "true except at the kink 1"),
+    ("log(x**2) = 2*log(x)", "bare", "holds only for x > 0: must say so"),
+    ("log(x*y) = log(x) + log(y)", "bare", "holds only for x, y > 0: must say so"),
+    ("(x**3)**(1/3) = x", "bare", "the principal root is not real for x < 0: must say so"),
+    ("10**400 = 1", "error", "false, a verdict not an error"),
+    ("exp(1000) = 1", "error", "false"),
+    ("factorial(1000) = 1", "error", "false"),
+    ("2**9999*2**9999 = 1", "error", "false"),
+    ("diff(f(x) + g(x), x) = diff(f(x), x)", "error", "false"),
+]
+
+
+def known() -> tuple[int, int]:
+    right = 0
+    run = api.check([Numbered(k, c) for k, (c, _, _) in enumerate(KNOWN, 1)], timeout=5, jobs=2)
+    for (_, bad, _), result in zip(KNOWN, run.results):
+        v = result.verdict
+        ok = {"holds": not v.status.holds, "refuted": v.status is not Status.REFUTED,
+              "bare": v.one_side_real is not None,
+              "error": v.status is not Status.UNDECIDED}[bad]
+        right += ok
+    return len(KNOWN), right
+
+
+HOSTILE = [
+    ["check", "__import__('os').system('true') = 1"], ["check", "x.__class__ = 1"],
+    ["check", "10**10**10 = 1"], ["check", "1e100000000 = 1"], ["check", "factorial(10**8) = 1"],
+    ["check", "(" * 500 + "x" + ")" * 500 + " = 1"], ["check", "x" * 5000 + " = 1"],
+    ["check", "[bold]x[/bold] = 1"], ["check", "x = 1\x1b[2J"], ["check", "--latex", r"\input{/etc/passwd} = 1"],
+    ["check", "--latex", r"\def\x{1} \x = 1"], ["check", "--timeout", "nan", "x = x"],
+    ["check", "--timeout", "-1", "x = x"], ["check", "--jobs", "0", "x = x"],
+    ["check", "--file", "/dev/zero"], ["check", "--file", "/nonexistent"],
+    ["mlp", "--lr", "nan"], ["mlp", "--lr", "inf"], ["mlp", "--batch-size", "0"],
+    ["mlp", "--batch-size", "-3"], ["mlp", "--momentum", "1"], ["mlp", "--momentum", "-0.5"],
+    ["mlp", "--epochs", "1000000000"], ["mlp", "--layers", "2,4096,4096,1"],
+    ["mlp", "--activation", "f(z)"], ["backprop", "--activation", "__import__('os')"],
+    ["backprop", "--layers", "2,x,1"], ["backprop", "--activation", "tanh", "--cost", "cross-entropy"],
+    ["diff", "x**2", "--order", "21"], ["audit", "/dev/null/x"],
+]
+
+
+def hostile() -> tuple[int, int]:
+    right = 0
+    for argv in HOSTILE:
+        start = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "derive", *argv], capture_output=True,
+                                text=True, timeout=60)
+        right += (result.returncode == 2 and result.stderr.count("\n") == 1
+                  and "Traceback" not in result.stderr and time.monotonic() - start < 10
+                  and "\x1b" not in result.stderr)
+    return len(HOSTILE), right
+
+
+def signals() -> tuple[int, int]:
+    from cli.test_signals import CLAIMS, SLOW, _session
+    tried = right = 0
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        for name, argv in SLOW.items():
+            process = subprocess.Popen([sys.executable, "-m", "derive", *argv],
+                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True,
+                                       text=True)
+            process.stdin.write(CLAIMS if name == "check" else "")
+            process.stdin.close()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and len(_session(process.pid)) < 2:
+                time.sleep(0.1)
+            os.killpg(process.pid, sig)
+            process.wait(timeout=10)
+            time.sleep(1.0)
+            tried += 1
+            right += not _session(process.pid)
+    return tried, right
+
+
+def main() -> None:
+    n = int(sys.argv[sys.argv.index("--random") + 1]) if "--random" in sys.argv else 200
+    print("| category | cases | right | wrong | undecided |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, (cases, right, wrong, undecided) in differential(n).items():
+        print(f"| differential, {label} | {cases} | {right} | {wrong} | {undecided} |")
+    cases, right = known()
+    print(f"| once-wrong verdicts | {cases} | {right} | {cases - right} | |")
+    cases, right = hostile()
+    print(f"| hostile input and parameters (exit 2, one line, < 10 s) | {cases} | {right} | "
+          f"{cases - right} | |")
+    cases, right = signals()
+    print(f"| SIGINT/SIGTERM to a busy command: nothing left after 1 s | {cases} | {right} | "
+          f"{cases - right} | |")
+
+
+if __name__ == "__main__":
+    main()
