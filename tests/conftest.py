@@ -22,3 +22,4 @@ def exported(published):
     """Every document of derivations/, as `make derivations` writes them."""
     from derive import api
     return api.export_documents(published)
+

@@ -39,7 +39,8 @@ def explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict:
         true, claimed, stated = L, R, None
         names = ("the right side", "the left side")
     try:
-        diagnosis = _diagnose(true, claimed, stated, names, assumptions, deadline)
+        with time_limit(max(0.05, deadline - time.monotonic())):
+            diagnosis = _diagnose(true, claimed, stated, names, assumptions, deadline)
     except Exception:  # TaskTimeout included: a diagnosis is a courtesy, never a failure
         diagnosis = None
     return replace(verdict, diagnosis=diagnosis, correct=correct, correct_side=correct_side)

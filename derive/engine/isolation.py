@@ -50,7 +50,9 @@ class TaskTimeout(Exception):
 
 class time_limit:
     """A soft limit for a task's own use (SIGALRM): lets pure-Python work stop cleanly and report
-    what it has. The pool's kill at the deadline remains the backstop."""
+    what it has. The pool's kill at the deadline remains the backstop. An exception raised from a
+    signal handler can be swallowed (inside a garbage-collector callback, a __del__): so the alarm
+    fires again every 50 ms until the block is left."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
@@ -59,7 +61,7 @@ class time_limit:
         if self.seconds <= 0:
             raise TaskTimeout()
         self.previous = signal.signal(signal.SIGALRM, self._fire)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.05)
         return self
 
     @staticmethod

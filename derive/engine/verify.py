@@ -54,9 +54,11 @@ def after_stop(outcome: Outcome, lhs, rhs, assumptions: Assumptions, timeout: fl
 
 
 def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DEFAULT_TIMEOUT,
-           report=None) -> Verdict:
+           report=None, diagnose: bool = True) -> Verdict:
     """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
-    the numeric search is done, so a later time-out still leaves an answer."""
+    the numeric search is done, so a later time-out still leaves an answer. `diagnose`: say what
+    kind of mistake a refuted claim is, and the correct side (for the user; internal checks that
+    only need the status skip it)."""
     assumptions = assumptions or Assumptions()
     lhs, rhs = _rebind(lhs, assumptions), _rebind(rhs, assumptions)
     start = time.monotonic()
@@ -110,7 +112,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",
                           counterexample=search.counterexample, difference=D,
                           points=search.points, note=search.note)
-        return done(explain(verdict, lhs, rhs, L, R, assumptions, deadline))
+        return done(explain(verdict, lhs, rhs, L, R, assumptions, deadline) if diagnose
+                    else verdict)
     if search.points:
         notes = [n for n in (search.note, failure) if n]
         provisional = replace(base, status=Status.NUMERIC, method="numeric",

@@ -91,7 +91,7 @@ def verified_stable(expr):
     from derive.text import parse_assumptions
     tanh_form = sp.simplify(expr.rewrite(sp.tanh))
     if not tanh_form.has(sp.exp) and _finite(tanh_form):
-        verdict = decide(tanh_form, expr, timeout=5.0)
+        verdict = decide(tanh_form, expr, timeout=5.0, diagnose=False)
         if verdict.status.holds:
             return tanh_form, _how([verdict])
     form = stable(expr)
@@ -100,7 +100,7 @@ def verified_stable(expr):
     form = form.xreplace({G: sp.exp(-sp.Abs(z))})
     if not _finite(form):
         return expr, None
-    checks = [decide(branch, expr, parse_assumptions([half]), timeout=5.0)
+    checks = [decide(branch, expr, parse_assumptions([half]), timeout=5.0, diagnose=False)
               for (branch, _), half in zip(form.args, ("z >= 0", "z < 0"))]
     if all(v.status.holds for v in checks):
         return form, _how(checks)

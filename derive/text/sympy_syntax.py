@@ -21,7 +21,7 @@ def parse_assumptions(texts) -> Assumptions:
     """Read `--assume` texts: `x > 0`, `0 < x < 1`, `x != 0`, `n integer`, `x positive`."""
     lower, upper, integer, nonzero = {}, {}, set(), set()
     builder = Builder()
-    for text in texts:
+    for text in (t.strip() for t in texts):  # literals are read back by their source offsets
         if len(text) > 200:
             raise InputError("assumption too long (limit 200 characters)")
         word = _WORD_RE.match(text)
@@ -192,6 +192,7 @@ def _refusal(node) -> str:
 def parse_expression(text: str, assumptions: Assumptions | None = None,
                      builder: Builder | None = None):
     """Parse one expression in SymPy syntax (`^` means power)."""
+    text = text.strip()  # literals are read back by their offsets in the text
     b = builder or Builder(assumptions)
     tree = python_tree(text.replace("^", "**"), what="expression")
     if isinstance(tree.body, ast.Compare):
@@ -202,6 +203,7 @@ def parse_expression(text: str, assumptions: Assumptions | None = None,
 def parse_sides(text: str, assumptions: Assumptions | None = None,
                 builder: Builder | None = None) -> list:
     """Parse `A = B` (or `A == B`, or a chain `A = B = C`) in SymPy syntax into its sides."""
+    text = text.strip()  # literals are read back by their offsets in the text
     b = builder or Builder(assumptions)
     source = _SINGLE_EQ.sub("==", text.replace("^", "**"))
     tree = python_tree(source)
