@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def claims_table() -> list[str]:
-    spec = importlib.util.spec_from_file_location("table", ROOT / "tests" / "test_verify.py")
+    spec = importlib.util.spec_from_file_location("table", ROOT / "tests" / "engine" / "test_verify.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return [claim for claim, _, _ in module.CLAIMS]

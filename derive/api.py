@@ -102,22 +102,24 @@ def _reporting_task(task_with_report: Callable):
 
 
 def _reporting(work: Callable):
-    def task(*args, report):
-        try:
-            report(work(*args))
-        except InputError as err:
-            report(_Refused(err))
-    return task
+    """A task that reports what `work` returns."""
+    def report_value(*args, report):
+        report(work(*args))
+    return _reporting_task(report_value)
 
 
-def _isolated(work: Callable, args: tuple, timeout: float):
-    """`work(*args)` in a killable worker: its value, or its InputError, or Stopped."""
-    outcome = isolation.run_one(_reporting(work), args, check_timeout(timeout))
+def _value(outcome, timeout: float):
+    """A finished task's value; its InputError raised again; or Stopped."""
     if isinstance(outcome.value, _Refused):
         raise outcome.value.error
     if not outcome.final:
         raise Stopped(outcome.reason or "stopped", timeout)
     return outcome.value
+
+
+def _isolated(work: Callable, args: tuple, timeout: float):
+    """`work(*args)` in a killable worker: its value, or its InputError, or Stopped."""
+    return _value(isolation.run_one(_reporting(work), args, check_timeout(timeout)), timeout)
 
 
 # -- derive check ----------------------------------------------------------------------------------
@@ -280,9 +282,19 @@ def extrema(text: str, names: str | None = None, latex: bool = False,
 
 # -- derive backprop -------------------------------------------------------------------------------
 
-def _pair(activation: str, output_activation: str | None, cost: str | None, force: bool = False):
-    """The activations and cost (derived in the worker), the default cost for the output, and the
-    notes a forced pair carries."""
+@dataclass(frozen=True)
+class Pair:
+    """The activations and cost a network uses, and the note a forced pair carries."""
+
+    hidden: object      # nn.activations.Activation
+    output: object
+    cost: object        # nn.costs.Cost
+    notes: tuple = ()
+
+
+def _pair(activation: str, output_activation: str | None, cost: str | None,
+          force: bool = False) -> Pair:
+    """The activations and the cost (the default one for the output when none is named)."""
     from derive.nn.activations import activation as make_activation
     from derive.nn.costs import compatible, cost as make_cost, default_cost
 
@@ -292,17 +304,17 @@ def _pair(activation: str, output_activation: str | None, cost: str | None, forc
     problem = compatible(output, chosen)
     if problem and not force:
         raise Incompatible(problem)
-    return hidden, output, chosen, (f"forced: {problem.reason}",) if problem else ()
+    return Pair(hidden, output, chosen, (f"forced: {problem.reason}",) if problem else ())
 
 
-def _backprop_part(part, hidden, output, chosen, layers, report):
+def _backprop_part(part: str, pair: Pair, layers, report):
     from derive.nn import backprop, network
     if part == "index":
         report(backprop.index_level())
     elif part == "pair":
-        report(backprop.pair_derivations(hidden, output, chosen))
+        report(backprop.pair_derivations(pair.hidden, pair.output, pair.cost))
     else:
-        report(network.prove_network(layers, hidden, output, chosen))
+        report(network.prove_network(layers, pair.hidden, pair.output, pair.cost))
 
 
 def backprop(activation: str = "sigmoid", output_activation: str | None = None,
@@ -313,20 +325,15 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
     from derive.nn import backprop as bp
 
     sizes = layer_sizes(layers, **PROOF_LAYERS) if isinstance(layers, str) else layers
-    hidden, output, chosen, forced = _isolated(_pair, (activation, output_activation, cost, force),
-                                               timeout)
+    pair = _isolated(_pair, (activation, output_activation, cost, force), timeout)
     parts = ["index", "pair"] + (["network"] if sizes else [])
-    args = [(part, hidden, output, chosen, sizes) for part in parts]
+    args = [(part, pair, sizes) for part in parts]
     done = {}
     for index, outcome in isolation.run(_reporting_task(_backprop_part), args,
                                         check_timeout(timeout), jobs):
-        if isinstance(outcome.value, _Refused):
-            raise outcome.value.error
-        if not outcome.final:
-            raise Stopped(outcome.reason or "stopped", timeout)
-        done[parts[index]] = outcome.value
-    return bp.assemble(hidden, output, chosen, done["index"], done["pair"], done.get("network"),
-                       tuple(forced) + tuple(notes))
+        done[parts[index]] = _value(outcome, timeout)
+    return bp.assemble(pair.hidden, pair.output, pair.cost, done["index"], done["pair"],
+                       done.get("network"), pair.notes + tuple(notes))
 
 
 # -- derive audit ----------------------------------------------------------------------------------
@@ -403,7 +410,7 @@ def solved(accuracy: float, data: str) -> bool:
 
 def _spec_check(activation, output_activation, cost):
     """The cost the network uses (derived and checked in the worker)."""
-    return _pair(activation, output_activation, cost)[2].name
+    return _pair(activation, output_activation, cost).cost.name
 
 
 def train(data: str = "xor", layers: str = "2,2,1", activation: str = "sigmoid",
@@ -494,10 +501,9 @@ def _publish_task(kind, args, report):
         report(bp.index_level())
     elif kind in ("pair", "network"):
         activation, cost = args
-        output, notes = document_pair(activation, cost)
-        hidden, output, chosen, _ = _pair(activation, output, cost)
-        report(bp.pair_derivations(hidden, output, chosen) if kind == "pair"
-               else network.prove_network((2, 2, 1), hidden, output, chosen))
+        pair = _pair(activation, document_pair(activation, cost)[0], cost)
+        report(bp.pair_derivations(pair.hidden, pair.output, pair.cost) if kind == "pair"
+               else network.prove_network((2, 2, 1), pair.hidden, pair.output, pair.cost))
     elif kind == "rule":
         made = first_principles.DERIVATIONS[args[0]]()
         report(tuple(d.check(timeout=30.0) for d in (made if isinstance(made, list) else [made])))
@@ -531,19 +537,15 @@ def publish(jobs: int = 2, report=None) -> Published:
     done = {}
     for index, outcome in isolation.run(_reporting_task(_publish_task), tasks,
                                         DOCUMENT_TIMEOUT, jobs):
-        if isinstance(outcome.value, _Refused):
-            raise outcome.value.error
-        if not outcome.final:
-            raise Stopped(outcome.reason or "stopped", DOCUMENT_TIMEOUT)
-        done[index] = outcome.value
+        done[index] = _value(outcome, DOCUMENT_TIMEOUT)
     results = {tasks[k]: value for k, value in done.items()}
     backprops = {}
     for activation, cost in pairs:
         output, notes = document_pair(activation, cost)
-        hidden, output_, chosen, _ = _pair(activation, output, cost)
+        pair = _pair(activation, output, cost)
         backprops[(activation, cost)] = bp.assemble(
-            hidden, output_, chosen, results[("index", ())], results[("pair", (activation, cost))],
-            results[("network", (activation, cost))], notes)
+            pair.hidden, pair.output, pair.cost, results[("index", ())],
+            results[("pair", (activation, cost))], results[("network", (activation, cost))], notes)
     rules = tuple(d for name in DERIVATIONS for d in results[("rule", (name,))])
     found = tuple(results[("extrema", (e,))] for e in DOCUMENT_EXTREMA)
     report = report or audit_tutorial(timeout=TUTORIAL_AUDIT_TIMEOUT, jobs=jobs)

@@ -7,7 +7,7 @@ Text output is a rich renderable (the terminal wraps it; tests print it to a `Co
 
 from __future__ import annotations
 
-import functools
+import importlib
 from dataclasses import dataclass
 
 FORMATS = ("text", "json", "markdown", "latex")
@@ -19,38 +19,38 @@ class RenderOptions:
     verbose: bool = False      # audits: list the skipped equations too
 
 
-@functools.lru_cache(maxsize=1)
-def _table() -> dict:
-    from derive.audit.records import Report
-    from derive.calc.extrema import Extrema
-    from derive.nn.backprop import BackpropDocument
-    from derive.render import backprop, derivations, extrema, reports, training, verdicts
-    from derive.results import CheckRun, Derivations, Training
+# record type -> the module that renders it and its renderer per format; a renderer module is
+# imported only when its record is shown (`derive check` need not load the backprop renderers)
+RENDERERS = {
+    "derive.results.CheckRun": ("derive.render.verdicts", {
+        "text": "run_text", "json": "run_json", "markdown": "run_markdown", "latex": "run_latex"}),
+    "derive.results.Derivations": ("derive.render.derivations", {
+        "text": "many_text", "json": "many_json", "markdown": "many_markdown",
+        "latex": "many_latex"}),
+    "derive.calc.extrema.Extrema": ("derive.render.extrema", {
+        "text": "one_text", "json": "one_json", "markdown": "one_markdown", "latex": "one_latex"}),
+    "derive.nn.backprop.BackpropDocument": ("derive.render.backprop", {
+        "text": "backprop_rich", "json": "backprop_json", "markdown": "backprop_markdown",
+        "latex": "backprop_latex"}),
+    "derive.audit.records.Report": ("derive.render.reports", {
+        "text": "report_rich", "json": "report_json", "markdown": "report_markdown",
+        "latex": "report_latex"}),
+    "derive.results.Training": ("derive.render.training", {
+        "text": "training_text", "json": "training_json"}),
+}
 
-    return {
-        CheckRun: {"text": verdicts.run_text, "json": verdicts.run_json,
-                   "markdown": verdicts.run_markdown, "latex": verdicts.run_latex},
-        Derivations: {"text": derivations.many_text, "json": derivations.many_json,
-                      "markdown": derivations.many_markdown, "latex": derivations.many_latex},
-        Extrema: {"text": extrema.one_text, "json": extrema.one_json,
-                  "markdown": extrema.one_markdown, "latex": extrema.one_latex},
-        BackpropDocument: {"text": backprop.backprop_rich, "json": backprop.backprop_json,
-                           "markdown": backprop.backprop_markdown,
-                           "latex": backprop.backprop_latex},
-        Report: {"text": reports.report_rich, "json": reports.report_json,
-                 "markdown": reports.report_markdown, "latex": reports.report_latex},
-        Training: {"text": training.training_text, "json": training.training_json},
-    }
+
+def _key(record_type) -> str:
+    return f"{record_type.__module__}.{record_type.__qualname__}"
 
 
 def formats_for(record_type) -> tuple:
-    return tuple(_table()[record_type])
+    return tuple(RENDERERS[_key(record_type)][1])
 
 
 def render(record, format: str = "text", options: RenderOptions = RenderOptions()):
     """`record` in `format`: a rich renderable for "text", a string otherwise."""
-    try:
-        renderer = _table()[type(record)][format]
-    except KeyError:
-        raise ValueError(f"no {format} output for {type(record).__name__}") from None
-    return renderer(record, options)
+    module, renderers = RENDERERS.get(_key(type(record)), (None, {}))
+    if format not in renderers:
+        raise ValueError(f"no {format} output for {type(record).__name__}")
+    return getattr(importlib.import_module(module), renderers[format])(record, options)

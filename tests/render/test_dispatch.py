@@ -1,0 +1,25 @@
+"""The dispatch table names real record types and real renderers, and refuses what it lacks."""
+
+import importlib
+
+import pytest
+
+from derive.render import RENDERERS, render
+
+
+@pytest.mark.parametrize("record", sorted(RENDERERS))
+def test_every_entry_names_a_record_and_its_renderers(record):
+    module_name, _, class_name = record.rpartition(".")
+    assert isinstance(getattr(importlib.import_module(module_name), class_name), type)
+    module, renderers = RENDERERS[record]
+    assert "text" in renderers and "json" in renderers
+    for function in renderers.values():
+        assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_an_unknown_record_or_format_is_a_clear_error():
+    from derive.results import Training
+    with pytest.raises(ValueError, match="no markdown output for Training"):
+        render(Training.__new__(Training), "markdown")
+    with pytest.raises(ValueError, match="no text output for int"):
+        render(3, "text")
