@@ -11,7 +11,6 @@ from derive.engine.isolation import time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, prove
 from derive.engine.search import PRECISION, find_counterexample, real_value, sample_points
 from derive.engine.verdict import Diagnosis, Mistake, Verdict
-from derive.text import Assumptions
 
 
 def _holds(A, B, assumptions, deadline) -> bool:

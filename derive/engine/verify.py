@@ -26,7 +26,7 @@ from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_substitution, prove
 from derive.engine.search import (
-    PRECISION, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value, sample_points,
+    PRECISION, agree, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value, sample_points,
     unknown_functions)
 from derive.engine.verdict import Status, Verdict
 from derive.text import Assumptions
@@ -180,7 +180,9 @@ def confirmed_zero(L, R, assumptions: Assumptions, kinks=(), n: int = 3) -> bool
         if lv is None or rv is None:
             continue
         evaluated += 1
-        if not on_kink(kinks, point) and confirmed_gap(L, R, point, lv, rv) is not None:
+        # a wrong zero is wrong by a lot: sides that agree to 20 digits corroborate the proof
+        if not agree(lv, rv) and not on_kink(kinks, point) \
+                and confirmed_gap(L, R, point, lv, rv) is not None:
             return False
     return evaluated > 0
 

@@ -30,7 +30,8 @@ def compiled(activation: str, output_activation: str, cost: str | None):
     from derive.nn.activations import activation as make_activation
     from derive.nn.costs import compatible, cost as make_cost, default_cost
 
-    hidden, output = make_activation(activation), make_activation(output_activation)
+    make_activation(activation)  # the hidden activation must be readable too
+    output = make_activation(output_activation)
     chosen = make_cost(cost or default_cost(output))
     problem = compatible(output, chosen)
     if problem:

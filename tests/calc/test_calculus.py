@@ -1,6 +1,5 @@
 """The step-by-step differentiator, gradients, the general rules and their rendering."""
 
-import os
 import shutil
 import subprocess
 

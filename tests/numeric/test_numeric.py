@@ -263,3 +263,40 @@ def test_glorot_init_and_a_saturated_cross_check():
     result = check((2, 16, 16, 1), "relu", "sigmoid", "cross-entropy",
                    params=list(zip(model.coefs_, model.intercepts_)), X=X, Y=y.reshape(-1, 1))
     assert result.passed
+
+
+@pytest.mark.parametrize("argv", [
+    ["--activation", "log(1 + exp(z))", "--output-activation", "sigmoid"],
+    ["--activation", "tanh(z)", "--output-activation", "sigmoid"],
+    ["--cost", "(a - y)**2"],
+])
+def test_a_users_activation_or_cost_trains_and_is_cross_checked(capsys, argv):
+    from derive.cli import main
+    code = main(["mlp", *argv, "--epochs", "30", "--format", "json"])
+    check = json.loads(capsys.readouterr().out)["cross_check"]
+    assert code == 0 and check["passed"]
+    assert check["hand_written_reference"] is False and check["compiled_vs_hand_written"] is None
+    assert check["compiled_vs_finite_differences"] <= FD
+
+
+@pytest.mark.parametrize("activation", ["identity", "leaky-relu"])
+def test_runaway_training_is_a_clear_error_without_warnings(activation):
+    import warnings
+    X = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], float) * 1e6
+    model = MLP(hidden_layer_sizes=(4,), activation=activation, output_activation="sigmoid",
+                max_iter=200, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would fail the test
+        with pytest.raises(ValueError, match="diverged"):
+            model.fit(X, [0, 1, 1, 0])
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "softplus"])
+def test_bounded_activations_train_on_large_inputs(activation):
+    import warnings
+    X = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], float) * 1e6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = MLP(hidden_layer_sizes=(4,), activation=activation, output_activation="sigmoid",
+                    max_iter=50, random_state=0).fit(X, [0, 1, 1, 0])
+    assert np.isfinite(model.loss_) and all(np.all(np.isfinite(W)) for W in model.coefs_)
