@@ -203,9 +203,15 @@ def signals() -> tuple[int, int]:
             while time.monotonic() < deadline and len(_session(process.pid)) < 2:
                 time.sleep(0.1)
             os.killpg(process.pid, sig)
-            process.wait(timeout=10)
-            time.sleep(1.0)
             tried += 1
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop on {sig.name}: {_session(process.pid)}",
+                      file=sys.stderr)
+                os.killpg(process.pid, signal.SIGKILL)
+                continue
+            time.sleep(1.0)
             right += not _session(process.pid)
     return tried, right
 
