@@ -57,18 +57,19 @@ def training_text(result: Training, options):
                           "minimum, as the tutorial warns; try --restarts 10 (or another --seed)",
                           style="yellow"))
     from derive.numeric.gradcheck import EXACT, FD
+    exact, fd = (f"{t:.0e}".replace("e-0", "e-") for t in (EXACT, FD))  # 1e-12, 1e-6
     check = result.check
     if check.has_reference:
         summary = Text(
             f"cross-check at the trained weights: compiled vs hand-written "
-            f"{check.compiled_vs_hand:.1e} (<= {EXACT:g}), compiled vs finite differences "
-            f"{check.compiled_vs_fd:.1e} (<= {FD:g}), hand-written vs finite "
-            f"differences {check.hand_vs_fd:.1e} (<= {FD:g}): ")
+            f"{check.compiled_vs_hand:.1e} (<= {exact}), compiled vs finite differences "
+            f"{check.compiled_vs_fd:.1e} (<= {fd}), hand-written vs finite "
+            f"differences {check.hand_vs_fd:.1e} (<= {fd}): ")
     else:
         summary = Text(
             f"cross-check at the trained weights: no hand-written reference for "
             f"{result.activation} / {result.output_activation} / {result.cost}; compiled vs "
-            f"finite differences of the compiled loss {check.compiled_vs_fd:.1e} (<= {FD:g}): ")
+            f"finite differences of the compiled loss {check.compiled_vs_fd:.1e} (<= {fd}): ")
     summary.append("pass" if check.passed else "FAIL",
                    style="bold green" if check.passed else "bold red")
     return Group(*lines, summary)
