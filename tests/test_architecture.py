@@ -2,6 +2,7 @@
 one module that starts processes, one package that prints, no text evaluated as code."""
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,18 @@ MODULES = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removes
            for p in sorted(PACKAGE.rglob("*.py"))}
 
 
+@functools.lru_cache(maxsize=None)
 def _tree(name):
     return ast.parse(MODULES[name].read_text(), filename=str(MODULES[name]))
 
 
+@functools.lru_cache(maxsize=None)
 def _imports(name):
     """(module imported, names taken from it) for every import in the module, lazy ones too."""
+    return tuple(_find_imports(name))
+
+
+def _find_imports(name):
     package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
     for node in ast.walk(_tree(name)):
         if isinstance(node, ast.Import):
@@ -91,7 +98,12 @@ def test_no_import_cycle():
     assert not cycles, cycles
 
 
+@functools.lru_cache(maxsize=None)
 def _calls(name, bare=False):
+    return tuple(_find_calls(name, bare))
+
+
+def _find_calls(name, bare=False):
     """Names of the functions called (`bare`: only plain names, not attributes such as re.compile)."""
     for node in ast.walk(_tree(name)):
         if isinstance(node, ast.Call):

@@ -143,7 +143,8 @@ def test_derived_formulas_agree_with_finite_differences(hidden, out, cost_name):
 
 # -- the explicit-network proof ------------------------------------------------------------------
 
-@pytest.mark.parametrize("layers", [(2, 3, 2), (2, 3, 3, 1)])  # 2,2,1: every published document
+# 2,2,1: every published document; here wider, and deeper (two hidden layers)
+@pytest.mark.parametrize("layers", [(2, 3, 2), (2, 2, 2, 1)])
 def test_explicit_network_proof(layers):
     s, c = activation("sigmoid"), cost("cross-entropy")
     proof = prove_network(layers, s, s, c)
@@ -186,7 +187,10 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_backprop_json(capsys):
+def test_backprop_json(capsys, monkeypatch, published):
+    # the document is made once per run (conftest); this checks the command and its JSON
+    document = published.backprops[("sigmoid", "cross-entropy")]
+    monkeypatch.setattr(api, "backprop", lambda *args, **kwargs: document)
     code, out, _ = run(capsys, "backprop", "--activation", "sigmoid", "--cost", "cross-entropy",
                        "--format", "json")
     data = json.loads(out)
