@@ -16,6 +16,7 @@ The explicit network proof is `nn.network`; `assemble` puts the parts in the doc
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -215,9 +216,15 @@ def pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> Pair
         cost=cost.derivation.check(),
         output_layer=output_layer(output, cost),
         hidden_layer=hidden_layer(hidden),
-        updates=updates().check(),
-        tanh_as_sigmoid=equivalence_of_tanh_and_sigmoid().check()
+        updates=_checked(updates),
+        tanh_as_sigmoid=_checked(equivalence_of_tanh_and_sigmoid)
         if "tanh" in (hidden.name, output.name) else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _checked(make) -> Derivation:
+    """A derivation that is the same for every pair, checked once per process."""
+    return make().check()
 
 
 def assemble(hidden: Activation, output: Activation, cost: Cost, index: IndexLevel,

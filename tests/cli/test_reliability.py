@@ -111,3 +111,13 @@ def test_json_never_holds_nan():
     from derive.render.printers import json_text
     assert json.loads(json_text({"loss": float("nan"), "x": [float("inf"), 1.5]})) == \
         {"loss": None, "x": [None, 1.5]}
+
+
+def test_a_heavy_activation_is_bounded_by_the_time_limit(capsys):
+    # deriving this activation (its inverse, its form in a) takes far longer than 2 s
+    start = time.monotonic()
+    code, _, err = run(capsys, "backprop", "--activation",
+                       "tanh(z**5)*log(1 + exp(z**7))/(1 + z**2) + asinh(z**3)", "--timeout", "2",
+                       "--layers", "none")
+    assert code == 2 and "time limit of 2 s" in err
+    assert time.monotonic() - start < 30  # a hang guard: the limit starts with the work
