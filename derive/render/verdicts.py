@@ -67,6 +67,8 @@ def verdict_dict(verdict: Verdict, claim: str | None = None) -> dict:
     ce = verdict.counterexample
     return {
         "claim": claim,
+        "read_as": read_as(verdict),
+        "read_as_latex": read_as(verdict, tex),
         "status": verdict.status.value,
         "holds": verdict.status.holds,
         "lhs": text(verdict.lhs),
@@ -126,6 +128,11 @@ def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
     return lines
 
 
+def read_as(verdict: Verdict, printer=text) -> str:
+    """How the claim was read: its two sides as parsed, before anything was evaluated."""
+    return f"{printer(verdict.lhs)} = {printer(verdict.rhs)}"
+
+
 def verdict_rich(verdict: Verdict, claim: str):
     """A rich renderable for one verdict."""
     from rich.console import Group
@@ -135,6 +142,9 @@ def verdict_rich(verdict: Verdict, claim: str):
     head.append(f"{MARKS[verdict.status]} {verdict.status.value}", style=STYLES[verdict.status])
     head.append(f"  {claim}")
     body = [head]
+    reading = read_as(verdict)
+    if "".join(reading.split()) != "".join(claim.split()).replace("==", "="):
+        body.append(Text("  read as: ", style="bold").append(reading, style=None))
     for label, value in evidence_lines(verdict):
         line = Text("  ")
         line.append(f"{label}: ", style="dim" if label in ("method", "assumptions") else "bold")

@@ -220,3 +220,15 @@ def test_extrema_command(capsys):
 def test_calculus_bad_input_exit_2(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2 and err.count("\n") == 1 and err.startswith("derive: error:")
+
+
+def test_a_verdict_says_how_the_claim_was_read(capsys):
+    code, out, _ = run(capsys, "check", "--latex", r"\frac{d}{dx} x^{3} = 3x^2")
+    assert code == 0 and "read as: diff(x**3, x) = 3*x**2" in out
+    code, out, _ = run(capsys, "check", "diff(x**3, x) = 3*x**2")
+    assert "read as" not in out  # SymPy syntax read exactly as written: nothing to add
+    run(capsys, "check", "diff(x**2, x) = x", "--format", "json")
+    code, out, _ = run(capsys, "check", "--latex", r"\frac{d}{dx} x^2 = x", "--format", "json")
+    record = json.loads(out)
+    assert record["read_as"] == "diff(x**2, x) = x"
+    assert record["read_as_latex"] == r"\frac{d}{d x} x^{2} = x"
