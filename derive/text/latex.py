@@ -63,11 +63,16 @@ KNOWN_COMMANDS = {r"\frac", r"\sqrt", r"\mathrm", r"\lim", r"\to", r"\partial", 
                   r"\intercal", r"\{", r"\}", r"\\", *FUNCTION_COMMANDS, *CONSTANT_COMMANDS}
 
 
-class Tok:
-    __slots__ = ("kind", "text", "pos")
+SPACING = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad"}
 
-    def __init__(self, kind, text, pos):
-        self.kind, self.text, self.pos = kind, text, pos
+
+class Tok:
+    """A token; `spaced` when the writer put a spacing command (\\, \\; \\quad) before it."""
+
+    __slots__ = ("kind", "text", "pos", "spaced")
+
+    def __init__(self, kind, text, pos, spaced=False):
+        self.kind, self.text, self.pos, self.spaced = kind, text, pos, spaced
 
     def __repr__(self):
         return f"{self.kind}:{self.text}"
@@ -77,7 +82,7 @@ def tokenize(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
     text = _strip_math_delimiters(text)
-    tokens, pos = [], 0
+    tokens, pos, spaced = [], 0, False
     while pos < len(text):
         m = TOKEN_RE.match(text, pos)
         if not m:
@@ -89,11 +94,13 @@ def tokenize(text: str) -> list[Tok]:
         value = m.group()
         if kind == "cmd":
             if value in SKIP:
+                spaced = spaced or value in SPACING
                 continue
             value = ALIASES.get(value, value)
             if value in ("*", "/", "|", "'"):
                 kind = "sym"
-        tokens.append(Tok(kind, value, m.start()))
+        tokens.append(Tok(kind, value, m.start(), spaced))
+        spaced = False
     for t in tokens:
         if t.kind == "cmd" and t.text not in KNOWN_COMMANDS and t.text[1:] not in GREEK:
             raise InputError(f"unknown or unsupported LaTeX command {t.text}")
@@ -500,13 +507,15 @@ class LatexReader:
         return value if power is None else self.b.pow(value, power)
 
     def simple_argument(self):
-        """The argument of `\\sin 2x`: numbers, letters and their powers up to the next operator
-        or function, so `\\sin x \\cos x` is a product of two functions."""
+        """The argument of `\\sin 2x`: numbers, letters and their powers up to the next operator,
+        function or spacing command, so `\\sin x \\cos x` is a product of two functions and
+        `\\cos x \\, e^{\\sin x}` is cos(x) times e^{sin x}."""
         value = self.postfix(self.primary(bare=True))
         while True:
             t = self.peek()
-            if t is None or not (t.kind in ("num", "letter") or t.text in CONSTANT_COMMANDS
-                                 or (t.kind == "cmd" and t.text[1:] in GREEK)):
+            if t is None or t.spaced or not (
+                    t.kind in ("num", "letter") or t.text in CONSTANT_COMMANDS
+                    or (t.kind == "cmd" and t.text[1:] in GREEK)):
                 return value
             value = self.b.mul(value, self.postfix(self.primary(bare=True)))
 

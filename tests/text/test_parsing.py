@@ -200,3 +200,14 @@ def test_bad_assumptions_are_refused(text):
     texts = [text] if text != "x > 1" else [text, "x < 0"]
     with pytest.raises(InputError):
         parse_assumptions(texts)
+
+
+@pytest.mark.parametrize("latex,expected", [
+    (r"\cos x \, e^{\sin x}", "cos(x)*exp(sin(x))"),        # a thin space ends the argument
+    (r"\sin x \; y", "sin(x)*y"),
+    (r"\sin x \quad y", "sin(x)*y"),
+    (r"\sin 2x", "sin(2*x)"),                              # without one, the argument goes on
+    (r"\sin 2 \, x", "x*sin(2)"),
+])
+def test_spacing_ends_a_function_argument(latex, expected):
+    assert parse_latex(latex) == parse_expression(expected)
