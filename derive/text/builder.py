@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import keyword
 import re
 
 import sympy as sp
@@ -58,13 +57,13 @@ FUNCTIONS = {
 }
 SPECIAL_FORMS = ("diff", "Derivative", "limit", "Limit")
 CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E, "oo": sp.oo, "inf": sp.oo}
-RESERVED = {"I", "j", "nan", "zoo", "None", "True", "False", "lambda", "S", "N", "Q", "O"}
+RESERVED = {"I", "j", "nan", "zoo", "None", "True", "False", "S", "N", "Q", "O"}
 
 
 def check_name(name: str) -> None:
     if name.startswith("_") or "__" in name:
         raise InputError(f"name {name!r} is not allowed (no leading underscore or '__')")
-    if not NAME_RE.match(name) or keyword.iskeyword(name):
+    if not NAME_RE.match(name):  # \lambda is a fine variable: names never reach Python code
         raise InputError(f"{name!r} is not a variable name")
     if len(name) > LIMITS.max_name:
         raise InputError(f"name {name[:20]!r}... too long (limit {LIMITS.max_name} characters)")

@@ -23,6 +23,7 @@ import sympy as sp
 
 from derive.text.builder import FUNCTIONS, Builder
 from derive.text.limits import LIMITS, InputError
+from derive.text.unicode import normalize
 
 TOKEN_RE = re.compile(r"""
     (?P<cmd>\\[A-Za-z]+|\\[,;:!\s{}|%\\.]) |
@@ -81,7 +82,7 @@ class Tok:
 def tokenize(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
-    text = _strip_math_delimiters(text)
+    text = _strip_math_delimiters(normalize(text, latex=True))
     tokens, pos, spaced = [], 0, False
     while pos < len(text):
         m = TOKEN_RE.match(text, pos)

@@ -12,6 +12,7 @@ import re
 from derive.text.assumptions import ASSUMPTION_WORDS, Assumptions, Bound
 from derive.text.builder import Builder, check_name
 from derive.text.limits import LIMITS, InputError
+from derive.text.unicode import normalize
 
 _WORD_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s+(?:is\s+)?(integer|nonzero|real|"
                       + "|".join(ASSUMPTION_WORDS) + r")\s*\Z")
@@ -21,7 +22,7 @@ def parse_assumptions(texts) -> Assumptions:
     """Read `--assume` texts: `x > 0`, `0 < x < 1`, `x != 0`, `n integer`, `x positive`."""
     lower, upper, integer, nonzero = {}, {}, set(), set()
     builder = Builder()
-    for text in (t.strip() for t in texts):  # literals are read back by their source offsets
+    for text in (normalize(t).strip() for t in texts):  # literals are read back by their offsets
         if len(text) > 200:
             raise InputError("assumption too long (limit 200 characters)")
         word = _WORD_RE.match(text)
@@ -192,7 +193,7 @@ def _refusal(node) -> str:
 def parse_expression(text: str, assumptions: Assumptions | None = None,
                      builder: Builder | None = None):
     """Parse one expression in SymPy syntax (`^` means power)."""
-    text = text.strip()  # literals are read back by their offsets in the text
+    text = normalize(text).strip()  # literals are read back by their offsets in the text
     b = builder or Builder(assumptions)
     tree = python_tree(text.replace("^", "**"), what="expression")
     if isinstance(tree.body, ast.Compare):
@@ -203,7 +204,7 @@ def parse_expression(text: str, assumptions: Assumptions | None = None,
 def parse_sides(text: str, assumptions: Assumptions | None = None,
                 builder: Builder | None = None) -> list:
     """Parse `A = B` (or `A == B`, or a chain `A = B = C`) in SymPy syntax into its sides."""
-    text = text.strip()  # literals are read back by their offsets in the text
+    text = normalize(text).strip()  # literals are read back by their offsets in the text
     b = builder or Builder(assumptions)
     source = _SINGLE_EQ.sub("==", text.replace("^", "**"))
     tree = python_tree(source)

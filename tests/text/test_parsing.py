@@ -211,3 +211,26 @@ def test_bad_assumptions_are_refused(text):
 ])
 def test_spacing_ends_a_function_argument(latex, expected):
     assert parse_latex(latex) == parse_expression(expected)
+
+
+@pytest.mark.parametrize("unicode_text,ascii_text,latex", [
+    ("x³ − 2·x²", "x**3 - 2*x**2", False),
+    ("2×π ÷ 3", "2*pi/3", False),
+    ("x⁻¹", "x**(-1)", False),
+    (r"\frac{∂}{∂x} x²y", r"\frac{\partial}{\partial x} x^{2} y", True),
+    (r"σ(z)(1 − σ(z))", r"\sigma(z)(1 - \sigma(z))", True),
+    (r"δ · λ", r"\delta \cdot \lambda", True),
+    ("√x", r"\sqrt x", True),
+])
+def test_unicode_mathematics_reads_as_its_ascii_spelling(unicode_text, ascii_text, latex):
+    read = parse_latex if latex else parse_expression
+    assert read(unicode_text) == read(ascii_text)
+
+
+def test_unicode_comparisons_in_assumptions():
+    assert parse_assumptions(["x ≥ 1"]).interval("x")[0].value == 1
+
+
+def test_lambda_is_a_variable_in_latex():
+    # a learning rate: the name never reaches Python code, so a keyword is a fine symbol name
+    assert parse_latex(r"\lambda x") == sp.Symbol("lambda", real=True) * sp.Symbol("x", real=True)

@@ -1,0 +1,42 @@
+"""Unicode mathematics as people type or paste it, written out in ASCII before reading.
+
+`−`, `·`, `×`, `÷`, superscript digits, Greek letters, `∂`, `√`, `∞`, `′` and the comparison signs
+have one meaning each; both readers see their ASCII spelling (SymPy syntax, or LaTeX commands).
+"""
+
+from __future__ import annotations
+
+import re
+
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+         "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+         "ν": "nu", "ξ": "xi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon",
+         "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta",
+         "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi",
+         "Ω": "Omega"}
+SYMBOLS = {  # character: (SymPy syntax, LaTeX)
+    "−": ("-", "-"), "–": ("-", "-"), "·": ("*", r" \cdot "), "⋅": ("*", r" \cdot "),
+    "×": ("*", r" \times "), "÷": ("/", "/"), "∞": ("oo", r"\infty "), "π": ("pi", r"\pi "),
+    "′": ("'", "'"), "″": ("''", "''"), "≠": ("!=", r" \neq "), "≤": ("<=", r" \leq "),
+    "≥": (">=", r" \geq "), "∂": ("", r"\partial "), "√": ("sqrt", r"\sqrt "),
+}
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+
+
+def normalize(text: str, latex: bool = False) -> str:
+    """`text` with its Unicode mathematics spelled in ASCII for the given notation."""
+    if text.isascii():
+        return text
+    text = SUPERSCRIPT_RUN.sub(
+        lambda m: (f"^{{{m.group().translate(SUPERSCRIPTS)}}}" if latex
+                   else f"**({m.group().translate(SUPERSCRIPTS)})"), text)
+    out = []
+    for ch in text:
+        if ch in SYMBOLS:
+            out.append(SYMBOLS[ch][1 if latex else 0])
+        elif ch in GREEK:
+            out.append(f"\\{GREEK[ch]} " if latex else f" {GREEK[ch]} ")
+        else:
+            out.append(ch)
+    return "".join(out)
