@@ -107,6 +107,12 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
 
+    if unknown_functions(L, R) and not (L.free_symbols | R.free_symbols):
+        # f'(1) = 2 says something about one function at one point: true for some f, false for
+        # others. Only an identity for every f (f(x) = f(x)) can be decided here.
+        names = ", ".join(sorted(str(f) for f in unknown_functions(L, R)))
+        return done(replace(base, note=f"{names}: an unknown function at a given point; what it "
+                            "is there is not stated (define it, e.g. in the document)"))
     search = find_counterexample(*numeric, assumptions, deadline, kinks=kinks)
     if search.counterexample is not None:
         verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",

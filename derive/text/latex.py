@@ -117,8 +117,14 @@ def _strip_math_delimiters(text: str) -> str:
     return s.replace(r"\left.", "").replace(r"\right.", "")
 
 
-LAYER_LABEL = re.compile(r"\^\s*(?:\{\s*)?(?:[mL]\s*[-+]\s*\d|[mL](?![A-Za-z]))")
+# superscripts that label a layer in backprop texts, never powers: ^m, ^L, ^l, ^{l+1}, ^{m-1},
+# and the bracketed or parenthesised labels ^{[l]}, ^{[2]}, ^{(l)} (in calculus ^{(n)} is the n-th
+# derivative: not a power either)
+LAYER_LABEL = re.compile(r"\^\s*(?:\{\s*)?(?:[mLl]\s*[-+]\s*\d|[mLl](?![A-Za-z])"
+                         r"|\[\s*(?:[A-Za-z]|\d+)(?:\s*[-+]\s*\d+)?\s*\]|\(\s*(?:[A-Za-z]|\d+)\s*\))")
 WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+# a letter (or two) written straight before digits, as code names variables: A2, dZ2, W1
+CODE_NAME = re.compile(r"(?<![\\A-Za-z^_{])([A-Za-z]{1,3})([0-9]+)")
 
 
 def _refuse_bare_words(text: str) -> None:
@@ -131,11 +137,17 @@ def _refuse_bare_words(text: str) -> None:
     if word:
         raise InputError(f"'{word.group()}' looks like a word, not a product of {len(word.group())} "
                          "variables; separate factors with spaces or \\cdot")
+    code_name = CODE_NAME.search(body)
+    if code_name:
+        letter, digits = code_name.group(1), code_name.group(2)
+        raise InputError(f"'{code_name.group()}' reads as {letter} times {digits}, but looks like a "
+                         f"name; write {letter}_{{{digits}}} for a name or {digits}{letter} for a "
+                         "product")
     label = LAYER_LABEL.search(text)
     if label:
-        raise InputError(f"'{label.group().strip()}' reads as a layer index in backprop notation, "
-                         "not a power; write a power of a layer quantity with parentheses, "
-                         "(a)^{2}")
+        raise InputError(f"'{label.group().strip()}' reads as a label (a layer index in backprop "
+                         "notation, or a derivative's order), not a power; write a power with "
+                         "parentheses, (a)^{2}")
 
 
 class LatexReader:
@@ -558,7 +570,19 @@ class LatexReader:
             operand = self.numerator_operand(numerator_tokens, variables)
         else:
             operand = self.term()
-        return self.b.derivative(operand, variables)
+        derivative = self.b.derivative(operand, variables)
+        lone = len(numerator_tokens) == 1 and (numerator_tokens[0].kind == "letter"
+                                               or numerator_tokens[0].text == r"\sigma")
+        if lone and self.at("(") and not self.peek().spaced:
+            # \frac{dg}{dx}(x), \frac{dg}{dh}(h(x)): the derivative evaluated there, as books
+            # write it; not a product with (x)
+            unique = list(dict.fromkeys(variables))
+            args = self.call_arguments()
+            if len(args) != len(unique):
+                raise InputError(f"the derivative is by {len(unique)} variable(s) but is evaluated "
+                                 f"at {len(args)} value(s)")
+            return derivative.subs(dict(zip(unique, args)), simultaneous=True)
+        return derivative
 
     def _at_roman_d(self) -> bool:
         return (self.at(r"\mathrm") and self.peek(1) is not None and self.peek(1).text == "{"

@@ -107,3 +107,11 @@ def test_valid_input_gets_a_verdict_not_an_error(argv, capsys):
     out = capsys.readouterr().out
     if "json" in argv:
         assert json.loads(out)["status"] == "REFUTED"
+
+
+def test_an_unknown_function_at_a_point_is_undecided_not_refuted():
+    # f'(1) = 2 holds for f = x^2 and fails for f = x: nothing to refute without a definition
+    assert verdict_of("diff(f(x), x) = 2").status is Status.REFUTED  # for every f: false
+    run = api.check([Numbered(1, "f'(1) = 2")], latex=True)
+    assert run.results[0].verdict.status is Status.UNDECIDED
+    assert verdict_of("f(1) = f(1)").status is Status.PROVED

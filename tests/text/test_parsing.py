@@ -234,3 +234,27 @@ def test_unicode_comparisons_in_assumptions():
 def test_lambda_is_a_variable_in_latex():
     # a learning rate: the name never reaches Python code, so a keyword is a fine symbol name
     assert parse_latex(r"\lambda x") == sp.Symbol("lambda", real=True) * sp.Symbol("x", real=True)
+
+
+def test_a_derivative_written_before_its_argument_is_evaluated_there():
+    x = sp.Symbol("x", real=True)
+    g, h = sp.Function("g", real=True), sp.Function("h", real=True)
+    # \frac{dg}{dx}(x) is g'(x), not g'(x) times x
+    assert parse_latex(r"\frac{dg}{dx}(x)") == sp.Derivative(g(x), x)
+    chain = parse_latex(r"\frac{dg}{dh}(h(x)) \cdot \frac{dh}{dx}(x)")
+    t = sp.Symbol("t", real=True)
+    expected = sp.Subs(sp.Derivative(g(t), t), t, h(x)) * sp.Derivative(h(x), x)
+    assert sp.simplify((chain - expected).doit()) == 0
+
+
+@pytest.mark.parametrize("latex", [r"dZ2 = A2 - Y", "W1 x = 1", r"a^{[l]} = 1", r"a^{(2)} = 1",
+                                   "a^l = 1", "z^{l+1} = 1", r"\delta^L = 1"])
+def test_names_and_labels_are_not_read_as_products_or_powers(latex):
+    with pytest.raises(InputError):  # refused as ambiguous, with a hint: never misread
+        parse_claim(latex, latex=True)
+
+
+@pytest.mark.parametrize("latex,expected", [(r"e^{(x+1)}", "exp(x + 1)"), ("x^{2+1}", "x**3"),
+                                            ("(a)^{2}", "a**2"), (r"x_1^2", "x_1**2")])
+def test_ordinary_powers_stay_powers(latex, expected):
+    assert parse_latex(latex) == parse_expression(expected)
