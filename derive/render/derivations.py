@@ -53,13 +53,22 @@ def derivation_latex(derivation) -> str:
         if verdict is not None and not verdict.status.holds:
             rule += " (does not check)"
         left = "" if lhs is None else tex(lhs)
-        rows.append(f"  {left} &= {tex(rhs)} && \\text{{{rule}}}")
+        rows.append(f"  {left} &= {tex(rhs)} && {_note_cell(rule)}")
     out = [f"% {derivation.title}", r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
     for note in _notes(derivation) + list(derivation.assumptions and
                              ["assuming " + ", ".join(derivation.assumptions)]):
         out.append(r"\noindent\textit{" + tex_text(note) + r"}\par")
     out.append(r"\noindent\textit{Checked: " + tex_text(_check_line(derivation)) + r".}\par")
     return "\n".join(out) + "\n"
+
+
+NOTE_WIDTH = "4.6cm"  # a long rule note wraps in a column this wide instead of running off the page
+
+
+def _note_cell(rule: str) -> str:
+    if len(rule) <= 40:
+        return f"\\text{{{rule}}}"
+    return f"\\text{{\\parbox[t]{{{NOTE_WIDTH}}}{{\\raggedright\\small {rule}}}}}"
 
 
 def derivations_latex(derivations) -> str:

@@ -23,3 +23,16 @@ def test_an_unknown_record_or_format_is_a_clear_error():
         render(Training.__new__(Training), "markdown")
     with pytest.raises(ValueError, match="no text output for int"):
         render(3, "text")
+
+
+def test_a_long_rule_note_wraps_instead_of_running_off_the_page():
+    import sympy as sp
+
+    from derive.calc.steps import Derivation, Step
+    from derive.render.derivations import derivation_latex
+    x = sp.Symbol("x")
+    short = derivation_latex(Derivation("d", (Step(x, x, "power rule"),)))
+    long = derivation_latex(Derivation("d", (Step(x, x, "chain rule, additive form: W_ij reaches "
+                                                       "C through every z_k"),)))
+    assert r"\text{power rule}" in short and r"\parbox" not in short
+    assert r"\parbox[t]" in long and "reaches C through every z" in long
