@@ -129,14 +129,17 @@ def claims_in(content: str, latex: bool = False) -> list:
     LaTeX also '%', not '\\%')."""
     from derive.results import Numbered
 
-    if content.startswith("\ufeff"):
-        content = content[1:]
     claims = []
-    for number, line in enumerate(content.splitlines(), 1):
+    for number, line in enumerate(_without_bom(content).splitlines(), 1):
         text = _strip_comment(line, "%#" if latex else "#")
         if text:
             claims.append(Numbered(number, text))
     return claims
+
+
+def _without_bom(text: str) -> str:
+    """A file saved with a byte-order mark reads as the same text."""
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _strip_comment(line: str, marks: str) -> str:
@@ -388,8 +391,7 @@ def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_
 
     if len(text) > MAX_FILE:
         raise InputError(f"{title} is larger than {MAX_FILE // 1_000_000} MB")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _without_bom(text)
     source = without_tex_comments(text) if tex else text
     try:
         claims, skipped = _isolated(read_document, (source, min(timeout, 2.0)),
@@ -490,6 +492,16 @@ def document_pair(activation: str, cost: str) -> tuple:
                        "sigmoid at the output",)
 
 
+def _document_pairs() -> dict:
+    """(activation, cost) -> the Pair each published document derives, with its note."""
+    pairs = {}
+    for activation in DOCUMENT_ACTIVATIONS:
+        for cost in DOCUMENT_COSTS:
+            output, notes = document_pair(activation, cost)
+            pairs[(activation, cost)] = replace(_pair(activation, output, cost), notes=notes)
+    return pairs
+
+
 def _publish_task(kind, args, report):
     """One piece of the published documents (runs in a worker)."""
     from derive.calc import first_principles
@@ -500,8 +512,7 @@ def _publish_task(kind, args, report):
     if kind == "index":
         report(bp.index_level())
     elif kind in ("pair", "network"):
-        activation, cost = args
-        pair = _pair(activation, document_pair(activation, cost)[0], cost)
+        (pair,) = args
         report(bp.pair_derivations(pair.hidden, pair.output, pair.cost) if kind == "pair"
                else network.prove_network((2, 2, 1), pair.hidden, pair.output, pair.cost))
     elif kind == "rule":
@@ -529,25 +540,22 @@ def publish(jobs: int = 2, report=None) -> Published:
     from derive.calc.first_principles import DERIVATIONS
     from derive.nn import backprop as bp
 
-    pairs = [(a, c) for a in DOCUMENT_ACTIVATIONS for c in DOCUMENT_COSTS]
+    pairs = _isolated(_document_pairs, (), DOCUMENT_TIMEOUT)  # derived once, shared by the tasks
     # the longest tasks first, so that the workers finish together
-    tasks = [("rule", (name,)) for name in DERIVATIONS] + [("index", ())] \
-        + [(kind, pair) for pair in pairs for kind in ("pair", "network")] \
-        + [("extrema", (e,)) for e in DOCUMENT_EXTREMA]
-    done = {}
+    keys = [("rule", name) for name in DERIVATIONS] + [("index", None)] \
+        + [(kind, key) for key in pairs for kind in ("pair", "network")] \
+        + [("extrema", e) for e in DOCUMENT_EXTREMA]
+    tasks = [(kind, (pairs[key],) if kind in ("pair", "network") else (key,))
+             for kind, key in keys]
+    results = {}
     for index, outcome in isolation.run(_reporting_task(_publish_task), tasks,
                                         DOCUMENT_TIMEOUT, jobs):
-        done[index] = _value(outcome, DOCUMENT_TIMEOUT)
-    results = {tasks[k]: value for k, value in done.items()}
-    backprops = {}
-    for activation, cost in pairs:
-        output, notes = document_pair(activation, cost)
-        pair = _pair(activation, output, cost)
-        backprops[(activation, cost)] = bp.assemble(
-            pair.hidden, pair.output, pair.cost, results[("index", ())],
-            results[("pair", (activation, cost))], results[("network", (activation, cost))], notes)
-    rules = tuple(d for name in DERIVATIONS for d in results[("rule", (name,))])
-    found = tuple(results[("extrema", (e,))] for e in DOCUMENT_EXTREMA)
+        results[keys[index]] = _value(outcome, DOCUMENT_TIMEOUT)
+    backprops = {key: bp.assemble(pair.hidden, pair.output, pair.cost, results[("index", None)],
+                                  results[("pair", key)], results[("network", key)], pair.notes)
+                 for key, pair in pairs.items()}
+    rules = tuple(d for name in DERIVATIONS for d in results[("rule", name)])
+    found = tuple(results[("extrema", e)] for e in DOCUMENT_EXTREMA)
     report = report or audit_tutorial(timeout=TUTORIAL_AUDIT_TIMEOUT, jobs=jobs)
     return Published(backprops, rules, found, report)
 

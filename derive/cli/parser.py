@@ -66,10 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an assumption such as 'x > 0', '0 < p < 1', 'n integer' (repeatable)")
     check.add_argument("--function", action="append", default=[], metavar="NAME",
                        help="treat NAME as an unknown function in LaTeX, e.g. u for u(x)")
-    check.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
-                       help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
-    check.add_argument("--jobs", type=int, default=default(api.check, "jobs"), metavar="N",
-                       help="check N claims at a time in parallel processes")
+    _add_claim_limits(check, default(api.check, "jobs"), "in parallel processes")
     _add_output_options(check)
     check.set_defaults(command_name="check")
 
@@ -152,10 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  derive audit --format markdown -o audit.md\n\nexit codes: 0 every claim holds, 1 a "
         "claim is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
     audit.add_argument("file", nargs="?", help="a Markdown or LaTeX file (default: the tutorial)")
-    audit.add_argument("--jobs", type=int, default=api.DEFAULT_JOBS, metavar="N",
-                       help="check N claims at a time (default: the number of cores, up to 4)")
-    audit.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
-                       help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
+    _add_claim_limits(audit, api.DEFAULT_JOBS, "(default: the number of cores, up to 4)")
     audit.add_argument("--verbose", action="store_true",
                        help="also list the equations that were skipped, with the reason")
     audit.add_argument("--standalone", action="store_true",
@@ -252,6 +246,13 @@ examples:
   derive mlp --data moons --layers 2,16,16,1 --activation relu --output-activation sigmoid \
              --init glorot --lr 0.1 --momentum 0.9 --batch-size 32 --plot loss.png
 """
+
+
+def _add_claim_limits(sub, jobs: int, jobs_help: str) -> None:
+    sub.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
+                     help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
+    sub.add_argument("--jobs", type=int, default=jobs, metavar="N",
+                     help=f"check N claims at a time {jobs_help}")
 
 
 def _add_output_options(sub, default: str = "text") -> None:

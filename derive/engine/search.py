@@ -183,13 +183,11 @@ def _exact(expr, point):
 def exact_gap(L, R, point):
     """lhs - rhs at `point` when SymPy's automatic, exact arithmetic makes it a rational number
     (10**400 against 10**400 + 1; E**10000 - (E**10000 + 1)); else None."""
-    for difference in (_at(L - R, point),):
-        if difference is not None and difference.is_Rational:
-            return difference
-    left, right = _at(L, point), _at(R, point)
-    if left is not None and right is not None and left.is_Rational and right.is_Rational:
-        return left - right
-    return None
+    difference = _at(L - R, point)
+    if difference is not None and difference.is_Rational:
+        return difference
+    left, right = _exact(L, point), _exact(R, point)
+    return left - right if left is not None and right is not None else None
 
 
 SCREEN_MAXN = 150  # digits evalf may use to resolve L - R when screening a point

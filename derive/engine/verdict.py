@@ -29,10 +29,6 @@ class Counterexample:
     functions: dict = field(default_factory=dict)  # unknown function name -> concrete Lambda
     gap: sp.Expr | None = None  # lhs - rhs there, evaluated directly at high precision
 
-    @property
-    def point_text(self) -> str:
-        return ", ".join(f"{k} = {v}" for k, v in self.point.items())
-
 
 class Mistake(str, enum.Enum):
     """The kinds of mistake a refuted claim is diagnosed as."""

@@ -84,7 +84,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {_one_line(err)}"
     base = replace(base, lhs_value=L, rhs_value=R, note=failure)
     D = L - R
-    proof_domain = proof_substitution(D, assumptions)
+    to_prove = D.xreplace(proof_substitution(D, assumptions))
     kinks = kinks_of(lhs, rhs, L, R)
     # the numbers are taken from the sides as stated when evaluating them changes nothing but
     # SymPy's automatic simplification (which trusts is_zero; see text.builder): only derivatives,
@@ -95,22 +95,23 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     def confirm() -> bool:
         return constants_agree(lhs, rhs) and confirmed_zero(*numeric, assumptions, kinks)
 
-    proved = prove(D.xreplace(proof_domain), CHEAP_STRATEGIES, deadline, confirm)
+    proved = prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
     if not proved and not failure:
         # most true claims simplify in milliseconds: try briefly before the numeric search (with
         # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
         quick = EXPENSIVE_STRATEGIES[:2] if D.has(sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch) \
             else EXPENSIVE_STRATEGIES[:1]
         for strategy in quick:
-            proved = proved or prove(D.xreplace(proof_domain), [strategy],
+            proved = proved or prove(to_prove, [strategy],
                                      min(deadline, time.monotonic() + QUICK_SIMPLIFY), confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
 
-    if unknown_functions(L, R) and not (L.free_symbols | R.free_symbols):
+    unknown = unknown_functions(L, R)
+    if unknown and not (L.free_symbols | R.free_symbols):
         # f'(1) = 2 says something about one function at one point: true for some f, false for
         # others. Only an identity for every f (f(x) = f(x)) can be decided here.
-        names = ", ".join(sorted(str(f) for f in unknown_functions(L, R)))
+        names = ", ".join(sorted(str(f) for f in unknown))
         return done(replace(base, note=f"{names}: an unknown function at a given point; what it "
                             "is there is not stated (define it, e.g. in the document)"))
     search = find_counterexample(*numeric, assumptions, deadline, kinks=kinks)
@@ -137,7 +138,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                               or "no point where both sides are real")
 
     # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
-    proved = None if failure else prove(D.xreplace(proof_domain), EXPENSIVE_STRATEGIES, deadline,
+    proved = None if failure else prove(to_prove, EXPENSIVE_STRATEGIES, deadline,
                                         confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))

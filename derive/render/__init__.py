@@ -44,10 +44,6 @@ def _key(record_type) -> str:
     return f"{record_type.__module__}.{record_type.__qualname__}"
 
 
-def formats_for(record_type) -> tuple:
-    return tuple(RENDERERS[_key(record_type)][1])
-
-
 def render(record, format: str = "text", options: RenderOptions = RenderOptions()):
     """`record` in `format`: a rich renderable for "text", a string otherwise."""
     module, renderers = RENDERERS.get(_key(type(record)), (None, {}))

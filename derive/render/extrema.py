@@ -5,7 +5,7 @@ from __future__ import annotations
 from derive.calc.extrema import CriticalPoint, Extrema, GlobalExtremum, GlobalKind, Kind, Test
 from derive.render.derivations import derivation_dict, derivation_markdown, derivations_latex
 from derive.render.document import latex_document
-from derive.render.printers import json_text, tex, tex_text, text
+from derive.render.printers import json_text, point_words, tex, tex_text, text
 
 LOOKS = {Kind.MINIMUM: "f is larger at every probed nearby point: it looks like a minimum (numeric)",
          Kind.MAXIMUM: "f is smaller at every probed nearby point: it looks like a maximum (numeric)",
@@ -13,7 +13,7 @@ LOOKS = {Kind.MINIMUM: "f is larger at every probed nearby point: it looks like 
 
 
 def point_text(point, printer=text) -> str:
-    return "(" + ", ".join(f"{k} = {printer(v)}" for k, v in point.items()) + ")"
+    return "(" + point_words(point, printer) + ")"
 
 
 def test_text(p: CriticalPoint) -> str:

@@ -118,6 +118,11 @@ def tex_text(s: str) -> str:
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
 
 
+def point_words(point: dict, printer=text) -> str:
+    """x = 1/2, y = -1 (the values by `printer`); an empty point is '(no variables)'."""
+    return ", ".join(f"{k} = {printer(v)}" for k, v in point.items()) or "(no variables)"
+
+
 def json_text(record) -> str:
     """JSON with no NaN or infinity in it (they are not JSON): a non-finite number is null."""
     return json.dumps(_finite(record), ensure_ascii=False, allow_nan=False)

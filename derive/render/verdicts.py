@@ -7,7 +7,8 @@ import math
 import sympy as sp
 
 from derive.engine.verdict import Status, Verdict
-from derive.render.printers import MARKS, SIGNIFICANT, STYLES, WORDS, json_text, tex, text
+from derive.render.printers import (
+    MARKS, SIGNIFICANT, STYLES, WORDS, json_text, point_words, tex, text)
 from derive.results import Checked, CheckRun, Unreadable
 
 
@@ -37,12 +38,8 @@ def _values(ce, printer) -> str:
     return shown
 
 
-def _where(point: dict, printer) -> str:
-    return ", ".join(f"{k} = {printer(v)}" for k, v in point.items()) or "(no variables)"
-
-
 def _point(ce, printer) -> str:
-    return _where(ce.point, printer)
+    return point_words(ce.point, printer)
 
 
 def _functions(ce, printer) -> str:
@@ -114,9 +111,10 @@ def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
         lines.append(("correct", fix))
     if verdict.one_side_real:
         lines.append(("domain", "holds at most where both sides are real: at "
-                      + _where(verdict.one_side_real, printer) + " only one side is real"))
+                      + point_words(verdict.one_side_real, printer) + " only one side is real"))
     if verdict.kink:
-        lines.append(("kink", "the derivative does not exist at " + _where(verdict.kink, printer)
+        lines.append(("kink", "the derivative does not exist at "
+                      + point_words(verdict.kink, printer)
                       + "; the claim holds elsewhere"))
     if verdict.note:
         lines.append(("note", verdict.note))
@@ -159,7 +157,7 @@ def summary(verdict: Verdict) -> str:
         return verdict.method
     if verdict.status is Status.NUMERIC:
         caveats = (["only where both sides are real"] if verdict.one_side_real else []) + \
-            ([f"except at the kink {_where(verdict.kink, text)}"] if verdict.kink else [])
+            ([f"except at the kink {point_words(verdict.kink, text)}"] if verdict.kink else [])
         return f"no counterexample at {verdict.points} points" + \
             (f" ({'; '.join(caveats)})" if caveats else "")
     if verdict.status is Status.UNDECIDED:

@@ -237,13 +237,13 @@ def _trusted_value(make, args):
         return value
     try:
         if value.is_Number and isinstance(make, sp.FunctionClass):
-            honest = make(*args, evaluate=False).evalf(60)
+            honest = make(*args, evaluate=False).evalf(110)
             if honest.is_Number and abs(honest - value) > sp.Float(10) ** -40 * (1 + abs(value)):
-                return sp.Float(make(*args, evaluate=False).evalf(110), 110)
+                return sp.Float(honest, 110)
         elif not value.is_Number and value.is_zero:
-            honest = value.evalf(60)
+            honest = value.evalf(110)
             if honest.is_Number and honest != 0 and getattr(honest, "_prec", 999) > 20:
-                return sp.Float(value.evalf(110), 110)
+                return sp.Float(honest, 110)
     except (TypeError, ValueError, ArithmeticError, RecursionError):
         pass
     return value
