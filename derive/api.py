@@ -149,19 +149,38 @@ def _strip_comment(line: str, marks: str) -> str:
     return line.strip()
 
 
-def _decide_task(lhs, rhs, assumptions, timeout, report):
-    from derive.engine.verify import decide
-    report(decide(lhs, rhs, assumptions, timeout, report=report))
+def _decide_task(lhs, rhs, assumptions, timeout, plan, report):
+    if plan is None:
+        from derive.engine.verify import decide
+        report(decide(lhs, rhs, assumptions, timeout, report=report))
+        return
+    from derive.engine import instances
+    from derive.engine.verify import decide_entry
+    report(instances.check(plan, timeout, lambda p, q, seconds: decide_entry(
+        p, q, assumptions, seconds)))
+
+
+def _planned(text: str, assumptions, latex: bool, functions, where):
+    """Read a claim: its sides and, when it needs concrete sizes, the instances to check."""
+    from derive.engine import instances
+    from derive.text.claims import read_claim
+
+    reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
+    lhs, rhs = reading.lhs, reading.rhs
+    if not instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
+        return lhs, rhs, None
+    return lhs, rhs, instances.plan(lhs, rhs, reading.quantities, reading.context, assumptions)
 
 
 def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
           functions: Sequence[str] = (), timeout: float = CHECK_TIMEOUT, jobs: int = 1,
-          progress: Progress = None):
+          progress: Progress = None, where: Sequence[str] = ()):
     """Decide every `Numbered` claim, `jobs` at a time, each under its own deadline: a `CheckRun`.
-    A claim that cannot be read is `Unreadable` (with one claim: the InputError is raised)."""
+    `where` holds the document's definitions (LaTeX) the claims are read with. A claim that
+    cannot be read is `Unreadable` (with one claim: the InputError is raised)."""
     from derive.engine.verify import after_stop
     from derive.results import Checked, CheckRun, Unreadable
-    from derive.text import parse_assumptions, parse_claim
+    from derive.text import parse_assumptions
 
     check_timeout(timeout)
     check_jobs(jobs)
@@ -170,15 +189,14 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
     readable = []
     for k, claim in enumerate(claims):
         try:
-            readable.append((k, parse_claim(claim.text, assumptions, latex=latex,
-                                            functions=functions)))
+            readable.append((k, _planned(claim.text, assumptions, latex, functions, where)))
         except InputError as err:
             if len(claims) == 1:
                 raise
             results[k] = Unreadable(claim.line, claim.text, str(err))
-    tasks = [(lhs, rhs, assumptions, timeout) for _, (lhs, rhs) in readable]
+    tasks = [(lhs, rhs, assumptions, timeout, plan) for _, (lhs, rhs, plan) in readable]
     for index, outcome in isolation.run(_decide_task, tasks, timeout + 1.0, jobs):
-        k, (lhs, rhs) = readable[index]
+        k, (lhs, rhs, _) = readable[index]
         results[k] = Checked(claims[k].line, claims[k].text,
                              after_stop(outcome, lhs, rhs, assumptions, timeout))
         if progress:

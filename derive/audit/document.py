@@ -15,6 +15,7 @@ from derive.audit.records import Claim, Finding, Source
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.text import InputError
 from derive.text.builder import Builder
+from derive.text.arrays import has_arrays
 from derive.text.latex import LatexReader
 
 
@@ -42,14 +43,20 @@ def read_document(text: str, seconds: float = 2.0) -> tuple[list[Claim], list[Fi
 
             try:
                 with time_limit(seconds):
+                    builder = Builder()
                     try:
-                        sides = LatexReader(clean(line.text), Builder()).sides()
+                        sides = LatexReader(clean(line.text), builder).sides()
                     except InputError as err:
                         skip(f"cannot read: {err}")
                         previous = None
                         continue
                     except (RecursionError, ValueError, TypeError) as err:
                         skip(f"cannot read: {type(err).__name__}")
+                        previous = None
+                        continue
+                    if builder.quantities or any(has_arrays(s) for s in sides):
+                        skip("index, vector or layer notation: its meaning depends on the "
+                             "document's definitions of the network")
                         previous = None
                         continue
                     if line.continues and previous is not None:

@@ -55,7 +55,7 @@ def check(args) -> ExitStatus:
         raise UsageError("nothing to check: give a CLAIM or --file FILE (see 'derive check --help')")
     with io.progress(len(claims)) as advance:
         run = api.check(claims, args.assume, args.latex, args.function, args.timeout, args.jobs,
-                        advance)
+                        advance, args.where)
     _show(run, args, [args.file])
     if run.any_unreadable:
         return ExitStatus.USAGE

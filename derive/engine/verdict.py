@@ -75,7 +75,8 @@ class Verdict:
     number of points the numeric search compared; `search_complete` is False when it stopped at the
     time limit; `one_side_real` is a point where one side is real and the other is not (the claim
     holds at most where both are); `kink` is a point where the sides differ only because a claimed
-    derivative does not exist there.
+    derivative does not exist there. `covered` names the layers and sizes at which a vector or
+    index claim was instantiated.
     """
 
     status: Status
@@ -96,6 +97,7 @@ class Verdict:
     search_complete: bool = True
     one_side_real: dict | None = None
     kink: dict | None = None
+    covered: str = ""   # for a claim checked by instantiating it: the layers and sizes covered
 
 
 # worst first: the verdict of a set of checks is its worst member's

@@ -147,6 +147,50 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     return done(provisional)
 
 
+ENTRY_POINTS = 6         # sample points per entry of an instantiated claim
+SMALL_ENOUGH = 300      # operations in a difference worth a symbolic try before the numbers
+
+
+def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> Verdict:
+    """One entry of a claim instantiated at concrete sizes (`engine.instances`): such entries are
+    large trees of unknown functions, so the numbers come first (a few points, each unknown
+    function replaced by concrete ones), and a symbolic proof is tried only on small differences.
+    A difference found is confirmed at high precision, as in `decide`."""
+    assumptions = assumptions or Assumptions()
+    start = time.monotonic()
+    deadline = start + timeout * 0.9
+    base = Verdict(Status.UNDECIDED, lhs, rhs)
+
+    def done(verdict: Verdict) -> Verdict:
+        return replace(verdict, seconds=time.monotonic() - start)
+
+    if lhs == rhs:
+        return done(replace(base, status=Status.PROVED, method="identical sides"))
+    try:
+        with time_limit(deadline - time.monotonic()):
+            L, R = evaluate(lhs), evaluate(rhs)
+    except TaskTimeout:
+        return done(replace(base, note="evaluating the derivatives took too long"))
+    D = L - R
+    if D == 0:
+        return done(replace(base, status=Status.PROVED, method="identical after evaluation"))
+    if sp.count_ops(D) <= SMALL_ENOUGH:
+        proved = prove(D, CHEAP_STRATEGIES, min(deadline, time.monotonic() + 0.5),
+                       lambda: constants_agree(L, R) and confirmed_zero(L, R, assumptions))
+        if proved:
+            return done(replace(base, status=Status.PROVED, method=proved))
+    search = find_counterexample(L, R, assumptions, deadline, n=ENTRY_POINTS)
+    if search.counterexample is not None:
+        return done(replace(base, status=Status.REFUTED, method="numeric counterexample",
+                            counterexample=search.counterexample, lhs_value=L, rhs_value=R,
+                            points=search.points, note=search.note))
+    if search.points:
+        return done(replace(base, status=Status.NUMERIC, method="numeric", points=search.points,
+                            search_complete=search.complete))
+    return done(replace(base, note=search.note or "no point where both sides are real"))
+
+
 NON_SMOOTH = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import math
 import sys
@@ -68,17 +70,34 @@ class _PrimeNotation:
 _TEXT_NAMES = {"\\partial ": "∂", "\\sigma": "σ", "\\delta": "δ", "\\,": " ", "{": "", "}": ""}
 
 
+_GREEK = {name: chr(code) for name, code in (
+    ("alpha", 945), ("beta", 946), ("gamma", 947), ("delta", 948), ("epsilon", 949),
+    ("zeta", 950), ("eta", 951), ("theta", 952), ("iota", 953), ("kappa", 954), ("lambda", 955),
+    ("mu", 956), ("nu", 957), ("xi", 958), ("rho", 961), ("sigma", 963), ("tau", 964),
+    ("upsilon", 965), ("phi", 966), ("chi", 967), ("psi", 968), ("omega", 969), ("Gamma", 915),
+    ("Delta", 916), ("Theta", 920), ("Lambda", 923), ("Xi", 926), ("Sigma", 931), ("Phi", 934),
+    ("Psi", 936), ("Omega", 937), ("ell", 8467))}
+
+
 class TextPrinter(_PrimeNotation, StrPrinter):
     """SymPy's str printer, with f'(x) and diff(expr, x) (which the parser reads back); names
     written in LaTeX for the documents (\\partial C/\\partial W^{m}) are shown plainly."""
 
     def _print_Symbol(self, expr):
         name = expr.name
+        # a label or subscript of more than one character keeps its braces: a^{l-1}, W^{(2)}
+        name = re.sub(r"([\^_])\{([^{}]{2,})\}", lambda m: m.group(1) + "\0" + m.group(2) + "\1",
+                      name)
         for tex_, plain_ in _TEXT_NAMES.items():
             name = name.replace(tex_, plain_)
-        return name
+        name = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(0)), name)
+        return name.replace("\0", "{").replace("\1", "}")
 
     _print_MatrixSymbol = _print_Symbol
+
+    def _print_Indexed(self, expr):
+        return (self._print_Symbol(sp.Symbol(str(expr.base.label))) + "["
+                + ", ".join(self._print(i) for i in expr.indices) + "]")
 
     def _plain_derivative(self, expr):
         spec = ", ".join(self._print(v) if n == 1 else f"{self._print(v)}, {n}"

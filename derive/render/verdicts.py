@@ -119,7 +119,9 @@ def evidence_lines(verdict: Verdict, printer=text) -> list[tuple[str, str]]:
     if verdict.note:
         lines.append(("note", verdict.note))
     how = verdict.method or "none"
-    if verdict.status is Status.NUMERIC:
+    if verdict.covered:
+        lines.append(("sizes", verdict.covered))
+    elif verdict.status is Status.NUMERIC:
         how = f"numeric, {verdict.points} points"
     lines.append(("method", how))
     lines.append(("assumptions", "; ".join(verdict.assumptions) or "none"))

@@ -57,6 +57,11 @@ FUNCTIONS = {
 }
 SPECIAL_FORMS = ("diff", "Derivative", "limit", "Limit")
 CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E, "oo": sp.oo, "inf": sp.oo}
+# names that stay numbers beside vectors: costs, sizes, rates
+SCALAR_NAMES = frozenset(["C", "J", "L", "E", "R", "ell", "n", "m", "N", "M", "d", "t", "T",
+                          "eta", "lambda", "alpha", "beta", "gamma", "mu", "epsilon", "tau", "rho",
+                          "kappa", "nu", "omega", "pi", "e", "\\mathcal{L}",
+                          "\\mathcal{C}", "\\mathcal{J}"])
 RESERVED = {"I", "j", "nan", "zoo", "None", "True", "False", "S", "N", "Q", "O"}
 
 
@@ -85,6 +90,56 @@ class Builder:
         self.declared_functions = frozenset(functions)
         self._symbols: dict[str, sp.Symbol] = {}
         self._unknown: dict[str, sp.FunctionClass] = {}
+        # what the LaTeX reader learns about names (and what a document's definitions declare)
+        self.quantities: dict = {}       # display name -> text.arrays.Quantity
+        self.arrays: set[str] = set()    # names declared or defined as vectors and matrices
+        self.scalars: set[str] = set()   # names defined as scalars
+        self.defined: set[str] = set()   # names with a definition
+        self.definitions_of_functions: set[str] = set()
+        self.vector_context = False
+        self.promoted: set[str] = set()  # names read as numbers that turn out to be arrays
+        self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
+        self.strict = True               # False while a first reading learns which names are arrays
+        self.scalar_only = False         # reading a function's definition: its arguments are numbers
+
+    def trust_function(self, name: str) -> None:
+        """Accept `name` as an unknown function: a Greek letter or labelled name the reader saw
+        applied as one (\\phi(z), \\sigma^{[l]}(z))."""
+        self.declared_functions = self.declared_functions | {name}
+
+    def quantity(self, quantity) -> None:
+        """Record a name the reader made (a labelled, decorated or array name)."""
+        known = self.quantities.setdefault(quantity.name, quantity)
+        if known.array != quantity.array:
+            if self.strict:
+                raise InputError(f"{quantity.name} is used both as a vector or matrix and as a "
+                                 "number")
+            self.promoted.add(quantity.name)
+        elif quantity.array:
+            self.promoted.add(quantity.name)
+        if quantity.array and quantity.label is not None:
+            self.families.add((quantity.letter, quantity.font, quantity.style))
+
+    def promote(self, expr) -> None:
+        """A name written where only an array fits (W in W^T, b in W a + b): an array, unless the
+        document defined it as a number."""
+        for s in expr.atoms(sp.Symbol) if isinstance(expr, sp.Basic) else ():
+            if s.is_commutative and s.name not in self.scalars and not s.name.startswith("|") \
+                    and s.name not in SCALAR_NAMES and s.name.split("^")[0].split("_")[0] \
+                    not in SCALAR_NAMES:
+                self.promoted.add(s.name)
+                q = self.quantities.get(s.name)
+                if q is not None and q.label is not None:
+                    self.families.add((q.letter, q.font, q.style))
+
+    def named_symbol(self, name: str) -> sp.Symbol:
+        """A scalar named as a document writes it (`a^{l}`, `\\hat{y}`, `MSE`): such names are
+        only ever symbol names, never code, so only their length is bounded."""
+        if len(name) > 4 * LIMITS.max_name:
+            raise InputError(f"name {name[:20]!r}... too long")
+        if name not in self._symbols:
+            self._symbols[name] = self.assumptions.symbol(name)
+        return self._symbols[name]
 
     # -- leaves ----------------------------------------------------------------------------------
     def symbol(self, name: str, function_names_ok: bool = False,
@@ -186,7 +241,10 @@ class Builder:
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise InputError(f"unknown function {name!r}{hint}; unknown functions are single "
                              "letters such as f, g, h")
-        check_name(name)
+        if name not in self.declared_functions:
+            check_name(name)
+        elif len(name) > 4 * LIMITS.max_name:
+            raise InputError(f"name {name[:20]!r}... too long")
         if name not in self._unknown:
             self._unknown[name] = sp.Function(name, real=True)
         return self._unknown[name]

@@ -1,12 +1,62 @@
-"""A claim `LHS = RHS` read from SymPy syntax or LaTeX into its two sides."""
+"""A claim `LHS = RHS` read from SymPy syntax or LaTeX into its two sides, with what the reader
+learned about its names and the document's definitions (`Reading`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from derive.text.assumptions import Assumptions
 from derive.text.builder import Builder
+from derive.text.context import Context, read_context
 from derive.text.latex import parse_latex_sides
 from derive.text.limits import InputError
 from derive.text.sympy_syntax import parse_sides
+
+READINGS = 4   # readings of a claim while names turn out to be vectors (W in W^T, b in W a + b)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A claim as read: its sides, its names (`text.arrays.Quantity` by name) and its context."""
+
+    lhs: object
+    rhs: object
+    quantities: dict = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
+
+
+def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,
+               functions=(), where=()) -> Reading:
+    """Read a claim `LHS = RHS` (and the definitions it is read with) into a `Reading`."""
+    if not latex:
+        if where:
+            raise InputError("--where takes LaTeX: use it with --latex")
+        lhs, rhs = parse_claim(text, assumptions, functions=functions)
+        return Reading(lhs, rhs)
+    arrays: set[str] = set()
+    families: set = set()
+    for attempt in range(READINGS):
+        final = attempt == READINGS - 1
+        builder = Builder(assumptions, functions)
+        builder.strict = final
+        builder.promoted |= arrays
+        builder.families |= families
+        try:
+            context = read_context(where, builder)
+            sides = parse_latex_sides(text, builder)
+        except InputError:
+            if final or (builder.promoted <= arrays and builder.families <= families):
+                raise
+            arrays |= builder.promoted
+            families |= builder.families
+            continue
+        if builder.promoted <= arrays and builder.families <= families:
+            break
+        arrays |= builder.promoted
+        families |= builder.families
+    if len(sides) != 2:
+        raise InputError(f"a claim has two sides, got {len(sides)}: check one '=' at a time")
+    return Reading(sides[0], sides[1], dict(builder.quantities), context)
 
 
 def parse_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,
@@ -20,4 +70,3 @@ def parse_claim(text: str, assumptions: Assumptions | None = None, latex: bool =
     if len(sides) != 2:
         raise InputError(f"a claim has two sides, got {len(sides)}: check one '=' at a time")
     return sides[0], sides[1]
-

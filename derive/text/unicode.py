@@ -2,6 +2,8 @@
 
 `−`, `·`, `×`, `÷`, superscript digits, Greek letters, `∂`, `√`, `∞`, `′` and the comparison signs
 have one meaning each; both readers see their ASCII spelling (SymPy syntax, or LaTeX commands).
+The signs of vectors and sums (`∑`, `∇`, `⊙`, `ᵀ`, `‖`) exist only in LaTeX; SymPy syntax keeps
+them, so its reader refuses them by name.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ SYMBOLS = {  # character: (SymPy syntax, LaTeX)
     "×": ("*", r" \times "), "÷": ("/", "/"), "∞": ("oo", r"\infty "), "π": ("pi", r"\pi "),
     "′": ("'", "'"), "″": ("''", "''"), "≠": ("!=", r" \neq "), "≤": ("<=", r" \leq "),
     "≥": (">=", r" \geq "), "∂": ("", r"\partial "), "√": ("sqrt", r"\sqrt "),
+    "∑": ("∑", r"\sum "), "∏": ("∏", r"\prod "), "∇": ("∇", r"\nabla "), "⊙": ("⊙", r" \odot "),
+    "∘": ("∘", r" \odot "), "⊗": ("⊗", r" \otimes "), "ᵀ": ("ᵀ", r"^{\top}"), "‖": ("‖", r"\|"),
+    "∈": ("∈", r" \in "), "ℓ": ("ℓ", r"\ell "), "→": ("→", r" \to "), "≈": ("≈", r" \approx "),
+    "←": ("←", r" \leftarrow "), "∀": ("∀", r" \forall "), "ϵ": ("epsilon", r"\epsilon "),
+    "ϕ": ("phi", r"\phi "), "\u00a0": (" ", " "),
 }
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")

@@ -147,7 +147,7 @@ def test_markdown_notes_are_checked_line_by_line():
     chain = [f for f in report.checked if f.source.line == 12]
     assert len(chain) == 2 and all(f.verdict.status.holds for f in chain)
     reasons = " ".join(f.skipped for f in skipped)
-    assert "definition of f" in reasons and "layer index" in reasons
+    assert "definition of f" in reasons and "layer notation" in reasons
     assert not any("x = 1" in f.source.latex for f in skipped)  # code is not math
 
 

@@ -113,20 +113,20 @@ def test_latex_chain_rule_with_unknown_functions():
 
 AMBIGUOUS_OR_INVALID_LATEX = [
     (r"u(x) = 1", "ambiguous"),
-    (r"\phi(x) = 1", "ambiguous"),
+    (r"\lambda(x) = 1", "ambiguous"),
     (r"x + ", "ends too early"),
     (r"\frac{1}{2", "ends too early"),
     (r"\input{/etc/passwd}", "unsupported"),
     (r"\def\x{1}", "unsupported"),
     (r"\immediate\write18{rm -rf /}", "unsupported"),
-    (r"\text{if } x = 1", "unsupported"),
-    (r"sin x = 1", "backslash"),
+    (r"\text{if } x = 1", "text"),
+    (r"x = 1 \text{ for } x > 0", "condition"),
     (r"x & = 1", "alignment"),
     (r"\frac{1}{0} = 1", "division by zero"),
     (r"10^{10^{10}} = 1", "too large"),
     (r"x' = 1", "argument"),
     (r"\partial x = 1", "fraction"),
-    (r"W^\top = 1", "transpose"),
+    (r"\top = 1", "transpose"),
 ]
 
 
@@ -247,9 +247,8 @@ def test_a_derivative_written_before_its_argument_is_evaluated_there():
     assert sp.simplify((chain - expected).doit()) == 0
 
 
-@pytest.mark.parametrize("latex", [r"dZ2 = A2 - Y", "W1 x = 1", r"a^{[l]} = 1", r"a^{(2)} = 1",
-                                   "a^l = 1", "z^{l+1} = 1", r"\delta^L = 1"])
-def test_names_and_labels_are_not_read_as_products_or_powers(latex):
+@pytest.mark.parametrize("latex", [r"dZ2 = A2 - Y", "W1 x = 1"])
+def test_code_names_are_refused_not_read_as_products(latex):
     with pytest.raises(InputError):  # refused as ambiguous, with a hint: never misread
         parse_claim(latex, latex=True)
 

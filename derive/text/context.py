@@ -1,0 +1,169 @@
+"""What a document has said before a formula: its definitions and declarations (`--where`).
+
+A definition is written as the document writes it, in the claim's notation:
+
+* `J = L + s`, `z^{l} = W^{l} a^{l-1} + b^{l}`, `\\delta^{l} = \\frac{\\partial C}{\\partial z^{l}}`
+  (a label in l, L or m makes a schema that holds in every layer), `z_j = \\sum_k w_{jk} x_k + b_j`
+  (entry by entry);
+* `\\sigma(z) = \\frac{1}{1 + e^{-z}}`, `\\ell(o, y) = \\frac{1}{2}(o - y)^2`: a function;
+* `\\mathbf{W} \\in \\mathbb{R}^{h \\times d}`: a vector or matrix and its sizes;
+* `\\phi \\text{ is a function}`: an unknown function (of any argument);
+* `\\text{row vectors}`, `\\text{numerator layout}`, `\\text{denominator layout}`: conventions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.text import arrays as A
+from derive.text.builder import Builder
+from derive.text.limits import InputError
+
+SHAPE = re.compile(r"^(?P<name>.+?)\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?P<dims>\{[^{}]*\}|\w))?\s*$")
+IS_FUNCTION = re.compile(r"^(?P<name>.+?)\s*\\text\s*\{\s*is an?( unknown)? function\s*\}\s*$")
+CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")
+FUNCTION_DEFINITION = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?)\s*\(")
+CONVENTIONS = ("row vectors", "column vectors", "numerator layout", "denominator layout",
+               "einstein summation")
+MAX_DEFINITIONS = 64
+
+
+@dataclass(frozen=True)
+class Definition:
+    """`target = value`: target is a name, an array, an entry (x_j) or a function application."""
+
+    target: sp.Basic
+    value: sp.Basic
+    text: str
+    rewrite: bool = False   # notation: the target, wherever it is written, means the value
+
+
+@dataclass(frozen=True)
+class Context:
+    """A document's definitions and declarations, read with the claim's Builder."""
+
+    definitions: tuple = ()                  # of Definition
+    shapes: dict = field(default_factory=dict)   # name -> (rows, columns) as SymPy integers/symbols
+    conventions: frozenset = frozenset()
+    texts: tuple = ()
+
+    @property
+    def row_vectors(self) -> bool:
+        return "row vectors" in self.conventions
+
+    @property
+    def layout(self) -> int | None:
+        """0 numerator layout, 1 denominator layout, None when the document does not say."""
+        if "numerator layout" in self.conventions:
+            return 0
+        if "denominator layout" in self.conventions:
+            return 1
+        return None
+
+
+def read_context(texts, builder: Builder, latex: bool = True) -> Context:
+    """Read `--where` texts into a `Context`, teaching `builder` which names are functions,
+    vectors and defined quantities, so the claim read next uses the same names."""
+    from derive.text.latex import LatexReader, NameParts
+
+    texts = [t.strip() for t in texts if t.strip()]
+    if len(texts) > MAX_DEFINITIONS:
+        raise InputError(f"too many definitions (limit {MAX_DEFINITIONS})")
+    if texts and not latex:
+        raise InputError("--where takes LaTeX: use it with --latex")
+    definitions, shapes, conventions = [], {}, set()
+    for text in texts:   # first the declarations, so every definition reads its names right
+        convention = CONVENTION.match(text)
+        function = IS_FUNCTION.match(text)
+        shape = SHAPE.match(text)
+        if convention:
+            what = " ".join(convention.group("what").lower().split())
+            if what not in CONVENTIONS:
+                raise InputError(f"unknown convention '{what}': use one of {', '.join(CONVENTIONS)}")
+            conventions.add(what)
+        elif function:
+            reader = LatexReader(function.group("name"), builder)
+            parts: NameParts = reader.name_parts()
+            builder.trust_function(parts.display)
+        elif shape:
+            reader = LatexReader(shape.group("name"), builder)
+            parts = reader.name_parts()
+            if reader.peek() is not None:
+                raise InputError(f"cannot read the name in '{text}'")
+            dims = _dims(shape.group("dims"), builder)
+            builder.arrays.add(parts.display)
+            builder.quantity(A.Quantity(parts.display, parts.letter, parts.font, parts.label,
+                                        parts.style, array=True))
+            shapes[parts.display] = dims
+        else:
+            head = FUNCTION_DEFINITION.match(text)
+            if head and "=" in text:
+                builder.trust_function(head.group("name").lstrip("\\"))
+                builder.definitions_of_functions.add(head.group("name").lstrip("\\"))
+    if "row vectors" in conventions and "column vectors" in conventions:
+        raise InputError("row vectors and column vectors at once")
+    builder.vector_context = builder.vector_context or bool(shapes)
+    for text in texts:
+        if CONVENTION.match(text) or IS_FUNCTION.match(text) or SHAPE.match(text):
+            continue
+        sides = LatexReader(text, builder).sides()
+        if len(sides) != 2:
+            raise InputError(f"a definition is NAME = EXPRESSION: '{text}'")
+        target, value = sides
+        if not _definable(target) or _alias(target, value):
+            # notation: '\\nabla_a C = \\frac{\\partial C}{\\partial a^L}', 'a = a^{L}'
+            definitions.append(Definition(target, value, text, rewrite=True))
+            continue
+        name = _target_name(target)
+        builder.defined.add(name)
+        if A.is_array(value) and not A.is_array(target) and not isinstance(target, sp.Indexed):
+            if builder.strict:
+                raise InputError(f"{name} is defined as a vector or matrix but read as a number")
+            builder.promoted.add(name)   # a^l = sigma(z^l) with z^l a vector: a^l is one too
+        if A.is_array(value) or A.is_array(target):
+            builder.arrays.add(name)
+        else:
+            builder.scalars.add(name)
+        definitions.append(Definition(target, value, text))
+    return Context(tuple(definitions), shapes, frozenset(conventions), tuple(texts))
+
+
+def _alias(target, value) -> bool:
+    """`a = a^{L}`: one name for another, not a quantity of its own."""
+    return isinstance(target, sp.Symbol) and isinstance(value, sp.Symbol)
+
+
+def _dims(text: str | None, builder: Builder) -> tuple:
+    from derive.text.latex import parse_latex
+
+    if text is None:
+        return (sp.Integer(1), sp.Integer(1))
+    inner = text.strip("{}")
+    parts = re.split(r"\\times|\\cdot|,|\*|×", inner)
+    if len(parts) > 2:
+        raise InputError("only vectors and matrices (two sizes) are supported")
+    dims = [parse_latex(p, Builder()) for p in parts]
+    for d in dims:
+        if not (d.is_Integer and d > 0 or d.is_Symbol):
+            raise InputError(f"a size is a positive whole number or a letter, not {d}")
+    if len(dims) == 1:
+        return (dims[0], sp.Integer(1))
+    return tuple(dims)
+
+
+def _definable(target) -> bool:
+    if isinstance(target, (sp.Symbol, sp.Indexed)):
+        return True
+    from sympy.core.function import AppliedUndef
+    return isinstance(target, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in target.args)
+
+
+def _target_name(target) -> str:
+    if isinstance(target, sp.Indexed):
+        return str(target.base.label)
+    if isinstance(target, sp.Symbol):
+        return target.name
+    return target.func.__name__

@@ -1,0 +1,209 @@
+"""LaTeX as tokens: the commands the reader knows, and the slips it refuses before reading.
+
+Spacing commands (`\\,`, `\\;`, `\\quad`, `\\hspace{..}`) never change a reading; they only mark the
+next token as `spaced`, which ends the argument of `\\sin x`. Function names written without a
+backslash (`sin x`, `tanh(z)`, `softmax(z)`) are read as the function, as a human reader would.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from derive.text.limits import LIMITS, InputError
+from derive.text.unicode import normalize
+
+# function names as words: with or without a backslash they mean the function
+WORD_FUNCTIONS = {
+    "sin": "sin", "cos": "cos", "tan": "tan", "cot": "cot", "sec": "sec", "csc": "csc",
+    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh",
+    "tanh": "tanh", "coth": "coth", "exp": "exp", "ln": "log", "log": "log", "max": "Max",
+    "min": "Min", "sgn": "sign", "sign": "sign", "sigmoid": "sigmoid", "logistic": "sigmoid",
+    "relu": "relu", "ReLU": "relu", "softplus": "softplus", "sqrt": "sqrt", "abs": "Abs",
+    "softmax": "softmax", "tr": "trace", "trace": "trace", "Tr": "trace",
+}
+TOKEN_RE = re.compile(r"""
+    (?P<text>\\(?:text|textrm|textit|textbf|textsf|mbox|hbox)\s*\{[^{}]*\}) |
+    (?P<hspace>\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\s*\{[^{}]*\}) |
+    (?P<cmd>\\[A-Za-z]+|\\[,;:!\s{}|%\\.>]) |
+    (?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+) |
+    (?P<word>(?<![A-Za-z])(?:""" + "|".join(sorted(WORD_FUNCTIONS, key=len, reverse=True)) + r""")
+        (?![A-Za-z])) |
+    (?P<letter>[A-Za-z]) |
+    (?P<sym>[-+*/^_=(){}\[\]|',!<>&;.]) |
+    (?P<ws>\s+|~)
+""", re.VERBOSE)
+
+SKIP = {r"\left", r"\right", r"\bigl", r"\bigr", r"\big", r"\Big", r"\Bigl", r"\Bigr", r"\bigg",
+        r"\Bigg", r"\biggl", r"\biggr", r"\Biggl", r"\Biggr", r"\middle", r"\displaystyle",
+        r"\textstyle", r"\limits", r"\nolimits", r"\nonumber", r"\notag"}
+SPACING = {r"\,", r"\;", r"\:", r"\!", r"\>", "\\ ", r"\quad", r"\qquad", r"\enspace",
+           r"\thinspace", r"\medspace", r"\thickspace"}
+ALIASES = {r"\cdot": "·", r"\times": "*", r"\ast": "*", r"\div": "/", r"\dfrac": r"\frac",
+           r"\tfrac": r"\frac", r"\lvert": "|", r"\rvert": "|", r"\vert": "|", r"\|": "‖",
+           r"\Vert": "‖", r"\lVert": "‖", r"\rVert": "‖", r"\lbrace": r"\{", r"\rbrace": r"\}",
+           r"\rightarrow": r"\to", r"\prime": "'", r"\operatorname": r"\mathrm",
+           r"\mathit": r"\mathrm", r"\rm": r"\mathrm", r"\intercal": r"\top", r"\circ": r"\odot",
+           r"\le": "<=", r"\leq": "<=", r"\ge": ">=", r"\geq": ">=", r"\ne": r"\neq",
+           r"\lt": "<", r"\gt": ">", r"\boldsymbol": r"\mathbf", r"\bm": r"\mathbf",
+           r"\bf": r"\mathbf", r"\mathsf": r"\mathbf", r"\vec": r"\mathbf", r"\pmb": r"\mathbf",
+           r"\varepsilon": r"\epsilon", r"\varphi": r"\phi", r"\vartheta": r"\theta"}
+FUNCTION_COMMANDS = {"\\" + word: name for word, name in WORD_FUNCTIONS.items()
+                     if word.isalpha() and word.islower() and word not in (
+                         "sigmoid", "logistic", "relu", "softplus", "sqrt", "abs", "softmax",
+                         "sign", "trace", "tr")}
+INVERSE = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh",
+           "tanh": "atanh"}
+GREEK = frozenset(
+    ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau "
+     "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega ell").split())
+CONSTANT_COMMANDS = {r"\pi": sp.pi, r"\infty": sp.oo}
+# Letters read as functions when followed by '(' (others are multiplied); more with --function.
+FUNCTION_LETTERS = frozenset("fghFGH")
+FONTS = {r"\mathbf": "mathbf", r"\mathcal": "mathcal", r"\hat": "hat", r"\tilde": "tilde",
+         r"\bar": "bar", r"\overline": "bar", r"\widehat": "hat", r"\widetilde": "tilde",
+         r"\dot": "dot", r"\ddot": "ddot", r"\mathbb": "mathbb", r"\mathrm": "mathrm"}
+# fonts that name vectors and matrices
+ARRAY_FONTS = frozenset({"mathbf"})
+RELATIONS = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, "<=": sp.LessThan,
+             ">=": sp.GreaterThan, r"\neq": sp.Unequality, "=": sp.Eq}
+
+KNOWN_COMMANDS = {r"\frac", r"\sqrt", r"\lim", r"\to", r"\partial", r"\top", r"\{", r"\}", r"\\",
+                  r"\sum", r"\prod", r"\nabla", r"\odot", r"\otimes", r"\begin", r"\end",
+                  r"\in", r"\neq", r"\mid", r"\binom", *FUNCTION_COMMANDS, *CONSTANT_COMMANDS,
+                  *FONTS}
+WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+# a letter (or two) written straight before digits, as code names variables: A2, dZ2, W1
+CODE_NAME = re.compile(r"(?<![\\A-Za-z^_{])([A-Za-z]{1,3})([0-9]+)")
+SIGNS = re.compile(r"\\(?:approx|leftarrow|gets|coloneqq|equiv|propto|sim|mapsto|Rightarrow|"
+                   r"implies|iff|forall|exists)(?![A-Za-z])|:=")
+
+
+class Tok:
+    """A token; `spaced` when the writer put a spacing command (\\, \\; \\quad) before it."""
+
+    __slots__ = ("kind", "text", "pos", "spaced")
+
+    def __init__(self, kind, text, pos, spaced=False):
+        self.kind, self.text, self.pos, self.spaced = kind, text, pos, spaced
+
+    def __repr__(self):
+        return f"{self.kind}:{self.text}"
+
+
+def tokenize(text: str) -> list[Tok]:
+    if len(text) > LIMITS.max_chars:
+        raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
+    text = strip_math_delimiters(normalize(text, latex=True))
+    tokens, pos, spaced = [], 0, False
+    while pos < len(text):
+        m = TOKEN_RE.match(text, pos)
+        if not m:
+            raise InputError(f"unexpected character {text[pos]!r} at column {pos + 1}")
+        pos = m.end()
+        kind, value = m.lastgroup, m.group()
+        if kind == "ws":
+            continue
+        if kind == "hspace" or (kind == "cmd" and value in SPACING):
+            spaced = True
+            continue
+        if kind == "cmd":
+            if value in SKIP:
+                if value in (r"\left", r"\right") and text.startswith(".", pos):
+                    pos += 1   # \left. and \right. are invisible delimiters
+                continue
+            value = ALIASES.get(value, value)
+            if value in ("*", "/", "|", "'", "·", "‖", "<=", ">=", "<", ">"):
+                kind = "sym"
+        elif kind == "word":
+            kind, value = "cmd", "\\" + value
+        elif kind == "text":
+            value = value[value.index("{") + 1:-1].strip()
+        elif kind == "sym" and value == "|" and tokens and tokens[-1].text == "|" \
+                and tokens[-1].pos == m.start() - 1:
+            tokens[-1] = Tok("sym", "‖", tokens[-1].pos, tokens[-1].spaced)   # ||x|| is a norm
+            continue
+        tokens.append(Tok(kind, value, m.start(), spaced))
+        spaced = False
+    while tokens and tokens[-1].text in (".", ",", ";", r"\\"):   # the sentence's full stop
+        tokens.pop()
+    for t in tokens:
+        if t.kind == "cmd" and t.text not in KNOWN_COMMANDS and t.text[1:] not in GREEK \
+                and t.text[1:] not in WORD_FUNCTIONS:
+            raise InputError(f"unknown or unsupported LaTeX command {t.text}")
+    _refuse_slips(text)
+    return _leibniz_slashes(tokens)
+
+
+def _leibniz_slashes(tokens: list[Tok]) -> list[Tok]:
+    """`dy/dx` and `\\partial C / \\partial w` as plain text writes them: the fraction
+    \\frac{dy}{dx}, never d times y over d times x."""
+    out, n = [], 0
+    while n < len(tokens):
+        t = tokens[n]
+        starts = t.text in ("d", r"\partial") and (not out or out[-1].kind not in ("letter", "num"))
+        if starts:
+            top = _name_chunk(tokens, n + 1)
+            if top and top < len(tokens) and tokens[top].text == "/" and top + 1 < len(tokens) \
+                    and tokens[top + 1].text == t.text:
+                bottom = _name_chunk(tokens, top + 2)
+                if bottom:
+                    def brace(text):
+                        return Tok("sym", text, t.pos)
+                    out += [Tok("cmd", r"\frac", t.pos), brace("{"), *tokens[n:top], brace("}"),
+                            brace("{"), *tokens[top + 1:bottom], brace("}")]
+                    n = bottom
+                    continue
+        out.append(t)
+        n += 1
+    return out
+
+
+def _name_chunk(tokens: list[Tok], n: int) -> int | None:
+    """The end of a name starting at n (a letter or Greek letter with ^ and _ parts), or None."""
+    if n >= len(tokens):
+        return None
+    t = tokens[n]
+    if not (t.kind == "letter" or (t.kind == "cmd" and t.text[1:] in GREEK)):
+        return None
+    n += 1
+    while n < len(tokens) and tokens[n].text in ("^", "_"):
+        n += 1
+        if n < len(tokens) and tokens[n].text == "{":
+            depth = 0
+            while n < len(tokens):
+                depth += (tokens[n].text == "{") - (tokens[n].text == "}")
+                n += 1
+                if depth == 0:
+                    break
+        else:
+            n += 1
+    return n
+
+
+def strip_math_delimiters(text: str) -> str:
+    s = text.strip()
+    for open_, close in (("$$", "$$"), ("$", "$"), (r"\[", r"\]"), (r"\(", r"\)")):
+        if s.startswith(open_) and s.endswith(close) and len(s) >= len(open_) + len(close):
+            return s[len(open_):len(s) - len(close)]
+    return s
+
+
+def _refuse_slips(text: str) -> None:
+    sign = SIGNS.search(text)
+    if sign:
+        raise InputError(f"'{sign.group()}' is not an equality: an approximation, an assignment "
+                         "or a definition is not checked as an identity")
+    body = re.sub(r"\\[A-Za-z]+\*?(\{[A-Za-z ]*\})?", " ", text)  # commands and their word args
+    body = TOKEN_RE.sub(lambda m: " " if m.lastgroup == "word" else m.group(), body)
+    word = WORD.search(body)
+    if word:
+        raise InputError(f"'{word.group()}' looks like a word, not a product of {len(word.group())} "
+                         "variables; separate factors with spaces or \\cdot")
+    code_name = CODE_NAME.search(body)
+    if code_name:
+        letter, digits = code_name.group(1), code_name.group(2)
+        raise InputError(f"'{code_name.group()}' reads as {letter} times {digits}, but looks like a "
+                         f"name; write {letter}_{{{digits}}} for a name or {digits}{letter} for a "
+                         "product")
