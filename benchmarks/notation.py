@@ -1,16 +1,19 @@
 """How much of the notation corpus (`tests/corpus/notation`, formulas from public notes judged by
 hand) `derive check --latex` reads, and whether its verdicts agree with the judgements.
 
-    python notation.py
+    python notation.py [--timeout SECONDS] [--show]
 
-Per kind of formula: how many are read (not refused), and of the claims read, how many verdicts
-agree with the corpus (holds / does not hold), disagree (the worst case: a false claim accepted or
-a true one refuted), or are UNDECIDED. Formulas the corpus marks as not claims (definitions,
-conditions, update rules) are counted as read or refused only.
+Each formula is checked with the definitions its record gives (`where`, the document's context),
+as `derive check --latex FORMULA --where ...` would. Per kind of formula: how many are read (not
+refused), and of the claims read, how many verdicts agree with the corpus (holds / does not
+hold), disagree (the worst case: a false claim accepted or a true one refuted), or are
+UNDECIDED. Records the corpus marks as not claims (definitions, conditions, update rules) count
+as read or refused only. `--show` lists every disagreement and the reasons for refusals.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -23,21 +26,37 @@ sys.path.insert(0, str(ROOT))
 from derive import api  # noqa: E402
 from derive.engine.verdict import Status  # noqa: E402
 from derive.results import Checked, Numbered  # noqa: E402
+from derive.text import InputError  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "notation" / "formulas.jsonl"
 
 
+def outcome(row: dict, timeout: float):
+    """The result of checking one record: a Checked, or the InputError's message."""
+    text = " ".join(row["latex"].split())
+    try:
+        run = api.check([Numbered(1, text)], latex=True, timeout=timeout,
+                        where=row.get("where") or ())
+    except InputError as err:
+        return str(err)
+    return run.results[0]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--show", action="store_true")
+    args = parser.parse_args()
     rows = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
-    claims = [Numbered(k, " ".join(r["latex"].split())) for k, r in enumerate(rows, 1)]
-    start = time.perf_counter()
-    run = api.check(claims, latex=True, timeout=5, jobs=2)
-    seconds = time.perf_counter() - start
     counts: dict[str, Counter] = {}
-    for row, result in zip(rows, run.results):
-        c = counts.setdefault(row["kind"], Counter())
+    shown = []
+    start = time.perf_counter()
+    for row in rows:
+        result = outcome(row, args.timeout)
+        c = counts.setdefault(row["checkable"], Counter())
         c["formulas"] += 1
         if not isinstance(result, Checked):
+            shown.append(f"refused {row['id']}: {result}")
             continue
         c["read"] += 1
         if row["holds"] is None:
@@ -45,11 +64,15 @@ def main() -> None:
         status = result.verdict.status
         if status is Status.UNDECIDED:
             c["undecided"] += 1
+            shown.append(f"undecided {row['id']}: {result.verdict.note}")
         elif status.holds == row["holds"]:
             c["agree"] += 1
         else:
             c["DISAGREE"] += 1
-    print("| kind | formulas | read | verdicts agree | disagree | undecided |")
+            shown.append(f"DISAGREE {row['id']} ({status.value}, corpus says "
+                         f"{'holds' if row['holds'] else 'wrong'}): {row['latex'][:70]}")
+    seconds = time.perf_counter() - start
+    print("| checkable as | formulas | read | verdicts agree | disagree | undecided |")
     print("| --- | --- | --- | --- | --- | --- |")
     total = Counter()
     for kind, c in sorted(counts.items()):
@@ -58,7 +81,9 @@ def main() -> None:
               f"{c['undecided']} |")
     print(f"| all | {total['formulas']} | {total['read']} | {total['agree']} | "
           f"{total['DISAGREE']} | {total['undecided']} |")
-    print(f"\n{seconds / len(rows):.3f} s per formula ({seconds:.1f} s for {len(rows)}, 2 jobs)")
+    print(f"\n{seconds / len(rows):.2f} s per formula ({seconds:.0f} s for {len(rows)})")
+    if args.show:
+        print("\n".join(shown))
 
 
 if __name__ == "__main__":

@@ -149,27 +149,37 @@ def _strip_comment(line: str, marks: str) -> str:
     return line.strip()
 
 
-def _decide_task(lhs, rhs, assumptions, timeout, plan, report):
-    if plan is None:
-        from derive.engine.verify import decide
-        report(decide(lhs, rhs, assumptions, timeout, report=report))
-        return
-    from derive.engine import instances
-    from derive.engine.verify import decide_entry
-    report(instances.check(plan, timeout, lambda p, q, seconds: decide_entry(
-        p, q, assumptions, seconds)))
+def _decide_task(links, assumptions, timeout, report):
+    """Decide a claim (or each equality of a chain, sharing the time): its verdict."""
+    from derive.engine.verify import decide, decide_chain
+    share = timeout / len(links)
+    verdicts = []
+    for lhs, rhs, plan in links:
+        if plan is None:
+            single = report if len(links) == 1 else None
+            verdicts.append(decide(lhs, rhs, assumptions, share, report=single))
+        else:
+            from derive.engine import instances
+            from derive.engine.verify import decide_entry
+            verdicts.append(instances.check(plan, share, lambda p, q, seconds: decide_entry(
+                p, q, assumptions, seconds)))
+    report(verdicts[0] if len(verdicts) == 1 else decide_chain(verdicts))
 
 
-def _planned(text: str, assumptions, latex: bool, functions, where):
-    """Read a claim: its sides and, when it needs concrete sizes, the instances to check."""
+def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
+    """Read a claim: each of its equalities (one, or more for a chain), with the instances to
+    check when it needs concrete sizes."""
     from derive.engine import instances
     from derive.text.claims import read_claim
 
     reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
-    lhs, rhs = reading.lhs, reading.rhs
-    if not instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
-        return lhs, rhs, None
-    return lhs, rhs, instances.plan(lhs, rhs, reading.quantities, reading.context, assumptions)
+    links = []
+    for lhs, rhs in reading.links:
+        plan = None
+        if instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
+            plan = instances.plan(lhs, rhs, reading.quantities, reading.context, assumptions)
+        links.append((lhs, rhs, plan))
+    return links
 
 
 def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
@@ -194,9 +204,10 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
             if len(claims) == 1:
                 raise
             results[k] = Unreadable(claim.line, claim.text, str(err))
-    tasks = [(lhs, rhs, assumptions, timeout, plan) for _, (lhs, rhs, plan) in readable]
+    tasks = [(links, assumptions, timeout) for _, links in readable]
     for index, outcome in isolation.run(_decide_task, tasks, timeout + 1.0, jobs):
-        k, (lhs, rhs, _) = readable[index]
+        k, links = readable[index]
+        lhs, rhs = links[0][0], links[-1][1]
         results[k] = Checked(claims[k].line, claims[k].text,
                              after_stop(outcome, lhs, rhs, assumptions, timeout))
         if progress:

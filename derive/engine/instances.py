@@ -62,6 +62,8 @@ class Instance:
     sizes_of: dict                # size symbol (n, |k|) -> value
     cost: tuple = ()              # (name, array names it depends on) for an undefined cost
     reading: str = ""             # which reading of an ambiguous claim
+    chosen: bool = False          # some size was chosen (not fixed by the claim)
+    constraints: tuple = ()       # (array name, total): its entries sum to the total
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,16 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
     """The instances to check (raises ShapeError when no reading of the sizes agrees)."""
     context = context or Context()
     rewrites = {d.target: d.value for d in context.definitions if d.rewrite}
+    constraints = tuple((str(t.function.base.label), v) for t, v in rewrites.items()
+                        if isinstance(t, sp.Sum) and isinstance(t.function, sp.Indexed)
+                        and len(t.limits) == 1 and t.function.indices == (t.limits[0][0],))
     if rewrites:
         lhs, rhs = lhs.xreplace(rewrites), rhs.xreplace(rewrites)
+    einstein = "einstein summation" in context.conventions
+    if einstein:
+        lhs, rhs = _einstein(lhs), _einstein(rhs)
+    else:
+        _refuse_implied_sums(lhs, rhs)
     definitions = [(d.target, d.value.xreplace(rewrites)) for d in context.definitions
                    if not d.rewrite and not _is_function_definition(d.target)]
     functions = {d.target.func.__name__: sp.Lambda(d.target.args, d.value)
@@ -120,7 +130,7 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
                 except ShapeError as err:
                     errors.append((reading, str(err)))
                     break
-                instances.append(replace(instance, reading=reading))
+                instances.append(replace(instance, reading=reading, constraints=constraints))
                 covered.append(_describe(values, instance))
                 if not _free_sizes(instance):
                     break   # nothing to vary: one size pattern is the whole story
@@ -138,6 +148,52 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
                                 if not isinstance(s, A.IndexSize)}, key=str))
     return Plan(lhs, rhs, tuple(instances), good, exact,
                 "; ".join(dict.fromkeys(c for c in covered if c)), assumptions, general)
+
+
+def _index_counts(e) -> dict:
+    """How often each index letter is written in `e` (x_i a_{ij} x_j: i twice, j twice); the
+    indices of a sum's own variable do not count."""
+    counts: dict = {}
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, (sp.Indexed, sp.KroneckerDelta)):
+            args = node.indices if isinstance(node, sp.Indexed) else node.args
+            for a in args:
+                for s in a.free_symbols:
+                    if s.is_integer:
+                        counts[s] = counts.get(s, 0) + 1
+    for total in e.atoms(sp.Sum, sp.Product):
+        for limit in total.limits:
+            counts.pop(limit[0], None)
+    return counts
+
+
+def _einstein(e):
+    """Sums over the indices repeated in a product, as the summation convention writes them."""
+    if isinstance(e, sp.Add):
+        return sp.Add(*[_einstein(t) for t in e.args])
+    if isinstance(e, (A.Partial, sp.Derivative)):
+        return e.func(_einstein(e.args[0]), *e.args[1:])
+    if isinstance(e, sp.Mul):
+        repeated = sorted((i for i, n in _index_counts(e).items() if n >= 2), key=str)
+        inner = sp.Mul(*[_einstein(f) if isinstance(f, (A.Partial, sp.Derivative, sp.Add)) else f
+                         for f in e.args])
+        for index in repeated:
+            inner = sp.Sum(inner, (index, 1, A.index_size(index)))
+        return inner
+    return e
+
+
+def _refuse_implied_sums(lhs, rhs) -> None:
+    """An index written twice in every term that has it, on both sides, is summed by Einstein's
+    convention: without the document saying so, the claim is not read either way."""
+    terms = [t for side in (lhs, rhs) for t in sp.Add.make_args(side)]
+    counts = [_index_counts(t) for t in terms]
+    for index in {i for c in counts for i in c}:
+        uses = [c[index] for c in counts if index in c]
+        if uses and all(n >= 2 for n in uses):
+            raise InputError(f"the index {index} is written twice in each term, as Einstein's "
+                             "summation convention writes a sum: if the document uses it, say so "
+                             "with --where '\\text{Einstein summation}'")
 
 
 def _is_function_definition(target) -> bool:
@@ -227,7 +283,7 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     left, right = shaper.shape(lhs_c), shaper.shape(rhs_c)
     shaper.unify(left, right, "the two sides")
     cost = _cost(lhs_c, rhs_c, needed, top)
-    sizes = _assign(shaper, pattern)
+    sizes, chosen = _assign(shaper, pattern)
     shapes = {name: (sizes[shaper.sizes.find(r)], sizes[shaper.sizes.find(c)])
               for name, (r, c) in shaper.sizes.shapes.items()}
     sizes_of = {sym: sizes[shaper.sizes.find(d)] for sym, d in shaper.sizes.bounds.items()}
@@ -239,7 +295,7 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     for index in free:
         combos = [{**c, index: v} for c in combos for v in range(1, ranges.get(index, 2) + 1)]
     return Instance(dict(values), lhs_c, rhs_c, tuple(needed), functions, shapes,
-                    tuple(combos[:MAX_INDEX_VALUES]), sizes_of, cost)
+                    tuple(combos[:MAX_INDEX_VALUES]), sizes_of, cost, chosen=chosen)
 
 
 def _with_layout(expr, layout):
@@ -403,18 +459,21 @@ def _owner(variable) -> str | None:
     return None
 
 
-def _assign(shaper: Shaper, pattern: tuple) -> dict:
-    sizes = {}
+def _assign(shaper: Shaper, pattern: tuple) -> tuple[dict, bool]:
+    """A size for every class: its own when the claim fixes it, else the next of `pattern`."""
+    sizes, chosen = {}, False
     classes = sorted({shaper.sizes.find(d) for d in range(len(shaper.sizes.parent))})
     cycle = itertools.cycle(pattern)
     for c in classes:
         known = shaper.sizes.value.get(c)
-        sizes[c] = known if known is not None else next(cycle)
-    return sizes
+        if known is None:
+            known, chosen = next(cycle), True
+        sizes[c] = known
+    return sizes, chosen
 
 
 def _free_sizes(instance: Instance) -> bool:
-    return bool(instance.shapes) or bool(instance.sizes_of)
+    return instance.chosen
 
 
 def _free_indices(expr) -> set:
@@ -508,7 +567,7 @@ def _combine(plan_: Plan, verdicts: list) -> Verdict:
     return replace(bad, status=status, method="instantiated, compared entry by entry", note=note,
                    points=sum(v.points for v in verdicts), counterexample=None,
                    lhs_value=None, rhs_value=None, difference=None,
-                   covered=plan_.covered or "as written", **common)
+                   covered="" if plan_.exact else (plan_.covered or "as written"), **common)
 
 
 def _decided(instance: Instance, timeout: float, decide) -> Verdict:
@@ -680,8 +739,12 @@ class Environment:
     def independent(self, name: str):
         if name in self.instance.shapes:
             rows, cols = self.instance.shapes[name]
-            return sp.Matrix(rows, cols, lambda r, c: self.number(sp.Symbol(
+            value = sp.Matrix(rows, cols, lambda r, c: self.number(sp.Symbol(
                 f"{name}[{r + 1}]" if cols == 1 else f"{name}[{r + 1},{c + 1}]", real=True)))
+            for constrained, total in self.instance.constraints:
+                if constrained == name and cols == 1:   # the entries sum to the total
+                    value[rows - 1] = _scalar(self._eval(total)) - sum(value[:rows - 1])
+            return value
         return self.number(sp.Symbol(name, real=True))
 
     def name_value(self, name: str):

@@ -147,6 +147,28 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     return done(provisional)
 
 
+def decide_chain(verdicts: list) -> Verdict:
+    """The verdict on a chain A = B = C from those on its equalities: the first that fails, said
+    to be that link; else the weakest, covering the chain from its first side to its last."""
+    total = len(verdicts)
+    for k, verdict in enumerate(verdicts, 1):
+        if verdict.status is Status.REFUTED:
+            return replace(verdict, note=_joined(f"equality {k} of the chain of {total} fails",
+                                                 verdict.note))
+    weakest = min(verdicts, key=lambda v: (Status.UNDECIDED, Status.NUMERIC,
+                                           Status.PROVED).index(v.status))
+    k = verdicts.index(weakest) + 1
+    note = f"every equality of the chain of {total} holds" if weakest.status.holds else \
+        f"equality {k} of the chain of {total} is undecided"
+    return replace(weakest, lhs=verdicts[0].lhs, rhs=verdicts[-1].rhs,
+                   note=_joined(note, weakest.note), seconds=sum(v.seconds for v in verdicts),
+                   counterexample=None, lhs_value=None, rhs_value=None, difference=None)
+
+
+def _joined(first: str, second: str | None) -> str:
+    return f"{first}; {second}" if second else first
+
+
 ENTRY_POINTS = 6         # sample points per entry of an instantiated claim
 SMALL_ENOUGH = 300      # operations in a difference worth a symbolic try before the numbers
 

@@ -97,6 +97,7 @@ class Builder:
         self.defined: set[str] = set()   # names with a definition
         self.definitions_of_functions: set[str] = set()
         self.vector_context = False
+        self.applied: dict = {}          # unknown function -> its one application (g -> g(x))
         self.promoted: set[str] = set()  # names read as numbers that turn out to be arrays
         self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
         self.strict = True               # False while a first reading learns which names are arrays

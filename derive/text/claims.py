@@ -12,17 +12,23 @@ from derive.text.latex import parse_latex_sides
 from derive.text.limits import InputError
 from derive.text.sympy_syntax import parse_sides
 
+MAX_LINKS = 8  # equalities in one chain
 READINGS = 4   # readings of a claim while names turn out to be vectors (W in W^T, b in W a + b)
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A claim as read: its sides, its names (`text.arrays.Quantity` by name) and its context."""
+    """A claim as read: its sides (two, or more for a chain A = B = C), its names
+    (`text.arrays.Quantity` by name) and its context."""
 
-    lhs: object
-    rhs: object
+    sides: tuple
     quantities: dict = field(default_factory=dict)
     context: Context = field(default_factory=Context)
+
+    @property
+    def links(self) -> list[tuple]:
+        """The equalities the claim makes: (A, B) and (B, C) for A = B = C."""
+        return list(zip(self.sides, self.sides[1:]))
 
 
 def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,
@@ -31,8 +37,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
     if not latex:
         if where:
             raise InputError("--where takes LaTeX: use it with --latex")
-        lhs, rhs = parse_claim(text, assumptions, functions=functions)
-        return Reading(lhs, rhs)
+        return Reading(parse_claim(text, assumptions, functions=functions))
     arrays: set[str] = set()
     families: set = set()
     for attempt in range(READINGS):
@@ -54,9 +59,11 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
             break
         arrays |= builder.promoted
         families |= builder.families
-    if len(sides) != 2:
-        raise InputError(f"a claim has two sides, got {len(sides)}: check one '=' at a time")
-    return Reading(sides[0], sides[1], dict(builder.quantities), context)
+    if len(sides) < 2:
+        raise InputError("a claim needs '=': LHS = RHS")
+    if len(sides) > MAX_LINKS + 1:
+        raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
+    return Reading(tuple(sides), dict(builder.quantities), context)
 
 
 def parse_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,

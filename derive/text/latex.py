@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.text import arrays as A
 from derive.text.builder import FUNCTIONS, SCALAR_NAMES, Builder
@@ -80,6 +81,7 @@ class LatexReader:
         self.function_letters = FUNCTION_LETTERS | builder.declared_functions | primed
         self.bound_letters = self._bound_letters()
         self.index_letters = INDEX_LETTERS | self.bound_letters
+        self.indexed_letters = self._indexed_letters()
         self.vector_context = builder.vector_context or any(
             t.text in VECTOR_SIGNS or (t.text == r"\begin" and self._environment_at(n) in MATRICES)
             or (t.text == "^" and n + 1 < len(self.tokens) and self.tokens[n + 1].text == "T")
@@ -96,6 +98,19 @@ class LatexReader:
                 if letter.kind == "letter":
                     bound.add(letter.text)
         return bound
+
+    def _indexed_letters(self) -> set:
+        """Letters written with an index subscript somewhere (x_i, w_{jk}): their numbered
+        subscripts (x_1, w_{12}) are entries too, so x_1 is the x_i at i = 1."""
+        found = set()
+        for n, t in enumerate(self.tokens[:-2]):
+            if t.kind == "letter" and self.tokens[n + 1].text == "_":
+                after = self.tokens[n + 2]
+                inner = self.tokens[n + 3] if after.text == "{" and n + 3 < len(self.tokens) \
+                    else after
+                if inner.kind == "letter" and inner.text in self.index_letters:
+                    found.add(t.text)
+        return found
 
     def _environment_at(self, n: int) -> str:
         parts = self.tokens[n + 1:n + 4]
@@ -143,17 +158,38 @@ class LatexReader:
 
     # -- grammar ---------------------------------------------------------------------------------
     def sides(self) -> list:
+        """The sides of `A = B` or of a chain `A = B = C`, also written over aligned lines
+        (`A &= B \\\\ &= C`): each line after the first continues the chain with '='."""
         if not self.tokens:
             raise InputError("empty formula")
+        self.skip_alignment()
         sides = [self.expr()]
-        while self.at("="):
-            self.next()
-            sides.append(self.expr())
+        while True:
+            self.skip_alignment()
+            if self.at("="):
+                self.next()
+                self.skip_alignment()
+                sides.append(self.expr())
+            elif self.at(r"\\") and self.abs_depth == 0:
+                self.next()
+                if self.at("[") and self.peek(1) is not None and self.peek(1).kind == "num":
+                    while not self.at("]"):   # \\[1.6em]: vertical space
+                        self.next()
+                    self.next()
+                self.skip_alignment()
+                if not self.at("="):
+                    raise InputError("several formulas on several lines: check one at a time")
+            else:
+                break
         self.trailing_text()
         t = self.peek()
         if t is not None:
             raise InputError(_unexpected(t))
         return sides
+
+    def skip_alignment(self) -> None:
+        while self.at("&"):
+            self.next()
 
     def trailing_text(self) -> None:
         """A remark after the formula (`\\quad \\text{(logistic)}`) is not part of it; a condition
@@ -488,6 +524,38 @@ class LatexReader:
         return value
 
     def subscript(self, letter: str, font: str) -> tuple[str, tuple]:
+        if letter in self.indexed_letters and not font:
+            numbered = self._numbered_subscript()
+            if numbered is not None:
+                return "", numbered
+        return self._subscript(letter, font)
+
+    def _numbered_subscript(self):
+        """`_1`, `_{12}` (two indices of one digit each, as w_{12} is w_{1,2}), `_{1,2}`."""
+        if self.at("{"):
+            end = self.i + 1
+            digits = []
+            while end < len(self.tokens) and self.tokens[end].text != "}":
+                digits.append(self.tokens[end])
+                end += 1
+            if not digits or not all(t.kind == "num" or t.text == "," for t in digits):
+                return None
+            numbers = [t.text for t in digits if t.text != ","]
+            if len(numbers) == 1 and len(numbers[0]) == 2 and "," not in [t.text for t in digits]:
+                numbers = list(numbers[0])
+            if len(numbers) > 2 or any("." in n for n in numbers):
+                return None
+            self.i = end + 1
+            return tuple(sp.Integer(int(n)) for n in numbers)
+        t = self.peek()
+        if t is not None and t.kind == "num" and "." not in t.text:
+            self.next()
+            if len(t.text) > 1:
+                self.tokens.insert(self.i, Tok("num", t.text[1:], t.pos + 1))
+            return (sp.Integer(int(t.text[0])),)
+        return None
+
+    def _subscript(self, letter: str, font: str) -> tuple[str, tuple]:
         """A subscript: indices (`_j`, `_{jk}`, `_{i+1}`) or part of the name (`_1`, `_\\mathrm{MSE}`)."""
         start = self.i
         if self.at("{"):
@@ -619,6 +687,8 @@ class LatexReader:
             return self.b.named_symbol(name)
         if name in self.bound_letters:
             return index_symbol(name)   # the i of \sum_{i=1}^{n} i
+        if self.b.applied.get(name) is not None and self.b.defined:
+            return self.b.applied[name]   # g in dz/dg where z = f(g(x)): its value
         return self.b.symbol(name, function_names_ok=True, constants=False)
 
     def named(self, bare: bool):
@@ -727,6 +797,10 @@ class LatexReader:
         if name in FUNCTIONS:
             return self.apply_derivative(lambda *v: self.b.call(name, list(v)), args, primes)
         function = self.b.unknown_function(name)
+        if not primes and all(isinstance(a, sp.Symbol) for a in args):
+            known = self.b.applied.setdefault(name, function(*args))
+            if known != function(*args):
+                self.b.applied[name] = None   # applied to different arguments: no one meaning
         return self.apply_derivative(lambda *v: function(*v), args, primes)
 
     def call_arguments(self, open_="(", close=")") -> list:
@@ -983,6 +1057,8 @@ class LatexReader:
         if all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables) \
                 and not A.has_arrays(operand):
             return self.b.derivative(operand, variables)
+        if all(isinstance(v, AppliedUndef) for v in variables) and not A.has_arrays(operand):
+            return sp.Derivative(operand, *variables)   # dz/dg, g = g(x): by the function's value
         if len(variables) != 1:
             raise InputError("a second derivative by an entry or an array is not supported")
         (variable,) = variables

@@ -40,7 +40,7 @@ SKIP = {r"\left", r"\right", r"\bigl", r"\bigr", r"\big", r"\Big", r"\Bigl", r"\
         r"\textstyle", r"\limits", r"\nolimits", r"\nonumber", r"\notag"}
 SPACING = {r"\,", r"\;", r"\:", r"\!", r"\>", "\\ ", r"\quad", r"\qquad", r"\enspace",
            r"\thinspace", r"\medspace", r"\thickspace"}
-ALIASES = {r"\cdot": "·", r"\times": "*", r"\ast": "*", r"\div": "/", r"\dfrac": r"\frac",
+ALIASES = {r"\triangledown": r"\nabla", r"\boxed": "", r"\cdot": "·", r"\times": "*", r"\ast": "*", r"\div": "/", r"\dfrac": r"\frac",
            r"\tfrac": r"\frac", r"\lvert": "|", r"\rvert": "|", r"\vert": "|", r"\|": "‖",
            r"\Vert": "‖", r"\lVert": "‖", r"\rVert": "‖", r"\lbrace": r"\{", r"\rbrace": r"\}",
            r"\rightarrow": r"\to", r"\prime": "'", r"\operatorname": r"\mathrm",
@@ -57,7 +57,8 @@ INVERSE = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh":
            "tanh": "atanh"}
 GREEK = frozenset(
     ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau "
-     "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega ell").split())
+     "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega Pi Upsilon "
+     "ell").split())
 CONSTANT_COMMANDS = {r"\pi": sp.pi, r"\infty": sp.oo}
 # Letters read as functions when followed by '(' (others are multiplied); more with --function.
 FUNCTION_LETTERS = frozenset("fghFGH")
@@ -114,6 +115,8 @@ def tokenize(text: str) -> list[Tok]:
                     pos += 1   # \left. and \right. are invisible delimiters
                 continue
             value = ALIASES.get(value, value)
+            if not value:
+                continue   # \boxed{x} is x
             if value in ("*", "/", "|", "'", "·", "‖", "<=", ">=", "<", ">"):
                 kind = "sym"
         elif kind == "word":
@@ -182,7 +185,15 @@ def _name_chunk(tokens: list[Tok], n: int) -> int | None:
     return n
 
 
+ALIGNMENTS = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|align\*?|split|eqnarray\*?|gathered|"
+                        r"equation\*?|gather\*?|alignedat)\}(?:\{\d+\})?")
+DECORATIONS = re.compile(r"\\(?:large|Large|LARGE|huge|Huge|small|normalsize|scriptsize|tiny|"
+                         r"footnotesize|displaystyle)(?![A-Za-z])|\\color\s*\{[A-Za-z!0-9]*\}|"
+                         r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}")
+
+
 def strip_math_delimiters(text: str) -> str:
+    text = DECORATIONS.sub(" ", ALIGNMENTS.sub(" ", text)).replace(r"\newline", r"\\")
     s = text.strip()
     for open_, close in (("$$", "$$"), ("$", "$"), (r"\[", r"\]"), (r"\(", r"\)")):
         if s.startswith(open_) and s.endswith(close) and len(s) >= len(open_) + len(close):

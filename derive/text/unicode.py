@@ -29,6 +29,8 @@ SYMBOLS = {  # character: (SymPy syntax, LaTeX)
 }
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₙ", "0123456789ijkln")
+SUBSCRIPT_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₙ]+")
 
 
 def normalize(text: str, latex: bool = False) -> str:
@@ -38,6 +40,7 @@ def normalize(text: str, latex: bool = False) -> str:
     text = SUPERSCRIPT_RUN.sub(
         lambda m: (f"^{{{m.group().translate(SUPERSCRIPTS)}}}" if latex
                    else f"**({m.group().translate(SUPERSCRIPTS)})"), text)
+    text = SUBSCRIPT_RUN.sub(lambda m: f"_{{{m.group().translate(SUBSCRIPTS)}}}", text)
     out = []
     for ch in text:
         if ch in SYMBOLS:
