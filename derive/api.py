@@ -149,37 +149,73 @@ def _strip_comment(line: str, marks: str) -> str:
     return line.strip()
 
 
+@dataclass(frozen=True)
+class Link:
+    """One equality of a claim (a claim A = B = C has two): its sides, the instances to check
+    when it needs concrete sizes, and the decimal places of a side written as a rounded number."""
+
+    lhs: object
+    rhs: object
+    plan: object = None
+    places: int | None = None
+
+
 def _decide_task(links, assumptions, timeout, report):
     """Decide a claim (or each equality of a chain, sharing the time): its verdict."""
-    from derive.engine.verify import decide, decide_chain
+    from derive.engine.verify import decide, decide_chain, decide_rounded
     share = timeout / len(links)
     verdicts = []
-    for lhs, rhs, plan in links:
-        if plan is None:
+    for link in links:
+        if link.places is not None:
+            verdicts.append(decide_rounded(link.lhs, link.rhs, link.places))
+        elif link.plan is None:
             single = report if len(links) == 1 else None
-            verdicts.append(decide(lhs, rhs, assumptions, share, report=single))
+            verdicts.append(decide(link.lhs, link.rhs, assumptions, share, report=single))
         else:
             from derive.engine import instances
             from derive.engine.verify import decide_entry
-            verdicts.append(instances.check(plan, share, lambda p, q, seconds: decide_entry(
+            verdicts.append(instances.check(link.plan, share, lambda p, q, seconds: decide_entry(
                 p, q, assumptions, seconds)))
     report(verdicts[0] if len(verdicts) == 1 else decide_chain(verdicts))
 
 
 def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
-    """Read a claim: each of its equalities (one, or more for a chain), with the instances to
-    check when it needs concrete sizes."""
+    """Read a claim into its equalities (one, or more for a chain)."""
     from derive.engine import instances
     from derive.text.claims import read_claim
 
     reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
+    pairs = reading.links
+    first = reading.sides[0]
+    if len(pairs) > 1 and getattr(first, "is_Symbol", False) and not any(
+            first in getattr(side, "free_symbols", ()) for side in reading.sides[1:]):
+        pairs = pairs[1:]   # L = -log(0.245) = 1.406: the chain names its value L first
     links = []
-    for lhs, rhs in reading.links:
-        plan = None
-        if instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
-            plan = instances.plan(lhs, rhs, reading.quantities, reading.context, assumptions)
-        links.append((lhs, rhs, plan))
+    for lhs, rhs in pairs:
+        rounded = _rounded_side(lhs, rhs, reading.places)
+        if rounded is not None:
+            links.append(Link(lhs, rhs, places=rounded))
+        elif instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
+            links.append(Link(lhs, rhs, instances.plan(lhs, rhs, reading.quantities,
+                                                       reading.context, assumptions)))
+        else:
+            links.append(Link(lhs, rhs))
     return links
+
+
+def _rounded_side(lhs, rhs, places: dict) -> int | None:
+    """The decimal places of a side written as a decimal number (1.406) when the other side is a
+    constant: such an equality states a value rounded to those places."""
+    for one, other in ((lhs, rhs), (rhs, lhs)):
+        if one in places and places[one] > 0 and isinstance(other, sp_basic()) \
+                and not other.free_symbols and not other.is_Rational:
+            return places[one]
+    return None
+
+
+def sp_basic():
+    import sympy as sp
+    return sp.Basic
 
 
 def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
@@ -207,7 +243,7 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
     tasks = [(links, assumptions, timeout) for _, links in readable]
     for index, outcome in isolation.run(_decide_task, tasks, timeout + 1.0, jobs):
         k, links = readable[index]
-        lhs, rhs = links[0][0], links[-1][1]
+        lhs, rhs = links[0].lhs, links[-1].rhs
         results[k] = Checked(claims[k].line, claims[k].text,
                              after_stop(outcome, lhs, rhs, assumptions, timeout))
         if progress:

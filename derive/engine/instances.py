@@ -76,6 +76,7 @@ class Plan:
     covered: str = ""             # the layers and sizes, for the verdict
     assumptions: object = None
     general: tuple = ()           # sizes (n in a sum to n) for which a proof for every value is tried
+    unknown: str = ""             # an undefined vector or matrix only one side depends on
 
 
 def needs_instances(lhs, rhs, context: Context | None, quantities: dict) -> bool:
@@ -138,6 +139,7 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
         if not errors:
             raise InputError("the claim's layers do not exist in a network: check its labels")
         raise ShapeError(errors[0][1])
+    _refuse_sums_over_variables(lhs, rhs, definitions)
     good = tuple(dict.fromkeys(i.reading for i in instances))
     exact = not label_vars and all(not _free_sizes(i) for i in instances) \
         and not any(i.index_values != ({},) for i in instances) and not context.shapes
@@ -147,22 +149,33 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
         general = tuple(sorted({s for i in instances for s in i.sizes_of
                                 if not isinstance(s, A.IndexSize)}, key=str))
     return Plan(lhs, rhs, tuple(instances), good, exact,
-                "; ".join(dict.fromkeys(c for c in covered if c)), assumptions, general)
+                "; ".join(dict.fromkeys(c for c in covered if c)), assumptions, general,
+                _one_sided(instances[0]))
 
 
 def _index_counts(e) -> dict:
-    """How often each index letter is written in `e` (x_i a_{ij} x_j: i twice, j twice); the
-    indices of a sum's own variable do not count."""
-    counts: dict = {}
-    for node in sp.preorder_traversal(e):
-        if isinstance(node, (sp.Indexed, sp.KroneckerDelta)):
-            args = node.indices if isinstance(node, sp.Indexed) else node.args
-            for a in args:
-                for s in a.free_symbols:
-                    if s.is_integer:
-                        counts[s] = counts.get(s, 0) + 1
-    for total in e.atoms(sp.Sum, sp.Product):
-        for limit in total.limits:
+    """How often each index letter is written in a term (x_i a_{ij} x_j: i twice, j twice): a sum
+    of terms counts as its busiest term; a sum's own variable does not count."""
+    if isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+        counts: dict = {}
+        for a in (e.indices if isinstance(e, sp.Indexed) else e.args):
+            for s in a.free_symbols:
+                if s.is_integer:
+                    counts[s] = counts.get(s, 0) + 1
+        return counts
+    if isinstance(e, sp.Add):
+        counts = {}
+        for term in e.args:
+            for index, n in _index_counts(term).items():
+                counts[index] = max(counts.get(index, 0), n)
+        return counts
+    counts = {}
+    for a in e.args:
+        if isinstance(a, sp.Basic) and not isinstance(a, (sp.Tuple,)):
+            for index, n in _index_counts(a).items():
+                counts[index] = counts.get(index, 0) + n
+    if isinstance(e, (sp.Sum, sp.Product)):
+        for limit in e.limits:
             counts.pop(limit[0], None)
     return counts
 
@@ -194,6 +207,48 @@ def _refuse_implied_sums(lhs, rhs) -> None:
             raise InputError(f"the index {index} is written twice in each term, as Einstein's "
                              "summation convention writes a sum: if the document uses it, say so "
                              "with --where '\\text{Einstein summation}'")
+
+
+def _refuse_sums_over_variables(lhs, rhs, definitions) -> None:
+    """`\\sum_w w^2` next to `dC/dw`: a sum over a letter that is also a variable of the claim
+    says "over all weights", which has no index to run over."""
+    exprs = [lhs, rhs] + [v for _, v in definitions]
+    bound = {limit[0].name for e in exprs for s in e.atoms(sp.Sum, sp.Product) for limit in s.limits}
+    free = {s.name for e in exprs for s in e.free_symbols
+            if isinstance(s, sp.Symbol) and not s.is_integer}
+    clash = sorted(bound & free)
+    if clash:
+        raise InputError(f"the sum runs over {clash[0]}, which is also a variable here: write the "
+                         "sum over an index (w_i) and the variable as an entry")
+
+
+def _one_sided(instance: Instance) -> str:
+    """An undefined vector or matrix that only one side depends on (O in O = X W + b with O not
+    defined): the claim then says what that unknown is, which is not an identity."""
+    uses = {}
+    for target, value in instance.definitions:
+        uses.setdefault(_target_name(target), set()).update(_names_in(value))
+
+    def reach(expr):
+        seen, todo = set(), list(_names_in(expr))
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(uses.get(name, ()))
+        return seen
+    if instance.cost:
+        uses.setdefault(instance.cost[0], set()).update(instance.cost[1])
+    left, right = reach(instance.lhs), reach(instance.rhs)
+    written = _names_in(instance.lhs) | _names_in(instance.rhs)
+    variables = {_owner(d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0])
+                 for side in (instance.lhs, instance.rhs)
+                 for d in side.atoms(A.Grad, A.Partial, A.Jacobian, sp.Derivative)}
+    defined = set(uses) | ({instance.cost[0]} if instance.cost else set())
+    for name in sorted((left ^ right) & written):
+        if name in instance.shapes and name not in defined and name not in variables:
+            return name
+    return ""
 
 
 def _is_function_definition(target) -> bool:
@@ -511,6 +566,11 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
     `SAMPLES` random points, each with its own concrete stand-ins for the unknown functions, in
     exact arithmetic where the functions allow it."""
     start = time.monotonic()
+    if plan_.unknown:
+        return Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="none",
+                       note=f"{plan_.unknown} is not defined and only one side depends on it: the "
+                            "claim says what it is rather than stating an identity; define it "
+                            "with --where")
     if plan_.general and not plan_.lhs.has(sp.Indexed) and not plan_.rhs.has(sp.Indexed):
         whole = {n: sp.Symbol(n.name, integer=True, positive=True) for n in plan_.general}
         sizes = {A.index_size(limit[0]): limit[2] for side in (plan_.lhs, plan_.rhs)

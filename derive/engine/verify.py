@@ -28,7 +28,7 @@ from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_su
 from derive.engine.search import (
     PRECISION, agree, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value, sample_points,
     unknown_functions)
-from derive.engine.verdict import Status, Verdict
+from derive.engine.verdict import Counterexample, Status, Verdict
 from derive.text import Assumptions
 
 DEFAULT_TIMEOUT = 5.0
@@ -145,6 +145,26 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
         provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
     return done(provisional)
+
+
+def decide_rounded(lhs, rhs, places: int) -> Verdict:
+    """`value = 1.406`: the constant side, rounded to the places the decimal side was written
+    with, is that decimal (worked examples round their results)."""
+    literal, other = (lhs, rhs) if lhs.is_Rational else (rhs, lhs)
+    value = real_value(other, PRECISION)
+    base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
+    if value is None:
+        return replace(base, note="the value could not be computed")
+    half = sp.Rational(1, 2) * sp.Rational(1, 10) ** places
+    gap = abs(value - literal)
+    if gap <= half + sp.Rational(1, 10) ** (places + 12):
+        return replace(base, status=Status.NUMERIC, points=1,
+                       note=f"{sp.Float(value, places + 4)} rounds to {sp.Float(literal, places + 1)}")
+    return replace(base, status=Status.REFUTED, points=1,
+                   counterexample=Counterexample({}, sp.Float(value, 15) if lhs is other else lhs,
+                                                 sp.Float(value, 15) if rhs is other else rhs),
+                   note=f"the value is {sp.Float(value, places + 4)}, which does not round to "
+                        f"{sp.Float(literal, places + 1)}")
 
 
 def decide_chain(verdicts: list) -> Verdict:

@@ -98,6 +98,7 @@ class Builder:
         self.definitions_of_functions: set[str] = set()
         self.vector_context = False
         self.applied: dict = {}          # unknown function -> its one application (g -> g(x))
+        self.places: dict = {}           # decimal literal -> the decimal places it was written with
         self.promoted: set[str] = set()  # names read as numbers that turn out to be arrays
         self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
         self.strict = True               # False while a first reading learns which names are arrays
@@ -175,7 +176,10 @@ class Builder:
         if exponent and (len(exponent) > 6 or abs(int(exponent)) > LIMITS.max_decimal_exponent):
             raise InputError(f"exponent of {text[:30]!r} is too large "
                              f"(limit 1e±{LIMITS.max_decimal_exponent})")
-        return sp.Rational(clean)
+        value = sp.Rational(clean)
+        if "." in clean and not m.group(3):
+            self.places[value] = max(self.places.get(value, 0), len(m.group(2)))
+        return value
 
     def constant(self, node: ast.AST, text: str) -> sp.Rational:
         """A signed numeric literal (used by assumptions)."""

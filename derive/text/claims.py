@@ -24,6 +24,7 @@ class Reading:
     sides: tuple
     quantities: dict = field(default_factory=dict)
     context: Context = field(default_factory=Context)
+    places: dict = field(default_factory=dict)   # decimal literal -> decimal places written
 
     @property
     def links(self) -> list[tuple]:
@@ -63,7 +64,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         raise InputError("a claim needs '=': LHS = RHS")
     if len(sides) > MAX_LINKS + 1:
         raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
-    return Reading(tuple(sides), dict(builder.quantities), context)
+    return Reading(tuple(sides), dict(builder.quantities), context, dict(builder.places))
 
 
 def parse_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,

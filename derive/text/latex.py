@@ -705,6 +705,14 @@ class LatexReader:
         if t.text == r"\mathrm" and not self._single_letter_group():
             return self.roman(bare)
         parts = self.name_parts()
+        if parts.display in self.function_letters and self.at("^") and not bare \
+                and not self.at_seq("^", "{", "'") and not self.at_seq("^", "{", "("):
+            mark = self.i   # g^2(x): the square of g(x), as \sin^2 x is
+            self.next()
+            power = self.argument()
+            if self.at("("):
+                return self.b.pow(self.apply(parts.display, self.call_arguments()), power)
+            self.i = mark
         primes = self.primes()
         if primes and self.at("_") and not parts.subscript and not parts.indices:
             self.next()   # \sigma'_{\mathrm{tanh}}(z): the prime before the subscript
@@ -820,6 +828,9 @@ class LatexReader:
             raise InputError("a prime means the derivative of a function of one variable")
         t = sp.Dummy("t", real=True)
         derivative = sp.Derivative(make(t), (t, primes))
+        if isinstance(args[0], (sp.Indexed, AppliedUndef)):
+            # sigma'(z_k) is sigma' at z_k, not a derivative by the entry z_k
+            return sp.Subs(derivative, t, args[0])
         return derivative.subs(t, args[0]) if args[0] != t else derivative
 
     def text_name(self, bare: bool):
