@@ -235,7 +235,8 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
     readable = []
     for k, claim in enumerate(claims):
         try:
-            readable.append((k, _planned(claim.text, assumptions, latex, functions, where)))
+            readable.append((k, _planned(claim.text, assumptions, latex, functions,
+                                         tuple(where) + tuple(claim.where))))
         except InputError as err:
             if len(claims) == 1:
                 raise

@@ -13,10 +13,12 @@ if TYPE_CHECKING:  # numpy loads only with the numeric commands
 
 @dataclass(frozen=True)
 class Numbered:
-    """A line of user text and its line number."""
+    """A line of user text and its line number, with any definitions of its own it is read with
+    (a document's context, in LaTeX)."""
 
     line: int
     text: str
+    where: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from derive.text.limits import LIMITS, InputError
 INDEX_LETTERS = frozenset("ijk")
 # letters that name layer quantities: their ^m is a label (elsewhere x^m is a power)
 LAYER_LETTERS = frozenset(["a", "z", "W", "w", "b", "B", "h", "delta", "Delta", "sigma", "A",
-                           "Z", "y", "o", "C", "x", "u", "theta", "phi", "g"])
+                           "Z"])
 # in a formula about vectors, these stay scalars: costs, sizes, rates and the like
 SCALAR_LETTERS = SCALAR_NAMES | {"p", "q", "r", "s", "c"}
 # Greek letters that the field applies as functions: the activation phi(z), a loss ell(y, y_hat)
@@ -188,7 +188,8 @@ class LatexReader:
         return sides
 
     def skip_alignment(self) -> None:
-        while self.at("&"):
+        """`&` where an aligned line puts it: before '=' (or another '&', or a line break)."""
+        while self.at("&") and (self.peek(1) is None or self.peek(1).text in ("=", "&", r"\\")):
             self.next()
 
     def trailing_text(self) -> None:
@@ -780,10 +781,8 @@ class LatexReader:
                 raise InputError(f"ambiguous: {name}(...) could be a function or a product; "
                                  f"write {name} \\cdot (...) for a product, or declare the "
                                  f"function with --function {name}")
-            self.next()
-            inner = self.expr()
-            self.expect(")")
-            return self.b.mul(self.leaf(parts), inner)
+            # a(1-a) is a product: the group is the next factor, so a(b)^2 squares only (b)
+            return self.leaf(parts)
         return self.apply(name, self.call_arguments(), primes)
 
     def apply(self, name: str, args: list, primes: int = 0):

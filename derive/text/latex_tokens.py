@@ -131,6 +131,10 @@ def tokenize(text: str) -> list[Tok]:
         spaced = False
     while tokens and tokens[-1].text in (".", ",", ";", r"\\"):   # the sentence's full stop
         tokens.pop()
+    sign = SIGNS.search(text)
+    if sign:
+        raise InputError(f"'{sign.group()}' is not an equality: an approximation, an assignment "
+                         "or a definition is not checked as an identity")
     for t in tokens:
         if t.kind == "cmd" and t.text not in KNOWN_COMMANDS and t.text[1:] not in GREEK \
                 and t.text[1:] not in WORD_FUNCTIONS:
@@ -202,10 +206,6 @@ def strip_math_delimiters(text: str) -> str:
 
 
 def _refuse_slips(text: str) -> None:
-    sign = SIGNS.search(text)
-    if sign:
-        raise InputError(f"'{sign.group()}' is not an equality: an approximation, an assignment "
-                         "or a definition is not checked as an identity")
     body = re.sub(r"\\[A-Za-z]+\*?(\{[A-Za-z ]*\})?", " ", text)  # commands and their word args
     body = TOKEN_RE.sub(lambda m: " " if m.lastgroup == "word" else m.group(), body)
     word = WORD.search(body)

@@ -121,7 +121,7 @@ AMBIGUOUS_OR_INVALID_LATEX = [
     (r"\immediate\write18{rm -rf /}", "unsupported"),
     (r"\text{if } x = 1", "text"),
     (r"x = 1 \text{ for } x > 0", "condition"),
-    (r"x & = 1", "alignment"),
+    (r"x & y = 1", "alignment"),
     (r"\frac{1}{0} = 1", "division by zero"),
     (r"10^{10^{10}} = 1", "too large"),
     (r"x' = 1", "argument"),

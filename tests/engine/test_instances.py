@@ -1,0 +1,97 @@
+"""Vector, index and layer claims, decided by instantiating them. Every expectation is a textbook
+fact checked by hand (Nielsen's BP1-BP4, the matrix cookbook's gradient of x^T A x, the softmax
+Jacobian) or a mutation of one that a hand computation at small sizes shows to be false."""
+
+import pytest
+
+from derive import api
+from derive.engine.verdict import Status
+from derive.results import Checked, Numbered
+from derive.text import InputError
+
+NETWORK = [r"z^{l} = W^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
+           r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}"]
+
+
+def verdict(claim: str, where=(), timeout: float = 10):
+    run = api.check([Numbered(1, claim)], latex=True, timeout=timeout, where=where)
+    (result,) = run.results
+    assert isinstance(result, Checked)
+    return result.verdict
+
+
+@pytest.mark.parametrize("claim,holds", [
+    # BP4 at index level, and with the indices of the activation and the error swapped
+    (r"\frac{\partial C}{\partial W^l_{jk}} = a^{l-1}_k \delta^l_j", True),
+    (r"\frac{\partial C}{\partial W^l_{jk}} = a^{l-1}_j \delta^l_k", False),
+    # BP2 in vector form, and without the transpose (square layers make it well-shaped)
+    (r"\delta^l = ((W^{l+1})^\top \delta^{l+1}) \odot \sigma'(z^l)", True),
+    (r"\delta^l = (W^{l+1} \delta^{l+1}) \odot \sigma'(z^l)", False),
+])
+def test_backprop_equations_of_a_network_with_a_generic_cost(claim, holds):
+    v = verdict(claim, NETWORK)
+    assert v.status.holds is holds, v.note
+    if holds:   # evidence, not a proof: the verdict says what it covered
+        assert v.status is Status.NUMERIC and "l = 1" in v.covered
+    else:
+        assert "fails at l = " in v.note
+
+
+@pytest.mark.parametrize("claim,where,holds", [
+    (r"\nabla_x x^\top A x = (A + A^\top)x", (), True),
+    (r"\nabla_x x^\top A x = 2 A x", (), False),          # only for a symmetric A
+    (r"\frac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)",
+     (r"a = \operatorname{softmax}(z)",), True),
+    (r"\frac{\partial a_i}{\partial z_j} = a_j(\delta_{ij} - a_i)",
+     (r"a = \operatorname{softmax}(z)",), True),          # symmetric: looks wrong, holds
+    (r"\frac{\partial a_i}{\partial z_j} = a_i(1 - a_j)",
+     (r"a = \operatorname{softmax}(z)",), False),         # the diagonal formula everywhere
+    (r"\nabla_W \frac{1}{2}\|W x - y\|^2 = (W x - y) x^\top", (), True),
+    (r"\nabla_W \frac{1}{2}\|W x - y\|^2 = x (W x - y)^\top", ("W \\in \\mathbb{R}^{2 \\times 2}",),
+     False),
+    (r"\frac{\partial \mathcal{L}}{\partial z_k} = p_k - y_k",
+     (r"\mathcal{L} = -\sum_k y_k \log p_k", r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
+      r"\sum_k y_k = 1"), True),
+    (r"\frac{\partial \mathcal{L}}{\partial z_k} = p_k - y_k",   # without the one-hot constraint
+     (r"\mathcal{L} = -\sum_k y_k \log p_k", r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}"), False),
+])
+def test_vector_and_index_identities(claim, where, holds):
+    assert verdict(claim, where).status.holds is holds
+
+
+def test_a_claim_with_nothing_to_choose_is_proved():
+    assert verdict(r"\sum_{i=1}^{3} x_i = x_1 + x_2 + x_3").status is Status.PROVED
+    assert verdict(r"\sum_{i=1}^{n} i = \frac{n(n+1)}{2}").status is Status.PROVED
+    assert verdict(r"\frac{dJ}{dL} = 1", ["J = L + s"]).status is Status.PROVED
+
+
+def test_einstein_summation_only_when_declared():
+    claim = r"\frac{d}{dx_k}x_ia_{ij}x_j = a_{kj}x_j + x_ia_{ik}"
+    assert verdict(claim, [r"\text{Einstein summation}"]).status.holds
+    assert verdict(claim.replace("x_ia_{ik}", "x_ia_{ki}"),
+                   [r"\text{Einstein summation}"]).status is Status.REFUTED
+    with pytest.raises(InputError, match="Einstein"):
+        verdict(claim)
+
+
+def test_a_jacobian_without_a_stated_layout_is_read_both_ways():
+    claim = r"\frac{\partial (A x)}{\partial x} = A^\top"
+    # square A: A (numerator layout) and A^T (denominator layout) both fit, and differ
+    both = verdict(claim, [r"A \in \mathbb{R}^{2 \times 2}"])
+    assert both.status is Status.UNDECIDED and "numerator layout" in both.note
+    assert verdict(claim, [r"A \in \mathbb{R}^{2 \times 2}",
+                           r"\text{denominator layout}"]).status.holds
+    assert verdict(claim, [r"A \in \mathbb{R}^{2 \times 2}",
+                           r"\text{numerator layout}"]).status is Status.REFUTED
+    # a 2 x 3 A: only the denominator layout gives a 3 x 2 matrix, so there is one reading
+    assert verdict(claim, [r"A \in \mathbb{R}^{2 \times 3}"]).status.holds
+
+
+def test_shapes_that_cannot_agree_are_refused_not_refuted():
+    with pytest.raises(InputError, match="sizes do not match"):
+        verdict(r"W x = x", [r"W \in \mathbb{R}^{2 \times 3}", r"x \in \mathbb{R}^{3}"])
+
+
+def test_an_undefined_quantity_on_one_side_is_not_refuted():
+    v = verdict(r"\mathbf{O} = \mathbf{X} \mathbf{W}")
+    assert v.status is Status.UNDECIDED and "not defined" in v.note

@@ -1,0 +1,132 @@
+"""The notation of ML notes, read as the field means it: each reading is compared with the SymPy
+object a reader would write by hand, or with a fact about it (a label is a name, not a power)."""
+
+import pytest
+import sympy as sp
+
+from derive.text import InputError
+from derive.text import arrays as A
+from derive.text.claims import read_claim
+from derive.text.latex import parse_latex, parse_latex_sides
+
+x, y, z, h = sp.symbols("x y z h", real=True)
+f, g = sp.Function("f", real=True), sp.Function("g", real=True)
+i, j, k = sp.symbols("i j k", integer=True, positive=True)
+
+
+def sig(t):
+    return 1 / (1 + sp.exp(-t))
+
+
+def same(a, b) -> bool:
+    return sp.simplify((sp.sympify(a) - sp.sympify(b)).doit()) == 0
+
+
+@pytest.mark.parametrize("latex,expected", [
+    (r"\cos x \, e^{\sin x}", sp.cos(x) * sp.exp(sp.sin(x))),     # spacing ends \cos's argument
+    (r"\cos x \; e^{\sin x}", sp.cos(x) * sp.exp(sp.sin(x))),
+    ("sin x + tanh(z)", sp.sin(x) + sp.tanh(z)),                   # names without a backslash
+    (r"sigmoid(z) \cdot relu(z)", sig(z) * sp.Max(0, z)),
+    (r"\sigma_{\mathrm{ReLU}}(z)", sp.Max(0, z)),                  # the function named below
+    (r"\sigma'_{\mathrm{tanh}}(z)", 1 - sp.tanh(z)**2),
+    (r"f^{(2)}(x)", sp.Derivative(f(x), (x, 2))),
+    (r"\partial_x (x^2 y)", 2 * x * y),
+    (r"\left. \frac{d}{dx} x^3 \right|_{x=2}", 12),
+    (r"\mathbb{1}(x > 0)", sp.Piecewise((1, x > 0), (0, True))),
+    (r"\begin{cases} z & z > 0 \\ 0 & \text{otherwise} \end{cases}",
+     sp.Piecewise((z, z > 0), (0, True))),
+    (r"\sum_{k=1}^{4} k^2", 30),
+    (r"\prod_{k=1}^{3} (x + k)", (x + 1) * (x + 2) * (x + 3)),
+    (r"\frac{g(x) f(x)}{g^2(x)}", f(x) / g(x)),                    # g^2(x) is g(x) squared
+    ("x₁ + x²", sp.Symbol("x_1", real=True) + x**2),               # Unicode sub/superscripts
+    (r"dy/dx", sp.Derivative(sp.Function("y", real=True)(x), x)),  # plain-text Leibniz
+    (r"\frac{df}{dx}(x)", sp.Derivative(f(x), x)),
+    ("x(x+1)^2", x * (x + 1)**2),                                 # the power is of (x+1) only
+    (r"a(1-a)", sp.Symbol("a", real=True) * (1 - sp.Symbol("a", real=True))),
+])
+def test_notation_reads_as_meant(latex, expected):
+    assert same(parse_latex(latex), expected)
+
+
+@pytest.mark.parametrize("latex", [r"a^l", r"z^L", r"W^{l+1}", r"a^{l-1}_j", r"a^{(l)}",
+                                   r"W^{[l]}", r"\delta^l_j", r"\mathbf{W}^{(2)}", r"a^{[2]}"])
+def test_a_layer_label_is_part_of_a_name_never_a_power(latex):
+    value = parse_latex(latex)
+    assert not value.atoms(sp.Pow)            # a^l is never a to the power l
+    assert not (value.free_symbols & {sp.Symbol("l", integer=True), sp.Symbol("L", integer=True)})
+
+
+def test_a_power_of_a_labelled_quantity_is_written_with_parentheses():
+    value = parse_latex(r"(a^l)^2")
+    assert isinstance(value, sp.Pow) and value.exp == 2
+    assert parse_latex(r"x^{(5-1)}") == x**4       # a parenthesised exponent stays a power
+    assert parse_latex(r"x^m") == x**sp.Symbol("m", real=True)   # m labels layer letters only
+
+
+def test_indices_sums_and_kronecker_delta():
+    value = parse_latex(r"\sum_j w_{jk} x_j")
+    (total,) = value.atoms(sp.Sum)
+    assert total.limits[0][0].name == "j" and isinstance(total.limits[0][2], A.IndexSize)
+    assert {str(e.base.label) for e in value.atoms(sp.Indexed)} == {"w", "x"}
+    assert parse_latex(r"\delta_{ij}") == sp.KroneckerDelta(i, j)
+    # a numbered subscript of an indexed letter is that entry: x_1 is x_i at i = 1
+    both = parse_latex(r"x_1 + \sum_i x_i")
+    assert sp.IndexedBase("x")[1] in both.atoms(sp.Indexed)
+    excluded = parse_latex(r"\sum_{k \neq i} x_k")
+    assert excluded.has(sp.KroneckerDelta)
+
+
+def test_vectors_and_matrices_keep_their_order_and_operations():
+    lhs, rhs = parse_latex_sides(r"\nabla_x x^\top A x = (A + A^\top)x")
+    assert isinstance(lhs, A.Grad)
+    assert isinstance(rhs, sp.Mul) and rhs.args[-1] == A.array_symbol("x")   # order kept
+    delta = parse_latex(r"((W^{l+1})^\top \delta^{l+1}) \odot \sigma'(z^l)")
+    assert isinstance(delta, A.Hadamard) and delta.has(A.Transposed, A.Map)
+    assert isinstance(parse_latex(r"\|\mathbf{x}\|^2").base, A.NormOf)
+    assert isinstance(parse_latex(r"\operatorname{softmax}(\mathbf{z})_i"), A.Entry)
+    assert isinstance(parse_latex(r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}"),
+                      A.MatrixLiteral)
+
+
+def test_names_that_must_be_vectors_are_read_again_as_vectors():
+    # W in W^T, and b added to the vector W a: arrays though nothing marks them
+    reading = read_claim(r"z = W^\top a + b", latex=True)
+    assert all(not s.is_commutative for s in reading.sides[1].atoms(sp.Symbol)
+               if s.name in ("W", "a", "b"))
+
+
+def test_a_chain_and_aligned_lines_are_read_as_a_chain():
+    assert len(read_claim(r"(x+1)^2 = x^2 + 2x + 1 = (x+1)(x+1)", latex=True).links) == 2
+    aligned = r"\begin{aligned} f &= x^2 \\ &= x \cdot x \end{aligned}"
+    assert len(read_claim(aligned, latex=True).sides) == 3
+
+
+@pytest.mark.parametrize("latex,message", [
+    (r"x = 1 \text{ for } x > 0", "condition"),
+    (r"a = 1 \text{ and } b = 2", "one at a time"),
+    (r"f(x+h) \approx f(x)", "not an equality"),
+    (r"w \leftarrow w - \eta g", "not an equality"),
+    (r"a = b \\ c = d", "one at a time"),
+    (r"x_ia_{ij}x_j = x_ja_{ji}x_i", "Einstein"),
+])
+def test_what_is_not_an_identity_is_refused_with_the_reason(latex, message):
+    with pytest.raises(InputError, match=message):
+        read_claim(latex, latex=True) if message != "Einstein" else _plan(latex)
+
+
+def _plan(latex):
+    from derive.engine import instances
+    reading = read_claim(latex, latex=True)
+    (lhs, rhs), = reading.links
+    return instances.plan(lhs, rhs, reading.quantities, reading.context)
+
+
+def test_definitions_teach_the_reader_its_names():
+    reading = read_claim(r"\frac{dz}{dx} = \frac{dz}{dg} \frac{dg}{dx}", latex=True,
+                         where=["z = f(g(x))"])
+    # g in dz/dg is the value g(x) the definition applies, not an unrelated variable
+    assert reading.sides[1].has(g(x))
+    softmax = read_claim(r"\frac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)", latex=True,
+                         where=[r"a = \operatorname{softmax}(z)"])
+    (definition,) = softmax.context.definitions
+    assert isinstance(definition.value, A.Softmax)
