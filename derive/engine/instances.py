@@ -39,7 +39,7 @@ from derive.text.builder import FUNCTIONS
 from derive.text.context import Context
 from derive.text.limits import InputError
 
-DEPTH = 3                       # layers 1..DEPTH above the input layer 0; L is the last
+DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
 SIZE_PATTERNS = ((2, 3), (3, 2))
 MAX_INDEX_VALUES = 48           # free index assignments checked per instance
 MAX_ENTRIES = 400
@@ -99,11 +99,10 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
     """The instances to check (raises ShapeError when no reading of the sizes agrees)."""
     context = context or Context()
     rewrites = {d.target: d.value for d in context.definitions if d.rewrite}
+    lhs, rhs = _rewritten(lhs, rewrites), _rewritten(rhs, rewrites)
     constraints = tuple((str(t.function.base.label), v) for t, v in rewrites.items()
                         if isinstance(t, sp.Sum) and isinstance(t.function, sp.Indexed)
                         and len(t.limits) == 1 and t.function.indices == (t.limits[0][0],))
-    if rewrites:
-        lhs, rhs = lhs.xreplace(rewrites), rhs.xreplace(rewrites)
     einstein = "einstein summation" in context.conventions
     if einstein:
         lhs, rhs = _einstein(lhs), _einstein(rhs)
@@ -121,10 +120,14 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
         if (lhs.has(A.Jacobian) or rhs.has(A.Jacobian) or any(
             v.has(A.Jacobian) for _, v in definitions)) and context.layout is None else ("",)
     instances, errors, covered = [], [], []
-    for values in _label_values(label_vars, lhs, rhs, quantities):
+    layers = _label_values(label_vars, lhs, rhs, quantities)
+    # with several layers the sizes already vary from layer to layer; each pattern shifts them
+    patterns = SIZE_PATTERNS if len(layers) == 1 else \
+        [SIZE_PATTERNS[n % len(SIZE_PATTERNS)] for n in range(len(layers))]
+    for number, values in enumerate(layers):
         for reading in readings:
             layout = {"numerator layout": 0, "denominator layout": 1}.get(reading, context.layout)
-            for pattern in SIZE_PATTERNS:
+            for pattern in (SIZE_PATTERNS if len(layers) == 1 else [patterns[number]]):
                 try:
                     instance = _instance(lhs, rhs, quantities, context, definitions, functions,
                                          values, pattern, layout)
@@ -207,6 +210,25 @@ def _refuse_implied_sums(lhs, rhs) -> None:
             raise InputError(f"the index {index} is written twice in each term, as Einstein's "
                              "summation convention writes a sum: if the document uses it, say so "
                              "with --where '\\text{Einstein summation}'")
+
+
+def _rewritten(expr, rewrites: dict):
+    """`expr` with the document's notation replaced by what it means: `\\sigma(z)_i = ...`
+    applies to \\sigma(z)_j too (its index letters are placeholders). A function the notation
+    defines must not be left with another meaning: such a use is refused."""
+    for target, value in rewrites.items():
+        indices = sorted((s for s in target.free_symbols if s.is_integer), key=str)
+        wilds = {s: sp.Wild(f"w_{s}") for s in indices}
+        pattern, meaning = target.xreplace(wilds), value.xreplace(wilds)
+        expr = expr.replace(pattern, meaning) if wilds else expr.xreplace({target: value})
+        for used in target.atoms(A.Map, AppliedUndef):
+            head = used.args[0] if isinstance(used, A.Map) else used.func
+            leftover = [m for m in expr.atoms(A.Map, AppliedUndef)
+                        if (m.args[0] if isinstance(m, A.Map) else m.func) == head]
+            if leftover:
+                raise InputError(f"the document defines {target} only; {leftover[0]} is used "
+                                 "here in another way: define it too")
+    return expr
 
 
 def _refuse_sums_over_variables(lhs, rhs, definitions) -> None:

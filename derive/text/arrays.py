@@ -82,6 +82,8 @@ def is_array(expr) -> bool:
         return True
     if isinstance(expr, (sp.Indexed, sp.Derivative)):
         return False
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        return is_array(expr.function)
     return any(is_array(a) for a in expr.args if isinstance(a, sp.Basic))
 
 

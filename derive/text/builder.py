@@ -145,14 +145,15 @@ class Builder:
 
     # -- leaves ----------------------------------------------------------------------------------
     def symbol(self, name: str, function_names_ok: bool = False,
-               constants: bool = True) -> sp.Symbol:
+               constants: bool = True, reserved_ok: bool = False) -> sp.Symbol:
         """The variable `name` (or the constant: pi, e, E, oo). LaTeX passes constants=False for
         letters, whose constants come from commands (\\pi, \\infty) and e^{...}."""
         if constants and name in CONSTANTS:
             return CONSTANTS[name]
         if not function_names_ok and (name in FUNCTIONS or name in SPECIAL_FORMS):
             raise InputError(f"{name} is a function: call it, e.g. {name}(x)")
-        check_name(name)
+        if not (reserved_ok and name in RESERVED):   # in LaTeX, j, N and I are only letters
+            check_name(name)
         if name not in self._symbols:
             self._symbols[name] = self.assumptions.symbol(name)
         return self._symbols[name]

@@ -101,15 +101,27 @@ class LatexReader:
 
     def _indexed_letters(self) -> set:
         """Letters written with an index subscript somewhere (x_i, w_{jk}): their numbered
-        subscripts (x_1, w_{12}) are entries too, so x_1 is the x_i at i = 1."""
+        subscripts (x_1, w_{12}) are entries too, so x_1 is the x_i at i = 1. The index letters
+        so used are recorded too: a lone i in a condition (i = j) is that index."""
         found = set()
+        self.used_indices = set()
         for n, t in enumerate(self.tokens[:-2]):
-            if t.kind == "letter" and self.tokens[n + 1].text == "_":
+            if self.tokens[n + 1].text == "_" and (t.kind == "letter" or t.text[1:] in GREEK):
                 after = self.tokens[n + 2]
-                inner = self.tokens[n + 3] if after.text == "{" and n + 3 < len(self.tokens) \
-                    else after
-                if inner.kind == "letter" and inner.text in self.index_letters:
-                    found.add(t.text)
+                inner = [after]
+                if after.text == "{":
+                    inner = []
+                    for u in self.tokens[n + 3:]:
+                        if u.text == "}":
+                            break
+                        inner.append(u)
+                letters = [u.text for u in inner if u.kind == "letter"]
+                if letters and all(x in self.index_letters for x in letters) and all(
+                        u.kind == "letter" or u.text in (",", "+", "-") or u.kind == "num"
+                        for u in inner):
+                    self.used_indices.update(letters)
+                    if t.kind == "letter":
+                        found.add(t.text)
         return found
 
     def _environment_at(self, n: int) -> str:
@@ -686,11 +698,11 @@ class LatexReader:
         if parts.label is not None or parts.font:
             self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style))
             return self.b.named_symbol(name)
-        if name in self.bound_letters:
+        if name in self.bound_letters or name in self.used_indices:
             return index_symbol(name)   # the i of \sum_{i=1}^{n} i
         if self.b.applied.get(name) is not None and self.b.defined:
             return self.b.applied[name]   # g in dz/dg where z = f(g(x)): its value
-        return self.b.symbol(name, function_names_ok=True, constants=False)
+        return self.b.symbol(name, function_names_ok=True, constants=False, reserved_ok=True)
 
     def named(self, bare: bool):
         """A name, and what follows it: e, a function application, or the name alone."""
@@ -1022,7 +1034,9 @@ class LatexReader:
             self.expect("}")
         if self.at("^"):
             self.next()
+            was, self.b.scalar_only = self.b.scalar_only, True   # a bound is a number
             high = self.argument()
+            self.b.scalar_only = was
         body = self.term()
         if excluded is not None:
             body = body * (1 - sp.KroneckerDelta(variable, excluded))

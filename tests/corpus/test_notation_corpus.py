@@ -28,7 +28,7 @@ IDENTITIES = {"scalar-identity", "derivative", "index-level", "vector"}
 def results():
     claims = [Numbered(n, " ".join(r["latex"].split()), tuple(r["where"] or ()))
               for n, r in enumerate(RECORDS)]
-    run = api.check(claims, latex=True, timeout=3, jobs=2)
+    run = api.check(claims, latex=True, timeout=2, jobs=2)
     return {r["id"]: result for r, result in zip(RECORDS, run.results)}
 
 
