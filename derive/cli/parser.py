@@ -34,13 +34,18 @@ examples:
   derive check "sqrt(x**2) = x" --assume "x > 0"
   derive check --latex "\frac{d}{dx} \sigma(x) = \sigma(x)(1 - \sigma(x))"
   derive check --file claims.txt --format json
+  derive check --latex "\frac{\partial C}{\partial W^l_{jk}} = a^{l-1}_k \delta^l_j" \
+      --where "z^{l} = W^{l} a^{l-1} + b^{l}" --where "a^{l} = \sigma(z^{l})" \
+      --where "\delta^{l} = \frac{\partial C}{\partial z^{l}}"
 
 syntax:
   SymPy syntax: + - * / ^ (or **), diff(expr, x[, n]), limit(expr, h, 0), sin, cos, tan, exp,
   log, ln, sqrt, tanh, sigmoid, relu, softplus, Max, Min, Abs, Heaviside, pi, e (Euler's number).
   Single letters applied to arguments (f(x), g(x)) are unknown functions.
   LaTeX: \frac{d}{dx}, \frac{\partial f}{\partial x}, f'(x), \sigma(z), \ln, \log, e^{x},
-  \lim_{h \to 0}, \sqrt{}, \max(0, z), |x|.
+  \lim_{h \to 0}, \sqrt{}, \max(0, z), |x|; layer labels a^l, W^{[l]}, a^{(2)} (names, never
+  powers); entries x_i, W^l_{jk}; \sum, \prod, \delta_{ij}; vectors and matrices: \mathbf{x},
+  ^\top, \odot, \nabla_x, \|x\|, pmatrix, cases; chains A = B = C and aligned lines.
 
 exit codes: 0 every claim holds, 1 a claim is refuted or undecided, 2 bad input.
 """

@@ -633,8 +633,9 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
 
 def _combine(plan_: Plan, verdicts: list) -> Verdict:
     bad = worst(verdicts)
+    heads = {m.args[0] for side in (plan_.lhs, plan_.rhs) for m in side.atoms(A.Map)}
     names = sorted({str(s) for side in (plan_.lhs, plan_.rhs) for s in side.free_symbols
-                    if isinstance(s, sp.Symbol) and not s.is_integer
+                    if isinstance(s, sp.Symbol) and not s.is_integer and s not in heads
                     and not isinstance(s, A.IndexSize)} - {
         str(i.base.label) for side in (plan_.lhs, plan_.rhs) for i in side.atoms(sp.Indexed)} | {
         str(i.base.label) for side in (plan_.lhs, plan_.rhs) for i in side.atoms(sp.Indexed)})

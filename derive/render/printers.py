@@ -139,9 +139,16 @@ def tex_text(s: str) -> str:
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
 
 
+POINT_SHOWN = 10   # values of a point shown in text; JSON has them all
+
+
 def point_words(point: dict, printer=text) -> str:
-    """x = 1/2, y = -1 (the values by `printer`); an empty point is '(no variables)'."""
-    return ", ".join(f"{k} = {printer(v)}" for k, v in point.items()) or "(no variables)"
+    """x = 1/2, y = -1 (the values by `printer`); an empty point is '(no variables)'; a point of
+    many variables (an instantiated network) shows its first values and how many more there are."""
+    words = [f"{k} = {printer(v)}" for k, v in point.items()]
+    if len(words) > POINT_SHOWN:
+        words = words[:POINT_SHOWN] + [f"... ({len(words) - POINT_SHOWN} more)"]
+    return ", ".join(words) or "(no variables)"
 
 
 def json_text(record) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import re
 
+import sympy as sp
+
 from derive.text.assumptions import ASSUMPTION_WORDS, Assumptions, Bound
 from derive.text.builder import Builder, check_name
 from derive.text.limits import LIMITS, InputError
@@ -70,6 +72,13 @@ _FLIP = {ast.Gt: ast.Lt, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.LtE: ast.GtE, ast
 
 
 _SINGLE_EQ = re.compile(r"(?<![=<>!])=(?!=)")
+# f'(x), sigmoid''(z): a derivative of a function, written with primes (ʹ keeps it a Python name)
+_PRIMED = re.compile(r"\b([A-Za-z][A-Za-z0-9_]*)('+)\s*(?=\()")
+PRIME = "ʹ"
+
+
+def _primes_as_names(text: str) -> str:
+    return _PRIMED.sub(lambda m: m.group(1) + PRIME * len(m.group(2)), text)
 
 
 def python_tree(text: str, what: str = "claim") -> ast.Expression:
@@ -158,6 +167,8 @@ class _SympySyntax:
         if name.startswith("_") or "__" in name:
             raise InputError(f"name {name!r} is not allowed")
         args = [self.build(a) for a in node.args]
+        if name.endswith(PRIME):
+            return self._primed(name.rstrip(PRIME), len(name) - len(name.rstrip(PRIME)), args)
         if name in ("diff", "Derivative"):
             if not args:
                 raise InputError("diff needs an expression, e.g. diff(x**5, x)")
@@ -167,6 +178,20 @@ class _SympySyntax:
                 raise InputError("limit takes three arguments: limit(expr, h, 0)")
             return self.b.limit(*args)
         return self.b.call(name, args)
+
+
+    def _primed(self, name: str, order: int, args: list):
+        """f'(u): the order-th derivative of f, at u."""
+        if len(args) != 1:
+            raise InputError(f"{name}{chr(39) * order}(...) takes one argument")
+        if order > LIMITS.max_order:
+            raise InputError(f"derivative of order {order} is too high (limit {LIMITS.max_order})")
+        t = sp.Dummy("t", real=True)
+        inner = self.b.call(name, [t])
+        derivative = sp.Derivative(inner, (t, order))
+        if not inner.has(sp.core.function.AppliedUndef):
+            derivative = derivative.doit()
+        return derivative.subs(t, args[0])
 
 
 def _refusal(node) -> str:
@@ -195,7 +220,7 @@ def parse_expression(text: str, assumptions: Assumptions | None = None,
     """Parse one expression in SymPy syntax (`^` means power)."""
     text = normalize(text).strip()  # literals are read back by their offsets in the text
     b = builder or Builder(assumptions)
-    tree = python_tree(text.replace("^", "**"), what="expression")
+    tree = python_tree(_primes_as_names(text).replace("^", "**"), what="expression")
     if isinstance(tree.body, ast.Compare):
         raise InputError("expected an expression, got an equation")
     return _SympySyntax(text.replace("^", "**"), b).build(tree.body)
@@ -206,7 +231,7 @@ def parse_sides(text: str, assumptions: Assumptions | None = None,
     """Parse `A = B` (or `A == B`, or a chain `A = B = C`) in SymPy syntax into its sides."""
     text = normalize(text).strip()  # literals are read back by their offsets in the text
     b = builder or Builder(assumptions)
-    source = _SINGLE_EQ.sub("==", text.replace("^", "**"))
+    source = _SINGLE_EQ.sub("==", _primes_as_names(text).replace("^", "**"))
     tree = python_tree(source)
     node = tree.body
     if not isinstance(node, ast.Compare):

@@ -130,3 +130,13 @@ def test_definitions_teach_the_reader_its_names():
                          where=[r"a = \operatorname{softmax}(z)"])
     (definition,) = softmax.context.definitions
     assert isinstance(definition.value, A.Softmax)
+
+
+def test_primes_in_sympy_syntax_are_derivatives():
+    from derive.text import parse_claim
+    lhs, rhs = parse_claim("diff(f(x**2), x) = 2*x*f'(x**2)")
+    assert same(lhs, rhs)     # the chain rule: f'(x^2) is f' at x^2, not f(x^2)'s derivative
+    assert parse_claim("f''(x) = 0")[0] == sp.Derivative(f(x), (x, 2))
+    assert same(parse_claim("sigmoid'(z) = 0")[0], sig(z) * (1 - sig(z)))
+    with pytest.raises(InputError):
+        parse_claim("f'(x) = x'")    # a prime needs a function and its argument
