@@ -780,6 +780,7 @@ class Environment:
         if root is None:
             self.points: dict = {}
             self.used_functions: dict = {}
+            self.compiled_functions: dict = {}
         self.definitions = {}
         for target, value in instance.definitions:
             self.definitions.setdefault(_target_name(target), []).append((target, value))
@@ -842,7 +843,10 @@ class Environment:
             for array in self.instance.cost[1]:
                 v = self.name_value(array)
                 inputs.extend(list(v) if isinstance(v, sp.MatrixBase) else [v])
-            value = self.function(name, len(inputs))(*inputs)
+            if self.sample is not None and all(isinstance(v, sp.Float) for v in inputs):
+                value = self.compiled(name, len(inputs))(*inputs)
+            else:
+                value = self.function(name, len(inputs))(*inputs)
         else:
             value = self.independent(name)
         self.cache[name] = value
@@ -1005,6 +1009,10 @@ class Environment:
         raise ShapeError(f"cannot evaluate {type(e).__name__}")
 
     def _function(self, name: str, x, order: int):
+        if self.sample is not None and isinstance(x, sp.Float) \
+                and name not in self.instance.functions:
+            # a vocabulary function or a stand-in, at a number: compiled once, run in mpmath
+            return self.compiled(name, 1, order)(x)
         t = sp.Dummy("t", real=True)
         if name in self.instance.functions:
             body = self.instance.functions[name](t)
@@ -1015,6 +1023,20 @@ class Environment:
         if order == 0:
             return body.xreplace({t: x})
         return sp.diff(body, t, order).subs(t, x)
+
+    def compiled(self, name: str, arity: int, order: int = 0):
+        """A function of the program's own making (a stand-in or the vocabulary's), as a Python
+        function of `digits`-digit numbers."""
+        key = (name, arity, order)
+        cache = self.root.compiled_functions
+        if key not in cache:
+            t = sp.symbols(f"t1:{arity + 1}", real=True)
+            # self.function records the stand-in it makes, for the counterexample
+            body = FUNCTIONS[name][2](t[0]) if name in FUNCTIONS else self.function(name, arity)(*t)
+            if order:
+                body = sp.diff(body, t[0], order)
+            cache[key] = _mpmath_function(t, body, self.digits)
+        return cache[key]
 
     # -- derivatives ----------------------------------------------------------------------------
     def _variable(self, v):
@@ -1126,6 +1148,19 @@ class Environment:
                 result = sp.diff(value, variable, count)
             evaluated = True
         return result
+
+
+def _mpmath_function(variables, body, digits: int):
+    """`body` (an expression the program built, never user text) as a function of SymPy Floats
+    computed by mpmath at `digits` digits."""
+    import mpmath
+
+    numeric = sp.lambdify(variables, body, "mpmath")
+
+    def call(*values):
+        with mpmath.workdps(digits):
+            return sp.Float(numeric(*[mpmath.mpf(v._mpf_) for v in values]), digits)
+    return call
 
 
 def _scalar_or_matrix(v):
