@@ -395,14 +395,19 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
 
     sizes = layer_sizes(layers, **PROOF_LAYERS) if isinstance(layers, str) else layers
     pair = _isolated(_pair, (activation, output_activation, cost, force), timeout)
-    parts = ["index", "pair"] + (["network"] if sizes else [])
+    # the index level is the same for every pair: derived once per process
+    parts = ([] if _INDEX_LEVEL else ["index"]) + ["pair"] + (["network"] if sizes else [])
     args = [(part, pair, sizes) for part in parts]
-    done = {}
+    done = dict(_INDEX_LEVEL)
     for index, outcome in isolation.run(_reporting_task(_backprop_part), args,
                                         check_timeout(timeout), jobs):
         done[parts[index]] = _value(outcome, timeout)
+    _INDEX_LEVEL.setdefault("index", done["index"])
     return bp.assemble(pair.hidden, pair.output, pair.cost, done["index"], done["pair"],
                        done.get("network"), pair.notes + tuple(notes))
+
+
+_INDEX_LEVEL: dict = {}   # "index" -> the checked index-level derivations, once derived
 
 
 # -- derive audit ----------------------------------------------------------------------------------
@@ -423,7 +428,7 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
     check_timeout(timeout)
     check_jobs(jobs)
     claims = list(claims)
-    warm(claims)  # before the workers are forked: they share the layer models
+    warm(claims)  # before the workers are forked: they share the network's definitions
     # index-level claims take longest: first, for even parallel work
     order = sorted(range(len(claims)), key=lambda k: claims[k].kind is ClaimKind.SCALAR)
     verdicts = {}

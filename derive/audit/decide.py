@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from derive.audit.records import Claim, ClaimKind
 from derive.calc.steps import check_sides
-from derive.engine.layers import LayerModel, check_layer_step
+from derive.engine.layers import check_layer_step, network
 from derive.engine.verdict import Verdict
 from derive.engine.verify import decide
 from derive.text import parse_assumptions
@@ -19,9 +19,8 @@ def _matrix(claim: Claim, timeout: float) -> Verdict:
 
 
 def _layer(claim: Claim, timeout: float) -> Verdict:
-    # N^(m-1) = 3 differs from N^m = 2, so a sum with the wrong bound shows up
-    model = LayerModel.shared(output=claim.kind is ClaimKind.OUTPUT, n_prev=3)
-    return check_layer_step(claim.lhs, claim.rhs, model)
+    return check_layer_step(claim.lhs, claim.rhs, output=claim.kind is ClaimKind.OUTPUT,
+                            timeout=timeout)
 
 
 DECIDE = {ClaimKind.SCALAR: _scalar, ClaimKind.MATRIX: _matrix, ClaimKind.LAYER: _layer,
@@ -33,6 +32,6 @@ def decide_claim(claim: Claim, timeout: float) -> Verdict:
 
 
 def warm(claims) -> None:
-    """Build the layer models the claims need, before the workers are forked (they share them)."""
-    for kind in {c.kind for c in claims} & {ClaimKind.LAYER, ClaimKind.OUTPUT}:
-        LayerModel.shared(output=kind is ClaimKind.OUTPUT, n_prev=3).warm()
+    """Read the standard network's definitions before the workers are forked (they share them)."""
+    if {c.kind for c in claims} & {ClaimKind.LAYER, ClaimKind.OUTPUT}:
+        network()

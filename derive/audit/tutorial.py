@@ -6,8 +6,8 @@ the encoding says what the text says, not what it should say. No verdict is stor
 audit` computes every one.
 
 Kinds (`ClaimKind`): scalar claims go to the verifier as they are; layer claims are index-level
-statements about layer m, checked on a concrete layer (`engine.layers.LayerModel`, N^(m-1) = 3,
-N^m = N^(m+1) = 2) for every index value; output claims the same for the last layer.
+statements about layer m, checked in a concrete network (`engine.layers`: every layer, two
+patterns of layer widths, every index value); output claims the same for the last layer.
 """
 
 from __future__ import annotations

@@ -73,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="treat NAME as an unknown function in LaTeX, e.g. u for u(x)")
     check.add_argument("--where", action="append", default=[], metavar="LATEX",
                        help="a definition the claims are read with, in LaTeX (repeatable): "
-                       "'z^{l} = W^{l} a^{l-1} + b^{l}', '\sigma(z) = \frac{1}{1+e^{-z}}', "
-                       "'W \in \mathbb{R}^{n \times m}', '\phi \text{ is a function}'")
+                       r"'z^{l} = W^{l} a^{l-1} + b^{l}', '\sigma(z) = \frac{1}{1+e^{-z}}', "
+                       r"'W \in \mathbb{R}^{n \times m}', '\phi \text{ is a function}'")
     _add_claim_limits(check, default(api.check, "jobs"), "in parallel processes")
     _add_output_options(check)
     check.set_defaults(command_name="check")

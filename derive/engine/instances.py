@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -40,11 +40,12 @@ from derive.text.context import Context
 from derive.text.limits import InputError
 
 DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
-SIZE_PATTERNS = ((2, 3), (3, 2))
+SIZE_PATTERNS = ((2, 3, 4), (3, 4, 2))   # distinct widths, so a sum to the wrong bound shows
 MAX_INDEX_VALUES = 48           # free index assignments checked per instance
 MAX_ENTRIES = 400
 SAMPLES = 3                     # random points (with stand-ins for unknown functions) per instance
 DIGITS = 120                    # working precision of a sampled evaluation
+_COMPILED: dict = {}            # (function, arity, order, sample, digits) -> compiled stand-in
 STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
 
 
@@ -95,19 +96,21 @@ def _open_sums(expr) -> bool:
 
 # -- planning -------------------------------------------------------------------------------------
 
-def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) -> Plan:
-    """The instances to check (raises ShapeError when no reading of the sizes agrees)."""
+def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
+         last_layer: bool = False) -> Plan:
+    """The instances to check (raises ShapeError when no reading of the sizes agrees);
+    `last_layer`: the claim is about the output layer, so its label is L."""
     context = context or Context()
     rewrites = {d.target: d.value for d in context.definitions if d.rewrite}
     lhs, rhs = _rewritten(lhs, rewrites), _rewritten(rhs, rewrites)
-    constraints = tuple((str(t.function.base.label), v) for t, v in rewrites.items()
+    constraints = tuple((t.function.base.label.name, v) for t, v in rewrites.items()
                         if isinstance(t, sp.Sum) and isinstance(t.function, sp.Indexed)
                         and len(t.limits) == 1 and t.function.indices == (t.limits[0][0],))
-    einstein = "einstein summation" in context.conventions
-    if einstein:
-        lhs, rhs = _einstein(lhs), _einstein(rhs)
-    else:
-        _refuse_implied_sums(lhs, rhs)
+    variants = [("", lhs, rhs)]
+    if "einstein summation" in context.conventions:
+        variants = [("", _einstein(lhs), _einstein(rhs))]
+    elif _implied_sums(lhs, rhs):   # read both ways: with and without the summation convention
+        variants.append(("Einstein summation", _einstein(lhs), _einstein(rhs)))
     definitions = [(d.target, d.value.xreplace(rewrites)) for d in context.definitions
                    if not d.rewrite and not _is_function_definition(d.target)]
     functions = {d.target.func.__name__: sp.Lambda(d.target.args, d.value)
@@ -121,15 +124,19 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None) 
             v.has(A.Jacobian) for _, v in definitions)) and context.layout is None else ("",)
     instances, errors, covered = [], [], []
     layers = _label_values(label_vars, lhs, rhs, quantities)
+    if last_layer:
+        layers = [v for v in layers if all(v.get(x) == DEPTH for x in label_vars)]
     # with several layers the sizes already vary from layer to layer; each pattern shifts them
     patterns = SIZE_PATTERNS if len(layers) == 1 else \
         [SIZE_PATTERNS[n % len(SIZE_PATTERNS)] for n in range(len(layers))]
     for number, values in enumerate(layers):
-        for reading in readings:
-            layout = {"numerator layout": 0, "denominator layout": 1}.get(reading, context.layout)
+        for (convention, left, right), layout_reading in itertools.product(variants, readings):
+            reading = " and ".join(r for r in (convention, layout_reading) if r)
+            layout = {"numerator layout": 0, "denominator layout": 1}.get(layout_reading,
+                                                                           context.layout)
             for pattern in (SIZE_PATTERNS if len(layers) == 1 else [patterns[number]]):
                 try:
-                    instance = _instance(lhs, rhs, quantities, context, definitions, functions,
+                    instance = _instance(left, right, quantities, context, definitions, functions,
                                          values, pattern, layout)
                 except ShapeError as err:
                     errors.append((reading, str(err)))
@@ -166,6 +173,14 @@ def _index_counts(e) -> dict:
                 if s.is_integer:
                     counts[s] = counts.get(s, 0) + 1
         return counts
+    if isinstance(e, (sp.Derivative, A.Partial, A.Grad, A.Jacobian)):
+        # da_k/dz_k is one entry's slope, not a sum over k: an index of the variable counts once
+        counts = _index_counts(e.args[0])
+        variables = e.variables if isinstance(e, sp.Derivative) else e.args[1:2]
+        for variable in variables:
+            for index, n in _index_counts(variable).items():
+                counts[index] = max(counts.get(index, 0), n)
+        return counts
     if isinstance(e, sp.Add):
         counts = {}
         for term in e.args:
@@ -199,17 +214,16 @@ def _einstein(e):
     return e
 
 
-def _refuse_implied_sums(lhs, rhs) -> None:
+def _implied_sums(lhs, rhs) -> bool:
     """An index written twice in every term that has it, on both sides, is summed by Einstein's
-    convention: without the document saying so, the claim is not read either way."""
+    convention: when the document does not say, the claim is read both ways."""
     terms = [t for side in (lhs, rhs) for t in sp.Add.make_args(side)]
     counts = [_index_counts(t) for t in terms]
     for index in {i for c in counts for i in c}:
         uses = [c[index] for c in counts if index in c]
         if uses and all(n >= 2 for n in uses):
-            raise InputError(f"the index {index} is written twice in each term, as Einstein's "
-                             "summation convention writes a sum: if the document uses it, say so "
-                             "with --where '\\text{Einstein summation}'")
+            return True
+    return False
 
 
 def _rewritten(expr, rewrites: dict):
@@ -262,7 +276,8 @@ def _one_sided(instance: Instance) -> str:
     if instance.cost:
         uses.setdefault(instance.cost[0], set()).update(instance.cost[1])
     left, right = reach(instance.lhs), reach(instance.rhs)
-    written = _names_in(instance.lhs) | _names_in(instance.rhs)
+    # a name inside what is differentiated may vanish from the other side (d/db (W a + b) = 1)
+    written = _names_outside_derivatives(instance.lhs) | _names_outside_derivatives(instance.rhs)
     variables = {_owner(d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0])
                  for side in (instance.lhs, instance.rhs)
                  for d in side.atoms(A.Grad, A.Partial, A.Jacobian, sp.Derivative)}
@@ -273,13 +288,18 @@ def _one_sided(instance: Instance) -> str:
     return ""
 
 
+def _names_outside_derivatives(expr) -> set[str]:
+    derivatives = expr.atoms(sp.Derivative, A.Partial, A.Grad, A.Jacobian)
+    return _names_in(expr.xreplace({d: sp.Dummy() for d in derivatives}))
+
+
 def _is_function_definition(target) -> bool:
     return isinstance(target, AppliedUndef)
 
 
 def _quantities_in(expr, quantities: dict):
     names = {s.name for s in expr.atoms(sp.Symbol)} | {
-        str(i.base.label) for i in expr.atoms(sp.Indexed)}
+        i.base.label.name for i in expr.atoms(sp.Indexed)}
     return [quantities[n] for n in names if n in quantities]
 
 
@@ -310,7 +330,7 @@ def _rename(expr, quantities: dict, values: dict, concrete: dict):
             mapping[s] = sp.Symbol(name, commutative=s.is_commutative,
                                    **({"real": True} if s.is_commutative else {}))
     for i in expr.atoms(sp.Indexed):
-        q = quantities.get(str(i.base.label))
+        q = quantities.get(i.base.label.name)
         if q is not None and q.label is not None:
             name = q.at_layer(values)
             concrete[name] = replace(q, name=name, label=q.label.xreplace(values))
@@ -392,7 +412,7 @@ def _declared(context: Context, quantities: dict, values: dict) -> dict:
 
 def _names_in(expr) -> set[str]:
     return {s.name for s in expr.atoms(sp.Symbol) if not isinstance(s, A.IndexSize)} | {
-        str(i.base.label) for i in expr.atoms(sp.Indexed)}
+        i.base.label.name for i in expr.atoms(sp.Indexed)}
 
 
 def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, extra=()) -> list:
@@ -417,7 +437,7 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
             v = _with_layout(_rename(value, quantities, values, concrete), layout)
             if not _labels_in_range(t, v, concrete):
                 continue
-            needed[name] = (t, v)
+            needed[name] = _own_indices(t, v, name)
             todo.extend(_names_in(v) - seen)
             break
     # dependency order: a definition after those it uses
@@ -440,8 +460,19 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
 
 def _target_name(target) -> str:
     if isinstance(target, sp.Indexed):
-        return str(target.base.label)
+        return target.base.label.name
     return target.name
+
+
+def _own_indices(target, value, name: str) -> tuple:
+    """A definition's index letters are its own: k in the definition of z^{1} and k in that of
+    z^{2} range over different layers, so each concrete definition gets its own index symbols."""
+    indices = sorted({s for e in (target, value) for s in e.free_symbols | {
+        limit[0] for total in e.atoms(sp.Sum, sp.Product) for limit in total.limits}
+        if isinstance(s, sp.Symbol) and s.is_integer and not isinstance(s, A.IndexSize)}, key=str)
+    fresh = {s: sp.Symbol(f"{s.name}@{name}", integer=True, positive=True) for s in indices}
+    fresh.update({A.index_size(s): A.index_size(f) for s, f in fresh.items()})
+    return target.xreplace(fresh), value.xreplace(fresh)
 
 
 def _matching_layer(tq, q, name: str, target):
@@ -530,7 +561,7 @@ def _upstream_of(name: str, top: str, uses: dict) -> bool:
 
 def _owner(variable) -> str | None:
     if isinstance(variable, sp.Indexed):
-        return str(variable.base.label)
+        return variable.base.label.name
     if isinstance(variable, sp.Symbol):
         return variable.name
     return None
@@ -607,11 +638,16 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
         remaining = timeout - (time.monotonic() - start)
         if remaining <= 0.05:
             verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, note="time limit reached")
-        elif plan_.exact:
-            verdict = _decided(instance, remaining, decide)
-        else:   # the instances vary the point too: fewer samples each when there are many
-            samples = max(1, SAMPLES - (len(plan_.instances) - 1))
-            verdict = _sampled(instance, plan_.assumptions, samples)
+        else:
+            try:
+                if plan_.exact:
+                    verdict = _decided(instance, remaining, decide)
+                else:   # the instances vary the point too: one sample each when several
+                    samples = SAMPLES if len(plan_.instances) == 1 else 1
+                    verdict = _sampled(instance, plan_.assumptions, samples)
+            except ShapeError as err:   # e.g. a sum to a stated width runs past an array
+                verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="instantiated",
+                                  note=f"cannot evaluate {_where(instance, {}, None)}: {err}")
         by_reading.setdefault(instance.reading, []).append(verdict)
         if verdict.status is Status.REFUTED and len(plan_.readings) == 1:
             break
@@ -624,21 +660,29 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
         chosen = next(iter(verdicts.values()))
         return replace(chosen, note=(chosen.note + "; " if chosen.note else "")
                        + f"the same under the {' and the '.join(verdicts)}")
-    described = "; ".join(f"with the {reading} it is {v.status.value}" +
+    described = "; ".join(f"with {reading or 'no implied sum'} it is {v.status.value}" +
                           (f" ({v.note})" if v.note else "") for reading, v in verdicts.items())
     return Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="two readings",
-                   note=f"ambiguous: {described}; say which with --where "
-                        "'\\text{numerator layout}' or '\\text{denominator layout}'")
+                   note=f"ambiguous: {described}; say which with --where (a layout: "
+                        "'\\text{numerator layout}' or '\\text{denominator layout}'; "
+                        "'\\text{Einstein summation}')")
 
 
 def _combine(plan_: Plan, verdicts: list) -> Verdict:
+    evaluated = [v for v in verdicts if v.method != "instantiated" or v.status is not
+                 Status.UNDECIDED or not (v.note or "").startswith("cannot evaluate")]
+    skipped = len(verdicts) - len(evaluated)
+    if evaluated and skipped:   # ill-formed at some sizes (a sum past an array): say so
+        verdicts = [replace(v, note=_joined_note(v.note, f"{skipped} instance(s) could not be "
+                                                 "evaluated (an index past an array)"))
+                    for v in evaluated]
     bad = worst(verdicts)
     heads = {m.args[0] for side in (plan_.lhs, plan_.rhs) for m in side.atoms(A.Map)}
     names = sorted({str(s) for side in (plan_.lhs, plan_.rhs) for s in side.free_symbols
                     if isinstance(s, sp.Symbol) and not s.is_integer and s not in heads
                     and not isinstance(s, A.IndexSize)} - {
-        str(i.base.label) for side in (plan_.lhs, plan_.rhs) for i in side.atoms(sp.Indexed)} | {
-        str(i.base.label) for side in (plan_.lhs, plan_.rhs) for i in side.atoms(sp.Indexed)})
+        i.base.label.name for side in (plan_.lhs, plan_.rhs) for i in side.atoms(sp.Indexed)} | {
+        i.base.label.name for side in (plan_.lhs, plan_.rhs) for i in side.atoms(sp.Indexed)})
     assumptions = tuple(plan_.assumptions.describe(names)) if plan_.assumptions is not None \
         else ()
     common = dict(lhs=plan_.lhs, rhs=plan_.rhs, assumptions=assumptions)
@@ -651,6 +695,10 @@ def _combine(plan_: Plan, verdicts: list) -> Verdict:
                    points=sum(v.points for v in verdicts), counterexample=None,
                    lhs_value=None, rhs_value=None, difference=None,
                    covered="" if plan_.exact else (plan_.covered or "as written"), **common)
+
+
+def _joined_note(first, second: str) -> str:
+    return f"{first}; {second}" if first else second
 
 
 def _decided(instance: Instance, timeout: float, decide) -> Verdict:
@@ -780,15 +828,41 @@ class Environment:
         if root is None:
             self.points: dict = {}
             self.used_functions: dict = {}
-            self.compiled_functions: dict = {}
+            self.arrays: dict = {}      # independent arrays at the sample, built once
         self.definitions = {}
         for target, value in instance.definitions:
             self.definitions.setdefault(_target_name(target), []).append((target, value))
 
     def child(self, symbolic=frozenset(), free=None) -> "Environment":
-        return Environment(self.instance, self.sample, self.assumptions,
-                           self.symbolic | symbolic, {**self.free, **(free or {})}, self.root,
-                           self.digits)
+        """An environment where `free` names take other values (or `symbolic` entries are
+        variables); what does not depend on them keeps this environment's values."""
+        env = Environment(self.instance, self.sample, self.assumptions,
+                          self.symbolic | symbolic, {**self.free, **(free or {})}, self.root,
+                          self.digits)
+        if not symbolic:
+            changed = self.root.dependents(set(free or ()))
+            env.cache = {k: v for k, v in self.cache.items()
+                         if isinstance(k, str) and k not in changed}
+        return env
+
+    def dependents(self, names: set) -> set:
+        """`names` and every name computed from them (through the definitions and the cost)."""
+        graph = self.__dict__.setdefault("_users", None)
+        if graph is None:
+            graph = {}
+            for used, user in [(u, _target_name(t)) for t, v in self.instance.definitions
+                               for u in _names_in(v)] + \
+                    [(u, self.instance.cost[0]) for u in (self.instance.cost[1]
+                                                           if self.instance.cost else ())]:
+                graph.setdefault(used, set()).add(user)
+            self._users = graph
+        found, todo = set(), list(names)
+        while todo:
+            name = todo.pop()
+            if name not in found:
+                found.add(name)
+                todo.extend(graph.get(name, ()))
+        return found
 
     # -- the sample ------------------------------------------------------------------------------
     def number(self, symbol: sp.Symbol):
@@ -821,6 +895,14 @@ class Environment:
 
     # -- names ----------------------------------------------------------------------------------
     def independent(self, name: str):
+        if self.sample is not None and not self.symbolic:
+            arrays = self.root.arrays
+            if name not in arrays:
+                arrays[name] = self._independent(name)
+            return arrays[name]
+        return self._independent(name)
+
+    def _independent(self, name: str):
         if name in self.instance.shapes:
             rows, cols = self.instance.shapes[name]
             value = sp.Matrix(rows, cols, lambda r, c: self.number(sp.Symbol(
@@ -891,7 +973,7 @@ class Environment:
                 return e if isinstance(e, sp.Dummy) or e.is_integer else self.number(e)
             return self.name_value(e.name)
         if isinstance(e, sp.Indexed):
-            base = self.name_value(str(e.base.label))
+            base = self.name_value(e.base.label.name)
             if not all(i.is_Integer for i in e.indices):
                 raise ShapeError(f"the index of {e} has no value")
             if not isinstance(base, sp.MatrixBase):
@@ -929,6 +1011,8 @@ class Environment:
             name = e.func.__name__
             if name in self.instance.functions:
                 return self.instance.functions[name](*args)
+            if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
+                return self.compiled(name, len(args))(*args)
             return self.function(name, len(args))(*args)
         if isinstance(e, sp.Piecewise):
             return sp.Piecewise(*[(_scalar(self._eval(v)), self._eval(c)) for v, c in e.args])
@@ -1027,11 +1111,12 @@ class Environment:
     def compiled(self, name: str, arity: int, order: int = 0):
         """A function of the program's own making (a stand-in or the vocabulary's), as a Python
         function of `digits`-digit numbers."""
-        key = (name, arity, order)
-        cache = self.root.compiled_functions
+        key = (name, arity, order, self.sample, self.digits)
+        cache = _COMPILED
+        if name not in FUNCTIONS:
+            self.function(name, arity)   # recorded, for a counterexample to show
         if key not in cache:
             t = sp.symbols(f"t1:{arity + 1}", real=True)
-            # self.function records the stand-in it makes, for the counterexample
             body = FUNCTIONS[name][2](t[0]) if name in FUNCTIONS else self.function(name, arity)(*t)
             if order:
                 body = sp.diff(body, t[0], order)
@@ -1064,10 +1149,7 @@ class Environment:
 
     def _pick(self, whole, v):
         if isinstance(v, sp.Indexed):
-            idx = [int(i) - 1 for i in v.indices]
-            if not isinstance(whole, sp.MatrixBase):
-                raise ShapeError(f"{v.base.label} is not a vector or matrix")
-            return whole[idx[0]] if len(idx) == 1 else whole[idx[0], idx[1]]
+            return whole[_position(whole, v)]
         return whole
 
     def _difference(self, f, name: str, positions: list, owner_value):
@@ -1094,8 +1176,7 @@ class Environment:
             name = _owner(v)
             whole = self.name_value(name)
             if isinstance(v, sp.Indexed):
-                idx = [int(i) - 1 for i in v.indices]
-                position = idx[0] if len(idx) == 1 else (idx[0], idx[1])
+                position = _position(whole, v)
                 return _scalar(self._difference(f, name, [position], whole)[0])
             if isinstance(whole, sp.MatrixBase):
                 cells = [(r, c) for r in range(whole.rows) for c in range(whole.cols)]
@@ -1126,9 +1207,11 @@ class Environment:
         return jac.applyfunc(lambda x: _put_back(x, back)) if back else jac
 
     def _derivative(self, e):
-        if self.sample is not None and all(
-                isinstance(v, sp.Symbol) and not isinstance(v, sp.Dummy) and not v.is_integer
-                for v, _ in e.variable_count):
+        names = all((isinstance(v, sp.Symbol) and not isinstance(v, sp.Dummy) and not v.is_integer)
+                    or isinstance(v, sp.Indexed) for v, _ in e.variable_count)
+        if names and (self.sample is not None or any(
+                isinstance(v, sp.Indexed) for v, _ in e.variable_count)):
+            # d/dW_ij as the chain rule's notation means it (W_ij defined: held free)
             result = e.expr
             for variable, count in e.variable_count:
                 for _ in range(count):
@@ -1204,6 +1287,19 @@ def _stand_in(name: str, arity: int, sample: int) -> sp.Lambda:
     body = sum(c[k] * f1 + c[arity + k] * f2 + c[2 * arity + k] * f3 / 3
                for k, v in enumerate(t) for f1, f2, f3 in [shapes(v)])
     return sp.Lambda(t, body + c[-1] * sp.sin(t[0] * t[-1] / 2) + c[-2])
+
+
+def _position(whole, v: sp.Indexed):
+    """Where the entry v of the array `whole` is (checked to be inside it)."""
+    if not isinstance(whole, sp.MatrixBase):
+        raise ShapeError(f"{v.base.label} is not a vector or matrix")
+    if not all(i.is_Integer for i in v.indices):
+        raise ShapeError(f"the index of {v} has no value")
+    idx = [int(i) - 1 for i in v.indices]
+    limits = (len(whole),) if len(idx) == 1 else whole.shape
+    if len(idx) > 2 or not all(0 <= k < n for k, n in zip(idx, limits)):
+        raise ShapeError(f"the index of {v} is out of range")
+    return idx[0] if len(idx) == 1 else (idx[0], idx[1])
 
 
 def _put_back(expr, back: dict):

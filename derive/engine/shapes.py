@@ -76,6 +76,8 @@ class Shaper:
     def __init__(self, quantities: dict, declared: dict, row_vectors: bool = False):
         self.quantities = quantities
         self.declared = declared
+        self.declared_sizes = {d for dims in declared.values() for d in dims
+                               if isinstance(d, sp.Symbol)}
         self.row_vectors = row_vectors
         self.sizes = Sizes()
 
@@ -146,7 +148,9 @@ class Shaper:
             for var, low, high in e.limits:
                 if isinstance(high, A.IndexSize):
                     continue
-                if isinstance(high, sp.Symbol):
+                if isinstance(high, sp.Symbol) and high in self.declared_sizes:
+                    self.sizes.bound(high)   # a stated width: the sum runs to it, as written
+                elif isinstance(high, sp.Symbol):
                     self.sizes.union(self.sizes.index(var), self.sizes.bound(high),
                                      f"the range of {var}")
                 elif high.is_Integer and low == 1:
@@ -239,9 +243,12 @@ class Shaper:
                 if self.shape(a) is not SCALAR:
                     raise ShapeError("a partial derivative of an array by an entry")
             return SCALAR
-        if isinstance(e, (sp.Derivative, sp.Subs)):
-            inner = self.shape(e.args[0])
-            return inner
+        if isinstance(e, sp.Derivative):
+            for variable in e.variables:   # d/dW_ij: i and j index W, like any entry
+                self.shape(variable)
+            return self.shape(e.expr)
+        if isinstance(e, sp.Subs):
+            return self.shape(e.args[0])
         if isinstance(e, (sp.Piecewise, AppliedUndef, sp.Function, sp.core.relational.Relational,
                           sp.logic.boolalg.BooleanFunction)):
             for a in e.args:

@@ -4,8 +4,8 @@ The derivations, every step named and checked:
 
 1. Index level (`index_level`): dC/dW_ij = sum_k dC/dz_k dz_k/dW_ij, dz_k/dW_ij from the sum (a
    Kronecker delta), the collapse to dC/dz_i a_j; the same for b; the hidden-layer recurrence; the
-   vector forms. These steps are written for symbolic layer sizes N^m and checked on a concrete layer
-   (`engine.layers.LayerModel`, every index value).
+   vector forms. These steps are written for symbolic layer sizes N^m and checked in a concrete
+   network (`engine.layers`: every layer, two patterns of widths, every index value).
 2. Output layer for the chosen activation and cost (`output_layer`): delta^L = dC/da sigma'(z),
    sigma' in terms of a, simplified; checked with a = sigma(z).
 3. Hidden layers for the chosen activation (`hidden_layer`).
@@ -23,7 +23,7 @@ import sympy as sp
 
 from derive.calc.steps import Derivation, Reason, Rule, Step
 from derive.engine.diagnose import readable
-from derive.engine.layers import LayerModel, check_layer_step
+from derive.engine.layers import check_layer_step
 from derive.engine.notation import (
     A_prev, C, D, N_m, N_next, N_prev, W_m, W_next, W_next_matrix, a_m, a_prev, b_m, b_next, dC_db,
     dC_dW, delta, delta_next, h, i, j, k, l, sigma_prime_z, z_m, z_next)
@@ -32,9 +32,10 @@ from derive.nn.costs import Cost
 from derive.nn.network import NetworkProof
 
 
-def _check_indexed(derivation: Derivation, model: LayerModel) -> Derivation:
-    """Check each step at every value of the indices it contains, on `model`."""
-    verdicts = tuple(check_layer_step(step.lhs, step.rhs, model) for step in derivation.steps)
+def _check_indexed(derivation: Derivation, output: bool = False) -> Derivation:
+    """Check each step in a concrete network, at every layer (only the last with `output`), two
+    patterns of layer widths and every index value (`engine.layers`)."""
+    verdicts = tuple(check_layer_step(step.lhs, step.rhs, output) for step in derivation.steps)
     return Derivation(derivation.title, derivation.steps, derivation.assumptions,
                       verdicts=verdicts, notes=derivation.notes)
 
@@ -42,7 +43,7 @@ def _check_indexed(derivation: Derivation, model: LayerModel) -> Derivation:
 # -- 1. the index-level derivation -------------------------------------------------------------------
 
 def general() -> list[Derivation]:
-    """Index-level derivations for any activation and cost (checked on `LayerModel`)."""
+    """Index-level derivations for any activation and cost (checked in a concrete network)."""
     z_k = sp.Sum(W_m[k, l] * a_prev[l], (l, 1, N_prev)) + b_m[k]
     weights = Derivation("weights: dC/dW^m", (
         Step(D(C, W_m[i, j]), sp.Sum(D(C, z_m[k]) * D(z_m[k], W_m[i, j]), (k, 1, N_m)),
@@ -80,14 +81,12 @@ def general() -> list[Derivation]:
         Step(delta, sp.HadamardProduct(W_next_matrix.T * delta_next, sigma_prime_z),
              "vector form: (W^(m+1))^T delta^(m+1), times sigma'(z^m) elementwise"),
     ))
-    model = LayerModel(n_prev=3)
-    output_model = LayerModel(output=True)
     output = Derivation("output layer: delta^L", (
         Step(D(C, z_m[k]), D(C, a_m[k]) * D(a_m[k], z_m[k]),
              "chain rule: a_k is the only path from z_k to C (layer m = L)"),
     ))
-    return [_check_indexed(weights, model), _check_indexed(biases, model),
-            _check_indexed(output, output_model), _check_indexed(hidden, model)]
+    return [_check_indexed(weights), _check_indexed(biases), _check_indexed(output, output=True),
+            _check_indexed(hidden)]
 
 
 # -- 2., 3. the chosen activation and cost -----------------------------------------------------------
@@ -203,7 +202,10 @@ class BackpropDocument:
         return all(d.holds for d in self.derivations) and (self.proof is None or self.proof.holds)
 
 
+@functools.lru_cache(maxsize=1)
 def index_level() -> IndexLevel:
+    """The same for every activation and cost: derived and checked once per process (a warm
+    worker keeps it for the next document)."""
     weights, biases, output, hidden = general()
     return IndexLevel(weights, biases, output, hidden)
 

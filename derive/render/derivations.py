@@ -37,8 +37,15 @@ def _check_line(derivation) -> str:
     total = len(derivation.steps)
     good = sum(v.status.holds for v in derivation.verdicts)
     proved = sum(v.status is Status.PROVED for v in derivation.verdicts)
-    line = f"{good} of {total} steps hold ({proved} proved symbolically"
-    line += f", {good - proved} numerically)" if good > proved else ")"
+    network = sum(v.status.holds and bool(v.covered) and v.status is not Status.PROVED
+                  for v in derivation.verdicts)
+    parts = [f"{proved} proved symbolically"] if proved or not network else []
+    if network:
+        parts.append(f"{network} in a concrete network, at every layer, index and two sets "
+                     "of layer widths")
+    if good - proved - network:
+        parts.append(f"{good - proved - network} numerically")
+    line = f"{good} of {total} steps hold ({', '.join(parts)})"
     if derivation.reference_verdict is not None:
         what = derivation.reference.against
         line += f"; result {'equals' if derivation.reference_verdict.status.holds else 'DIFFERS FROM'} {what}"

@@ -156,10 +156,9 @@ def _leibniz_slashes(tokens: list[Tok]) -> list[Tok]:
                     and tokens[top + 1].text == t.text:
                 bottom = _name_chunk(tokens, top + 2)
                 if bottom:
-                    def brace(text):
-                        return Tok("sym", text, t.pos)
-                    out += [Tok("cmd", r"\frac", t.pos), brace("{"), *tokens[n:top], brace("}"),
-                            brace("{"), *tokens[top + 1:bottom], brace("}")]
+                    opening, closing = Tok("sym", "{", t.pos), Tok("sym", "}", t.pos)
+                    out += [Tok("cmd", r"\frac", t.pos), opening, *tokens[n:top], closing,
+                            opening, *tokens[top + 1:bottom], closing]
                     n = bottom
                     continue
         out.append(t)

@@ -70,8 +70,14 @@ def test_einstein_summation_only_when_declared():
     assert verdict(claim, [r"\text{Einstein summation}"]).status.holds
     assert verdict(claim.replace("x_ia_{ik}", "x_ia_{ki}"),
                    [r"\text{Einstein summation}"]).status is Status.REFUTED
-    with pytest.raises(InputError, match="Einstein"):
-        verdict(claim)
+    # undeclared, the repeated indices are read both ways, and the readings differ here
+    both = verdict(claim)
+    assert both.status is Status.UNDECIDED and "Einstein summation it is NUMERIC" in both.note \
+        and "no implied sum it is REFUTED" in both.note
+    # a product written with k twice on both sides holds either way: no ambiguity to report
+    chain = verdict(r"\frac{\partial C}{\partial a_k} \frac{\partial a_k}{\partial z_k} = "
+                    r"\frac{\partial C}{\partial a_k} \sigma'(z_k)", [r"a_k = \sigma(z_k)"])
+    assert chain.status.holds
 
 
 def test_a_jacobian_without_a_stated_layout_is_read_both_ways():
