@@ -740,8 +740,12 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
                     same = _same_number(*fine_pairs[position], 2 * DIGITS)
                     if same is False:
                         p, q = fine_pairs[position]
-                        example = Counterexample(env.point_names(), sp.Float(p, 15),
-                                                 sp.Float(q, 15), functions=env.functions_used())
+                        written = _names_in(instance.lhs) | _names_in(instance.rhs)
+                        point = env.point_names()   # the claim's own names first
+                        point = dict(sorted(point.items(),
+                                            key=lambda kv: kv[0].split("[")[0] not in written))
+                        example = Counterexample(point, sp.Float(p, 15), sp.Float(q, 15),
+                                                 functions=env.functions_used())
                         return Verdict(Status.REFUTED, instance.lhs, instance.rhs,
                                        method="numeric counterexample", counterexample=example,
                                        note=f"fails {_where(instance, indices, position)}",
