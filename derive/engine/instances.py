@@ -467,9 +467,13 @@ def _target_name(target) -> str:
 def _own_indices(target, value, name: str) -> tuple:
     """A definition's index letters are its own: k in the definition of z^{1} and k in that of
     z^{2} range over different layers, so each concrete definition gets its own index symbols."""
-    indices = sorted({s for e in (target, value) for s in e.free_symbols | {
-        limit[0] for total in e.atoms(sp.Sum, sp.Product) for limit in total.limits}
-        if isinstance(s, sp.Symbol) and s.is_integer and not isinstance(s, A.IndexSize)}, key=str)
+    # the target's indices (z_k) and the summed ones are placeholders of this definition; any
+    # other index (k in L = -log p_k) is the claim's own and is kept
+    placeholders = target.free_symbols | {limit[0] for e in (target, value)
+                                          for total in e.atoms(sp.Sum, sp.Product)
+                                          for limit in total.limits}
+    indices = sorted({s for s in placeholders if isinstance(s, sp.Symbol) and s.is_integer
+                      and not isinstance(s, A.IndexSize)}, key=str)
     fresh = {s: sp.Symbol(f"{s.name}@{name}", integer=True, positive=True) for s in indices}
     fresh.update({A.index_size(s): A.index_size(f) for s, f in fresh.items()})
     return target.xreplace(fresh), value.xreplace(fresh)
@@ -654,6 +658,9 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
     seconds = time.monotonic() - start
     verdicts = {reading: replace(_combine(plan_, found), seconds=seconds)
                 for reading, found in by_reading.items()}
+    readable = {r: v for r, v in verdicts.items() if not _unevaluable(v)}
+    if readable and len(readable) < len(verdicts):   # a reading that cannot be evaluated is none
+        verdicts = readable
     if len(verdicts) == 1:
         return next(iter(verdicts.values()))
     if len({v.status for v in verdicts.values()}) == 1:
@@ -669,8 +676,7 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
 
 
 def _combine(plan_: Plan, verdicts: list) -> Verdict:
-    evaluated = [v for v in verdicts if v.method != "instantiated" or v.status is not
-                 Status.UNDECIDED or not (v.note or "").startswith("cannot evaluate")]
+    evaluated = [v for v in verdicts if not _unevaluable(v)]
     skipped = len(verdicts) - len(evaluated)
     if evaluated and skipped:   # ill-formed at some sizes (a sum past an array): say so
         verdicts = [replace(v, note=_joined_note(v.note, f"{skipped} instance(s) could not be "
@@ -697,6 +703,10 @@ def _combine(plan_: Plan, verdicts: list) -> Verdict:
                    covered="" if plan_.exact else (plan_.covered or "as written"), **common)
 
 
+def _unevaluable(verdict: Verdict) -> bool:
+    return verdict.status is Status.UNDECIDED and (verdict.note or "").startswith("cannot evaluate")
+
+
 def _joined_note(first, second: str) -> str:
     return f"{first}; {second}" if first else second
 
@@ -706,7 +716,8 @@ def _decided(instance: Instance, timeout: float, decide) -> Verdict:
     env = Environment(instance)
     results = []
     for indices in instance.index_values:
-        pairs = _entry_pairs(env.value(instance.lhs, indices), env.value(instance.rhs, indices))
+        pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
+                             env.claim_value(instance.rhs, indices))
         for position, (p, q) in pairs:
             remaining = timeout - (time.monotonic() - start)
             if remaining <= 0.05:
@@ -728,15 +739,15 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
     for sample in range(samples):
         env = Environment(instance, sample=sample, assumptions=assumptions)
         for indices in instance.index_values:
-            pairs = _entry_pairs(env.value(instance.lhs, indices),
-                                 env.value(instance.rhs, indices))
+            pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
+                                 env.claim_value(instance.rhs, indices))
             for position, (p, q) in pairs:
                 same = _same_number(p, q, DIGITS)
                 if same is False:   # confirm with twice the digits before calling it wrong
                     fine = Environment(instance, sample=sample, assumptions=assumptions,
                                        digits=2 * DIGITS)
-                    fine_pairs = dict(_entry_pairs(fine.value(instance.lhs, indices),
-                                                   fine.value(instance.rhs, indices)))
+                    fine_pairs = dict(_entry_pairs(fine.claim_value(instance.lhs, indices),
+                                                   fine.claim_value(instance.rhs, indices)))
                     same = _same_number(*fine_pairs[position], 2 * DIGITS)
                     if same is False:
                         p, q = fine_pairs[position]
@@ -950,9 +961,9 @@ class Environment:
                         binding = _bind(target.indices, idx)
                         if binding is None:
                             continue
-                        entries[(r, c)] = self.value(value, binding)
+                        entries[(r, c)] = self.value(value, {**self._claim_indices(), **binding})
             else:
-                whole = self.value(value, {})
+                whole = self.value(value, self._claim_indices())
         if whole is not None:
             return whole
         if name in self.instance.shapes:
@@ -966,6 +977,25 @@ class Environment:
         if indices:
             e = e.xreplace(indices)
         return self._eval(e)
+
+    def claim_value(self, e, indices: dict):
+        """A side of the claim at the given values of its free indices; a definition that uses
+        one of them (L = -log p_k, with the claim's k) takes the same value."""
+        if indices != self.root.__dict__.get("claim_indices"):
+            stale = self.dependents(self._index_users())
+            self.cache = {k: v for k, v in self.cache.items()
+                          if isinstance(k, str) and k not in stale}
+            self.root.claim_indices = dict(indices)
+        return self.value(e, indices)
+
+    def _claim_indices(self) -> dict:
+        return self.root.__dict__.get("claim_indices") or {}
+
+    def _index_users(self) -> set:
+        """Names whose definitions use a free index of the claim (not one of their own)."""
+        return {_target_name(t) for t, v in self.instance.definitions
+                if any(s.is_integer and "@" not in s.name and not isinstance(s, A.IndexSize)
+                       for s in v.free_symbols if isinstance(s, sp.Symbol))}
 
     def _eval(self, e):
         if isinstance(e, A.IndexSize):

@@ -92,11 +92,21 @@ class LatexReader:
         """Letters bound by a sum or product (`\\sum_{n=1}`, `\\sum_j`): indices in this formula."""
         bound = set()
         for n, t in enumerate(self.tokens[:-2]):
-            if t.text in (r"\sum", r"\prod") and self.tokens[n + 1].text == "_":
-                after = self.tokens[n + 2:n + 4]
-                letter = after[1] if after[0].text == "{" and len(after) > 1 else after[0]
-                if letter.kind == "letter":
-                    bound.add(letter.text)
+            if t.text not in (r"\sum", r"\prod"):
+                continue
+            rest = self.tokens[n + 1:n + 12]
+            for m, u in enumerate(rest[:-1]):
+                if u.text == "_":
+                    group = rest[m + 1:]
+                    if group and group[0].text == "{":
+                        for v in group[1:]:
+                            if v.text in ("}", "=", r"\neq"):
+                                break
+                            if v.kind == "letter":
+                                bound.add(v.text)
+                    elif group and group[0].kind == "letter":
+                        bound.add(group[0].text)
+                    break
         return bound
 
     def _indexed_letters(self) -> set:
@@ -444,6 +454,15 @@ class LatexReader:
             braced = self.at("{")
             if braced:
                 self.next()
+            if braced and self.peek() is not None and self.peek().text in FONTS:
+                # \hat{\mathbf{y}}: the outer decoration names it; bold says it is a vector
+                inner_bold = FONTS[self.peek().text] in ARRAY_FONTS
+                inner = self.name_parts()
+                self.expect("}")
+                parts = NameParts(inner.letter, font if font != "mathrm" else inner.font)
+                if inner_bold and not self.b.scalar_only:
+                    self.b.arrays.add(parts.display)
+                return parts
             t = self.next()
             if braced:
                 self.expect("}")
@@ -1011,36 +1030,57 @@ class LatexReader:
             value = self.b.mul(value, self.postfix(self.primary(bare=True)))
 
     def big_operator(self, kind):
-        """`\\sum_{i=1}^{n} x_i`, `\\sum_j`, `\\sum_{k \\neq i}`, `\\prod_{i=1}^n`: the operand is the
-        rest of the product; without bounds an index runs over all its values."""
+        """`\\sum_{i=1}^{n} x_i`, `\\sum^n_{i=1}`, `\\sum_j`, `\\sum_{k \\neq i}`, `\\sum_{i,j}`,
+        `\\prod_{i=1}^n`: the operand is the rest of the product; without bounds an index runs
+        over all its values."""
+        high = self._upper_bound() if self.at("^") else None
         self.expect("_")
         braced = self.at("{")
         if braced:
             self.next()
-        parts = self.name_parts()
-        if parts.label is not None or parts.font or parts.subscript or parts.indices:
-            raise InputError("a sum runs over a plain index letter: \\sum_{i=1}^{n}")
-        variable = index_symbol(parts.letter)
+        variables = [self._bound_variable()]
+        while braced and self.at(","):   # \sum_{i,j}: a sum over each
+            self.next()
+            variables.append(self._bound_variable())
         low = sp.Integer(1)
-        high = A.index_size(variable)
         excluded = None
-        if braced and self.at("="):
+        if braced and self.at("=") and len(variables) == 1:
             self.next()
             low = self.expr()
-        elif braced and self.at(r"\neq"):
+        elif braced and self.at(r"\neq") and len(variables) == 1:
             self.next()
             excluded = index_symbol(self.name_parts().letter)
         if braced:
             self.expect("}")
-        if self.at("^"):
-            self.next()
-            was, self.b.scalar_only = self.b.scalar_only, True   # a bound is a number
-            high = self.argument()
-            self.b.scalar_only = was
+        if high is None and self.at("^"):
+            high = self._upper_bound()
+        if high is not None and len(variables) > 1:
+            raise InputError("one upper bound for several indices: write a sum for each")
         body = self.term()
         if excluded is not None:
-            body = body * (1 - sp.KroneckerDelta(variable, excluded))
-        return kind(body, (variable, low, high))
+            body = body * (1 - sp.KroneckerDelta(variables[0], excluded))
+        for variable in reversed(variables):
+            body = kind(body, (variable, low, high if high is not None
+                               else A.index_size(variable)))
+        return body
+
+    def _bound_variable(self):
+        parts = self.name_parts()
+        if parts.label is not None or parts.font or parts.subscript or parts.indices:
+            raise InputError("a sum runs over a plain index letter: \\sum_{i=1}^{n}")
+        return index_symbol(parts.letter)
+
+    def _upper_bound(self):
+        self.expect("^")
+        was, self.b.scalar_only = self.b.scalar_only, True   # a bound is a number
+        t = self.peek()
+        if t is not None and t.kind == "letter":   # \sum^K_{k=1}: K alone, the _ is the sum's
+            self.next()
+            high = self.leaf(NameParts(t.text))
+        else:
+            high = self.argument()
+        self.b.scalar_only = was
+        return high
 
     def gradient(self):
         """`\\nabla_{\\mathbf x} f`, `\\nabla_a C`, `\\nabla f(x, y)`."""
