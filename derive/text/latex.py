@@ -451,6 +451,9 @@ class LatexReader:
         font, t = "", self.next()
         if t.kind == "cmd" and t.text in FONTS:
             font = FONTS[t.text]
+            if font in ("dot", "ddot"):
+                raise InputError(f"{t.text}{{x}} is a derivative by time: write "
+                                 "\\frac{dx}{dt} with x(t) declared, e.g. --function x")
             braced = self.at("{")
             if braced:
                 self.next()
@@ -742,6 +745,9 @@ class LatexReader:
             mark = self.i   # g^2(x): the square of g(x), as \sin^2 x is
             self.next()
             power = self.argument()
+            if self.at("(") and power == -1:
+                raise InputError(f"{parts.display}^{{-1}} is the inverse function of "
+                                 f"{parts.display}, which is not known: write it out")
             if self.at("("):
                 return self.b.pow(self.apply(parts.display, self.call_arguments()), power)
             self.i = mark

@@ -132,3 +132,12 @@ def test_primes_in_sympy_syntax_are_derivatives():
     assert same(parse_claim("sigmoid'(z) = 0")[0], sig(z) * (1 - sig(z)))
     with pytest.raises(InputError):
         parse_claim("f'(x) = x'")    # a prime needs a function and its argument
+
+
+@pytest.mark.parametrize("latex,message", [
+    (r"f^{-1}(f(x)) = x", "inverse function"),      # never 1/f(f(x))
+    (r"\frac{d}{dt} x^2 = 2 x \dot{x}", "by time"),  # never an unrelated variable x-dot
+])
+def test_notation_that_would_be_misread_is_refused(latex, message):
+    with pytest.raises(InputError, match=message):
+        read_claim(latex, latex=True)
