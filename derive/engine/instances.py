@@ -265,17 +265,9 @@ def _one_sided(instance: Instance) -> str:
     for target, value in instance.definitions:
         uses.setdefault(_target_name(target), set()).update(_names_in(value))
 
-    def reach(expr):
-        seen, todo = set(), list(_names_in(expr))
-        while todo:
-            name = todo.pop()
-            if name not in seen:
-                seen.add(name)
-                todo.extend(uses.get(name, ()))
-        return seen
     if instance.cost:
         uses.setdefault(instance.cost[0], set()).update(instance.cost[1])
-    left, right = reach(instance.lhs), reach(instance.rhs)
+    left, right = (_closure(_names_in(side), uses) for side in (instance.lhs, instance.rhs))
     # a name inside what is differentiated may vanish from the other side (d/db (W a + b) = 1)
     written = _names_outside_derivatives(instance.lhs) | _names_outside_derivatives(instance.rhs)
     variables = {_owner(d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0])
@@ -527,8 +519,8 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
                          "define them with --where")
     (name, owners), = owners_of.items()
     if top is not None:
-        stray = sorted(o for o in owners if o is not None and o not in defined and o != top
-                       and not _upstream_of(o, top, uses))
+        stray = sorted(o for o in owners if o is not None and o not in defined
+                       and o not in _closure([top], uses))
         if stray:
             raise InputError(f"{name} is a function of the network's output {top}, but is "
                              f"differentiated by {', '.join(stray)}, which is not part of the "
@@ -536,31 +528,23 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
         return (name, (top,))
     owners = {o for o in owners if o is not None}
 
-    def upstream(o, trail=()):
-        found = set()
-        for used in uses.get(o, ()):
-            if used not in trail:
-                found |= {used} | upstream(used, trail + (o,))
-        return found
-    last = sorted(o for o in owners if not any(o in upstream(other) for other in owners))
+    last = sorted(o for o in owners
+                  if not any(o in _closure(uses.get(other, ()), uses) for other in owners))
     if len(last) == 1 or (last and not any(o in defined for o in last)):
         return (name, tuple(last))
     raise InputError(f"{name} is differentiated by {', '.join(sorted(owners))} but not defined: "
                      "say what it is a function of with --where")
 
 
-def _upstream_of(name: str, top: str, uses: dict) -> bool:
-    """Whether `top` is computed from `name` through the definitions."""
-    seen, todo = set(), [top]
+def _closure(start, graph: dict) -> set:
+    """`start` and everything reachable from it in `graph` (name -> names)."""
+    found, todo = set(), list(start)
     while todo:
-        current = todo.pop()
-        if current == name:
-            return True
-        if current in seen:
-            continue
-        seen.add(current)
-        todo.extend(uses.get(current, ()))
-    return False
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(graph.get(name, ()))
+    return found
 
 
 def _owner(variable) -> str | None:
@@ -871,13 +855,7 @@ class Environment:
                                                            if self.instance.cost else ())]:
                 graph.setdefault(used, set()).add(user)
             self._users = graph
-        found, todo = set(), list(names)
-        while todo:
-            name = todo.pop()
-            if name not in found:
-                found.add(name)
-                todo.extend(graph.get(name, ()))
-        return found
+        return _closure(names, graph)
 
     # -- the sample ------------------------------------------------------------------------------
     def number(self, symbol: sp.Symbol):

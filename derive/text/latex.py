@@ -1091,13 +1091,7 @@ class LatexReader:
     def gradient(self):
         """`\\nabla_{\\mathbf x} f`, `\\nabla_a C`, `\\nabla f(x, y)`."""
         if self.at("_"):
-            self.next()
-            if self.at("{"):
-                self.next()
-                variable = self.leaf(self.name_parts())
-                self.expect("}")
-            else:
-                variable = self.leaf(self.name_parts())
+            variable = self.subscript_variable()
             operand = self.product()
             if A.is_array(variable):   # a gradient is of a scalar: x^T A x is one
                 return A.Grad(operand, variable)
@@ -1113,14 +1107,18 @@ class LatexReader:
         """`\\partial_x f`, `\\partial_{x} f(x, y)`."""
         if not self.at("_"):
             raise InputError(r"\partial outside a fraction: write \frac{\partial f}{\partial x}")
-        self.next()
-        if self.at("{"):
-            self.next()
-            variable = self.leaf(self.name_parts())
-            self.expect("}")
-        else:
-            variable = self.leaf(self.name_parts())
+        variable = self.subscript_variable()
         return self.derivative_of(self.term(), [variable])
+
+    def subscript_variable(self):
+        """The variable in `\\nabla_x`, `\\partial_{x}`: after '_', braced or not."""
+        self.expect("_")
+        if not self.at("{"):
+            return self.leaf(self.name_parts())
+        self.next()
+        variable = self.leaf(self.name_parts())
+        self.expect("}")
+        return variable
 
     def derivative_of(self, operand, variables: list):
         """d operand / d variables: SymPy's Derivative for scalar variables, else the array forms."""
