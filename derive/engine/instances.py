@@ -380,6 +380,7 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     for sym, value in ranges.items():
         sizes_of[A.index_size(sym)] = value
     free = sorted(_free_indices(lhs_c) | _free_indices(rhs_c), key=str)
+    lhs_c, rhs_c = (_separate_bound(side, set(free)) for side in (lhs_c, rhs_c))
     combos = [{}]
     for index in free:
         combos = [{**c, index: v} for c in combos for v in range(1, ranges.get(index, 2) + 1)]
@@ -572,6 +573,40 @@ def _free_sizes(instance: Instance) -> bool:
     return instance.chosen
 
 
+def _bind_free(expr, var, value):
+    """`expr` with the index `var` given `value` where it is free: a sum that runs over a letter
+    of the same name keeps its own (sum_i inside a claim about x_i)."""
+    if not any(limit[0] == var for total in expr.atoms(sp.Sum, sp.Product)
+               for limit in total.limits):
+        return expr.xreplace({var: value})
+
+    def put(e):
+        if e == var:
+            return value
+        if isinstance(e, (sp.Sum, sp.Product)) and any(limit[0] == var for limit in e.limits):
+            return e
+        if not e.args or isinstance(e, A.IndexSize):
+            return e
+        return e.func(*[put(a) for a in e.args])
+    return put(expr)
+
+
+def _separate_bound(expr, free: set):
+    """A sum's own index renamed when the same letter is also a free index of the claim (x_i +
+    sum_i y_i), so giving the free one a value leaves the sum alone."""
+    def rename(total):
+        limits, body = [], total.function
+        for var, low, high in total.limits:
+            if var in free:
+                fresh = sp.Symbol(f"{var.name}'", integer=True, positive=True)
+                body = body.xreplace({var: fresh})
+                high = A.index_size(fresh) if isinstance(high, A.IndexSize) else high
+                var = fresh
+            limits.append((var, low, high))
+        return type(total)(body, *limits)
+    return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Product)), rename)
+
+
 def _free_indices(expr) -> set:
     used = set()
     for atom in expr.atoms(sp.Indexed):
@@ -739,7 +774,7 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
                         point = env.point_names()   # the claim's own names first
                         point = dict(sorted(point.items(),
                                             key=lambda kv: kv[0].split("[")[0] not in written))
-                        example = Counterexample(point, sp.Float(p, 15), sp.Float(q, 15),
+                        example = Counterexample(point, sp.N(p, 15), sp.N(q, 15),
                                                  functions=env.functions_used())
                         return Verdict(Status.REFUTED, instance.lhs, instance.rhs,
                                        method="numeric counterexample", counterexample=example,
@@ -952,8 +987,8 @@ class Environment:
     # -- expressions ----------------------------------------------------------------------------
     def value(self, e, indices: dict):
         """The explicit value of `e` (a number-valued expression or a Matrix)."""
-        if indices:
-            e = e.xreplace(indices)
+        for index, number in indices.items():
+            e = _bind_free(e, index, number)
         return self._eval(e)
 
     def claim_value(self, e, indices: dict):
@@ -1042,11 +1077,14 @@ class Environment:
     def _big(self, e):
         body, limits = e.function, e.limits
         (var, low, high), rest = limits[0], limits[1:]
-        low, high = int(_scalar(self._eval(low))), int(_scalar(self._eval(high)))
+        low, high = (_scalar(self._eval(bound)) for bound in (low, high))
+        if not (low.is_Integer and high.is_Integer):
+            raise ShapeError(f"the bounds of the sum over {var} have no value")
+        low, high = int(low), int(high)
         if high - low > MAX_ENTRIES:
             raise ShapeError("a sum over too many values")
         inner = type(e)(body, *rest) if rest else body
-        terms = [self._eval(inner.xreplace({var: sp.Integer(v)})) for v in range(low, high + 1)]
+        terms = [self._eval(_bind_free(inner, var, sp.Integer(v))) for v in range(low, high + 1)]
         if isinstance(e, sp.Sum):
             return _add(terms) if terms else sp.Integer(0)
         return sp.Mul(*[_scalar(t) for t in terms]) if terms else sp.Integer(1)
@@ -1092,8 +1130,8 @@ class Environment:
             return _matrix(self._eval(e.args[0])).trace()
         if isinstance(e, A.Entry):
             v = _matrix(self._eval(e.args[0]))
-            idx = [int(self._eval(i)) - 1 for i in e.args[1:]]
-            return v[idx[0]] if len(idx) == 1 else v[idx[0], idx[1]]
+            return v[_position(v, sp.IndexedBase("entry")[tuple(_scalar(self._eval(i))
+                                                                 for i in e.args[1:])])]
         if isinstance(e, A.Grad):
             return self._differentiate(e.args[0], e.args[1])
         if isinstance(e, A.Partial):
@@ -1254,7 +1292,11 @@ def _mpmath_function(variables, body, digits: int):
 
     def call(*values):
         with mpmath.workdps(digits):
-            return sp.Float(numeric(*[mpmath.mpf(v._mpf_) for v in values]), digits)
+            result = numeric(*[mpmath.mpf(v._mpf_) for v in values])
+            if isinstance(result, mpmath.mpc):   # log of a negative number: a complex value
+                return sp.Float(str(result.real), digits) + sp.I * sp.Float(str(result.imag),
+                                                                            digits)
+            return sp.Float(str(result), digits)
     return call
 
 

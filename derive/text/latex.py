@@ -1189,6 +1189,8 @@ class LatexReader:
             if self.at(r"\\"):
                 self.next()
         self.end("cases")
+        if not pieces:
+            raise InputError("an empty cases environment")
         return sp.Piecewise(*pieces)
 
     def end(self, name: str) -> None:

@@ -101,3 +101,22 @@ def test_shapes_that_cannot_agree_are_refused_not_refuted():
 def test_an_undefined_quantity_on_one_side_is_not_refuted():
     v = verdict(r"\mathbf{O} = \mathbf{X} \mathbf{W}")
     assert v.status is Status.UNDECIDED and "not defined" in v.note
+
+
+@pytest.mark.parametrize("claim", [
+    r"\delta_{ij} = x + \sum_{i} \frac{\partial}{\partial x_i} \delta_{ij}",   # i free and summed
+    r"\log z \frac{\partial C}{\partial z_j} = x",                              # a complex value
+    r"\delta_{ij} \log 2 = \frac{\partial C}{\partial z_j}",
+    r"2 = b \delta^{l+1} x \sum_{i} \frac{\partial C}{\partial z_j}",
+])
+def test_odd_claims_found_by_fuzzing_are_decided_or_refused_never_crash(claim):
+    try:
+        v = verdict(claim, timeout=5)
+    except InputError:
+        return
+    assert "crash" not in (v.note or ""), v.note
+
+
+def test_an_empty_cases_environment_is_refused():
+    with pytest.raises(InputError, match="empty"):
+        verdict(r"\begin{cases} \end{cases} = 1")
