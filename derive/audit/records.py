@@ -25,7 +25,7 @@ class Source:
 class ClaimKind(str, enum.Enum):
     SCALAR = "scalar"       # an identity, decided by the verifier as it is
     MATRIX = "matrix"       # decided entry by entry
-    LAYER = "layer"         # index level, about a hidden layer m: checked on a layer model
+    LAYER = "layer"         # index level, about a layer m: checked in a concrete network
     OUTPUT = "output"       # index level, about the output layer
 
 

@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a FILE (Markdown with $...$, $$...$$, \\[...\\], align/aligned; or .tex): extract its "
         "equations and check each, chains link by link and aligned derivations line by line.",
         epilog="examples:\n  derive audit\n  derive audit notes.md --verbose\n"
-        "  derive audit --format markdown -o audit.md\n\nexit codes: 0 every claim holds, 1 a "
+        "  derive audit --format markdown -o audit.md\n  derive audit notes.md --format github\n\nexit codes: 0 every claim holds, 1 a "
         "claim is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
     audit.add_argument("file", nargs="?", help="a Markdown or LaTeX file (default: the tutorial)")
     _add_claim_limits(audit, api.DEFAULT_JOBS, "(default: the number of cores, up to 4)")
@@ -163,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also list the equations that were skipped, with the reason")
     audit.add_argument("--standalone", action="store_true",
                        help="with --format latex: a complete document for pdflatex")
-    _add_output_options(audit)
+    # github: workflow commands (::error file=...,line=...::...) for annotations in a pull request
+    _add_output_options(audit, formats=FORMATS + ("github",))
     audit.set_defaults(command_name="audit")
 
     export = commands.add_parser(
@@ -264,7 +265,7 @@ def _add_claim_limits(sub, jobs: int, jobs_help: str) -> None:
                      help=f"check N claims at a time {jobs_help}")
 
 
-def _add_output_options(sub, default: str = "text") -> None:
-    sub.add_argument("--format", choices=FORMATS, default=default,
+def _add_output_options(sub, default: str = "text", formats: tuple = FORMATS) -> None:
+    sub.add_argument("--format", choices=formats, default=default,
                      help=f"output format (default {default})")
     sub.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")

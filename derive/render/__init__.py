@@ -34,7 +34,7 @@ RENDERERS = {
         "latex": "backprop_latex"}),
     "derive.audit.records.Report": ("derive.render.reports", {
         "text": "report_rich", "json": "report_json", "markdown": "report_markdown",
-        "latex": "report_latex"}),
+        "latex": "report_latex", "github": "report_github"}),
     "derive.results.Training": ("derive.render.training", {
         "text": "training_text", "json": "training_json"}),
 }

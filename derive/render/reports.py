@@ -143,3 +143,32 @@ def _formula(finding: Finding) -> str:
 
 def report_json(report: Report, options) -> str:
     return json_text(report_dict(report))
+
+
+def report_github(report: Report, options) -> str:
+    """GitHub workflow commands: an `::error` at each refuted equation and a `::warning` at each
+    undecided one, so a pull request shows them on the lines of the document."""
+    lines = []
+    for finding in report.checked:
+        status = finding.verdict.status
+        if status not in (Status.REFUTED, Status.UNDECIDED):
+            continue
+        level = "error" if status is Status.REFUTED else "warning"
+        where = [] if finding.source.curated else [f"file={_property(report.title)}"]
+        if finding.source.line:
+            where.append(f"line={finding.source.line}")
+        where.append(f"title={_property(f'derive audit {finding.source.id}: {status.value}')}")
+        message = f"{finding.source.latex} — {finding_note(finding)}"
+        lines.append(f"::{level} {','.join(where)}::{_data(message)}")
+    lines.append(report_totals(report))
+    return "\n".join(lines) + "\n"
+
+
+def _data(text: str) -> str:
+    """A workflow command's message: %, CR and LF escaped, as GitHub reads them back."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value: also ':' and ',' escaped."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

@@ -180,3 +180,19 @@ def test_audit_of_the_tutorial_command(capsys, monkeypatch, tutorial_report):
     out = capsys.readouterr().out
     assert code == 1 and out.startswith("# Audit of the tutorial's claims")
     assert "## What does not hold" in out and "Totals:" in out
+
+
+def test_github_annotations_point_at_the_wrong_lines():
+    from derive.render import render
+    report = api.audit_text(NOTES, "my notes, v2: draft.md", timeout=10)
+    lines = render(report, "github").splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == len(report.refuted) >= 2
+    # the file name is escaped as a property (',' and ':'), the line is the equation's own line
+    assert all(line.startswith("::error file=my notes%2C v2%3A draft.md,line=") for line in errors)
+    e2x = next(f for f in report.refuted if "e^{2x}" in f.source.latex)
+    assert any(f"line={e2x.source.line}," in line and "e^{2x}" in line for line in errors)
+    # a message can never start a second workflow command: no raw newline, '%' escaped
+    injected = api.audit_text("$$x = 1 \\\\%\n$$\n$$\\frac{d}{dx} x^2 = x$$\n", "n.md", timeout=10)
+    assert all("\n" not in line and "::" not in line.split("::", 2)[-1]
+               for line in render(injected, "github").splitlines()[:-1])
