@@ -95,16 +95,23 @@ def backprop(args) -> ExitStatus:
 def audit(args) -> ExitStatus:
     api.check_jobs(args.jobs)
     api.check_timeout(args.timeout)
-    if args.file is None:
+    if not args.files:
         with io.progress(60) as advance:
             report = api.audit_tutorial(args.timeout, args.jobs, advance)
-    else:
-        text = io.read_text(args.file, api.MAX_FILE)
+        _show(report, args)
+        return ExitStatus.FAILED if report.refuted or report.undecided else ExitStatus.OK
+    if len(args.files) > 1 and args.output:
+        raise UsageError("-o writes one report: give one FILE with it")
+    status = ExitStatus.OK
+    for path in args.files:   # each file its own report, as a linter checks each file
+        text = io.read_text(path, api.MAX_FILE)
         with io.progress(text.count("$") // 2) as advance:
-            report = api.audit_text(text, args.file, args.file.endswith(".tex"), args.timeout,
-                                    args.jobs, advance)
-    _show(report, args, [args.file])
-    return ExitStatus.FAILED if report.refuted or report.undecided else ExitStatus.OK
+            report = api.audit_text(text, path, path.endswith(".tex"), args.timeout, args.jobs,
+                                    advance)
+        _show(report, args, args.files)
+        if report.refuted or report.undecided:
+            status = ExitStatus.FAILED
+    return status
 
 
 def export(args) -> ExitStatus:

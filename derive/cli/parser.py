@@ -155,9 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
         "a FILE (Markdown with $...$, $$...$$, \\[...\\], align/aligned; or .tex): extract its "
         "equations and check each, chains link by link and aligned derivations line by line.",
         epilog="examples:\n  derive audit\n  derive audit notes.md --verbose\n"
-        "  derive audit --format markdown -o audit.md\n  derive audit notes.md --format github\n\nexit codes: 0 every claim holds, 1 a "
+        "  derive audit --format markdown -o audit.md\n  derive audit notes.md --format github\n"
+        "  derive audit chapter1.md chapter2.tex\n\nexit codes: 0 every claim holds, 1 a "
         "claim is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
-    audit.add_argument("file", nargs="?", help="a Markdown or LaTeX file (default: the tutorial)")
+    audit.add_argument("files", nargs="*", metavar="FILE",
+                       help="Markdown or LaTeX files, each audited on its own (default: the "
+                       "tutorial)")
     _add_claim_limits(audit, api.DEFAULT_JOBS, "(default: the number of cores, up to 4)")
     audit.add_argument("--verbose", action="store_true",
                        help="also list the equations that were skipped, with the reason")

@@ -196,3 +196,19 @@ def test_github_annotations_point_at_the_wrong_lines():
     injected = api.audit_text("$$x = 1 \\\\%\n$$\n$$\\frac{d}{dx} x^2 = x$$\n", "n.md", timeout=10)
     assert all("\n" not in line and "::" not in line.split("::", 2)[-1]
                for line in render(injected, "github").splitlines()[:-1])
+
+
+def test_several_files_as_a_linter_and_the_pre_commit_hook(capsys, tmp_path):
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text("# fine\n\n$$\\frac{d}{dx} x^3 = 3x^2$$\n")
+    bad.write_text(NOTES)
+    assert main(["audit", str(good)]) == 0
+    capsys.readouterr()
+    # each file its own report; the worst decides the exit code, as pre-commit expects
+    assert main(["audit", str(good), str(bad), "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert f"file={bad}," in out.replace("%2C", ",") and f"file={good}" not in out
+    assert main(["audit", str(good), str(bad), "-o", str(tmp_path / "r.txt")]) == 2
+    hook = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "- id: derive-audit" in hook and "entry: derive audit" in hook
+    assert "types_or: [markdown, tex]" in hook
