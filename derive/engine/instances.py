@@ -6,47 +6,46 @@ checked the way a careful reader checks it by hand, only exhaustively:
 
 1. `plan` (cheap, in the caller): every layer label in l or m takes each value for which the claim's
    layers exist in a network of `DEPTH` layers (L is the last); the sizes of the arrays are found by
-   unification (`engine.shapes`) and what stays free gets small distinct sizes, twice (two size
-   patterns); free indices take every value. A claim whose sizes cannot agree is refused.
-2. `check` (in a worker): every name gets an explicit value: a matrix of independent real symbols,
-   or its definition from the document (`text.context`), evaluated; a derivative by a defined
-   quantity treats that quantity as free, as the chain rule's notation means; an undefined cost C
-   is an unknown function of the network's output. Both sides are compared entry by entry with
-   `engine.verify.decide`.
+   unification (`engine.shapes`) and what stays free gets small distinct sizes (two patterns when
+   the claim has one layer to check, a pattern a layer otherwise); free indices take every value.
+   A claim whose sizes cannot agree is refused.
+2. `check` (in a worker): every name gets an explicit value (`engine.environment`): independent
+   numbers, or its definition from the document (`text.context`) evaluated; a derivative by a
+   defined quantity treats that quantity as free, as the chain rule's notation means; an undefined
+   cost C is an unknown function of the network's output. A claim with nothing to choose is
+   decided symbolically, entry by entry (`engine.verify`); otherwise both sides are evaluated at
+   random points with stand-ins for the unknown functions, and a difference is confirmed with twice
+   the digits before it refutes.
 
 The verdict says which layers and sizes it covered. A failure at one instance is a real
 counterexample (REFUTED); agreement at every instance is evidence for the sizes tried, so the
-verdict is NUMERIC, or PROVED when the claim has no size, layer or index to choose. A claim read two
-ways (a Jacobian's layout, when the document does not say) is decided both ways; if the readings
-disagree the verdict is UNDECIDED and says what each reading gives.
+verdict is NUMERIC, or PROVED when the claim has no size, layer or index to choose (or a sum to n
+simplifies for every n). A claim read two ways (a Jacobian's layout, or repeated indices with and
+without the summation convention, when the document does not say) is decided both ways; if the
+readings disagree the verdict is UNDECIDED and says what each reading gives.
 """
 
 from __future__ import annotations
 
 import itertools
-import random
 import time
 from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.engine.search import sample_values
+from derive.engine.environment import (
+    DIGITS, MAX_ENTRIES, Environment, closure, names_in, owner, target_name)
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.text import arrays as A
-from derive.text.builder import FUNCTIONS
 from derive.text.context import Context
 from derive.text.limits import InputError
 
 DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
 SIZE_PATTERNS = ((2, 3, 4), (3, 4, 2))   # distinct widths, so a sum to the wrong bound shows
 MAX_INDEX_VALUES = 48           # free index assignments checked per instance
-MAX_ENTRIES = 400
 SAMPLES = 3                     # random points (with stand-ins for unknown functions) per instance
-DIGITS = 120                    # working precision of a sampled evaluation
-_COMPILED: dict = {}            # (function, arity, order, sample, digits) -> compiled stand-in
-STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
 
 
 @dataclass(frozen=True)
@@ -263,14 +262,14 @@ def _one_sided(instance: Instance) -> str:
     defined): the claim then says what that unknown is, which is not an identity."""
     uses = {}
     for target, value in instance.definitions:
-        uses.setdefault(_target_name(target), set()).update(_names_in(value))
+        uses.setdefault(target_name(target), set()).update(names_in(value))
 
     if instance.cost:
         uses.setdefault(instance.cost[0], set()).update(instance.cost[1])
-    left, right = (_closure(_names_in(side), uses) for side in (instance.lhs, instance.rhs))
+    left, right = (closure(names_in(side), uses) for side in (instance.lhs, instance.rhs))
     # a name inside what is differentiated may vanish from the other side (d/db (W a + b) = 1)
     written = _names_outside_derivatives(instance.lhs) | _names_outside_derivatives(instance.rhs)
-    variables = {_owner(d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0])
+    variables = {owner(d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0])
                  for side in (instance.lhs, instance.rhs)
                  for d in side.atoms(A.Grad, A.Partial, A.Jacobian, sp.Derivative)}
     defined = set(uses) | ({instance.cost[0]} if instance.cost else set())
@@ -282,7 +281,7 @@ def _one_sided(instance: Instance) -> str:
 
 def _names_outside_derivatives(expr) -> set[str]:
     derivatives = expr.atoms(sp.Derivative, A.Partial, A.Grad, A.Jacobian)
-    return _names_in(expr.xreplace({d: sp.Dummy() for d in derivatives}))
+    return names_in(expr.xreplace({d: sp.Dummy() for d in derivatives}))
 
 
 def _is_function_definition(target) -> bool:
@@ -336,12 +335,12 @@ def _network_output(definitions, quantities: dict):
     """The quantity a network feeds forward (a^l when z^l uses a^{l-1}), or None."""
     schemas = {}
     for target, value in definitions:
-        q = quantities.get(_target_name(target))
+        q = quantities.get(target_name(target))
         if q is not None and q.schema:
             schemas[q.name] = (q, value)
     for q, _ in schemas.values():
         for other, value in schemas.values():
-            for used in _names_in(value):
+            for used in names_in(value):
                 u = quantities.get(used)
                 if u is not None and u.schema and (u.letter, u.font, u.style) == (
                         q.letter, q.font, q.style) and sp.simplify(q.label - u.label) == 1:
@@ -403,19 +402,14 @@ def _declared(context: Context, quantities: dict, values: dict) -> dict:
     return declared
 
 
-def _names_in(expr) -> set[str]:
-    return {s.name for s in expr.atoms(sp.Symbol) if not isinstance(s, A.IndexSize)} | {
-        i.base.label.name for i in expr.atoms(sp.Indexed)}
-
-
 def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, extra=()) -> list:
     """The definitions the claim needs, at the layers it needs them, in dependency order."""
     schemas = []
     for target, value in definitions:
-        tq = quantities.get(_target_name(target))
+        tq = quantities.get(target_name(target))
         schemas.append((target, value, tq))
     needed, seen, order = {}, set(), []
-    todo = list(_names_in(lhs) | _names_in(rhs) | set(extra))
+    todo = list(names_in(lhs) | names_in(rhs) | set(extra))
     while todo:
         name = todo.pop()
         if name in seen:
@@ -431,7 +425,7 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
             if not _labels_in_range(t, v, concrete):
                 continue
             needed[name] = _own_indices(t, v, name)
-            todo.extend(_names_in(v) - seen)
+            todo.extend(names_in(v) - seen)
             break
     # dependency order: a definition after those it uses
     done: set = set()
@@ -441,7 +435,7 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
             return
         if name in trail:
             raise ShapeError(f"the definitions are circular through {name}")
-        for used in _names_in(needed[name][1]):
+        for used in names_in(needed[name][1]):
             if used != name:
                 visit(used, trail + (name,))
         done.add(name)
@@ -449,12 +443,6 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
     for name in sorted(needed):
         visit(name)
     return order
-
-
-def _target_name(target) -> str:
-    if isinstance(target, sp.Indexed):
-        return target.base.label.name
-    return target.name
 
 
 def _own_indices(target, value, name: str) -> tuple:
@@ -475,7 +463,7 @@ def _own_indices(target, value, name: str) -> tuple:
 def _matching_layer(tq, q, name: str, target):
     """The label values under which definition target `tq` defines the concrete quantity `q`."""
     if tq is None or tq.label is None:
-        return {A.LABEL_VARIABLES["L"]: sp.Integer(DEPTH)} if _target_name(target) == name \
+        return {A.LABEL_VARIABLES["L"]: sp.Integer(DEPTH)} if target_name(target) == name \
             else None
     if q is None or q.label is None or (tq.letter, tq.font, tq.style) != (q.letter, q.font, q.style):
         return None
@@ -491,7 +479,7 @@ def _matching_layer(tq, q, name: str, target):
 
 
 def _labels_in_range(target, value, concrete) -> bool:
-    for name in _names_in(target) | _names_in(value):
+    for name in names_in(target) | names_in(value):
         q = concrete.get(name)
         if q is not None and q.label is not None and q.label.is_Integer \
                 and not 0 <= int(q.label) <= DEPTH and q.style != "*":
@@ -503,8 +491,8 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
     """An undefined scalar that is differentiated as a whole (the C of dC/dW): the names it is a
     function of. The network's output (the last layer's activation) when there is a network, else
     the quantity furthest down the definitions among those it is differentiated by."""
-    defined = {_target_name(t) for t, _ in definitions}
-    uses = {_target_name(t): _names_in(v) for t, v in definitions}
+    defined = {target_name(t) for t, _ in definitions}
+    uses = {target_name(t): names_in(v) for t, v in definitions}
     owners_of: dict[str, set] = {}
     for e in [lhs, rhs] + [v for _, v in definitions]:
         for d in e.atoms(A.Grad, A.Partial, A.Jacobian, sp.Derivative):
@@ -512,7 +500,7 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
             if isinstance(operand, sp.Symbol) and operand.is_commutative \
                     and operand.name not in defined and not operand.is_integer:
                 variable = d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0]
-                owners_of.setdefault(operand.name, set()).add(_owner(variable))
+                owners_of.setdefault(operand.name, set()).add(owner(variable))
     if not owners_of:
         return ()
     if len(owners_of) > 1:
@@ -521,7 +509,7 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
     (name, owners), = owners_of.items()
     if top is not None:
         stray = sorted(o for o in owners if o is not None and o not in defined
-                       and o not in _closure([top], uses))
+                       and o not in closure([top], uses))
         if stray:
             raise InputError(f"{name} is a function of the network's output {top}, but is "
                              f"differentiated by {', '.join(stray)}, which is not part of the "
@@ -530,30 +518,11 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
     owners = {o for o in owners if o is not None}
 
     last = sorted(o for o in owners
-                  if not any(o in _closure(uses.get(other, ()), uses) for other in owners))
+                  if not any(o in closure(uses.get(other, ()), uses) for other in owners))
     if len(last) == 1 or (last and not any(o in defined for o in last)):
         return (name, tuple(last))
     raise InputError(f"{name} is differentiated by {', '.join(sorted(owners))} but not defined: "
                      "say what it is a function of with --where")
-
-
-def _closure(start, graph: dict) -> set:
-    """`start` and everything reachable from it in `graph` (name -> names)."""
-    found, todo = set(), list(start)
-    while todo:
-        name = todo.pop()
-        if name not in found:
-            found.add(name)
-            todo.extend(graph.get(name, ()))
-    return found
-
-
-def _owner(variable) -> str | None:
-    if isinstance(variable, sp.Indexed):
-        return variable.base.label.name
-    if isinstance(variable, sp.Symbol):
-        return variable.name
-    return None
 
 
 def _assign(shaper: Shaper, pattern: tuple) -> tuple[dict, bool]:
@@ -571,24 +540,6 @@ def _assign(shaper: Shaper, pattern: tuple) -> tuple[dict, bool]:
 
 def _free_sizes(instance: Instance) -> bool:
     return instance.chosen
-
-
-def _bind_free(expr, var, value):
-    """`expr` with the index `var` given `value` where it is free: a sum that runs over a letter
-    of the same name keeps its own (sum_i inside a claim about x_i)."""
-    if not any(limit[0] == var for total in expr.atoms(sp.Sum, sp.Product)
-               for limit in total.limits):
-        return expr.xreplace({var: value})
-
-    def put(e):
-        if e == var:
-            return value
-        if isinstance(e, (sp.Sum, sp.Product)) and any(limit[0] == var for limit in e.limits):
-            return e
-        if not e.args or isinstance(e, A.IndexSize):
-            return e
-        return e.func(*[put(a) for a in e.args])
-    return put(expr)
 
 
 def _separate_bound(expr, free: set):
@@ -621,7 +572,7 @@ def _free_indices(expr) -> set:
 
 def _sizes_text(instance: Instance) -> str:
     """The sizes of the arrays the claim names (not those only its definitions use)."""
-    named = _names_in(instance.lhs) | _names_in(instance.rhs)
+    named = names_in(instance.lhs) | names_in(instance.rhs)
     return ", ".join(f"{name} {r}x{c}" if c != 1 else f"{name} {r}"
                      for name, (r, c) in sorted(instance.shapes.items()) if name in named)
 
@@ -770,7 +721,7 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
                     same = _same_number(*fine_pairs[position], 2 * DIGITS)
                     if same is False:
                         p, q = fine_pairs[position]
-                        written = _names_in(instance.lhs) | _names_in(instance.rhs)
+                        written = names_in(instance.lhs) | names_in(instance.rhs)
                         point = env.point_names()   # the claim's own names first
                         point = dict(sorted(point.items(),
                                             key=lambda kv: kv[0].split("[")[0] not in written))
@@ -838,589 +789,3 @@ def _entry_pairs(left, right) -> list:
     return [((r, c), (left[r, c], right[r, c])) for r in range(left.rows)
             for c in range(left.cols)]
 
-
-class Environment:
-    """Explicit values of every name in one instance.
-
-    Symbolic (no `sample`): independent names are matrices of real symbols and unknown functions
-    stay unknown. Sampled: independent names take random exact values and unknown functions are
-    replaced by concrete ones (family `sample`); only the variables of the derivatives being taken
-    (`symbolic`) stay symbols. `free` maps a defined name to fresh variables while something is
-    differentiated by it, as the chain rule's notation means."""
-
-    def __init__(self, instance: Instance, sample: int | None = None, assumptions=None,
-                 symbolic: frozenset = frozenset(), free: dict | None = None, root=None,
-                 digits: int = DIGITS):
-        self.instance = instance
-        self.sample = sample
-        self.digits = digits
-        self.assumptions = assumptions
-        self.symbolic = symbolic
-        self.free = free or {}
-        self.root = root or self
-        self.cache: dict = {}
-        if root is None:
-            self.points: dict = {}
-            self.used_functions: dict = {}
-            self.arrays: dict = {}      # independent arrays at the sample, built once
-        self.definitions = {}
-        for target, value in instance.definitions:
-            self.definitions.setdefault(_target_name(target), []).append((target, value))
-
-    def child(self, symbolic=frozenset(), free=None) -> "Environment":
-        """An environment where `free` names take other values (or `symbolic` entries are
-        variables); what does not depend on them keeps this environment's values."""
-        env = Environment(self.instance, self.sample, self.assumptions,
-                          self.symbolic | symbolic, {**self.free, **(free or {})}, self.root,
-                          self.digits)
-        if not symbolic:
-            changed = self.root.dependents(set(free or ()))
-            env.cache = {k: v for k, v in self.cache.items()
-                         if isinstance(k, str) and k not in changed}
-        return env
-
-    def dependents(self, names: set) -> set:
-        """`names` and every name computed from them (through the definitions and the cost)."""
-        graph = self.__dict__.setdefault("_users", None)
-        if graph is None:
-            graph = {}
-            for used, user in [(u, _target_name(t)) for t, v in self.instance.definitions
-                               for u in _names_in(v)] + \
-                    [(u, self.instance.cost[0]) for u in (self.instance.cost[1]
-                                                           if self.instance.cost else ())]:
-                graph.setdefault(used, set()).add(user)
-            self._users = graph
-        return _closure(names, graph)
-
-    # -- the sample ------------------------------------------------------------------------------
-    def number(self, symbol: sp.Symbol):
-        """The sampled value of an independent symbol (the symbol itself while it is a variable
-        of a derivative, or when nothing is sampled)."""
-        if self.sample is None or symbol.name in self.symbolic:
-            return symbol
-        points = self.root.points
-        if symbol not in points:
-            points[symbol] = _sample_value(symbol, self.sample, self.assumptions)
-        return sp.Float(points[symbol], self.digits)
-
-    def point_names(self) -> dict:
-        return {str(k): v for k, v in sorted(self.root.points.items(), key=lambda kv: str(kv[0]))}
-
-    def functions_used(self) -> dict:
-        return dict(self.root.used_functions)
-
-    def function(self, name: str, arity: int):
-        """The unknown function `name`: itself, or its concrete stand-in in this sample."""
-        if self.sample is None:
-            return sp.Function(name, real=True)
-        used = self.root.used_functions
-        if name not in used:
-            used[name] = _stand_in(name, arity, self.sample)
-        return used[name]
-
-    def constant(self, c):
-        return sp.Float(c, self.digits) if self.sample is not None and c.is_Rational else c
-
-    # -- names ----------------------------------------------------------------------------------
-    def independent(self, name: str):
-        if self.sample is not None and not self.symbolic:
-            arrays = self.root.arrays
-            if name not in arrays:
-                arrays[name] = self._independent(name)
-            return arrays[name]
-        return self._independent(name)
-
-    def _independent(self, name: str):
-        if name in self.instance.shapes:
-            rows, cols = self.instance.shapes[name]
-            value = sp.Matrix(rows, cols, lambda r, c: self.number(sp.Symbol(
-                f"{name}[{r + 1}]" if cols == 1 else f"{name}[{r + 1},{c + 1}]", real=True)))
-            for constrained, total in self.instance.constraints:
-                if constrained == name and cols == 1:   # the entries sum to the total
-                    value[rows - 1] = _scalar(self._eval(total)) - sum(value[:rows - 1])
-            return value
-        return self.number(sp.Symbol(name, real=True))
-
-    def name_value(self, name: str):
-        if name in self.free:
-            return self.free[name]
-        if name in self.cache:
-            return self.cache[name]
-        if name in self.definitions:
-            value = self._defined(name)
-        elif self.instance.cost and name == self.instance.cost[0]:
-            inputs = []
-            for array in self.instance.cost[1]:
-                v = self.name_value(array)
-                inputs.extend(list(v) if isinstance(v, sp.MatrixBase) else [v])
-            if self.sample is not None and all(isinstance(v, sp.Float) for v in inputs):
-                value = self.compiled(name, len(inputs))(*inputs)
-            else:
-                value = self.function(name, len(inputs))(*inputs)
-        else:
-            value = self.independent(name)
-        self.cache[name] = value
-        return value
-
-    def _defined(self, name: str):
-        rows, cols = self.instance.shapes.get(name, (1, 1))
-        entries = {}
-        whole = None
-        for target, value in self.definitions[name]:
-            if isinstance(target, sp.Indexed):
-                for r in range(rows):
-                    for c in range(cols):
-                        idx = (r + 1,) if len(target.indices) == 1 else (r + 1, c + 1)
-                        binding = _bind(target.indices, idx)
-                        if binding is None:
-                            continue
-                        entries[(r, c)] = self.value(value, {**self._claim_indices(), **binding})
-            else:
-                whole = self.value(value, self._claim_indices())
-        if whole is not None:
-            return whole
-        if name in self.instance.shapes:
-            return sp.Matrix(rows, cols, lambda r, c: entries[(r, c)] if (r, c) in entries
-                             else self.number(sp.Symbol(f"{name}[{r + 1},{c + 1}]", real=True)))
-        raise ShapeError(f"cannot use the definition of {name}")
-
-    # -- expressions ----------------------------------------------------------------------------
-    def value(self, e, indices: dict):
-        """The explicit value of `e` (a number-valued expression or a Matrix)."""
-        for index, number in indices.items():
-            e = _bind_free(e, index, number)
-        return self._eval(e)
-
-    def claim_value(self, e, indices: dict):
-        """A side of the claim at the given values of its free indices; a definition that uses
-        one of them (L = -log p_k, with the claim's k) takes the same value."""
-        if indices != self.root.__dict__.get("claim_indices"):
-            stale = self.dependents(self._index_users())
-            self.cache = {k: v for k, v in self.cache.items()
-                          if isinstance(k, str) and k not in stale}
-            self.root.claim_indices = dict(indices)
-        return self.value(e, indices)
-
-    def _claim_indices(self) -> dict:
-        return self.root.__dict__.get("claim_indices") or {}
-
-    def _index_users(self) -> set:
-        """Names whose definitions use a free index of the claim (not one of their own)."""
-        return {_target_name(t) for t, v in self.instance.definitions
-                if any(s.is_integer and "@" not in s.name and not isinstance(s, A.IndexSize)
-                       for s in v.free_symbols if isinstance(s, sp.Symbol))}
-
-    def _eval(self, e):
-        if isinstance(e, A.IndexSize):
-            return sp.Integer(self.instance.sizes_of.get(e, 1))
-        if isinstance(e, sp.Symbol):
-            if e in self.instance.sizes_of:
-                return sp.Integer(self.instance.sizes_of[e])
-            if e.is_commutative and not self._known_name(e.name):
-                return e if isinstance(e, sp.Dummy) or e.is_integer else self.number(e)
-            return self.name_value(e.name)
-        if isinstance(e, sp.Indexed):
-            base = self.name_value(e.base.label.name)
-            if not all(i.is_Integer for i in e.indices):
-                raise ShapeError(f"the index of {e} has no value")
-            if not isinstance(base, sp.MatrixBase):
-                raise ShapeError(f"{e.base.label} is not a vector or matrix")
-            idx = [int(i) - 1 for i in e.indices]
-            if not all(0 <= k < n for k, n in zip(idx, base.shape if len(idx) == 2
-                                                  else (len(base),))):
-                raise ShapeError(f"the index of {e} is out of range")
-            return base[idx[0]] if len(idx) == 1 else base[idx[0], idx[1]]
-        if isinstance(e, (sp.Number, sp.NumberSymbol)) or e in (sp.true, sp.false):
-            return e
-        if isinstance(e, (sp.Sum, sp.Product)):
-            return self._big(e)
-        if isinstance(e, sp.Add):
-            return _add([self._eval(a) for a in e.args])
-        if isinstance(e, sp.Mul):
-            return _multiply([self._eval(a) for a in e.args])
-        if isinstance(e, sp.Pow):
-            return _scalar(self._eval(e.base)) ** _scalar(self._eval(e.exp))
-        if isinstance(e, (A.Grad, A.Partial, A.Jacobian)):
-            if e not in self.cache:
-                self.cache[e] = self._array_op(e)
-            return self.cache[e]
-        if isinstance(e, (A.ArrayOp, A.ScalarOf)):
-            return self._array_op(e)
-        if isinstance(e, sp.Derivative):
-            return self._derivative(e)
-        if isinstance(e, sp.Subs):
-            inner = self._eval(e.expr)
-            points = [_scalar(self._eval(p)) for p in e.point]
-            return _apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
-                                                  simultaneous=True).doit())
-        if isinstance(e, AppliedUndef):
-            args = [_scalar(self._eval(a)) for a in e.args]
-            name = e.func.__name__
-            if name in self.instance.functions:
-                return self.instance.functions[name](*args)
-            if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
-                return self.compiled(name, len(args))(*args)
-            return self.function(name, len(args))(*args)
-        if isinstance(e, sp.Piecewise):
-            return sp.Piecewise(*[(_scalar(self._eval(v)), self._eval(c)) for v, c in e.args])
-        if isinstance(e, (sp.Function, sp.core.relational.Relational,
-                          sp.logic.boolalg.BooleanFunction)):
-            return e.func(*[_scalar(self._eval(a)) for a in e.args])
-        if not e.args:
-            return e
-        return e.func(*[self._eval(a) for a in e.args])
-
-    def _known_name(self, name: str) -> bool:
-        return name in self.definitions or name in self.free or name in self.instance.shapes or (
-            bool(self.instance.cost) and name == self.instance.cost[0])
-
-    def _big(self, e):
-        body, limits = e.function, e.limits
-        (var, low, high), rest = limits[0], limits[1:]
-        low, high = (_scalar(self._eval(bound)) for bound in (low, high))
-        if not (low.is_Integer and high.is_Integer):
-            raise ShapeError(f"the bounds of the sum over {var} have no value")
-        low, high = int(low), int(high)
-        if high - low > MAX_ENTRIES:
-            raise ShapeError("a sum over too many values")
-        inner = type(e)(body, *rest) if rest else body
-        terms = [self._eval(_bind_free(inner, var, sp.Integer(v))) for v in range(low, high + 1)]
-        if isinstance(e, sp.Sum):
-            return _add(terms) if terms else sp.Integer(0)
-        return sp.Mul(*[_scalar(t) for t in terms]) if terms else sp.Integer(1)
-
-    def _array_op(self, e):
-        if isinstance(e, A.Transposed):
-            v = self._eval(e.args[0])
-            return v.T if isinstance(v, sp.MatrixBase) else v
-        if isinstance(e, A.Inverted):
-            return _matrix(self._eval(e.args[0])).inv()
-        if isinstance(e, A.Hadamard):
-            a, b = (self._eval(x) for x in e.args)
-            if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
-                if a.shape != b.shape:
-                    raise ShapeError(f"an elementwise product of {a.shape} and {b.shape}")
-                return a.multiply_elementwise(b)
-            return _multiply([a, b])
-        if isinstance(e, A.Outer):
-            a, b = (_matrix(self._eval(x)) for x in e.args)
-            return a * b.T
-        if isinstance(e, A.CDot):
-            a, b = (self._eval(x) for x in e.args)
-            if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) \
-                    and a.cols == 1 and b.cols == 1 and a.rows == b.rows:
-                return (a.T * b)[0, 0]
-            return _multiply([a, b])
-        if isinstance(e, A.Map):
-            name, arg, order = e.args
-            return _apply(self._eval(arg), lambda x: self._function(str(name), x, int(order)))
-        if isinstance(e, A.Softmax):
-            exps = _matrix(self._eval(e.args[0])).applyfunc(sp.exp)
-            total = sum(exps)
-            return exps.applyfunc(lambda t: t / total)
-        if isinstance(e, A.MatrixLiteral):
-            rows, cols = int(e.args[0]), int(e.args[1])
-            return sp.Matrix(rows, cols, [_scalar(self._eval(x)) for x in e.args[2:]])
-        if isinstance(e, A.NormOf):
-            v = self._eval(e.args[0])
-            if isinstance(v, sp.MatrixBase):
-                return sp.sqrt(sum(x**2 for x in v))
-            return sp.Abs(v)
-        if isinstance(e, A.TraceOf):
-            return _matrix(self._eval(e.args[0])).trace()
-        if isinstance(e, A.Entry):
-            v = _matrix(self._eval(e.args[0]))
-            return v[_position(v, sp.IndexedBase("entry")[tuple(_scalar(self._eval(i))
-                                                                 for i in e.args[1:])])]
-        if isinstance(e, A.Grad):
-            return self._differentiate(e.args[0], e.args[1])
-        if isinstance(e, A.Partial):
-            return self._differentiate(e.args[0], e.args[1])
-        if isinstance(e, A.Jacobian):
-            f, x, layout = e.args
-            jac = self._jacobian(f, x)
-            return jac if int(layout) == 0 else jac.T
-        raise ShapeError(f"cannot evaluate {type(e).__name__}")
-
-    def _function(self, name: str, x, order: int):
-        if self.sample is not None and isinstance(x, sp.Float) \
-                and name not in self.instance.functions:
-            # a vocabulary function or a stand-in, at a number: compiled once, run in mpmath
-            return self.compiled(name, 1, order)(x)
-        t = sp.Dummy("t", real=True)
-        if name in self.instance.functions:
-            body = self.instance.functions[name](t)
-        elif name in FUNCTIONS:
-            body = FUNCTIONS[name][2](t)
-        else:
-            body = self.function(name, 1)(t)
-        if order == 0:
-            return body.xreplace({t: x})
-        return sp.diff(body, t, order).subs(t, x)
-
-    def compiled(self, name: str, arity: int, order: int = 0):
-        """A function of the program's own making (a stand-in or the vocabulary's), as a Python
-        function of `digits`-digit numbers."""
-        key = (name, arity, order, self.sample, self.digits)
-        cache = _COMPILED
-        if name not in FUNCTIONS:
-            self.function(name, arity)   # recorded, for a counterexample to show
-        if key not in cache:
-            t = sp.symbols(f"t1:{arity + 1}", real=True)
-            body = FUNCTIONS[name][2](t[0]) if name in FUNCTIONS else self.function(name, arity)(*t)
-            if order:
-                body = sp.diff(body, t[0], order)
-            cache[key] = _mpmath_function(t, body, self.digits)
-        return cache[key]
-
-    # -- derivatives ----------------------------------------------------------------------------
-    def _variable(self, v):
-        """(environment in which v is a variable, that variable, the values to put back)."""
-        name = _owner(v)
-        if name is None:
-            raise ShapeError(f"cannot differentiate by {v}")
-        defined = name in self.definitions or name in self.free or (
-            self.instance.cost and name == self.instance.cost[0])
-        if not defined:
-            symbols = _entry_symbols(name, self.instance.shapes.get(name))
-            env = self.child(symbolic=frozenset(str(s) for s in symbols))
-            variable = env.independent(name)
-            back = {s: self.number(s) for s in symbols} if self.sample is not None else None
-            return env, variable, back
-        actual = self.name_value(name)
-        if isinstance(actual, sp.MatrixBase):
-            fresh = sp.Matrix(actual.rows, actual.cols,
-                              lambda r, c: sp.Dummy(f"{name}_{r + 1}{c + 1}", real=True))
-            back = dict(zip(list(fresh), list(actual)))
-        else:
-            fresh = sp.Dummy(name, real=True)
-            back = {fresh: actual}
-        return self.child(free={name: fresh}), fresh, back
-
-    def _pick(self, whole, v):
-        if isinstance(v, sp.Indexed):
-            return whole[_position(whole, v)]
-        return whole
-
-    def _difference(self, f, name: str, positions: list, owner_value):
-        """Central differences of f by the entries `positions` of `name` at this sample."""
-        h = sp.Float(10, self.digits) ** -STEP
-        results = []
-        for position in positions:
-            values = []
-            for sign in (1, -1):
-                moved = owner_value.copy() if isinstance(owner_value, sp.MatrixBase) \
-                    else owner_value
-                if isinstance(moved, sp.MatrixBase):
-                    moved[position] = moved[position] + sign * h
-                else:
-                    moved = moved + sign * h
-                env = self.child(free={name: moved})
-                values.append(_scalar_or_matrix(env._eval(f)))
-            plus, minus = values
-            results.append(_apply(plus - minus, lambda x: x / (2 * h)))
-        return results
-
-    def _differentiate(self, f, v):
-        if self.sample is not None:
-            name = _owner(v)
-            whole = self.name_value(name)
-            if isinstance(v, sp.Indexed):
-                position = _position(whole, v)
-                return _scalar(self._difference(f, name, [position], whole)[0])
-            if isinstance(whole, sp.MatrixBase):
-                cells = [(r, c) for r in range(whole.rows) for c in range(whole.cols)]
-                found = self._difference(f, name, cells, whole)
-                return sp.Matrix(whole.rows, whole.cols, [_scalar(x) for x in found])
-            return _scalar(self._difference(f, name, [None], whole)[0])
-        env, whole, back = self._variable(v)
-        value = _scalar(env._eval(f))
-        variable = self._pick(whole, v)
-        if isinstance(variable, sp.MatrixBase):
-            result = variable.applyfunc(lambda x: sp.diff(value, x))
-        else:
-            result = sp.diff(value, variable)
-        return _apply(result, lambda x: _put_back(x, back)) if back else result
-
-    def _jacobian(self, f, x):
-        if self.sample is not None:
-            name = _owner(x)
-            whole = self.name_value(name)
-            cells = list(range(len(whole))) if isinstance(whole, sp.MatrixBase) else [None]
-            columns = [_matrix(c) for c in self._difference(f, name, cells, whole)]
-            return sp.Matrix.hstack(*[col.reshape(len(col), 1) for col in columns])
-        env, whole, back = self._variable(x)
-        value = _matrix(env._eval(f))
-        variables = list(self._pick(whole, x)) if isinstance(whole, sp.MatrixBase) else [whole]
-        jac = sp.Matrix(len(value), len(variables),
-                        lambda r, c: sp.diff(value[r], variables[c]))
-        return jac.applyfunc(lambda x: _put_back(x, back)) if back else jac
-
-    def _derivative(self, e):
-        names = all((isinstance(v, sp.Symbol) and not isinstance(v, sp.Dummy) and not v.is_integer)
-                    or isinstance(v, sp.Indexed) for v, _ in e.variable_count)
-        if names and (self.sample is not None or any(
-                isinstance(v, sp.Indexed) for v, _ in e.variable_count)):
-            # d/dW_ij as the chain rule's notation means it (W_ij defined: held free)
-            result = e.expr
-            for variable, count in e.variable_count:
-                for _ in range(count):
-                    result = A.Partial(result, variable)
-            return self._eval(result)
-        result = e.expr
-        evaluated = False
-        for variable, count in e.variable_count:
-            if isinstance(variable, sp.Symbol) and not isinstance(variable, sp.Dummy) \
-                    and not variable.is_integer:
-                env, whole, back = self._variable(variable)
-                value = _scalar(env._eval(result) if not evaluated else result)
-                result = sp.diff(value, whole, count)
-                result = _put_back(result, back) if back else result
-            else:
-                value = _scalar(self._eval(result)) if not evaluated else result
-                result = sp.diff(value, variable, count)
-            evaluated = True
-        return result
-
-
-def _mpmath_function(variables, body, digits: int):
-    """`body` (an expression the program built, never user text) as a function of SymPy Floats
-    computed by mpmath at `digits` digits."""
-    import mpmath
-
-    numeric = sp.lambdify(variables, body, "mpmath")
-
-    def call(*values):
-        with mpmath.workdps(digits):
-            result = numeric(*[mpmath.mpf(v._mpf_) for v in values])
-            if isinstance(result, mpmath.mpc):   # log of a negative number: a complex value
-                return sp.Float(str(result.real), digits) + sp.I * sp.Float(str(result.imag),
-                                                                            digits)
-            return sp.Float(str(result), digits)
-    return call
-
-
-def _scalar_or_matrix(v):
-    return v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v
-
-
-def _entry_symbols(name: str, shape) -> list:
-    if shape is None:
-        return [sp.Symbol(name, real=True)]
-    rows, cols = shape
-    return [sp.Symbol(f"{name}[{r + 1}]" if cols == 1 else f"{name}[{r + 1},{c + 1}]", real=True)
-            for r in range(rows) for c in range(cols)]
-
-
-def _sample_value(symbol: sp.Symbol, sample: int, assumptions):
-    """A random exact value for `symbol` in sample `sample` (in its assumed domain)."""
-    rng = random.Random(f"{sample}:{symbol.name}")
-    if assumptions is not None:
-        lo, hi = assumptions.interval(symbol.name)
-        if lo is not None or hi is not None or symbol.name in assumptions.integer:
-            pool = sample_values(symbol, assumptions, rng)
-            if pool:
-                return rng.choice(pool[:12])
-    numerator = rng.choice([n for n in range(-9, 10) if n])
-    return sp.Rational(numerator, rng.randint(2, 7))
-
-
-def _stand_in(name: str, arity: int, sample: int) -> sp.Lambda:
-    """A concrete smooth function for the unknown `name` in sample `sample`, with its own random
-    coefficients per argument. Each grows at most linearly, so stand-ins composed through the
-    layers of a network keep moderate values."""
-    t = sp.symbols(f"t1:{arity + 1}", real=True)
-    rng = random.Random(f"{sample}:{name}:{arity}")
-    c = [sp.Rational(rng.randint(1, 9), rng.randint(2, 9)) * rng.choice([1, -1])
-         for _ in range(3 * arity + 2)]
-    shapes = [
-        lambda v: (sp.sin(v), v**2 / (1 + v**2), v),
-        lambda v: (sp.atan(v), sp.exp(-v**2 / 4), v),
-        lambda v: (sp.cos(2 * v), v / (2 + v**2), v),
-    ][sample % 3]
-    body = sum(c[k] * f1 + c[arity + k] * f2 + c[2 * arity + k] * f3 / 3
-               for k, v in enumerate(t) for f1, f2, f3 in [shapes(v)])
-    return sp.Lambda(t, body + c[-1] * sp.sin(t[0] * t[-1] / 2) + c[-2])
-
-
-def _position(whole, v: sp.Indexed):
-    """Where the entry v of the array `whole` is (checked to be inside it)."""
-    if not isinstance(whole, sp.MatrixBase):
-        raise ShapeError(f"{v.base.label} is not a vector or matrix")
-    if not all(i.is_Integer for i in v.indices):
-        raise ShapeError(f"the index of {v} has no value")
-    idx = [int(i) - 1 for i in v.indices]
-    limits = (len(whole),) if len(idx) == 1 else whole.shape
-    if len(idx) > 2 or not all(0 <= k < n for k, n in zip(idx, limits)):
-        raise ShapeError(f"the index of {v} is out of range")
-    return idx[0] if len(idx) == 1 else (idx[0], idx[1])
-
-
-def _put_back(expr, back: dict):
-    """`expr` with the free variables of a derivative replaced by the values they stand for (an
-    unknown function's derivative at them becomes a Subs, as the chain rule writes it)."""
-    if not any(isinstance(d, sp.Derivative) for d in expr.atoms(sp.Derivative)):
-        return expr.xreplace(back)
-    return expr.subs(back, simultaneous=True)
-
-
-def _bind(pattern: tuple, values: tuple) -> dict | None:
-    binding = {}
-    for p, v in zip(pattern, values):
-        if p.is_Integer:
-            if int(p) != v:
-                return None
-        elif isinstance(p, sp.Symbol):
-            binding[p] = sp.Integer(v)
-        else:
-            return None
-    return binding
-
-
-def _out_of_range(e):
-    raise ShapeError(f"{e.base.label} has one index but is a matrix")
-
-
-def _scalar(v):
-    if isinstance(v, sp.MatrixBase):
-        if v.shape == (1, 1):
-            return v[0, 0]
-        raise ShapeError("a vector where a number is needed")
-    return v
-
-
-def _matrix(v):
-    return v if isinstance(v, sp.MatrixBase) else sp.Matrix([[v]])
-
-
-def _apply(v, f):
-    return v.applyfunc(f) if isinstance(v, sp.MatrixBase) else f(v)
-
-
-def _add(values: list):
-    matrices = [v for v in values if isinstance(v, sp.MatrixBase) and v.shape != (1, 1)]
-    if not matrices:
-        return sp.Add(*[_scalar(v) for v in values])
-    total = sp.zeros(*matrices[0].shape)
-    for v in values:
-        if not isinstance(v, sp.MatrixBase) or v.shape != matrices[0].shape:
-            raise ShapeError("a sum of a vector and a number")
-        total += v
-    return total
-
-
-def _multiply(values: list):
-    result = sp.Integer(1)
-    for v in values:
-        if isinstance(v, sp.MatrixBase) and v.shape == (1, 1):
-            v = v[0, 0]
-        if isinstance(result, sp.MatrixBase) and isinstance(v, sp.MatrixBase):
-            if result.cols != v.rows:
-                raise ShapeError(f"a product of a {result.rows}x{result.cols} and a "
-                                 f"{v.rows}x{v.cols} matrix")
-            result = result * v
-        elif isinstance(result, sp.MatrixBase) or isinstance(v, sp.MatrixBase):
-            result = result * v if isinstance(result, sp.MatrixBase) else v * result
-        else:
-            result = result * v
-    return result
