@@ -619,7 +619,13 @@ def _apply(v, f):
 def _add(values: list):
     matrices = [v for v in values if isinstance(v, sp.MatrixBase) and v.shape != (1, 1)]
     if not matrices:
-        return sp.Add(*[_scalar(v) for v in values])
+        scalars = [_scalar(v) for v in values]
+        if all(isinstance(v, sp.Float) for v in scalars):   # at a sample: plain arithmetic
+            total = scalars[0]
+            for v in scalars[1:]:
+                total = total + v
+            return total
+        return sp.Add(*scalars)
     total = sp.zeros(*matrices[0].shape)
     for v in values:
         if not isinstance(v, sp.MatrixBase) or v.shape != matrices[0].shape:

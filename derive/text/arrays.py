@@ -141,8 +141,10 @@ class Map(ArrayOp):
 
     def _latex(self, printer):
         name, arg, order = self.args
-        head = {"sigmoid": "\\sigma", "relu": "\\operatorname{ReLU}"}.get(str(name)) or (
-            f"\\{name}" if str(name) in ("tanh", "exp", "log", "sin", "cos") else printer._print(name))
+        named = {"sigmoid": "\\sigma", "relu": "\\operatorname{ReLU}"}
+        head = named.get(str(name)) or (f"\\{name}" if str(name) in ("tanh", "exp", "log", "sin",
+                                                                      "cos")
+                                        else printer._print(name))
         return f"{head}{chr(39) * int(order)}\\left({printer._print(arg)}\\right)"
 
     def _sympystr(self, printer):

@@ -217,3 +217,13 @@ def _refuse_slips(text: str) -> None:
         raise InputError(f"'{code_name.group()}' reads as {letter} times {digits}, but looks like a "
                          f"name; write {letter}_{{{digits}}} for a name or {digits}{letter} for a "
                          "product")
+
+
+def unexpected(t: Tok) -> str:
+    if t.text in ("&", r"\\"):
+        return "alignment ('&' or '\\\\') is not a formula: check one line at a time"
+    if t.text in RELATIONS or t.text in (r"\neq", r"\in"):
+        return f"'{t.text}' is not an equation: only identities LHS = RHS are checked"
+    if t.kind == "text":
+        return f"text '{t.text}' inside the formula: check the formula alone"
+    return f"unexpected {t.text!r} at column {t.pos + 1}"

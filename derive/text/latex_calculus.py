@@ -1,0 +1,265 @@
+"""Derivatives, gradients, limits, sums and products as textbooks write them: `\\frac{d}{dx}`,
+`\\frac{\\partial C}{\\partial W^l_{jk}}`, `\\nabla_x`, `\\partial_x`, `\\lim_{h \\to 0}`,
+`\\sum_{i=1}^{n}`, `\\prod`."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.text import arrays as A
+from derive.text.latex_names import NameParts, index_symbol
+from derive.text.latex_tokens import FONTS, GREEK, Tok, unexpected
+from derive.text.limits import LIMITS, InputError
+
+
+class CalculusReader:
+    """How the reader reads derivatives, limits and big operators (a mixin of `LatexReader`)."""
+
+    def gradient(self):
+        """`\\nabla_{\\mathbf x} f`, `\\nabla_a C`, `\\nabla f(x, y)`."""
+        if self.at("_"):
+            variable = self.subscript_variable()
+            operand = self.product()
+            if A.is_array(variable):   # a gradient is of a scalar: x^T A x is one
+                return A.Grad(operand, variable)
+            return self.derivative_of(operand, [variable])
+        operand = self.factor()
+        if isinstance(operand, sp.core.function.AppliedUndef) and all(
+                isinstance(a, sp.Symbol) for a in operand.args):
+            entries = [sp.Derivative(operand, v) for v in operand.args]
+            return A.MatrixLiteral(len(entries), 1, *entries)
+        raise InputError("say what the gradient is taken with respect to: \\nabla_{w} C")
+
+    def partial_subscript(self):
+        """`\\partial_x f`, `\\partial_{x} f(x, y)`."""
+        if not self.at("_"):
+            raise InputError(r"\partial outside a fraction: write \frac{\partial f}{\partial x}")
+        variable = self.subscript_variable()
+        return self.derivative_of(self.term(), [variable])
+
+    def subscript_variable(self):
+        """The variable in `\\nabla_x`, `\\partial_{x}`: after '_', braced or not."""
+        self.expect("_")
+        if not self.at("{"):
+            return self.leaf(self.name_parts())
+        self.next()
+        variable = self.leaf(self.name_parts())
+        self.expect("}")
+        return variable
+
+    def derivative_of(self, operand, variables: list):
+        """d operand / d variables: SymPy's Derivative for scalar variables, else the array forms."""
+        if all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables) \
+                and not A.has_arrays(operand):
+            return self.b.derivative(operand, variables)
+        if all(isinstance(v, AppliedUndef) for v in variables) and not A.has_arrays(operand):
+            return sp.Derivative(operand, *variables)   # dz/dg, g = g(x): by the function's value
+        if len(variables) != 1:
+            raise InputError("a second derivative by an entry or an array is not supported")
+        (variable,) = variables
+        if A.is_array(variable):
+            if A.is_array(operand):
+                return A.Jacobian(operand, variable, sp.Integer(0))
+            return A.Grad(operand, variable)
+        if A.is_array(operand):
+            raise InputError("the derivative of a vector by a scalar entry: write it entry by entry")
+        return A.Partial(operand, variable)
+
+    def fraction(self):
+        derivative = self.derivative_fraction()
+        if derivative is not None:
+            return derivative
+        numerator = self.argument()
+        return self.b.div(numerator, self.argument())
+
+    def derivative_fraction(self):
+        """`\\frac{d}{dx} ...`, `\\frac{dy}{dx}`, `\\frac{\\partial^2 f}{\\partial x^2}`,
+        `\\frac{\\partial C}{\\partial W^l_{jk}}`; None if the fraction is an ordinary one."""
+        start = self.i
+        if not self.at("{"):
+            return None
+        self.next()
+        if not (self.at("d", r"\partial") or self._at_roman_d()):
+            self.i = start
+            return None
+        mark = self.differential()
+        order = 1
+        if self.at("^"):
+            self.next()
+            order = self._order(self.argument())
+        numerator_start = self.i
+        depth = 0
+        while not (self.at("}") and depth == 0):
+            t = self.next()
+            depth += t.text == "{"
+            depth -= t.text == "}"
+        numerator_tokens = self.tokens[numerator_start:self.i]
+        self.next()
+        variables = self.differential_variables(mark, order)
+        if variables is None:
+            self.i = start
+            return None
+        if numerator_tokens:
+            operand = self.numerator_operand(numerator_tokens, variables)
+        else:
+            operand = self.term()
+        derivative = self.derivative_of(operand, variables)
+        lone = len(numerator_tokens) == 1 and (numerator_tokens[0].kind == "letter"
+                                               or numerator_tokens[0].text == r"\sigma")
+        if lone and self.at("(") and not self.peek().spaced and isinstance(derivative,
+                                                                         sp.Derivative):
+            # \frac{dg}{dx}(x), \frac{dg}{dh}(h(x)): the derivative evaluated there, as books
+            # write it; not a product with (x)
+            unique = list(dict.fromkeys(variables))
+            args = self.call_arguments()
+            if len(args) != len(unique):
+                raise InputError(f"the derivative is by {len(unique)} variable(s) but is evaluated "
+                                 f"at {len(args)} value(s)")
+            return derivative.subs(dict(zip(unique, args)), simultaneous=True)
+        return derivative
+
+    def _at_roman_d(self) -> bool:
+        return (self.at(r"\mathrm") and self.peek(1) is not None and self.peek(1).text == "{"
+                and self.peek(2) is not None and self.peek(2).text == "d"
+                and self.peek(3) is not None and self.peek(3).text == "}")
+
+    def differential(self) -> str:
+        if self._at_roman_d():
+            for _ in range(4):
+                self.next()
+            return "d"
+        return self.next().text
+
+    @staticmethod
+    def _order(value) -> int:
+        if not (value.is_Integer and 0 < value <= LIMITS.max_order):
+            raise InputError(f"derivative order must be a whole number 1..{LIMITS.max_order}")
+        return int(value)
+
+    def differential_variables(self, mark: str, order: int):
+        """Read `{dx}`, `{dx^2}`, `{\\partial x \\partial y}`, `{\\partial W^l_{jk}}` into variables."""
+        if not self.at("{"):
+            return None
+        self.next()
+        variables = []
+        while not self.at("}"):
+            if self.at("d", r"\partial") or self._at_roman_d():
+                if self.differential() != mark:
+                    raise InputError("mixed d and \\partial in one derivative")
+            elif not variables:
+                return None
+            t = self.peek()
+            if t is None or not (t.kind == "letter" or (t.kind == "cmd" and (
+                    t.text[1:] in GREEK or t.text in FONTS))):
+                return None
+            variable = self.leaf(self.name_parts())
+            count = 1
+            if self.at("^") and not self.at_seq("^", "{", r"\top"):
+                self.next()
+                count = self._order(self.argument())
+            variables.extend([variable] * count)
+        self.next()
+        if not variables:
+            return None
+        if len(variables) != order:
+            raise InputError(f"derivative of order {order} but {len(variables)} variable(s) "
+                             "below the fraction bar")
+        return variables
+
+    def numerator_operand(self, tokens: list[Tok], variables: list):
+        """The y in dy/dx: an expression, a quantity, or a lone letter meaning an unknown function
+        of x."""
+        if len(tokens) == 1 and (tokens[0].kind == "letter" or tokens[0].text == r"\sigma"):
+            name = tokens[0].text.lstrip("\\")
+            if name in {str(v) for v in variables}:
+                return self.b.symbol(name, constants=False)
+            if name in self.b.defined or name in self.b.arrays or self.b.defined:
+                return self.sub_reader(tokens).expr()   # given its meaning by the definitions
+            if not all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables):
+                return self.sub_reader(tokens).expr()   # C in dC/dW_jk: given meaning when checked
+            seen = self.leibniz.setdefault(name, tuple(variables))
+            if seen != tuple(variables):
+                raise InputError(f"{name} is differentiated by {', '.join(map(str, seen))} and by "
+                                 f"{', '.join(map(str, variables))}: how {name} depends on them is "
+                                 f"not stated; write it out, e.g. {name}(h(w))")
+            if name == "sigma":
+                return self.b.call("sigmoid", list(dict.fromkeys(variables))[:1])
+            return self.b.unknown_function(name, constants=False)(*dict.fromkeys(variables))
+        sub = self.sub_reader(tokens)
+        if tokens[0].kind == "letter" or tokens[0].text in FONTS or tokens[0].text[1:] in GREEK:
+            parts = sub.name_parts()
+            plain = all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables)
+            if sub.peek() is None and plain and not parts.indices and not self.b.defined and parts.display not in self.b.arrays \
+                    and parts.display not in {str(v) for v in variables}:
+                name = parts.display   # d\mathcal{L}/d\hat{y}: an unknown function of y-hat
+                self.b.trust_function(name)
+                return self.b.unknown_function(name, constants=False)(*dict.fromkeys(variables))
+            sub.i = 0
+        value = sub.expr()
+        if sub.peek() is not None:
+            raise InputError(unexpected(sub.peek()))
+        return value
+
+    def limit(self):
+        r"""`\lim_{h \to 0} EXPR`: the operand is the rest of the product."""
+        self.expect("_")
+        self.expect("{")
+        variable = self.leaf(self.name_parts())
+        self.expect(r"\to")
+        point = self.expr()
+        self.expect("}")
+        return self.b.limit(self.term(), variable, point)
+
+    def big_operator(self, kind):
+        """`\\sum_{i=1}^{n} x_i`, `\\sum^n_{i=1}`, `\\sum_j`, `\\sum_{k \\neq i}`, `\\sum_{i,j}`,
+        `\\prod_{i=1}^n`: the operand is the rest of the product; without bounds an index runs
+        over all its values."""
+        high = self._upper_bound() if self.at("^") else None
+        self.expect("_")
+        braced = self.at("{")
+        if braced:
+            self.next()
+        variables = [self._bound_variable()]
+        while braced and self.at(","):   # \sum_{i,j}: a sum over each
+            self.next()
+            variables.append(self._bound_variable())
+        low = sp.Integer(1)
+        excluded = None
+        if braced and self.at("=") and len(variables) == 1:
+            self.next()
+            low = self.expr()
+        elif braced and self.at(r"\neq") and len(variables) == 1:
+            self.next()
+            excluded = index_symbol(self.name_parts().letter)
+        if braced:
+            self.expect("}")
+        if high is None and self.at("^"):
+            high = self._upper_bound()
+        if high is not None and len(variables) > 1:
+            raise InputError("one upper bound for several indices: write a sum for each")
+        body = self.term()
+        if excluded is not None:
+            body = body * (1 - sp.KroneckerDelta(variables[0], excluded))
+        for variable in reversed(variables):
+            body = kind(body, (variable, low, high if high is not None
+                               else A.index_size(variable)))
+        return body
+
+    def _bound_variable(self):
+        parts = self.name_parts()
+        if parts.label is not None or parts.font or parts.subscript or parts.indices:
+            raise InputError("a sum runs over a plain index letter: \\sum_{i=1}^{n}")
+        return index_symbol(parts.letter)
+
+    def _upper_bound(self):
+        self.expect("^")
+        was, self.b.scalar_only = self.b.scalar_only, True   # a bound is a number
+        t = self.peek()
+        if t is not None and t.kind == "letter":   # \sum^K_{k=1}: K alone, the _ is the sum's
+            self.next()
+            high = self.leaf(NameParts(t.text))
+        else:
+            high = self.argument()
+        self.b.scalar_only = was
+        return high

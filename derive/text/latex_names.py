@@ -1,0 +1,340 @@
+"""Names as ML notes write them: letters, Greek letters and decorated letters, layer labels
+(`a^l`, `W^{[l]}`, `a^{(2)}`: part of the name, never powers), indices (`x_i`, `W_{jk}`) and
+subscripts that are part of a name (`C_{MSE}`); and the SymPy object each name stands for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.text import arrays as A
+from derive.text.builder import SCALAR_NAMES
+from derive.text.latex_tokens import ARRAY_FONTS, FONTS, GREEK, WORD_FUNCTIONS, Tok
+from derive.text.limits import InputError
+
+INDEX_LETTERS = frozenset("ijk")
+# letters that name layer quantities: their ^m is a label (elsewhere x^m is a power)
+LAYER_LETTERS = frozenset(["a", "z", "W", "w", "b", "B", "h", "delta", "Delta", "sigma", "A",
+                           "Z"])
+# in a formula about vectors, these stay scalars: costs, sizes, rates and the like
+SCALAR_LETTERS = SCALAR_NAMES | {"p", "q", "r", "s", "c"}
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name as written, before it becomes a SymPy object."""
+
+    letter: str
+    font: str = ""
+    label: sp.Expr | None = None
+    style: str = ""
+    subscript: str = ""
+    indices: tuple = ()
+
+    @property
+    def display(self) -> str:
+        return A.display_name(self.letter, self.font, self.label, self.style, self.subscript)
+
+
+def index_symbol(letter: str) -> sp.Symbol:
+    return sp.Symbol(letter, integer=True, positive=True)
+
+
+def _label_letter(text: str, letter: str) -> bool:
+    """Whether `^text` after `letter` is a layer label: l and L always, m on layer quantities."""
+    return text in ("l", "L") or (text == "m" and letter in LAYER_LETTERS)
+
+
+def _label_tokens(tokens: list[Tok]) -> bool:
+    """A label's content: a number, or a letter with an optional step (l, l-1, L, 2, t+1)."""
+    if len(tokens) == 1:
+        return tokens[0].kind == "num" and "." not in tokens[0].text or (
+            tokens[0].kind == "letter" and tokens[0].text in "lLmijknt")
+    return len(tokens) == 3 and tokens[0].kind == "letter" and tokens[0].text in "lLmijknt" \
+        and tokens[1].text in ("+", "-") and tokens[2].kind == "num"
+
+
+class NameReader:
+    """How the reader reads names (a mixin of `text.latex.LatexReader`)."""
+
+    def name_parts(self) -> NameParts:
+        """A letter, Greek letter or font-decorated letter with its layer label and subscript:
+        `x`, `x_1`, `W^l_{jk}`, `a^{[l-1]}`, `\\mathbf{W}^{(2)}`, `C_{\\mathrm{MSE}}`, `\\Delta x`."""
+        font, t = "", self.next()
+        if t.kind == "cmd" and t.text in FONTS:
+            font = FONTS[t.text]
+            if font in ("dot", "ddot"):
+                raise InputError(f"{t.text}{{x}} is a derivative by time: write "
+                                 "\\frac{dx}{dt} with x(t) declared, e.g. --function x")
+            braced = self.at("{")
+            if braced:
+                self.next()
+            if braced and self.peek() is not None and self.peek().text in FONTS:
+                # \hat{\mathbf{y}}: the outer decoration names it; bold says it is a vector
+                inner_bold = FONTS[self.peek().text] in ARRAY_FONTS
+                inner = self.name_parts()
+                self.expect("}")
+                parts = NameParts(inner.letter, font if font != "mathrm" else inner.font)
+                if inner_bold and not self.b.scalar_only:
+                    self.b.arrays.add(parts.display)
+                return parts
+            t = self.next()
+            if braced:
+                self.expect("}")
+            if font == "mathrm":
+                font = ""
+        if t.kind == "letter":
+            letter = t.text
+        elif t.kind == "cmd" and t.text[1:] in GREEK:
+            letter = t.text[1:]
+        elif t.kind == "num" and font in ("mathbb", "mathbf"):
+            letter = t.text
+        else:
+            raise InputError(f"expected a name at column {t.pos + 1}, found {t.text!r}")
+        if letter == "Delta" and font == "" and self.peek() is not None \
+                and self.peek().kind == "letter" and not self.peek().spaced:
+            return NameParts("Delta_" + self.next().text)
+        label, style, subscript, indices = None, "", "", ()
+        for _ in range(2):
+            if self.at("^") and label is None and self.label_follows(letter):
+                self.next()
+                label, style = self.label()
+            elif self.at("_") and not subscript and not indices:
+                self.next()
+                subscript, indices = self.subscript(letter, font)
+        return NameParts(letter, font, label, style, subscript, indices)
+
+    def label_follows(self, letter: str) -> bool:
+        """After `^`: a layer label (l, L, l+1, [l], (2)) rather than a power or a transpose."""
+        t1, t2, t3 = self.peek(1), self.peek(2), self.peek(3)
+        if t1 is None:
+            return False
+        if t1.text == "*":
+            return True
+        if t1.kind == "letter":
+            return _label_letter(t1.text, letter)
+        if t1.text != "{" or t2 is None:
+            return False
+        if t2.text == "*":
+            return True
+        if t2.text in ("[", "("):   # ^{(l)}, ^{[l-1]}, ^{(2)}: not ^{(5-1)}, a power
+            closing = "]" if t2.text == "[" else ")"
+            inner = []
+            for t in self.tokens[self.i + 3:]:
+                if t.text == closing:
+                    break
+                inner.append(t)
+            return _label_tokens(inner)
+        if t2.kind == "letter" and _label_letter(t2.text, letter):
+            return t3 is not None and (t3.text == "}" or t3.text in ("+", "-"))
+        return False
+
+    def label(self) -> tuple:
+        """The label after `^`: (value, style)."""
+        if self.at("*"):
+            self.next()
+            return sp.Symbol("*"), "*"
+        braced = self.at("{")
+        if not braced:
+            return A.LABEL_VARIABLES[self.next().text], ""
+        self.next()
+        style = ""
+        if self.at("*"):
+            self.next()
+            self.expect("}")
+            return sp.Symbol("*"), "*"
+        if self.at("[", "("):
+            opening = self.next().text
+            style = "[]" if opening == "[" else "()"
+        value = self.label_value()
+        if style:
+            self.expect(style[1])
+        self.expect("}")
+        return value, style
+
+    def label_value(self):
+        t = self.next()
+        if t.kind == "num":
+            value = sp.Integer(int(t.text))
+        elif t.kind == "letter" and t.text in A.LABEL_VARIABLES:
+            value = A.LABEL_VARIABLES[t.text]
+        elif t.kind == "letter" and t.text in "ijknt":
+            value = sp.Symbol(t.text, integer=True)
+        else:
+            raise InputError(f"cannot read the label at column {t.pos + 1}: write l, l+1 or a number")
+        while self.at("+", "-"):
+            sign = 1 if self.next().text == "+" else -1
+            step = self.next()
+            if step.kind != "num":
+                raise InputError(f"cannot read the label at column {step.pos + 1}")
+            value += sign * int(step.text)
+        return value
+
+    def subscript(self, letter: str, font: str) -> tuple[str, tuple]:
+        if letter in self.indexed_letters and not font:
+            numbered = self._numbered_subscript()
+            if numbered is not None:
+                return "", numbered
+        return self._subscript(letter, font)
+
+    def _numbered_subscript(self):
+        """`_1`, `_{12}` (two indices of one digit each, as w_{12} is w_{1,2}), `_{1,2}`."""
+        if self.at("{"):
+            end = self.i + 1
+            digits = []
+            while end < len(self.tokens) and self.tokens[end].text != "}":
+                digits.append(self.tokens[end])
+                end += 1
+            if not digits or not all(t.kind == "num" or t.text == "," for t in digits):
+                return None
+            numbers = [t.text for t in digits if t.text != ","]
+            if len(numbers) == 1 and len(numbers[0]) == 2 and "," not in [t.text for t in digits]:
+                numbers = list(numbers[0])
+            if len(numbers) > 2 or any("." in n for n in numbers):
+                return None
+            self.i = end + 1
+            return tuple(sp.Integer(int(n)) for n in numbers)
+        t = self.peek()
+        if t is not None and t.kind == "num" and "." not in t.text:
+            self.next()
+            if len(t.text) > 1:
+                self.tokens.insert(self.i, Tok("num", t.text[1:], t.pos + 1))
+            return (sp.Integer(int(t.text[0])),)
+        return None
+
+    def _subscript(self, letter: str, font: str) -> tuple[str, tuple]:
+        """A subscript: indices (`_j`, `_{jk}`, `_{i+1}`) or part of the name (`_1`, `_\\mathrm{MSE}`)."""
+        start = self.i
+        if self.at("{"):
+            self.next()
+            tokens = []
+            depth = 0
+            while not (self.at("}") and depth == 0):
+                t = self.next()
+                depth += (t.text == "{") - (t.text == "}")
+                tokens.append(t)
+            self.next()
+        else:
+            tokens = [self.next()]
+            if tokens[0].kind in ("cmd",) and tokens[0].text in FONTS and self.at("{"):
+                self.i = start
+                return self.name_subscript_text(), ()
+        if not tokens:
+            raise InputError("empty subscript")
+        indices = self._indices(tokens)
+        if indices is not None:
+            return "", indices
+        self.i = start
+        return self.name_subscript_text(), ()
+
+    def _indices(self, tokens: list[Tok]):
+        """Index expressions from the subscript's tokens, or None when it is part of a name."""
+        if all(t.kind == "letter" and t.text in self.index_letters or t.text == ","
+               for t in tokens):
+            letters = [t.text for t in tokens if t.text != ","]
+            if 1 <= len(letters) <= 2:
+                return tuple(index_symbol(x) for x in letters)
+        if len(tokens) == 3 and tokens[0].kind == "letter" and tokens[0].text in self.index_letters \
+                and tokens[1].text in ("+", "-") and tokens[2].kind == "num":
+            step = int(tokens[2].text)
+            return (index_symbol(tokens[0].text) + (step if tokens[1].text == "+" else -step),)
+        return None
+
+    def name_subscript_text(self) -> str:
+        """A subscript that is part of a name: `1`, `{12}`, `\\mathrm{MSE}`, `\\text{out}`."""
+        def piece(t: Tok) -> str:
+            if t.kind in ("letter", "num"):
+                return t.text
+            if t.kind == "text":
+                return "".join(t.text.split())
+            if t.kind == "cmd" and t.text[1:] in GREEK:
+                return t.text[1:]
+            if t.kind == "cmd" and t.text[1:] in WORD_FUNCTIONS:
+                return t.text[1:]
+            if t.text == ",":
+                return ""
+            raise InputError(f"cannot use {t.text!r} in a subscript")
+        if self.at("{"):
+            self.next()
+            parts, depth = [], 0
+            while depth or not self.at("}"):
+                t = self.next()
+                depth += (t.text == "{") - (t.text == "}")
+                if (t.kind == "cmd" and t.text in FONTS) or t.text in ("{", "}"):
+                    continue
+                parts.append(piece(t))
+            self.next()
+            text = "".join(parts)
+        else:
+            t = self.next()
+            if t.kind == "cmd" and t.text in FONTS:
+                self.expect("{")
+                parts = []
+                while not self.at("}"):
+                    parts.append(piece(self.next()))
+                self.next()
+                text = "".join(parts)
+            elif t.kind == "num" and len(t.text) > 1:
+                self.tokens.insert(self.i, Tok("num", t.text[1:], t.pos + 1))
+                text = t.text[0]
+            else:
+                text = piece(t)
+        if not text:
+            raise InputError("empty subscript")
+        return text
+
+    def subscript_indices(self) -> tuple:
+        """The indices of `softmax(z)_i`."""
+        start = self.i
+        tokens = [self.next()] if not self.at("{") else None
+        if tokens is None:
+            self.next()
+            tokens = []
+            while not self.at("}"):
+                tokens.append(self.next())
+            self.next()
+        indices = self._indices(tokens)
+        if indices is None:
+            self.i = start
+            raise InputError(f"cannot read the index at column {self.peek().pos + 1}")
+        return indices
+
+    def is_array_name(self, parts: NameParts) -> bool:
+        name = parts.display
+        if self.b.scalar_only:
+            return False
+        if name in self.b.arrays or name in self.b.promoted or (
+                parts.label is not None and not parts.indices
+                and (parts.letter, parts.font, parts.style) in self.b.families):
+            return True
+        if name in self.b.scalars or parts.font in ("mathcal", "mathbb"):
+            return False
+        if parts.font in ARRAY_FONTS:
+            return True
+        if not self.vector_context or parts.subscript or parts.letter in SCALAR_LETTERS:
+            return False
+        return len(parts.letter) == 1 or parts.letter in ("delta", "Delta")
+
+    def leaf(self, parts: NameParts):
+        """The SymPy object for a name: a scalar symbol, an array, an entry or Kronecker's delta."""
+        if parts.letter == "delta" and len(parts.indices) == 2 and parts.label is None \
+                and not parts.font:
+            return sp.KroneckerDelta(*parts.indices)
+        name = parts.display
+        if parts.indices:
+            self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
+                                       array=True))
+            return sp.IndexedBase(name)[parts.indices]
+        if self.is_array_name(parts):
+            self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
+                                       array=True))
+            return A.array_symbol(name)
+        if parts.label is not None or parts.font:
+            self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style))
+            return self.b.named_symbol(name)
+        if name in self.bound_letters or name in self.used_indices:
+            return index_symbol(name)   # the i of \sum_{i=1}^{n} i
+        if self.b.applied.get(name) is not None and self.b.defined:
+            return self.b.applied[name]   # g in dz/dg where z = f(g(x)): its value
+        return self.b.symbol(name, function_names_ok=True, constants=False, reserved_ok=True)
