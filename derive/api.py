@@ -613,15 +613,16 @@ def publish(jobs: int = 2, report=None) -> Published:
 
     pairs = _isolated(_document_pairs, (), DOCUMENT_TIMEOUT)  # derived once, shared by the tasks
     # the longest tasks first, so that the workers finish together
-    keys = [("rule", name) for name in DERIVATIONS] + [("index", None)] \
+    keys = [("rule", name) for name in DERIVATIONS] + ([] if _INDEX_LEVEL else [("index", None)]) \
         + [(kind, key) for key in pairs for kind in ("pair", "network")] \
         + [("extrema", e) for e in DOCUMENT_EXTREMA]
     tasks = [(kind, (pairs[key],) if kind in ("pair", "network") else (key,))
              for kind, key in keys]
-    results = {}
+    results = {("index", None): _INDEX_LEVEL["index"]} if _INDEX_LEVEL else {}
     for index, outcome in isolation.run(_reporting_task(_publish_task), tasks,
                                         DOCUMENT_TIMEOUT, jobs):
         results[keys[index]] = _value(outcome, DOCUMENT_TIMEOUT)
+    _INDEX_LEVEL.setdefault("index", results[("index", None)])   # the same for every document
     backprops = {key: bp.assemble(pair.hidden, pair.output, pair.cost, results[("index", None)],
                                   results[("pair", key)], results[("network", key)], pair.notes)
                  for key, pair in pairs.items()}
