@@ -192,7 +192,7 @@ def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
         pairs = pairs[1:]   # L = -log(0.245) = 1.406: the chain names its value L first
     links = []
     for lhs, rhs in pairs:
-        rounded = _rounded_side(lhs, rhs, reading.places)
+        rounded = reading.rounded_places(lhs, rhs)
         if rounded is not None:
             links.append(Link(lhs, rhs, places=rounded))
         elif instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
@@ -201,21 +201,6 @@ def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
         else:
             links.append(Link(lhs, rhs))
     return links
-
-
-def _rounded_side(lhs, rhs, places: dict) -> int | None:
-    """The decimal places of a side written as a decimal number (1.406) when the other side is a
-    constant: such an equality states a value rounded to those places."""
-    for one, other in ((lhs, rhs), (rhs, lhs)):
-        if one in places and places[one] > 0 and isinstance(other, sp_basic()) \
-                and not other.free_symbols and not other.is_Rational:
-            return places[one]
-    return None
-
-
-def sp_basic():
-    import sympy as sp
-    return sp.Basic
 
 
 def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,

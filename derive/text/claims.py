@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sympy as sp
+
 from derive.text.assumptions import Assumptions
 from derive.text.builder import Builder
 from derive.text.context import Context, read_context
@@ -30,6 +32,15 @@ class Reading:
     def links(self) -> list[tuple]:
         """The equalities the claim makes: (A, B) and (B, C) for A = B = C."""
         return list(zip(self.sides, self.sides[1:]))
+
+    def rounded_places(self, lhs, rhs) -> int | None:
+        """The decimal places of a side written as a decimal number (1.406) when the other side
+        is a constant: such an equality states a value rounded to those places."""
+        for one, other in ((lhs, rhs), (rhs, lhs)):
+            if self.places.get(one, 0) > 0 and isinstance(other, sp.Basic) \
+                    and not other.free_symbols and not other.is_Rational:
+                return self.places[one]
+        return None
 
 
 def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,

@@ -120,3 +120,12 @@ def test_odd_claims_found_by_fuzzing_are_decided_or_refused_never_crash(claim):
 def test_an_empty_cases_environment_is_refused():
     with pytest.raises(InputError, match="empty"):
         verdict(r"\begin{cases} \end{cases} = 1")
+
+
+def test_a_worked_example_is_compared_to_the_places_it_is_written_with():
+    # -ln 0.245 = 1.40649...: written 1.406 it holds, 1.416 it does not (a slip of a digit)
+    assert verdict(r"-\log(0.245) = 1.406").status.holds
+    assert verdict(r"-\log(0.245) = 1.416").status is Status.REFUTED
+    # a chain that first names its value: L = ... = 1.406 states no identity about L
+    assert verdict(r"L = -\log(0.245) = 1.406").status.holds
+    assert verdict(r"x = 1.5").status is Status.REFUTED   # a variable, not a worked value
