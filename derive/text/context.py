@@ -118,6 +118,12 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
             definitions.append(Definition(target, value, text, rewrite=True))
             continue
         name = _target_name(target)
+        used = {s.name for s in value.free_symbols if isinstance(s, sp.Symbol)} | {
+            str(i.base.label) for i in value.atoms(sp.Indexed)} | {
+            f.func.__name__ for f in value.atoms(sp.core.function.AppliedUndef)}
+        if name in used:
+            raise InputError(f"{name} is defined in terms of itself: '{text}' is a recurrence or "
+                             "an update, not a definition")
         builder.defined.add(name)
         if A.is_array(value) and not A.is_array(target) and not isinstance(target, sp.Indexed):
             if builder.strict:

@@ -141,3 +141,10 @@ def test_primes_in_sympy_syntax_are_derivatives():
 def test_notation_that_would_be_misread_is_refused(latex, message):
     with pytest.raises(InputError, match=message):
         read_claim(latex, latex=True)
+
+
+@pytest.mark.parametrize("where", ["x_i = x_{i+1}", "x = x + 1", "f(x) = f(x)"])
+def test_a_definition_in_terms_of_itself_is_refused(where):
+    # a recurrence or an update rule defines nothing (and would never finish unfolding)
+    with pytest.raises(InputError, match="in terms of itself"):
+        read_claim("x = x", latex=True, where=[where])
