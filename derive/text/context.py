@@ -118,10 +118,13 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
             definitions.append(Definition(target, value, text, rewrite=True))
             continue
         name = _target_name(target)
-        used = {s.name for s in value.free_symbols if isinstance(s, sp.Symbol)} | {
-            str(i.base.label) for i in value.atoms(sp.Indexed)} | {
-            f.func.__name__ for f in value.atoms(sp.core.function.AppliedUndef)}
-        if name in used:
+        heads = {m.args[0] for m in value.atoms(A.Map)}   # the function of sigma(z) entrywise
+        used = {s.name for s in value.free_symbols
+                if isinstance(s, sp.Symbol) and s not in heads} | {
+            str(i.base.label) for i in value.atoms(sp.Indexed)}
+        if isinstance(target, sp.core.function.AppliedUndef):   # f(x) = ... f(...) ...
+            used |= {f.func.__name__ for f in value.atoms(sp.core.function.AppliedUndef)}
+        if name in used:   # (f = f(u, v) only says what f depends on)
             raise InputError(f"{name} is defined in terms of itself: '{text}' is a recurrence or "
                              "an update, not a definition")
         builder.defined.add(name)
