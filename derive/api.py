@@ -173,9 +173,7 @@ def _decide_task(links, assumptions, timeout, report):
             verdicts.append(decide(link.lhs, link.rhs, assumptions, share, report=single))
         else:
             from derive.engine import instances
-            from derive.engine.verify import decide_entry
-            verdicts.append(instances.check(link.plan, share, lambda p, q, seconds: decide_entry(
-                p, q, assumptions, seconds)))
+            verdicts.append(instances.check(link.plan, share))
     report(verdicts[0] if len(verdicts) == 1 else decide_chain(verdicts))
 
 

@@ -38,6 +38,7 @@ from derive.engine.environment import (
     DIGITS, MAX_ENTRIES, Environment, closure, names_in, owner, target_name)
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
+from derive.engine.verify import decide_entry
 from derive.text import arrays as A
 from derive.text.context import Context
 from derive.text.limits import InputError
@@ -587,9 +588,9 @@ def _describe(values: dict, instance: Instance) -> str:
 
 # -- checking -------------------------------------------------------------------------------------
 
-def check(plan_: Plan, timeout: float, decide) -> Verdict:
+def check(plan_: Plan, timeout: float) -> Verdict:
     """Decide every instance of the plan. An exact plan (nothing chosen) is decided symbolically,
-    entry by entry, with `decide(lhs, rhs, seconds)`; otherwise each instance is evaluated at
+    entry by entry (`engine.verify.decide_entry`); otherwise each instance is evaluated at
     `SAMPLES` random points, each with its own concrete stand-ins for the unknown functions, in
     exact arithmetic where the functions allow it."""
     start = time.monotonic()
@@ -602,8 +603,9 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
         whole = {n: sp.Symbol(n.name, integer=True, positive=True) for n in plan_.general}
         sizes = {A.index_size(limit[0]): limit[2] for side in (plan_.lhs, plan_.rhs)
                  for total in side.atoms(sp.Sum, sp.Product) for limit in total.limits}
-        verdict = decide(plan_.lhs.xreplace(sizes).xreplace(whole),
-                         plan_.rhs.xreplace(sizes).xreplace(whole), timeout / 3)
+        verdict = decide_entry(plan_.lhs.xreplace(sizes).xreplace(whole),
+                               plan_.rhs.xreplace(sizes).xreplace(whole), plan_.assumptions,
+                               timeout / 3)
         if verdict.status is Status.PROVED:
             return replace(verdict, lhs=plan_.lhs, rhs=plan_.rhs, method=verdict.method +
                            ", for every whole " + ", ".join(n.name for n in plan_.general))
@@ -615,7 +617,7 @@ def check(plan_: Plan, timeout: float, decide) -> Verdict:
         else:
             try:
                 if plan_.exact:
-                    verdict = _decided(instance, remaining, decide)
+                    verdict = _decided(instance, remaining, plan_.assumptions)
                 else:   # the instances vary the point too: one sample each when several
                     samples = SAMPLES if len(plan_.instances) == 1 else 1
                     verdict = _sampled(instance, plan_.assumptions, samples)
@@ -681,7 +683,7 @@ def _joined_note(first, second: str) -> str:
     return f"{first}; {second}" if first else second
 
 
-def _decided(instance: Instance, timeout: float, decide) -> Verdict:
+def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
     start = time.monotonic()
     env = Environment(instance)
     results = []
@@ -693,7 +695,7 @@ def _decided(instance: Instance, timeout: float, decide) -> Verdict:
             if remaining <= 0.05:
                 return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs,
                                note="time limit reached")
-            verdict = decide(p, q, remaining)
+            verdict = decide_entry(p, q, assumptions, remaining)
             if verdict.status is Status.REFUTED:
                 return replace(verdict, note=f"fails {_where(instance, indices, position)}")
             results.append(verdict)

@@ -90,5 +90,5 @@ def check_layer_step(lhs, rhs, output: bool = False, timeout: float = 5.0) -> Ve
     quantities, context = network()
     left, right = _vocabulary(lhs), _vocabulary(rhs)
     plan = instances.plan(left, right, quantities, context, last_layer=output)
-    return replace(instances.check(plan, timeout, None), lhs=lhs, rhs=rhs)
+    return replace(instances.check(plan, timeout), lhs=lhs, rhs=rhs)
 

@@ -52,7 +52,7 @@ class Quantity:
 
 def display_name(letter: str, font: str, label=None, style: str = "", subscript: str = "") -> str:
     """The name as LaTeX writes it: `\\mathbf{W}^{(1)}`, `a^{l-1}`, `C_{MSE}`."""
-    if font in ("mathbf",):
+    if font == "mathbf":
         font = ""   # bold only says "vector": \mathbf{y} and its entries y_k are one quantity
     if letter in GREEK_LETTERS and (font or label is not None):
         letter = f"\\{letter}"   # a composite name is LaTeX: \delta^{l}; a lone delta is a Symbol

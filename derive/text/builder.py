@@ -95,7 +95,6 @@ class Builder:
         self.arrays: set[str] = set()    # names declared or defined as vectors and matrices
         self.scalars: set[str] = set()   # names defined as scalars
         self.defined: set[str] = set()   # names with a definition
-        self.definitions_of_functions: set[str] = set()
         self.vector_context = False
         self.applied: dict = {}          # unknown function -> its one application (g -> g(x))
         self.places: dict = {}           # decimal literal -> the decimal places it was written with

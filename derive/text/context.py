@@ -102,7 +102,6 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
             head = FUNCTION_DEFINITION.match(text)
             if head and "=" in text:
                 builder.trust_function(head.group("name").lstrip("\\"))
-                builder.definitions_of_functions.add(head.group("name").lstrip("\\"))
     if "row vectors" in conventions and "column vectors" in conventions:
         raise InputError("row vectors and column vectors at once")
     builder.vector_context = builder.vector_context or bool(shapes)

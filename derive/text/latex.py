@@ -506,8 +506,6 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def apply(self, name: str, args: list, primes: int = 0):
         """A function (vocabulary or unknown) or its `primes`-th derivative at `args`; entry by
         entry when the argument is a vector or matrix."""
-        if name in self.b.definitions_of_functions:
-            name = name   # a function the document defines: kept by name, given its meaning later
         if len(args) == 1 and A.is_array(args[0]):
             if name == "softmax" and not primes:
                 return A.Softmax(args[0])

@@ -35,12 +35,7 @@ class StructureReader:
 
     def environment(self):
         """`pmatrix`, `bmatrix`, `vmatrix` (a determinant is refused) and `cases`."""
-        self.expect(r"\begin")
-        self.expect("{")
-        name = ""
-        while not self.at("}"):
-            name += self.next().text
-        self.next()
+        name = self._environment_name(r"\begin")
         if name == "cases":
             return self.cases()
         if name not in MATRICES:
@@ -89,12 +84,7 @@ class StructureReader:
         return sp.Piecewise(*pieces)
 
     def end(self, name: str) -> None:
-        self.expect(r"\end")
-        self.expect("{")
-        found = ""
-        while not self.at("}"):
-            found += self.next().text
-        self.next()
+        found = self._environment_name(r"\end")
         if found != name:
             raise InputError(f"\\begin{{{name}}} ends with \\end{{{found}}}")
 
@@ -135,3 +125,13 @@ class StructureReader:
             raise InputError("expected a condition such as x > 0")
         parts = [RELATIONS[op](left, right) for left, op, right in zip(terms, ops, terms[1:])]
         return sp.And(*parts)
+
+    def _environment_name(self, command: str) -> str:
+        """The NAME of `\\begin{NAME}` or `\\end{NAME}`."""
+        self.expect(command)
+        self.expect("{")
+        name = ""
+        while not self.at("}"):
+            name += self.next().text
+        self.next()
+        return name
