@@ -149,37 +149,15 @@ def _strip_comment(line: str, marks: str) -> str:
     return line.strip()
 
 
-@dataclass(frozen=True)
-class Link:
-    """One equality of a claim (a claim A = B = C has two): its sides, the instances to check
-    when it needs concrete sizes, and the decimal places of a side written as a rounded number."""
-
-    lhs: object
-    rhs: object
-    plan: object = None
-    places: int | None = None
-
-
 def _decide_task(links, assumptions, timeout, report):
     """Decide a claim (or each equality of a chain, sharing the time): its verdict."""
-    from derive.engine.verify import decide, decide_chain, decide_rounded
-    share = timeout / len(links)
-    verdicts = []
-    for link in links:
-        if link.places is not None:
-            verdicts.append(decide_rounded(link.lhs, link.rhs, link.places))
-        elif link.plan is None:
-            single = report if len(links) == 1 else None
-            verdicts.append(decide(link.lhs, link.rhs, assumptions, share, report=single))
-        else:
-            from derive.engine import instances
-            verdicts.append(instances.check(link.plan, share))
-    report(verdicts[0] if len(verdicts) == 1 else decide_chain(verdicts))
+    from derive.engine.links import decide_links
+    report(decide_links(links, assumptions, timeout, report))
 
 
 def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
     """Read a claim into its equalities (one, or more for a chain)."""
-    from derive.engine import instances
+    from derive.engine.links import links_of
     from derive.text.claims import read_claim
 
     reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
@@ -188,17 +166,7 @@ def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
     if len(pairs) > 1 and getattr(first, "is_Symbol", False) and not any(
             first in getattr(side, "free_symbols", ()) for side in reading.sides[1:]):
         pairs = pairs[1:]   # L = -log(0.245) = 1.406: the chain names its value L first
-    links = []
-    for lhs, rhs in pairs:
-        rounded = reading.rounded_places(lhs, rhs)
-        if rounded is not None:
-            links.append(Link(lhs, rhs, places=rounded))
-        elif instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
-            links.append(Link(lhs, rhs, instances.plan(lhs, rhs, reading.quantities,
-                                                       reading.context, assumptions)))
-        else:
-            links.append(Link(lhs, rhs))
-    return links
+    return links_of(reading, assumptions, pairs)
 
 
 def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
@@ -437,8 +405,11 @@ def audit_tutorial(timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
 
 
 def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_TIMEOUT,
-               jobs: int = DEFAULT_JOBS, progress: Progress = None):
-    """Every equation of a Markdown (or, with `tex`, LaTeX) document."""
+               jobs: int = DEFAULT_JOBS, progress: Progress = None, assume: tuple = ()):
+    """Every equation of a Markdown (or, with `tex`, LaTeX) document, read with the document's
+    own definitions; `assume` holds assumptions for the whole document ('x > 0')."""
+    from derive.text import parse_assumptions
+    parse_assumptions(list(assume))   # a bad assumption is bad input, before any work
     from derive.audit.document import read_document
     from derive.audit.extract import without_tex_comments
 
@@ -448,12 +419,26 @@ def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_
     text = _without_bom(text)
     source = without_tex_comments(text) if tex else text
     try:
-        claims, skipped = _isolated(read_document, (source, min(timeout, 2.0)),
+        claims, skipped = _isolated(read_document, (source, min(timeout, 2.0), tuple(assume)),
                                     READ_TIMEOUT)
     except Stopped as stopped:
         raise InputError(f"reading {title} did not finish ({stopped.reason} after "
                          f"{READ_TIMEOUT:g} s)") from None
     return audit_claims(claims, title, timeout, jobs, skipped, progress)
+
+
+def annotated_path(path: str) -> str:
+    """Where `derive audit --annotate` writes its copy: notes.md -> notes.annotated.md."""
+    stem, dot, extension = path.rpartition(".")
+    return f"{stem}.annotated.{extension}" if dot and "/" not in extension else path + ".annotated"
+
+
+def annotate(text: str, report, tex: bool = False) -> str:
+    """The document with a note under each refuted formula (what is wrong, the correction)."""
+    from derive.audit.annotate import annotated
+    from derive.render.reports import finding_note
+    notes = {f.source.id: f"{f.source.id} is refuted: {finding_note(f)}" for f in report.refuted}
+    return annotated(_without_bom(text), report, notes, tex)
 
 
 # -- derive mlp ------------------------------------------------------------------------------------

@@ -8,10 +8,25 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Cell:
+    """Where a formula sits in a table: the row (its own scope) and the math of its column's
+    header (`a^m = \\sigma^m(z^m)` or `C`), which the cell's formula completes."""
+
+    table: int
+    row: int
+    header: str | None
+
+
+@dataclass(frozen=True)
 class Equation:
     line: int
     latex: str
     section: str
+    prose: str = ""             # the text of the sentence just before it
+    display: bool = True
+    level: int = 0              # depth of the heading it is under (0: before any heading)
+    heading: int = 0            # position of that heading, so a new section can be told apart
+    cell: Cell | None = None
 
 
 @dataclass(frozen=True)
@@ -46,9 +61,11 @@ def extract(text: str) -> list[Equation]:
     for index, (_, _, kind) in enumerate(tokens):
         where.setdefault(kind, []).append(index)
     newlines = [start for start, _, kind in tokens if kind == "\n"]
-    headings = [(m.start(), m.group(1).strip()) for m in re.finditer(r"^#+\s*(.+)$", text, re.M)]
-    heading_starts = [pos for pos, _ in headings]
-    out, i = [], 0
+    headings = _headings(text)
+    heading_starts = [pos for pos, _, _ in headings]
+    cells = _cells(text)
+    cell_starts = [start for start, _, _ in cells]
+    out, i, previous_end = [], 0, 0
     while i < len(tokens):
         start, end, kind = tokens[i]
         closer = _closer(kind)
@@ -71,9 +88,92 @@ def extract(text: str) -> list[Equation]:
         if kind not in NOT_MATH and body.strip():
             line = bisect.bisect_left(newlines, start) + 1
             k = bisect.bisect_right(heading_starts, start)
-            out.append(Equation(line, body.strip(), headings[k - 1][1] if k else ""))
+            position, level, title = headings[k - 1] if k else (0, 0, "")
+            c = bisect.bisect_right(cell_starts, start) - 1
+            cell = cells[c][2] if c >= 0 and start < cells[c][1] else None
+            out.append(Equation(line, body.strip(), title,
+                                _prose(text, max(previous_end, position), start),
+                                kind not in ("$", r"\(", "\\\\("), level, position, cell))
+        previous_end = close_end
         i = j + 1
     return out
+
+
+HEADING = re.compile(r"^(#{1,6})\s*(.+)$|\\((?:sub)*)section\*?\{([^{}\n]*)\}|\\paragraph\{([^{}\n]*)\}",
+                     re.M)
+SENTENCE_END = re.compile(r"(?:[.!?]\s|\n\s*\n|^\s*[-*+]\s|^\s*\d+\.\s)", re.M)
+
+
+def _headings(text: str) -> list[tuple[int, int, str]]:
+    """(position, depth, title) of every Markdown heading and LaTeX sectioning command."""
+    out = []
+    for m in HEADING.finditer(text):
+        if m.group(1):
+            out.append((m.start(), len(m.group(1)), m.group(2).strip()))
+        elif m.group(4) is not None:
+            out.append((m.start(), 1 + len(m.group(3)) // 3, m.group(4).strip()))
+        else:
+            out.append((m.start(), 4, m.group(5).strip()))
+    return out
+
+
+def _prose(text: str, start: int, end: int) -> str:
+    """The words before a formula, back to the start of its sentence (at most 200 characters)."""
+    before = text[max(start, end - 200):end]
+    ends = list(SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end():]
+    return " ".join(before.split())
+
+
+def _cells(text: str) -> list[tuple[int, int, Cell]]:
+    """(start, end, Cell) of every body cell of a table: Markdown pipe tables, and rows of cells
+    separated by tabs (two or more rows with the same number of cells)."""
+    out, table, rows = [], 0, []
+    position = 0
+    for line in text.split("\n") + [""]:
+        cells = _split_row(line, position)
+        if cells and (not rows or len(cells) == len(rows[0])):
+            rows.append(cells)
+        else:
+            out += _table_cells(rows, table)
+            table += 1
+            rows = [cells] if cells else []
+        position += len(line) + 1
+    return out
+
+
+def _split_row(line: str, position: int) -> list[tuple[int, int, str]]:
+    """The cells of a table row (start, end, text), or [] for a line that is not one."""
+    pipes = line.lstrip().startswith("|")
+    if not pipes and "\t" not in line.strip():
+        return []
+    mark, cells, start, in_math = ("|" if pipes else "\t"), [], 0, False
+    for k, ch in enumerate(line):
+        if ch == "$" and (k == 0 or line[k - 1] != "\\"):
+            in_math = not in_math
+        elif ch == mark and not in_math:
+            cells.append((position + start, position + k, line[start:k]))
+            start = k + 1
+    cells.append((position + start, position + len(line), line[start:]))
+    if pipes:
+        cells = [c for c in cells[1:] if c[2].strip() or c is not cells[-1]]
+        if cells and not cells[-1][2].strip():
+            cells = cells[:-1]
+    cells = [c for c in cells if c[2].strip()] if not pipes else cells
+    return cells if len(cells) >= 2 else []
+
+
+def _table_cells(rows: list, table: int) -> list[tuple[int, int, Cell]]:
+    if len(rows) < 2:
+        return []
+    header, body = rows[0], rows[1:]
+    if body and all(re.fullmatch(r"\s*:?-{2,}:?\s*", c[2]) for c in body[0]):
+        body = body[1:]   # the Markdown separator row
+    math = [re.findall(r"(?<!\\)\$([^$]+)\$", c[2]) for c in header]
+    heads = [m[0].strip() if len(m) == 1 else None for m in math]
+    return [(start, end, Cell(table, number, heads[k]))
+            for number, row in enumerate(body, 1) for k, (start, end, _) in enumerate(row)]
 
 
 def _kind(match) -> str:
@@ -101,7 +201,7 @@ def lines(body: str) -> list[Line]:
     """Lines of an aligned block; a line starting with '&=' or '=' continues the one before."""
     body = INNER_ENVIRONMENT.sub(" ", body)
     out, position = [], 0
-    for part in re.split(r"(\\\\(?:\[[^\]]*\])?)", body):
+    for part in _rows(body):
         newlines = body.count("\n", 0, position)
         position += len(part)
         if not part.strip() or part.startswith("\\\\"):
@@ -113,6 +213,24 @@ def lines(body: str) -> list[Line]:
         out.append(Line(stripped, continues,
                         newlines + part[:len(part) - len(part.lstrip())].count("\n")))
     return out
+
+
+ROW_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?|\\(?:begin|end)\{[A-Za-z]*(?:matrix|cases|array)\*?\}")
+
+
+def _rows(body: str) -> list[str]:
+    """The body split at its row breaks `\\\\`, except those inside a matrix or cases, with
+    each break kept as a part of its own."""
+    parts, start, depth = [], 0, 0
+    for m in ROW_BREAK.finditer(body):
+        if m.group().startswith("\\begin"):
+            depth += 1
+        elif m.group().startswith("\\end"):
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            parts += [body[start:m.start()], m.group()]
+            start = m.end()
+    return parts + [body[start:]]
 
 
 def clean(line: str) -> str:

@@ -20,6 +20,7 @@ class Source:
     latex: str              # as written
     note: str | None = None  # how the text was read, where that needs saying
     curated: bool = False   # the package's own text (the tutorial's claims), not a user's file
+    exercise: bool = False  # an exercise's statement ('true or false: ...'): decided, not flagged
 
 
 class ClaimKind(str, enum.Enum):
@@ -27,6 +28,7 @@ class ClaimKind(str, enum.Enum):
     MATRIX = "matrix"       # decided entry by entry
     LAYER = "layer"         # index level, about a layer m: checked in a concrete network
     OUTPUT = "output"       # index level, about the output layer
+    READ = "read"           # read from a document: decided as `link` says, with its unknowns
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class Claim:
     rhs: sp.Basic
     assumptions: tuple = ()   # e.g. ("x > 0",)
     kind: ClaimKind = ClaimKind.SCALAR
+    link: object = None       # READ: the `engine.links.Link` to decide
+    unknowns: tuple = ()      # READ: functions the document does not define (C in dC/dw)
+    general: bool = False     # READ: the unknowns are arbitrary functions (a rule about any f, g)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class Report:
 
     @property
     def refuted(self) -> list[Finding]:
-        return [f for f in self.checked if f.verdict.status is Status.REFUTED]
+        return [f for f in self.checked if f.verdict.status is Status.REFUTED
+                and not f.source.exercise]
 
     @property
     def undecided(self) -> list[Finding]:

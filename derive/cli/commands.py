@@ -99,7 +99,9 @@ def audit(args) -> ExitStatus:
         with io.progress(60) as advance:
             report = api.audit_tutorial(args.timeout, args.jobs, advance)
         _show(report, args)
-        return ExitStatus.FAILED if report.refuted or report.undecided else ExitStatus.OK
+        return ExitStatus.FAILED if report.refuted else ExitStatus.OK
+    if args.annotate and not args.files:
+        raise UsageError("--annotate writes a copy of a FILE: give the FILE")
     if len(args.files) > 1 and args.output:
         raise UsageError("-o writes one report: give one FILE with it")
     status = ExitStatus.OK
@@ -107,9 +109,13 @@ def audit(args) -> ExitStatus:
         text = io.read_text(path, api.MAX_FILE)
         with io.progress(text.count("$") // 2) as advance:
             report = api.audit_text(text, path, path.endswith(".tex"), args.timeout, args.jobs,
-                                    advance)
+                                    advance, assume=tuple(args.assume))
         _show(report, args, args.files)
-        if report.refuted or report.undecided:
+        if args.annotate:
+            copy = api.annotated_path(path)
+            io.write_atomically(copy, api.annotate(text, report, path.endswith(".tex")))
+            io.say(f"wrote {copy}")
+        if report.refuted:
             status = ExitStatus.FAILED
     return status
 

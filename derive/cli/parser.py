@@ -156,14 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
         "equations and check each, chains link by link and aligned derivations line by line.",
         epilog="examples:\n  derive audit\n  derive audit notes.md --verbose\n"
         "  derive audit --format markdown -o audit.md\n  derive audit notes.md --format github\n"
-        "  derive audit chapter1.md chapter2.tex\n\nexit codes: 0 every claim holds, 1 a "
-        "claim is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  derive audit chapter1.md chapter2.tex\n  derive audit notes.md --annotate\n\n"
+        "exit codes: 0 nothing is refuted, 1 a formula is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
     audit.add_argument("files", nargs="*", metavar="FILE",
                        help="Markdown or LaTeX files, each audited on its own (default: the "
                        "tutorial)")
     _add_claim_limits(audit, api.DEFAULT_JOBS, "(default: the number of cores, up to 4)")
     audit.add_argument("--verbose", action="store_true",
                        help="also list the equations that were skipped, with the reason")
+    audit.add_argument("--assume", action="append", default=[], metavar="TEXT",
+                       help="an assumption for the whole document, such as 'x > 0' (repeatable)")
+    audit.add_argument("--annotate", action="store_true",
+                       help="write a copy of each FILE (NAME.annotated.md or .tex) with a note "
+                       "under each refuted formula")
     audit.add_argument("--standalone", action="store_true",
                        help="with --format latex: a complete document for pdflatex")
     # github: workflow commands (::error file=...,line=...::...) for annotations in a pull request

@@ -100,6 +100,8 @@ class Builder:
         self.places: dict = {}           # decimal literal -> the decimal places it was written with
         self.promoted: set[str] = set()  # names read as numbers that turn out to be arrays
         self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
+        self.units = False               # one unit per layer: every quantity a number, ^T and
+        #                                  \odot of numbers are the number and the product
         self.strict = True               # False while a first reading learns which names are arrays
         self.scalar_only = False         # reading a function's definition: its arguments are numbers
 
@@ -123,7 +125,9 @@ class Builder:
 
     def promote(self, expr) -> None:
         """A name written where only an array fits (W in W^T, b in W a + b): an array, unless the
-        document defined it as a number."""
+        document defined it as a number (or the claim is read with one unit per layer)."""
+        if self.units:
+            return
         for s in expr.atoms(sp.Symbol) if isinstance(expr, sp.Basic) else ():
             if s.is_commutative and s.name not in self.scalars and not s.name.startswith("|") \
                     and s.name not in SCALAR_NAMES and s.name.split("^")[0].split("_")[0] \

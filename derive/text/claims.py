@@ -44,8 +44,9 @@ class Reading:
 
 
 def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,
-               functions=(), where=()) -> Reading:
-    """Read a claim `LHS = RHS` (and the definitions it is read with) into a `Reading`."""
+               functions=(), where=(), units: bool = False) -> Reading:
+    """Read a claim `LHS = RHS` (and the definitions it is read with) into a `Reading`; with
+    `units`, every quantity is a number (a network with one unit per layer)."""
     if not latex:
         if where:
             raise InputError("--where takes LaTeX: use it with --latex")
@@ -56,6 +57,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         final = attempt == READINGS - 1
         builder = Builder(assumptions, functions)
         builder.strict = final
+        builder.units = units
         builder.promoted |= arrays
         builder.families |= families
         try:

@@ -262,6 +262,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             elif self.at(r"\odot", r"\otimes"):
                 op = A.Hadamard if self.next().text == r"\odot" else A.Outer
                 right = self.factor()
+                if self.b.units:
+                    value = self.b.mul(value, right)
+                    continue
                 for side in (value, right):
                     if not A.is_array(side):
                         self.b.promote(side)
@@ -306,6 +309,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 if self.at("T", r"\top") or self.at_seq("{", "T", "}") or \
                         self.at_seq("{", r"\top", "}"):
                     self.i += 1 if self.at("T", r"\top") else 3
+                    if self.b.units:
+                        continue   # a number is its own transpose
                     if not A.is_array(value):
                         self.b.promote(value)   # W in W^T is a matrix
                     value = A.Transposed(value)

@@ -1,0 +1,79 @@
+"""What an equation of a document is: a claim to check, or something else a careful reader would
+not check as an identity (a definition, a condition, an equation to solve, an exercise, an update
+rule, an approximation, a relation that is not an equality).
+
+The kind is told from the formula and from the words just before it in the same sentence.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+
+class Kind(str, enum.Enum):
+    CLAIM = "claim"
+    DEFINITION = "definition"       # binds a name (recorded, used by later equations)
+    CONDITION = "condition"         # a hypothesis or a case: 'if f'(x) = 0', 'when i = j'
+    SOLVE = "equation to solve"     # 'solve f_x = 0', 'points that satisfy ...'
+    EXERCISE = "exercise"           # 'true or false: ...': decided, never flagged
+    UPDATE = "update rule"          # w <- w - eta dC/dw; checked as a descent step
+    APPROXIMATION = "approximation"
+    RELATION = "relation"           # <, >, \in, \neq: not an equality
+
+
+def _cue(*words: str) -> re.Pattern:
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(words) + r")(?![A-Za-z])", re.I)
+
+
+EXERCISE_CUES = _cue(r"true or false", r"exercise", r"prove or disprove", r"is it true",
+                     r"check whether", r"question", r"quiz", r"which of")
+SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
+                  r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
+                  r"equate", r"equating")
+CONDITION_CUES = _cue(r"if", r"when", r"whenever", r"unless", r"case", r"for all", r"assuming",
+                      r"provided")
+DEFINITION_CUES = _cue(r"let", r"define[sd]?", r"defin(?:e|ing|ition)", r"where", r"with",
+                       r"denote[sd]?", r"given", r"suppose", r"assume", r"by definition", r"is",
+                       r"are", r"computed by", r"called", r"writ(?:e|ten)")
+UPDATE_MARKS = re.compile(r"\\leftarrow|\\gets|←|:=|\\coloneqq|\+=|-=|\\mathrel\{\+\}=")
+APPROXIMATE_MARKS = re.compile(r"\\approx|≈|\\simeq|\\sim(?![a-z])|\\thickapprox")
+RELATION_MARKS = re.compile(r"(?<!\\left)(?<!\\right)[<>≤≥≠∈]|\\(?:leq?|geq?|neq?|ne|in|notin"
+                            r"|subset|subseteq|lt|gt|propto|ll|gg|to|mapsto|implies|iff)(?![A-Za-z])")
+
+
+def by_marks(latex: str) -> Kind | None:
+    """The kind a formula's own symbols give it, or None when it reads as an equality."""
+    if UPDATE_MARKS.search(latex):
+        return Kind.UPDATE
+    if APPROXIMATE_MARKS.search(latex):
+        return Kind.APPROXIMATION
+    if "=" not in latex:
+        return Kind.RELATION if RELATION_MARKS.search(latex) else None
+    without_sums = re.sub(r"\\(?:sum|prod|lim|int)_\{[^{}]*\}", " ", latex)
+    if RELATION_MARKS.search(re.sub(r"\\(?:text|mathrm)\{[^{}]*\}", " ", without_sums)):
+        return Kind.RELATION
+    return None
+
+
+def by_words(prose: str) -> Kind | None:
+    """The kind the words before a formula give it ('solve', 'if', 'let', 'true or false')."""
+    tail = prose[-80:]
+    if EXERCISE_CUES.search(prose):
+        return Kind.EXERCISE
+    if SOLVE_CUES.search(tail):
+        return Kind.SOLVE
+    if CONDITION_CUES.search(tail):
+        return Kind.CONDITION
+    if DEFINITION_CUES.search(tail[-30:]):
+        return Kind.DEFINITION
+    return None
+
+
+PROSE_WORDS = re.compile(r"\\text\{\s*([^{}]*?)\s*\}")
+
+
+def words_inside(latex: str) -> str:
+    r"""The prose written inside a formula before its first equation (`\text{if, } f(x) = x^n`)."""
+    head = latex.split("=", 1)[0]
+    return " ".join(PROSE_WORDS.findall(head))

@@ -1,0 +1,110 @@
+"""What a careful reader of a document keeps in mind at each formula: the definitions in force.
+
+A definition binds a name until it is redefined, or until the text moves on: a function or a
+plain letter defined in an example (`f(x) = x^5`, `u = x^2`) ends with its section; what a table
+row says ends with the row; the notation of a network (`z^l = W^l a^{l-1} + b^l`, sizes) holds to
+the end. Each claim is read with the definitions it mentions, directly or through other
+definitions, in the form `derive check --where` takes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from derive.audit.extract import Equation
+
+TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
+DECORATIONS = {r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\hat", r"\bar", r"\tilde",
+               r"\mathcal", r"\mathrm", r"\operatorname", r"\mathit", r"\widehat", r"\overline",
+               r"\left", r"\right", r"\mathbb", r"\text"}
+MAX_IN_FORCE = 48   # definitions a claim is read with (the most recent that it mentions)
+
+
+def base_name(target: str) -> str | None:
+    """The letter or command a target is written with: z for z_k^m, \\sigma for \\sigma^m(z)."""
+    for token in TOKEN.findall(target):
+        if token not in DECORATIONS:
+            return token
+    return None
+
+
+def key_of(target: str) -> str:
+    """One key for a quantity however it is indexed: z^m and z_k^m, \\sigma(z) and \\sigma(x)."""
+    target = re.sub(r"\\left|\\right|\s", "", target)
+    target = re.sub(r"\(.*$", "", target)
+    whole = re.sub(r"_\{[ijkl]{1,3}\}|_[ijkl](?![A-Za-z])", "", target)
+    return whole + (ENTRY if whole != target else "")
+
+
+ENTRY = " (entries)"   # the key of an entry-by-entry definition (z_k = ...) of a quantity
+
+
+@dataclass(frozen=True)
+class Binding:
+    key: str
+    name: str           # base name, for telling which claims mention it
+    text: str           # `target = value` (or a declaration), as derive check --where takes it
+    local: bool         # ends with its section
+    level: int          # depth of the heading it was made under
+    heading: int        # position of that heading
+    row: tuple | None   # the table row it belongs to
+    derived: bool       # its value is a derivative: later statements about it are results
+
+
+class Scope:
+    def __init__(self):
+        self.bindings: dict[str, Binding] = {}
+        self.heading = 0
+
+    def enter(self, equation: Equation) -> None:
+        """Forget what the document has moved away from before reading `equation`."""
+        row = (equation.cell.table, equation.cell.row) if equation.cell else None
+        moved = equation.heading != self.heading
+        self.heading = equation.heading
+        for key, b in list(self.bindings.items()):
+            if b.row is not None and b.row != row:
+                del self.bindings[key]
+            elif moved and b.local and equation.level <= b.level and equation.heading > b.heading:
+                del self.bindings[key]
+
+    def bind(self, target: str, text: str, equation: Equation, local: bool,
+             derived: bool = False, declaration: bool = False) -> None:
+        name = base_name(target)
+        if name is None:
+            return
+        key = key_of(target) + (" \\in" if declaration else "")
+        self.bindings.pop(key, None)   # a redefinition comes last
+        row = (equation.cell.table, equation.cell.row) if equation.cell else None
+        self.bindings[key] = Binding(key, name, text, local, equation.level, equation.heading,
+                                     row, derived)
+
+    def binding(self, target: str) -> Binding | None:
+        return self.bindings.get(key_of(target))
+
+    def forget(self, target: str) -> None:
+        self.bindings.pop(key_of(target), None)
+
+    def where(self, latex: str, units: bool = False) -> list[str]:
+        """The definitions `latex` mentions, directly or through other definitions, oldest first;
+        of a quantity defined both whole and entry by entry, the later form (with `units`, one
+        unit per layer: the whole form, whose entry is the quantity itself)."""
+        mentioned = set(TOKEN.findall(latex))
+        chosen: dict[str, Binding] = {}
+        grew = True
+        while grew:
+            grew = False
+            for key, b in self.bindings.items():
+                if key not in chosen and b.name in mentioned:
+                    chosen[key] = b
+                    mentioned |= set(TOKEN.findall(b.text))
+                    grew = True
+        keys = list(chosen)
+        for key in keys:
+            if key.endswith(ENTRY) and key.removesuffix(ENTRY) in chosen:
+                older = min(key, key.removesuffix(ENTRY), key=list(self.bindings).index)
+                chosen.pop(key if units else older, None)
+            elif key.endswith(ENTRY) and units:
+                chosen.pop(key)
+        order = [b.text for key, b in self.bindings.items() if key in chosen]
+        return order[-MAX_IN_FORCE:]

@@ -1,0 +1,53 @@
+"""The equalities a read claim makes (`Link`: one for A = B, two for A = B = C), each planned the
+way it is decided: symbolically, at concrete sizes (`engine.instances`), or as a rounded value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from derive.engine import instances
+from derive.engine.verdict import Verdict
+from derive.engine.verify import decide, decide_chain, decide_rounded
+
+
+@dataclass(frozen=True)
+class Link:
+    """One equality of a claim: its sides, the instances to check when it needs concrete sizes,
+    and the decimal places of a side written as a rounded number."""
+
+    lhs: object
+    rhs: object
+    plan: object = None
+    places: int | None = None
+
+
+def links_of(reading, assumptions, pairs=None) -> list[Link]:
+    """The links of a `text.claims.Reading` (or of the given pairs of its sides), planned."""
+    pairs = reading.links if pairs is None else pairs
+    links = []
+    for lhs, rhs in pairs:
+        rounded = reading.rounded_places(lhs, rhs)
+        if rounded is not None:
+            links.append(Link(lhs, rhs, places=rounded))
+        elif instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
+            links.append(Link(lhs, rhs, instances.plan(lhs, rhs, reading.quantities,
+                                                       reading.context, assumptions)))
+        else:
+            links.append(Link(lhs, rhs))
+    return links
+
+
+def decide_link(link: Link, assumptions, timeout: float, report=None) -> Verdict:
+    if link.places is not None:
+        return decide_rounded(link.lhs, link.rhs, link.places)
+    if link.plan is None:
+        return decide(link.lhs, link.rhs, assumptions, timeout, report=report)
+    return instances.check(link.plan, timeout)
+
+
+def decide_links(links, assumptions, timeout: float, report=None) -> Verdict:
+    """A claim's verdict: each equality of a chain decided in its share of the time."""
+    share = timeout / len(links)
+    verdicts = [decide_link(link, assumptions, share, report if len(links) == 1 else None)
+                for link in links]
+    return verdicts[0] if len(verdicts) == 1 else decide_chain(verdicts)

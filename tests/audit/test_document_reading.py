@@ -1,0 +1,136 @@
+"""How a document is read: its definitions and their scope, the kinds of its equations, tables,
+chains across blocks, and the soundness rule for functions the document does not define. Each
+expected verdict is the hand judgement written next to it."""
+
+import pytest
+
+from derive import api
+from derive.audit.document import read_document, split_sides
+from derive.audit.extract import extract
+from derive.engine.verdict import Status
+
+
+def audit(text, **options):
+    report = api.audit_text(text, "notes.md", timeout=10, jobs=1, **options)
+    return {f.source.id: f for f in report.findings}, report
+
+
+def status_on(findings, line):
+    return [f.verdict.status for f in findings.values()
+            if f.source.line == line and f.verdict is not None]
+
+
+def test_a_definition_ends_with_its_example():
+    # f(x) = x^5 belongs to the power rule's example; the product rule's f is any function, so
+    # f' = f' g + f g' is false for arbitrary f and g (g = 2, f = x), whatever f was before
+    text = ("## Power rule\n\n$$f(x) = x^5$$\n\n$$f'(x) = 5x^4$$\n\n"
+            "## Product rule\n\n$$f'(x) = f'(x) g(x) + f(x) g'(x)$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 5) == [Status.PROVED]          # 5x^4 by hand
+    assert status_on(findings, 9) == [Status.REFUTED]
+    note = findings["L9"].verdict.counterexample.functions
+    assert "f" in {str(k) for k in note}                      # f is a stand-in, not x^5
+
+
+def test_an_undefined_function_does_not_refute_a_specific_claim():
+    # C is the document's cost, never defined: dC/dw = 2w may hold for the C meant
+    findings, report = audit("The cost has $$\\frac{dC}{dw} = 2w$$\n")
+    assert status_on(findings, 1) == [Status.UNDECIDED]
+    assert not report.refuted
+
+
+def test_a_variable_only_one_side_can_depend_on_refutes():
+    # the limit is taken as x -> 0 but the quotient has no x: it still varies with Delta x
+    text = ("## Derivative\n\n$$\\frac{dy}{dx} = \\lim_{x \\to 0} "
+            "\\frac{f(x_1 + \\Delta x) - f(x_1)}{\\Delta x}$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.REFUTED]
+    assert "Delta_x" in findings["L3"].verdict.note
+
+
+@pytest.mark.parametrize("prose, formula, reason", [
+    ("Solve", "f_x = 0", "equation to solve"),
+    ("the points that satisfy", "x^2 - 3x + 2 = 0", "equation to solve"),
+    ("True or false:", "\\frac{d}{dx} x^2 = x", None),
+    ("", "w \\leftarrow w - \\eta \\frac{\\partial C}{\\partial w}", "update rule"),
+    ("", "W = W - \\lambda \\frac{\\partial C}{\\partial W}", "update rule"),
+    ("", "x_{i+1} = x_i - \\alpha v_i", "update rule"),
+    ("", "\\sin x \\approx x", "approximation"),
+    ("", "x^2 + 1 > 0", "relation"),
+])
+def test_what_is_not_an_identity_is_never_refuted(prose, formula, reason):
+    findings, report = audit(f"{prose} $${formula}$$\n")
+    assert not report.refuted
+    if reason is None:   # an exercise's statement is decided, shown, and not flagged
+        assert status_on(findings, 1) == [Status.REFUTED]
+    else:
+        assert any(reason in (f.skipped or "") for f in findings.values())
+
+
+def test_a_table_cell_completes_its_column_header():
+    # the sigmoid row says a = 1/(1 + e^{-z}) and da/dz = a(1 - a): true; the second row's
+    # derivative of 1/(1 + e^{z}) is -a(1 - a), so a(1 - a) is false (hand: d/dz (1+e^z)^-1)
+    text = ("| name | $a = \\sigma(z)$ | $\\frac{da}{dz}$ |\n|---|---|---|\n"
+            "| logistic | $\\frac{1}{1+e^{-z}}$ | $a(1 - a)$ |\n"
+            "| flipped | $\\frac{1}{1+e^{z}}$ | $a(1 - a)$ |\n")
+    findings, _ = audit(text)
+    assert Status.REFUTED not in status_on(findings, 3) and status_on(findings, 3)
+    assert Status.REFUTED in status_on(findings, 4)
+
+
+def test_a_chain_continues_in_the_next_block():
+    text = "$$\\frac{d}{dx} x^3 = 3x^2$$\n\n$$= 3 x x$$\n\n$$= 2x^2$$\n"
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.PROVED]     # 3x^2 = 3 x x
+    assert status_on(findings, 5) == [Status.REFUTED]    # 3 x x = 2x^2 is false
+
+
+def test_layer_notation_is_read_with_the_documents_definitions():
+    # the notation section defines the layer; the claim about one entry then holds (by hand:
+    # dz_i/db_i = 1), and the wrong one is refuted
+    text = ("## Notation\n\n$W^l \\in \\mathbb{R}^{N^l \\times N^{l-1}}$, "
+            "$b^l \\in \\mathbb{R}^{N^l}$, $z^l = W^l a^{l-1} + b^l$\n\n## Gradients\n\n"
+            "$$\\frac{\\partial z_i^l}{\\partial b_i^l} = 1$$\n\n"
+            "$$\\frac{\\partial z_i^l}{\\partial b_i^l} = a_i^{l-1}$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 7) and status_on(findings, 7)[0].holds
+    assert status_on(findings, 9) == [Status.REFUTED]
+
+
+def test_assume_holds_for_the_whole_document():
+    text = "$$\\sqrt{x^2} = x$$\n"
+    _, report = audit(text)
+    assert report.refuted                      # x = -1
+    _, report = audit(text, assume=("x > 0",))
+    assert not report.refuted and report.checked[0].verdict.status.holds
+
+
+def test_split_sides_ignores_equals_inside_braces():
+    assert split_sides(r"\sum_{i=1}^n x_i = y = z") == [r"\sum_{i=1}^n x_i", "y", "z"]
+
+
+def test_tab_separated_tables_are_read():
+    text = "Name\t$a = f(z)$\t$\\frac{da}{dz}$\nSquare\t$z^2$\t$2z$\nCube\t$z^3$\t$2z^2$\n"
+    cells = [e.cell for e in extract(text) if e.cell is not None]
+    assert {c.header for c in cells} == {"a = f(z)", "\\frac{da}{dz}"}
+    claims, _ = read_document(text)
+    assert len(claims) >= 2
+
+
+def test_annotate_writes_a_note_under_the_wrong_formula(tmp_path, capsys):
+    from derive.cli import main
+    notes = tmp_path / "notes.md"
+    notes.write_text("# N\n\nA slip:\n$$\\frac{d}{dx} e^{2x} = e^{2x}$$\nmore.\n\nEnd.\n")
+    assert main(["audit", str(notes), "--annotate"]) == 1
+    copy = (tmp_path / "notes.annotated.md").read_text()
+    lines = copy.split("\n")
+    note = next(k for k, line in enumerate(lines) if line.startswith("> **derive:**"))
+    assert lines[note - 1] == "" and lines[note - 2] == "more." and "L4" in lines[note]
+    assert notes.read_text().count("derive:") == 0      # the original is untouched
+
+
+def test_exit_code_is_one_only_when_something_is_refuted(tmp_path):
+    from derive.cli import main
+    undecided = tmp_path / "u.md"
+    undecided.write_text("$$\\frac{dC}{dw} = 2w$$\n")
+    assert main(["audit", str(undecided)]) == 0
