@@ -30,7 +30,8 @@ from derive.text import InputError
 from derive.text import arrays as A
 from derive.text.builder import FUNCTIONS
 from derive.text.claims import read_claim
-from derive.text.context import SHAPE
+from derive.text.builder import Builder
+from derive.text.context import SHAPE, read_context
 
 RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\btheorem\b", re.I)
 DERIVATIVES = (sp.Derivative, A.Partial, A.Grad, A.Jacobian)
@@ -147,7 +148,8 @@ class DocumentReader:
                         self.skip(here, f"definition of {left.strip()}, which could not be read "
                                         "on its own: the formulas that use it are not checked")
                     continue
-            elif definable(lhs) and is_step(lhs, rhs):
+            elif definable(lhs) and (is_step(lhs, rhs) or not (
+                    general and isinstance(lhs, AppliedUndef) and _name(lhs) in GENERIC)):
                 self.skip(here, "an update rule or a recurrence (the name is on both sides): "
                                 "not an identity")
                 continue
@@ -206,6 +208,10 @@ class DocumentReader:
     def declare(self, body: str, equation: Equation) -> None:
         """Remember a size (`W^m \\in \\mathbb{R}^{N^m \\times N^{m-1}}`)."""
         shape = SHAPE.match(body.strip())
+        try:
+            read_context([body.strip()], Builder()) if shape else None
+        except (InputError, ValueError, TypeError):
+            shape = None   # sizes it cannot read (N^m): the quantity's shape stays open
         if shape:
             self.scope.bind(shape.group("name"), body.strip(), equation, local=False,
                             declaration=True)

@@ -28,7 +28,6 @@ readings disagree the verdict is UNDECIDED and says what each reading gives.
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from dataclasses import dataclass, replace
 
@@ -41,7 +40,7 @@ from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import decide_entry
 from derive.text import arrays as A
-from derive.text.context import Context, is_layer_size
+from derive.text.context import Context
 from derive.text.limits import InputError
 
 DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
@@ -400,29 +399,8 @@ def _declared(context: Context, quantities: dict, values: dict) -> dict:
     declared = {}
     for name, dims in context.shapes.items():
         q = quantities.get(name)
-        declared[q.at_layer(values) if q is not None else name] = tuple(
-            _width_at(d, values) for d in dims)
+        declared[q.at_layer(values) if q is not None else name] = dims
     return declared
-
-
-LABELLED = re.compile(r"^([A-Za-z]+)\^\{((?:[lLm]|\d+)(?:\s*[-+]\s*\d+)?)\}$")
-
-
-def _width_at(size, values: dict):
-    """N^m at layer 2 is the size named N^{2} (not N squared); other sizes stay as they are."""
-    by_name = {v.name: value for v, value in values.items()}
-    by_name.setdefault("L", DEPTH)
-    if is_layer_size(size):
-        base, label = size.base.name, size.exp
-    elif isinstance(size, sp.Symbol) and LABELLED.match(size.name):
-        base, text = LABELLED.match(size.name).groups()
-        label = sp.sympify(text.replace("{", "").replace("}", ""),
-                           locals={n: A.LABEL_VARIABLES[n] for n in A.LABEL_VARIABLES})
-    else:
-        return size
-    exponent = label.xreplace({s: by_name[s.name] for s in label.free_symbols
-                               if s.name in by_name})
-    return sp.Symbol(f"{base}^{{{exponent}}}")
 
 
 def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, extra=()) -> list:

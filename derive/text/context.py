@@ -22,7 +22,7 @@ from derive.text import arrays as A
 from derive.text.builder import Builder
 from derive.text.limits import InputError
 
-SHAPE = re.compile(r"^(?P<name>.+?)\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?P<dims>\{.*\}|\w))?\s*$")
+SHAPE = re.compile(r"^(?P<name>.+?)\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?P<dims>\{[^{}]*\}|\w))?\s*$")
 IS_FUNCTION = re.compile(r"^(?P<name>.+?)\s*\\text\s*\{\s*is an?( unknown)? function\s*\}\s*$")
 CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")
 FUNCTION_DEFINITION = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?)\s*\(")
@@ -149,23 +149,17 @@ def _dims(text: str | None, builder: Builder) -> tuple:
 
     if text is None:
         return (sp.Integer(1), sp.Integer(1))
-    inner = text[1:-1] if text.startswith("{") and text.endswith("}") else text
+    inner = text.strip("{}")
     parts = re.split(r"\\times|\\cdot|,|\*|×", inner)
     if len(parts) > 2:
         raise InputError("only vectors and matrices (two sizes) are supported")
     dims = [parse_latex(p, Builder()) for p in parts]
     for d in dims:
-        if not (d.is_Integer and d > 0 or d.is_Symbol or is_layer_size(d)):
+        if not (d.is_Integer and d > 0 or d.is_Symbol):
             raise InputError(f"a size is a positive whole number or a letter, not {d}")
     if len(dims) == 1:
         return (dims[0], sp.Integer(1))
     return tuple(dims)
-
-
-def is_layer_size(d) -> bool:
-    """A layer's width written with its label, N^m or N^{m-1} (read as a power, meant as a name)."""
-    return isinstance(d, sp.Pow) and d.base.is_Symbol and bool(d.exp.free_symbols) \
-        and all(s.name in A.LABEL_VARIABLES for s in d.exp.free_symbols)
 
 
 def _definable(target) -> bool:

@@ -15,7 +15,7 @@ from derive.text.limits import InputError
 
 INDEX_LETTERS = frozenset("ijk")
 # letters that name layer quantities: their ^m is a label (elsewhere x^m is a power)
-LAYER_LETTERS = frozenset(["a", "z", "W", "w", "b", "B", "h", "delta", "Delta", "sigma", "A", "N",
+LAYER_LETTERS = frozenset(["a", "z", "W", "w", "b", "B", "h", "delta", "Delta", "sigma", "A",
                            "Z"])
 # in a formula about vectors, these stay scalars: costs, sizes, rates and the like
 SCALAR_LETTERS = SCALAR_NAMES | {"p", "q", "r", "s", "c"}

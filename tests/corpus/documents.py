@@ -1,0 +1,35 @@
+"""The document corpus (`tests/corpus/documents/*.json`) as documents again: each record's formulas
+at their line numbers, in their delimiters, with no prose (the sources' prose is not ours to copy).
+Shared by the corpus test and `benchmarks/documents.py`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+DOCUMENTS = Path(__file__).resolve().parent / "documents"
+DELIMITERS = {"$": ("$", "$"), "$$": ("$$", "$$"), "\\[": ("\\[", "\\]"), "\\(": ("\\(", "\\)")}
+
+
+def records() -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(DOCUMENTS.glob("*.json"))]
+
+
+def rebuilt(record: dict) -> str:
+    """The document's formulas, each on its own line number (several on a line side by side)."""
+    by_line: dict[int, list[str]] = {}
+    for formula in record["formulas"]:
+        opening, closing = DELIMITERS.get(formula["delimiter"], (
+            f"\\begin{{{formula['delimiter']}}}", f"\\end{{{formula['delimiter']}}}"))
+        body = " ".join(formula["latex"].split())
+        by_line.setdefault(formula["line"], []).append(f"{opening}{body}{closing}")
+    last = max(by_line)
+    return "\n".join(" ".join(by_line.get(n, [])) for n in range(1, last + 1)) + "\n"
+
+
+def judged(record: dict) -> dict[int, set[str]]:
+    """Line -> the verdicts the formulas on it were judged with (holds, wrong, ambiguous)."""
+    out: dict[int, set[str]] = {}
+    for formula in record["formulas"]:
+        out.setdefault(formula["line"], set()).add(formula["verdict"] or formula["kind"])
+    return out
