@@ -28,20 +28,35 @@ def _layer(claim: Claim, timeout: float) -> Verdict:
 
 
 def _read(claim: Claim, timeout: float) -> Verdict:
-    """A claim read from a document. Where it depends on a function the document does not
-    define (C in dC/dw), a refutation by stand-in functions says only that it fails for some C:
-    it stands only for a rule about arbitrary functions, or when one side varies with a variable
-    the other cannot depend on."""
-    verdict = decide_link(claim.link, parse_assumptions(list(claim.assumptions)), timeout)
-    if verdict.status is not Status.REFUTED or not claim.unknowns or claim.general:
+    """A claim read from a document, refuted only when every plausible reading of it fails.
+    Where it depends on a function the document does not define (C in dC/dw), a refutation by
+    stand-in functions says only that it fails for some C: it stands for a rule about arbitrary
+    functions, or when one side varies with a variable the other cannot depend on. A refutation
+    that may rest on notation (`doubts`) is not a finding either."""
+    assumptions = parse_assumptions(list(claim.assumptions))
+    share = timeout / (1 + len(claim.readings))
+    verdict = decide_link(claim.link, assumptions, share)
+    if verdict.status is not Status.REFUTED:
         return verdict
-    alone = varies_alone(claim.lhs, claim.rhs, generic=[n for n in claim.unknowns if n in GENERIC])
-    if alone is not None:
-        return replace(verdict, note=alone)
-    names = ", ".join(claim.unknowns)
-    return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
-                   note=f"depends on {names}, which the document does not define before it: it "
-                        "fails for some choice of it, which says nothing of the one meant")
+    for label, link in claim.readings:
+        other = decide_link(link, assumptions, share)
+        if other.status.holds:
+            return replace(other, lhs=claim.lhs, rhs=claim.rhs,
+                           note=f"holds {label}; as first read it fails")
+    if claim.unknowns and not claim.general:
+        generic = [n for n in claim.unknowns if n in GENERIC]
+        alone = varies_alone(claim.lhs, claim.rhs, generic=generic)
+        if alone is None:
+            names = ", ".join(claim.unknowns)
+            return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
+                           note=f"depends on {names}, which the document does not define before "
+                                "it: it fails for some choice of it, which says nothing of the "
+                                "one meant")
+        verdict = replace(verdict, note=alone)
+    if claim.doubts:
+        return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
+                       note="fails as read, but " + "; ".join(claim.doubts))
+    return verdict
 
 
 DECIDE = {ClaimKind.SCALAR: _scalar, ClaimKind.MATRIX: _matrix, ClaimKind.LAYER: _layer,

@@ -20,21 +20,23 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.audit.extract import Equation, clean, extract, lines
+from derive.audit.forms import (
+    DERIVATIVES, definable, doubts, entry_of_a_function, is_step, letters, mentions, name_of,
+    name_read_as_power, network_notation, spelled_name, split_sides, unknowns, values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Claim, ClaimKind, Finding, Source
-from derive.audit.scope import Scope, base_name
+from derive.audit.scope import TOKEN, Scope, base_name
 from derive.engine.independence import GENERIC
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.links import links_of
 from derive.text import InputError
-from derive.text import arrays as A
-from derive.text.builder import FUNCTIONS
-from derive.text.claims import read_claim
 from derive.text.builder import Builder
+from derive.text.claims import read_claim
 from derive.text.context import SHAPE, read_context
 
+LOG = re.compile(r"\\log(?![A-Za-z_])")
+TARGET_ENTRY = re.compile(r"(?<![A-Za-z\\])y_\{?[a-z]")
 RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\btheorem\b", re.I)
-DERIVATIVES = (sp.Derivative, A.Partial, A.Grad, A.Jacobian)
 
 
 def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[list, list]:
@@ -56,7 +58,8 @@ class DocumentReader:
         self.skipped: list[Finding] = []
         self.per_line: dict[int, int] = {}
         self.last_side: str | None = None    # the last side of the display block before
-        self.rule_section = False
+        self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
+        self.head: str | None = None          # the first side of the derivation being read
 
     # -- one formula ------------------------------------------------------------------------------
 
@@ -110,18 +113,33 @@ class DocumentReader:
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
         told = by_words(words)
-        self.links(equation, sides, source, told)
+        if before is None:
+            self.head = sides[0]
+        self.links(equation, sides, source, told,
+                   self.head if before is not None and self.head != before else None)
         return sides[-1]
 
-    def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None):
-        heading_words = equation.section + " " + equation.prose
-        general = bool(RULE_WORDS.search(heading_words))
-        defined_first = None
+    def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None,
+              head: str | None = None):
+        """Each equality of a line: a definition recorded, or a claim with its readings."""
+        general = bool(RULE_WORDS.search(equation.section + " " + equation.prose))
         for k, (left, right) in enumerate(zip(sides, sides[1:])):
             ident = source.id + (chr(ord("a") + k) if len(sides) > 2 else "")
             here = Source(ident, source.line, source.section, source.latex,
                           exercise=told is Kind.EXERCISE)
             text = f"{left} = {right}"
+            opaque = self.opaque_in(text)
+            if opaque:
+                self.skip(here, opaque)
+                continue
+            if told is Kind.SOLVE:
+                self.skip(here, f"{told.value}: not an identity")
+                continue
+            if entry_of_a_function(left):
+                self.make_opaque(left, equation)
+                self.skip(here, f"definition of {left.strip()} (entry by entry: the formulas "
+                                "that use it are not checked)")
+                continue
             try:
                 reading, link, units = self.read(text)
             except InputError as err:
@@ -131,33 +149,10 @@ class DocumentReader:
                 self.skip(here, f"cannot read: {type(err).__name__}")
                 continue
             lhs, rhs = reading.sides
-            if told is Kind.SOLVE:
-                self.skip(here, f"{told.value}: not an identity")
+            why = self.not_a_claim(left, right, lhs, rhs, equation, told, general)
+            if why:
+                self.skip(here, why)
                 continue
-            if spelled_name(lhs, rhs):
-                self.skip(here, f"definition of {left.strip()} (a name written in letters)")
-                continue
-            if definable(lhs) and not mentions(rhs, lhs):
-                existing = self.scope.binding(left)
-                if existing is None or not existing.derived or told in (Kind.DEFINITION,
-                                                                         Kind.CONDITION):
-                    if self.define(left, right, lhs, rhs, equation):
-                        defined_first = defined_first or (left if k == 0 else None)
-                        self.skip(here, f"definition of {left.strip()}")
-                    else:
-                        self.skip(here, f"definition of {left.strip()}, which could not be read "
-                                        "on its own: the formulas that use it are not checked")
-                    continue
-            elif definable(lhs) and (is_step(lhs, rhs) or not (
-                    general and isinstance(lhs, AppliedUndef) and _name(lhs) in GENERIC)):
-                self.skip(here, "an update rule or a recurrence (the name is on both sides): "
-                                "not an identity")
-                continue
-            if told in (Kind.SOLVE, Kind.CONDITION):
-                self.skip(here, f"{told.value}: not an identity")
-                continue
-            if defined_first is not None and k == len(sides) - 2:
-                self.define(defined_first, right, None, rhs, equation)   # a^m = s(h) = s(Wa + b)
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue
@@ -165,8 +160,66 @@ class DocumentReader:
             if units:
                 here = replace(here, note="read with one unit per layer (entry by entry): the "
                                           "vector reading cannot be checked")
+            others = self.readings(text, head if k == 0 else None, right)
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
-                                     tuple(sorted(unknown)), general and unknown <= GENERIC))
+                                     tuple(sorted(unknown)), general and unknown <= GENERIC,
+                                     others, tuple(doubts(lhs, rhs, reading.context))))
+
+    def not_a_claim(self, left, right, lhs, rhs, equation, told, general) -> str | None:
+        """Why `left = right` is not checked as an identity (recording it when it defines a
+        name), or None."""
+        if spelled_name(lhs, rhs) and not is_step(lhs, rhs):
+            return f"definition of {left.strip()} (a name written in letters)"
+        if (definable(lhs) or letters(lhs)) and is_step(lhs, rhs):
+            return "an update rule or a recurrence (the name is on both sides): not an identity"
+        if name_read_as_power(lhs, left):
+            self.make_opaque(left, equation, whole=True)
+            return (f"definition of {left.strip()} (a name with a mark this reader takes for a "
+                    "power: the formulas that use it are not checked)")
+        if definable(lhs) and not mentions(rhs, lhs):
+            existing = self.scope.binding(left)
+            if existing is None or not existing.derived or told in (Kind.DEFINITION,
+                                                                     Kind.CONDITION):
+                if self.define(left, right, lhs, rhs, equation):
+                    return f"definition of {left.strip()}"
+                return (f"definition of {left.strip()}, which cannot be read on its own: the "
+                        "formulas that use it are not checked")
+        elif definable(lhs) and not (general and isinstance(lhs, AppliedUndef)
+                                     and name_of(lhs) in GENERIC):
+            return "an update rule or a recurrence (the name is on both sides): not an identity"
+        if values_of_an_example(lhs, rhs, left):
+            self.make_opaque(left, equation)
+            return f"definition of {left.strip()} (values of an example, or a name)"
+        if told in (Kind.SOLVE, Kind.CONDITION):
+            return f"{told.value}: not an identity"
+        return None
+
+    def readings(self, text: str, head: str | None, right: str) -> tuple:
+        """Other plausible readings of a claim, each (what it assumes, link): \\log to base 2 or
+        10, targets y whose entries sum to 1, and for a line that continues a derivation, the
+        line against the derivation's first side (the line before may be the wrong one)."""
+        from derive.text import parse_assumptions
+        assumptions = parse_assumptions(list(self.assume))
+        where = self.scope.where(text)
+        variants = []
+        if LOG.search(text) or any(LOG.search(w) for w in where):
+            for base in ("2", "10"):
+                variants.append((f"with \\log to base {base}", LOG.sub(rf"\\log_{{{base}}}", text),
+                                 [LOG.sub(rf"\\log_{{{base}}}", w) for w in where]))
+        if TARGET_ENTRY.search(text):
+            variants.append(("with targets y whose entries sum to 1 (one-hot)", text,
+                             where + [r"\\sum_k y_k = 1"]))
+        if head is not None:
+            variants.append(("as a step of the derivation from its first side",
+                             f"{head} = {right}", where))
+        out = []
+        for label, claim, definitions in variants:
+            try:
+                reading = read_claim(claim, latex=True, where=definitions)
+                out.append((label, links_of(reading, assumptions)[0]))
+            except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+                continue
+        return tuple(out)
 
     def read(self, text: str):
         """The claim read with the definitions it mentions, and its link to decide; when its
@@ -176,8 +229,7 @@ class DocumentReader:
         when it cannot be planned (a definition needs only the reading)."""
         from derive.text import parse_assumptions
         assumptions = parse_assumptions(list(self.assume))
-        where = self.scope.where(text)
-        reading = read_claim(text, latex=True, where=where)
+        reading = read_claim(text, latex=True, where=self.scope.where(text))
         try:
             return reading, links_of(reading, assumptions)[0], False
         except (InputError, ValueError, TypeError) as err:
@@ -189,6 +241,23 @@ class DocumentReader:
         except (InputError, ValueError, TypeError):
             return reading, problem, False
 
+    def opaque_in(self, text: str) -> str | None:
+        """Why `text` is not checked: it uses a name defined in a form that cannot be read."""
+        tokens, compact = set(TOKEN.findall(text)), "".join(text.split())
+        for name, line in self.opaque.items():
+            if (name in tokens) if TOKEN.fullmatch(name) else (name in compact):
+                return (f"uses {name.lstrip(chr(92))}, which line {line} defines in a form that "
+                        "cannot be read: not checked")
+        return None
+
+    def make_opaque(self, left: str, equation: Equation, whole: bool = False) -> None:
+        """Remember that `left` has a definition this reader cannot use: by its letter (the
+        function sigma of sigma(z)_i, the e of e = c d), or `whole`, as written (a^{(n_l)})."""
+        name = "".join(left.split()) if whole else base_name(left)
+        if name is not None:
+            self.opaque[name] = equation.line
+            self.scope.forget(left)
+
     # -- definitions ------------------------------------------------------------------------------
 
     def define(self, left: str, right: str, lhs, rhs, equation: Equation) -> bool:
@@ -197,10 +266,11 @@ class DocumentReader:
         try:
             read_claim(text, latex=True, where=self.scope.where(text) + [text])
         except (InputError, RecursionError, ValueError, TypeError, AttributeError):
-            self.scope.forget(left)   # an unreadable definition: the old one no longer holds
+            self.make_opaque(left, equation)   # its old definition no longer holds either
             return False
+        self.opaque.pop(base_name(left) or "", None)
         lhs = lhs if lhs is not None else sp.Symbol(left)
-        local = equation.cell is None and not _network_notation(lhs, rhs, left)
+        local = equation.cell is None and not network_notation(lhs, rhs, left)
         derived = isinstance(rhs, sp.Basic) and rhs.has(*DERIVATIVES)
         self.scope.bind(left, text, equation, local, derived)
         return True
@@ -220,86 +290,3 @@ class DocumentReader:
         self.skipped.append(Finding(source, skipped=reason))
 
 
-# -- helpers ---------------------------------------------------------------------------------------
-
-def split_sides(latex: str) -> list[str]:
-    """The sides of `a = b = c`, split at the `=` signs outside braces and brackets."""
-    sides, depth, start = [], 0, 0
-    for k, ch in enumerate(latex):
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        elif ch == "=" and depth <= 0 and latex[k - 1:k] not in ("<", ">", "!", ":", "\\"):
-            sides.append(latex[start:k].strip())
-            start = k + 1
-    sides.append(latex[start:].strip())
-    return [s for s in sides if s] if sides[0] or len(sides) == 1 else sides[1:]
-
-
-def definable(expr) -> bool:
-    """A name, an entry or a function of plain variables: what a definition can define."""
-    if isinstance(expr, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
-        return not isinstance(expr, A.IndexSize)
-    return isinstance(expr, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in expr.args) \
-        and len(set(expr.args)) == len(expr.args)
-
-
-def spelled_name(lhs, rhs) -> bool:
-    """`OA`, `slope`: letters side by side, none of them used on the other side, read as a name."""
-    return isinstance(lhs, sp.Mul) and all(isinstance(f, sp.Symbol) for f in lhs.args) \
-        and not (lhs.free_symbols & getattr(rhs, "free_symbols", set()))
-
-
-def is_step(lhs, rhs) -> bool:
-    """`W = W - \\lambda G`, `x_{i+1} = x_i + \\alpha v_i`: the new value is the old one plus a step."""
-    if isinstance(lhs, sp.Indexed) and isinstance(rhs, sp.Basic):
-        olds = [i for i in rhs.atoms(sp.Indexed) if i.base == lhs.base and i != lhs]
-        if olds and isinstance(rhs, sp.Add):
-            return True
-    return isinstance(rhs, sp.Add) and any(term == lhs for term in rhs.args)
-
-
-def _name(expr) -> str:
-    if isinstance(expr, sp.Indexed):
-        return expr.base.label.name
-    if isinstance(expr, AppliedUndef):
-        return expr.func.__name__
-    return getattr(expr, "name", str(expr))
-
-
-def mentions(expr, target) -> bool:
-    """Whether `expr` uses the quantity `target` defines (W in W - eta dC/dW)."""
-    if not isinstance(expr, sp.Basic):
-        return False
-    name = _name(target)
-    if isinstance(target, AppliedUndef):
-        return any(f.func.__name__ == name for f in expr.atoms(AppliedUndef))
-    return name in {s.name for s in expr.free_symbols if hasattr(s, "name")} | {
-        i.base.label.name for i in expr.atoms(sp.Indexed)}
-
-
-def _network_notation(lhs, rhs, left: str) -> bool:
-    """A layer's notation (labels, vectors, entries) holds to the end of the document; a
-    function or letter of an example holds to the end of its section."""
-    if isinstance(lhs, (sp.Indexed, sp.MatrixSymbol)) or A.has_arrays(rhs) or A.is_array(rhs):
-        return True
-    return bool(re.search(r"\^\{?[\[(]?[lLmk]|_\{?[ijk]", left))
-
-
-def unknowns(lhs, rhs, context) -> set[str]:
-    """The functions the claim depends on that the document has not defined: undefined functions
-    (g in g(h)) and quantities it differentiates (C in dC/dw)."""
-    defined = {_name(d.target) for d in context.definitions}
-    names = set()
-    for side in (lhs, rhs):
-        if not isinstance(side, sp.Basic):
-            continue
-        names |= {f.func.__name__ for f in side.atoms(AppliedUndef)}
-        names |= {str(m.args[0]) for m in side.atoms(A.Map) if str(m.args[0]) not in FUNCTIONS}
-        for d in side.atoms(*DERIVATIVES):
-            inner = d.expr if isinstance(d, sp.Derivative) else d.args[0]
-            if isinstance(inner, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
-                names.add(_name(inner))   # C in dC/dW: a quantity the claim says nothing of
-    return {n for n in names if n not in defined and base_name(n) is not None
-            and not n.startswith("_")}

@@ -41,6 +41,8 @@ class Claim:
     link: object = None       # READ: the `engine.links.Link` to decide
     unknowns: tuple = ()      # READ: functions the document does not define (C in dC/dw)
     general: bool = False     # READ: the unknowns are arbitrary functions (a rule about any f, g)
+    readings: tuple = ()      # READ: other plausible readings, (what each assumes, its link)
+    doubts: tuple = ()        # READ: why a refutation may rest on notation (dL/dz_c beside z_j)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,12 @@ def varies_alone(lhs, rhs, generic=()) -> str | None:
         if not calls <= set(generic) or not calls <= GENERIC:
             continue
         free_other = other.free_symbols
+        variables = {a for f in (lhs.atoms(AppliedUndef) | rhs.atoms(AppliedUndef))
+                     for a in f.free_symbols} | {v for side in (lhs, rhs)
+                                                 for d in side.atoms(sp.Derivative)
+                                                 for v in d.variables}
+        if not free_other <= variables:
+            continue   # a^(n) = f(z): the other side holds a quantity that may depend on z
         for s in sorted(one.free_symbols - free_other, key=str):
             if not isinstance(s, sp.Symbol) or not any(
                     s in f.free_symbols for f in one.atoms(AppliedUndef)):

@@ -1,0 +1,184 @@
+"""The forms an equation of a document takes, told from its two sides as read: a name being
+defined, an update of a name, letters written side by side as one name, values of a worked
+example; and what a claim depends on that the document leaves open (undefined functions, a
+derivative by a variable the differentiated quantity is not said to depend on)."""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.audit.scope import base_name
+from derive.engine.environment import closure, names_in, owner
+from derive.text import arrays as A
+from derive.text.builder import FUNCTIONS
+
+DERIVATIVES = (sp.Derivative, A.Partial, A.Grad, A.Jacobian)
+OPERATORS = DERIVATIVES + (sp.Limit, sp.Sum, sp.Product, sp.Integral, AppliedUndef, A.Map)
+NAME_WITH_MARK = re.compile(r"^\s*\\?[A-Za-z]+\s*(?:\^\s*(?:\{[^{}]*\}|\w)|_\s*(?:\{[^{}]*\}|\w))+\s*$")
+FUNCTION_ENTRY = re.compile(r"\)\s*_")
+
+
+def split_sides(latex: str) -> list[str]:
+    """The sides of `a = b = c`, split at the `=` signs outside braces and brackets."""
+    sides, depth, start = [], 0, 0
+    for k, ch in enumerate(latex):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == "=" and depth <= 0 and latex[k - 1:k] not in ("<", ">", "!", ":", "\\"):
+            sides.append(latex[start:k].strip())
+            start = k + 1
+    sides.append(latex[start:].strip())
+    return [s for s in sides if s] if sides[0] or len(sides) == 1 else sides[1:]
+
+
+def definable(expr) -> bool:
+    """A name, an entry or a function of plain variables: what a definition can define."""
+    if isinstance(expr, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
+        return not isinstance(expr, A.IndexSize)
+    return isinstance(expr, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in expr.args) \
+        and len(set(expr.args)) == len(expr.args)
+
+
+def spelled_name(lhs, rhs) -> bool:
+    """`OA`, `slope`: letters side by side, none of them used on the other side, read as a name."""
+    return letters(lhs) and not (lhs.free_symbols & getattr(rhs, "free_symbols", set()))
+
+
+def is_step(lhs, rhs) -> bool:
+    """`W = W - \\lambda G`, `x_{i+1} = x_i + \\alpha v_i`, `v = \\beta v + (1 - \\beta) g`: the new
+    value is made of the old one and a step."""
+    if not isinstance(rhs, sp.Add):
+        return False
+    if isinstance(lhs, sp.Indexed) and any(i.base == lhs.base and i != lhs
+                                           for i in rhs.atoms(sp.Indexed)):
+        return True
+    def holds_old(term) -> bool:
+        if term == lhs:
+            return True
+        factors = set(term.args) if isinstance(term, sp.Mul) else {term}
+        return (set(lhs.args) if isinstance(lhs, sp.Mul) else {lhs}) <= factors
+    return any(holds_old(term) for term in rhs.args)
+
+
+def letters(expr) -> bool:
+    """Letters side by side (`V\\delta W`): a name written in letters, when it names something."""
+    return isinstance(expr, sp.Mul) and all(isinstance(f, sp.Symbol) for f in expr.args)
+
+
+def name_read_as_power(lhs, left: str) -> bool:
+    """`z^{(O)}`, `a^{(n_l)}`: one name with a mark that the reader took for a power."""
+    return bool(NAME_WITH_MARK.match(left)) and not isinstance(
+        lhs, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)) and "(" in left
+
+
+def values_of_an_example(lhs, rhs, left: str) -> bool:
+    """`\\hat{y}_0 - y_0 = 0.659 - 1`, `e = c d`, `a^{0} = x`: the left side shares nothing with
+    the right and holds no derivative, sum or function: it names values or a quantity (a
+    worked example, Euler's e used as a letter, a label read as a power), it states no identity."""
+    if not isinstance(lhs, sp.Basic) or not isinstance(rhs, sp.Basic) or lhs.has(*OPERATORS) \
+            or lhs.atoms(sp.Function):
+        return False   # sin^2 x + cos^2 x = 1 is an identity
+    if lhs.is_Number:
+        return bool(NAME_WITH_MARK.match(left))   # a^{0} read as a power: 1
+    if lhs.free_symbols & rhs.free_symbols:
+        return False
+    return bool(lhs.free_symbols) or lhs.has(sp.E, sp.pi)
+
+
+def entry_of_a_function(left: str) -> bool:
+    """`\\sigma(\\vec z)_i = ...`: an entry of a function's value, which defines the function."""
+    return bool(FUNCTION_ENTRY.search(left))
+
+
+def name_of(expr) -> str:
+    if isinstance(expr, sp.Indexed):
+        return expr.base.label.name
+    if isinstance(expr, AppliedUndef):
+        return expr.func.__name__
+    return getattr(expr, "name", str(expr))
+
+
+def mentions(expr, target) -> bool:
+    """Whether `expr` uses the quantity `target` defines (W in W - eta dC/dW)."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    name = name_of(target)
+    if isinstance(target, AppliedUndef):
+        return any(f.func.__name__ == name for f in expr.atoms(AppliedUndef))
+    return name in {s.name for s in expr.free_symbols if hasattr(s, "name")} | {
+        i.base.label.name for i in expr.atoms(sp.Indexed)}
+
+
+def network_notation(lhs, rhs, left: str) -> bool:
+    """A layer's notation (labels, vectors, entries) holds to the end of the document; a
+    function or letter of an example holds to the end of its section."""
+    if isinstance(lhs, (sp.Indexed, sp.MatrixSymbol)) or A.has_arrays(rhs) or A.is_array(rhs):
+        return True
+    return bool(re.search(r"\^\{?[\[(]?[lLmk]|_\{?[ijk]", left))
+
+
+def unknowns(lhs, rhs, context) -> set[str]:
+    """The functions the claim depends on that the document has not defined: undefined functions
+    (g in g(h)) and quantities it differentiates (C in dC/dw)."""
+    defined = {name_of(d.target) for d in context.definitions}
+    names = set()
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        names |= {f.func.__name__ for f in side.atoms(AppliedUndef)}
+        names |= {str(m.args[0]) for m in side.atoms(A.Map) if str(m.args[0]) not in FUNCTIONS}
+        for d in side.atoms(*DERIVATIVES):
+            inner = d.expr if isinstance(d, sp.Derivative) else d.args[0]
+            if isinstance(inner, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
+                names.add(name_of(inner))   # C in dC/dW: a quantity the claim says nothing of
+    return {n for n in names if n not in defined and base_name(n) is not None
+            and not n.startswith("_")}
+
+
+def doubts(lhs, rhs, context) -> list[str]:
+    """Why a refutation may rest on notation rather than on the mathematics: a derivative by a
+    variable that the differentiated quantity does not depend on as the document defines it,
+    while it uses another of the same letter (dL/dz_c next to z_j; nabla_a C with C of a^L), or
+    while the quantity is defined without it (dC/dw with C defined from a^L only)."""
+    uses: dict[str, set] = {}
+    for d in context.definitions:
+        uses.setdefault(name_of(d.target), set()).update(names_in(d.value) if isinstance(
+            d.value, sp.Basic) else ())
+    found = []
+    everything = closure(set().union(*(names_in(s) for s in (lhs, rhs) if isinstance(s, sp.Basic))),
+                         uses)
+    indexed = {i.base.label.name for s in (lhs, rhs) if isinstance(s, sp.Basic)
+               for i in s.atoms(sp.Indexed)}
+    indexed |= {i.base.label.name for d in context.definitions if isinstance(d.value, sp.Basic)
+                for i in d.value.atoms(sp.Indexed)}
+    for name in sorted(everything - indexed):
+        kin = sorted(n for n in indexed if n != name and base_name(n) == base_name(name))
+        if kin and "_" in name:
+            found.append(f"{name} is written beside the entries of {kin[0]}: if it is one of "
+                         "them, the claim reads otherwise")
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for d in side.atoms(*DERIVATIVES):
+            inner = d.expr if isinstance(d, sp.Derivative) else d.args[0]
+            variables = d.variables if isinstance(d, sp.Derivative) else d.args[1:2]
+            reach = closure(names_in(inner) | {name_of(f) for f in inner.atoms(AppliedUndef)},
+                            uses)
+            for variable in variables:
+                name = owner(variable)
+                if name is None or name in reach:
+                    continue
+                letter = base_name(name)
+                kin = sorted(n for n in reach if n != name and base_name(n) == letter)
+                if kin:
+                    found.append(f"it differentiates by {name} but uses {kin[0]}: the same "
+                                 "quantity in the document's notation?")
+                elif isinstance(inner, (sp.Symbol, sp.Indexed)) and name_of(inner) in uses:
+                    found.append(f"{name_of(inner)} is defined without {name}: how it depends "
+                                 f"on {name} is not stated")
+    return list(dict.fromkeys(found))
