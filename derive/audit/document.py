@@ -22,10 +22,11 @@ from sympy.core.function import AppliedUndef
 from derive.audit.extract import Equation, clean, extract, lines
 from derive.audit.forms import (
     DERIVATIVES, definable, doubts, entry_of_a_function, is_step, letters, mentions, name_of,
-    name_read_as_power, network_notation, spelled_name, split_sides, unknowns, values_of_an_example)
+    constraint, name_read_as_power, network_notation, spelled_name, split_sides, unknowns, values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
+from derive.engine.environment import owner
 from derive.engine.independence import GENERIC
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.links import links_of
@@ -161,9 +162,12 @@ class DocumentReader:
                 here = replace(here, note="read with one unit per layer (entry by entry): the "
                                           "vector reading cannot be checked")
             others = self.readings(text, head if k == 0 else None, right)
+            given = self.points_of(read_claim(text, latex=True, where=self.scope.where(text)))
+            point = tuple(f"{key} is given a value before it: the claim may state the "
+                          "derivative's value there" for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
                                      tuple(sorted(unknown)), general and unknown <= GENERIC,
-                                     others, tuple(doubts(lhs, rhs, reading.context))))
+                                     others, tuple(doubts(lhs, rhs, reading.context)) + point))
 
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
@@ -188,8 +192,12 @@ class DocumentReader:
                                      and name_of(lhs) in GENERIC):
             return "an update rule or a recurrence (the name is on both sides): not an identity"
         if values_of_an_example(lhs, rhs, left):
-            self.make_opaque(left, equation)
+            if lhs.is_Number or isinstance(lhs, sp.Symbol) or lhs in (sp.E, sp.pi):
+                self.make_opaque(left, equation, whole=not (lhs in (sp.E, sp.pi)))
             return f"definition of {left.strip()} (values of an example, or a name)"
+        if constraint(lhs, rhs):
+            self.scope.bind(left, f"{left} = {right}", equation, local=False)
+            return "a constraint the document states (used by the formulas after it)"
         if told in (Kind.SOLVE, Kind.CONDITION):
             return f"{told.value}: not an identity"
         return None
@@ -230,6 +238,9 @@ class DocumentReader:
         from derive.text import parse_assumptions
         assumptions = parse_assumptions(list(self.assume))
         reading = read_claim(text, latex=True, where=self.scope.where(text))
+        points = self.points_of(reading)
+        if points:   # d/da with a = 2 given: differentiate for every a (the value comes after)
+            reading = read_claim(text, latex=True, where=self.scope.where(text, without=points))
         try:
             return reading, links_of(reading, assumptions)[0], False
         except (InputError, ValueError, TypeError) as err:
@@ -240,6 +251,16 @@ class DocumentReader:
             return units, links_of(units, assumptions)[0], True
         except (InputError, ValueError, TypeError):
             return reading, problem, False
+
+    def points_of(self, reading) -> set[str]:
+        """Keys of the numbers given to variables the claim differentiates by."""
+        values = self.scope.values()
+        if not values:
+            return set()
+        variables = {owner(v) for side in reading.sides if isinstance(side, sp.Basic)
+                     for d in side.atoms(*DERIVATIVES)
+                     for v in (d.variables if isinstance(d, sp.Derivative) else d.args[1:2])}
+        return {key for key in values if key in variables}
 
     def opaque_in(self, text: str) -> str | None:
         """Why `text` is not checked: it uses a name defined in a form that cannot be read."""
@@ -253,10 +274,14 @@ class DocumentReader:
     def make_opaque(self, left: str, equation: Equation, whole: bool = False) -> None:
         """Remember that `left` has a definition this reader cannot use: by its letter (the
         function sigma of sigma(z)_i, the e of e = c d), or `whole`, as written (a^{(n_l)})."""
-        name = "".join(left.split()) if whole else base_name(left)
-        if name is not None:
-            self.opaque[name] = equation.line
-            self.scope.forget(left)
+        if whole:
+            compact = "".join(left.split())
+            braced = re.sub(r"([\^_])([A-Za-z0-9])(?![A-Za-z0-9}])", r"\1{\2}", compact)
+            for name in {compact, braced, re.sub(r"([\^_])\{([A-Za-z0-9])\}", r"\1\2", compact)}:
+                self.opaque[name] = equation.line
+        elif base_name(left) is not None:
+            self.opaque[base_name(left)] = equation.line
+        self.scope.forget(left)
 
     # -- definitions ------------------------------------------------------------------------------
 
@@ -266,13 +291,14 @@ class DocumentReader:
         try:
             read_claim(text, latex=True, where=self.scope.where(text) + [text])
         except (InputError, RecursionError, ValueError, TypeError, AttributeError):
-            self.make_opaque(left, equation)   # its old definition no longer holds either
+            self.make_opaque(left, equation, whole=True)   # nor does its old definition
             return False
         self.opaque.pop(base_name(left) or "", None)
         lhs = lhs if lhs is not None else sp.Symbol(left)
         local = equation.cell is None and not network_notation(lhs, rhs, left)
         derived = isinstance(rhs, sp.Basic) and rhs.has(*DERIVATIVES)
-        self.scope.bind(left, text, equation, local, derived)
+        value = isinstance(lhs, sp.Symbol) and isinstance(rhs, sp.Basic) and rhs.is_Number
+        self.scope.bind(left, text, equation, local, derived, value=value)
         return True
 
     def declare(self, body: str, equation: Equation) -> None:

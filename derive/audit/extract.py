@@ -47,7 +47,7 @@ TOKEN = re.compile(r"```|<!--|-->|\\\\\[|\\\\\]|\\\[|\\\]|\\\\\(|\\\\\)|\\\(|\\\
 CLOSERS = {"$$": "$$", r"\[": r"\]", r"\(": r"\)", "\\\\[": "\\\\]", "\\\\(": "\\\\)",
            "```": "```", "<!--": "-->", "`": "`", "$": "$"}
 NOT_MATH = ("```", "<!--", "`")
-PROSE_PREFIX = re.compile(r"^\s*(?:\\text\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\to"
+PROSE_PREFIX = re.compile(r"^\s*(?:\\text\s*\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\to"
                           r"|\\quad|\\qquad|\\rightarrow|,)\s*")
 
 
@@ -236,6 +236,7 @@ def _rows(body: str) -> list[str]:
 def clean(line: str) -> str:
     """Alignment marks and leading '=' of continued lines; prose prefixes such as \\text{if, }."""
     line = line.replace("&", " ")
+    line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
     line = re.sub(r"^\s*=", "", line)
     line = re.sub(r"\\(?:label|tag|nonumber|notag)\{?[^}\s]*\}?", "", line)
     while PROSE_PREFIX.match(line):

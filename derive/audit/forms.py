@@ -90,6 +90,12 @@ def values_of_an_example(lhs, rhs, left: str) -> bool:
     return bool(lhs.free_symbols) or lhs.has(sp.E, sp.pi)
 
 
+def constraint(lhs, rhs) -> bool:
+    """`\\sum_k y_k = 1`: the entries of a vector sum to a constant."""
+    return isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) \
+        and isinstance(rhs, sp.Basic) and rhs.is_Number
+
+
 def entry_of_a_function(left: str) -> bool:
     """`\\sigma(\\vec z)_i = ...`: an entry of a function's value, which defines the function."""
     return bool(FUNCTION_ENTRY.search(left))

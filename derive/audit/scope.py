@@ -50,6 +50,7 @@ class Binding:
     heading: int        # position of that heading
     row: tuple | None   # the table row it belongs to
     derived: bool       # its value is a derivative: later statements about it are results
+    value: bool = False  # it gives a letter a number (a worked example's point)
 
 
 class Scope:
@@ -69,7 +70,7 @@ class Scope:
                 del self.bindings[key]
 
     def bind(self, target: str, text: str, equation: Equation, local: bool,
-             derived: bool = False, declaration: bool = False) -> None:
+             derived: bool = False, declaration: bool = False, value: bool = False) -> None:
         name = base_name(target)
         if name is None:
             return
@@ -77,25 +78,30 @@ class Scope:
         self.bindings.pop(key, None)   # a redefinition comes last
         row = (equation.cell.table, equation.cell.row) if equation.cell else None
         self.bindings[key] = Binding(key, name, text, local, equation.level, equation.heading,
-                                     row, derived)
+                                     row, derived, value)
 
     def binding(self, target: str) -> Binding | None:
         return self.bindings.get(key_of(target))
 
+    def values(self) -> dict[str, Binding]:
+        """The letters given a number (a = 2), by name."""
+        return {b.key: b for b in self.bindings.values() if b.value}
+
     def forget(self, target: str) -> None:
         self.bindings.pop(key_of(target), None)
 
-    def where(self, latex: str, units: bool = False) -> list[str]:
+    def where(self, latex: str, units: bool = False, without=()) -> list[str]:
         """The definitions `latex` mentions, directly or through other definitions, oldest first;
         of a quantity defined both whole and entry by entry, the later form (with `units`, one
-        unit per layer: the whole form, whose entry is the quantity itself)."""
+        unit per layer: the whole form, whose entry is the quantity itself). The keys in
+        `without` are left out (a value given to a variable the claim differentiates by)."""
         mentioned = set(TOKEN.findall(latex))
         chosen: dict[str, Binding] = {}
         grew = True
         while grew:
             grew = False
             for key, b in self.bindings.items():
-                if key not in chosen and b.name in mentioned:
+                if key not in chosen and key not in without and b.name in mentioned:
                     chosen[key] = b
                     mentioned |= set(TOKEN.findall(b.text))
                     grew = True

@@ -37,7 +37,7 @@ TOKEN_RE = re.compile(r"""
 
 SKIP = {r"\left", r"\right", r"\bigl", r"\bigr", r"\big", r"\Big", r"\Bigl", r"\Bigr", r"\bigg",
         r"\Bigg", r"\biggl", r"\biggr", r"\Biggl", r"\Biggr", r"\middle", r"\displaystyle",
-        r"\textstyle", r"\limits", r"\nolimits", r"\nonumber", r"\notag"}
+        r"\textstyle", r"\scriptstyle", r"\scriptscriptstyle", r"\limits", r"\nolimits", r"\nonumber", r"\notag"}
 SPACING = {r"\,", r"\;", r"\:", r"\!", r"\>", "\\ ", r"\quad", r"\qquad", r"\enspace",
            r"\thinspace", r"\medspace", r"\thickspace"}
 ALIASES = {r"\triangledown": r"\nabla", r"\boxed": "", r"\cdot": "·", r"\times": "*", r"\ast": "*", r"\div": "/", r"\dfrac": r"\frac",
@@ -191,7 +191,8 @@ def _name_chunk(tokens: list[Tok], n: int) -> int | None:
 ALIGNMENTS = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|align\*?|split|eqnarray\*?|gathered|"
                         r"equation\*?|gather\*?|alignedat)\}(?:\{\d+\})?")
 DECORATIONS = re.compile(r"\\(?:large|Large|LARGE|huge|Huge|small|normalsize|scriptsize|tiny|"
-                         r"footnotesize|displaystyle)(?![A-Za-z])|\\color\s*\{[A-Za-z!0-9]*\}|"
+                         r"footnotesize|displaystyle|textstyle|scriptstyle|scriptscriptstyle)"
+                         r"(?![A-Za-z])|\\(?:text)?color\s*\{[A-Za-z!0-9]*\}|"
                          r"\\label\s*\{[^{}]*\}|\\tag\*?\s*\{[^{}]*\}")
 
 
