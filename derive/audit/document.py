@@ -37,6 +37,11 @@ from derive.text.context import SHAPE, read_context
 
 LOG = re.compile(r"\\log(?![A-Za-z_])")
 TARGET_ENTRY = re.compile(r"(?<![A-Za-z\\])y_\{?[a-z]")
+GLOSSARY = re.compile(r"^\s*[-–—:]\s+([A-Za-z][^.,;(]{2,60})")
+NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
+WORD = re.compile(r"[a-z]{3,}")
+COMMON = {"the", "function", "functions", "network", "layer", "layers", "vector", "matrix", "and",
+          "for", "units", "unit", "value", "values", "number", "which", "with", "that", "this"}
 RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\btheorem\b", re.I)
 
 
@@ -60,12 +65,15 @@ class DocumentReader:
         self.per_line: dict[int, int] = {}
         self.last_side: str | None = None    # the last side of the display block before
         self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
+        self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
         self.head: str | None = None          # the first side of the derivation being read
 
     # -- one formula ------------------------------------------------------------------------------
 
     def equation(self, equation: Equation) -> None:
         self.scope.enter(equation)
+        if self.glossary_entry(equation):
+            return
         self.per_line[equation.line] = self.per_line.get(equation.line, 0) + 1
         nth = "" if self.per_line[equation.line] == 1 else f"/{self.per_line[equation.line]}"
         latex = equation.latex
@@ -111,6 +119,10 @@ class DocumentReader:
         if before is not None:
             sides = [before] + sides
         if len(sides) < 2:
+            named = self.named_by_the_words(equation) if sides and before is None else None
+            if named is not None:
+                self.links(equation, [named] + sides, source, Kind.DEFINITION)
+                return sides[-1]
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
         told = by_words(words)
@@ -251,6 +263,27 @@ class DocumentReader:
             return units, links_of(units, assumptions)[0], True
         except (InputError, ValueError, TypeError):
             return reading, problem, False
+
+    def glossary_entry(self, equation: Equation) -> bool:
+        """`$C$ - Cost function of the network`: remember what the document calls C."""
+        if equation.display or not GLOSSARY.match(equation.after) \
+                or not NAME.match(equation.latex):
+            return False
+        words = set(WORD.findall(GLOSSARY.match(equation.after).group(1).lower())) - COMMON
+        if words:
+            self.glossary[equation.latex.strip()] = words
+        return False   # the entry is still reported as what it is (not an equation)
+
+    def named_by_the_words(self, equation: Equation) -> str | None:
+        """The symbol a bare expression defines, when the words before it name exactly one
+        entry of the document's glossary ('the cost function is ... $expr$' with '$C$ - Cost
+        function' earlier): C."""
+        lead = equation.lead.lower()
+        if not self.glossary or not re.search(r"\b(?:is|are|be|as)\b[^.]*$", lead):
+            return None
+        words = set(WORD.findall(lead))
+        named = [name for name, own in self.glossary.items() if own & words]
+        return named[0] if len(named) == 1 else None
 
     def points_of(self, reading) -> set[str]:
         """Keys of the numbers given to variables the claim differentiates by."""

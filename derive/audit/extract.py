@@ -27,6 +27,8 @@ class Equation:
     level: int = 0              # depth of the heading it is under (0: before any heading)
     heading: int = 0            # position of that heading, so a new section can be told apart
     cell: Cell | None = None
+    lead: str = ""              # the words just before it, across a paragraph break
+    after: str = ""             # the rest of its line after it ('$C$ - the cost')
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,10 @@ def extract(text: str) -> list[Equation]:
             cell = cells[c][2] if c >= 0 and start < cells[c][1] else None
             out.append(Equation(line, body.strip(), title,
                                 _prose(text, max(previous_end, position), start),
-                                kind not in ("$", r"\(", "\\\\("), level, position, cell))
+                                kind not in ("$", r"\(", "\\\\("), level, position, cell,
+                                " ".join(text[max(previous_end, position, start - 150):start]
+                                         .split()),
+                                text[close_end:close_end + 120].split("\n", 1)[0]))
         previous_end = close_end
         i = j + 1
     return out

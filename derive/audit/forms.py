@@ -142,8 +142,9 @@ def unknowns(lhs, rhs, context) -> set[str]:
             inner = d.expr if isinstance(d, sp.Derivative) else d.args[0]
             if isinstance(inner, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
                 names.add(name_of(inner))   # C in dC/dW: a quantity the claim says nothing of
+    schemas = {base_name(n) for n in defined if "^" in n}   # a^{m} defines a^{L} too
     return {n for n in names if n not in defined and base_name(n) is not None
-            and not n.startswith("_")}
+            and not n.startswith("_") and not ("^" in n and base_name(n) in schemas)}
 
 
 def doubts(lhs, rhs, context) -> list[str]:
@@ -151,17 +152,23 @@ def doubts(lhs, rhs, context) -> list[str]:
     variable that the differentiated quantity does not depend on as the document defines it,
     while it uses another of the same letter (dL/dz_c next to z_j; nabla_a C with C of a^L), or
     while the quantity is defined without it (dC/dw with C defined from a^L only)."""
+    def family(name: str) -> str:   # a^{m} and a^{L}: one quantity at two layers
+        return f"{base_name(name)}^" if "^" in name and base_name(name) else name
+
+    def families(names) -> set:
+        return {family(n) for n in names}
+
     uses: dict[str, set] = {}
     for d in context.definitions:
-        uses.setdefault(name_of(d.target), set()).update(names_in(d.value) if isinstance(
-            d.value, sp.Basic) else ())
+        uses.setdefault(family(name_of(d.target)), set()).update(families(
+            names_in(d.value)) if isinstance(d.value, sp.Basic) else ())
     found = []
-    everything = closure(set().union(*(names_in(s) for s in (lhs, rhs) if isinstance(s, sp.Basic))),
-                         uses)
-    indexed = {i.base.label.name for s in (lhs, rhs) if isinstance(s, sp.Basic)
-               for i in s.atoms(sp.Indexed)}
-    indexed |= {i.base.label.name for d in context.definitions if isinstance(d.value, sp.Basic)
-                for i in d.value.atoms(sp.Indexed)}
+    everything = closure(families(set().union(*(names_in(s) for s in (lhs, rhs)
+                                                 if isinstance(s, sp.Basic)))), uses)
+    indexed = families(i.base.label.name for s in (lhs, rhs) if isinstance(s, sp.Basic)
+                       for i in s.atoms(sp.Indexed))
+    indexed |= families(i.base.label.name for d in context.definitions
+                        if isinstance(d.value, sp.Basic) for i in d.value.atoms(sp.Indexed))
     for name in sorted(everything - indexed):
         kin = sorted(n for n in indexed if n != name and base_name(n) == base_name(name))
         if kin and "_" in name:
@@ -173,18 +180,19 @@ def doubts(lhs, rhs, context) -> list[str]:
         for d in side.atoms(*DERIVATIVES):
             inner = d.expr if isinstance(d, sp.Derivative) else d.args[0]
             variables = d.variables if isinstance(d, sp.Derivative) else d.args[1:2]
-            reach = closure(names_in(inner) | {name_of(f) for f in inner.atoms(AppliedUndef)},
+            reach = closure(families(names_in(inner) | {name_of(f)
+                                                         for f in inner.atoms(AppliedUndef)}),
                             uses)
             for variable in variables:
                 name = owner(variable)
-                if name is None or name in reach:
+                if name is None or family(name) in reach:
                     continue
                 letter = base_name(name)
                 kin = sorted(n for n in reach if n != name and base_name(n) == letter)
                 if kin:
                     found.append(f"it differentiates by {name} but uses {kin[0]}: the same "
                                  "quantity in the document's notation?")
-                elif isinstance(inner, (sp.Symbol, sp.Indexed)) and name_of(inner) in uses:
+                elif isinstance(inner, (sp.Symbol, sp.Indexed)) and family(name_of(inner)) in uses:
                     found.append(f"{name_of(inner)} is defined without {name}: how it depends "
                                  f"on {name} is not stated")
     return list(dict.fromkeys(found))

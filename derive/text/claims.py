@@ -58,6 +58,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         builder = Builder(assumptions, functions)
         builder.strict = final
         builder.units = units
+        builder.scalar_only = builder.scalar_only or units
         builder.promoted |= arrays
         builder.families |= families
         try:

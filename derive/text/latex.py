@@ -303,6 +303,12 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         return self.postfix(self.primary())
 
     def postfix(self, value):
+        if getattr(self, "transpose_pending", False):
+            self.transpose_pending = False
+            if not self.b.units:
+                if not A.is_array(value):
+                    self.b.promote(value)
+                value = A.Transposed(value)
         while True:
             if self.at("^"):
                 self.next()

@@ -127,7 +127,7 @@ class NameReader:
                 inner.append(t)
             return _label_tokens(inner)
         if t2.kind == "letter" and _label_letter(t2.text, letter):
-            return t3 is not None and (t3.text == "}" or t3.text in ("+", "-"))
+            return t3 is not None and (t3.text in ("}", "+", "-", r"\top"))
         return False
 
     def label(self) -> tuple:
@@ -150,6 +150,9 @@ class NameReader:
         value = self.label_value()
         if style:
             self.expect(style[1])
+        if self.at(r"\top") and self.peek(1) is not None and self.peek(1).text == "}":
+            self.next()   # a^{m-1\top}: the label, then a transpose of the whole name
+            self.transpose_pending = True
         self.expect("}")
         return value, style
 
