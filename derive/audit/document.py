@@ -19,6 +19,8 @@ from dataclasses import replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derive.audit.descent import (
+    ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import Equation, clean, extract, lines
 from derive.audit.forms import (
     DERIVATIVES, definable, doubts, entry_of_a_function, is_step, letters, mentions, name_of,
@@ -66,6 +68,7 @@ class DocumentReader:
         self.last_side: str | None = None    # the last side of the display block before
         self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
         self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
+        self.written: dict[str, str] = {}     # every definition's value as written, by name
         self.head: str | None = None          # the first side of the derivation being read
 
     # -- one formula ------------------------------------------------------------------------------
@@ -111,6 +114,9 @@ class DocumentReader:
             self.declare(body, equation)
             self.skip(source, "a relation, not an equality")
             return None
+        if kind is Kind.UPDATE and split_update(body):
+            self.update(equation, *split_update(body), source, arrow=ARROW.search(body).group())
+            return None
         if kind is not None:
             self.skip(source, f"an {kind.value}: not an identity" if kind is Kind.UPDATE
                       or kind is Kind.APPROXIMATION else kind.value)
@@ -141,6 +147,8 @@ class DocumentReader:
             here = Source(ident, source.line, source.section, source.latex,
                           exercise=told is Kind.EXERCISE)
             text = f"{left} = {right}"
+            if NAME.match(left) and base_name(left):
+                self.written[base_name(left)] = right   # v_i = \\nabla f(x_i), even unread
             opaque = self.opaque_in(text)
             if opaque:
                 self.skip(here, opaque)
@@ -162,9 +170,10 @@ class DocumentReader:
                 self.skip(here, f"cannot read: {type(err).__name__}")
                 continue
             lhs, rhs = reading.sides
-            why = self.not_a_claim(left, right, lhs, rhs, equation, told, general)
-            if why:
-                self.skip(here, why)
+            why = self.not_a_claim(left, right, lhs, rhs, equation, told, general, here)
+            if why is not None:
+                if why:
+                    self.skip(here, why)
                 continue
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
@@ -181,13 +190,14 @@ class DocumentReader:
                                      tuple(sorted(unknown)), general and unknown <= GENERIC,
                                      others, tuple(doubts(lhs, rhs, reading.context)) + point))
 
-    def not_a_claim(self, left, right, lhs, rhs, equation, told, general) -> str | None:
+    def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
-        name), or None."""
+        name; judging it when it is a descent step: then ''), or None."""
         if spelled_name(lhs, rhs) and not is_step(lhs, rhs):
             return f"definition of {left.strip()} (a name written in letters)"
         if (definable(lhs) or letters(lhs)) and is_step(lhs, rhs):
-            return "an update rule or a recurrence (the name is on both sides): not an identity"
+            self.update(equation, left, right, here, lhs, rhs)
+            return ""
         if name_read_as_power(lhs, left):
             self.make_opaque(left, equation, whole=True)
             return (f"definition of {left.strip()} (a name with a mark this reader takes for a "
@@ -263,6 +273,39 @@ class DocumentReader:
             return units, links_of(units, assumptions)[0], True
         except (InputError, ValueError, TypeError):
             return reading, problem, False
+
+    def update(self, equation: Equation, left: str, right: str, source: Source, lhs=None,
+               rhs=None, arrow: str = "=") -> None:
+        """An update rule: judged as a descent step where the text is about descent and the step
+        is a multiple of a gradient; otherwise reported as an update rule."""
+        if lhs is None:
+            try:
+                lhs, rhs = read_claim(f"{left} = {right}", latex=True, units=True,
+                                      where=self.scope.where(right, units=True)).sides
+            except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+                lhs = rhs = None
+        step = step_of(lhs, rhs) if lhs is not None else None
+        verdict = None
+        if step is not None:
+            parameter = base_name(name_of(step.old))
+            by_parameter = any(base_name(owner(v) or "") == parameter
+                               for d in step.gradient.atoms(*DERIVATIVES)
+                               for v in (d.variables if isinstance(d, sp.Derivative)
+                                         else d.args[1:2]))
+            gradient = by_parameter or any(
+                names_a_gradient(self.written.get(base_name(name) or "", ""), parameter)
+                for name in {name_of(a) for a in step.gradient.atoms(sp.Symbol, sp.Indexed)})
+            descent = is_descent(equation.section, equation.prose, equation.lead)
+            verdict = judge(step, gradient, descent, lhs, rhs,
+                            climbing_corrected(left, right, arrow))
+        if verdict is not None:
+            self.skipped.append(Finding(source, verdict=verdict))
+        elif arrow == "=":
+            self.skip(source, "an update rule or a recurrence (the name is on both sides): "
+                              "not an identity")
+        else:
+            self.skip(source, f"an update rule ({arrow}): not an identity; what it descends is "
+                              "not stated as a gradient")
 
     def glossary_entry(self, equation: Equation) -> bool:
         """`$C$ - Cost function of the network`: remember what the document calls C."""

@@ -134,3 +134,36 @@ def test_exit_code_is_one_only_when_something_is_refuted(tmp_path):
     undecided = tmp_path / "u.md"
     undecided.write_text("$$\\frac{dC}{dw} = 2w$$\n")
     assert main(["audit", str(undecided)]) == 0
+
+
+@pytest.mark.parametrize("text, line, status", [
+    # a step along minus the gradient lowers the cost to first order (-eta |grad|^2): holds
+    ("## Gradient descent\n\n$$w \\leftarrow w - \\eta \\frac{\\partial C}{\\partial w}$$\n", 3,
+     Status.PROVED),
+    ("## Gradient descent\n\n$$W = W - \\lambda \\frac{\\partial C}{\\partial W}$$\n", 3,
+     Status.PROVED),
+    # plus the gradient climbs (+alpha |grad f|^2): wrong in a text about descent
+    ("## Gradient descent\n\n- $v_i = \\nabla f(x_i)$\n- $x_{i+1} = x_i + \\alpha v_i$\n", 4,
+     Status.REFUTED),
+])
+def test_update_rules_are_judged_as_descent_steps(text, line, status):
+    findings, _ = audit(text)
+    assert status_on(findings, line) == [status]
+
+
+def test_a_climbing_step_says_what_it_should_be():
+    findings, _ = audit("## Gradient descent\n\n$$w \\leftarrow w + \\eta \\frac{\\partial C}"
+                        "{\\partial w}$$\n")
+    note = findings["L3"].verdict.note
+    assert "should be w \\leftarrow w - \\eta" in note
+
+
+@pytest.mark.parametrize("text", [
+    # not about descent, or not a gradient of the parameter: not judged
+    "## Ascent\n\n$$w \\leftarrow w + \\eta \\frac{\\partial C}{\\partial w}$$\n",
+    "## Gradient descent\n\n$$w \\leftarrow w + \\eta \\frac{\\partial C}{\\partial b}$$\n",
+    "## Gradient descent\n\n$$w \\leftarrow w + \\eta \\delta a$$\n",
+])
+def test_steps_that_cannot_be_judged_are_not(text):
+    _, report = audit(text)
+    assert not report.refuted and not report.checked
