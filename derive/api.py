@@ -394,9 +394,22 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
                                                timeout)
         if progress:
             progress()
-    findings = [Finding(c.source, verdicts[k]) for k, c in enumerate(claims)] + list(skipped)
+    findings = [Finding(c.source, verdicts[k], correction=_correction(c, verdicts[k]))
+                for k, c in enumerate(claims)] + list(skipped)
     findings.sort(key=lambda f: (f.source.line, len(f.source.id), f.source.id))
     return Report(title, tuple(findings))
+
+
+def _correction(claim, verdict) -> str | None:
+    """A refuted document formula as it should be, in the document's own notation: the side it
+    states correctly as written, the other as the value it should have."""
+    from derive.engine.verdict import Status
+    from derive.render.printers import tex
+    if not claim.written or verdict.status is not Status.REFUTED or verdict.correct is None:
+        return None
+    left, right = claim.written
+    value = tex(verdict.correct)
+    return f"{left} = {value}" if verdict.correct_side == "rhs" else f"{value} = {right}"
 
 
 def audit_tutorial(timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,

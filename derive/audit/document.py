@@ -188,7 +188,8 @@ class DocumentReader:
                           "derivative's value there" for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
                                      tuple(sorted(unknown)), general and unknown <= GENERIC,
-                                     others, tuple(doubts(lhs, rhs, reading.context)) + point))
+                                     others, tuple(doubts(lhs, rhs, reading.context)) + point,
+                                     (left, right)))
 
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a

@@ -43,6 +43,7 @@ class Claim:
     general: bool = False     # READ: the unknowns are arbitrary functions (a rule about any f, g)
     readings: tuple = ()      # READ: other plausible readings, (what each assumes, its link)
     doubts: tuple = ()        # READ: why a refutation may rest on notation (dL/dz_c beside z_j)
+    written: tuple = ()       # READ: the two sides as the document writes them (LaTeX)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Finding:
     source: Source
     verdict: Verdict | None = None
     skipped: str | None = None
+    correction: str | None = None   # the formula as it should be, in the document's notation
 
 
 @dataclass(frozen=True)

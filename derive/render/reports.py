@@ -17,6 +17,9 @@ def finding_note(finding: Finding) -> str:
     verdict = finding.verdict
     note = finding.source.note
     parts = [summary(verdict)] if verdict.status is Status.REFUTED else []
+    if finding.correction:   # in the document's notation rather than the engine's
+        parts = [p for p in ([verdict.diagnosis.text] if verdict.diagnosis else [])] + [
+            f"should be {finding.correction}"]
     if verdict.status is not Status.REFUTED:
         parts.append(summary(verdict))
     if verdict.status is Status.REFUTED and verdict.note:
@@ -58,6 +61,8 @@ def report_rich(report: Report, options):
     for finding in report.refuted:
         parts.append(Text(f"\n{finding.source.id}: {finding.source.latex}", style="bold red"))
         for label, value in evidence_lines(finding.verdict):
+            if label == "correct" and finding.correction:
+                label, value = "should be", finding.correction
             if label not in ("method", "assumptions"):
                 parts.append(Text(f"  {label}: {value}"))
     parts.append(Text(f"\n{report_totals(report)}", style="bold"))
@@ -74,6 +79,8 @@ def report_dict(report: Report) -> dict:
             record.update(status="SKIPPED", reason=finding.skipped)
         else:
             record.update(verdict_dict(finding.verdict))
+            if finding.correction:
+                record["correction"] = finding.correction
         findings.append(record)
     return {"title": report.title, "totals": report.totals, "findings": findings}
 
@@ -100,7 +107,7 @@ def report_markdown(report: Report, options) -> str:
         out.append("")
         for label, value in evidence_lines(finding.verdict):
             if label == "correct":
-                value = f"${corrected(finding.verdict, tex)}$"
+                value = f"${finding.correction or corrected(finding.verdict, tex)}$"
             if label not in ("method",):
                 out.append(f"- {label}: {value}")
         out.append("")

@@ -102,6 +102,9 @@ class Builder:
         self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
         self.units = False               # one unit per layer: every quantity a number, ^T and
         #                                  \odot of numbers are the number and the product
+        self.leibniz: dict = {}          # y in dy/dx -> the variables it is differentiated by
+        self.chains: dict = {}           # y -> (u,), u -> (x,): y(u(x)) in dy/dx = dy/du du/dx
+        self.leibniz_conflict: str | None = None   # y by x here and by u there, not yet a chain
         self.strict = True               # False while a first reading learns which names are arrays
         self.scalar_only = False         # reading a function's definition: its arguments are numbers
 
@@ -122,6 +125,28 @@ class Builder:
             self.promoted.add(quantity.name)
         if quantity.array and quantity.label is not None:
             self.families.add((quantity.letter, quantity.font, quantity.style))
+
+    def chain_value(self, name: str):
+        """y(u(x)) for y in the chain y -> u -> x."""
+        inner = [self.chain_value(v) if v in self.chains else self.symbol(v)
+                 for v in self.chains[name]]
+        return self.unknown_function(name, constants=False)(*inner)
+
+    def found_chains(self) -> dict:
+        """From the Leibniz derivatives read: each letter differentiated by several variables,
+        one of which is itself differentiated by the others (y by x and u, u by x): y -> u. Empty
+        when the derivatives do not make such a chain."""
+        chains = {}
+        for name, uses in self.leibniz.items():
+            variables = {v for use in uses for v in use}
+            inner = sorted(v for v in variables if v in self.leibniz)
+            if len(uses) < 2 or len(inner) != 1:
+                continue
+            below = {v for use in self.leibniz[inner[0]] for v in use}
+            if variables - {inner[0]} <= below and inner[0] not in below:
+                chains[name] = (inner[0],)
+                chains.setdefault(inner[0], tuple(sorted(below)))
+        return chains
 
     def promote(self, expr) -> None:
         """A name written where only an array fits (W in W^T, b in W a + b): an array, unless the

@@ -53,9 +53,11 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         return Reading(parse_claim(text, assumptions, functions=functions))
     arrays: set[str] = set()
     families: set = set()
+    chains: dict = {}
     for attempt in range(READINGS):
         final = attempt == READINGS - 1
         builder = Builder(assumptions, functions)
+        builder.chains = dict(chains)
         builder.strict = final
         builder.units = units
         builder.scalar_only = builder.scalar_only or units
@@ -65,6 +67,10 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
             context = read_context(where, builder)
             sides = parse_latex_sides(text, builder)
         except InputError:
+            found = builder.found_chains()
+            if not final and found and found != chains:
+                chains = found   # dy/dx = dy/du du/dx: read again with y(u(x))
+                continue
             if final or (builder.promoted <= arrays and builder.families <= families):
                 raise
             arrays |= builder.promoted

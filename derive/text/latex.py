@@ -690,7 +690,11 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
 
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     """Parse LaTeX `A = B` (or `A = B = C`) into its sides."""
-    return LatexReader(text, builder or Builder()).sides()
+    builder = builder or Builder()
+    sides = LatexReader(text, builder).sides()
+    if builder.leibniz_conflict:   # read to the end first, so a chain y -> u -> x can be found
+        raise InputError(builder.leibniz_conflict)
+    return sides
 
 
 def parse_latex(text: str, builder: Builder | None = None):

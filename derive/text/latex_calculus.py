@@ -100,6 +100,9 @@ class CalculusReader:
         if variables is None:
             self.i = start
             return None
+        chained = self.chained_derivative(numerator_tokens, variables)
+        if chained is not None:
+            return chained
         if numerator_tokens:
             operand = self.numerator_operand(numerator_tokens, variables)
         else:
@@ -167,6 +170,15 @@ class CalculusReader:
                              "below the fraction bar")
         return variables
 
+    def chained_derivative(self, tokens: list[Tok], variables: list):
+        """`dy/du` in `dy/dx = dy/du du/dx`: y is y(u) and u is u(x), as the chain rule reads
+        them (`Builder.chains`), so dy/dx is the derivative of y(u(x)) and dy/du is y' at u(x)."""
+        chains = self.b.chains
+        if not chains or len(tokens) != 1 or tokens[0].text not in chains:
+            return None
+        by = [self.b.chain_value(str(v)) if str(v) in chains else v for v in variables]
+        return sp.Derivative(self.b.chain_value(tokens[0].text), *by)
+
     def numerator_operand(self, tokens: list[Tok], variables: list):
         """The y in dy/dx: an expression, a quantity, or a lone letter meaning an unknown function
         of x."""
@@ -179,10 +191,12 @@ class CalculusReader:
             if not all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables):
                 return self.sub_reader(tokens).expr()   # C in dC/dW_jk: given meaning when checked
             seen = self.leibniz.setdefault(name, tuple(variables))
-            if seen != tuple(variables):
-                raise InputError(f"{name} is differentiated by {', '.join(map(str, seen))} and by "
-                                 f"{', '.join(map(str, variables))}: how {name} depends on them is "
-                                 f"not stated; write it out, e.g. {name}(h(w))")
+            self.b.leibniz.setdefault(name, set()).add(tuple(str(v) for v in variables))
+            if seen != tuple(variables) and self.b.leibniz_conflict is None:
+                self.b.leibniz_conflict = (
+                    f"{name} is differentiated by {', '.join(map(str, seen))} and by "
+                    f"{', '.join(map(str, variables))}: how {name} depends on them is not stated; "
+                    f"write it out, e.g. {name}(h(w))")
             if name == "sigma":
                 return self.b.call("sigmoid", list(dict.fromkeys(variables))[:1])
             return self.b.unknown_function(name, constants=False)(*dict.fromkeys(variables))

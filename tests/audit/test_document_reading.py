@@ -8,6 +8,7 @@ from derive import api
 from derive.audit.document import read_document, split_sides
 from derive.audit.extract import extract
 from derive.engine.verdict import Status
+from derive.text import InputError
 
 
 def audit(text, **options):
@@ -167,3 +168,25 @@ def test_a_climbing_step_says_what_it_should_be():
 def test_steps_that_cannot_be_judged_are_not(text):
     _, report = audit(text)
     assert not report.refuted and not report.checked
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # the chain rule in Leibniz's notation: y is y(u) and u is u(x) (by hand: (y o u)' = y'(u) u')
+    (r"\frac{dy}{dx} = \frac{dy}{du} \frac{du}{dx}", True),
+    (r"\frac{\partial C}{\partial w} = \frac{\partial C}{\partial z} \frac{\partial z}{\partial w}",
+     True),
+    (r"\frac{dy}{dx} = \frac{dy}{du} + \frac{du}{dx}", False),   # a sum is not the chain rule
+])
+def test_the_chain_rule_in_leibniz_notation_is_read_with_y_of_u_of_x(claim, holds):
+    run = api.check([api_numbered(claim)], latex=True)
+    assert run.results[0].verdict.status.holds is holds
+
+
+def test_a_letter_differentiated_two_ways_without_a_chain_is_refused():
+    with pytest.raises(InputError, match="is differentiated by x and by u"):
+        api.check([api_numbered(r"\frac{dy}{dx} = \frac{dy}{du}")], latex=True)
+
+
+def api_numbered(text):
+    from derive.results import Numbered
+    return Numbered(1, text)
