@@ -8,10 +8,11 @@ from derive.audit.records import Claim, ClaimKind
 from derive.calc.steps import check_sides
 from derive.engine.independence import GENERIC, varies_alone
 from derive.engine.layers import check_layer_step, network
-from derive.engine.links import decide_link
+from derive.engine.links import decide_link, links_of
 from derive.engine.verdict import Status, Verdict
 from derive.engine.verify import decide
-from derive.text import parse_assumptions
+from derive.text import InputError, parse_assumptions
+from derive.text.claims import read_claim
 
 
 def _scalar(claim: Claim, timeout: float) -> Verdict:
@@ -38,11 +39,15 @@ def _read(claim: Claim, timeout: float) -> Verdict:
     verdict = decide_link(claim.link, assumptions, share)
     if verdict.status is not Status.REFUTED:
         return verdict
-    for label, link in claim.readings:
-        other = decide_link(link, assumptions, share)
+    for alternative in claim.readings:
+        try:
+            reading = read_claim(alternative.text, latex=True, where=alternative.where)
+            other = decide_link(links_of(reading, assumptions)[0], assumptions, share)
+        except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+            continue
         if other.status.holds:
             return replace(other, lhs=claim.lhs, rhs=claim.rhs,
-                           note=f"holds {label}; as first read it fails")
+                           note=f"holds {alternative.label}; as first read it fails")
     if claim.unknowns and not claim.general:
         generic = [n for n in claim.unknowns if n in GENERIC]
         alone = varies_alone(claim.lhs, claim.rhs, generic=generic)

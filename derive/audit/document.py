@@ -26,7 +26,7 @@ from derive.audit.forms import (
     DERIVATIVES, definable, doubts, entry_of_a_function, is_step, letters, mentions, name_of,
     constraint, name_read_as_power, network_notation, spelled_name, split_sides, unknowns, values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
-from derive.audit.records import Claim, ClaimKind, Finding, Source
+from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
 from derive.engine.environment import owner
 from derive.engine.independence import GENERIC
@@ -162,7 +162,7 @@ class DocumentReader:
                                 "that use it are not checked)")
                 continue
             try:
-                reading, link, units = self.read(text)
+                reading, given = self.read(text)
             except InputError as err:
                 self.skip(here, f"cannot read: {err}")
                 continue
@@ -175,6 +175,7 @@ class DocumentReader:
                 if why:
                     self.skip(here, why)
                 continue
+            reading, link, units = self.plan(text, reading, given)
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue
@@ -183,7 +184,6 @@ class DocumentReader:
                 here = replace(here, note="read with one unit per layer (entry by entry): the "
                                           "vector reading cannot be checked")
             others = self.readings(text, head if k == 0 else None, right)
-            given = self.points_of(read_claim(text, latex=True, where=self.scope.where(text)))
             point = tuple(f"{key} is given a value before it: the claim may state the "
                           "derivative's value there" for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
@@ -226,53 +226,50 @@ class DocumentReader:
         return None
 
     def readings(self, text: str, head: str | None, right: str) -> tuple:
-        """Other plausible readings of a claim, each (what it assumes, link): \\log to base 2 or
-        10, targets y whose entries sum to 1, and for a line that continues a derivation, the
-        line against the derivation's first side (the line before may be the wrong one)."""
-        from derive.text import parse_assumptions
-        assumptions = parse_assumptions(list(self.assume))
-        where = self.scope.where(text)
-        variants = []
+        """Other plausible readings of a claim (`Alternative`): \\log to base 2 or 10, targets y
+        whose entries sum to 1, and for a line that continues a derivation, the line against the
+        derivation's first side (the line before may be the wrong one)."""
+        where = tuple(self.scope.where(text))
+        out = []
         if LOG.search(text) or any(LOG.search(w) for w in where):
             for base in ("2", "10"):
-                variants.append((f"with \\log to base {base}", LOG.sub(rf"\\log_{{{base}}}", text),
-                                 [LOG.sub(rf"\\log_{{{base}}}", w) for w in where]))
+                out.append(Alternative(f"with \\log to base {base}",
+                                       LOG.sub(rf"\\log_{{{base}}}", text),
+                                       tuple(LOG.sub(rf"\\log_{{{base}}}", w) for w in where)))
         if TARGET_ENTRY.search(text):
-            variants.append(("with targets y whose entries sum to 1 (one-hot)", text,
-                             where + [r"\\sum_k y_k = 1"]))
+            out.append(Alternative("with targets y whose entries sum to 1 (one-hot)", text,
+                                   where + (r"\\sum_k y_k = 1",)))
         if head is not None:
-            variants.append(("as a step of the derivation from its first side",
-                             f"{head} = {right}", where))
-        out = []
-        for label, claim, definitions in variants:
-            try:
-                reading = read_claim(claim, latex=True, where=definitions)
-                out.append((label, links_of(reading, assumptions)[0]))
-            except (InputError, RecursionError, ValueError, TypeError, AttributeError):
-                continue
+            out.append(Alternative("as a step of the derivation from its first side",
+                                   f"{head} = {right}", where))
         return tuple(out)
 
     def read(self, text: str):
-        """The claim read with the definitions it mentions, and its link to decide; when its
-        vectors cannot be checked as written (a function of a vector, a power of one), read again
-        with one unit per layer, where a vector is its one entry: what fails there fails for
-        every width. Returns (reading, link, units); the link is the error that stops the check
-        when it cannot be planned (a definition needs only the reading)."""
-        from derive.text import parse_assumptions
-        assumptions = parse_assumptions(list(self.assume))
+        """The claim read with the definitions it mentions, and the keys of the values it is
+        read without (d/da with a = 2 given: differentiated for every a, the value after)."""
         reading = read_claim(text, latex=True, where=self.scope.where(text))
         points = self.points_of(reading)
-        if points:   # d/da with a = 2 given: differentiate for every a (the value comes after)
+        if points:
             reading = read_claim(text, latex=True, where=self.scope.where(text, without=points))
+        return reading, points
+
+    def plan(self, text: str, reading, points):
+        """The claim's link to decide; when its vectors cannot be checked as written (a function
+        of a vector, a power of one), it is read again with one unit per layer, where a vector
+        is its one entry: what fails there fails for every width. Returns (reading, link or the
+        error that stops the check, whether it is read with one unit per layer)."""
+        from derive.text import parse_assumptions
+        assumptions = parse_assumptions(list(self.assume))
         try:
             return reading, links_of(reading, assumptions)[0], False
         except (InputError, ValueError, TypeError) as err:
             problem = err
-        scalar = [w for w in self.scope.where(text, units=True) if not SHAPE.match(w.strip())]
+        scalar = [w for w in self.scope.where(text, units=True, without=points)
+                  if not SHAPE.match(w.strip())]
         try:
             units = read_claim(text, latex=True, where=scalar, units=True)
             return units, links_of(units, assumptions)[0], True
-        except (InputError, ValueError, TypeError):
+        except (InputError, RecursionError, ValueError, TypeError, AttributeError):
             return reading, problem, False
 
     def update(self, equation: Equation, left: str, right: str, source: Source, lhs=None,

@@ -37,9 +37,12 @@ def split_sides(latex: str) -> list[str]:
 
 
 def definable(expr) -> bool:
-    """A name, an entry or a function of plain variables: what a definition can define."""
+    """A name, an entry or a function of plain variables (or of a named vector, entry by entry):
+    what a definition can define."""
     if isinstance(expr, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
         return not isinstance(expr, A.IndexSize)
+    if isinstance(expr, A.Map) and isinstance(expr.args[1], sp.Symbol) and expr.args[2] == 0:
+        return str(expr.args[0]) not in FUNCTIONS
     return isinstance(expr, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in expr.args) \
         and len(set(expr.args)) == len(expr.args)
 
@@ -104,6 +107,8 @@ def entry_of_a_function(left: str) -> bool:
 def name_of(expr) -> str:
     if isinstance(expr, sp.Indexed):
         return expr.base.label.name
+    if isinstance(expr, A.Map):
+        return str(expr.args[0])
     if isinstance(expr, AppliedUndef):
         return expr.func.__name__
     return getattr(expr, "name", str(expr))
@@ -114,8 +119,9 @@ def mentions(expr, target) -> bool:
     if not isinstance(expr, sp.Basic):
         return False
     name = name_of(target)
-    if isinstance(target, AppliedUndef):
-        return any(f.func.__name__ == name for f in expr.atoms(AppliedUndef))
+    if isinstance(target, (AppliedUndef, A.Map)):
+        return any(f.func.__name__ == name for f in expr.atoms(AppliedUndef)) or any(
+            str(m.args[0]) == name for m in expr.atoms(A.Map))
     return name in {s.name for s in expr.free_symbols if hasattr(s, "name")} | {
         i.base.label.name for i in expr.atoms(sp.Indexed)}
 

@@ -32,6 +32,16 @@ class ClaimKind(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another plausible reading of a document's formula, read and decided only when the first
+    reading fails: what it assumes, the claim's text and the definitions it is read with."""
+
+    label: str
+    text: str
+    where: tuple
+
+
+@dataclass(frozen=True)
 class Claim:
     source: Source
     lhs: sp.Basic
@@ -41,7 +51,7 @@ class Claim:
     link: object = None       # READ: the `engine.links.Link` to decide
     unknowns: tuple = ()      # READ: functions the document does not define (C in dC/dw)
     general: bool = False     # READ: the unknowns are arbitrary functions (a rule about any f, g)
-    readings: tuple = ()      # READ: other plausible readings, (what each assumes, its link)
+    readings: tuple = ()      # READ: other plausible readings (Alternative)
     doubts: tuple = ()        # READ: why a refutation may rest on notation (dL/dz_c beside z_j)
     written: tuple = ()       # READ: the two sides as the document writes them (LaTeX)
 
