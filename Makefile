@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/derive audit; test $$? -le 1
 
 test: $(TESTS)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 derivations: $(STAMP)
 	$(BIN)/derive export derivations

@@ -24,11 +24,3 @@ def exported(published):
     return api.export_documents(published)
 
 
-
-def pytest_collection_modifyitems(items):
-    """With `pytest -n 2 --dist loadgroup` (make test), the tests that share the documents'
-    session fixtures run in one worker, so those fixtures are made once."""
-    shared = {"tutorial_report", "published", "exported"}
-    for item in items:
-        if shared & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("documents"))

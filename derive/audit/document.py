@@ -81,7 +81,7 @@ class DocumentReader:
         nth = "" if self.per_line[equation.line] == 1 else f"/{self.per_line[equation.line]}"
         latex = equation.latex
         if equation.cell is not None and equation.cell.header:
-            latex = f"{equation.cell.header} = {latex}"
+            latex = self.completed_cell(equation)
         block = lines(latex)
         carried = self.last_side if equation.display else None
         self.last_side = None
@@ -100,6 +100,22 @@ class DocumentReader:
             carried = last
             if equation.display:
                 self.last_side = last
+
+    def completed_cell(self, equation: Equation) -> str:
+        """A table cell as the completion of its column's header: under `C` the cell c says
+        `C = c`; under `a = \\sigma(z)` it gives this row's a (and this row's sigma when sigma
+        is the document's own function, not a known one): `a = c`, the header's own equation
+        being the same in every row."""
+        header, cell = equation.cell.header, equation.latex
+        first, *names = split_sides(header)
+        for name in names:
+            try:
+                lhs, rhs = read_claim(f"{name} = {cell}", latex=True).sides
+            except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+                continue
+            if definable(lhs) and not mentions(rhs, lhs):
+                self.define(name, cell, lhs, rhs, equation)
+        return f"{first} = {cell}"
 
     def line(self, equation: Equation, text: str, source: Source, before: str | None,
              continues: bool) -> str | None:
@@ -141,7 +157,8 @@ class DocumentReader:
     def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None,
               head: str | None = None):
         """Each equality of a line: a definition recorded, or a claim with its readings."""
-        general = bool(RULE_WORDS.search(equation.section + " " + equation.prose))
+        stated = bool(RULE_WORDS.search(equation.prose))   # 'for any differentiable y'
+        general = stated or bool(RULE_WORDS.search(equation.section))
         for k, (left, right) in enumerate(zip(sides, sides[1:])):
             ident = source.id + (chr(ord("a") + k) if len(sides) > 2 else "")
             here = Source(ident, source.line, source.section, source.latex,
@@ -187,7 +204,8 @@ class DocumentReader:
             point = tuple(f"{key} is given a value before it: the claim may state the "
                           "derivative's value there" for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
-                                     tuple(sorted(unknown)), general and unknown <= GENERIC,
+                                     tuple(sorted(unknown)),
+                                     stated or (general and unknown <= GENERIC),
                                      others, tuple(doubts(lhs, rhs, reading.context)) + point,
                                      (left, right)))
 

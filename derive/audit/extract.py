@@ -94,7 +94,7 @@ def extract(text: str) -> list[Equation]:
             c = bisect.bisect_right(cell_starts, start) - 1
             cell = cells[c][2] if c >= 0 and start < cells[c][1] else None
             out.append(Equation(line, body.strip(), title,
-                                _prose(text, max(previous_end, position), start),
+                                _prose(text, position, start),
                                 kind not in ("$", r"\(", "\\\\("), level, position, cell,
                                 " ".join(text[max(previous_end, position, start - 150):start]
                                          .split()),
