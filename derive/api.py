@@ -403,10 +403,13 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
 def _correction(claim, verdict) -> str | None:
     """A refuted document formula as it should be, in the document's own notation: the side it
     states correctly as written, the other as the value it should have."""
+    from sympy.core.function import AppliedUndef
+
     from derive.engine.verdict import Status
     from derive.render.printers import tex
-    if not claim.written or verdict.status is not Status.REFUTED or verdict.correct is None:
-        return None
+    if not claim.written or verdict.status is not Status.REFUTED or verdict.correct is None \
+            or verdict.correct.atoms(AppliedUndef):
+        return None   # in terms of stand-ins for the document's unknown functions: none
     left, right = claim.written
     value = tex(verdict.correct)
     return f"{left} = {value}" if verdict.correct_side == "rhs" else f"{value} = {right}"

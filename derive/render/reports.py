@@ -3,6 +3,8 @@ never read as markup by the terminal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from derive.audit.records import Finding, Report
 from derive.engine.verdict import Status
 from derive.render.document import latex_document
@@ -14,7 +16,7 @@ def finding_note(finding: Finding) -> str:
     """One line: why a claim fails (diagnosis, correction) or how it holds."""
     if finding.verdict is None:
         return finding.skipped or ""
-    verdict = finding.verdict
+    verdict = _in_its_notation(finding)
     note = finding.source.note
     parts = [summary(verdict)] if verdict.status is Status.REFUTED else []
     if finding.correction:   # in the document's notation rather than the engine's
@@ -27,6 +29,15 @@ def finding_note(finding: Finding) -> str:
     if note:
         parts.append(f"({note})")
     return "; ".join(p for p in parts if p)
+
+
+def _in_its_notation(finding: Finding):
+    """A document's finding says what it should be in the document's notation or not at all:
+    without that correction, the engine's form of the value is left out."""
+    verdict = finding.verdict
+    if finding.source.curated or finding.correction or verdict.correct is None:
+        return verdict
+    return replace(verdict, correct=None)
 
 
 def report_totals(report: Report) -> str:
@@ -60,7 +71,7 @@ def report_rich(report: Report, options):
     parts = [table]
     for finding in report.refuted:
         parts.append(Text(f"\n{finding.source.id}: {finding.source.latex}", style="bold red"))
-        for label, value in evidence_lines(finding.verdict):
+        for label, value in evidence_lines(_in_its_notation(finding)):
             if label == "correct" and finding.correction:
                 label, value = "should be", finding.correction
             if label not in ("method", "assumptions"):

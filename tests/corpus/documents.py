@@ -33,3 +33,13 @@ def judged(record: dict) -> dict[int, set[str]]:
     for formula in record["formulas"]:
         out.setdefault(formula["line"], set()).add(formula["verdict"] or formula["kind"])
     return out
+
+
+def step_from_a_wrong_line(record: dict, line: int) -> bool:
+    """A line that continues a derivation ('= ...') whose line before is judged wrong: the step
+    between them is indeed not an equality (the mistake is silently undone there)."""
+    formulas = record["formulas"]
+    for k, formula in enumerate(formulas):
+        if formula["line"] == line and formula["latex"].lstrip().startswith("=") and k:
+            return formulas[k - 1]["verdict"] == "wrong"
+    return False

@@ -6,7 +6,7 @@ formulas at their line numbers (tests/corpus/documents.py)."""
 import pytest
 
 from derive import api
-from tests.corpus.documents import records, rebuilt
+from tests.corpus.documents import rebuilt, records, step_from_a_wrong_line
 
 RECORDS = records()
 
@@ -17,21 +17,11 @@ def audits():
                                       timeout=5, jobs=2) for r in RECORDS}
 
 
-def _step_from_a_wrong_line(record, line) -> bool:
-    """A line that continues a derivation ('= ...') whose line before is judged wrong: the step
-    between them is indeed not an equality (the mistake is silently undone)."""
-    formulas = record["formulas"]
-    for k, formula in enumerate(formulas):
-        if formula["line"] == line and formula["latex"].lstrip().startswith("=") and k:
-            return formulas[k - 1]["verdict"] == "wrong"
-    return False
-
-
 @pytest.mark.parametrize("record", RECORDS, ids=[r["slug"] for r in RECORDS])
 def test_no_false_alarm(audits, record):
     wrong = {f["line"] for f in record["formulas"] if f["verdict"] == "wrong"}
     false = [(f.source.line, f.source.latex) for f in audits[record["slug"]].refuted
-             if f.source.line not in wrong and not _step_from_a_wrong_line(record, f.source.line)]
+             if f.source.line not in wrong and not step_from_a_wrong_line(record, f.source.line)]
     assert not false
 
 
