@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -69,7 +68,7 @@ def main() -> None:
         print(f"| `{record['slug']}` | " + " | ".join(map(str, row)) +
               f" | {seconds:.1f} | {result['peak_mb']:.0f} |"
               + (f" false alarms at lines {false}" if false else ""))
-    print(f"| **total** | " + " | ".join(str(t) for t in totals[:6]) + f" | {totals[6]:.1f} | |")
+    print("| **total** | " + " | ".join(str(t) for t in totals[:6]) + f" | {totals[6]:.1f} | |")
     print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} cores")
 
 

@@ -369,7 +369,7 @@ def _decide_claim_task(claim, timeout, report):
 
 
 def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
-                 skipped=(), progress: Progress = None):
+                 findings=(), progress: Progress = None):
     """Decide every claim in the pool (`jobs` warm workers); findings in the document's order."""
     from derive.audit.decide import warm
     from derive.audit.records import ClaimKind, Finding, Report
@@ -395,7 +395,7 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
         if progress:
             progress()
     findings = [Finding(c.source, verdicts[k], correction=_correction(c, verdicts[k]))
-                for k, c in enumerate(claims)] + list(skipped)
+                for k, c in enumerate(claims)] + list(findings)
     findings.sort(key=lambda f: (f.source.line, len(f.source.id), f.source.id))
     return Report(title, tuple(findings))
 
@@ -438,12 +438,12 @@ def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_
     text = _without_bom(text)
     source = without_tex_comments(text) if tex else text
     try:
-        claims, skipped = _isolated(read_document, (source, min(timeout, 2.0), tuple(assume)),
+        claims, findings = _isolated(read_document, (source, min(timeout, 2.0), tuple(assume)),
                                     READ_TIMEOUT)
     except Stopped as stopped:
         raise InputError(f"reading {title} did not finish ({stopped.reason} after "
                          f"{READ_TIMEOUT:g} s)") from None
-    return audit_claims(claims, title, timeout, jobs, skipped, progress)
+    return audit_claims(claims, title, timeout, jobs, findings, progress)
 
 
 def annotated_path(path: str) -> str:

@@ -1,11 +1,11 @@
 """An update rule read as what it is meant to be: a step of gradient descent.
 
 `w \\leftarrow w - \\eta \\frac{\\partial C}{\\partial w}`, `W^m = W^m - \\lambda \\frac{\\partial
-C}{\\partial W^m}` or `x_{i+1} = x_i + \\alpha v_i` with `v_i = \\nabla f(x_i)`: the new value is the
-old one plus a step c G, where c is a product of step sizes (positive) and numbers, and G is a
-gradient of some F with respect to the parameter. To first order the step changes F by c |G|^2,
-so in a text about descent the sign of c decides: minus descends, plus climbs. A step that is not
-a multiple of a gradient (the document does not say what it descends) is not judged.
+C}{\\partial W^m}`, or `x_{i+1} = x_i + \\alpha v_i` with `v_i = \\nabla f(x_i)`: the new value is
+the old one plus a step c G, where c is a product of step sizes (positive) and numbers, and G is
+a gradient of some F with respect to the parameter. To first order the step changes F by
+c |G|^2, so in a text about descent the sign of c decides: minus descends, plus climbs. A step
+that is not a multiple of a gradient (the document does not say what it descends) is not judged.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def step_of(target, value) -> Step | None:
     if isinstance(rest, sp.Add):
         return None   # momentum and other several-term steps are not judged
     factors = rest.args if isinstance(rest, sp.Mul) else (rest,)
-    sizes = [f for f in factors if f.is_Number or (isinstance(f, sp.Symbol) and f.name in STEP_SIZES)]
+    sizes = [f for f in factors
+             if f.is_Number or (isinstance(f, sp.Symbol) and f.name in STEP_SIZES)]
     others = [f for f in factors if f not in sizes]
     if not others or not any(isinstance(f, sp.Symbol) for f in sizes):
         return None

@@ -23,8 +23,9 @@ from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import Equation, clean, extract, lines
 from derive.audit.forms import (
-    DERIVATIVES, definable, doubts, entry_of_a_function, is_step, letters, mentions, name_of,
-    constraint, name_read_as_power, network_notation, spelled_name, split_sides, unknowns, values_of_an_example)
+    DERIVATIVES, constraint, definable, doubts, entry_of_a_function, is_step, letters, mentions,
+    name_of, name_read_as_power, network_notation, spelled_name, split_sides, unknowns,
+    values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
@@ -48,13 +49,13 @@ RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\b
 
 
 def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[list, list]:
-    """The checkable claims of a document, and the other equations, each with why it was not
-    checked. Each line of an equation gets `seconds` to be read; the caller runs the whole under
-    a deadline."""
+    """The claims of a document to decide, and its other findings: each equation not checked
+    with the reason, and the update rules judged as descent steps. Each line of an equation gets
+    `seconds` to be read; the caller runs the whole under a deadline."""
     reader = DocumentReader(seconds, assume)
     for equation in extract(text):
         reader.equation(equation)
-    return reader.claims, reader.skipped
+    return reader.claims, reader.findings
 
 
 class DocumentReader:
@@ -63,7 +64,7 @@ class DocumentReader:
         self.assume = tuple(assume)
         self.scope = Scope()
         self.claims: list[Claim] = []
-        self.skipped: list[Finding] = []
+        self.findings: list[Finding] = []   # what is not a claim to decide, with why
         self.per_line: dict[int, int] = {}
         self.last_side: str | None = None    # the last side of the display block before
         self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
@@ -86,8 +87,9 @@ class DocumentReader:
         carried = self.last_side if equation.display else None
         self.last_side = None
         for number, line in enumerate(block, 1):
-            ident = f"L{equation.line + line.offset}{nth}" + (f".{number}" if len(block) > 1 else "")
-            source = Source(ident, equation.line + line.offset, equation.section,
+            where = equation.line + line.offset
+            ident = f"L{where}{nth}" + (f".{number}" if len(block) > 1 else "")
+            source = Source(ident, where, equation.section,
                             line.text if not line.continues else "... " + line.text)
             continues = line.continues or (number == 1 and re.match(r"^&?\s*=", line.text))
             before = carried if continues else None
@@ -234,7 +236,7 @@ class DocumentReader:
             return "an update rule or a recurrence (the name is on both sides): not an identity"
         if values_of_an_example(lhs, rhs, left):
             if lhs.is_Number or isinstance(lhs, sp.Symbol) or lhs in (sp.E, sp.pi):
-                self.make_opaque(left, equation, whole=not (lhs in (sp.E, sp.pi)))
+                self.make_opaque(left, equation, whole=lhs not in (sp.E, sp.pi))
             return f"definition of {left.strip()} (values of an example, or a name)"
         if constraint(lhs, rhs):
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
@@ -315,7 +317,7 @@ class DocumentReader:
             verdict = judge(step, gradient, descent, lhs, rhs,
                             climbing_corrected(left, right, arrow))
         if verdict is not None:
-            self.skipped.append(Finding(source, verdict=verdict))
+            self.findings.append(Finding(source, verdict=verdict))
         elif arrow == "=":
             self.skip(source, "an update rule or a recurrence (the name is on both sides): "
                               "not an identity")
@@ -405,6 +407,6 @@ class DocumentReader:
                             declaration=True)
 
     def skip(self, source: Source, reason: str) -> None:
-        self.skipped.append(Finding(source, skipped=reason))
+        self.findings.append(Finding(source, skipped=reason))
 
 

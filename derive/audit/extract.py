@@ -104,8 +104,8 @@ def extract(text: str) -> list[Equation]:
     return out
 
 
-HEADING = re.compile(r"^(#{1,6})\s*(.+)$|\\((?:sub)*)section\*?\{([^{}\n]*)\}|\\paragraph\{([^{}\n]*)\}",
-                     re.M)
+HEADING = re.compile(r"^(#{1,6})\s*(.+)$|\\((?:sub)*)section\*?\{([^{}\n]*)\}"
+                     r"|\\paragraph\{([^{}\n]*)\}", re.M)
 SENTENCE_END = re.compile(r"(?:[.!?]\s|\n\s*\n|^\s*[-*+]\s|^\s*\d+\.\s)", re.M)
 
 

@@ -17,7 +17,8 @@ from derive.text.builder import FUNCTIONS
 
 DERIVATIVES = (sp.Derivative, A.Partial, A.Grad, A.Jacobian)
 OPERATORS = DERIVATIVES + (sp.Limit, sp.Sum, sp.Product, sp.Integral, AppliedUndef, A.Map)
-NAME_WITH_MARK = re.compile(r"^\s*\\?[A-Za-z]+\s*(?:\^\s*(?:\{[^{}]*\}|\w)|_\s*(?:\{[^{}]*\}|\w))+\s*$")
+NAME_WITH_MARK = re.compile(r"^\s*\\?[A-Za-z]+\s*(?:\^\s*(?:\{[^{}]*\}|\w)"
+                            r"|_\s*(?:\{[^{}]*\}|\w))+\s*$")
 FUNCTION_ENTRY = re.compile(r"\)\s*_")
 
 

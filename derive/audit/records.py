@@ -1,4 +1,5 @@
-"""The records of an audit: where each equation is, the claims read from it, findings, the report."""
+"""The records of an audit: where each equation is, the claims read from it, the findings and
+the report."""
 
 from __future__ import annotations
 
