@@ -31,6 +31,7 @@ class Sizes:
         self.shapes: dict[str, tuple[int, int]] = {}    # array name -> (rows, columns)
         self.indices: dict[sp.Symbol, int] = {}         # index symbol -> its size variable
         self.bounds: dict[sp.Symbol, int] = {}          # size symbol (n in sum to n) -> variable
+        self.names: dict[int, sp.Symbol] = {}            # class -> the size symbol it is named by
 
     def new(self, value: int | None = None) -> int:
         self.parent.append(len(self.parent))
@@ -55,9 +56,15 @@ class Sizes:
         va, vb = self.value.get(a), self.value.get(b)
         if va is not None and vb is not None and va != vb:
             raise ShapeError(f"the sizes do not match: {why} ({va} against {vb})")
+        na, nb = self.names.get(a), self.names.get(b)
+        if na is not None and nb is not None and na != nb:
+            # two sizes the text names apart (N^m, N^{m-1}) are not made equal to fit the claim
+            raise ShapeError(f"the sizes agree only when {na} = {nb}: {why}")
         self.parent[b] = a
         if va is None and vb is not None:
             self.value[a] = vb
+        if na is None and nb is not None:
+            self.names[a] = nb
 
     def index(self, symbol) -> int:
         if symbol not in self.indices:
@@ -67,6 +74,7 @@ class Sizes:
     def bound(self, symbol) -> int:
         if symbol not in self.bounds:
             self.bounds[symbol] = self.new()
+            self.names[self.bounds[symbol]] = symbol
         return self.bounds[symbol]
 
 

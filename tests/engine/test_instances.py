@@ -129,3 +129,15 @@ def test_a_worked_example_is_compared_to_the_places_it_is_written_with():
     # a chain that first names its value: L = ... = 1.406 states no identity about L
     assert verdict(r"L = -\log(0.245) = 1.406").status.holds
     assert verdict(r"x = 1.5").status is Status.REFUTED   # a variable, not a worked value
+
+
+@pytest.mark.parametrize("claim, where", [
+    # W x is an n-vector and x an m-vector: the claim is defined only when n = m (by hand)
+    (r"\mathbf{W} \mathbf{x} = \mathbf{x}",
+     [r"\mathbf{W} \in \mathbb{R}^{n \times m}", r"\mathbf{x} \in \mathbb{R}^{m}"]),
+    # a sum to n of the entries of an m-vector
+    (r"\sum_{i=1}^{n} x_i = s", [r"\mathbf{x} \in \mathbb{R}^{m}"]),
+])
+def test_sizes_named_apart_are_not_made_equal_to_fit_a_claim(claim, where):
+    with pytest.raises(InputError, match="agree only when"):
+        api.check([Numbered(1, claim, tuple(where))], latex=True)
