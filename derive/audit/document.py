@@ -76,8 +76,7 @@ class DocumentReader:
 
     def equation(self, equation: Equation) -> None:
         self.scope.enter(equation)
-        if self.glossary_entry(equation):
-            return
+        self.remember_glossary(equation)
         self.per_line[equation.line] = self.per_line.get(equation.line, 0) + 1
         nth = "" if self.per_line[equation.line] == 1 else f"/{self.per_line[equation.line]}"
         latex = equation.latex
@@ -91,7 +90,7 @@ class DocumentReader:
             ident = f"L{where}{nth}" + (f".{number}" if len(block) > 1 else "")
             source = Source(ident, where, equation.section,
                             line.text if not line.continues else "... " + line.text)
-            continues = line.continues or (number == 1 and re.match(r"^&?\s*=", line.text))
+            continues = line.continues or (number == 1 and bool(re.match(r"^&?\s*=", line.text)))
             before = carried if continues else None
             try:
                 with time_limit(self.seconds):
@@ -258,7 +257,7 @@ class DocumentReader:
                                        tuple(LOG.sub(rf"\\log_{{{base}}}", w) for w in where)))
         if TARGET_ENTRY.search(text):
             out.append(Alternative("with targets y whose entries sum to 1 (one-hot)", text,
-                                   where + (r"\\sum_k y_k = 1",)))
+                                   where + (r"\sum_k y_k = 1",)))
         if head is not None:
             out.append(Alternative("as a step of the derivation from its first side",
                                    f"{head} = {right}", where))
@@ -325,15 +324,15 @@ class DocumentReader:
             self.skip(source, f"an update rule ({arrow}): not an identity; what it descends is "
                               "not stated as a gradient")
 
-    def glossary_entry(self, equation: Equation) -> bool:
-        """`$C$ - Cost function of the network`: remember what the document calls C."""
+    def remember_glossary(self, equation: Equation) -> None:
+        """`$C$ - Cost function of the network`: remember what the document calls C (the entry
+        itself is still reported as what it is, not an equation)."""
         if equation.display or not GLOSSARY.match(equation.after) \
                 or not NAME.match(equation.latex):
-            return False
+            return
         words = set(WORD.findall(GLOSSARY.match(equation.after).group(1).lower())) - COMMON
         if words:
             self.glossary[equation.latex.strip()] = words
-        return False   # the entry is still reported as what it is (not an equation)
 
     def named_by_the_words(self, equation: Equation) -> str | None:
         """The symbol a bare expression defines, when the words before it name exactly one

@@ -190,3 +190,22 @@ def test_a_letter_differentiated_two_ways_without_a_chain_is_refused():
 def api_numbered(text):
     from derive.results import Numbered
     return Numbered(1, text)
+
+
+def test_softmax_cross_entropy_holds_with_one_hot_targets():
+    # dL/dz_k = yhat_k - y_k needs sum_k y_k = 1 (by hand: -y_k + yhat_k sum_j y_j); a plausible
+    # reading of a classification text, so the formula is not refuted, and the reading is shown
+    text = ("$$\\hat{y}_k = \\frac{e^{z_k}}{\\sum_j e^{z_j}}$$\n\n"
+            "$$L = -\\sum_k y_k \\log \\hat{y}_k$$\n\n"
+            "$$\\frac{\\partial L}{\\partial z_k} = \\hat{y}_k - y_k$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert "entries sum to 1" in findings["L5"].verdict.note
+
+
+def test_log_to_base_two_is_a_plausible_reading():
+    # d/db log(a) log(b) = log(a) / (b ln 2) holds with log = log_2 (by hand), not with ln
+    text = "$$d = \\log(a) \\log(b)$$\n\n$$\\frac{\\partial d}{\\partial b} = \\frac{\\log a}{b \\ln 2}$$\n"
+    findings, report = audit(text)
+    assert not report.refuted
+    assert "base 2" in findings["L3"].verdict.note
