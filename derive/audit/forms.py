@@ -61,11 +61,13 @@ def is_step(lhs, rhs) -> bool:
     if isinstance(lhs, sp.Indexed) and any(i.base == lhs.base and i != lhs
                                            for i in rhs.atoms(sp.Indexed)):
         return True
+
     def holds_old(term) -> bool:
         if term == lhs:
             return True
         factors = set(term.args) if isinstance(term, sp.Mul) else {term}
         return (set(lhs.args) if isinstance(lhs, sp.Mul) else {lhs}) <= factors
+
     return any(holds_old(term) for term in rhs.args)
 
 
