@@ -209,3 +209,12 @@ def test_log_to_base_two_is_a_plausible_reading():
     findings, report = audit(text)
     assert not report.refuted
     assert "base 2" in findings["L3"].verdict.note
+
+
+def test_where_binds_the_inner_function_of_a_chain():
+    # y = sin u with u = x^2: dy/dx = 2x cos(x^2) (by hand), so cos(x^2) alone is wrong
+    text = ("Let $y = \\sin u$ where $u = x^2$. Then $\\frac{dy}{dx} = \\frac{dy}{du} "
+            "\\frac{du}{dx} = 2x \\cos(x^2)$, not $\\frac{dy}{dx} = \\cos(x^2)$.\n")
+    findings, _ = audit(text)
+    assert findings["L1/3a"].verdict.status.holds and findings["L1/3b"].verdict.status.holds
+    assert findings["L1/4"].verdict.status is Status.REFUTED
