@@ -17,7 +17,7 @@ def annotated(text: str, report: Report, notes: dict, tex: bool = False) -> str:
         end = line - 1
         while end + 1 < len(lines) and lines[end + 1].strip():
             end += 1   # the end of the formula's paragraph, so the note does not split a block
-        note = notes[finding.source.id]
+        note = " ".join(notes[finding.source.id].split())   # one line: a comment stays one
         after.setdefault(end, []).append(f"% derive: {note}" if tex else f"> **derive:** {note}")
     out = []
     for number, line in enumerate(lines):

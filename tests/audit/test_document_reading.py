@@ -218,3 +218,16 @@ def test_where_binds_the_inner_function_of_a_chain():
     findings, _ = audit(text)
     assert findings["L1/3a"].verdict.status.holds and findings["L1/3b"].verdict.status.holds
     assert findings["L1/4"].verdict.status is Status.REFUTED
+
+
+def test_an_annotation_is_one_line_even_from_a_formula_over_several(tmp_path):
+    # in a .tex copy the note is a % comment: a line break in it would make the rest live LaTeX
+    from derive.cli import main
+    tex = tmp_path / "notes.tex"
+    tex.write_text("\\section{A}\n\n\\begin{equation}\n\\frac{d}{dx} e^{2x}\n= e^{2x}\n"
+                   "\\end{equation}\n\nEnd.\n")
+    assert main(["audit", str(tex), "--annotate"]) == 1
+    copy = (tmp_path / "notes.annotated.tex").read_text()
+    notes = [line for line in copy.split("\n") if "derive:" in line]
+    assert notes and all(line.startswith("% derive:") for line in notes)
+    assert copy.replace("\n".join(notes) + "\n", "") == tex.read_text()
