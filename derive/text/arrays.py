@@ -63,7 +63,7 @@ def display_name(letter: str, font: str, label=None, style: str = "", subscript:
     if label is None:
         return base
     text = sp.sstr(label).replace(" ", "")
-    if style:
+    if len(style) == 2:   # [l], (l); the style of x^* is the star itself
         text = style[0] + text + style[1]
     return f"{base}^{{{text}}}"
 

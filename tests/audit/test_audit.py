@@ -165,7 +165,8 @@ def test_markdown_notes_are_checked_line_by_line():
 
 @pytest.mark.parametrize("text", ["$$\\input{x}$$", "$" * 1000, "$$" + "(" * 500 + "$$",
                                   "$$x = $$", "$$=$$", "\\begin{align} & \\\\ \\end{align}",
-                                  "$$\\frac{d}{dx} \\frac{d}{dx} \\frac{d}{dx}$$", "\x00$x=1$"])
+                                  "$$\\frac{d}{dx} \\frac{d}{dx} \\frac{d}{dx}$$", "\x00$x=1$",
+                                  "\\begin{align}l(x^*) \\\\ &= C_x\\end{align}"])
 def test_hostile_documents_never_crash(text):
     claims, skipped = read_document(text)
     assert isinstance(claims, list) and isinstance(skipped, list)

@@ -231,3 +231,9 @@ def test_an_annotation_is_one_line_even_from_a_formula_over_several(tmp_path):
     notes = [line for line in copy.split("\n") if "derive:" in line]
     assert notes and all(line.startswith("% derive:") for line in notes)
     assert copy.replace("\n".join(notes) + "\n", "") == tex.read_text()
+
+
+def test_a_starred_name_is_read():
+    # x^* (an optimum) is a name: found by fuzzing, it once ended in an internal error
+    run = api.check([api_numbered(r"f(x^*) = f(x^*)")], latex=True)
+    assert run.results[0].verdict.status.holds
