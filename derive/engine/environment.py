@@ -147,6 +147,9 @@ class Environment:
         used = self.root.used_functions
         if name not in used:
             used[name] = _stand_in(name, arity, self.sample)
+        elif len(used[name].variables) != arity:   # C(w) here, C of the entries z_i there
+            raise ShapeError(f"{name} is a function of {len(used[name].variables)} and of "
+                             f"{arity} arguments: how it depends on them is not stated")
         return used[name]
 
     def constant(self, c):
