@@ -7,6 +7,8 @@ from dataclasses import replace
 from derive.audit.records import Claim, ClaimKind
 from derive.calc.steps import check_sides
 from derive.engine.independence import GENERIC, varies_alone
+from derive.engine.correction import correct_value
+from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.layers import check_layer_step, network
 from derive.engine.links import decide_link, links_of
 from derive.engine.verdict import Status, Verdict
@@ -61,7 +63,31 @@ def _read(claim: Claim, timeout: float) -> Verdict:
     if claim.doubts:
         return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
                        note="fails as read, but " + "; ".join(claim.doubts))
-    return verdict
+    return _with_correction(claim, verdict)
+
+
+def _with_correction(claim: Claim, verdict: Verdict, seconds: float = 1.0) -> Verdict:
+    """A refuted claim about numbers the document defines gets the value its left side should
+    have, in the names its right side uses (da/dz with a = 1/(1 + e^z): a (a - 1), not an
+    expression in e^z). Only where the claim keeps its names (no layer, size or index chosen), and
+    within `seconds`."""
+    plan = getattr(claim.link, "plan", None)
+    if verdict.correct is not None or plan is None or len(plan.instances) != 1:
+        return verdict
+    instance = plan.instances[0]
+    renamed = {str(x) for x in instance.lhs.free_symbols | instance.rhs.free_symbols} != {
+        str(x) for x in plan.lhs.free_symbols | plan.rhs.free_symbols}   # a^L became a^{2}
+    if renamed or instance.shapes or instance.index_values != ({},) or instance.functions \
+            or not instance.definitions:
+        return verdict
+    try:
+        with time_limit(seconds):
+            value = correct_value(instance.lhs, instance.rhs, instance.definitions)
+    except (TaskTimeout, ValueError, TypeError, NotImplementedError, RecursionError):
+        return verdict
+    if value is None:
+        return verdict
+    return replace(verdict, correct=value, correct_side="rhs")
 
 
 DECIDE = {ClaimKind.SCALAR: _scalar, ClaimKind.MATRIX: _matrix, ClaimKind.LAYER: _layer,

@@ -697,7 +697,7 @@ def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
                                note="time limit reached")
             verdict = decide_entry(p, q, assumptions, remaining)
             if verdict.status is Status.REFUTED:
-                return replace(verdict, note=f"fails {_where(instance, indices, position)}")
+                return replace(verdict, note=_fails(instance, indices, position))
             results.append(verdict)
     return worst(results) if results else Verdict(Status.PROVED, instance.lhs, instance.rhs,
                                                   method="identical sides")
@@ -731,7 +731,7 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
                                                  functions=env.functions_used())
                         return Verdict(Status.REFUTED, instance.lhs, instance.rhs,
                                        method="numeric counterexample", counterexample=example,
-                                       note=f"fails {_where(instance, indices, position)}",
+                                       note=_fails(instance, indices, position),
                                        points=compared + 1)
                 if same is None:
                     return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs,
@@ -761,6 +761,12 @@ def _same_number(p, q, digits: int) -> bool | None:
     if abs(value) > sp.Float(10) ** -8 * scale:
         return False
     return None
+
+
+def _fails(instance: Instance, indices: dict, position) -> str | None:
+    """Where a claim fails (a layer, an index, sizes), or None when it has nothing to choose."""
+    where = _where(instance, indices, position)
+    return None if where == "as written" else f"fails {where}"
 
 
 def _where(instance: Instance, indices: dict, position) -> str:

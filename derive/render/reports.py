@@ -24,7 +24,7 @@ def finding_note(finding: Finding) -> str:
             f"should be {finding.correction}"]
     if verdict.status is not Status.REFUTED:
         parts.append(summary(verdict))
-        if verdict.status.holds and (verdict.note or "").startswith("holds "):
+        if verdict.status.holds and (verdict.note or "").startswith(("holds with ", "holds as ")):
             parts.append(verdict.note)   # the reading under which it holds
     if verdict.status is Status.REFUTED and verdict.note:
         parts.append(verdict.note)

@@ -237,3 +237,11 @@ def test_a_starred_name_is_read():
     # x^* (an optimum) is a name: found by fuzzing, it once ended in an internal error
     run = api.check([api_numbered(r"f(x^*) = f(x^*)")], latex=True)
     assert run.results[0].verdict.status.holds
+
+
+def test_a_correction_is_written_in_the_names_of_the_document():
+    # a = 1/(1 + e^z): da/dz = -e^z/(1 + e^z)^2 = a (a - 1) (by hand), said with a, not e^z
+    findings, _ = audit("$$a = \\frac{1}{1+e^{z}}$$\n\n$$\\frac{da}{dz} = a(1 - a)$$\n")
+    finding = findings["L3"]
+    assert finding.verdict.status is Status.REFUTED
+    assert finding.correction == "\\frac{da}{dz} = a \\left(a - 1\\right)"
