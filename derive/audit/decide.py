@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import sympy as sp
+
 from derive.audit.records import Claim, ClaimKind
 from derive.calc.steps import check_sides
 from derive.engine.independence import GENERIC, varies_alone
-from derive.engine.correction import correct_value
+from derive.engine.correction import correct_value, evaluated
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.layers import check_layer_step, network
 from derive.engine.links import decide_link, links_of
@@ -63,7 +65,49 @@ def _read(claim: Claim, timeout: float) -> Verdict:
     if claim.doubts:
         return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
                        note="fails as read, but " + "; ".join(claim.doubts))
+    if claim.points:
+        return _at_the_point(claim, verdict)
     return _with_correction(claim, verdict)
+
+
+def _at_the_point(claim: Claim, verdict: Verdict, seconds: float = 1.0) -> Verdict:
+    """A claim that differentiates by a variable the document gave a value (a = 2, then
+    dd/da = 1/(2 ln 2)) fails for every a: it may state the derivative's value at the given
+    point. It stands refuted only when it fails there too; it holds when it holds there."""
+    values = {}
+    for text in claim.points:
+        try:
+            target, value = read_claim(text, latex=True).sides
+        except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+            return _undecided_at_point(claim)
+        values[target] = value
+    plan = getattr(claim.link, "plan", None)
+    instance = plan.instances[0] if plan is not None and len(plan.instances) == 1 else None
+    if instance is None or instance.shapes or instance.index_values != ({},):
+        return _undecided_at_point(claim)
+    try:
+        with time_limit(seconds):
+            at = [evaluated(side, instance.definitions, values)
+                  for side in (instance.lhs, instance.rhs)]
+    except (TaskTimeout, ValueError, TypeError, NotImplementedError, RecursionError):
+        return _undecided_at_point(claim)
+    if any(v is None for v in at):
+        return _undecided_at_point(claim)
+    gap = sp.N(at[0] - at[1], 30)
+    if not gap.is_number:
+        return _undecided_at_point(claim)
+    point = ", ".join(claim.points)
+    if abs(gap) < sp.Float(10) ** -20 * (1 + abs(sp.N(at[0], 30))):
+        return Verdict(Status.PROVED, claim.lhs, claim.rhs, method="evaluated at the point "
+                       "the document gives", note=f"holds at {point}, the values the document "
+                       "gives; as a statement for every value it fails")
+    return replace(verdict, note=f"fails at {point} too (the values the document gives)")
+
+
+def _undecided_at_point(claim: Claim) -> Verdict:
+    return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
+                   note=f"fails as a statement for every value, but {', '.join(claim.points)} "
+                        "is given before it: it may state the derivative's value there")
 
 
 def _with_correction(claim: Claim, verdict: Verdict, seconds: float = 1.0) -> Verdict:

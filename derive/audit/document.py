@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
-from derive.audit.extract import Equation, clean, extract, lines
+from derive.audit.extract import Equation, clean, expand, extract, lines, macros
 from derive.audit.forms import (
     DERIVATIVES, constraint, definable, doubts, entry_of_a_function, is_step, letters, mentions,
     name_of, name_read_as_power, network_notation, spelled_name, split_sides, unknowns,
@@ -53,7 +53,10 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[
     with the reason, and the update rules judged as descent steps. Each line of an equation gets
     `seconds` to be read; the caller runs the whole under a deadline."""
     reader = DocumentReader(seconds, assume)
+    commands = macros(text)   # \\newcommand{\\deriv}[2]{...}: written out in every formula
     for equation in extract(text):
+        if commands:
+            equation = replace(equation, latex=expand(equation.latex, commands))
         reader.equation(equation)
     return reader.claims, reader.findings
 
@@ -201,14 +204,14 @@ class DocumentReader:
             if units:
                 here = replace(here, note="read with one unit per layer (entry by entry): the "
                                           "vector reading cannot be checked")
-            others = self.readings(text, head if k == 0 else None, right)
-            point = tuple(f"{key} is given a value before it: the claim may state the "
-                          "derivative's value there" for key in sorted(given))
+            others = self.readings(text, head if k == 0 else None, right, given)
+            values = self.scope.values()
+            point = tuple(values[key].text for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
                                      tuple(sorted(unknown)),
                                      stated or (general and unknown <= GENERIC),
-                                     others, tuple(doubts(lhs, rhs, reading.context)) + point,
-                                     (left, right)))
+                                     others, tuple(doubts(lhs, rhs, reading.context)),
+                                     (left, right), point))
 
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
@@ -244,11 +247,11 @@ class DocumentReader:
             return f"{told.value}: not an identity"
         return None
 
-    def readings(self, text: str, head: str | None, right: str) -> tuple:
+    def readings(self, text: str, head: str | None, right: str, given=()) -> tuple:
         """Other plausible readings of a claim (`Alternative`): \\log to base 2 or 10, targets y
         whose entries sum to 1, and for a line that continues a derivation, the line against the
         derivation's first side (the line before may be the wrong one)."""
-        where = tuple(self.scope.where(text))
+        where = tuple(self.scope.where(text, without=given))
         out = []
         if LOG.search(text) or any(LOG.search(w) for w in where):
             for base in ("2", "10"):
@@ -346,14 +349,17 @@ class DocumentReader:
         return named[0] if len(named) == 1 else None
 
     def points_of(self, reading) -> set[str]:
-        """Keys of the numbers given to variables the claim differentiates by."""
+        """Keys of the numbers the document gave (a = 2, c = 6) that a claim with a derivative
+        mentions, directly or through its definitions: a derivative is taken for every value,
+        the values put in after."""
         values = self.scope.values()
-        if not values:
+        if not values or not any(isinstance(side, sp.Basic) and side.has(*DERIVATIVES)
+                                 for side in reading.sides):
             return set()
-        variables = {owner(v) for side in reading.sides if isinstance(side, sp.Basic)
-                     for d in side.atoms(*DERIVATIVES)
-                     for v in (d.variables if isinstance(d, sp.Derivative) else d.args[1:2])}
-        return {key for key in values if key in variables}
+        mentioned = {owner(s) for side in reading.sides if isinstance(side, sp.Basic)
+                     for s in side.free_symbols} | {
+            name_of(d.target) for d in reading.context.definitions}
+        return {key for key in values if key in mentioned}
 
     def opaque_in(self, text: str) -> str | None:
         """Why `text` is not checked: it uses a name defined in a form that cannot be read."""

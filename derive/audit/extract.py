@@ -254,3 +254,76 @@ def clean(line: str) -> str:
 def without_tex_comments(text: str) -> str:
     """A .tex file without its comments ('%' to the end of the line, but not '\\%')."""
     return re.sub(r"(?<!\\)%.*", "", text)
+
+
+MACRO = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?\s*\{"
+                   r"|\\def\s*\\([A-Za-z]+)\s*\{|\\DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+)\s*\}\s*\{")
+MAX_EXPANSION = 20_000   # characters a formula may grow to by its macros
+
+
+def macros(text: str) -> dict[str, tuple[int, str]]:
+    """The document's own commands: `\\newcommand{\\deriv}[2]{\\frac{\\partial #1}{\\partial #2}}`,
+    `\\def\\R{\\mathbb{R}}`, `\\DeclareMathOperator{\\tr}{tr}` (an operator name, as roman text)."""
+    found = {}
+    for m in MACRO.finditer(text):
+        body = _group(text, m.end() - 1)
+        if body is None:
+            continue
+        if m.group(1):
+            found[m.group(1)] = (int(m.group(2) or 0), body)
+        elif m.group(3):
+            found[m.group(3)] = (0, body)
+        else:
+            found[m.group(4)] = (0, f"\\operatorname{{{body}}}")
+    return found
+
+
+def expand(latex: str, commands: dict[str, tuple[int, str]]) -> str:
+    """`latex` with the document's commands written out (a few rounds, for commands that use
+    commands; never longer than MAX_EXPANSION)."""
+    if not commands:
+        return latex
+    pattern = re.compile(r"\\(" + "|".join(map(re.escape, commands)) + r")(?![A-Za-z])")
+    for _ in range(8):
+        out, position, changed = [], 0, False
+        for m in pattern.finditer(latex):
+            if m.start() < position:
+                continue
+            count, body = commands[m.group(1)]
+            end, arguments = m.end(), []
+            for _ in range(count):
+                while end < len(latex) and latex[end].isspace():
+                    end += 1
+                argument = _group(latex, end) if latex[end:end + 1] == "{" else (
+                    latex[end:end + 1] or None)
+                if argument is None:
+                    break
+                arguments.append(argument)
+                end += len(argument) + 2 if latex[end] == "{" else 1
+            if len(arguments) != count:
+                continue
+            replaced = re.sub(r"#(\d)", lambda a: arguments[int(a.group(1)) - 1]
+                              if 0 < int(a.group(1)) <= count else a.group(), body)
+            out += [latex[position:m.start()], "{" + replaced + "}" if count else replaced + " "]
+            position, changed = end, True
+        latex = "".join(out) + latex[position:]
+        if len(latex) > MAX_EXPANSION:
+            return latex[:MAX_EXPANSION]
+        if not changed:
+            break
+    return latex
+
+
+def _group(text: str, start: int) -> str | None:
+    """The content of the brace group that opens at `start`, or None when it is not closed."""
+    if text[start:start + 1] != "{":
+        return None
+    depth = 0
+    for k in range(start, min(len(text), start + MAX_EXPANSION)):
+        if text[k] == "{" and (k == 0 or text[k - 1] != "\\"):
+            depth += 1
+        elif text[k] == "}" and text[k - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:k]
+    return None

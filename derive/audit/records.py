@@ -55,6 +55,7 @@ class Claim:
     readings: tuple = ()      # READ: other plausible readings (Alternative)
     doubts: tuple = ()        # READ: why a refutation may rest on notation (dL/dz_c beside z_j)
     written: tuple = ()       # READ: the two sides as the document writes them (LaTeX)
+    points: tuple = ()        # READ: values given before it to variables it differentiates by
 
 
 @dataclass(frozen=True)

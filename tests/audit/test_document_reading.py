@@ -245,3 +245,25 @@ def test_a_correction_is_written_in_the_names_of_the_document():
     finding = findings["L3"]
     assert finding.verdict.status is Status.REFUTED
     assert finding.correction == "\\frac{da}{dz} = a \\left(a - 1\\right)"
+
+
+def test_the_documents_own_commands_are_written_out(tmp_path):
+    # \deriv{c}{b} is dc/db; with c = a + b it is 1 (by hand), so "= 2" is wrong and "= 1" holds
+    from derive.audit.extract import expand, macros
+    text = ("\\newcommand{\\deriv}[2]{\\frac{\\partial #1}{\\partial #2}}\n\n"
+            "$c = a + b$\n\n$\\deriv{c}{a} = 1$ and $\\deriv{c}{b} = 2$.\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 5) == [Status.PROVED, Status.REFUTED]
+    # a command that writes itself twice stops growing at the limit
+    assert len(expand(r"\a", macros(r"\newcommand{\a}{\a\a}"))) <= 20_000
+
+
+@pytest.mark.parametrize("claim, status", [
+    # a = 2, b = 4, d = ln a ln b: dd/db = ln a / b, which is ln 2 / 4 at the point (by hand)
+    ("\\frac{\\partial d}{\\partial b} = \\frac{\\ln 2}{4}", Status.PROVED),
+    ("\\frac{\\partial d}{\\partial b} = \\frac{\\ln 2}{2}", Status.REFUTED),
+])
+def test_a_derivative_at_the_values_an_example_gives(claim, status):
+    text = f"$$a = 2$$\n\n$$b = 4$$\n\n$$d = \\ln a \\ln b$$\n\n$${claim}$$\n"
+    findings, _ = audit(text)
+    assert status_on(findings, 7) == [status]
