@@ -205,7 +205,8 @@ def test_softmax_cross_entropy_holds_with_one_hot_targets():
 
 def test_log_to_base_two_is_a_plausible_reading():
     # d/db log(a) log(b) = log(a) / (b ln 2) holds with log = log_2 (by hand), not with ln
-    text = "$$d = \\log(a) \\log(b)$$\n\n$$\\frac{\\partial d}{\\partial b} = \\frac{\\log a}{b \\ln 2}$$\n"
+    text = ("$$d = \\log(a) \\log(b)$$\n\n"
+            "$$\\frac{\\partial d}{\\partial b} = \\frac{\\log a}{b \\ln 2}$$\n")
     findings, report = audit(text)
     assert not report.refuted
     assert "base 2" in findings["L3"].verdict.note

@@ -145,8 +145,8 @@ def test_sizes_named_apart_are_not_made_equal_to_fit_a_claim(claim, where):
 
 def test_a_function_used_with_two_arities_is_not_evaluated():
     # C(w) on the left, C of the entries z_i on the right: no one stand-in fits both
-    run = api.check([Numbered(1, r"\frac{\partial C}{\partial w} = \sum_{i=1}^N "
-                                 r"\frac{\partial C}{\partial z_i} \frac{\partial z_i}{\partial w}")],
-                    latex=True)
+    claim = (r"\frac{\partial C}{\partial w} = \sum_{i=1}^N "
+             r"\frac{\partial C}{\partial z_i} \frac{\partial z_i}{\partial w}")
+    run = api.check([Numbered(1, claim)], latex=True)
     verdict = run.results[0].verdict
     assert verdict.status is Status.UNDECIDED and "1 and of 2 arguments" in verdict.note
