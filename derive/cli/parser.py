@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  derive audit\n  derive audit notes.md --verbose\n"
         "  derive audit --format markdown -o audit.md\n  derive audit notes.md --format github\n"
         "  derive audit chapter1.md chapter2.tex\n  derive audit notes.md --annotate\n\n"
-        "exit codes: 0 nothing is refuted, 1 a formula is refuted, 2 bad input.", formatter_class=argparse.RawDescriptionHelpFormatter)
+        "exit codes: 0 nothing is refuted, 1 a formula is refuted, 2 bad input.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     audit.add_argument("files", nargs="*", metavar="FILE",
                        help="Markdown or LaTeX files, each audited on its own (default: the "
                        "tutorial)")

@@ -143,9 +143,12 @@ class Builder:
             if len(uses) < 2 or len(inner) != 1:
                 continue
             below = {v for use in self.leibniz[inner[0]] for v in use}
-            if variables - {inner[0]} <= below and inner[0] not in below:
+            if variables - {inner[0]} <= below and not below & ({inner[0], name} | set(chains)):
                 chains[name] = (inner[0],)
                 chains.setdefault(inner[0], tuple(sorted(below)))
+        if any(v in chains for name, inner in chains.items() for v in inner
+               if chains.get(v) and name in chains[v]):
+            return {}   # y of u and u of y: no chain
         return chains
 
     def promote(self, expr) -> None:

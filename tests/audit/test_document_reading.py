@@ -263,3 +263,10 @@ def test_a_derivative_at_the_values_an_example_gives(claim, status):
     text = f"$$a = 2$$\n\n$$b = 4$$\n\n$$d = \\ln a \\ln b$$\n\n$${claim}$$\n"
     findings, _ = audit(text)
     assert status_on(findings, 7) == [status]
+
+
+def test_letters_differentiated_by_each_other_make_no_chain():
+    # y by u and u by y: no order y(u(x)) fits, so the claim is refused (it once recursed forever)
+    with pytest.raises(InputError, match="is differentiated by"):
+        api.check([api_numbered(r"\frac{dy}{dx} = \frac{dy}{du} \frac{du}{dx} + \frac{du}{dy}")],
+                  latex=True)
