@@ -540,7 +540,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def call_arguments(self, open_="(", close=")") -> list:
         self.expect(open_)
         args = [self.expr()]
-        while self.at(","):
+        while self.at(",", ";"):   # J(W, b; x, y): parameters, then data, all arguments
             self.next()
             args.append(self.expr())
         self.expect(close)

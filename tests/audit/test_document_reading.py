@@ -270,3 +270,10 @@ def test_letters_differentiated_by_each_other_make_no_chain():
     with pytest.raises(InputError, match="is differentiated by"):
         api.check([api_numbered(r"\frac{dy}{dx} = \frac{dy}{du} \frac{du}{dx} + \frac{du}{dy}")],
                   latex=True)
+
+
+def test_parameters_and_data_separated_by_a_semicolon_are_arguments():
+    # J(W, b; x, y) is J of four arguments, as UFLDL-style notes write a cost
+    from derive.text.claims import read_claim
+    lhs, rhs = read_claim(r"J(W,b;x,y) = J(W, b, x, y)", latex=True).sides
+    assert lhs == rhs and len(lhs.args) == 4
