@@ -8,8 +8,8 @@ import sympy as sp
 
 from derive.audit.records import Claim, ClaimKind
 from derive.calc.steps import check_sides
-from derive.engine.independence import GENERIC, varies_alone
 from derive.engine.correction import correct_value, evaluated
+from derive.engine.independence import GENERIC, varies_alone
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.layers import check_layer_step, network
 from derive.engine.links import decide_link, links_of

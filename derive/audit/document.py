@@ -243,7 +243,7 @@ class DocumentReader:
         if constraint(lhs, rhs):
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
             return "a constraint the document states (used by the formulas after it)"
-        if told in (Kind.SOLVE, Kind.CONDITION):
+        if told is Kind.CONDITION:   # (an equation to solve was set aside before reading)
             return f"{told.value}: not an identity"
         return None
 

@@ -125,8 +125,7 @@ def mentions(expr, target) -> bool:
     if isinstance(target, (AppliedUndef, A.Map)):
         return any(f.func.__name__ == name for f in expr.atoms(AppliedUndef)) or any(
             str(m.args[0]) == name for m in expr.atoms(A.Map))
-    return name in {s.name for s in expr.free_symbols if hasattr(s, "name")} | {
-        i.base.label.name for i in expr.atoms(sp.Indexed)}
+    return name in names_in(expr)
 
 
 def network_notation(lhs, rhs, left: str) -> bool:

@@ -43,7 +43,7 @@ def correct_value(lhs, rhs, definitions) -> sp.Expr | None:
         variable = next(iter(variables))
         solutions = sp.solve(sp.Eq(target, body), variable)
         if len(solutions) == 1:
-            value = sp.simplify(value.subs(variable, solutions[0]))
+            value = value.subs(variable, solutions[0])
     value = sp.factor(sp.simplify(value))
     if not value.free_symbols <= rhs.free_symbols | lhs.free_symbols:
         return None

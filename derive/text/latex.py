@@ -55,6 +55,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         self.norm_depth = 0
         self.depth = 0
         self.leibniz: dict = {}   # lone letters differentiated Leibniz-style -> their variables
+        self.transpose_pending = False   # a^{m-1\top}: the label read, the transpose to apply
         primed = {t.text for t, nxt in zip(self.tokens, self.tokens[1:])
                   if t.kind == "letter" and nxt.text == "'"}
         self.function_letters = FUNCTION_LETTERS | builder.declared_functions | primed
@@ -303,7 +304,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         return self.postfix(self.primary())
 
     def postfix(self, value):
-        if getattr(self, "transpose_pending", False):
+        if self.transpose_pending:
             self.transpose_pending = False
             if not self.b.units:
                 if not A.is_array(value):
