@@ -318,8 +318,10 @@ def _pair(activation: str, output_activation: str | None, cost: str | None,
     from derive.nn.activations import activation as make_activation
     from derive.nn.costs import compatible, cost as make_cost, default_cost
 
+    from derive.nn.softmax import output_activation as make_output
+
     hidden = make_activation(activation)
-    output = make_activation(output_activation) if output_activation else hidden
+    output = make_output(output_activation) if output_activation else hidden
     chosen = make_cost(cost or default_cost(output))
     problem = compatible(output, chosen)
     if problem and not force:
@@ -338,13 +340,21 @@ def _backprop_part(part: str, pair: Pair, layers, report):
 
 
 def backprop(activation: str = "sigmoid", output_activation: str | None = None,
-             cost: str | None = None, layers: str | tuple | None = "2,2,1", force: bool = False,
+             cost: str | None = None, layers: str | tuple | None = None, force: bool = False,
              timeout: float = BACKPROP_TIMEOUT, jobs: int = 2, notes: Sequence[str] = ()):
     """The backprop document: index level, the chosen pair and the explicit network, run as three
     tasks of the pool, each under `timeout`."""
     from derive.nn import backprop as bp
 
+    from derive.nn.softmax import is_vector
+
+    vector = is_vector(output_activation)
+    if layers is None:   # the tutorial's XOR network; three outputs for a softmax to share
+        layers = "2,2,3" if vector else "2,2,1"
     sizes = layer_sizes(layers, **PROOF_LAYERS) if isinstance(layers, str) else layers
+    if vector and sizes and sizes[-1] < 2:
+        raise InputError(f"{output_activation} shares its value between the outputs: the network "
+                         "needs 2 or more (e.g. --layers 2,2,3)")
     pair = _isolated(_pair, (activation, output_activation, cost, force), timeout)
     # the index level is the same for every pair: derived once per process
     parts = ([] if _INDEX_LEVEL else ["index"]) + ["pair"] + (["network"] if sizes else [])
@@ -468,37 +478,78 @@ def solved(accuracy: float, data: str) -> bool:
     return accuracy == 1.0 if data in GATES else accuracy >= 0.95
 
 
-def _spec_check(activation, output_activation, cost):
-    """The cost the network uses (derived and checked in the worker)."""
-    return _pair(activation, output_activation, cost).cost.name
+def _spec_check(activation, output_activation, cost, classes: int = 2):
+    """(output activation, cost) the network uses, derived and checked in the worker. Without an
+    output activation: softmax for more than two classes, identity for a quantity (classes 0),
+    else the hidden activation when its outputs are probabilities, or sigmoid."""
+    from derive.nn.activations import activation as make_activation
+    from derive.nn.costs import UNIT
+
+    if output_activation is None:
+        hidden = make_activation(activation).output_range
+        output_activation = "softmax" if classes > 2 else "identity" if not classes else \
+            activation if hidden is not None and hidden.is_subset(UNIT) else "sigmoid"
+    return output_activation, _pair(activation, output_activation, cost).cost.name
 
 
-def train(data: str = "xor", layers: str = "2,2,1", activation: str = "sigmoid",
+def _default_layers(data, n_inputs: int, n_classes: int) -> str:
+    """The tutorial's 2,2,1 for its gates; else one hidden layer of 16 and an output per class
+    (one for two classes or a number)."""
+    if data.name in GATES_DEFAULT:
+        return "2,2,1"
+    return f"{n_inputs},16,{n_classes if n_classes > 2 else 1}"
+
+
+GATES_DEFAULT = ("xor", "and", "or", "circles", "moons")
+CROSS_CHECK_SAMPLES = 100   # the gradient cross-check runs on at most this many training rows
+
+
+def train(data: str = "xor", layers: str | None = None, activation: str = "sigmoid",
           output_activation: str | None = None, cost: str | None = None, epochs: int = 1000,
           learning_rate: float = 1.0, momentum: float = 0.0, batch_size: int | None = None,
           seed: int = 0, init: str = "normal", restarts: int = 1, progress: Progress = None,
-          timeout: float = TRAINING_TIMEOUT, spec_timeout: float = 60.0):
+          timeout: float = TRAINING_TIMEOUT, spec_timeout: float = 60.0,
+          csv_text: str | None = None, target: str | None = None):
     """Train the network built from the derived formulas from `restarts` random starts, keep the
-    lowest final loss, and cross-check its gradients three ways at the trained weights. Training
-    stops with `Stopped` when it takes longer than `timeout` seconds in all."""
-    from derive.numeric.data import dataset
+    lowest final loss, score it (on a held-out quarter for a real data set) and cross-check its
+    gradients three ways at the trained weights. `data` names a data set, or with `csv_text` and
+    `target` names the CSV file read. Training stops with `Stopped` after `timeout` seconds."""
+    import numpy as np
+
+    from derive.numeric.data import load, read_csv, split
     from derive.numeric.gradcheck import cross_check
     from derive.numeric.mlp import MLP, check_hyperparameters
-    from derive.results import Prediction, Training
+    from derive.results import Training
 
-    sizes = layer_sizes(layers, **TRAINING_LAYERS)
-    if sizes is None:
-        raise InputError("--layers needs sizes, e.g. 2,2,1")
     if not 1 <= epochs <= MAX_EPOCHS or not 1 <= restarts <= MAX_RESTARTS:
         raise InputError(f"--epochs must be 1..{MAX_EPOCHS} and --restarts 1..{MAX_RESTARTS}")
     check_hyperparameters(learning_rate, momentum, epochs, restarts, batch_size)
-    X, y = dataset(data, rng=seed)
-    if sizes[0] != X.shape[1] or sizes[-1] != 1:
-        raise InputError(f"--layers must start with {X.shape[1]} (the inputs of {data}) and "
-                         "end with 1 (one output)")
-    output_activation = output_activation or activation
+    try:
+        if csv_text is not None:
+            if not target:
+                raise InputError("a CSV file needs --target COLUMN: the column to predict")
+            source = read_csv(csv_text, target, data)
+        elif target:
+            raise InputError("--target names a column of a CSV file (--data FILE.csv)")
+        else:
+            source = load(data, rng=seed)
+        held = split(source, seed=seed) if source.held_out else None
+    except ValueError as err:
+        raise InputError(str(err)) from None
+    X, X_test, y, y_test = held or (source.X, None, source.y, None)
+    classes = np.unique(y) if source.classification else ()
     check_timeout(timeout)
-    cost_name = _isolated(_spec_check, (activation, output_activation, cost), spec_timeout)
+    output_activation, cost_name = _isolated(
+        _spec_check, (activation, output_activation, cost, len(classes)), spec_timeout)
+    sizes = layer_sizes(layers or _default_layers(source, X.shape[1], len(classes)),
+                        **TRAINING_LAYERS)
+    if sizes is None:
+        raise InputError("--layers needs sizes, e.g. 2,2,1")
+    vector = output_activation in ("softmax", "log-softmax")
+    outputs = len(classes) if vector or len(classes) > 2 else 1
+    if sizes[0] != X.shape[1] or sizes[-1] != outputs:
+        raise InputError(f"--layers must start with {X.shape[1]} (the inputs of {source.name}) "
+                         f"and end with {outputs} ({_outputs_for(len(classes), vector)})")
     deadline = time.monotonic() + timeout
 
     def epoch_done(restart, epoch, loss):
@@ -513,25 +564,90 @@ def train(data: str = "xor", layers: str = "2,2,1", activation: str = "sigmoid",
                     output_activation=output_activation, cost=cost_name,
                     learning_rate=learning_rate, momentum=momentum, max_iter=epochs,
                     batch_size=batch_size, random_state=seed + restart, init=init)
-        model.fit(X, y, on_epoch=epoch_done)
+        try:
+            model.fit(X, y, on_epoch=epoch_done)
+        except ValueError as err:
+            raise InputError(str(err)) from None
         runs.append((model.loss_, restart, model, model.score(X, y)))
     loss, best_restart, best, accuracy = min(runs, key=lambda run: run[0])
+    rows = slice(0, CROSS_CHECK_SAMPLES)
     check = cross_check(sizes, activation, output_activation, cost_name,
-                        params=list(zip(best.coefs_, best.intercepts_)), X=X, Y=y.reshape(-1, 1))
-    classifier = best.is_classifier()
-    outputs = best.predict_proba(X)[:, 1] if classifier else best.predict(X)
-    predictions = tuple(Prediction(tuple(float(v) for v in row), float(o),
-                                   int(q) if classifier else float(q), float(t))
-                        for row, o, q, t in zip(X, outputs, best.predict(X), y))
-    return Training(data, sizes, activation, output_activation, cost_name, epochs, learning_rate,
-                    momentum, seed, restarts, sum(solved(run[3], data) for run in runs),
-                    best_restart, loss, accuracy, predictions, check, tuple(best.loss_curve_))
+                        params=list(zip(best.coefs_, best.intercepts_)), X=X[rows],
+                        Y=best.targets(y[rows]))
+    shown_X, shown_y = (X_test, y_test) if X_test is not None else (X, y)
+    predictions = _predictions(best, shown_X, shown_y)
+    test_score = best.score(X_test, y_test) if X_test is not None else None
+    return Training(source.name, sizes, activation, output_activation, cost_name, epochs,
+                    learning_rate, momentum, seed, restarts,
+                    sum(solved(run[3], data) for run in runs), best_restart, loss, accuracy,
+                    predictions, check, tuple(best.loss_curve_), test_score,
+                    len(y), 0 if y_test is None else len(y_test), source.classification)
+
+
+def _outputs_for(n_classes: int, vector: bool) -> str:
+    if not n_classes:
+        return "one output: the number to predict"
+    if vector or n_classes > 2:
+        return f"one output per class: {n_classes} classes"
+    return "one output: two classes"
+
+
+def _predictions(model, X, y) -> tuple:
+    """What the network says for each row: its output (the probability of the class it picks, or
+    the number), its answer, and the target."""
+    from derive.results import Prediction
+    answers = model.predict(X)
+    if model.is_classifier():
+        p = model.predict_proba(X)
+        confidence = p[:, 1] if p.shape[1] == 2 and len(getattr(model, "classes_", ())) == 2 \
+            else p.max(axis=1)
+    else:
+        confidence = answers
+    return tuple(Prediction(tuple(float(v) for v in row), float(c), _label(q), _label(t))
+                 for row, c, q, t in zip(X, confidence, answers, y))
+
+
+def _label(value):
+    """A class label or target as JSON can hold it: a number, or text."""
+    import numpy as np
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value)
+    return str(value)
+
+
+# -- derive codegen --------------------------------------------------------------------------------
+
+def _generated(sizes, activation, output_activation, cost):
+    """The generated module (runs in a worker); a formula that cannot be written is bad input."""
+    from derive.numeric.codegen import generate
+    try:
+        return generate(sizes, activation, output_activation, cost)
+    except InputError:
+        raise
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+
+def codegen(layers: str = "2,2,1", activation: str = "sigmoid",
+            output_activation: str | None = None, cost: str | None = None,
+            timeout: float = DERIVATION_TIMEOUT):
+    """A standalone NumPy module (forward pass, backward pass, training step) written from the
+    derived formulas: a `Generated` record, made under `timeout`."""
+    sizes = layer_sizes(layers, **TRAINING_LAYERS)
+    if sizes is None:
+        raise InputError("--layers needs sizes, e.g. 2,2,1")
+    return _isolated(_generated, (sizes, activation, output_activation, cost), timeout)
 
 
 # -- derive export: the documents of derivations/ -------------------------------------------------
 
 DOCUMENT_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 DOCUMENT_COSTS = ("squared-error", "cross-entropy")
+# the vector-valued outputs, each with the cost whose delta^L is p - y
+DOCUMENT_VECTOR = (("relu", "softmax", "categorical-cross-entropy"),
+                   ("relu", "log-softmax", "nll"))
 DOCUMENT_EXTREMA = ("x**3 - 3*x", "x**4", "x**3", "x**2 - y**2", "x**3 + y**3 - 3*x*y",
                     "x**4 + y**4", "x**2 + y**2 + z**2 - x*y")
 DOCUMENT_TIMEOUT = 1800.0  # generous, so that what a document says does not depend on the load
@@ -557,6 +673,8 @@ def _document_pairs() -> dict:
         for cost in DOCUMENT_COSTS:
             output, notes = document_pair(activation, cost)
             pairs[(activation, cost)] = replace(_pair(activation, output, cost), notes=notes)
+    for activation, output, cost in DOCUMENT_VECTOR:
+        pairs[(activation, cost)] = _pair(activation, output, cost)
     return pairs
 
 
@@ -564,15 +682,18 @@ def _publish_task(kind, args, report):
     """One piece of the published documents (runs in a worker)."""
     from derive.calc import first_principles
     from derive.calc.extrema import find_extrema
-    from derive.nn import backprop as bp, network
+    from derive.nn import backprop as bp, network, pairs
     from derive.text import parse_expression
 
     if kind == "index":
         report(bp.index_level())
     elif kind in ("pair", "network"):
         (pair,) = args
+        outputs = 3 if getattr(pair.output, "vector", False) else 1
         report(bp.pair_derivations(pair.hidden, pair.output, pair.cost) if kind == "pair"
-               else network.prove_network((2, 2, 1), pair.hidden, pair.output, pair.cost))
+               else network.prove_network((2, 2, outputs), pair.hidden, pair.output, pair.cost))
+    elif kind == "cancelling":
+        report(pairs.derivations(pairs.survey()))
     elif kind == "rule":
         made = first_principles.DERIVATIONS[args[0]]()
         report(tuple(d.check(timeout=30.0) for d in (made if isinstance(made, list) else [made])))
@@ -589,6 +710,7 @@ class Published:
     rules: tuple         # checked derivations from first principles
     extrema: tuple       # Extrema records
     report: object       # the tutorial's audit Report
+    cancelling: tuple    # the output layers whose delta^L is p - y, found by `nn.pairs`
 
 
 def publish(jobs: int = 2, report=None) -> Published:
@@ -602,7 +724,7 @@ def publish(jobs: int = 2, report=None) -> Published:
     # the longest tasks first, so that the workers finish together
     keys = [("rule", name) for name in DERIVATIONS] + ([] if _INDEX_LEVEL else [("index", None)]) \
         + [(kind, key) for key in pairs for kind in ("pair", "network")] \
-        + [("extrema", e) for e in DOCUMENT_EXTREMA]
+        + [("extrema", e) for e in DOCUMENT_EXTREMA] + [("cancelling", None)]
     tasks = [(kind, (pairs[key],) if kind in ("pair", "network") else (key,))
              for kind, key in keys]
     results = {("index", None): _INDEX_LEVEL["index"]} if _INDEX_LEVEL else {}
@@ -616,7 +738,7 @@ def publish(jobs: int = 2, report=None) -> Published:
     rules = tuple(d for name in DERIVATIONS for d in results[("rule", name)])
     found = tuple(results[("extrema", e)] for e in DOCUMENT_EXTREMA)
     report = report or audit_tutorial(timeout=TUTORIAL_AUDIT_TIMEOUT, jobs=jobs)
-    return Published(backprops, rules, found, report)
+    return Published(backprops, rules, found, report, results[("cancelling", None)])
 
 
 def export_documents(published: Published | None = None) -> dict[str, str]:
@@ -624,4 +746,5 @@ def export_documents(published: Published | None = None) -> dict[str, str]:
     from derive.render.exports import documents
 
     published = published or publish()
-    return documents(published.backprops, published.rules, published.extrema, published.report)
+    return documents(published.backprops, published.rules, published.extrema, published.report,
+                     published.cancelling)

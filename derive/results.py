@@ -72,9 +72,9 @@ class Derivations:
 @dataclass(frozen=True)
 class Prediction:
     input: tuple
-    output: float
-    quantized: float
-    target: float
+    output: float                # the number predicted, or the probability of the class picked
+    quantized: float | str       # the answer: a class label or the number
+    target: float | str
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,7 @@ class Training:
     predictions: tuple       # of Prediction
     check: CrossCheck
     loss_curve: tuple
+    test_score: float | None = None   # on the held-out rows: accuracy, or R^2 for a number
+    n_train: int = 0
+    n_test: int = 0
+    classification: bool = True

@@ -1,20 +1,47 @@
-"""Fixtures shared by the whole suite: the expensive results are made once per run."""
+"""Fixtures shared by the whole suite: the expensive results are made once per run.
+
+The records behind derivations/ (with the tutorial's audit) take the longest to make. Under
+pytest-xdist each worker is its own process, so the first worker to need them makes them and the
+others read its pickle (a lock file orders them); the records are still made afresh in every run.
+"""
+
+import fcntl
+import pickle
 
 import pytest
 
+from derive.engine.isolation import dumps
+
+
+def _shared(tmp_path_factory, worker_id: str, name: str, make):
+    """`make()` once per run: in the first worker that asks, the others read its pickle."""
+    if worker_id == "master":
+        return make()
+    root = tmp_path_factory.getbasetemp().parent   # the same directory for every worker
+    path = root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists():
+                return pickle.loads(path.read_bytes())
+            value = make()
+            path.write_bytes(dumps(value))   # SymPy's unevaluated forms kept
+            return value
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
 
 @pytest.fixture(scope="session")
-def tutorial_report():
+def published(tmp_path_factory, worker_id):
+    """The records behind derivations/, made afresh (the tutorial's audit among them)."""
+    from derive import api
+    return _shared(tmp_path_factory, worker_id, "published", lambda: api.publish(jobs=2))
+
+
+@pytest.fixture(scope="session")
+def tutorial_report(published):
     """The tutorial's audit, as `derive audit` and `derivations/` make it."""
-    from derive import api
-    return api.audit_tutorial(timeout=api.TUTORIAL_AUDIT_TIMEOUT, jobs=2)
-
-
-@pytest.fixture(scope="session")
-def published(tutorial_report):
-    """The records behind derivations/, made afresh."""
-    from derive import api
-    return api.publish(report=tutorial_report)
+    return published.report
 
 
 @pytest.fixture(scope="session")
@@ -22,5 +49,3 @@ def exported(published):
     """Every document of derivations/, as `make derivations` writes them."""
     from derive import api
     return api.export_documents(published)
-
-

@@ -17,7 +17,10 @@ def test_committed_documents_are_up_to_date(exported):
 def test_every_published_backprop_document_holds(published):
     for pair, document in published.backprops.items():
         assert document.holds, pair
-        assert document.proof.layers == (2, 2, 1) and document.proof.proved == 9, pair
+        # every weight and bias of the explicit network: 2*2 + 2 + outputs*2 + outputs
+        outputs = 3 if document.output in ("softmax", "log-softmax") else 1
+        assert document.proof.layers == (2, 2, outputs), pair
+        assert document.proof.proved == 6 + 3 * outputs, pair
 
 
 def test_documents_cover_every_pair_and_topic(exported):
@@ -25,7 +28,9 @@ def test_documents_cover_every_pair_and_topic(exported):
         for cost in ("squared-error", "cross-entropy"):
             assert f"backprop-{act}-{cost}.md" in exported
             assert f"backprop-{act}-{cost}.tex" in exported
-    for name in ("calculus-rules", "extrema", "tutorial-audit"):
+    for cost in ("categorical-cross-entropy", "nll"):   # softmax and log-softmax outputs
+        assert f"backprop-relu-{cost}.tex" in exported
+    for name in ("calculus-rules", "extrema", "tutorial-audit", "cancelling-pairs"):
         assert f"{name}.md" in exported and f"{name}.tex" in exported
     index = exported["README.md"]
     assert all(name in index for name in exported if name != "README.md")

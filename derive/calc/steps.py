@@ -122,7 +122,10 @@ class Derivation:
 def check_sides(lhs, rhs, assumptions=None, timeout: float = 5.0) -> Verdict:
     """Decide `lhs = rhs`; matrices entry by entry, the worst entry's verdict standing for the
     whole."""
-    if not isinstance(lhs, sp.MatrixBase) and not isinstance(rhs, sp.MatrixBase):
+    explicit = [isinstance(side, sp.MatrixBase) or (isinstance(side, sp.MatrixExpr)
+                                                   and not side.atoms(sp.MatrixSymbol))
+                for side in (lhs, rhs)]
+    if not any(explicit):   # (a sum or product of explicit matrices is explicit too)
         return decide(lhs, rhs, assumptions, timeout)
     lhs, rhs = sp.Matrix(lhs), sp.Matrix(rhs)
     if lhs.shape != rhs.shape:

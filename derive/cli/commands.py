@@ -140,14 +140,28 @@ def mlp(args) -> ExitStatus:
             import matplotlib  # noqa: F401
         except ImportError:
             raise UsageError("--plot needs matplotlib: pip install 'derive[plot]'") from None
+    csv_text = io.read_text(args.data, api.MAX_FILE) if args.data.lower().endswith(".csv") \
+        else None
     with io.progress(args.epochs * args.restarts, "training") as advance:
         result = api.train(args.data, args.layers, args.activation, args.output_activation,
                            args.cost, args.epochs, args.lr, args.momentum, args.batch_size,
-                           args.seed, args.init, args.restarts, advance, args.timeout)
+                           args.seed, args.init, args.restarts, advance, args.timeout,
+                           csv_text=csv_text, target=args.target)
     if args.plot:
         _plot(result.loss_curve, args.plot, f"{result.data}: {result.activation}, {result.cost}")
     _show(result, args)
     return ExitStatus.OK if result.check.passed else ExitStatus.FAILED
+
+
+def codegen(args) -> ExitStatus:
+    generated = api.codegen(args.layers, args.activation, args.output_activation, args.cost,
+                            args.timeout)
+    if args.output:
+        io.write_atomically(args.output, generated.source)
+        io.say(f"wrote {args.output}")
+    else:
+        io.emit(generated.source)
+    return ExitStatus.OK
 
 
 def _plot(curve, path: str, title: str) -> None:
@@ -169,4 +183,5 @@ def _plot(curve, path: str, title: str) -> None:
 
 
 COMMANDS = {"check": check, "diff": diff, "gradient": gradient, "rule": rule, "extrema": extrema,
-            "backprop": backprop, "audit": audit, "export": export, "mlp": mlp}
+            "backprop": backprop, "audit": audit, "export": export, "mlp": mlp,
+            "codegen": codegen}

@@ -132,13 +132,15 @@ def build_parser() -> argparse.ArgumentParser:
                           help="sigmoid, tanh, relu, identity, softplus, leaky-relu, or an "
                           "expression in z such as 'log(1 + exp(z))' (default sigmoid)")
     backprop.add_argument("--output-activation", metavar="ACTIVATION",
-                          help="the last layer's activation (default: the same)")
-    backprop.add_argument("--cost", help="squared-error, cross-entropy, or an expression in a and "
-                          "y (default: cross-entropy when the output is in (0, 1), else "
-                          "squared-error)")
-    backprop.add_argument("--layers", default=default(api.backprop, "layers"),
-                          help="sizes of the explicit network to prove on (default 2,2,1); "
-                          "'none' skips the proof")
+                          help="the last layer's activation: any of the above, or softmax or "
+                          "log-softmax, which couple the outputs (default: the same as hidden)")
+    backprop.add_argument("--cost", help="squared-error, cross-entropy, categorical-cross-entropy"
+                          ", nll (of log-probabilities), or an expression in a and y (default: "
+                          "categorical-cross-entropy for softmax, nll for log-softmax, "
+                          "cross-entropy when the output is in (0, 1), else squared-error)")
+    backprop.add_argument("--layers",
+                          help="sizes of the explicit network to prove on (default 2,2,1; 2,2,3 "
+                          "for softmax); 'none' skips the proof")
     backprop.add_argument("--force", action="store_true",
                           help="derive even when the cost does not fit the output's range")
     backprop.add_argument("--timeout", type=float, default=api.BACKPROP_TIMEOUT, metavar="SECONDS",
@@ -191,14 +193,22 @@ def build_parser() -> argparse.ArgumentParser:
         "differences. The defaults reproduce the tutorial's XOR experiment.",
         epilog=MLP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     mlp.add_argument("--data", default=default(api.train, "data"),
-                     help="xor, and, or, circles or moons (default xor)")
-    mlp.add_argument("--layers", default=default(api.train, "layers"),
-                     help="layer sizes, input to output (default 2,2,1)")
+                     help="xor, and, or, circles, moons (generated), iris, digits, "
+                     "breast_cancer (shipped with scikit-learn), or a FILE.csv with --target "
+                     "(default xor)")
+    mlp.add_argument("--target", metavar="COLUMN",
+                     help="with a CSV file: the column to predict (text or a few integers: "
+                     "classes; other numbers: a quantity)")
+    mlp.add_argument("--layers",
+                     help="layer sizes, input to output (default 2,2,1 for the generated sets; "
+                     "else inputs,16,outputs)")
     mlp.add_argument("--activation", default=default(api.train, "activation"),
                      help="hidden activation (default sigmoid)")
     mlp.add_argument("--output-activation", metavar="ACTIVATION",
-                     help="output activation (default: the hidden one)")
-    mlp.add_argument("--cost", help="squared-error or cross-entropy (default: cross-entropy for an "
+                     help="output activation (default: softmax for more than two classes, "
+                     "identity for a quantity, else the hidden one)")
+    mlp.add_argument("--cost", help="squared-error, cross-entropy, categorical-cross-entropy or "
+                     "nll (default: categorical-cross-entropy for softmax, cross-entropy for an "
                      "output in (0, 1), else squared-error)")
     mlp.add_argument("--epochs", type=int, default=default(api.train, "epochs"),
                      help="epochs (default 1000)")
@@ -222,6 +232,28 @@ def build_parser() -> argparse.ArgumentParser:
     mlp.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     mlp.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
     mlp.set_defaults(command_name="mlp")
+
+    codegen = commands.add_parser(
+        "codegen", help="write a network as a standalone NumPy module from the derived formulas",
+        description="Write a Python module that needs only NumPy: the activations, their slopes, "
+        "the cost and the output delta as derived and checked, printed by SymPy, with a forward "
+        "pass, backpropagation and a gradient-descent step; comments cite the derivation of each "
+        "formula. Prints the module, or writes it with -o.", epilog=CODEGEN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    codegen.add_argument("--layers", default=default(api.codegen, "layers"),
+                         help="layer sizes, input to output (default 2,2,1)")
+    codegen.add_argument("--activation", default=default(api.codegen, "activation"),
+                         help="hidden activation: a built-in name or an expression in z "
+                         "(default sigmoid)")
+    codegen.add_argument("--output-activation", metavar="ACTIVATION",
+                         help="output activation (default: the hidden one)")
+    codegen.add_argument("--cost", help="squared-error, cross-entropy, or an expression in a and y "
+                         "(default: cross-entropy for an output in (0, 1), else squared-error)")
+    codegen.add_argument("--timeout", type=float, default=default(api.codegen, "timeout"),
+                         metavar="SECONDS", help="time limit for deriving and checking the "
+                         f"formulas (default {default(api.codegen, 'timeout'):g})")
+    codegen.add_argument("-o", "--output", metavar="FILE", help="write the module to FILE")
+    codegen.set_defaults(command_name="codegen")
     for sub, name in ((diff, "diff"), (grad, "gradient"), (rule, "rule"), (extrema, "extrema")):
         sub.set_defaults(command_name=name)
     return parser
@@ -254,6 +286,7 @@ examples:
   derive backprop --activation relu --cost squared-error --layers 2,3,3,1 --format text
   derive backprop --activation "log(1 + exp(z))" --format latex --standalone -o softplus.tex
   derive backprop --activation "1/(1 + exp(-beta*z))" --format json
+  derive backprop --activation relu --output-activation softmax --cost categorical-cross-entropy
 """
 
 
@@ -264,6 +297,20 @@ examples:
   derive mlp --data circles --layers 2,8,1 --activation tanh --output-activation sigmoid
   derive mlp --data moons --layers 2,16,16,1 --activation relu --output-activation sigmoid \
              --init glorot --lr 0.1 --momentum 0.9 --batch-size 32 --plot loss.png
+  derive mlp --data iris --activation tanh --epochs 300 --lr 0.5      # softmax over 3 classes
+  derive mlp --data digits --activation relu --init glorot --lr 0.1 --batch-size 32 --epochs 30
+  derive mlp --data measurements.csv --target species --activation tanh
+"""
+
+
+CODEGEN_EXAMPLES = r"""
+examples:
+  derive codegen                                # the tutorial's 2,2,1 sigmoid network
+  derive codegen --layers 2,3,1 -o net.py       # then: import net; net.train_step(...)
+  derive codegen --layers 3,4,2 --activation tanh --output-activation sigmoid \
+                 --cost squared-error -o tanh_net.py
+  derive codegen --activation relu --output-activation identity
+  derive codegen --activation "log(1 + exp(z))" -o softplus_net.py
 """
 
 

@@ -117,7 +117,7 @@ def _unevaluated(cls, args):
     return cls(*args, evaluate=False)
 
 
-def _dumps(value) -> bytes:
+def dumps(value) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getvalue()
@@ -125,9 +125,9 @@ def _dumps(value) -> bytes:
 
 def _send(fd: int, message) -> None:
     try:
-        data = _dumps(message)
+        data = dumps(message)
     except Exception as err:  # an unpicklable value must not lose the report
-        data = _dumps((message[0], message[1], _Crash(f"unpicklable result: {err!r}")))
+        data = dumps((message[0], message[1], _Crash(f"unpicklable result: {err!r}")))
     os.write(fd, _HEADER.pack(len(data)))
     view = memoryview(data)
     while view:

@@ -57,7 +57,14 @@ SPECS = {  # name -> (sigma(z), its range)
 }
 
 
+# the activations that couple a layer's outputs (`nn.softmax`): only an output layer takes them
+VECTOR_VALUED = ("softmax", "log-softmax")
+
+
 def _user_activation(spec: str) -> Activation:
+    if spec in VECTOR_VALUED:
+        raise InputError(f"{spec} couples a layer's outputs: it is an output activation "
+                         f"(--output-activation {spec})")
     expr = parse_expression(spec)
     if z not in expr.free_symbols:
         raise InputError(f"the activation {spec!r} must be an expression in z "

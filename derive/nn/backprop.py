@@ -169,12 +169,15 @@ def updates() -> Derivation:
 
 @dataclass(frozen=True)
 class IndexLevel:
-    """The index-level derivations, for any activation and cost, each checked on a layer model."""
+    """The derivations for any activation and cost: the index level, each checked on a layer
+    model, and the batch and weight-decay forms, checked on explicit matrices."""
 
     weights: Derivation
     biases: Derivation
     output: Derivation
     hidden: Derivation
+    batches: Derivation
+    decay: Derivation
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,7 @@ class BackpropDocument:
     derivations: tuple
     proof: NetworkProof | None
     notes: tuple
+    output: str = ""     # the output layer's activation
 
     @property
     def holds(self) -> bool:
@@ -206,17 +210,24 @@ class BackpropDocument:
 def index_level() -> IndexLevel:
     """The same for every activation and cost: derived and checked once per process (a warm
     worker keeps it for the next document)."""
+    from derive.nn import batches
     weights, biases, output, hidden = general()
-    return IndexLevel(weights, biases, output, hidden)
+    return IndexLevel(weights, biases, output, hidden, *batches.checked())
 
 
 def pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> PairDerivations:
     """Every derivation that depends on the chosen pair, checked."""
+    vector = getattr(output, "vector", False)
+    if vector:   # derived and checked entry by entry when the activation was made
+        from derive.nn import softmax
+        output_derivation, last = output.derivation, softmax.output_layer(output, cost)
+    else:
+        output_derivation, last = output.derivation.check(), output_layer(output, cost)
     return PairDerivations(
         hidden_activation=hidden.derivation.check(),
-        output_activation=None if output.name == hidden.name else output.derivation.check(),
+        output_activation=None if output.name == hidden.name else output_derivation,
         cost=cost.derivation.check(),
-        output_layer=output_layer(output, cost),
+        output_layer=last,
         hidden_layer=hidden_layer(hidden),
         updates=_checked(updates),
         tanh_as_sigmoid=_checked(equivalence_of_tanh_and_sigmoid)
@@ -235,8 +246,10 @@ def assemble(hidden: Activation, output: Activation, cost: Cost, index: IndexLev
     chosen pair's layers, the updates and the tanh remark."""
     order = [pair.hidden_activation, pair.output_activation, pair.cost,
              index.weights, index.biases, index.output, index.hidden,
-             pair.output_layer, pair.hidden_layer, pair.updates, pair.tanh_as_sigmoid]
+             pair.output_layer, pair.hidden_layer, index.batches, index.decay, pair.updates,
+             pair.tanh_as_sigmoid]
     title = f"Backpropagation: {hidden.name}" + \
         (f" hidden, {output.name} output" if output.name != hidden.name else "") + \
         f", {cost.name} cost"
-    return BackpropDocument(title, tuple(d for d in order if d is not None), proof, tuple(notes))
+    return BackpropDocument(title, tuple(d for d in order if d is not None), proof, tuple(notes),
+                            output.name)

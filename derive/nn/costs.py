@@ -42,6 +42,10 @@ SPECS = {  # name -> C(a, y) for one output unit
     "squared-error": (y - a) ** 2 / 2,
     # binary cross-entropy summed over outputs; the tutorial's (y - 1) log(1 - a) - y log(a)
     "cross-entropy": -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),
+    # -sum_i y_i log a_i for a probability vector a (softmax): one term per output
+    "categorical-cross-entropy": -y * sp.log(a),
+    # -sum_i y_i a_i for log-probabilities a (log-softmax)
+    "nll": -y * a,
 }
 
 
@@ -83,9 +87,12 @@ UNIT = sp.Interval.open(0, 1)
 
 
 def default_cost(output: Activation) -> str:
-    """The cost to use when none is named: cross-entropy for an output in (0, 1), else squared
-    error (the only built-in defined for every output)."""
+    """The cost to use when none is named: for a probability vector (softmax) categorical
+    cross-entropy, for log-probabilities (log-softmax) nll; for an elementwise output in (0, 1)
+    cross-entropy, else squared error (the only built-in defined for every output)."""
     fits = output.output_range is not None and output.output_range.is_subset(UNIT)
+    if getattr(output, "vector", False):
+        return "categorical-cross-entropy" if fits else "nll"
     return "cross-entropy" if fits else "squared-error"
 
 

@@ -15,6 +15,7 @@ from derive.engine.verdict import Status
 from derive.engine.verify import decide
 from derive.nn.activations import Activation, a, z
 from derive.nn.costs import Cost, y
+from derive.nn import softmax
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,14 @@ def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
     """Differentiate the cost of an explicit network by every weight and bias, directly, and compare
     with the recurrence; symbolically for generic activations, numerically for the chosen ones."""
     start = time.monotonic()
+    vector = getattr(output, "vector", False)   # softmax: the output layer is written out
     sig_h = sp.Function("sigma_h", real=True)
-    sig_o = sp.Function("sigma_o", real=True) if output.expr != hidden.expr else sig_h
+    sig_o = sp.Function("sigma_o", real=True) if vector or output.expr != hidden.expr else sig_h
     x = sp.Matrix(layers[0], 1, lambda r, c: sp.Symbol(f"x_{r + 1}", real=True))
     ys = [sp.Symbol(f"y_{r + 1}", real=True) for r in range(layers[-1])]
+    last = softmax.output_layer(output, cost) if vector else None
+    if last is not None and softmax.ONE_HOT in last.assumptions:   # the targets sum to 1
+        ys[-1] = 1 - sum(ys[:-1])
     Ws, bs, zs, acts = [], [], [], [x]
     L = len(layers) - 1
     for m in range(1, L + 1):
@@ -61,8 +66,12 @@ def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
                        lambda r, c: sp.Symbol(f"W{m}_{r + 1}{c + 1}", real=True))
         bm = sp.Matrix(layers[m], 1, lambda r, c: sp.Symbol(f"b{m}_{r + 1}", real=True))
         zm = Wm * acts[-1] + bm
-        sig = sig_o if m == L else sig_h
-        Ws.append(Wm), bs.append(bm), zs.append(zm), acts.append(zm.applyfunc(sig))
+        if vector and m == L:
+            am = sp.Matrix(softmax.entries(output.expr, layers[m])).xreplace(
+                {softmax.z[r + 1]: zm[r] for r in range(layers[m])})
+        else:
+            am = zm.applyfunc(sig_o if m == L else sig_h)
+        Ws.append(Wm), bs.append(bm), zs.append(zm), acts.append(am)
     C_total = sum(cost.expr.xreplace({a: acts[-1][r], y: ys[r]})
                   for r in range(layers[-1]))
 
@@ -73,7 +82,11 @@ def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
     grad_a = sp.Matrix([cost.gradient.xreplace({a: acts[-1][r], y: ys[r]})
                         for r in range(layers[-1])])
     deltas = [None] * (L + 1)
-    deltas[L] = grad_a.multiply_elementwise(sigma_prime(sig_o, zs[L - 1]))
+    if vector:   # the derived delta_j, entry by entry
+        deltas[L] = sp.Matrix([softmax.instance(last.result, layers[L], r + 1, list(acts[L]),
+                                                cost, ys) for r in range(layers[L])])
+    else:
+        deltas[L] = grad_a.multiply_elementwise(sigma_prime(sig_o, zs[L - 1]))
     for m in range(L - 1, 0, -1):
         deltas[m] = (Ws[m].T * deltas[m + 1]).multiply_elementwise(sigma_prime(sig_h, zs[m - 1]))
 
@@ -87,7 +100,8 @@ def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
     for name, parameter, recurrence in pairs:
         direct = sp.diff(C_total, parameter)
         entries.append(Entry(name, _equal(direct, recurrence)))
-    error = _numeric_gap(pairs, C_total, {sig_h: hidden, sig_o: output}, seed)
+    error = _numeric_gap(pairs, C_total, {sig_h: hidden} if vector else
+                         {sig_h: hidden, sig_o: output}, seed)
     return NetworkProof(tuple(layers), tuple(entries), error, time.monotonic() - start)
 
 

@@ -15,6 +15,7 @@ from the safe parser); user text never reaches it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -79,6 +80,7 @@ def stable(expr):
     return sp.Piecewise((positive, z >= 0), (negative, True))
 
 
+@functools.lru_cache(maxsize=256)   # the network and its generated source share the checks
 def verified_stable(expr):
     """A stable form of `expr`, checked: (form, how it was checked), or (expr, None).
 
@@ -100,8 +102,11 @@ def verified_stable(expr):
     form = form.xreplace({G: sp.exp(-sp.Abs(z))})
     if not _finite(form):
         return expr, None
-    checks = [decide(branch, expr, parse_assumptions([half]), timeout=5.0, diagnose=False)
-              for (branch, _), half in zip(form.args, ("z >= 0", "z < 0"))]
+    # an even formula (sigma'(z) of the sigmoid) has the same form on both sides: one piece
+    pieces = zip([b for b, _ in form.args], (["z >= 0"], ["z < 0"])) \
+        if isinstance(form, sp.Piecewise) else [(form, [])]
+    checks = [decide(branch, expr, parse_assumptions(half), timeout=5.0, diagnose=False)
+              for branch, half in pieces]
     if all(v.status.holds for v in checks):
         return form, _how(checks)
     return expr, None
@@ -129,17 +134,19 @@ def _finite(form) -> bool:
     return True
 
 
-class _WherePrinter(NumPyPrinter):
+class WherePrinter(NumPyPrinter):
     """Piecewise as nested numpy.where: numpy.select (SymPy's default) builds condition lists and
-    costs several times more, most of all on small arrays. And x**(-1) as 1/x: numpy.power is
-    several times slower than a division."""
+    costs several times more, most of all on small arrays. And x**(-1) as 1/x, x**2 as x*x:
+    numpy.power is several times slower. Both in parentheses of their own: the surrounding
+    product places them as a power, which binds tighter, and adds none (z/x**2 must print as
+    z/((x)*(x)), not z/(x)*(x))."""
 
     def _print_Pow(self, expr, rational=False):
         if expr.exp == -1:
-            return f"1/({self._print(expr.base)})"
+            return f"(1/({self._print(expr.base)}))"
         if expr.exp == 2:
             base = self._print(expr.base)
-            return f"({base})*({base})"
+            return f"(({base})*({base}))"
         return super()._print_Pow(expr, rational=rational)
 
     def _print_Piecewise(self, expr):
@@ -155,9 +162,9 @@ class _WherePrinter(NumPyPrinter):
 def _lambdify(args, expr) -> Callable:
     # the names are derive's own symbols: nothing here comes from user text unparsed
     f = sp.lambdify(args, expr, modules="numpy", cse=True,
-                    printer=_WherePrinter({"fully_qualified_modules": False, "inline": True,
-                                           "allow_unknown_functions": True,
-                                           "user_functions": {}}))
+                    printer=WherePrinter({"fully_qualified_modules": False, "inline": True,
+                                          "allow_unknown_functions": True,
+                                          "user_functions": {}}))
     if not expr.free_symbols & set(args) or expr.is_number:
         constant = float(expr)
         return lambda *v: np.full(np.shape(v[0]), constant)
@@ -183,19 +190,26 @@ class CompiledCost:
     stabilised: tuple
 
 
-def _explicit(what: str, name: str, expr) -> None:
+def explicit(what: str, name: str, expr) -> None:
+    """ValueError (one line) for a formula with an unknown function: it has no numbers."""
     unknown = sorted({str(f.func) for f in expr.atoms(AppliedUndef)})
     if unknown:
         raise ValueError(f"the {what} {name} uses the unknown function {unknown[0]}: a network "
                          "needs an explicit formula")
 
 
-def compile_activation(act: Activation) -> CompiledActivation:
-    _explicit("activation", act.name, act.expr)
+def numeric_activation(act: Activation) -> None:
+    """ValueError (one line) for an activation a network cannot compute: an unknown function, or
+    a free parameter such as beta with no value."""
+    explicit("activation", act.name, act.expr)
     params = sorted(act.expr.free_symbols - {z}, key=str)
     if params:
         raise ValueError(f"the activation {act.name} has free parameters "
                          f"({', '.join(map(str, params))}): give them values, e.g. beta = 2")
+
+
+def compile_activation(act: Activation) -> CompiledActivation:
+    numeric_activation(act)
     forward_expr, how = verified_stable(act.expr)
     notes = [f"sigma: {how}"] if how else []
     if act.derivative_in_a is not None:
@@ -208,18 +222,91 @@ def compile_activation(act: Activation) -> CompiledActivation:
     return CompiledActivation(act.name, _lambdify([z], forward_expr), slope, in_a, tuple(notes))
 
 
-def compile_cost(cost: Cost, output: Activation) -> CompiledCost:
-    from derive.nn.backprop import output_layer
-    _explicit("cost", cost.name, cost.expr)
-    value = _lambdify([a, y], cost.expr)
-    gradient = _lambdify([a, y], cost.gradient)
+def cost_of_z(cost: Cost, output: Activation):
+    """C(sigma(z), y) in a stable form, and how it was checked: (form, how); (None, None) when
+    it is not a function of z and y."""
     composed, how = verified_stable(sp.expand_log(cost.expr.xreplace({a: output.expr}),
                                                   force=True))
-    value_from_z = _lambdify([z, y], composed) if not composed.has(a) else None
-    delta = None
-    if output.derivative_in_a is not None:
-        derivation = output_layer(output, cost)
-        if derivation.holds and not derivation.result.has(z):
-            delta = _lambdify([a, y], derivation.result)
+    return (None, None) if composed.has(a) else (composed, how)
+
+
+def simplified_delta(output: Activation, cost: Cost):
+    """The checked output-layer derivation when its delta^L is a function of a and y alone (the
+    sigmoid with cross-entropy: a - y); else None."""
+    from derive.nn.backprop import output_layer
+    if output.derivative_in_a is None:
+        return None
+    derivation = output_layer(output, cost)
+    return derivation if derivation.holds and not derivation.result.has(z) else None
+
+
+def compile_cost(cost: Cost, output: Activation) -> CompiledCost:
+    explicit("cost", cost.name, cost.expr)
+    value = _lambdify([a, y], cost.expr)
+    gradient = _lambdify([a, y], cost.gradient)
+    composed, how = cost_of_z(cost, output)
+    value_from_z = _lambdify([z, y], composed) if composed is not None else None
+    derivation = simplified_delta(output, cost)
+    delta = _lambdify([a, y], derivation.result) if derivation is not None else None
     return CompiledCost(cost.name, value, gradient, value_from_z, delta,
                         (f"C(sigma(z), y): {how}",) if how else ())
+
+
+# -- vector-valued outputs (softmax, log-softmax) -------------------------------------------------
+
+def log_softmax(Z):
+    """log p for each column of Z, from the log-sum-exp form `softmax.shift_invariance` checks:
+    every exponent is <= 0, so it is finite for any finite Z."""
+    shifted = Z - Z.max(axis=0)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0))
+
+
+@dataclass(frozen=True)
+class CompiledVectorOutput:
+    """An output layer whose activation couples its units; arrays are (units, samples)."""
+
+    name: str
+    log_probabilities: bool    # the outputs are log p (log-softmax), not p
+
+    def forward(self, Z):
+        L = log_softmax(Z)
+        return L if self.log_probabilities else np.exp(L)
+
+    def probabilities(self, A):
+        return np.exp(A) if self.log_probabilities else A
+
+
+def compile_vector_output(act) -> CompiledVectorOutput:
+    from derive.nn.softmax import shift_invariance
+    if not shift_invariance().holds:
+        raise ValueError("the stable form of softmax does not check")
+    return CompiledVectorOutput(act.name, act.name == "log-softmax")
+
+
+def compile_vector_cost(cost: Cost, output) -> CompiledCost:
+    """The cost of a vector output: per-output values from the log-probabilities (log a written as
+    log p, so that a probability that underflows to 0 costs nothing infinite), and delta^L from
+    the derivation's collapsed form  diagonal + outside * sum_i inside."""
+    from derive.nn.softmax import a as a_indexed, collapse, i, j, y as y_indexed
+    explicit("cost", cost.name, cost.expr)
+    ell = sp.Symbol("ell", real=True)        # log p, the log-probability of one output
+    if output.name == "log-softmax":
+        in_log_p = cost.expr.xreplace({a: ell})
+    else:
+        in_log_p = sp.expand_log(cost.expr.xreplace({a: sp.exp(ell)}), force=True)
+    if in_log_p.has(sp.log):
+        raise ValueError(f"the cost {cost.name} cannot be written in log-probabilities")
+    parts = collapse(output, cost)
+    at_j = {a_indexed[j]: a, y_indexed[j]: y}
+    at_i = {a_indexed[i]: a, y_indexed[i]: y}
+    diagonal = _lambdify([a, y], parts.diagonal.xreplace(at_j))
+    outside = _lambdify([a, y], parts.outside.xreplace(at_j))
+    inside = _lambdify([a, y], parts.inside.xreplace(at_i))
+    per_output = _lambdify([ell, y], in_log_p)
+
+    def delta(A, Y):
+        return diagonal(A, Y) + outside(A, Y) * np.sum(inside(A, Y), axis=0)
+
+    return CompiledCost(cost.name, _lambdify([a, y], cost.expr), _lambdify([a, y], cost.gradient),
+                        lambda Z, Y: per_output(log_softmax(Z), Y),
+                        delta, ())

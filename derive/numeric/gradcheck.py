@@ -79,6 +79,8 @@ def random_problem(layers, cost: str, rng, n_samples: int = 8):
     Y = rng.uniform(0.05, 0.95, (n_samples, layers[-1]))
     if cost == "cross-entropy":
         Y = (Y > 0.5).astype(float)
+    if cost in ("categorical-cross-entropy", "nll"):   # one-hot rows: the targets sum to 1
+        Y = np.eye(layers[-1])[rng.integers(0, layers[-1], n_samples)]
     return params, X, Y
 
 

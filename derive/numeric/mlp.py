@@ -19,25 +19,48 @@ from __future__ import annotations
 
 import functools
 import inspect
+from dataclasses import dataclass
 
 import numpy as np
 
 
+@dataclass(frozen=True)
+class Parts:
+    """The compiled formulas of one network setting."""
+
+    hidden: object          # numeric.compile.CompiledActivation
+    output: object          # CompiledActivation, or CompiledVectorOutput (softmax, log-softmax)
+    cost: object            # numeric.compile.CompiledCost
+    output_range: object    # a SymPy set, or None when unknown
+    vector: bool            # the output activation couples the units
+
+    @property
+    def classifier(self) -> bool:
+        """Outputs that are probabilities (in (0, 1)) or log-probabilities (log-softmax)."""
+        return self.vector or (self.output_range is not None
+                               and self.output_range.is_subset(_unit()))
+
+
 @functools.lru_cache(maxsize=32)
-def compiled(activation: str, output_activation: str, cost: str | None):
-    """(hidden, output, cost, output range) compiled once per combination; cost None is the
-    default for the output (`nn.costs.default_cost`)."""
+def compiled(activation: str, output_activation: str, cost: str | None) -> Parts:
+    """The formulas compiled once per combination; cost None is the default for the output
+    (`nn.costs.default_cost`)."""
     from derive.nn.activations import activation as make_activation
     from derive.nn.costs import compatible, cost as make_cost, default_cost
+    from derive.nn.softmax import output_activation as make_output
+    from derive.numeric.compile import compile_vector_cost, compile_vector_output
 
     make_activation(activation)  # the hidden activation must be readable too
-    output = make_activation(output_activation)
+    output = make_output(output_activation)
     chosen = make_cost(cost or default_cost(output))
     problem = compatible(output, chosen)
     if problem:
         raise ValueError(problem.reason)
-    return (_compiled_activation(activation), _compiled_activation(output_activation),
-            _compiled_cost(chosen.name, output_activation), output.output_range)
+    if getattr(output, "vector", False):
+        return Parts(_compiled_activation(activation), compile_vector_output(output),
+                     compile_vector_cost(chosen, output), output.output_range, True)
+    return Parts(_compiled_activation(activation), _compiled_activation(output_activation),
+                 _compiled_cost(chosen.name, output_activation), output.output_range, False)
 
 
 @functools.lru_cache(maxsize=32)
@@ -137,27 +160,96 @@ class MLP:
         return cached[1]
 
     def _check_X(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype=float)
+        if _is_sparse(X):
+            raise TypeError("sparse input is not supported: pass a dense array (X.toarray())")
+        X = np.asarray(X)
+        if X.dtype.kind == "c":
+            raise ValueError("Complex data not supported")
+        try:
+            X = X.astype(float)
+        except TypeError as err:
+            raise TypeError(f"X must hold numbers ({err})") from None
+        except ValueError as err:
+            raise ValueError(f"X must hold numbers ({err})") from None
         if X.ndim != 2:
-            raise ValueError(f"X must be 2-dimensional (n_samples, n_features), got shape {X.shape}")
+            raise ValueError(f"X must be 2-dimensional (n_samples, n_features), got shape "
+                             f"{X.shape}. Reshape your data: X.reshape(-1, 1) for a single "
+                             "feature, X.reshape(1, -1) for a single sample")
+        for axis, what in ((0, "sample"), (1, "feature")):
+            if X.shape[axis] == 0:
+                raise ValueError(f"Found array with 0 {what}(s) (shape={X.shape}) while a minimum "
+                                 "of 1 is required.")
         if not np.all(np.isfinite(X)):
             raise ValueError("X contains NaN or infinity")
         if hasattr(self, "coefs_") and X.shape[1] != self.coefs_[0].shape[1]:
-            raise ValueError(f"X has {X.shape[1]} features, the network expects "
-                             f"{self.coefs_[0].shape[1]}")
+            raise ValueError(f"X has {X.shape[1]} features, but MLP is expecting "
+                             f"{self.coefs_[0].shape[1]} features as input")
         return X
 
     def _check_y(self, y, n_samples: int) -> np.ndarray:
+        """Targets as given (one column per output), for `gradients` and `loss`."""
+        if y is None:
+            raise ValueError("requires y to be passed, but the target y is None")
         y = np.asarray(y, dtype=float)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if y.ndim != 2 or y.shape[0] != n_samples:
             raise ValueError(f"y must have {n_samples} rows (one per sample), got shape {y.shape}")
         if not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity")
-        if self._parts()[3] is not None and self._parts()[3].is_subset(_unit()) \
-                and (np.any(y < 0) or np.any(y > 1)):
-            raise ValueError("labels must lie in [0, 1] for an output in (0, 1)")
+        parts = self._parts()
+        if parts.classifier and not parts.vector and (np.any(y < 0) or np.any(y > 1)):
+            raise ValueError("targets must lie in [0, 1] for an output in (0, 1)")
         return y
+
+    def _encode(self, y, n_samples: int) -> np.ndarray:
+        """The targets `fit` trains on. A classifier given one label per sample learns
+        `classes_`: two classes need one output in (0, 1) (the second class is 1); more classes,
+        or a softmax output, one output per class with one-hot targets. A 2-D y is used as
+        given (multi-label or probability targets)."""
+        if y is None:
+            raise ValueError("requires y to be passed, but the target y is None")
+        labels = np.asarray(y)
+        if labels.ndim == 2 and labels.shape[1] == 1 and self._parts().classifier \
+                and labels.dtype.kind in "iuOUSb":   # a column of labels: read as 1-D
+            _warn_column()
+            labels = labels.ravel()
+        if not self._parts().classifier or labels.ndim != 1:
+            self.__dict__.pop("classes_", None)
+            return self._check_y(y, n_samples)
+        if labels.shape[0] != n_samples:
+            raise ValueError(f"y must have {n_samples} rows (one per sample), got shape "
+                             f"{labels.shape}")
+        if labels.dtype.kind == "f":
+            if not np.all(np.isfinite(labels)):
+                raise ValueError("y contains NaN or infinity")
+            if np.any(labels != np.round(labels)):
+                raise ValueError("Unknown label type: continuous targets given to a classifier "
+                                 "(use an output such as identity for regression)")
+        if labels.dtype.kind == "O":
+            labels = labels.astype(str)
+        classes, codes = np.unique(labels, return_inverse=True)
+        if len(classes) < 2:
+            raise ValueError(f"a classifier needs samples of at least 2 classes; got one class "
+                             f"({classes[0]!r})")
+        self.classes_ = classes
+        return self._one_hot(codes)
+
+    def _one_hot(self, codes) -> np.ndarray:
+        if len(self.classes_) == 2 and not self._parts().vector:
+            return codes.astype(float).reshape(-1, 1)     # one output: the second class is 1
+        return np.eye(len(self.classes_))[codes]
+
+    def targets(self, y) -> np.ndarray:
+        """The targets the fitted network was trained towards for labels y (one column per
+        output), for `gradients` and `loss`."""
+        if not hasattr(self, "classes_"):
+            return np.asarray(y, dtype=float).reshape(len(y), -1)
+        labels = np.asarray(y).astype(self.classes_.dtype)
+        codes = np.searchsorted(self.classes_, labels)
+        if np.any(codes >= len(self.classes_)) or np.any(self.classes_[np.minimum(
+                codes, len(self.classes_) - 1)] != labels):
+            raise ValueError("y holds labels the network was not trained on")
+        return self._one_hot(codes)
 
     def _sizes(self, n_in: int, n_out: int) -> list[int]:
         hidden = list(self.hidden_layer_sizes) if np.ndim(self.hidden_layer_sizes) else \
@@ -167,17 +259,18 @@ class MLP:
         return [n_in, *map(int, hidden), n_out]
 
     def _forward(self, params, A):
-        hidden, output, _, _ = self._parts()
+        parts = self._parts()
         zs, acts = [], [A]
         for m, (W, b) in enumerate(params):
             z = W @ acts[-1] + b[:, None]
             zs.append(z)
-            acts.append((output if m == len(params) - 1 else hidden).forward(z))
+            acts.append((parts.output if m == len(params) - 1 else parts.hidden).forward(z))
         return zs, acts
 
     def _backward(self, params, zs, acts, Y):
         """[(dC/dW^m, dC/db^m)] for a batch laid out as (features, samples)."""
-        hidden, output, cost, _ = self._parts()
+        parts = self._parts()
+        hidden, output, cost = parts.hidden, parts.output, parts.cost
         aL = acts[-1]
         if cost.delta is not None:
             delta = cost.delta(aL, Y)
@@ -194,7 +287,7 @@ class MLP:
         return grads
 
     def _loss(self, zs, acts, Y) -> float:
-        _, _, cost, _ = self._parts()
+        cost = self._parts().cost
         per_output = cost.value_from_z(zs[-1], Y) if cost.value_from_z else cost.value(acts[-1], Y)
         return float(np.mean(np.sum(per_output, axis=0)))
 
@@ -202,7 +295,9 @@ class MLP:
     def fit(self, X, y, on_epoch=None):
         """Train; `on_epoch(restart, epoch, loss)` is called after every epoch if given."""
         X = self._check_X(X)
-        Y = self._check_y(y, X.shape[0])
+        for name in ("coefs_", "intercepts_"):   # a refit starts afresh, whatever X's width
+            self.__dict__.pop(name, None)
+        Y = self._encode(y, X.shape[0])
         check_hyperparameters(self.learning_rate, self.momentum, self.max_iter, self.n_init,
                               self.batch_size)
         sizes = self._sizes(X.shape[1], Y.shape[1])
@@ -222,7 +317,9 @@ class MLP:
         self.n_iter_ = len(curve)
         self.n_layers_ = len(sizes)
         self.n_outputs_ = Y.shape[1]
+        self.n_features_in_ = X.shape[1]
         return self
+
 
     def _initial(self, rng, n_in: int, n_out: int):
         if self.init == "normal":
@@ -271,57 +368,132 @@ class MLP:
     # -- using the network -------------------------------------------------------------------------
     def _params(self):
         if not hasattr(self, "coefs_"):
-            raise ValueError("this MLP is not fitted yet: call fit(X, y) first")
+            raise NotFitted("this MLP is not fitted yet: call fit(X, y) first")
         return list(zip(self.coefs_, self.intercepts_))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "coefs_")
 
     def gradients(self, X, y):
         """[(dC/dW^m, dC/db^m)] at the current weights, shapes (N^m, N^(m-1)) and (N^m,), with C
-        the per-sample cost summed over outputs and averaged over the samples of X."""
+        the per-sample cost summed over outputs and averaged over the samples of X; y holds the
+        targets as the network sees them (one column per output)."""
+        params = self._params()
         X = self._check_X(X)
         Y = self._check_y(y, X.shape[0])
-        params = self._params()
         zs, acts = self._forward(params, X.T)
         return self._backward(params, zs, acts, Y.T)
 
     def loss(self, X, y) -> float:
+        params = self._params()
         X = self._check_X(X)
         Y = self._check_y(y, X.shape[0])
-        zs, acts = self._forward(self._params(), X.T)
+        zs, acts = self._forward(params, X.T)
         return self._loss(zs, acts, Y.T)
 
     def _output(self, X) -> np.ndarray:
-        _, acts = self._forward(self._params(), self._check_X(X).T)
+        params = self._params()
+        _, acts = self._forward(params, self._check_X(X).T)
         return acts[-1].T
 
     def is_classifier(self) -> bool:
-        """True when the output lies in (0, 1): labels, probabilities and accuracy."""
-        output_range = self._parts()[3]
-        return output_range is not None and output_range.is_subset(_unit())
+        """True when the outputs are probabilities: in (0, 1), or softmax and log-softmax."""
+        return self._parts().classifier
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Probabilities of class 1 per output; a single output gives scikit-learn's (n, 2)."""
-        if not self.is_classifier():
-            raise ValueError("predict_proba needs an output in (0, 1) (e.g. sigmoid)")
+    @property
+    def predict_proba(self):
+        """Probabilities per class (columns in the order of `classes_`); a single output gives
+        scikit-learn's (n, 2). Only a classifier has it (scikit-learn asks `hasattr`)."""
+        try:
+            classifier = self.is_classifier()
+        except ValueError:
+            classifier = False
+        if not classifier:
+            raise AttributeError("predict_proba needs outputs that are probabilities: an output "
+                                 "in (0, 1) such as sigmoid, or softmax")
+        return self._probabilities
+
+    def _probabilities(self, X) -> np.ndarray:
+        parts = self._parts()
         p = self._output(X)
-        return np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p
+        if parts.vector:
+            return parts.output.probabilities(p)
+        if p.shape[1] == 1:
+            return np.column_stack([1 - p[:, 0], p[:, 0]])
+        if hasattr(self, "classes_"):   # one sigmoid per class: normalised, as one-vs-rest does
+            return p / np.maximum(p.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+        return p
 
     def predict(self, X) -> np.ndarray:
-        """0/1 labels for an output in (0, 1) (threshold 0.5), else the network's output."""
+        """Class labels for a classifier fitted on labels (the most probable class; one output:
+        threshold 0.5); 0/1 per output for 2-D targets; else the network's output."""
         out = self._output(X)
+        if self.is_classifier() and hasattr(self, "classes_"):
+            if out.shape[1] == 1:
+                return self.classes_[(out[:, 0] > 0.5).astype(int)]
+            return self.classes_[np.argmax(out, axis=1)]
         if self.is_classifier():
             out = (out > 0.5).astype(int)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def score(self, X, y) -> float:
         """Accuracy for a classifier (every output right), R^2 otherwise."""
+        predicted = self.predict(X)
+        if self.is_classifier() and hasattr(self, "classes_") and np.ndim(y) == 1:
+            return float(np.mean(predicted == np.asarray(y, dtype=self.classes_.dtype)))
         y = np.asarray(y, dtype=float)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
-        predicted = self.predict(X).reshape(y.shape)
+        predicted = predicted.reshape(y.shape)
         if self.is_classifier():
             return float(np.mean(np.all(predicted == y, axis=1)))
         residual = np.sum((y - predicted) ** 2)
         spread = np.sum((y - y.mean(axis=0)) ** 2)
         return float(1 - residual / spread) if spread else 0.0
+
+    def __sklearn_tags__(self):
+        """What scikit-learn's tools (cross_val_score, pipelines, clone) need to know: a
+        classifier when the outputs are probabilities, else a regressor."""
+        from sklearn.utils import ClassifierTags, InputTags, RegressorTags, Tags, TargetTags
+        try:
+            classifier = self.is_classifier()
+        except ValueError:     # an unreadable setting: fit will say why
+            classifier = False
+        return Tags(estimator_type="classifier" if classifier else "regressor",
+                    target_tags=TargetTags(required=True, multi_output=not classifier),
+                    classifier_tags=ClassifierTags() if classifier else None,
+                    regressor_tags=None if classifier else RegressorTags(),
+                    input_tags=InputTags())
+
+    @property
+    def _estimator_type(self) -> str:
+        return "classifier" if self.__sklearn_tags__().estimator_type == "classifier" \
+            else "regressor"
+
+
+try:
+    from sklearn.exceptions import NotFittedError as _NotFittedBase
+except ImportError:  # pragma: no cover - scikit-learn is a dependency; kept importable without
+    class _NotFittedBase(ValueError, AttributeError):
+        pass
+
+
+class NotFitted(_NotFittedBase):
+    """Raised when a network is used before `fit` (scikit-learn's NotFittedError: a ValueError
+    and an AttributeError)."""
+
+
+def _warn_column() -> None:
+    import warnings
+    try:
+        from sklearn.exceptions import DataConversionWarning as category
+    except ImportError:  # pragma: no cover
+        category = UserWarning
+    warnings.warn("A column-vector y was passed when a 1d array was expected: it is read as one "
+                  "label per sample", category, stacklevel=3)
+
+
+def _is_sparse(X) -> bool:
+    return hasattr(X, "toarray") and hasattr(X, "nnz")
 
 
 def _unit():

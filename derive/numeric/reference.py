@@ -39,12 +39,37 @@ COSTS = {
     "squared-error": (lambda a, y: 0.5 * (y - a) ** 2, lambda a, y: a - y),
     "cross-entropy": (lambda a, y: -(y * np.log(a) + (1 - y) * np.log(1 - a)),
                       lambda a, y: (a - y) / (a * (1 - a))),
+    "categorical-cross-entropy": (lambda a, y: -y * np.log(a), lambda a, y: -y / a),
+    "nll": (lambda a, y: -y * a, lambda a, y: -y),
+}
+
+
+# -- outputs that couple the units: each column of z is one sample -----------------------------------
+
+def _log_softmax(z):
+    shifted = z - z.max(axis=0)                  # every exponent <= 0
+    return shifted - np.log(np.exp(shifted).sum(axis=0))
+
+
+VECTOR_OUTPUTS = {
+    # name: (a(z), delta(z, a, dC/da)): delta_j = sum_i dC/da_i da_i/dz_j, written per Jacobian
+    # softmax: da_i/dz_j = a_i (delta_ij - a_j)  ->  a_j (g_j - sum_i a_i g_i)
+    "softmax": (lambda z: np.exp(_log_softmax(z)),
+                lambda z, a, g: a * (g - (a * g).sum(axis=0))),
+    # log-softmax: da_i/dz_j = delta_ij - p_j  ->  g_j - p_j sum_i g_i
+    "log-softmax": (_log_softmax,
+                    lambda z, a, g: g - np.exp(a) * g.sum(axis=0)),
 }
 
 
 def supports(activation: str, output_activation: str, cost: str) -> bool:
     """Whether this module has the formulas written by hand (the built-in names only)."""
-    return activation in ACTIVATIONS and output_activation in ACTIVATIONS and cost in COSTS
+    return activation in ACTIVATIONS and cost in COSTS and (
+        output_activation in ACTIVATIONS or output_activation in VECTOR_OUTPUTS)
+
+
+def _activate(name: str, z):
+    return VECTOR_OUTPUTS[name][0](z) if name in VECTOR_OUTPUTS else ACTIVATIONS[name][0](z)
 
 
 def forward(params, X, activation: str, output_activation: str):
@@ -54,7 +79,7 @@ def forward(params, X, activation: str, output_activation: str):
         name = output_activation if m == len(params) - 1 else activation
         z = W @ acts[-1] + b[:, None]
         zs.append(z)
-        acts.append(ACTIVATIONS[name][0](z))
+        acts.append(_activate(name, z))
     return zs, acts
 
 
@@ -65,6 +90,8 @@ def loss(params, X, Y, activation: str, output_activation: str, cost: str) -> fl
         # from z, so a saturated sigmoid (a == 1.0 in float64) does not reach log(0):
         # -(y log s(z) + (1 - y) log(1 - s(z))) = log(1 + e^z) - y z
         per_output = np.logaddexp(0, zs[-1]) - Y * zs[-1]
+    elif output_activation == "softmax" and cost == "categorical-cross-entropy":
+        per_output = -Y * _log_softmax(zs[-1])   # log a from z: no log(0) when a underflows
     else:
         per_output = COSTS[cost][0](acts[-1], Y)
     return float(np.mean(np.sum(per_output, axis=0)))
@@ -78,6 +105,11 @@ def gradients(params, X, Y, activation: str, output_activation: str, cost: str):
         # shortcut: dC/da = (a - y)/(a(1 - a)) and sigma' = a(1 - a) cancel; computing them apart
         # gives 0/0 at a saturated output
         delta = acts[-1] - Y
+    elif output_activation == "softmax" and cost == "categorical-cross-entropy":
+        # a_i g_i = -y_i: delta_j = a_j sum_i y_i - y_j, without dividing by a
+        delta = acts[-1] * Y.sum(axis=0) - Y
+    elif output_activation in VECTOR_OUTPUTS:
+        delta = VECTOR_OUTPUTS[output_activation][1](zs[-1], acts[-1], COSTS[cost][1](acts[-1], Y))
     else:
         dC_da = COSTS[cost][1](acts[-1], Y)
         delta = dC_da * ACTIVATIONS[output_activation][1](zs[-1], acts[-1])

@@ -237,7 +237,8 @@ def test_plot_without_matplotlib_is_a_clear_error(monkeypatch, capsys):
 
 @pytest.mark.parametrize("argv", [
     ["mlp", "--data", "spirals"], ["mlp", "--layers", "3,2,1"], ["mlp", "--lr", "-1"],
-    ["mlp", "--activation", "tanh", "--cost", "cross-entropy"], ["mlp", "--epochs", "0"],
+    ["mlp", "--activation", "tanh", "--output-activation", "tanh", "--cost", "cross-entropy"],
+    ["mlp", "--epochs", "0"],
     ["mlp", "--activation", "__import__('os')"],
 ])
 def test_mlp_bad_input_exit_2(argv, capsys):
