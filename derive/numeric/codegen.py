@@ -25,8 +25,8 @@ from sympy.printing.numpy import NumPyPrinter
 
 from derive.nn.activations import Activation, a, z
 from derive.nn.costs import Cost, y
-from derive.numeric.compile import (WherePrinter, cost_of_z, explicit, numeric_activation,
-                                    simplified_delta, verified_stable)
+from derive.numeric.compile import (ELL, WherePrinter, cost_of_z, explicit, numeric_activation,
+                                    simplified_delta, vector_cost, verified_stable)
 
 WIDTH = 100
 TEXT_LIMIT = 240    # characters of a name or formula shown in a comment
@@ -87,17 +87,22 @@ def generate(layers: tuple[int, ...], activation: str, output_activation: str | 
     default for the output). Bad input raises ValueError with a one-line message."""
     from derive.nn.activations import activation as make_activation
     from derive.nn.costs import compatible, cost as make_cost, default_cost
+    from derive.nn.softmax import output_activation as make_output
 
     layers = tuple(int(n) for n in layers)
     if len(layers) < 2 or min(layers) < 1:
         raise ValueError("a network needs at least two layer sizes, each at least 1")
     hidden = make_activation(activation)
-    output = make_activation(output_activation) if output_activation else hidden
+    output = make_output(output_activation) if output_activation else hidden
+    vector = getattr(output, "vector", False)
+    if vector and layers[-1] < 2:
+        raise ValueError(f"{output.name} shares its value between the outputs: the network "
+                         "needs 2 or more")
     chosen = make_cost(cost or default_cost(output))
     problem = compatible(output, chosen)
     if problem:
         raise ValueError(problem.reason)
-    for act in (hidden, output):
+    for act in (hidden,) if vector else (hidden, output):
         numeric_activation(act)
     explicit("cost", chosen.name, chosen.expr)
     hidden_part = _activation_section("hidden", hidden, "hidden layers")
@@ -175,11 +180,61 @@ def _activation_section(role: str, act: Activation, where: str) -> Section:
                    slope_call=f"sigma_{role}_slope({argument})")
 
 
-def _output_section(output: Activation, cost: Cost) -> Section:
-    """The output layer's activation, the cost, and delta^L. Every output activation here acts
-    on each unit alone; one whose outputs depend on every z (softmax) is another branch here,
-    with its own delta^L."""
+def _output_section(output, cost: Cost) -> Section:
+    """The output layer's activation, the cost, and delta^L: for each unit alone, or for an
+    activation whose outputs depend on every z (softmax, log-softmax)."""
+    if getattr(output, "vector", False):
+        return _vector_output(output, cost)
     return _elementwise_output(output, cost)
+
+
+def _vector_output(output, cost: Cost) -> Section:
+    from derive.nn.softmax import output_layer
+    forms = vector_cost(cost, output)
+    derivation = output_layer(output, cost)
+    if not derivation.holds:
+        raise ValueError(f"the output layer {output.name} with {_name(cost)} does not check")
+    result = "log_p" if output.name == "log-softmax" else "numpy.exp(log_p)"
+    functions = [
+        "\n".join([
+            "def log_softmax(z):",
+            '    """log p for each column of z, through the shifted exponents: finite for any z."""',
+            *_comment("softmax computed stably: e^(z_i - c) / sum_l e^(z_l - c) is the softmax "
+                      "for any c (derived and checked by derive); c = max_l z_l keeps every "
+                      "exponent <= 0"),
+            "    shifted = z - z.max(axis=0)",
+            "    return shifted - numpy.log(numpy.sum(numpy.exp(shifted), axis=0))"]),
+        "\n".join([
+            "def sigma_output(z):",
+            f'    """The output layer: {output.name} of each column of z."""',
+            *_comment(f"activation {output.name}: a_i = {_plain(output.expr)}"),
+            "    log_p = log_softmax(z)",
+            f"    return {result}"]),
+        _function("cost", (a, y), cost.expr, "C(a, y) for one output unit.",
+                  [f"cost {_name(cost)}: C(a, y) = {_plain(cost.expr)}"]),
+        _function("cost_of_log_p", (ELL, y), forms.in_log_p,
+                  "C for one output unit from its log-probability ell = log p.",
+                  [f"cost {_name(cost)} with log a written as ell: a probability that "
+                   "underflows to 0 costs nothing infinite"]),
+    ]
+    parts = (("delta_diagonal", forms.diagonal, "the i = j term"),
+             ("delta_outside", forms.outside, "the factor outside the sum over i"),
+             ("delta_inside", forms.inside, "the term summed over the outputs i"))
+    for name, expr, what in parts:
+        functions.append(_function(name, (a, y), expr, f"delta^L: {what}.", []))
+    reasons = "; ".join(name for step in derivation.steps[1:] for name in step.rule_names)
+    functions.append("\n".join([
+        "def output_delta(a, y):",
+        '    """delta^L = dC/dz^L, one column per sample: the Jacobian-vector product collapsed."""',
+        *_comment(f"{_title(derivation.title, output, cost)}: delta_j = "
+                  f"{_plain(derivation.steps[2].rhs)} (derived and checked by derive: "
+                  f"{reasons})"),
+        "    return delta_diagonal(a, y) + delta_outside(a, y) * numpy.sum(delta_inside(a, y), "
+        "axis=0)"]))
+    heading = _heading(f"output layer: {output.name}")
+    return Section(heading + "\n\n" + "\n\n\n".join(functions),
+                   delta_call="output_delta(acts[-1], Y)",
+                   loss_call="cost_of_log_p(log_softmax(zs[-1]), Y)")
 
 
 def _elementwise_output(output: Activation, cost: Cost) -> Section:

@@ -283,30 +283,46 @@ def compile_vector_output(act) -> CompiledVectorOutput:
     return CompiledVectorOutput(act.name, act.name == "log-softmax")
 
 
-def compile_vector_cost(cost: Cost, output) -> CompiledCost:
-    """The cost of a vector output: per-output values from the log-probabilities (log a written as
-    log p, so that a probability that underflows to 0 costs nothing infinite), and delta^L from
-    the derivation's collapsed form  diagonal + outside * sum_i inside."""
+ELL = sp.Symbol("ell", real=True)   # log p, the log-probability of one output
+
+
+@dataclass(frozen=True)
+class VectorCost:
+    """A per-output cost of a vector output, in the forms the network computes: C in the
+    log-probability ell (log a written as ell, so a probability that underflows to 0 costs
+    nothing infinite), and delta_j = diagonal + outside * sum_i inside, each in (a, y)."""
+
+    in_log_p: sp.Expr
+    diagonal: sp.Expr
+    outside: sp.Expr
+    inside: sp.Expr
+
+
+def vector_cost(cost: Cost, output) -> VectorCost:
     from derive.nn.softmax import a as a_indexed, collapse, i, j, y as y_indexed
     explicit("cost", cost.name, cost.expr)
-    ell = sp.Symbol("ell", real=True)        # log p, the log-probability of one output
     if output.name == "log-softmax":
-        in_log_p = cost.expr.xreplace({a: ell})
+        in_log_p = cost.expr.xreplace({a: ELL})
     else:
-        in_log_p = sp.expand_log(cost.expr.xreplace({a: sp.exp(ell)}), force=True)
+        in_log_p = sp.expand_log(cost.expr.xreplace({a: sp.exp(ELL)}), force=True)
     if in_log_p.has(sp.log):
         raise ValueError(f"the cost {cost.name} cannot be written in log-probabilities")
     parts = collapse(output, cost)
     at_j = {a_indexed[j]: a, y_indexed[j]: y}
-    at_i = {a_indexed[i]: a, y_indexed[i]: y}
-    diagonal = _lambdify([a, y], parts.diagonal.xreplace(at_j))
-    outside = _lambdify([a, y], parts.outside.xreplace(at_j))
-    inside = _lambdify([a, y], parts.inside.xreplace(at_i))
-    per_output = _lambdify([ell, y], in_log_p)
+    return VectorCost(in_log_p, parts.diagonal.xreplace(at_j), parts.outside.xreplace(at_j),
+                      parts.inside.xreplace({a_indexed[i]: a, y_indexed[i]: y}))
+
+
+def compile_vector_cost(cost: Cost, output) -> CompiledCost:
+    """The cost of a vector output: per-output values from the log-probabilities, and delta^L
+    from the derivation's collapsed form."""
+    forms = vector_cost(cost, output)
+    diagonal, outside, inside = (_lambdify([a, y], e) for e in
+                                 (forms.diagonal, forms.outside, forms.inside))
+    per_output = _lambdify([ELL, y], forms.in_log_p)
 
     def delta(A, Y):
         return diagonal(A, Y) + outside(A, Y) * np.sum(inside(A, Y), axis=0)
 
     return CompiledCost(cost.name, _lambdify([a, y], cost.expr), _lambdify([a, y], cost.gradient),
-                        lambda Z, Y: per_output(log_softmax(Z), Y),
-                        delta, ())
+                        lambda Z, Y: per_output(log_softmax(Z), Y), delta, ())
