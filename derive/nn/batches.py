@@ -30,6 +30,7 @@ ones = sp.MatrixSymbol(r"\mathbf{1}", n, 1)
 dC_dW = sp.MatrixSymbol(r"\partial C/\partial W^{m}", N_m, N_prev)
 dC_db = sp.MatrixSymbol(r"\partial C/\partial b^{m}", N_m, 1)
 dR_dW = sp.MatrixSymbol(r"\partial C_\lambda/\partial W^{m}", N_m, N_prev)
+W_new = sp.MatrixSymbol(r"W^{m}_{\mathrm{new}}", N_m, N_prev)
 SHAPES = (f"Delta^m is N^m x n (one column per sample), A^(m-1) is N^(m-1) x n, so "
           f"Delta^m A^(m-1)^T is N^m x N^(m-1), the shape of W^m; checked with N^m = {UNITS}, "
           f"N^(m-1) = {INPUTS}, n = {SAMPLES}")
@@ -78,13 +79,12 @@ def weight_decay() -> Derivation:
     meaning = {N_m: sp.Integer(2), N_prev: sp.Integer(2), W: sp.ImmutableMatrix(Wx),
                dC_dW: gradient,
                dR_dW: sp.ImmutableMatrix(2, 2, lambda r, c: sp.diff(decayed, Wx[r, c]))}
-    step = W - eta * dR_dW
-    return Derivation("L2 weight decay: C_lambda = C + (lambda/2) ||W^m||_F^2", (
+    meaning[W_new] = meaning[W] - eta * meaning[dR_dW]      # the update W - eta dC_lambda/dW
+    return Derivation("L2 weight decay", (
         Step(dR_dW, dC_dW + lam * W,
-             "d/dW_ij of (lambda/2) sum_kl W_kl^2 is lambda W_ij"),
-        Step(step, (1 - eta * lam) * W - eta * dC_dW,
-             "the update W <- W - eta dC_lambda/dW shrinks W by the factor 1 - eta lambda, "
-             "then takes the plain step"),
+             "C_lambda = C + (lambda/2) sum_kl W_kl^2"),
+        Step(W_new, (1 - eta * lam) * W - eta * dC_dW,
+             "W_new = W - eta dC_lambda/dW: W shrinks by 1 - eta lambda"),
     ), notes=("checked on a 2 x 2 weight matrix with a cost that couples its entries",),
         meaning=meaning)
 

@@ -14,8 +14,9 @@ def _rule(step: Step) -> str:
 
 
 def _notes(derivation: Derivation) -> list:
-    """Each step's notes (joined), each once, in order."""
-    return list(dict.fromkeys("; ".join(s.notes) for s in derivation.steps if s.notes))
+    """Each step's notes (joined), then the derivation's own, each once, in order."""
+    return list(dict.fromkeys([*("; ".join(s.notes) for s in derivation.steps if s.notes),
+                               *derivation.notes]))
 
 
 
@@ -118,6 +119,8 @@ def derivation_rich(derivation):
         lines.append(line)
         if step.notes:
             lines.append(Text(f"      ({'; '.join(step.notes)})", style="dim"))
+    for note in derivation.notes:
+        lines.append(Text(f"  note: {note}", style="dim"))
     ok = derivation.holds
     lines.append(Text(f"  checked: {_check_line(derivation)}", style="green" if ok else "bold red"))
     return Group(*lines)
@@ -133,7 +136,7 @@ def derivation_dict(derivation) -> dict:
     ref = derivation.reference_verdict
     return {"title": derivation.title, "steps": steps,
             "result": text(derivation.result), "result_latex": tex(derivation.result),
-            "assumptions": list(derivation.assumptions),
+            "assumptions": list(derivation.assumptions), "notes": list(derivation.notes),
             "reference": None if derivation.reference is None else {
                 "against": derivation.reference.against, "value": text(derivation.reference.value),
                 "status": None if ref is None else ref.status.value},
