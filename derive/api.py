@@ -300,6 +300,19 @@ def extrema(text: str, names: str | None = None, latex: bool = False,
     return _isolated(_extrema_checked, (expr, variables_of(expr, names)), timeout)
 
 
+def _cancelling():
+    from derive.nn import pairs
+    return pairs.derivations(pairs.survey())
+
+
+def cancelling_pairs(timeout: float = DERIVATION_TIMEOUT):
+    """The output activations and costs whose delta^L is p - y, found by trying every pair: a
+    `Derivations` record of their checked output-layer derivations."""
+    from derive.nn.pairs import TITLE
+    from derive.results import Derivations
+    return Derivations(TITLE, _isolated(_cancelling, (), timeout))
+
+
 # -- derive backprop -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -682,7 +695,7 @@ def _publish_task(kind, args, report):
     """One piece of the published documents (runs in a worker)."""
     from derive.calc import first_principles
     from derive.calc.extrema import find_extrema
-    from derive.nn import backprop as bp, network, pairs
+    from derive.nn import backprop as bp, network
     from derive.text import parse_expression
 
     if kind == "index":
@@ -693,7 +706,7 @@ def _publish_task(kind, args, report):
         report(bp.pair_derivations(pair.hidden, pair.output, pair.cost) if kind == "pair"
                else network.prove_network((2, 2, outputs), pair.hidden, pair.output, pair.cost))
     elif kind == "cancelling":
-        report(pairs.derivations(pairs.survey()))
+        report(_cancelling())
     elif kind == "rule":
         made = first_principles.DERIVATIONS[args[0]]()
         report(tuple(d.check(timeout=30.0) for d in (made if isinstance(made, list) else [made])))

@@ -75,6 +75,7 @@ diff = _step_by_step(lambda a: api.differentiate(a.expr, a.wrt, a.order, a.latex
 gradient = _step_by_step(lambda a: api.gradient(a.expr, a.vars, a.latex, a.timeout))
 rule = _step_by_step(lambda a: api.rule(a.name, a.expr, a.latex, a.timeout))
 extrema = _step_by_step(lambda a: api.extrema(a.expr, a.vars, a.latex, a.timeout))
+pairs = _step_by_step(lambda a: api.cancelling_pairs(a.timeout))
 
 
 def backprop(args) -> ExitStatus:
@@ -183,5 +184,5 @@ def _plot(curve, path: str, title: str) -> None:
 
 
 COMMANDS = {"check": check, "diff": diff, "gradient": gradient, "rule": rule, "extrema": extrema,
-            "backprop": backprop, "audit": audit, "export": export, "mlp": mlp,
+            "backprop": backprop, "pairs": pairs, "audit": audit, "export": export, "mlp": mlp,
             "codegen": codegen}

@@ -151,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(backprop, default="latex")
     backprop.set_defaults(command_name="backprop")
 
+    pairs = commands.add_parser(
+        "pairs", help="which output activation and cost give delta^L = prediction - target",
+        description="Try every output activation (elementwise, softmax, log-softmax) with every "
+        "built-in cost whose domain its range fits; show, derived and checked, the pairs whose "
+        "output delta is p - y, each with the likelihood its cost is the negative log of, and "
+        "list what the others give.",
+        epilog="examples:\n  derive pairs --format text\n  derive pairs --format latex "
+        "--standalone -o pairs.tex", formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_expression_options(pairs, latex=False)
+    pairs.set_defaults(command_name="pairs")
+
     audit = commands.add_parser(
         "audit", help="audit the tutorial's claims, or the equations of a Markdown/LaTeX file",
         description="With no FILE: decide every checkable claim of the backprop tutorial. With "
@@ -269,8 +280,9 @@ examples:
 """
 
 
-def _add_expression_options(sub) -> None:
-    sub.add_argument("--latex", action="store_true", help="read the expression as LaTeX")
+def _add_expression_options(sub, latex: bool = True) -> None:
+    if latex:
+        sub.add_argument("--latex", action="store_true", help="read the expression as LaTeX")
     sub.add_argument("--timeout", type=float, default=api.DERIVATION_TIMEOUT, metavar="SECONDS",
                      help="time limit for the whole derivation and its checks "
                      f"(default {api.DERIVATION_TIMEOUT:g})")

@@ -24,6 +24,7 @@ from derive.nn.backprop import output_layer
 from derive.nn.costs import SPECS as COST_NAMES, compatible, cost as make_cost, y
 
 OUTPUTS = (*ELEMENTWISE, *sm.SPECS)
+TITLE = "Output layers whose delta is the prediction minus the target"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from derive.nn.pairs import TITLE as PAIRS_TITLE
 from derive.render import RenderOptions, render
 from derive.render.derivations import derivation_markdown
 from derive.render.document import latex_document
@@ -12,7 +13,6 @@ from derive.results import Derivations
 
 STANDALONE = RenderOptions(standalone=True)
 RULES_TITLE = "The rules of differentiation, from first principles"
-PAIRS_TITLE = "Output layers whose delta is the prediction minus the target"
 PAIRS_INTRO = ("Every output activation was tried with every cost whose domain its range fits, "
                "and delta^L = dC/dz^L compared with p - y (p: the probability or mean the output "
                "stands for). These pairs agree; for each, e^(-C) is a likelihood of y, so C is "

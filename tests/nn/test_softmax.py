@@ -18,6 +18,7 @@ from derive.engine.notation import D
 from derive.nn import batches, network, pairs, softmax as sm
 from derive.nn.activations import activation
 from derive.nn.costs import cost
+from derive.results import Derivations
 
 RNG = np.random.default_rng(7)
 
@@ -168,3 +169,18 @@ def test_softmax_misuse_is_one_line_and_exit_2(capsys, argv, words):
 def test_default_cost_of_a_vector_output():
     assert api._pair("relu", "softmax", None).cost.name == "categorical-cross-entropy"
     assert api._pair("relu", "log-softmax", None).cost.name == "nll"
+
+
+def test_pairs_command_shows_the_cancelling_pairs_in_every_format(capsys, monkeypatch, published):
+    code = main(["pairs", "--format", "json"])
+    titles = [d["title"] for d in json.loads(capsys.readouterr().out)]
+    assert code == 0 and titles == ["output layer: sigmoid with cross-entropy",
+                                    "output layer: identity with squared-error",
+                                    "output layer: softmax with categorical-cross-entropy",
+                                    "output layer: log-softmax with nll"]
+    # the other formats render the same record (made once per run, in conftest)
+    found = Derivations(pairs.TITLE, published.cancelling)
+    monkeypatch.setattr(api, "cancelling_pairs", lambda timeout: found)
+    for fmt, mark in (("markdown", "a^y*(1 - a)^(1 - y)"), ("text", "negative log-likelihood"),
+                      ("latex", r"\begin{align*}")):
+        assert main(["pairs", "--format", fmt]) == 0 and mark in capsys.readouterr().out
