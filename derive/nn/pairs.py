@@ -93,13 +93,13 @@ def derivations(found) -> tuple[Derivation, ...]:
         act, chosen = sm.output_activation(pair.activation), make_cost(pair.cost)
         derivation = sm.output_layer(act, chosen) if getattr(act, "vector", False) \
             else output_layer(act, chosen)
-        note = (f"e^(-C) = {_plain(pair.likelihood)}: C is the negative log-likelihood of y, "
-                f"and {pair.activation} gives its mean {_plain(pair.prediction)} from z")
+        note = (f"e^(-C) = {sm.plain(pair.likelihood)}: C is the negative log-likelihood of y, "
+                f"and {pair.activation} gives its mean {sm.plain(pair.prediction)} from z")
         shown.append(Derivation(derivation.title, derivation.steps, derivation.assumptions,
                                 derivation.reference, derivation.verdicts,
                                 derivation.reference_verdict, derivation.notes + (note,),
                                 derivation.meaning))
-    others = [f"{p.activation} with {p.cost}: delta = {_plain(p.delta)}"
+    others = [f"{p.activation} with {p.cost}: delta = {sm.plain(p.delta)}"
               for p in found if not p.cancels]
     if shown and others:
         last = shown[-1]
@@ -108,7 +108,3 @@ def derivations(found) -> tuple[Derivation, ...]:
                                last.notes + ("the other pairs do not cancel: " + "; ".join(others),),
                                last.meaning)
     return tuple(shown)
-
-
-def _plain(expr) -> str:
-    return sp.sstr(expr).replace("**", "^")

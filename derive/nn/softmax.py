@@ -252,15 +252,17 @@ def output_layer(act: VectorActivation, cost: Cost) -> Derivation:
         one_hot_from = len(steps)
         steps.append(Step(general, sp.expand(general.xreplace({target_sum: 1})),
                           "the targets sum to 1 (one-hot labels, or a distribution)"))
-        notes.append(f"without sum_i y_i = 1, delta_j = {_plain(general)}: targets that sum to "
+        notes.append(f"without sum_i y_i = 1, delta_j = {plain(general)}: targets that sum to "
                      f"2, such as y = (1, 1, 0), give delta_j = "
-                     f"{_plain(sp.expand(general.xreplace({target_sum: 2})))}")
+                     f"{plain(sp.expand(general.xreplace({target_sum: 2})))}")
     return _checked(f"output layer: {act.name} with {cost.name}", steps, act.expr, cost,
                     one_hot_from, notes, (ONE_HOT,) if one_hot_from is not None else ())
 
 
-def _plain(expr) -> str:
-    return sp.sstr(expr).replace("**", "^")
+def plain(expr) -> str:
+    """A formula in a note: ^ for powers, a space for a product (a * would start italics in
+    Markdown)."""
+    return sp.sstr(expr).replace("**", "^").replace("*", " ")
 
 
 @functools.lru_cache(maxsize=None)

@@ -181,6 +181,6 @@ def test_pairs_command_shows_the_cancelling_pairs_in_every_format(capsys, monkey
     # the other formats render the same record (made once per run, in conftest)
     found = Derivations(pairs.TITLE, published.cancelling)
     monkeypatch.setattr(api, "cancelling_pairs", lambda timeout: found)
-    for fmt, mark in (("markdown", "a^y*(1 - a)^(1 - y)"), ("text", "negative log-likelihood"),
+    for fmt, mark in (("markdown", "a^y (1 - a)^(1 - y)"), ("text", "negative log-likelihood"),
                       ("latex", r"\begin{align*}")):
         assert main(["pairs", "--format", fmt]) == 0 and mark in capsys.readouterr().out

@@ -2,6 +2,7 @@
 finite differences and scikit-learn's MLPClassifier; stability at |z| = 1000; scikit-learn's own
 estimator checks and tools; `derive mlp` on the data sets shipped with scikit-learn and on a CSV."""
 
+import importlib.util
 import json
 import warnings
 
@@ -32,6 +33,24 @@ def _model(layers, output="softmax", cost=None, scale=1.0, seed=0):
     model.coefs_ = [scale * rng.normal(0, 0.7, (b, a)) for a, b in zip(layers, layers[1:])]
     model.intercepts_ = [rng.normal(0, 0.3, b) for b in layers[1:]]
     return model, rng
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None,
+                    reason="torch not installed (optional extra: pip install 'derive[torch]')")
+def test_softmax_gradients_match_torch_autograd():
+    import torch
+    model, rng = _model((4, 6, 3))
+    X = rng.normal(size=(10, 4))
+    Y = np.eye(3)[rng.integers(0, 3, 10)]
+    Ws = [torch.tensor(W, requires_grad=True) for W in model.coefs_]
+    bs = [torch.tensor(b, requires_grad=True) for b in model.intercepts_]
+    a = torch.tanh(Ws[0] @ torch.tensor(X.T) + bs[0][:, None])
+    z = Ws[1] @ a + bs[1][:, None]
+    loss = -(torch.tensor(Y.T) * torch.log_softmax(z, dim=0)).sum(dim=0).mean()
+    loss.backward()
+    for (gW, gb), W, b in zip(model.gradients(X, Y), Ws, bs):
+        assert np.allclose(gW, W.grad.numpy(), rtol=0, atol=1e-12)
+        assert np.allclose(gb, b.grad.numpy(), rtol=0, atol=1e-12)
 
 
 def test_one_sgd_step_matches_scikit_learn_with_three_classes():
