@@ -143,9 +143,9 @@ def split(data: DataSet, test_fraction: float = 0.25, seed: int = 0):
         for label in np.unique(data.y):
             members = rng.permutation(np.flatnonzero(data.y == label))
             test += list(members[:int(round(len(members) * test_fraction))])
-        test = np.array(sorted(test), dtype=int)
+        test = rng.permutation(np.array(test, dtype=int))   # the classes mixed, as drawn
     else:
-        test = np.sort(rng.permutation(n)[:int(round(n * test_fraction))])
+        test = rng.permutation(n)[:int(round(n * test_fraction))]
     train = np.setdiff1d(np.arange(n), test)
     if len(train) < 2 or len(test) < 1:
         raise ValueError(f"{data.name} has too few rows ({n}) to hold some out for testing")
