@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from derive.display import Displayed, RichDisplayed
 from derive.engine.verdict import Status, Verdict
 
 if TYPE_CHECKING:  # numpy loads only with the numeric commands
@@ -40,7 +41,7 @@ class Unreadable:
 
 
 @dataclass(frozen=True)
-class CheckRun:
+class CheckRun(Displayed):
     """`derive check`: every claim's result, in the order given."""
 
     results: tuple   # of Checked | Unreadable
@@ -62,7 +63,7 @@ class CheckRun:
 
 
 @dataclass(frozen=True)
-class Derivations:
+class Derivations(Displayed):
     """A titled list of checked derivations (`derive diff`, `gradient`, `rule`)."""
 
     title: str
@@ -78,7 +79,7 @@ class Prediction:
 
 
 @dataclass(frozen=True)
-class Training:
+class Training(RichDisplayed):
     """`derive mlp`: the setting, the best of the restarts, its predictions and the gradient check."""
 
     data: str

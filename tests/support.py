@@ -15,10 +15,24 @@ needs_pdflatex = pytest.mark.skipif(
     "installs it)")
 
 
-def compile_latex(source: str, folder: Path, name: str = "doc") -> subprocess.CompletedProcess:
+def compile_latex(source: str, folder: Path, name: str = "doc",
+                  passes: int = 1) -> subprocess.CompletedProcess:
+    """pdflatex on `source`; two passes settle the contents and the links."""
     (folder / f"{name}.tex").write_text(source, encoding="utf-8")
-    return subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
-                          cwd=folder, capture_output=True, text=True, timeout=180)
+    for _ in range(passes):
+        result = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error",
+                                 f"{name}.tex"], cwd=folder, capture_output=True, text=True,
+                                timeout=180)
+        if result.returncode:
+            break
+    return result
+
+
+def latex_problems(folder: Path, name: str = "doc") -> list[str]:
+    """What a clean log has none of: overfull and underfull boxes, warnings."""
+    log = (folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+    return [line for line in log.splitlines()
+            if line.startswith(("Overfull", "Underfull")) or "Warning:" in line]
 
 
 x, y = sp.symbols("x y", real=True)

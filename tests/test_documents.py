@@ -2,7 +2,7 @@
 
 import pytest
 
-from support import ROOT, compile_latex, needs_pdflatex
+from support import ROOT, compile_latex, latex_problems, needs_pdflatex
 
 
 def test_committed_documents_are_up_to_date(exported):
@@ -40,5 +40,6 @@ def test_documents_cover_every_pair_and_topic(exported):
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "derivations").glob("*.tex")))
 def test_every_committed_tex_compiles(name, tmp_path):
     source = (ROOT / "derivations" / name).read_text(encoding="utf-8")
-    result = compile_latex(source, tmp_path)
+    result = compile_latex(source, tmp_path, passes=2)
     assert result.returncode == 0, (name, result.stdout[-2000:])
+    assert latex_problems(tmp_path) == [], name

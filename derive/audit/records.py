@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.display import Displayed
 from derive.engine.verdict import Status, Verdict
 
 
@@ -69,7 +70,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(Displayed):
     title: str
     findings: tuple
 

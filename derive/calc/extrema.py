@@ -24,6 +24,7 @@ import sympy as sp
 
 from derive.calc.differentiate import differentiate, plain
 from derive.calc.steps import Derivation, Reference
+from derive.display import Displayed
 
 MAX_ORDER = 12
 
@@ -75,7 +76,7 @@ class CriticalPoint:
 
 
 @dataclass(frozen=True)
-class Extrema:
+class Extrema(Displayed):
     expr: sp.Expr
     variables: tuple
     gradient: tuple

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
+from derive.display import Displayed
 from derive.engine.verdict import Status, Verdict, worst
 from derive.engine.verify import decide
 from derive.text import parse_assumptions
@@ -72,7 +73,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(Displayed):
     """A titled sequence of steps. After `check()`, `verdicts` holds one Verdict per step and
     `reference_verdict` the verdict of the final result against the independent computation."""
 

@@ -19,7 +19,22 @@ class ExitStatus(enum.IntEnum):
 def _options(args):
     from derive.render import RenderOptions
     return RenderOptions(standalone=getattr(args, "standalone", False),
-                         verbose=getattr(args, "verbose", False))
+                         verbose=getattr(args, "verbose", False), command=_command(args))
+
+
+def _command(args) -> str:
+    """The command as typed, without where its output went: a document's provenance."""
+    import shlex
+    words, skip = [], False
+    for word in getattr(args, "argv", []):
+        if skip:
+            skip = False
+        elif word in ("-o", "--output"):
+            skip = True
+        elif not (word.startswith("--output=") or word.startswith("-o")
+                  and not word.startswith("--")):
+            words.append(word)
+    return "derive " + shlex.join(words)
 
 
 def _show(record, args, inputs=()) -> None:

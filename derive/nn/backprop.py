@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.calc.steps import Derivation, Reason, Rule, Step
+from derive.display import Displayed
 from derive.engine.diagnose import readable
 from derive.engine.layers import check_layer_step
 from derive.engine.notation import (
@@ -194,7 +195,7 @@ class PairDerivations:
 
 
 @dataclass(frozen=True)
-class BackpropDocument:
+class BackpropDocument(Displayed):
     title: str
     derivations: tuple
     proof: NetworkProof | None

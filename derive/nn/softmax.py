@@ -18,6 +18,7 @@ import functools
 from dataclasses import dataclass, replace
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from derive.calc.steps import Derivation, Step
 from derive.engine.notation import D, i, j, l
@@ -261,8 +262,24 @@ def output_layer(act: VectorActivation, cost: Cost) -> Derivation:
 
 def plain(expr) -> str:
     """A formula in a note: ^ for powers, a space for a product (a * would start italics in
-    Markdown)."""
-    return sp.sstr(expr).replace("**", "^").replace("*", " ")
+    Markdown), entries and sums as the note's words write them (a_j, sum_i y_i)."""
+    return _NotePrinter().doprint(expr).replace("**", "^").replace("*", " ")
+
+
+class _NotePrinter(StrPrinter):
+    """SymPy's str printer with a_j for a[j] and sum_i y_i for Sum(y[i], (i, 1, K))."""
+
+    printmethod = "_note_str"   # Indexed prints itself as a[j] otherwise
+
+    def _print_Indexed(self, expr):
+        return f"{expr.base}_{','.join(self._print(n) for n in expr.indices)}"
+
+    def _print_Sum(self, expr):
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = f"({body})"
+        return " ".join(f"sum_{self._print(limit[0])}" for limit in reversed(expr.limits)) \
+            + " " + body
 
 
 @functools.lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ FORMATS = ("text", "json", "markdown", "latex")
 class RenderOptions:
     standalone: bool = False   # LaTeX: a complete document for pdflatex
     verbose: bool = False      # audits: list the skipped equations too
+    command: str = ""          # the command that produced the output, for a document's heading
 
 
 # record type -> the module that renders it and its renderer per format; a renderer module is
@@ -50,3 +51,10 @@ def render(record, format: str = "text", options: RenderOptions = RenderOptions(
     if format not in renderers:
         raise ValueError(f"no {format} output for {type(record).__name__}")
     return getattr(importlib.import_module(module), renderers[format])(record, options)
+
+
+def display(record, kind: str):
+    """How a record shows itself (`derive.display`): "latex" for Jupyter's `_repr_latex_` (`$$`
+    blocks that MathJax and KaTeX typeset), "rich" for `__rich__`, "plain" for IPython's text.
+    The module that makes them is loaded when a record is first shown."""
+    return importlib.import_module("derive.render.jupyter").display(record, kind)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from derive.engine.verdict import Status
 from derive.nn.backprop import BackpropDocument
 from derive.render.derivations import (
-    derivation_dict, derivation_markdown, derivation_rich, derivations_latex)
+    checks_appendix, derivation_dict, derivation_markdown, derivation_rich, derivations_latex)
 from derive.render.document import latex_document
 from derive.render.printers import json_text, tex_text
+from derive.render.typeset import prose
 
 
 def proof_line(proof) -> str:
@@ -25,16 +26,22 @@ def proof_line(proof) -> str:
 
 
 def backprop_latex(document: BackpropDocument, options) -> str:
-    body = [derivations_latex(document.derivations)]
+    links = options.standalone
+    body = [derivations_latex(document.derivations, links=links)]
     for note in document.notes:
-        body.append(r"\noindent\textbf{Note:} " + tex_text(note) + r"\par")
+        body.append(r"\noindent\textbf{Note:} " + prose(note) + r"\par")
     if document.proof is not None:
-        body.append(r"\subsection*{Proof on an explicit network}")
+        body.append(r"\section{Proof on an explicit network}" if links else
+                    r"\subsection*{Proof on an explicit network}")
         body.append(r"\noindent The cost is written out as a function of every weight and bias, "
                     r"differentiated directly, and compared with the recurrence: "
                     + tex_text(proof_line(document.proof)) + r".\par")
     text_ = "\n".join(body)
-    return latex_document(document.title, text_) if options.standalone else text_
+    if not options.standalone:
+        return text_
+    return latex_document(document.title, text_, command=options.command,
+                          sections=len(document.derivations) + 1,
+                          appendix=checks_appendix(document.derivations))
 
 
 def backprop_markdown(document: BackpropDocument, options=None) -> str:

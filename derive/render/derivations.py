@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from derive.calc.steps import Derivation, Step
 from derive.engine.verdict import Status
-from derive.render.document import latex_document
-from derive.render.printers import MARKS, STYLES, json_text, tex, tex_text, text
+from derive.render import typeset
+from derive.render.document import RAGGED, latex_document, pdf_safe
+from derive.render.mathtext import words
+from derive.render.pretty import pretty
+from derive.render.steptable import StepRow, StepTable
+from derive.render.printers import (
+    MARKS, STYLES, WORDS, breakable, json_text, tex, tex_text, text)
 from derive.results import Derivations
 
 
@@ -19,7 +24,14 @@ def _notes(derivation: Derivation) -> list:
                                *derivation.notes]))
 
 
-
+def pieces(derivation) -> tuple:
+    """What every format shows of a derivation, for a format made in another module (the
+    notebook's MathJax, `render.jupyter`): its rows (lhs, or None when the line continues the
+    previous one; rhs; the rules in words; the step's verdict or None), its notes, and the
+    check's result in words."""
+    rows = tuple((lhs, rhs, _rule(step), verdict)
+                 for lhs, rhs, step, verdict in _step_rows(derivation))
+    return rows, tuple(_notes(derivation)), _check_line(derivation)
 
 
 def _step_rows(derivation):
@@ -53,47 +65,100 @@ def _check_line(derivation) -> str:
     return line
 
 
-def derivation_latex(derivation) -> str:
-    """One `align*` block, a step a line, the rule as `\\text{}` at the right."""
-    rows = []
-    for lhs, rhs, step, verdict in _step_rows(derivation):
-        rule = tex_text(_rule(step))
-        if verdict is not None and not verdict.status.holds:
-            rule += " (does not check)"
-        left = "" if lhs is None else tex(lhs)
-        rows.append(f"  {left} &= {tex(rhs)} && {_note_cell(rule)}")
-    out = [f"% {derivation.title}", r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+def derivation_latex(derivation, number: int = 1, links: bool = False) -> str:
+    """One `align*` block, each step tagged (k) at the right margin; the rules are listed under
+    it with the same numbers (linked from the tags when `links`), so a rule never competes with
+    an equation for the line. Sides too wide for the line are broken (`typeset.rows`)."""
+    lines, legend = [], []
+    for k, (lhs, rhs, step, verdict) in enumerate(_step_rows(derivation), 1):
+        anchor = f"rule-{number}-{k}"
+        step_rows = typeset.rows(lhs, rhs, k == 1)
+        tag = rf"\hyperlink{{{anchor}}}{{({k})}}" if links else f"({k})"
+        step_rows[-1] += rf" \tag*{{{tag}}}"
+        lines += step_rows
+        mark = rf"\hypertarget{{{anchor}}}{{({k})}}" if links else f"({k})"
+        failing = verdict is not None and not verdict.status.holds
+        legend.append(mark + "~" + typeset.prose(_rule(step))
+                      + (r" \textbf{(does not check)}" if failing else ""))
+    out = [f"% {' '.join(derivation.title.split())}", r"\begin{align*}",
+           " \\\\\n".join(lines), r"\end{align*}", r"\par{\small"]
+    out += [r"\raggedright\noindent\hangindent=2em " + line + r"\par" for line in legend]
+    out.append("}")
     for note in _notes(derivation) + list(derivation.assumptions and
                              ["assuming " + ", ".join(derivation.assumptions)]):
-        out.append(r"\noindent\textit{" + tex_text(note) + r"}\par")
-    out.append(r"\noindent\textit{Checked: " + tex_text(_check_line(derivation)) + r".}\par")
+        out.append(r"\smallskip\noindent\textit{" + typeset.prose(note) + r"}\par")
+    out.append(r"\smallskip\noindent\textit{Checked: " + tex_text(_check_line(derivation))
+               + r".}\par")
     return "\n".join(out) + "\n"
 
 
-NOTE_WIDTH = "4.6cm"  # a long rule note wraps in a column this wide instead of running off the page
-
-
-def _note_cell(rule: str) -> str:
-    if len(rule) <= 40:
-        return f"\\text{{{rule}}}"
-    return f"\\text{{\\parbox[t]{{{NOTE_WIDTH}}}{{\\raggedright\\small {rule}}}}}"
-
-
-def derivations_latex(derivations) -> str:
+def derivations_latex(derivations, links: bool = False, first: int = 1) -> str:
+    """Each derivation under its heading (numbered, for the contents, in a standalone document);
+    `first` numbers the anchors when one document holds several lists."""
     body = []
-    for d in derivations:
-        body.append(r"\subsection*{" + tex_text(d.title) + "}")
-        body.append(derivation_latex(d))
+    for number, d in enumerate(derivations, first):
+        body.append(heading(d.title, numbered=links, level="section" if links else "subsection"))
+        body.append(derivation_latex(d, number, links))
     return "\n".join(body)
+
+
+HEADING_LIMIT = 80
+
+
+def heading(title: str, numbered: bool = False, level: str = "subsection") -> str:
+    """A heading with its mathematics set (a plain form for the PDF bookmarks); a title longer
+    than a line is cut at a space, the steps below show the whole formula."""
+    if len(title) > HEADING_LIMIT:
+        title = title[:HEADING_LIMIT].rsplit(" ", 1)[0] + " ..."
+    if not numbered:   # a fragment: nothing that needs a package of the reader's preamble
+        return f"\\{level}*{{{typeset.prose(title)}}}"
+    return (f"\\{level}{{\\texorpdfstring{{{typeset.prose(title)}}}"
+            f"{{{pdf_safe(title)}}}}}")
+
+
+def checks_appendix(derivations, first: int = 1) -> str:
+    """The checks performed, a row a step: its verdict, the method, and the evidence (the points
+    tried, the network sizes), each step linked to its rule."""
+    rows = []
+    for number, d in enumerate(derivations, first):
+        verdicts = d.verdicts or (None,) * len(d.steps)
+        for k, verdict in enumerate(verdicts, 1):
+            where = rf"\hyperlink{{rule-{number}-{k}}}{{{number}.{k}}}"
+            if verdict is None:
+                rows.append(f"{where} & not checked & & \\\\")
+                continue
+            rows.append(f"{where} & {tex_text(WORDS[verdict.status])} & "
+                        f"{breakable(verdict.method or '')} & {breakable(_evidence(verdict))} \\\\")
+    if not rows:
+        return ""
+    return ("\\section{Checks performed}\n"
+            "Each step is decided by SymPy from both sides, never trusting the step's own right "
+            "side: proved symbolically, or evaluated at the points (or in the concrete networks) "
+            "listed. Step $d.k$ is step $k$ of derivation $d$.\n\n"
+            "\\begin{longtable}{@{}" + "".join(RAGGED.format(w) for w in
+                                                  ("1.1cm", "2.8cm", "4.4cm", "6.3cm"))
+            + "@{}}\n"
+            "step & verdict & method & evidence \\\\ \\hline\n\\endhead\n"
+            + "\n".join(rows) + "\n\\end{longtable}\n")
+
+
+def _evidence(verdict) -> str:
+    parts = []
+    if verdict.covered:
+        parts.append(verdict.covered)
+    if verdict.points:
+        parts.append(f"{verdict.points} points")
+    if verdict.note:
+        parts.append(verdict.note)
+    return "; ".join(parts)[:300]
 
 
 def derivation_markdown(derivation) -> str:
     rows = []
     for lhs, rhs, step, verdict in _step_rows(derivation):
-        rule = tex_text(_rule(step)).replace("$", "")
         mark = "" if verdict is None or verdict.status.holds else r"\ \text{(does not check)}"
         left = "" if lhs is None else tex(lhs)
-        rows.append(f"{left} &= {tex(rhs)} && \\text{{{rule}}}{mark}")
+        rows.append(f"{left} &= {tex(rhs)} && {words(_rule(step))}{mark}")
     out = [f"### {derivation.title}", "", "$$", r"\begin{aligned}", " \\\\\n".join(rows),
            r"\end{aligned}", "$$", ""]
     for note in _notes(derivation):
@@ -105,21 +170,20 @@ def derivation_markdown(derivation) -> str:
 
 
 def derivation_rich(derivation):
+    """The title, the steps with the rules in a column of their own (see `StepTable`), the notes
+    (each once) and the check."""
     from rich.console import Group
     from rich.text import Text
 
-    lines = [Text(derivation.title, style="bold underline")]
+    rows = []
     for lhs, rhs, step, verdict in _step_rows(derivation):
         if lhs is not None:
-            lines.append(Text("  " + text(lhs)))
-        line = Text("    = " + text(rhs))
-        line.append(f"   [{_rule(step)}]", style="cyan")
-        if verdict is not None:
-            line.append(f" {MARKS[verdict.status]}", style=STYLES[verdict.status])
-        lines.append(line)
-        if step.notes:
-            lines.append(Text(f"      ({'; '.join(step.notes)})", style="dim"))
-    for note in derivation.notes:
+            rows.append(StepRow(pretty(lhs), equals=False))
+        rows.append(StepRow(pretty(rhs), rule=_rule(step),
+                            mark="" if verdict is None else MARKS[verdict.status],
+                            mark_style="" if verdict is None else STYLES[verdict.status]))
+    lines = [Text(derivation.title, style="bold underline"), StepTable(tuple(rows))]
+    for note in _notes(derivation):
         lines.append(Text(f"  note: {note}", style="dim"))
     ok = derivation.holds
     lines.append(Text(f"  checked: {_check_line(derivation)}", style="green" if ok else "bold red"))
@@ -157,5 +221,8 @@ def many_markdown(result: Derivations, options) -> str:
 
 
 def many_latex(result: Derivations, options) -> str:
-    body = derivations_latex(result.derivations)
-    return latex_document(result.title, body) if options.standalone else body
+    if not options.standalone:
+        return derivations_latex(result.derivations)
+    return latex_document(result.title, derivations_latex(result.derivations, links=True),
+                          command=options.command, sections=len(result.derivations),
+                          appendix=checks_appendix(result.derivations))

@@ -5,13 +5,17 @@ from __future__ import annotations
 from derive.nn.pairs import TITLE as PAIRS_TITLE
 from derive.render import RenderOptions, render
 from derive.render.derivations import derivation_markdown
-from derive.render.document import latex_document
+from derive.render.document import latex_document, pdf_safe
 from derive.render.extrema import extrema_latex, extrema_markdown
 from derive.render.printers import tex
 from derive.render.reports import report_totals
 from derive.results import Derivations
 
-STANDALONE = RenderOptions(standalone=True)
+EXPORT = "derive export derivations"
+
+
+def _standalone(command: str) -> RenderOptions:
+    return RenderOptions(standalone=True, command=command)
 RULES_TITLE = "The rules of differentiation, from first principles"
 PAIRS_INTRO = ("Every output activation was tried with every cost whose domain its range fits, "
                "and delta^L = dC/dz^L compared with p - y (p: the probability or mean the output "
@@ -33,23 +37,29 @@ def documents(backprops: dict, rules: tuple, extrema: tuple, report,
     for (act, cost_name), document in backprops.items():
         stem = f"backprop-{act}-{cost_name}"
         files[f"{stem}.md"] = render(document, "markdown")
-        files[f"{stem}.tex"] = render(document, "latex", STANDALONE)
+        command = (f"derive backprop --activation {act} --output-activation {document.output} "
+                   f"--cost {cost_name} --format latex --standalone")
+        files[f"{stem}.tex"] = render(document, "latex", _standalone(command))
         index.append(f"| {act} | {document.output} | {cost_name} | [{stem}.md]({stem}.md) | "
                      f"[{stem}.tex]({stem}.tex) |")
     pairs = Derivations(PAIRS_TITLE, cancelling)
     files["cancelling-pairs.md"] = f"# {PAIRS_TITLE}\n\n{PAIRS_INTRO}\n\n" + render(pairs, "markdown")
-    files["cancelling-pairs.tex"] = render(pairs, "latex", STANDALONE)
+    files["cancelling-pairs.tex"] = render(pairs, "latex",
+                                           _standalone("derive pairs --format latex --standalone"))
     index += ["", "Which output activation and cost give delta^L = p - y, found by trying every "
               "pair: [cancelling-pairs.md](cancelling-pairs.md), "
               "[cancelling-pairs.tex](cancelling-pairs.tex)"]
     files["calculus-rules.md"] = f"# {RULES_TITLE}\n\n" + \
         "\n".join(derivation_markdown(d) for d in rules)
-    files["calculus-rules.tex"] = render(Derivations(RULES_TITLE, rules), "latex", STANDALONE)
+    files["calculus-rules.tex"] = render(Derivations(RULES_TITLE, rules), "latex",
+                                         _standalone(EXPORT))
     files["extrema.md"] = "# Maxima and minima\n\n" + "\n".join(extrema_markdown(e) for e in extrema)
     files["extrema.tex"] = latex_document("Maxima and minima", "\n".join(
-        "\\subsection*{$f = " + tex(e.expr) + "$}\n" + extrema_latex(e) for e in extrema))
+        "\\section{\\texorpdfstring{$f = " + tex(e.expr) + "$}{f = " + pdf_safe(str(e.expr))
+        + "}}\n" + extrema_latex(e) for e in extrema), command=EXPORT, sections=len(extrema))
     files["tutorial-audit.md"] = render(report, "markdown")
-    files["tutorial-audit.tex"] = render(report, "latex", STANDALONE)
+    files["tutorial-audit.tex"] = render(report, "latex",
+                                         _standalone("derive audit --format latex --standalone"))
     index += ["", "## Calculus", "",
               "- The rules of differentiation from first principles, and the tutorial's worked "
               "examples: [calculus-rules.md](calculus-rules.md), [calculus-rules.tex](calculus-rules.tex)",

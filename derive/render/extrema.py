@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from derive.calc.extrema import CriticalPoint, Extrema, GlobalExtremum, GlobalKind, Kind, Test
 from derive.render.derivations import derivation_dict, derivation_markdown, derivations_latex
-from derive.render.document import latex_document
-from derive.render.printers import json_text, point_words, tex, tex_text, text
+from derive.render.document import RAGGED, latex_document
+from derive.render.pretty import pretty
+from derive.render.printers import breakable, json_text, point_words, tex, tex_text, text
 
 LOOKS = {Kind.MINIMUM: "f is larger at every probed nearby point: it looks like a minimum (numeric)",
          Kind.MAXIMUM: "f is smaller at every probed nearby point: it looks like a maximum (numeric)",
@@ -16,19 +17,19 @@ def point_text(point, printer=text) -> str:
     return "(" + point_words(point, printer) + ")"
 
 
-def test_text(p: CriticalPoint) -> str:
-    """Which test decided, with the values it used, in words."""
+def test_text(p: CriticalPoint, printer=str) -> str:
+    """Which test decided, with the values it used (by `printer`), in words."""
     d = p.details
     if p.test is Test.SECOND_DERIVATIVE:
-        return "second-derivative test: f''(c) = " + str(d["f''"])
+        return "second-derivative test: f''(c) = " + printer(d["f''"])
     if p.test is Test.HIGHER_ORDER:
         parity = "odd" if d["order"] % 2 else "even"
         return (f"second-derivative test fails (f''(c) = 0); first non-zero derivative has order "
-                f"{d['order']} ({parity}), value {d['f^(k)']}")
+                f"{d['order']} ({parity}), value {printer(d['f^(k)'])}")
     if p.test is Test.ALL_DERIVATIVES_ZERO:
         return f"every derivative up to order {d['order']} is 0 at the point"
     if p.test is Test.DISCRIMINANT:
-        disc, r = d["rt - s^2"], d["r"]
+        disc, r = printer(d["rt - s^2"]), printer(d["r"])
         if p.kind is Kind.SADDLE:
             words = f"rt - s^2 = {disc} < 0"
         elif p.kind in (Kind.MINIMUM, Kind.MAXIMUM):
@@ -43,9 +44,9 @@ def test_text(p: CriticalPoint) -> str:
     return words + (f"; {LOOKS[p.probe]}" if p.probe is not None else "")
 
 
-def global_text(g: GlobalExtremum, word: str) -> str:
+def global_text(g: GlobalExtremum, word: str, printer=str) -> str:
     if g.kind is GlobalKind.ATTAINED:
-        return f"global {word} {g.value} at {point_text(g.point, str)} ({g.reason})"
+        return f"global {word} {printer(g.value)} at {point_text(g.point, printer)} ({g.reason})"
     if g.kind is GlobalKind.UNBOUNDED:
         return f"none: {g.reason}"
     if g.kind is GlobalKind.NOT_ATTAINED:
@@ -58,18 +59,19 @@ def extrema_rich(result: Extrema):
     from rich.table import Table
     from rich.text import Text
 
-    head = Text(f"critical points of f = {text(result.expr)}", style="bold underline")
+    head = Text(f"critical points of f = {pretty(result.expr)}", style="bold underline")
     table = Table(header_style="bold")
     table.add_column("point")
     table.add_column("f")
     table.add_column("kind", style="bold")
     table.add_column("test", overflow="fold")
     for p in result.points:
-        table.add_row(point_text(p.point), text(p.value), p.kind.value, test_text(p))
-    parts = [head, Text("gradient = 0: " + ", ".join(f"{text(g)} = 0" for g in result.gradient))]
+        table.add_row(point_text(p.point, pretty), pretty(p.value), p.kind.value,
+                      test_text(p, pretty))
+    parts = [head, Text("gradient = 0: " + ", ".join(f"{pretty(g)} = 0" for g in result.gradient))]
     parts.append(table if result.points else Text("no critical point over the reals"))
-    parts.append(Text(f"global minimum: {global_text(result.global_min, 'minimum')}"))
-    parts.append(Text(f"global maximum: {global_text(result.global_max, 'maximum')}"))
+    parts.append(Text(f"global minimum: {global_text(result.global_min, 'minimum', pretty)}"))
+    parts.append(Text(f"global maximum: {global_text(result.global_max, 'maximum', pretty)}"))
     parts += [Text(f"note: {n}", style="dim") for n in result.notes]
     return Group(*parts)
 
@@ -101,11 +103,12 @@ def extrema_dict(result: Extrema) -> dict:
 
 
 def extrema_latex(result: Extrema) -> str:
-    rows = [r"\begin{tabular}{llll}", r"point & $f$ & kind & test \\ \hline"]
+    rows = [r"\begin{tabular}{@{}lll" + RAGGED.format("8cm") + "@{}}",
+            r"point & $f$ & kind & test \\ \hline"]
     for p in result.points:
         point = ", ".join(f"{tex(k)} = {tex(v)}" for k, v in p.point.items())
         rows.append(f"${point}$ & ${tex(p.value)}$ & {tex_text(p.kind.value)} & "
-                    f"\\parbox[t]{{7cm}}{{{tex_text(test_text(p))}}} \\\\")
+                    f"{breakable(test_text(p))} \\\\")
     rows.append(r"\end{tabular}")
     rows.append(r"\par\noindent Global minimum: "
                 + tex_text(global_text(result.global_min, "minimum")) + r"\par")

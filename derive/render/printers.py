@@ -130,6 +130,7 @@ def tex(expr) -> str:
 
 _TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&", "%": r"\%",
                 "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}", "~": r"\~{}",
+                "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
                 "∂": r"$\partial$", "∇": r"$\nabla$", "≠": r"$\neq$", "→": r"$\to$",
                 "≈": r"$\approx$", "✓": "", "✗": ""}
 
@@ -137,6 +138,22 @@ _TEX_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "^": r"\^{}", "&": r"\&",
 def tex_text(s: str) -> str:
     """Plain words for `\\text{}` or a paragraph: LaTeX specials escaped, symbols as math."""
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
+
+
+def tt_text(s: str) -> str:
+    """Words for `\\texttt{}`: the typewriter font has every ASCII sign at its own code, so
+    the specials are written as their codes (no font substitution, nothing read as markup)."""
+    return "".join(f"{{\\char{ord(ch)}}}" if ch in "\\{}$&#^_%~<>|" else _TEX_ESCAPES.get(ch, ch)
+                   for ch in s)
+
+
+def breakable(s: str) -> str:
+    """`tex_text`, with places to break a line after operators and commas: a long formula
+    written in words then wraps instead of running off the page."""
+    out = tex_text(s)
+    for mark in ("*", "+", "/", ",", "(", "="):
+        out = out.replace(mark, mark + r"\allowbreak{}")
+    return out
 
 
 POINT_SHOWN = 10   # values of a point shown in text; JSON has them all

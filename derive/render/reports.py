@@ -5,25 +5,30 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import sympy as sp
+
 from derive.audit.records import Finding, Report
 from derive.engine.verdict import Status
-from derive.render.document import latex_document
-from derive.render.printers import MARKS, STYLES, WORDS, json_text, tex, tex_text
+from derive.render.document import RAGGED, latex_document, pdf_safe
+from derive.render.pretty import pretty
+from derive.render.printers import (
+    MARKS, STYLES, WORDS, breakable, json_text, tex, tex_text, text, tt_text)
 from derive.render.verdicts import corrected, evidence_lines, summary, verdict_dict
 
 
-def finding_note(finding: Finding) -> str:
-    """One line: why a claim fails (diagnosis, correction) or how it holds."""
+def finding_note(finding: Finding, printer=text) -> str:
+    """One line: why a claim fails (diagnosis, correction) or how it holds (formulas of the
+    engine's by `printer`)."""
     if finding.verdict is None:
         return finding.skipped or ""
     verdict = _in_its_notation(finding)
     note = finding.source.note
-    parts = [summary(verdict)] if verdict.status is Status.REFUTED else []
+    parts = [summary(verdict, printer)] if verdict.status is Status.REFUTED else []
     if finding.correction:   # in the document's notation rather than the engine's
         parts = [p for p in ([verdict.diagnosis.text] if verdict.diagnosis else [])] + [
             f"should be {finding.correction}"]
     if verdict.status is not Status.REFUTED:
-        parts.append(summary(verdict))
+        parts.append(summary(verdict, printer))
         if verdict.status.holds and (verdict.note or "").startswith(("holds with ", "holds as ")):
             parts.append(verdict.note)   # the reading under which it holds
     if verdict.status is Status.REFUTED and verdict.note:
@@ -69,11 +74,11 @@ def report_rich(report: Report, options):
         status = finding.verdict.status
         table.add_row(Text(finding.source.id), Text(finding.source.section),
                       Text(finding.source.latex), Text(MARKS[status], style=STYLES[status]),
-                      Text(finding_note(finding)))
+                      Text(finding_note(finding, pretty)))
     parts = [table]
     for finding in report.refuted:
         parts.append(Text(f"\n{finding.source.id}: {finding.source.latex}", style="bold red"))
-        for label, value in evidence_lines(_in_its_notation(finding)):
+        for label, value in evidence_lines(_in_its_notation(finding), pretty):
             if label == "correct" and finding.correction:
                 label, value = "should be", finding.correction
             if label not in ("method", "assumptions"):
@@ -111,6 +116,9 @@ def report_markdown(report: Report, options) -> str:
             f"{MARKS[finding.verdict.status]} {finding.verdict.status.value}"
         latex = finding.source.latex.replace("|", r"\vert ")
         note = finding_note(finding).replace("|", "/")
+        if finding.correction:   # the correction is LaTeX: set it as math, not as words
+            math = finding.correction.replace("|", r" \vert ")
+            note = note.replace(f"should be {finding.correction}", f"should be ${math}$")
         out.append(f"| {finding.source.id} | {finding.source.section} | ${latex}$ | "
                    f"{mark} | {note} |")
     if report.refuted:
@@ -129,24 +137,121 @@ def report_markdown(report: Report, options) -> str:
 
 
 def report_latex(report: Report, options) -> str:
-    verbose = options.verbose
-    rows = [r"\begin{itemize}"]
+    """A table of every decided formula (each refuted one linked to its finding), then each
+    finding: the formula as written, why it is wrong, the corrected formula in the document's
+    notation and the counterexample as a small table."""
+    links = options.standalone
+    rows = [r"\begin{longtable}{@{}" + "".join(RAGGED.format(w) for w in
+                                          ("1.1cm", "4.2cm", "7.4cm", "2.9cm")) + "@{}}",
+            r"id & section & formula & verdict \\ \hline", r"\endhead"]
     for finding in report.findings:
-        if finding.verdict is None and not verbose:
+        if finding.verdict is None and not options.verbose:
             continue
         mark = "skipped" if finding.verdict is None else WORDS[finding.verdict.status]
-        rows.append(r"\item \textbf{" + tex_text(finding.source.id) + "} ("
-                    + tex_text(finding.source.section) + "): " + _formula(finding)
-                    + r" --- \emph{" + mark + "}.")
-        note = finding_note(finding)
-        if note and finding.verdict is not None and finding.verdict.status is Status.REFUTED:
-            rows.append(r"\\ " + tex_text(note))
-            if finding.verdict.correct is not None:
-                rows.append(r"\\ Correct: $" + corrected(finding.verdict, tex) + "$")
-    rows.append(r"\end{itemize}")
-    rows.append(r"\noindent Totals: " + tex_text(report_totals(report)) + r".\par")
-    body = "\n".join(rows) + "\n"
-    return latex_document("Audit of " + report.title, body) if options.standalone else body
+        name = tex_text(finding.source.id)
+        if links and finding.verdict is not None and finding.verdict.status is Status.REFUTED:
+            name = rf"\hyperlink{{finding-{_anchor(finding)}}}{{{name}}}"
+        rows.append(f"{name} & {tex_text(finding.source.section)} & {_cell(finding)} & "
+                    f"{tex_text(mark)} \\\\")
+    rows.append(r"\end{longtable}")
+    body = ["\n".join(rows), r"\noindent Totals: " + tex_text(report_totals(report)) + r".\par"]
+    if report.refuted:
+        body.append(r"\section{What does not hold}" if links else
+                    r"\subsection*{What does not hold}")
+    for finding in report.refuted:
+        body.append(_finding_latex(finding, links))
+    text_ = "\n".join(body) + "\n"
+    if not options.standalone:
+        return text_
+    return latex_document("Audit of " + report.title, text_, command=options.command,
+                          sections=1 + len(report.refuted))
+
+
+def _cell(finding: Finding) -> str:
+    """The formula in a table cell: scaled down when long (a cell is 7.4 cm)."""
+    code = _formula(finding)
+    if not code.startswith("$"):
+        return breakable(code)
+    inner = code.strip("$").replace(r"\displaystyle ", "")
+    scale = min(1.0, 55 / max(1, len(inner)))
+    return f"${inner}$" if scale == 1.0 else rf"\scalebox{{{max(scale, 0.35):.2f}}}{{${inner}$}}"
+
+
+def _anchor(finding: Finding) -> str:
+    return "".join(c for c in finding.source.id if c.isalnum()) or "x"
+
+
+def _finding_latex(finding: Finding, links: bool) -> str:
+    verdict = finding.verdict
+    title = f"{finding.source.id} ({finding.source.section})"
+    head = (rf"\subsection{{\texorpdfstring{{{tex_text(title)}}}{{{pdf_safe(title)}}}}}"
+            if links else rf"\subsubsection*{{{tex_text(title)}}}")
+    out = [head]
+    if links:
+        out.append(rf"\hypertarget{{finding-{_anchor(finding)}}}{{}}")
+    out.append(r"As written:")
+    out.append(r"\[ " + _display(finding) + r" \]")
+    note = finding_note(finding)
+    if note:
+        out.append(r"{\raggedright Why: " + breakable(note) + r"\par}")
+    if finding.correction and not finding.source.curated:
+        # in the document's own notation, which is the document's text: shown, never run
+        out.append(r"{\raggedright Corrected, in the document's notation: \texttt{"
+                   + tt_text(finding.correction) + r"}\par}")
+    else:
+        fix = finding.correction or corrected(verdict, tex)
+        sides = fix.split("=") if fix else []
+        if len(sides) == 2 and sides[0].strip() == sides[1].strip():
+            fix = None   # the engine's value says nothing the formula does not
+        if fix:
+            out.append(r"Corrected:")
+            out.append(r"\[ " + _fitting(fix) + r" \]")
+    if verdict.counterexample is not None:
+        out.append(_counterexample_table(verdict.counterexample))
+    return "\n".join(out)
+
+
+def _display(finding: Finding) -> str:
+    """The formula as displayed math (see `_formula` for what reaches the .tex)."""
+    inline = _formula(finding)
+    if inline.startswith("$"):
+        return _fitting(inline.strip("$").replace(r"\displaystyle ", ""))
+    return r"\text{" + inline + "}"
+
+
+def _fitting(code: str) -> str:
+    """A display that would run past the line is scaled to it (long claims as written)."""
+    if len(code) < 150:
+        return code
+    return r"\resizebox{\linewidth}{!}{$\displaystyle " + code + "$}"
+
+
+COUNTEREXAMPLE_SHOWN = 8
+
+
+def _counterexample_table(ce) -> str:
+    """The point and both sides' values there, as a small table."""
+    cells = [(tex(sp.Symbol(str(k))) if isinstance(k, str) else tex(k), tex(v))
+             for k, v in list(ce.point.items())[:COUNTEREXAMPLE_SHOWN]]
+    more = len(ce.point) - COUNTEREXAMPLE_SHOWN
+    rows = [r"\begin{center}\begin{tabular}{@{}ll@{}}", r"\multicolumn{2}{@{}l}{Counterexample:} \\"]
+    rows += [f"${name}$ & ${value}$ \\\\" for name, value in cells]
+    if more > 0:
+        rows.append(f"\\multicolumn{{2}}{{@{{}}l}}{{and {more} more}} \\\\")
+    rows += [r"\hline", f"left side & ${_short(ce.lhs)}$ \\\\",
+             f"right side & ${_short(ce.rhs)}$ \\\\", r"\end{tabular}\end{center}"]
+    return "\n".join(rows)
+
+
+def _short(value) -> str:
+    """A value for the table: exact when short, else 15 significant digits."""
+    code = tex(value)
+    if len(code) <= 40:
+        return code
+    try:
+        return tex(sp.Float(sp.N(value, 15), 15))
+    except (TypeError, ValueError):
+        return r"\text{(long)}"
 
 
 def _formula(finding: Finding) -> str:
@@ -158,7 +263,7 @@ def _formula(finding: Finding) -> str:
         return r"$\displaystyle " + finding.source.latex.replace("&", "").replace("$", "") + "$"
     if finding.verdict is not None:
         return r"$\displaystyle " + tex(finding.verdict.lhs) + " = " + tex(finding.verdict.rhs) + "$"
-    return r"\texttt{" + tex_text(finding.source.latex) + "}"
+    return r"\texttt{" + tt_text(finding.source.latex) + "}"
 
 
 def report_json(report: Report, options) -> str:

@@ -7,6 +7,7 @@ import math
 import sympy as sp
 
 from derive.engine.verdict import Status, Verdict
+from derive.render.pretty import pretty
 from derive.render.printers import (
     MARKS, SIGNIFICANT, STYLES, WORDS, json_text, point_words, tex, text)
 from derive.results import Checked, CheckRun, Unreadable
@@ -31,11 +32,17 @@ def _digits_to_tell_apart(a, b) -> int:
 def _values(ce, printer) -> str:
     n = _digits_to_tell_apart(ce.lhs, ce.rhs)
     left, right = (sp.Float(v, n) if isinstance(v, sp.Float) else v for v in (ce.lhs, ce.rhs))
-    shown = f"left side = {sp.sstr(left) if printer is text else printer(left)}, " \
-            f"right side = {sp.sstr(right) if printer is text else printer(right)}"
+    shown = f"left side = {_value(left, printer)}, right side = {_value(right, printer)}"
     if ce.gap is not None and n > SIGNIFICANT:
         shown += f" (left - right = {printer(ce.gap)})"
     return shown
+
+
+def _value(value, printer) -> str:
+    """A side's value: a number in text keeps the digits that tell the sides apart."""
+    if printer is text or (printer is pretty and isinstance(value, sp.Float)):
+        return sp.sstr(value)
+    return printer(value)
 
 
 def _point(ce, printer) -> str:
@@ -142,10 +149,12 @@ def verdict_rich(verdict: Verdict, claim: str):
     head.append(f"{MARKS[verdict.status]} {verdict.status.value}", style=STYLES[verdict.status])
     head.append(f"  {claim}")
     body = [head]
-    reading = read_as(verdict)
+    reading = read_as(verdict)   # SymPy syntax, as `derive check` takes a claim
     if "".join(reading.split()) != "".join(claim.split()).replace("==", "="):
         body.append(Text("  read as: ", style="bold").append(reading, style=None))
-    for label, value in evidence_lines(verdict):
+    for label, value in evidence_lines(verdict, pretty):
+        if label == "correct":   # the corrected claim, to check again as it is
+            value = corrected(verdict)
         line = Text("  ")
         line.append(f"{label}: ", style="dim" if label in ("method", "assumptions") else "bold")
         line.append(value)
@@ -153,22 +162,22 @@ def verdict_rich(verdict: Verdict, claim: str):
     return Group(*body)
 
 
-def summary(verdict: Verdict) -> str:
-    """The one-line reason for a verdict, for tables."""
+def summary(verdict: Verdict, printer=text) -> str:
+    """The one-line reason for a verdict, for tables (formulas by `printer`)."""
     if verdict.status is Status.PROVED:
         return verdict.method
     if verdict.status is Status.NUMERIC:
         caveats = (["only where both sides are real"] if verdict.one_side_real else []) + \
-            ([f"except at the kink {point_words(verdict.kink, text)}"] if verdict.kink else [])
+            ([f"except at the kink {point_words(verdict.kink, printer)}"] if verdict.kink else [])
         return f"no counterexample at {verdict.points} points" + \
             (f" ({'; '.join(caveats)})" if caveats else "")
     if verdict.status is Status.UNDECIDED:
         return verdict.note or "undecided"
     parts = [verdict.diagnosis.text] if verdict.diagnosis else []
     if verdict.correct is not None:
-        parts.append(f"should be {text(verdict.correct)}")
+        parts.append(f"should be {printer(verdict.correct)}")
     elif verdict.counterexample is not None:
-        parts.append(f"differs at {_point(verdict.counterexample, text)}")
+        parts.append(f"differs at {_point(verdict.counterexample, printer)}")
     return "; ".join(parts)
 
 

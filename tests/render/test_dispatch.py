@@ -25,14 +25,17 @@ def test_an_unknown_record_or_format_is_a_clear_error():
         render(3, "text")
 
 
-def test_a_long_rule_note_wraps_instead_of_running_off_the_page():
+def test_rules_are_numbered_under_the_equations_not_beside_them():
     import sympy as sp
 
     from derive.calc.steps import Derivation, Step
     from derive.render.derivations import derivation_latex
     x = sp.Symbol("x")
-    short = derivation_latex(Derivation("d", (Step(x, x, "power rule"),)))
-    long = derivation_latex(Derivation("d", (Step(x, x, "chain rule, additive form: W_ij reaches "
-                                                       "C through every z_k"),)))
-    assert r"\text{power rule}" in short and r"\parbox" not in short
-    assert r"\parbox[t]" in long and "reaches C through every z" in long
+    rule = "chain rule, additive form: W_ij reaches C through every z_k"
+    latex = derivation_latex(Derivation("d", (Step(x, x, "power rule"), Step(x, 2 * x, rule))))
+    equations, legend = latex.split(r"\end{align*}")
+    assert r"\tag*{(1)}" in equations and r"\tag*{(2)}" in equations
+    assert "reaches" not in equations and r"\parbox" not in latex
+    assert "(2)~chain rule, additive form: $W_{ij}$ reaches $C$ through every $z_k$" in legend
+    # a fragment needs nothing beyond amsmath: no link, no PDF-string command
+    assert r"\hyperlink" not in latex and r"\texorpdfstring" not in latex

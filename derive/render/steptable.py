@@ -1,0 +1,77 @@
+"""A derivation's steps on the terminal: the equations in one column, the rules in the next, the
+marks in a third, sized to the console so that a long equation wraps in its own column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INDENT = 2          # the table under its title
+GAP = 2             # between columns
+EQUALS = "  = "     # before a step's right side; its wrapped lines stay under the right side
+RULE_SHARE = 0.4    # of a console too narrow for the table, the most the rules may take
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One line of a derivation: a left side on its own (`equals` False), or `= rhs` with the
+    rule that justifies it and the check's mark (text and rich style)."""
+
+    formula: str
+    equals: bool = True
+    rule: str = ""
+    mark: str = ""
+    mark_style: str = ""
+
+
+@dataclass(frozen=True)
+class StepTable:
+    """A rich renderable: the rows as a borderless table whose lines end without padding."""
+
+    rows: tuple
+
+    def natural_width(self) -> int:
+        from rich.cells import cell_len
+        return INDENT + max((cell_len((EQUALS if r.equals else "") + r.formula) + GAP
+                             + cell_len(r.rule) + GAP + cell_len(r.mark) for r in self.rows),
+                            default=0)
+
+    def table(self, width: int):
+        from rich.padding import Padding
+        from rich.table import Table
+        from rich.text import Text
+
+        narrow = self.natural_width() > width
+        table = Table(box=None, show_header=False, expand=False, padding=(0, 0, 0, GAP),
+                      pad_edge=False)
+        table.add_column("equation", overflow="fold")
+        table.add_column("rule", style="cyan", overflow="fold",
+                         max_width=max(16, int(width * RULE_SHARE)) if narrow else None)
+        table.add_column("mark", no_wrap=True)
+        for row in self.rows:
+            if not row.equals:
+                table.add_row(Text(row.formula), None, None)
+                continue
+            equation = Table.grid()
+            equation.add_column(no_wrap=True)
+            equation.add_column(overflow="fold")
+            equation.add_row(EQUALS, Text(row.formula))
+            table.add_row(equation, Text(row.rule), Text(row.mark, style=row.mark_style))
+        return Padding(table, (0, 0, 0, INDENT))
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+        for line in console.render_lines(self.table(options.max_width), options, pad=False):
+            yield from _trimmed(line)
+            yield Segment.line()
+
+
+def _trimmed(line: list) -> list:
+    """The segments of a line without the spaces that pad it to the table's width."""
+    from rich.segment import Segment
+    line = list(line)
+    while line and not line[-1].text.strip():
+        line.pop()
+    if line:
+        last = line[-1]
+        line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+    return line

@@ -1,0 +1,63 @@
+"""Typesetting for pdflatex: prose with its mathematics set, equations that fit the line, and
+documents that compile without an overfull box or a warning."""
+
+import pytest
+import sympy as sp
+
+from derive.cli import main
+from derive.render.typeset import LINE, prose, rows, width
+from support import compile_latex, latex_problems, needs_pdflatex
+
+
+@pytest.mark.parametrize("words, latex", [
+    ("chain rule, additive form: W_ij reaches C through every z_k",
+     "chain rule, additive form: $W_{ij}$ reaches $C$ through every $z_k$"),
+    ("cancel: sigma'(z) = a*(1 - a) is the denominator of dC/da",
+     r"cancel: $\sigma '(z) = a\,(1 - a)$ is the denominator of $\frac{\partial C}{\partial a}$"),
+    ("hidden layers: delta^m from delta^(m+1)", r"hidden layers: $\delta ^m$ from $\delta ^{m+1}$"),
+    ("sum collapses: only k = i survives", "sum collapses: only $k = i$ survives"),
+    ("the cost's and the activation's derivatives", "the cost's and the activation's derivatives"),
+    ("in terms of the output a", "in terms of the output $a$"),
+    ("(the listing) takes a step", "(the listing) takes a step"),
+])
+def test_prose_sets_the_mathematics_and_leaves_the_words(words, latex):
+    assert prose(words) == latex
+
+
+@pytest.mark.parametrize("hostile", [r"\input{/etc/passwd} x^2", r"a \write18{rm} = b",
+                                     "50% of $x$ & #1", "x \\\\ y"])
+def test_prose_never_lets_a_command_through(hostile):
+    out = prose(hostile)
+    assert r"\input" not in out and r"\write" not in out and "\\\\" not in out
+    assert "%" not in out.replace(r"\%", "") and "#" not in out.replace(r"\#", "")
+
+
+def test_a_long_side_is_broken_at_its_terms():
+    x = sp.Symbol("x")
+    long = sum(sp.Symbol(f"w_{k}") * sp.exp(k * x) / (1 + x ** k) for k in range(1, 13))
+    assert width(long) > 2 * LINE
+    lines = rows(sp.Symbol("y"), long, True)
+    assert len(lines) >= 3 and lines[0].startswith("y &= ")
+    assert all(line.startswith(r"&\quad ") for line in lines[1:])
+    assert sum(line.count("w_{") for line in lines) == 12    # every term once
+
+
+@needs_pdflatex
+def test_standalone_outputs_compile_without_a_warning(tmp_path, capsys):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\n$$\\input{/etc/hostname} = 1$$\n\n"
+                     "$$\\frac{d}{dx} \\sin(x) = -\\cos(x)$$\n\n"
+                     "$$\\frac{d}{dx} (x^2 + 1)^{5} = 10 x (x^2 + 1)^4$$\n")
+    commands = {
+        "audit": ["audit", str(notes), "--verbose"],
+        # a long sum: its steps are broken at their terms, its heading cut at a space
+        "diff": ["diff", " + ".join(f"x**{k}*exp({k}*x)/(1 + x**{k})" for k in range(1, 8))],
+    }
+    for name, argv in commands.items():
+        code = main([*argv, "--format", "latex", "--standalone"])
+        source = capsys.readouterr().out
+        assert code in (0, 1), name
+        result = compile_latex(source, tmp_path, name, passes=2)
+        assert result.returncode == 0, (name, result.stdout[-1500:])
+        assert latex_problems(tmp_path, name) == [], name
+        assert r"\input{" not in source and "Produced by" in source
