@@ -9,6 +9,7 @@ INDENT = 2          # the table under its title
 GAP = 2             # between columns
 EQUALS = "  = "     # before a step's right side; its wrapped lines stay under the right side
 RULE_SHARE = 0.4    # of a console too narrow for the table, the most the rules may take
+MIN_RULE = 16       # the narrowest the rules' column gets
 
 
 @dataclass(frozen=True)
@@ -31,30 +32,45 @@ class StepTable:
 
     def natural_width(self) -> int:
         from rich.cells import cell_len
-        return INDENT + max((cell_len((EQUALS if r.equals else "") + r.formula) + GAP
-                             + cell_len(r.rule) + GAP + cell_len(r.mark) for r in self.rows),
-                            default=0)
+        if not self.rows:
+            return INDENT
+        return INDENT + 2 * GAP + sum(max(cell_len(part(r)) for r in self.rows) for part in (
+            lambda r: (EQUALS if r.equals else "") + r.formula, lambda r: r.rule,
+            lambda r: r.mark))
 
     def table(self, width: int):
         from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
 
+        from rich.cells import cell_len
+
         narrow = self.natural_width() > width
+        equations = max((cell_len((EQUALS if r.equals else "") + r.formula) for r in self.rows),
+                        default=0)
+        marks = max((cell_len(r.mark) for r in self.rows), default=0)
+        room = width - INDENT - equations - 2 * GAP - marks   # for the rules, equations whole
         table = Table(box=None, show_header=False, expand=False, padding=(0, 0, 0, GAP),
                       pad_edge=False)
-        table.add_column("equation", overflow="fold")
-        table.add_column("rule", style="cyan", overflow="fold",
-                         max_width=max(16, int(width * RULE_SHARE)) if narrow else None)
+        if narrow and room >= MIN_RULE:   # the rules wrap; every equation stays on one line
+            table.add_column("equation", no_wrap=True, min_width=equations)
+            table.add_column("rule", style="cyan", overflow="fold", max_width=room)
+        else:
+            table.add_column("equation", overflow="fold")
+            table.add_column("rule", style="cyan", overflow="fold",
+                             max_width=max(MIN_RULE, int(width * RULE_SHARE)) if narrow else None)
         table.add_column("mark", no_wrap=True)
         for row in self.rows:
             if not row.equals:
                 table.add_row(Text(row.formula), None, None)
                 continue
-            equation = Table.grid()
-            equation.add_column(no_wrap=True)
-            equation.add_column(overflow="fold")
-            equation.add_row(EQUALS, Text(row.formula))
+            if room >= MIN_RULE:   # on one line: no need to hang its wrapped lines
+                equation = Text(EQUALS + row.formula, no_wrap=True)
+            else:
+                equation = Table.grid()
+                equation.add_column(no_wrap=True)
+                equation.add_column(overflow="fold")
+                equation.add_row(EQUALS, Text(row.formula))
             table.add_row(equation, Text(row.rule), Text(row.mark, style=row.mark_style))
         return Padding(table, (0, 0, 0, INDENT))
 
