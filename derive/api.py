@@ -192,15 +192,26 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
             if len(claims) == 1:
                 raise
             results[k] = Unreadable(claim.line, claim.text, str(err))
-    tasks = [(links, assumptions, timeout) for _, links in readable]
+    # the same claim twice in a run is decided once (a file repeats its claims)
+    same = _groups([isolation.dumps(links) for _, links in readable])
+    tasks = [(readable[members[0]][1], assumptions, timeout) for members in same]
     for index, outcome in isolation.run(_decide_task, tasks, timeout + 1.0, jobs):
-        k, links = readable[index]
-        lhs, rhs = links[0].lhs, links[-1].rhs
-        results[k] = Checked(claims[k].line, claims[k].text,
-                             after_stop(outcome, lhs, rhs, assumptions, timeout))
-        if progress:
-            progress()
+        for member in same[index]:
+            k, links = readable[member]
+            lhs, rhs = links[0].lhs, links[-1].rhs
+            results[k] = Checked(claims[k].line, claims[k].text,
+                                 after_stop(outcome, lhs, rhs, assumptions, timeout))
+            if progress:
+                progress()
     return CheckRun(tuple(results))
+
+
+def _groups(keys: list) -> list[list[int]]:
+    """The positions of equal keys, grouped, in the order each key first appears."""
+    groups: dict = {}
+    for position, key in enumerate(keys):
+        groups.setdefault(key, []).append(position)
+    return list(groups.values())
 
 
 # -- step by step: derive diff / gradient / rule / extrema ----------------------------------------
@@ -409,14 +420,17 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
     # an index-level claim of the curated audit may overrun its share; a document's claims not
     deadline = timeout * 4 + 2 if any(c.kind in (ClaimKind.LAYER, ClaimKind.OUTPUT)
                                       for c in claims) else timeout + 2
+    # a claim a document repeats (under another id) is decided once
+    same = _groups([isolation.dumps(replace(claims[k], source=None)) for k in order])
     for position, outcome in isolation.run(_decide_claim_task,
-                                           [(claims[k], timeout) for k in order],
+                                           [(claims[order[group[0]]], timeout) for group in same],
                                            deadline, jobs):
-        claim = claims[order[position]]
-        verdicts[order[position]] = after_stop(outcome, claim.lhs, claim.rhs, Assumptions(),
-                                               timeout)
-        if progress:
-            progress()
+        for member in same[position]:
+            claim = claims[order[member]]
+            verdicts[order[member]] = after_stop(outcome, claim.lhs, claim.rhs, Assumptions(),
+                                                 timeout)
+            if progress:
+                progress()
     findings = [Finding(c.source, verdicts[k], correction=_correction(c, verdicts[k]))
                 for k, c in enumerate(claims)] + list(findings)
     findings.sort(key=lambda f: (f.source.line, len(f.source.id), f.source.id))

@@ -6,11 +6,23 @@ others read its pickle (a lock file orders them); the records are still made afr
 """
 
 import fcntl
+import os
 import pickle
 
 import pytest
 
 from derive.engine.isolation import dumps
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_run(tmp_path_factory, worker_id):
+    """Derived results are cached in a directory of this run (shared by its workers), never in
+    the user's: every run derives afresh, and a test sees no result of another version."""
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent if worker_id != "master" else root
+    os.environ["DERIVE_CACHE_DIR"] = str(root / "derive-cache")
+    os.environ.pop("DERIVE_NO_CACHE", None)
+    yield
 
 
 def _shared(tmp_path_factory, worker_id: str, name: str, make):

@@ -6,6 +6,7 @@ line on stderr, never a traceback. Ctrl-C or SIGTERM stops every worker before t
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         args.argv = list(sys.argv[1:] if argv is None else argv)
+        if args.no_cache:   # read by engine.cache, in this process and in its workers
+            os.environ["DERIVE_NO_CACHE"] = "1"
         if not getattr(args, "command", None):
             parser.print_help()
             return ExitStatus.USAGE

@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="derive", description="Derive and verify the mathematics of neural "
                     "networks, step by step, with SymPy.")
     parser.add_argument("--version", action="version", version=f"derive {__version__}")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="derive everything afresh: neither read nor write the cache of "
+                        "derived results (~/.cache/derive, or $DERIVE_CACHE_DIR)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     check = commands.add_parser(

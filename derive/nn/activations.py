@@ -82,6 +82,13 @@ def activation(spec: str) -> Activation:
 
 
 def build(name: str, expr, output_range) -> Activation:
+    """The activation's record, derived once and kept on disk between runs (`engine.cache`)."""
+    from derive.engine.cache import cached, key_of
+    return cached("activation", key_of(name, expr, output_range),
+                  lambda: _build(name, expr, output_range))
+
+
+def _build(name: str, expr, output_range) -> Activation:
     derivation = differentiate(expr, z, title=f"activation {name}: d/dz of {_plain(expr)}")
     derivative = derivation.result
     in_a = in_terms_of_output(expr, derivative)

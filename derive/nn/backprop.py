@@ -211,13 +211,24 @@ class BackpropDocument(Displayed):
 def index_level() -> IndexLevel:
     """The same for every activation and cost: derived and checked once per process (a warm
     worker keeps it for the next document)."""
+    from derive.engine.cache import cached, key_of
+    return cached("index-level", key_of(), _index_level)
+
+
+def _index_level() -> IndexLevel:
     from derive.nn import batches
     weights, biases, output, hidden = general()
     return IndexLevel(weights, biases, output, hidden, *batches.checked())
 
 
 def pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> PairDerivations:
-    """Every derivation that depends on the chosen pair, checked."""
+    """Every derivation that depends on the chosen pair, checked; kept on disk between runs."""
+    from derive.engine.cache import cached, key_of
+    return cached("pair", key_of(hidden, output, cost),
+                  lambda: _pair_derivations(hidden, output, cost))
+
+
+def _pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> PairDerivations:
     vector = getattr(output, "vector", False)
     if vector:   # derived and checked entry by entry when the activation was made
         from derive.nn import softmax

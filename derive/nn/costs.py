@@ -50,6 +50,12 @@ SPECS = {  # name -> C(a, y) for one output unit
 
 
 def build(name: str, expr) -> Cost:
+    """The cost's record, derived once and kept on disk between runs (`engine.cache`)."""
+    from derive.engine.cache import cached, key_of
+    return cached("cost", key_of(name, expr), lambda: _build(name, expr))
+
+
+def _build(name: str, expr) -> Cost:
     derivation = differentiate(expr, a, title=f"cost {name}: dC/da of {str(expr).replace('**', '^')}")
     return Cost(name, expr, derivation.result, _needs_unit_interval(expr), derivation)
 

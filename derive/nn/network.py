@@ -48,6 +48,15 @@ class NetworkProof:
 
 def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
                   seed: int = 0) -> NetworkProof:
+    """`_prove_network`, kept on disk between runs (`engine.cache`): the same network and pair
+    give the same proof."""
+    from derive.engine.cache import cached, key_of
+    return cached("network-proof", key_of(tuple(layers), hidden, output, cost, seed),
+                  lambda: _prove_network(layers, hidden, output, cost, seed))
+
+
+def _prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
+                  seed: int = 0) -> NetworkProof:
     """Differentiate the cost of an explicit network by every weight and bias, directly, and compare
     with the recurrence; symbolically for generic activations, numerically for the chosen ones."""
     start = time.monotonic()

@@ -82,6 +82,12 @@ def stable(expr):
 
 @functools.lru_cache(maxsize=256)   # the network and its generated source share the checks
 def verified_stable(expr):
+    """`_verified_stable`, kept on disk between runs (`engine.cache`)."""
+    from derive.engine.cache import cached, key_of
+    return cached("stable-form", key_of(expr), lambda: _verified_stable(expr))
+
+
+def _verified_stable(expr):
     """A stable form of `expr`, checked: (form, how it was checked), or (expr, None).
 
     Candidates, cheapest first: the form SymPy rewrites in tanh (the sigmoid becomes

@@ -1,0 +1,86 @@
+"""Derived results kept on disk between runs: what is the same every time is derived once.
+
+`cached(kind, key, make)` returns `make()`, stored under the user's cache directory the first time
+and read back afterwards. The file name is a hash of the kind, the key (the records the result
+depends on, as bytes), the Python and SymPy versions and the source of `derive` itself, so a
+change to any of them can never bring back a stale result. The directory is `$DERIVE_CACHE_DIR`,
+else `$XDG_CACHE_HOME/derive`, else `~/.cache/derive`; `DERIVE_NO_CACHE=1` (`derive --no-cache`)
+turns it off. A directory that cannot be written, or a file that cannot be read, only means
+deriving again. Files are written to a temporary name and renamed, so an interrupted run leaves no
+half-written entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+FORMAT = b"derive-cache-1\n"
+
+
+def directory() -> Path | None:
+    """Where the cache lives, or None when it is turned off."""
+    if os.environ.get("DERIVE_NO_CACHE", "") not in ("", "0"):
+        return None
+    if os.environ.get("DERIVE_CACHE_DIR"):
+        return Path(os.environ["DERIVE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "derive"
+
+
+@functools.lru_cache(maxsize=1)
+def version() -> str:
+    """The Python and SymPy versions and a hash of derive's own source."""
+    import sympy
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{sys.version_info[:3]} sympy {sympy.__version__} derive {digest.hexdigest()[:16]}"
+
+
+def _path(folder: Path, kind: str, key: bytes) -> Path:
+    digest = hashlib.sha256(kind.encode() + b"\0" + version().encode() + b"\0" + key)
+    return folder / f"{kind}-{digest.hexdigest()[:32]}.pickle"
+
+
+def cached(kind: str, key: bytes, make: Callable[[], T]) -> T:
+    """`make()`, read from the cache when this kind and key were derived before."""
+    from derive.engine.isolation import dumps
+    folder = directory()
+    if folder is None:
+        return make()
+    path = _path(folder, kind, key)
+    try:
+        data = path.read_bytes()
+        if data.startswith(FORMAT):
+            return pickle.loads(data[len(FORMAT):])
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
+        pass
+    value = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False) as handle:
+            handle.write(FORMAT + dumps(value))
+        os.replace(handle.name, path)
+    except OSError:   # read-only or full: derive again next time
+        try:
+            os.unlink(handle.name)
+        except (OSError, UnboundLocalError, NameError):
+            pass
+    return value
+
+
+def key_of(*parts) -> bytes:
+    """The bytes a key is hashed from: the records and values the result depends on."""
+    from derive.engine.isolation import dumps
+    return dumps(parts)

@@ -1,0 +1,62 @@
+"""The cache of derived results: read back when the same thing is asked again, never when the
+version or the key differs, never in the way when the directory cannot be written."""
+
+import os
+
+import pytest
+import sympy as sp
+
+from derive.engine import cache
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DERIVE_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+def test_a_result_is_made_once_and_read_back(folder):
+    calls = []
+
+    def make():
+        calls.append(1)
+        return sp.Add(sp.Integer(3), sp.Integer(-1), evaluate=False)   # kept unevaluated
+    first = cache.cached("demo", cache.key_of("x"), make)
+    second = cache.cached("demo", cache.key_of("x"), make)
+    assert calls == [1] and second == first and len(second.args) == 2
+    assert len(list(folder.glob("demo-*.pickle"))) == 1 and not list(folder.glob(".tmp-*"))
+
+
+def test_another_key_or_version_derives_again(folder, monkeypatch):
+    calls = []
+    cache.cached("demo", cache.key_of(1), lambda: calls.append("a") or 1)
+    cache.cached("demo", cache.key_of(2), lambda: calls.append("b") or 2)
+    monkeypatch.setattr(cache, "version", lambda: "another version")
+    assert cache.cached("demo", cache.key_of(1), lambda: calls.append("c") or 3) == 3
+    assert calls == ["a", "b", "c"]
+
+
+def test_turned_off_and_unwritable(folder, monkeypatch, tmp_path):
+    monkeypatch.setenv("DERIVE_NO_CACHE", "1")
+    assert cache.cached("demo", b"k", lambda: 5) == 5 and not folder.exists()
+    monkeypatch.delenv("DERIVE_NO_CACHE")
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(blocked / "cache"))
+    assert cache.cached("demo", b"k", lambda: 6) == 6     # derived, nothing raised
+
+
+def test_a_damaged_entry_is_derived_again(folder):
+    cache.cached("demo", b"k", lambda: 7)
+    (entry,) = folder.glob("demo-*.pickle")
+    entry.write_bytes(b"derive-cache-1\nnot a pickle")
+    assert cache.cached("demo", b"k", lambda: 8) == 8
+
+
+def test_the_command_line_turns_it_off(monkeypatch, capsys):
+    from derive.cli import main
+    monkeypatch.delenv("DERIVE_NO_CACHE", raising=False)
+    assert main(["--no-cache", "check", "x = x"]) == 0
+    assert os.environ.get("DERIVE_NO_CACHE") == "1"
+    monkeypatch.delenv("DERIVE_NO_CACHE")
