@@ -32,7 +32,7 @@ derivations: $(STAMP)
 	$(BIN)/derive export derivations
 
 bench: $(TESTS)
-	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py && ../$(BIN)/python bench_multiclass.py && ../$(BIN)/python bench_audit.py
+	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py && ../$(BIN)/python bench_multiclass.py && ../$(BIN)/python bench_audit.py && ../$(BIN)/python bench_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,123 @@
+"""Where users wait, in CPU seconds (steadier than wall time on a shared machine), one run: each
+command cold (an empty cache of derived results) and warm (the cache that first run left), the
+median of three, with the start-up and import of SymPy as the floor; claims true against false; a
+file of claims and a document of equations that repeat. Run by hand: `make bench`."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_audit import generated_notes
+from common import DERIVE, ROOT, row
+
+sys.path.insert(0, str(ROOT))
+
+FLOOR = [sys.executable, "-c", "import sympy as sp; x = sp.Symbol('x'); "
+         "assert sp.diff(x**5, x) - 5*x**4 == 0"]
+
+
+def cpu(argv: list[str], env: dict) -> tuple[float, float]:
+    """(CPU seconds of the process and its workers, wall seconds)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            env=env)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return usage.ru_utime + usage.ru_stime, time.perf_counter() - start
+
+
+def median(argv: list[str], env: dict, cold: bool = False, repeat: int = 3) -> float:
+    """The median CPU seconds; `cold`: each run with an empty cache directory."""
+    times = []
+    for _ in range(repeat):
+        if cold:
+            with tempfile.TemporaryDirectory() as folder:
+                times.append(cpu(argv, {**env, "DERIVE_CACHE_DIR": folder})[0])
+        else:
+            times.append(cpu(argv, env)[0])
+    return statistics.median(times)
+
+
+def mixed_claims(n: int = 100, seed: int = 0) -> list[str]:
+    """Derivative claims, half right and half with a slip (a wrong factor or a sign)."""
+    rng = random.Random(seed)
+    claims = []
+    for k in range(n):
+        p = rng.randint(2, 9)
+        right = k % 2 == 0
+        kind = k % 4
+        if kind in (0, 1):
+            claims.append(f"diff(x**{p}*sin(x), x) = {p}*x**{p - 1}*sin(x) + "
+                          f"{'' if right else '-'}x**{p}*cos(x)")
+        else:
+            claims.append(f"diff(exp({p}*x)/(1 + x**2), x) = exp({p}*x)*({p}*(1 + x**2) - 2*x)"
+                          f"/(1 + x**2)**{2 if right else 3}")
+    return claims
+
+
+def in_process(claims: list[str]) -> tuple[float, float]:
+    """Median CPU seconds of `decide` on the true and on the false claims, in this process."""
+    from derive.engine.verify import decide
+    from derive.text import parse_expression
+    true, false = [], []
+    for text in claims:
+        lhs, rhs = (parse_expression(side) for side in text.split(" = "))
+        start = time.process_time()
+        verdict = decide(lhs, rhs)
+        (true if verdict.status.holds else false).append(time.process_time() - start)
+    return statistics.median(true), statistics.median(false)
+
+
+def main() -> None:
+    env = {**os.environ}
+    with tempfile.TemporaryDirectory() as warm_folder, tempfile.TemporaryDirectory() as folder:
+        warm = {**env, "DERIVE_CACHE_DIR": warm_folder}
+        claims = Path(folder) / "claims.txt"
+        claims.write_text("\n".join(mixed_claims()) + "\n")
+        repeated = Path(folder) / "repeated.txt"
+        repeated.write_text("\n".join(mixed_claims(20) * 5) + "\n")
+        notes = Path(folder) / "notes.md"
+        notes.write_text(generated_notes(1000))
+        rows = [
+            ("floor: start Python, import SymPy, check one derivative", FLOOR, False),
+            ("`derive check` one claim", DERIVE + ["check", "diff(x**5, x) = 5*x**4"], False),
+            ("`check --file`, 100 claims (50 false)", DERIVE + ["check", "--file", str(claims),
+                                                                "--jobs", "2"], False),
+            ("`check --file`, 100 claims (20 distinct, each 5 times)",
+             DERIVE + ["check", "--file", str(repeated), "--jobs", "2"], False),
+            ("`derive backprop --activation sigmoid`", DERIVE + ["backprop", "--format", "json"],
+             True),
+            ("`derive mlp` (XOR, 1000 epochs, cross-check)", DERIVE + ["mlp"], True),
+            ("`derive audit` (the tutorial)", DERIVE + ["audit"], True),
+            ("`derive audit notes.md`, 1000 equations (many repeated)",
+             DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"], False),
+        ]
+        print(row("command", "CPU s cold", "CPU s warm", "warm / floor"))
+        print(row(*["---"] * 4))
+        floor = None
+        for label, argv, cached in rows:
+            cold_s = median(argv, env, cold=True)
+            if cached:
+                cpu(argv, warm)   # fill the cache
+                warm_s = median(argv, warm)
+            else:
+                warm_s = cold_s
+            floor = floor or cold_s
+            print(row(label, f"{cold_s:.2f}", f"{warm_s:.2f}" if cached else "",
+                      f"{warm_s / floor:.2f}"))
+    true_s, false_s = in_process(mixed_claims())
+    print()
+    print(row("decide in process (median CPU s)", "true claims", "false claims", "false / true"))
+    print(row(*["---"] * 4))
+    print(row("100 mixed derivative claims", f"{true_s:.3f}", f"{false_s:.3f}",
+              f"{false_s / true_s:.2f}"))
+
+
+if __name__ == "__main__":
+    main()
