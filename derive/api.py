@@ -67,6 +67,16 @@ def check_jobs(jobs: int) -> int:
     return jobs
 
 
+def wall_limit(timeout: float) -> float:
+    """The pool's kill for a claim whose budget is `timeout` CPU seconds: a claim decides within
+    its CPU budget, so on a loaded machine it may take longer on the clock; the kill only stops a
+    task that waits instead of working."""
+    return WALL_FACTOR * timeout + 2.0
+
+
+WALL_FACTOR = 3
+
+
 def layer_sizes(text: str, largest: int, parameters: int) -> tuple | None:
     """Layer sizes such as '2,2,1' ('none': no network)."""
     if text.strip().lower() == "none":
@@ -195,7 +205,7 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
     # the same claim twice in a run is decided once (a file repeats its claims)
     same = _groups([isolation.dumps(links) for _, links in readable])
     tasks = [(readable[members[0]][1], assumptions, timeout) for members in same]
-    for index, outcome in isolation.run(_decide_task, tasks, timeout + 1.0, jobs):
+    for index, outcome in isolation.run(_decide_task, tasks, wall_limit(timeout), jobs):
         for member in same[index]:
             k, links = readable[member]
             lhs, rhs = links[0].lhs, links[-1].rhs
@@ -419,7 +429,7 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
     verdicts = {}
     # an index-level claim of the curated audit may overrun its share; a document's claims not
     deadline = timeout * 4 + 2 if any(c.kind in (ClaimKind.LAYER, ClaimKind.OUTPUT)
-                                      for c in claims) else timeout + 2
+                                      for c in claims) else wall_limit(timeout)
     # a claim a document repeats (under another id) is decided once
     same = _groups([isolation.dumps(replace(claims[k], source=None)) for k in order])
     for position, outcome in isolation.run(_decide_claim_task,

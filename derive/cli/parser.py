@@ -331,7 +331,9 @@ examples:
 
 def _add_claim_limits(sub, jobs: int, jobs_help: str) -> None:
     sub.add_argument("--timeout", type=float, default=api.CHECK_TIMEOUT, metavar="SECONDS",
-                     help=f"time limit per claim (default {api.CHECK_TIMEOUT:g})")
+                     help=f"CPU seconds per claim (default {api.CHECK_TIMEOUT:g}): what is decided "
+                     "does not depend on the load; a claim that waits is stopped at 3x that on "
+                     "the clock")
     sub.add_argument("--jobs", type=int, default=jobs, metavar="N",
                      help=f"check N claims at a time {jobs_help}")
 

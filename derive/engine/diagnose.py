@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import sympy as sp
 
-from derive.engine.isolation import time_limit
+from derive.engine.isolation import clock, time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, prove
 from derive.engine.search import PRECISION, find_counterexample, real_value, sample_points
 from derive.engine.verdict import Diagnosis, Mistake, Verdict
@@ -33,12 +32,12 @@ def explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict:
         true, claimed, stated = (L, R, lhs) if left_evaluated else (R, L, rhs)
         names = ("the claimed side", "the true value")
         correct_side = "rhs" if left_evaluated else "lhs"
-        correct = readable(true, stated, max(0.0, min(1.0, deadline - time.monotonic())))
+        correct = readable(true, stated, max(0.0, min(1.0, deadline - clock())))
     else:
         true, claimed, stated = L, R, None
         names = ("the right side", "the left side")
     try:
-        with time_limit(max(0.05, deadline - time.monotonic())):
+        with time_limit(max(0.05, deadline - clock())):
             diagnosis = _diagnose(true, claimed, stated, names, assumptions, deadline)
     except Exception:  # TaskTimeout included: a diagnosis is a courtesy, never a failure
         diagnosis = None
@@ -84,7 +83,7 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     for inner, d_inner in _inner_derivatives(stated):
         if _holds(true, claimed * d_inner, assumptions, deadline):
             return Diagnosis(Mistake.INNER_DERIVATIVE, d_inner, inner, _wrt(stated), **sides)
-    with time_limit(min(1.0, deadline - time.monotonic())):
+    with time_limit(min(1.0, deadline - clock())):
         factor = sp.factor(sp.cancel(true / claimed))
     if (factor.is_Mul or factor.is_Pow or factor.is_Symbol) and not factor.has(sp.Add) \
             and sp.count_ops(factor) <= 4:

@@ -28,7 +28,6 @@ readings disagree the verdict is UNDECIDED and says what each reading gives.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass, replace
 
 import sympy as sp
@@ -37,6 +36,7 @@ from sympy.core.function import AppliedUndef
 from derive.engine.environment import (
     DIGITS, MAX_ENTRIES, Environment, closure, names_in, owner, target_name)
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
+from derive.engine.isolation import clock
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import decide_entry
 from derive.text import arrays as A
@@ -593,7 +593,7 @@ def check(plan_: Plan, timeout: float) -> Verdict:
     entry by entry (`engine.verify.decide_entry`); otherwise each instance is evaluated at
     `SAMPLES` random points, each with its own concrete stand-ins for the unknown functions, in
     exact arithmetic where the functions allow it."""
-    start = time.monotonic()
+    start = clock()
     if plan_.unknown:
         return Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="none",
                        note=f"{plan_.unknown} is not defined and only one side depends on it: the "
@@ -611,7 +611,7 @@ def check(plan_: Plan, timeout: float) -> Verdict:
                            ", for every whole " + ", ".join(n.name for n in plan_.general))
     by_reading: dict[str, list] = {}
     for instance in plan_.instances:
-        remaining = timeout - (time.monotonic() - start)
+        remaining = timeout - (clock() - start)
         if remaining <= 0.05:
             verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, note="time limit reached")
         else:
@@ -627,7 +627,7 @@ def check(plan_: Plan, timeout: float) -> Verdict:
         by_reading.setdefault(instance.reading, []).append(verdict)
         if verdict.status is Status.REFUTED and len(plan_.readings) == 1:
             break
-    seconds = time.monotonic() - start
+    seconds = clock() - start
     verdicts = {reading: replace(_combine(plan_, found), seconds=seconds)
                 for reading, found in by_reading.items()}
     readable = {r: v for r, v in verdicts.items() if not _unevaluable(v)}
@@ -684,14 +684,14 @@ def _joined_note(first, second: str) -> str:
 
 
 def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
-    start = time.monotonic()
+    start = clock()
     env = Environment(instance)
     results = []
     for indices in instance.index_values:
         pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
                              env.claim_value(instance.rhs, indices))
         for position, (p, q) in pairs:
-            remaining = timeout - (time.monotonic() - start)
+            remaining = timeout - (clock() - start)
             if remaining <= 0.05:
                 return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs,
                                note="time limit reached")

@@ -47,11 +47,18 @@ class TaskTimeout(Exception):
     """Raised inside a task by `time_limit` when a soft limit passes."""
 
 
+def clock() -> float:
+    """The clock of every budget a verdict depends on: this process's CPU time, so that what is
+    decided does not change with the machine's load (the pool's kill, in wall time, remains the
+    backstop against a task that waits instead of working)."""
+    return time.process_time()
+
+
 class time_limit:
-    """A soft limit for a task's own use (SIGALRM): lets pure-Python work stop cleanly and report
-    what it has. The pool's kill at the deadline remains the backstop. An exception raised from a
-    signal handler can be swallowed (inside a garbage-collector callback, a __del__): so the alarm
-    fires again every 50 ms until the block is left."""
+    """A soft limit in CPU seconds for a task's own use (SIGPROF): lets pure-Python work stop
+    cleanly and report what it has. The pool's kill at the deadline remains the backstop. An
+    exception raised from a signal handler can be swallowed (inside a garbage-collector callback,
+    a __del__): so the alarm fires again every 50 ms until the block is left."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
@@ -59,8 +66,8 @@ class time_limit:
     def __enter__(self):
         if self.seconds <= 0:
             raise TaskTimeout()
-        self.previous = signal.signal(signal.SIGALRM, self._fire)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.05)
+        self.previous = signal.signal(signal.SIGPROF, self._fire)
+        signal.setitimer(signal.ITIMER_PROF, self.seconds, 0.05)
         return self
 
     @staticmethod
@@ -68,8 +75,8 @@ class time_limit:
         raise TaskTimeout()
 
     def __exit__(self, *exc):
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, self.previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, self.previous)
         return False
 
 

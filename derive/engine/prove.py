@@ -7,11 +7,10 @@ so `prove` asks `confirm` (the numeric check of the caller) before it names a st
 
 from __future__ import annotations
 
-import time
 
 import sympy as sp
 
-from derive.engine.isolation import TaskTimeout, time_limit
+from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.text import Assumptions
 
 
@@ -43,7 +42,7 @@ def prove(D, strategies, deadline, confirm=None) -> str | None:
     """The name of the first strategy that reduces D to zero (and `confirm()` agrees), or None."""
     for name, strategy in strategies:
         try:
-            with time_limit(deadline - time.monotonic()):
+            with time_limit(deadline - clock()):
                 if _is_zero(strategy(D)) and (confirm is None or confirm()):
                     return name
         except TaskTimeout:

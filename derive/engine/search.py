@@ -11,14 +11,13 @@ replaced by several concrete functions, and a counterexample names them.
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.engine.evaluate import UNEVALUATED
-from derive.engine.isolation import TaskTimeout, time_limit
+from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.verdict import Counterexample
 from derive.text import Assumptions
 
@@ -253,7 +252,7 @@ def _search_points(L, R, assumptions, deadline, n, functions=None, kinks=None) -
     points = sample_points(symbols, assumptions, n, expr=L - R) if symbols else [{}]
     checked, skipped_one_side, kink, defined, screened = 0, None, None, [0, 0], 0
     try:
-        with time_limit(deadline - time.monotonic()):
+        with time_limit(deadline - clock()):
             for point in points:
                 lv, rv = real_value(L, PRECISION, point=point), real_value(R, PRECISION, point=point)
                 defined[0] += lv is not None
@@ -323,7 +322,7 @@ def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None) -
     families = len(_concrete_functions(1))
     for k in range(families):
         try:
-            with time_limit(deadline - time.monotonic()):
+            with time_limit(deadline - clock()):
                 Lk, Rk, chosen = with_concrete_functions(L, R, k)
         except TaskTimeout:
             complete = False

@@ -15,7 +15,6 @@ Policy (DESIGN.md):
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import sympy as sp
@@ -23,7 +22,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
-from derive.engine.isolation import Outcome, TaskTimeout, time_limit
+from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_substitution, prove
 from derive.engine.search import (
     PRECISION, agree, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value, sample_points,
@@ -48,7 +47,7 @@ def clearly_nonzero(D, deadline: float) -> bool:
     for first, second in PROBES:
         point = {s: (first if k % 2 == 0 else second) + k for k, s in enumerate(symbols)}
         try:
-            with time_limit(min(0.05, deadline - time.monotonic())):
+            with time_limit(min(0.05, deadline - clock())):
                 value = D.xreplace(point).evalf(30)
         except TaskTimeout:
             return False
@@ -85,20 +84,20 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     only need the status skip it)."""
     assumptions = assumptions or Assumptions()
     lhs, rhs = _rebind(lhs, assumptions), _rebind(rhs, assumptions)
-    start = time.monotonic()
+    start = clock()
     deadline = start + timeout * 0.9
     base = Verdict(Status.UNDECIDED, lhs, rhs,
                    assumptions=tuple(assumptions.describe(_names(lhs, rhs))))
 
     def done(verdict: Verdict) -> Verdict:
-        return replace(verdict, seconds=time.monotonic() - start)
+        return replace(verdict, seconds=clock() - start)
 
     if lhs == rhs:
         return done(replace(base, status=Status.PROVED, method="identical sides",
                             difference=sp.S.Zero))
     failure = None
     try:
-        with time_limit(deadline - time.monotonic()):
+        with time_limit(deadline - clock()):
             L, R = evaluate(lhs), evaluate(rhs)
     except TaskTimeout:
         return done(replace(base, note="evaluating the derivatives took too long"))
@@ -127,7 +126,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
             else EXPENSIVE_STRATEGIES[:1]
         for strategy in quick:
             proved = proved or prove(to_prove, [strategy],
-                                     min(deadline, time.monotonic() + QUICK_SIMPLIFY), confirm)
+                                     min(deadline, clock() + QUICK_SIMPLIFY), confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
 
@@ -166,7 +165,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                                         confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
-    if provisional.status is Status.NUMERIC and time.monotonic() >= deadline:
+    if provisional.status is Status.NUMERIC and clock() >= deadline:
         provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
     return done(provisional)
 
@@ -224,17 +223,17 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
     function replaced by concrete ones), and a symbolic proof is tried only on small differences.
     A difference found is confirmed at high precision, as in `decide`."""
     assumptions = assumptions or Assumptions()
-    start = time.monotonic()
+    start = clock()
     deadline = start + timeout * 0.9
     base = Verdict(Status.UNDECIDED, lhs, rhs)
 
     def done(verdict: Verdict) -> Verdict:
-        return replace(verdict, seconds=time.monotonic() - start)
+        return replace(verdict, seconds=clock() - start)
 
     if lhs == rhs:
         return done(replace(base, status=Status.PROVED, method="identical sides"))
     try:
-        with time_limit(deadline - time.monotonic()):
+        with time_limit(deadline - clock()):
             L, R = evaluate(lhs), evaluate(rhs)
     except TaskTimeout:
         return done(replace(base, note="evaluating the derivatives took too long"))
@@ -242,7 +241,7 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
     if D == 0:
         return done(replace(base, status=Status.PROVED, method="identical after evaluation"))
     if sp.count_ops(D) <= SMALL_ENOUGH:
-        proved = prove(D, CHEAP_STRATEGIES, min(deadline, time.monotonic() + 0.5),
+        proved = prove(D, CHEAP_STRATEGIES, min(deadline, clock() + 0.5),
                        lambda: constants_agree(L, R) and confirmed_zero(L, R, assumptions))
         if proved:
             return done(replace(base, status=Status.PROVED, method=proved))

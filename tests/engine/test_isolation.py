@@ -4,6 +4,8 @@ warm workers, nothing left behind."""
 import os
 import time
 
+import pytest
+
 from derive.engine.isolation import run, run_one
 
 
@@ -148,3 +150,17 @@ def _children() -> list:
             if int(fields[1]) == os.getpid() and fields[0] != "Z":
                 found.append(int(entry))
     return found
+
+
+def test_a_budget_counts_work_not_waiting():
+    """A verdict's budgets are CPU seconds: waiting (a loaded machine, in effect) spends none of
+    them, working does."""
+    from derive.engine.isolation import TaskTimeout, clock, time_limit
+    before = clock()
+    with time_limit(0.2):
+        time.sleep(0.4)          # waits: no CPU spent, the limit does not fire
+    assert clock() - before < 0.1
+    with pytest.raises(TaskTimeout):
+        with time_limit(0.2):
+            while True:                # works: the limit fires after 0.2 s of CPU
+                sum(range(1000))
