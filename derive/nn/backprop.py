@@ -30,7 +30,7 @@ from derive.engine.notation import (
     dC_dW, delta, delta_next, h, i, j, k, l, sigma_prime_z, z_m, z_next)
 from derive.nn.activations import Activation, a, equivalence_of_tanh_and_sigmoid, z
 from derive.nn.costs import Cost
-from derive.nn.network import NetworkProof
+from derive.nn.proofs import NetworkProof
 
 
 def _check_indexed(derivation: Derivation, output: bool = False) -> Derivation:

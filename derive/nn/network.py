@@ -6,44 +6,14 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
-from derive.engine.verdict import Status
-from derive.engine.verify import decide
+from derive.nn import softmax
 from derive.nn.activations import Activation, a, z
 from derive.nn.costs import Cost, y
-from derive.nn import softmax
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One weight or bias: is dC/d(parameter), computed directly, equal to the recurrence's?"""
-
-    parameter: str
-    status: Status
-
-
-@dataclass(frozen=True)
-class NetworkProof:
-    layers: tuple
-    entries: tuple           # of Entry
-    numeric_error: float     # max |direct - recurrence| with the chosen activation, one random point
-    seconds: float
-
-    @property
-    def proved(self) -> int:
-        return sum(e.status is Status.PROVED for e in self.entries)
-
-    @property
-    def total(self) -> int:
-        return len(self.entries)
-
-    @property
-    def holds(self) -> bool:
-        return all(e.status.holds for e in self.entries) and self.numeric_error < 1e-9
+from derive.nn.layered import prove_by_layers
+from derive.nn.proofs import Entry, NetworkProof, entry_status
 
 
 def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
@@ -51,8 +21,18 @@ def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
     """`_prove_network`, kept on disk between runs (`engine.cache`): the same network and pair
     give the same proof."""
     from derive.engine.cache import cached, key_of
-    return cached("network-proof", key_of(tuple(layers), hidden, output, cost, seed),
-                  lambda: _prove_network(layers, hidden, output, cost, seed))
+    direct = getattr(output, "vector", False) or parameters(layers) <= DIRECT_LIMIT
+    make = _prove_network if direct else prove_by_layers
+    return cached("network-proof", key_of(tuple(layers), hidden, output, cost, seed, direct),
+                  lambda: make(layers, hidden, output, cost, seed))
+
+
+DIRECT_LIMIT = 30   # parameters up to which the cost is differentiated as one expression
+
+
+def parameters(layers) -> int:
+    """The weights and biases of a network of these widths."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(layers[:-1], layers[1:]))
 
 
 def _prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
@@ -108,21 +88,10 @@ def _prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
             pairs.append((str(bs[m - 1][r]), bs[m - 1][r], deltas[m][r]))
     directs = [sp.diff(C_total, parameter) for _, parameter, _ in pairs]   # each once
     for (name, _, recurrence), direct in zip(pairs, directs):
-        entries.append(Entry(name, _equal(direct, recurrence)))
+        entries.append(Entry(name, entry_status(direct, recurrence)))
     error = _numeric_gap(pairs, directs, C_total, {sig_h: hidden} if vector else
                          {sig_h: hidden, sig_o: output}, seed)
     return NetworkProof(tuple(layers), tuple(entries), error, time.monotonic() - start)
-
-
-def _equal(direct, recurrence) -> Status:
-    """Equal as rational functions of the activation atoms (sigma(z), sigma'(z)), or numerically."""
-    difference = direct - recurrence
-    atoms = list(difference.atoms(AppliedUndef) | difference.atoms(sp.Subs))
-    names = {e: sp.Symbol(f"_u{n}", real=True) for n, e in enumerate(atoms)}
-    flat = difference.xreplace(names)
-    if sp.expand(flat) == 0 or sp.cancel(sp.together(flat)) == 0:
-        return Status.PROVED
-    return decide(direct, recurrence, timeout=10.0, diagnose=False).status
 
 
 def _numeric_gap(pairs, directs, C_total, activations: dict, seed: int) -> float:

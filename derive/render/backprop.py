@@ -14,15 +14,19 @@ from derive.render.typeset import prose
 def proof_line(proof) -> str:
     layers = ",".join(map(str, proof.layers))
     numeric = sum(e.status is Status.NUMERIC for e in proof.entries)
+    how = (" (layer by layer: the output, hidden-layer and weight lemmas, each for an unknown "
+           "rest of the network)" if proof.by_layers else "")
     line = (f"explicit network {layers}: {proof.proved} of {proof.total} entries of dC/dW and dC/db "
-            f"proved equal to the recurrence")
+            f"proved equal to the recurrence{how}")
     if numeric:
         line += f" ({numeric} numerically)"
     failed = proof.total - proof.proved - numeric
     if failed:
         line += f"; {failed} DIFFER"
-    return line + (f"; with the chosen activations at a random point the largest difference is "
-                   f"{proof.numeric_error:.1e}")
+    against = ("central differences of the cost (relative to the largest entry)"
+               if proof.by_layers else "the direct derivatives")
+    return line + (f"; with the chosen activations at a random point the largest difference "
+                   f"from {against} is {proof.numeric_error:.1e}")
 
 
 def backprop_latex(document: BackpropDocument, options) -> str:

@@ -57,7 +57,7 @@ def test_standalone_outputs_compile_without_a_warning(tmp_path, capsys):
         code = main([*argv, "--format", "latex", "--standalone"])
         source = capsys.readouterr().out
         assert code in (0, 1), name
-        result = compile_latex(source, tmp_path, name, passes=2)
+        result = compile_latex(source, tmp_path, name, passes=2)   # bookmarks settle in two
         assert result.returncode == 0, (name, result.stdout[-1500:])
         assert latex_problems(tmp_path, name) == [], name
         assert r"\input{" not in source and "Produced by" in source
