@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from derive.engine import isolation
+from derive.engine import cache, isolation
 from derive.text import InputError
 
 Progress = Callable[[], None] | None
@@ -202,18 +202,41 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
             if len(claims) == 1:
                 raise
             results[k] = Unreadable(claim.line, claim.text, str(err))
-    # the same claim twice in a run is decided once (a file repeats its claims)
-    same = _groups([isolation.dumps(links) for _, links in readable])
-    tasks = [(readable[members[0]][1], assumptions, timeout) for members in same]
-    for index, outcome in isolation.run(_decide_task, tasks, wall_limit(timeout), jobs):
-        for member in same[index]:
-            k, links = readable[member]
-            lhs, rhs = links[0].lhs, links[-1].rhs
-            results[k] = Checked(claims[k].line, claims[k].text,
-                                 after_stop(outcome, lhs, rhs, assumptions, timeout))
+    # the same claim twice in a run is decided once (a file repeats its claims), and a claim
+    # decided in an earlier run is read back (`engine.cache`)
+    keys = [cache.key_of(links, assumptions, timeout) for _, links in readable]
+    same = _groups(keys)
+    for group, verdict in _decided("claim", [keys[g[0]] for g in same], [
+            (readable[g[0]][1], assumptions, timeout) for g in same], _decide_task,
+            wall_limit(timeout), jobs, [readable[g[0]][1] for g in same],
+            lambda links, outcome: after_stop(outcome, links[0].lhs, links[-1].rhs, assumptions,
+                                              timeout)):
+        for member in same[group]:
+            k, _ = readable[member]
+            results[k] = Checked(claims[k].line, claims[k].text, verdict)
             if progress:
                 progress()
     return CheckRun(tuple(results))
+
+
+def _decided(kind: str, keys: list, tasks: list, task, deadline: float, jobs: int, subjects: list,
+             verdict_of):
+    """(position, verdict) for each task: read from the cache, or decided in the pool (and then
+    kept, when the task finished rather than being stopped)."""
+    from derive.engine.cache import MISSING, load, store
+    missing = []
+    for position, key in enumerate(keys):
+        found = load(kind, key)
+        if found is MISSING:
+            missing.append(position)
+        else:
+            yield position, found
+    for index, outcome in isolation.run(task, [tasks[p] for p in missing], deadline, jobs):
+        position = missing[index]
+        verdict = verdict_of(subjects[position], outcome)
+        if outcome.final:
+            store(kind, keys[position], verdict)
+        yield position, verdict
 
 
 def _groups(keys: list) -> list[list[int]]:
@@ -430,15 +453,18 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
     # an index-level claim of the curated audit may overrun its share; a document's claims not
     deadline = timeout * 4 + 2 if any(c.kind in (ClaimKind.LAYER, ClaimKind.OUTPUT)
                                       for c in claims) else wall_limit(timeout)
-    # a claim a document repeats (under another id) is decided once
-    same = _groups([isolation.dumps(replace(claims[k], source=None)) for k in order])
-    for position, outcome in isolation.run(_decide_claim_task,
-                                           [(claims[order[group[0]]], timeout) for group in same],
-                                           deadline, jobs):
+    # a claim a document repeats (under another id) is decided once; one decided in an earlier
+    # run is read back (`engine.cache`)
+    keys = [cache.key_of(replace(claims[k], source=None), timeout) for k in order]
+    same = _groups(keys)
+    heads = [claims[order[group[0]]] for group in same]
+    for position, verdict in _decided(
+            "audit-claim", [keys[g[0]] for g in same], [(c, timeout) for c in heads],
+            _decide_claim_task, deadline, jobs, heads,
+            lambda claim, outcome: after_stop(outcome, claim.lhs, claim.rhs, Assumptions(),
+                                              timeout)):
         for member in same[position]:
-            claim = claims[order[member]]
-            verdicts[order[member]] = after_stop(outcome, claim.lhs, claim.rhs, Assumptions(),
-                                                 timeout)
+            verdicts[order[member]] = verdict
             if progress:
                 progress()
     findings = [Finding(c.source, verdicts[k], correction=_correction(c, verdicts[k]))

@@ -52,31 +52,51 @@ def _path(folder: Path, kind: str, key: bytes) -> Path:
     return folder / f"{kind}-{digest.hexdigest()[:32]}.pickle"
 
 
-def cached(kind: str, key: bytes, make: Callable[[], T]) -> T:
-    """`make()`, read from the cache when this kind and key were derived before."""
-    from derive.engine.isolation import dumps
+MISSING = object()
+
+
+def load(kind: str, key: bytes):
+    """The stored value, or MISSING."""
     folder = directory()
     if folder is None:
-        return make()
-    path = _path(folder, kind, key)
+        return MISSING
     try:
-        data = path.read_bytes()
+        data = _path(folder, kind, key).read_bytes()
         if data.startswith(FORMAT):
             return pickle.loads(data[len(FORMAT):])
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
             ValueError):
         pass
-    value = make()
+    return MISSING
+
+
+def store(kind: str, key: bytes, value) -> None:
+    """Keep `value` (written to a temporary name, then renamed); any failure only means it is
+    derived again next time."""
+    from derive.engine.isolation import dumps
+    folder = directory()
+    if folder is None:
+        return
+    handle = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False) as handle:
             handle.write(FORMAT + dumps(value))
-        os.replace(handle.name, path)
-    except OSError:   # read-only or full: derive again next time
-        try:
-            os.unlink(handle.name)
-        except (OSError, UnboundLocalError, NameError):
-            pass
+        os.replace(handle.name, _path(folder, kind, key))
+    except OSError:   # read-only or full
+        if handle is not None:
+            try:
+                os.unlink(handle.name)
+            except OSError:
+                pass
+
+
+def cached(kind: str, key: bytes, make: Callable[[], T]) -> T:
+    """`make()`, read from the cache when this kind and key were derived before."""
+    value = load(kind, key)
+    if value is MISSING:
+        value = make()
+        store(kind, key, value)
     return value
 
 

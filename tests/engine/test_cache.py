@@ -60,3 +60,21 @@ def test_the_command_line_turns_it_off(monkeypatch, capsys):
     assert main(["--no-cache", "check", "x = x"]) == 0
     assert os.environ.get("DERIVE_NO_CACHE") == "1"
     monkeypatch.delenv("DERIVE_NO_CACHE")
+
+
+def test_a_claim_decided_before_is_read_back_and_another_budget_decides_again(folder, monkeypatch):
+    from derive import api
+    from derive.engine import isolation
+    from derive.results import Numbered
+    claim = [Numbered(1, "diff(x**3*sin(x), x) = 3*x**2*sin(x) + x**3*cos(x)")]
+    first = api.check(claim)
+    dispatched = []
+    real = isolation.run
+
+    def counting(task, args, *rest):
+        dispatched.append(len(args))
+        return real(task, args, *rest)
+    monkeypatch.setattr(isolation, "run", counting)
+    second = api.check(claim)
+    assert dispatched == [0] and second.results[0].verdict.status is first.results[0].verdict.status
+    assert api.check(claim, timeout=7.0) and dispatched[-1] == 1   # another budget: decided
