@@ -88,15 +88,15 @@ def main() -> None:
             ("floor: start Python, import SymPy, check one derivative", FLOOR, False),
             ("`derive check` one claim", DERIVE + ["check", "diff(x**5, x) = 5*x**4"], False),
             ("`check --file`, 100 claims (50 false)", DERIVE + ["check", "--file", str(claims),
-                                                                "--jobs", "2"], False),
+                                                                "--jobs", "2"], True),
             ("`check --file`, 100 claims (20 distinct, each 5 times)",
-             DERIVE + ["check", "--file", str(repeated), "--jobs", "2"], False),
+             DERIVE + ["check", "--file", str(repeated), "--jobs", "2"], True),
             ("`derive backprop --activation sigmoid`", DERIVE + ["backprop", "--format", "json"],
              True),
             ("`derive mlp` (XOR, 1000 epochs, cross-check)", DERIVE + ["mlp"], True),
             ("`derive audit` (the tutorial)", DERIVE + ["audit"], True),
             ("`derive audit notes.md`, 1000 equations (many repeated)",
-             DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"], False),
+             DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"], True),
         ]
         print(row("command", "CPU s cold", "CPU s warm", "warm / floor"))
         print(row(*["---"] * 4))
