@@ -121,9 +121,8 @@ def test_batch_and_weight_decay_steps_hold_and_a_missing_mean_is_caught():
 
 def test_explicit_network_with_a_softmax_output_and_a_sabotaged_delta(monkeypatch):
     monkeypatch.setenv("DERIVE_NO_CACHE", "1")   # the sabotage must be derived, not read back
+    # the right delta passes on the published softmax networks (tests/test_documents.py)
     hidden, out = activation("tanh"), sm.vector_activation("softmax")
-    proof = network.prove_network((2, 1, 2), hidden, out, cost("categorical-cross-entropy"))
-    assert proof.holds and proof.total == 3 + 4
     real = sm.output_layer
 
     def wrong(act, chosen):   # delta_j = a_j: the target forgotten
@@ -132,7 +131,7 @@ def test_explicit_network_with_a_softmax_output_and_a_sabotaged_delta(monkeypatc
                           d.assumptions, verdicts=d.verdicts)
     monkeypatch.setattr(network.softmax, "output_layer", wrong)
     proof = network.prove_network((2, 1, 2), hidden, out, cost("categorical-cross-entropy"))
-    assert not proof.holds
+    assert proof.total == 3 + 4 and not proof.holds
 
 
 def test_backprop_command_with_softmax(capsys, monkeypatch, published):

@@ -48,11 +48,9 @@ def test_standalone_outputs_compile_without_a_warning(tmp_path, capsys):
     notes.write_text("# Notes\n\n$$\\input{/etc/hostname} = 1$$\n\n"
                      "$$\\frac{d}{dx} \\sin(x) = -\\cos(x)$$\n\n"
                      "$$\\frac{d}{dx} (x^2 + 1)^{5} = 10 x (x^2 + 1)^4$$\n")
-    commands = {
-        "audit": ["audit", str(notes), "--verbose"],
-        # a long sum: its steps are broken at their terms, its heading cut at a space
-        "diff": ["diff", " + ".join(f"x**{k}*exp({k}*x)/(1 + x**{k})" for k in range(1, 8))],
-    }
+    # the documents of derivations/ are compiled in tests/test_documents.py; here, a user's
+    # document with a command in it and a long claim
+    commands = {"audit": ["audit", str(notes), "--verbose"]}
     for name, argv in commands.items():
         code = main([*argv, "--format", "latex", "--standalone"])
         source = capsys.readouterr().out
@@ -61,3 +59,11 @@ def test_standalone_outputs_compile_without_a_warning(tmp_path, capsys):
         assert result.returncode == 0, (name, result.stdout[-1500:])
         assert latex_problems(tmp_path, name) == [], name
         assert r"\input{" not in source and "Produced by" in source
+
+
+def test_a_long_heading_is_cut_at_a_space():
+    from derive.render.derivations import HEADING_LIMIT, heading
+    title = "d/dx of " + " + ".join(f"x^{k}*exp({k}*x)" for k in range(1, 30))
+    out = heading(title)
+    assert out.endswith(" ...}") and "exp(29" not in out
+    assert len(title) > HEADING_LIMIT and out.startswith(r"\subsection*{$\frac{d}{dx}$ of $")
