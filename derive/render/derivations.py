@@ -72,7 +72,7 @@ def derivation_latex(derivation, number: int = 1, links: bool = False) -> str:
     lines, legend = [], []
     for k, (lhs, rhs, step, verdict) in enumerate(_step_rows(derivation), 1):
         anchor = f"rule-{number}-{k}"
-        step_rows = typeset.rows(lhs, rhs, k == 1)
+        step_rows = typeset.rows(lhs, rhs, scale=links)
         tag = rf"\hyperlink{{{anchor}}}{{({k})}}" if links else f"({k})"
         step_rows[-1] += rf" \tag*{{{tag}}}"
         lines += step_rows

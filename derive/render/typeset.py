@@ -186,26 +186,28 @@ def _name_width(name: str) -> float:
 
 # -- a derivation that fits the page -------------------------------------------------------------
 
-def rows(lhs, rhs, first: bool) -> list[str]:
-    """The align* rows of one step `lhs = rhs` (lhs None: the step continues the last line)."""
+def rows(lhs, rhs, scale: bool = False) -> list[str]:
+    """The align* rows of one step `lhs = rhs` (lhs None: the step continues the last line).
+    `scale`: a part still too wide after breaking is scaled down (needs graphicx, which a
+    standalone document loads; a fragment leaves it as it is)."""
     out = []
     room = LINE
     if lhs is not None:
         wide = width(lhs)
         if wide > 0.4 * LINE or wide + width(rhs) > LINE and wide > 0.25 * LINE:
-            out.append("& " + _fit(tex(lhs), wide))       # on its own line, at the alignment
+            out.append("& " + _fit(tex(lhs), wide, LINE, scale))   # its own line, at the "="
         else:
             room = LINE - wide
             out.append(tex(lhs) + " &= ")
     if not out or out[-1].startswith("& "):
         out.append("&= ")
-    pieces = _pieces(rhs, room - 3)
+    pieces = _pieces(rhs, room - 3, scale)
     out[-1] += pieces[0]
     out += [r"&\quad " + piece for piece in pieces[1:]]
     return out
 
 
-def _pieces(expr, room: float) -> list[str]:
+def _pieces(expr, room: float, scale: bool) -> list[str]:
     """`expr` as lines that each fit `room`: its terms, then a term's factors, then scaled."""
     if width(expr) <= room:
         return [tex(expr)]
@@ -213,15 +215,20 @@ def _pieces(expr, room: float) -> list[str]:
         lines, current, used = [], [], 0.0
         for k, term in enumerate(_ordered_terms(expr)):
             sign, shown = ("-", -term) if _negative(term) else ("+", term)
-            piece = (sign + " " if (k or sign == "-") else "") + _factor_tex(shown)
+            lead = sign + " " if (k or sign == "-") else ""
             w = width(shown) + 2.6
             if current and used + w > room:
                 lines.append(" ".join(current))
                 current, used = [], 0.0
-            current.append(piece)
+            if w > room:    # one term wider than the line: its own lines, by its factors
+                parts = _pieces(shown, room - 2.6, scale)   # a term is a product, never a sum
+                lines += [lead + parts[0]] + parts[1:]
+                continue
+            current.append(lead + _factor_tex(shown))
             used += w
-        lines.append(" ".join(current))
-        return [_fit(line, room) if k == 0 else line for k, line in enumerate(lines)]
+        if current:
+            lines.append(" ".join(current))
+        return lines
     if isinstance(expr, sp.Mul) and sp.fraction(expr)[1] == 1 and len(expr.args) > 1:
         lines, current, used = [], [], 0.0
         for factor in expr.args:
@@ -229,11 +236,12 @@ def _pieces(expr, room: float) -> list[str]:
             if current and used + w > room:
                 lines.append(" ".join(current))
                 current, used = [r"\cdot"], 1.0
-            current.append(_factor_tex(factor))
+            current.append(_factor_tex(factor) if w <= room else
+                           _fit(_factor_tex(factor), w, room, scale))
             used += w
         lines.append(" ".join(current))
         return lines
-    return [_fit(tex(expr), width(expr), room)]
+    return [_fit(tex(expr), width(expr), room, scale)]
 
 
 def _ordered_terms(expr: sp.Add):
@@ -251,9 +259,9 @@ def _factor_tex(expr) -> str:
     return rf"\left({code}\right)" if isinstance(expr, sp.Add) else code
 
 
-def _fit(code: str, wide: float, room: float = LINE) -> str:
+def _fit(code: str, wide: float, room: float = LINE, scale: bool = True) -> str:
     """A formula that would still overflow is scaled to the line (a last resort)."""
-    if wide <= room:
+    if wide <= room or not scale:
         return code
     scale = max(0.45, room / wide)
     return rf"\scalebox{{{scale:.2f}}}{{$\displaystyle {code}$}}"

@@ -36,7 +36,7 @@ def test_a_long_side_is_broken_at_its_terms():
     x = sp.Symbol("x")
     long = sum(sp.Symbol(f"w_{k}") * sp.exp(k * x) / (1 + x ** k) for k in range(1, 13))
     assert width(long) > 2 * LINE
-    lines = rows(sp.Symbol("y"), long, True)
+    lines = rows(sp.Symbol("y"), long)
     assert len(lines) >= 3 and lines[0].startswith("y &= ")
     assert all(line.startswith(r"&\quad ") for line in lines[1:])
     assert sum(line.count("w_{") for line in lines) == 12    # every term once
@@ -67,3 +67,19 @@ def test_a_long_heading_is_cut_at_a_space():
     out = heading(title)
     assert out.endswith(" ...}") and "exp(29" not in out
     assert len(title) > HEADING_LIMIT and out.startswith(r"\subsection*{$\frac{d}{dx}$ of $")
+
+
+@needs_pdflatex
+def test_a_term_wider_than_the_line_is_broken_at_its_factors(tmp_path):
+    from derive.calc.steps import Derivation, Step
+    from derive.render.derivations import derivation_latex
+    from derive.render.document import latex_document
+    xs = sp.symbols("x_1:30")
+    huge = sp.Mul(*[sp.cos(v) for v in xs], evaluate=False)      # one term, 29 factors
+    lines = rows(sp.Symbol("y"), huge + sp.Symbol("z"))
+    assert len(lines) >= 3 and sum(line.count(r"\cos") for line in lines) == 29
+    doc = latex_document("t", derivation_latex(Derivation("t", (Step(sp.Symbol("y"),
+                                                                     huge + sp.Symbol("z")),)),
+                                               links=True))
+    assert compile_latex(doc, tmp_path, passes=2).returncode == 0
+    assert latex_problems(tmp_path) == []
