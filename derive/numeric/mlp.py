@@ -230,7 +230,7 @@ class MLP:
         classes, codes = np.unique(labels, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(f"a classifier needs samples of at least 2 classes; got one class "
-                             f"({classes[0]!r})")
+                             f"({_label_text(classes[0])})")
         self.classes_ = classes
         return self._one_hot(codes)
 
@@ -490,6 +490,11 @@ def _warn_column() -> None:
         category = UserWarning
     warnings.warn("A column-vector y was passed when a 1d array was expected: it is read as one "
                   "label per sample", category, stacklevel=3)
+
+
+def _label_text(label) -> str:
+    """A label as the user wrote it: 'x' or 3, not NumPy's np.str_('x')."""
+    return repr(label.item()) if hasattr(label, "item") else repr(label)
 
 
 def _is_sparse(X) -> bool:
