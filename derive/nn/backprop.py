@@ -109,6 +109,14 @@ def output_layer(act: Activation, cost: Cost) -> Derivation:
                       meaning=meaning).check()
 
 
+def any_output_layer(act, cost: Cost) -> Derivation:
+    """delta^L for an elementwise output (`output_layer`) or a vector one (`softmax`)."""
+    if getattr(act, "vector", False):
+        from derive.nn import softmax
+        return softmax.output_layer(act, cost)
+    return output_layer(act, cost)
+
+
 @dataclass(frozen=True)
 class Cancellation(Rule):
     """sigma'(z), written in a, is a multiple of the denominator of dC/da, so the product
@@ -229,12 +237,10 @@ def pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> Pair
 
 
 def _pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> PairDerivations:
-    vector = getattr(output, "vector", False)
-    if vector:   # derived and checked entry by entry when the activation was made
-        from derive.nn import softmax
-        output_derivation, last = output.derivation, softmax.output_layer(output, cost)
-    else:
-        output_derivation, last = output.derivation.check(), output_layer(output, cost)
+    # a vector activation's Jacobian was checked entry by entry when the activation was made
+    output_derivation = output.derivation if getattr(output, "vector", False) \
+        else output.derivation.check()
+    last = any_output_layer(output, cost)
     return PairDerivations(
         hidden_activation=hidden.derivation.check(),
         output_activation=None if output.name == hidden.name else output_derivation,

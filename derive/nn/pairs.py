@@ -12,7 +12,7 @@ C is the negative log-likelihood of a distribution whose mean the activation com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -20,7 +20,7 @@ from derive.calc.steps import Derivation
 from derive.engine.diagnose import readable
 from derive.nn import softmax as sm
 from derive.nn.activations import SPECS as ELEMENTWISE, a, z
-from derive.nn.backprop import output_layer
+from derive.nn.backprop import any_output_layer
 from derive.nn.costs import SPECS as COST_NAMES, compatible, cost as make_cost, y
 
 OUTPUTS = (*ELEMENTWISE, *sm.SPECS)
@@ -85,26 +85,19 @@ def survey(outputs=OUTPUTS, costs=tuple(COST_NAMES)) -> tuple[PairDelta, ...]:
 
 def derivations(found) -> tuple[Derivation, ...]:
     """The checked output-layer derivation of each pair that cancels, with its likelihood and,
-    on the first, the pairs that do not cancel."""
+    on the last, the pairs that do not cancel."""
     shown = []
     for pair in found:
         if not pair.cancels:
             continue
-        act, chosen = sm.output_activation(pair.activation), make_cost(pair.cost)
-        derivation = sm.output_layer(act, chosen) if getattr(act, "vector", False) \
-            else output_layer(act, chosen)
+        derivation = any_output_layer(sm.output_activation(pair.activation),
+                                      make_cost(pair.cost))
         note = (f"e^(-C) = {sm.plain(pair.likelihood)}: C is the negative log-likelihood of y, "
                 f"and {pair.activation} gives its mean {sm.plain(pair.prediction)} from z")
-        shown.append(Derivation(derivation.title, derivation.steps, derivation.assumptions,
-                                derivation.reference, derivation.verdicts,
-                                derivation.reference_verdict, derivation.notes + (note,),
-                                derivation.meaning))
+        shown.append(replace(derivation, notes=derivation.notes + (note,)))
     others = [f"{p.activation} with {p.cost}: delta = {sm.plain(p.delta)}"
               for p in found if not p.cancels]
     if shown and others:
-        last = shown[-1]
-        shown[-1] = Derivation(last.title, last.steps, last.assumptions, last.reference,
-                               last.verdicts, last.reference_verdict,
-                               last.notes + ("the other pairs do not cancel: " + "; ".join(others),),
-                               last.meaning)
+        shown[-1] = replace(shown[-1], notes=shown[-1].notes
+                            + ("the other pairs do not cancel: " + "; ".join(others),))
     return tuple(shown)

@@ -25,8 +25,7 @@ GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "
          "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi",
          "Omega")
 FUNCTIONS = ("exp", "log", "ln", "max", "min", "sin", "cos", "tan", "tanh", "sqrt", "lim", "det")
-_WORDS = {"sum": r"\sum", "prod": r"\prod", "oo": r"\infty", "inf": r"\infty", "x": r"\times",
-          "o": r"\odot"}
+_WORDS = {"sum": r"\sum", "prod": r"\prod", "oo": r"\infty"}
 
 
 # -- prose: words with their mathematics ---------------------------------------------------------
