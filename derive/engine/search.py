@@ -132,6 +132,32 @@ def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0
     return list({tuple(sorted((str(k), v) for k, v in p.items())): p for p in points}.values())
 
 
+PROBES = ((sp.Rational(37, 100), sp.Rational(61, 100)), (sp.Rational(-29, 50), sp.Rational(43, 40)))
+
+
+def clearly_nonzero(D, deadline: float, points=None) -> bool:
+    """`D` far from zero at a probe point where it is real (`points`, else two fixed points of no
+    special value): a claim most likely false, or a candidate explanation of a mistake that does
+    not fit. Only an order of work, never a verdict: what holds is still proved later."""
+    symbols = sorted(D.free_symbols, key=str)
+    if not symbols or D.atoms(AppliedUndef) or not all(isinstance(s, sp.Symbol) for s in symbols):
+        return False
+    if points is None:
+        points = [{s: (first if k % 2 == 0 else second) + k for k, s in enumerate(symbols)}
+                  for first, second in PROBES]
+    for point in points:
+        try:
+            with time_limit(min(0.05, deadline - clock())):
+                value = D.xreplace(point).evalf(30)
+        except TaskTimeout:
+            return False
+        except Exception:  # a point outside the domain says nothing
+            continue
+        if value.is_number and value.is_real and abs(value) > sp.Float("1e-6"):
+            return True
+    return False
+
+
 # evalf raises its working precision to resolve cancellation, but only up to `maxn` digits; past it
 # it returns a wrong value that still claims full precision (log(1 - 1/(1 + e^-1000)) comes out as
 # -332.7 by default). 2000 digits resolve cancellations down to e^-4000, far beyond the sampled

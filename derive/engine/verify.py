@@ -25,37 +25,13 @@ from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_substitution, prove
 from derive.engine.search import (
-    PRECISION, agree, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value, sample_points,
-    unknown_functions)
+    PRECISION, agree, clearly_nonzero, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value,
+    sample_points, unknown_functions)
 from derive.engine.verdict import Counterexample, Status, Verdict
 from derive.text import Assumptions
 
 DEFAULT_TIMEOUT = 5.0
 QUICK_SIMPLIFY = 0.3    # seconds for simplify before the numeric search
-
-
-PROBES = ((sp.Rational(37, 100), sp.Rational(61, 100)), (sp.Rational(-29, 50), sp.Rational(43, 40)))
-
-
-def clearly_nonzero(D, deadline: float) -> bool:
-    """`D` far from zero at a probe point where it is real: the claim is most likely false, so
-    `simplify` waits until the numeric search has looked for the counterexample (false claims
-    then cost about what true ones do). Only an order: a true claim is still proved later."""
-    symbols = sorted(D.free_symbols, key=str)
-    if not symbols or D.atoms(AppliedUndef) or not all(isinstance(s, sp.Symbol) for s in symbols):
-        return False
-    for first, second in PROBES:
-        point = {s: (first if k % 2 == 0 else second) + k for k, s in enumerate(symbols)}
-        try:
-            with time_limit(min(0.05, deadline - clock())):
-                value = D.xreplace(point).evalf(30)
-        except TaskTimeout:
-            return False
-        except Exception:  # a point outside the domain says nothing
-            continue
-        if value.is_number and value.is_real and abs(value) > sp.Float("1e-6"):
-            return True
-    return False
 
 
 def after_stop(outcome: Outcome, lhs, rhs, assumptions: Assumptions, timeout: float) -> Verdict:
