@@ -128,8 +128,16 @@ def check_sides(lhs, rhs, assumptions=None, timeout: float = 5.0) -> Verdict:
                 for side in (lhs, rhs)]
     if not any(explicit):   # (a sum or product of explicit matrices is explicit too)
         return decide(lhs, rhs, assumptions, timeout)
-    lhs, rhs = sp.Matrix(lhs), sp.Matrix(rhs)
+    lhs, rhs = (sp.Matrix(_multiplied(side)) for side in (lhs, rhs))
     if lhs.shape != rhs.shape:
         return Verdict(Status.REFUTED, lhs, rhs, note=f"shapes differ: {lhs.shape} vs {rhs.shape}")
     entries = [decide(a, b, assumptions, timeout) for a, b in zip(lhs, rhs)]
     return replace(worst(entries), lhs=lhs, rhs=rhs) if entries else Verdict(Status.PROVED, lhs, rhs)
+
+
+def _multiplied(side):
+    """An expression of explicit matrices multiplied out as matrices (SymPy's entry-wise
+    `as_explicit` builds a symbolic sum per entry and evaluates it, many times slower)."""
+    if isinstance(side, sp.MatrixExpr) and not isinstance(side, sp.MatrixBase):
+        return side.doit()
+    return side

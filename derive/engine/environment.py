@@ -7,6 +7,8 @@ central differences of step 10^-STEP and the stand-ins compiled once and run in 
 
 from __future__ import annotations
 
+import functools
+
 import random
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -52,6 +54,7 @@ def owner(variable) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _bind_free(expr, var, value):
     """`expr` with the index `var` given `value` where it is free: a sum that runs over a letter
     of the same name keeps its own (sum_i inside a claim about x_i)."""
