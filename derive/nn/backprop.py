@@ -93,7 +93,13 @@ def general() -> list[Derivation]:
 # -- 2., 3. the chosen activation and cost -----------------------------------------------------------
 
 def output_layer(act: Activation, cost: Cost) -> Derivation:
-    """delta^L = dC/da sigma'(z) for this pair, in terms of a, simplified. Checked with a = sigma(z)."""
+    """delta^L = dC/da sigma'(z) for this pair, in terms of a, simplified. Checked with a = sigma(z);
+    kept on disk between runs (a network compiles its delta from it)."""
+    from derive.engine.cache import cached, key_of
+    return cached("output-layer", key_of(act, cost), lambda: _output_layer(act, cost))
+
+
+def _output_layer(act: Activation, cost: Cost) -> Derivation:
     delta_L = sp.Symbol("delta^L", real=True)
     steps = [Step(delta_L, cost.gradient * act.derivative,
                   "delta^L = dC/da * sigma'(z): the cost's and the activation's derivatives")]

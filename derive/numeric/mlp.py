@@ -368,7 +368,7 @@ class MLP:
     # -- using the network -------------------------------------------------------------------------
     def _params(self):
         if not hasattr(self, "coefs_"):
-            raise NotFitted("this MLP is not fitted yet: call fit(X, y) first")
+            raise _not_fitted()("this MLP is not fitted yet: call fit(X, y) first")
         return list(zip(self.coefs_, self.intercepts_))
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -470,16 +470,22 @@ class MLP:
             else "regressor"
 
 
-try:
-    from sklearn.exceptions import NotFittedError as _NotFittedBase
-except ImportError:  # pragma: no cover - scikit-learn is a dependency; kept importable without
-    class _NotFittedBase(ValueError, AttributeError):
-        pass
+@functools.lru_cache(maxsize=1)
+def _not_fitted() -> type:
+    """scikit-learn's NotFittedError (a ValueError and an AttributeError) under the project's name,
+    made on first use: importing scikit-learn costs more than training the tutorial's network."""
+    try:
+        from sklearn.exceptions import NotFittedError as base
+    except ImportError:  # pragma: no cover - scikit-learn is a dependency; kept importable without
+        base = type("NotFittedError", (ValueError, AttributeError), {})
+    return type("NotFitted", (base,), {"__module__": __name__, "__doc__":
+                                      "Raised when a network is used before `fit`."})
 
 
-class NotFitted(_NotFittedBase):
-    """Raised when a network is used before `fit` (scikit-learn's NotFittedError: a ValueError
-    and an AttributeError)."""
+def __getattr__(name: str):
+    if name == "NotFitted":
+        return _not_fitted()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _warn_column() -> None:
