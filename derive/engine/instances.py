@@ -80,20 +80,6 @@ class Plan:
     unknown: str = ""             # an undefined vector or matrix only one side depends on
 
 
-def needs_instances(lhs, rhs, context: Context | None, quantities: dict) -> bool:
-    """Whether the claim needs concrete sizes (arrays, entries, labels or definitions)."""
-    if context is not None and (context.definitions or context.shapes):
-        return True
-    if any(q.schema or q.array for q in quantities.values()):
-        return True
-    return any(A.has_arrays(side) or _open_sums(side) for side in (lhs, rhs))
-
-
-def _open_sums(expr) -> bool:
-    return any(not (limit[2].is_Integer and limit[1].is_Integer)
-               for s in expr.atoms(sp.Sum, sp.Product) for limit in s.limits)
-
-
 # -- planning -------------------------------------------------------------------------------------
 
 def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,

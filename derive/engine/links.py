@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from derive.engine import instances
+import sympy as sp
+
 from derive.engine.verdict import Verdict
 from derive.engine.verify import decide, decide_chain, decide_rounded
+from derive.text import arrays as A
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,20 @@ class Link:
     places: int | None = None
 
 
+def needs_instances(lhs, rhs, context, quantities: dict) -> bool:
+    """Whether the claim needs concrete sizes (arrays, entries, labels or definitions)."""
+    if context is not None and (context.definitions or context.shapes):
+        return True
+    if any(q.schema or q.array for q in quantities.values()):
+        return True
+    return any(A.has_arrays(side) or _open_sums(side) for side in (lhs, rhs))
+
+
+def _open_sums(expr) -> bool:
+    return any(not (limit[2].is_Integer and limit[1].is_Integer)
+               for s in expr.atoms(sp.Sum, sp.Product) for limit in s.limits)
+
+
 def links_of(reading, assumptions, pairs=None) -> list[Link]:
     """The links of a `text.claims.Reading` (or of the given pairs of its sides), planned."""
     pairs = reading.links if pairs is None else pairs
@@ -29,7 +45,8 @@ def links_of(reading, assumptions, pairs=None) -> list[Link]:
         rounded = reading.rounded_places(lhs, rhs)
         if rounded is not None:
             links.append(Link(lhs, rhs, places=rounded))
-        elif instances.needs_instances(lhs, rhs, reading.context, reading.quantities):
+        elif needs_instances(lhs, rhs, reading.context, reading.quantities):
+            from derive.engine import instances   # arrays and indices: most claims have none
             links.append(Link(lhs, rhs, instances.plan(lhs, rhs, reading.quantities,
                                                        reading.context, assumptions)))
         else:
@@ -42,6 +59,7 @@ def decide_link(link: Link, assumptions, timeout: float, report=None) -> Verdict
         return decide_rounded(link.lhs, link.rhs, link.places)
     if link.plan is None:
         return decide(link.lhs, link.rhs, assumptions, timeout, report=report)
+    from derive.engine import instances
     return instances.check(link.plan, timeout)
 
 

@@ -10,7 +10,6 @@ import sympy as sp
 from derive.text.assumptions import Assumptions
 from derive.text.builder import Builder
 from derive.text.context import Context, read_context
-from derive.text.latex import parse_latex_sides
 from derive.text.limits import InputError
 from derive.text.sympy_syntax import parse_sides
 
@@ -51,6 +50,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         if where:
             raise InputError("--where takes LaTeX: use it with --latex")
         return Reading(parse_claim(text, assumptions, functions=functions))
+    from derive.text.latex import parse_latex_sides   # the LaTeX reader: only when asked for
     arrays: set[str] = set()
     families: set = set()
     chains: dict = {}
@@ -92,6 +92,7 @@ def parse_claim(text: str, assumptions: Assumptions | None = None, latex: bool =
     """Parse a claim `LHS = RHS` into its two sides, in SymPy syntax or LaTeX."""
     builder = Builder(assumptions, functions)
     if latex:
+        from derive.text.latex import parse_latex_sides
         sides = parse_latex_sides(text, builder)
     else:
         sides = parse_sides(text, builder=builder)
