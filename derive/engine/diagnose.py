@@ -51,12 +51,19 @@ def explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict:
 
 def readable(expr, like=None, seconds: float = 1.0):
     """The shortest of a few equivalent forms that uses no function absent from `expr` and `like`,
-    so a result reads like its source (`exp`, not `cosh`). Ties keep the form given."""
+    so a result reads like its source (`exp`, not `cosh`). Ties keep the form given. `simplify`,
+    which costs several times the others, is asked only when none of them shortens `expr`."""
     allowed = {type(f) for f in expr.atoms(sp.Function)}
     if like is not None:
         allowed |= {type(f) for f in like.atoms(sp.Function)}
+
+    def size(e):
+        return sp.count_ops(e), len(str(e))
+
     forms = [expr]
-    for make in (sp.simplify, sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e))):
+    for make in (sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e)), sp.simplify):
+        if make is sp.simplify and min(map(size, forms)) < size(expr):
+            break
         try:
             with time_limit(seconds):
                 form = make(expr)
@@ -64,7 +71,7 @@ def readable(expr, like=None, seconds: float = 1.0):
             continue
         if {type(f) for f in form.atoms(sp.Function)} <= allowed:
             forms.append(form)
-    return min(forms, key=lambda e: (sp.count_ops(e), len(str(e))))
+    return min(forms, key=size)
 
 
 def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis | None:
