@@ -1,46 +1,53 @@
 """Where users wait, in CPU seconds (steadier than wall time on a shared machine), one run: each
 command cold (an empty cache of derived results) and warm (the cache that first run left), the
-median of three, with the start-up and import of SymPy as the floor; claims true against false; a
-file of claims and a document of equations that repeat. Run by hand: `make bench`."""
+median of three, with the start-up and import of SymPy as the floor; with `--against REV`, the
+same commands run by that earlier version of derive in the same run, alternately, for ratios;
+the audit's growth from 100 to 3000 equations; claims true against false. Run by hand: `make
+bench` (or `python bench_speed.py --against 10d66bd`)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 from bench_audit import generated_notes
-from common import DERIVE, ROOT, row
+from common import ROOT, row
 
 sys.path.insert(0, str(ROOT))
 
 FLOOR = [sys.executable, "-c", "import sympy as sp; x = sp.Symbol('x'); "
          "assert sp.diff(x**5, x) - 5*x**4 == 0"]
+DERIVE = [sys.executable, "-m", "derive"]     # run in a version's folder: that version's derive
+ANTIDERIVATIVES = ROOT / "benchmarks" / "data" / "antiderivatives.txt"
 
 
-def cpu(argv: list[str], env: dict) -> tuple[float, float]:
-    """(CPU seconds of the process and its workers, wall seconds)."""
+def cpu(argv: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, float]:
+    """(CPU seconds of the process and its workers, wall seconds, peak RSS MB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd,
                             env=env)
     _, _, usage = os.wait4(proc.pid, 0)
-    return usage.ru_utime + usage.ru_stime, time.perf_counter() - start
+    return usage.ru_utime + usage.ru_stime, time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def median(argv: list[str], env: dict, cold: bool = False, repeat: int = 3) -> float:
+def median(argv: list[str], env: dict, cold: bool = False, repeat: int = 3,
+           cwd: Path = ROOT) -> float:
     """The median CPU seconds; `cold`: each run with an empty cache directory."""
     times = []
     for _ in range(repeat):
         if cold:
             with tempfile.TemporaryDirectory() as folder:
-                times.append(cpu(argv, {**env, "DERIVE_CACHE_DIR": folder})[0])
+                times.append(cpu(argv, {**env, "DERIVE_CACHE_DIR": folder}, cwd)[0])
         else:
-            times.append(cpu(argv, env)[0])
+            times.append(cpu(argv, env, cwd)[0])
     return statistics.median(times)
 
 
@@ -76,43 +83,81 @@ def in_process(claims: list[str], diagnose: bool) -> tuple[float, float]:
     return statistics.median(true), statistics.median(false)
 
 
+def earlier_version(rev: str, folder: Path) -> Path:
+    """The source tree of commit `rev`, unpacked into `folder` (run with this Python)."""
+    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    target = folder / rev
+    target.mkdir()
+    with tempfile.TemporaryFile() as handle:
+        handle.write(archive)
+        handle.seek(0)
+        with tarfile.open(fileobj=handle) as tar:
+            tar.extractall(target, filter="data")
+    return target
+
+
+def commands(folder: Path) -> list[tuple[str, list[str], bool]]:
+    """(label, argv, whether a warm cache applies) for each row; the inputs written to `folder`."""
+    claims = folder / "claims.txt"
+    claims.write_text("\n".join(mixed_claims()) + "\n")
+    repeated = folder / "repeated.txt"
+    repeated.write_text("\n".join(mixed_claims(20) * 5) + "\n")
+    notes = folder / "notes.md"
+    notes.write_text(generated_notes(1000))
+    rows = [
+        ("floor: start Python, import SymPy, check one derivative", FLOOR, False),
+        ("`derive check` one claim", DERIVE + ["check", "diff(x**5, x) = 5*x**4"], False),
+        ("`check --file`, 100 claims (50 false)", DERIVE + ["check", "--file", str(claims),
+                                                            "--jobs", "2"], True),
+        ("`check --file`, 100 claims (20 distinct, each 5 times)",
+         DERIVE + ["check", "--file", str(repeated), "--jobs", "2"], True),
+    ]
+    if ANTIDERIVATIVES.exists():
+        rows.append(("`check --file`, 100 antiderivatives differentiated back",
+                     DERIVE + ["check", "--file", str(ANTIDERIVATIVES), "--jobs", "2"], True))
+    return rows + [
+        ("`derive backprop --activation sigmoid`", DERIVE + ["backprop", "--format", "json"],
+         True),
+        ("`derive mlp` (XOR, 1000 epochs, cross-check)", DERIVE + ["mlp"], True),
+        ("`derive audit` (the tutorial)", DERIVE + ["audit"], True),
+        ("`derive audit notes.md`, 1000 equations (many repeated)",
+         DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"], True),
+    ]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--against", metavar="REV", help="an earlier commit to compare with")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
     env = {**os.environ}
-    with tempfile.TemporaryDirectory() as warm_folder, tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as warm_folder, tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
         warm = {**env, "DERIVE_CACHE_DIR": warm_folder}
-        claims = Path(folder) / "claims.txt"
-        claims.write_text("\n".join(mixed_claims()) + "\n")
-        repeated = Path(folder) / "repeated.txt"
-        repeated.write_text("\n".join(mixed_claims(20) * 5) + "\n")
-        notes = Path(folder) / "notes.md"
-        notes.write_text(generated_notes(1000))
-        rows = [
-            ("floor: start Python, import SymPy, check one derivative", FLOOR, False),
-            ("`derive check` one claim", DERIVE + ["check", "diff(x**5, x) = 5*x**4"], False),
-            ("`check --file`, 100 claims (50 false)", DERIVE + ["check", "--file", str(claims),
-                                                                "--jobs", "2"], True),
-            ("`check --file`, 100 claims (20 distinct, each 5 times)",
-             DERIVE + ["check", "--file", str(repeated), "--jobs", "2"], True),
-            ("`derive backprop --activation sigmoid`", DERIVE + ["backprop", "--format", "json"],
-             True),
-            ("`derive mlp` (XOR, 1000 epochs, cross-check)", DERIVE + ["mlp"], True),
-            ("`derive audit` (the tutorial)", DERIVE + ["audit"], True),
-            ("`derive audit notes.md`, 1000 equations (many repeated)",
-             DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"], True),
-        ]
-        print(row("command", "CPU s cold", "CPU s warm", "warm / floor"))
-        print(row(*["---"] * 4))
+        before = earlier_version(args.against, folder) if args.against else None
+        header = ["command", "CPU s cold", "CPU s warm", "warm / floor"]
+        if before:
+            header += [f"CPU s at {args.against}", "cold / before", "warm / before"]
+        print(row(*header))
+        print(row(*["---"] * len(header)))
         floor = None
-        for label, argv, cached in rows:
-            cold_s = median(argv, env, cold=True)
+        for label, argv, cached in commands(folder):
+            cold_s = median(argv, env, cold=True, repeat=args.repeat)
             if cached:
                 cpu(argv, warm)   # fill the cache
-                warm_s = median(argv, warm)
+                warm_s = median(argv, warm, repeat=args.repeat)
             else:
                 warm_s = cold_s
             floor = floor or cold_s
-            print(row(label, f"{cold_s:.2f}", f"{warm_s:.2f}" if cached else "",
-                      f"{warm_s / floor:.2f}"))
+            cells = [label, f"{cold_s:.2f}", f"{warm_s:.2f}" if cached else "",
+                     f"{warm_s / floor:.2f}"]
+            if before:
+                then = median(argv, env, cold=True, repeat=args.repeat, cwd=before)
+                cells += [f"{then:.2f}", f"{cold_s / then:.2f}", f"{warm_s / then:.2f}"]
+            print(row(*cells))
+        print()
+        scaling(folder, env, before, args.against)
     print()
     print(row("decide in process, 100 mixed derivative claims (median CPU s)", "true claims",
               "false claims", "false / true"))
@@ -121,6 +166,27 @@ def main() -> None:
                             ("with the diagnosis and the correct side", True)):
         true_s, false_s = in_process(mixed_claims(), diagnose)
         print(row(label, f"{true_s:.4f}", f"{false_s:.4f}", f"{false_s / true_s:.1f}"))
+
+
+def scaling(folder: Path, env: dict, before: Path | None, rev: str | None) -> None:
+    """The audit of generated notes of 100 to 3000 equations, cold, once each."""
+    header = ["equations", "CPU s", "ms per equation", "wall s", "peak RSS MB"]
+    if before:
+        header += [f"CPU s at {rev}", "now / before"]
+    print(row(*header))
+    print(row(*["---"] * len(header)))
+    for n in (100, 300, 1000, 3000):
+        notes = folder / f"notes-{n}.md"
+        notes.write_text(generated_notes(n))
+        argv = DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"]
+        with tempfile.TemporaryDirectory() as cache:
+            seconds, wall, peak = cpu(argv, {**env, "DERIVE_CACHE_DIR": cache})
+        cells = [n, f"{seconds:.2f}", f"{1000 * seconds / n:.1f}", f"{wall:.2f}", f"{peak:.0f}"]
+        if before:
+            then = cpu(argv, env, before)[0]
+            cells += [f"{then:.2f}", f"{seconds / then:.2f}"]
+        print(row(*cells))
+
 
 if __name__ == "__main__":
     main()

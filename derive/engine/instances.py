@@ -355,6 +355,7 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
                 raise ShapeError(f"{target} is an entry but its definition is a vector")
         else:
             shaper.unify(shaper.shape(target), shaper.shape(value), f"the definition of {target}")
+    shaper.sizes.claim = True
     left, right = shaper.shape(lhs_c), shaper.shape(rhs_c)
     shaper.unify(left, right, "the two sides")
     cost = _cost(lhs_c, rhs_c, needed, top)
@@ -382,10 +383,26 @@ def _with_layout(expr, layout):
 
 
 def _declared(context: Context, quantities: dict, values: dict) -> dict:
+    """The declared shapes at concrete layers: a family declared once (W^m in R^{N^m x N^{m-1}})
+    holds at every layer of the network, so W^{m+1} in a claim about layer m is N^{m+1} x N^m."""
     declared = {}
     for name, dims in context.shapes.items():
         q = quantities.get(name)
-        declared[q.at_layer(values) if q is not None else name] = dims
+        if q is None or q.label is None:
+            declared[name] = dims
+            continue
+        sizes = [quantities[d.name].label for d in dims if isinstance(d, sp.Symbol)
+                 and d.name in quantities and quantities[d.name].label is not None]
+        labels = [q.label] + sizes
+        # only sizes written per layer make the declaration hold at every layer
+        variables = sorted(q.label.free_symbols, key=str)[:1] if sizes else []
+        for at in [{**values, v: sp.Integer(k)} for v in variables for k in range(DEPTH + 1)] \
+                + [values]:
+            if any(label.xreplace(at).is_negative for label in labels):
+                continue   # W^0 in R^{N^0 x N^{-1}}: no such layer
+            # a size per layer (N^{m-1}) at the layer: N^1 x N^0 at m = 1
+            declared[q.at_layer(at)] = tuple(
+                _rename(d, quantities, at, {}) if isinstance(d, sp.Basic) else d for d in dims)
     return declared
 
 

@@ -32,6 +32,9 @@ class Sizes:
         self.indices: dict[sp.Symbol, int] = {}         # index symbol -> its size variable
         self.bounds: dict[sp.Symbol, int] = {}          # size symbol (n in sum to n) -> variable
         self.names: dict[int, sp.Symbol] = {}            # class -> the size symbol it is named by
+        # while a claim's own sides are shaped: a size the text names (n in W in R^{m x n}) is
+        # never set to 1 just so that the claim fits (dL/dz a with a in R^n only fits for n = 1)
+        self.claim = False
 
     def new(self, value: int | None = None) -> int:
         self.parent.append(len(self.parent))
@@ -60,6 +63,9 @@ class Sizes:
         if na is not None and nb is not None and na != nb:
             # two sizes the text names apart (N^m, N^{m-1}) are not made equal to fit the claim
             raise ShapeError(f"the sizes agree only when {na} = {nb}: {why}")
+        if self.claim and (na is None) != (nb is None) and 1 in (va, vb) \
+                and (va if na is not None else vb) is None:
+            raise ShapeError(f"the sizes agree only when {na if na is not None else nb} = 1: {why}")
         self.parent[b] = a
         if va is None and vb is not None:
             self.value[a] = vb

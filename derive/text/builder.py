@@ -100,6 +100,7 @@ class Builder:
         self.places: dict = {}           # decimal literal -> the decimal places it was written with
         self.promoted: set[str] = set()  # names read as numbers that turn out to be arrays
         self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
+        self.layer_sizes: set[str] = set()  # letters declared as a size per layer: N in N^{m-1}
         self.units = False               # one unit per layer: every quantity a number, ^T and
         #                                  \odot of numbers are the number and the product
         self.leibniz: dict = {}          # y in dy/dx -> the variables it is differentiated by

@@ -22,7 +22,10 @@ from derive.text import arrays as A
 from derive.text.builder import Builder
 from derive.text.limits import InputError
 
-SHAPE = re.compile(r"^(?P<name>.+?)\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?P<dims>\{[^{}]*\}|\w))?\s*$")
+SHAPE = re.compile(r"^(?P<name>.+?)\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?P<dims>\{(?:[^{}]|\{[^{}]*\})*\}|\w))?\s*$")
+# a size that differs from layer to layer, written with the layer's label: N^m, N^{m-1}, n^{[l]}
+LAYER_SIZE = re.compile(r"^\s*(?P<letter>[A-Za-z])\s*\^\s*(?:[lm]|\{\s*[\[(]?\s*[lmL]\s*(?:[+-]\s*\d+\s*)?"
+                        r"[\])]?\s*\})\s*$")
 IS_FUNCTION = re.compile(r"^(?P<name>.+?)\s*\\text\s*\{\s*is an?( unknown)? function\s*\}\s*$")
 CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")
 FUNCTION_DEFINITION = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?)\s*\(")
@@ -149,17 +152,34 @@ def _dims(text: str | None, builder: Builder) -> tuple:
 
     if text is None:
         return (sp.Integer(1), sp.Integer(1))
-    inner = text.strip("{}")
+    inner = text[1:-1] if text.startswith("{") else text
     parts = re.split(r"\\times|\\cdot|,|\*|×", inner)
     if len(parts) > 2:
         raise InputError("only vectors and matrices (two sizes) are supported")
-    dims = [parse_latex(p, Builder()) for p in parts]
+    dims = [_layer_size(p, builder) if LAYER_SIZE.match(p) else parse_latex(p, Builder())
+            for p in parts]
     for d in dims:
         if not (d.is_Integer and d > 0 or d.is_Symbol):
             raise InputError(f"a size is a positive whole number or a letter, not {d}")
     if len(dims) == 1:
         return (dims[0], sp.Integer(1))
     return tuple(dims)
+
+
+def _layer_size(text: str, builder: Builder) -> sp.Symbol:
+    """`N^{m-1}`: the width of layer m - 1, a name with a label (so a sum to N^m in a claim is a
+    sum to the width of the claim's layer m, never a power of N)."""
+    from derive.text.latex import LatexReader
+
+    builder.layer_sizes.add(LAYER_SIZE.match(text).group("letter"))
+    reader = LatexReader(text, builder)
+    parts = reader.name_parts()
+    if reader.peek() is not None or parts.label is None:
+        raise InputError(f"cannot read the size {text.strip()}")
+    builder.scalars.add(parts.display)
+    builder.quantity(A.Quantity(parts.display, parts.letter, parts.font, parts.label,
+                                parts.style))
+    return builder.named_symbol(parts.display)
 
 
 def _definable(target) -> bool:

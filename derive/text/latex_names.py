@@ -113,7 +113,8 @@ class NameReader:
         if t1.text == "*":
             return True
         if t1.kind == "letter":
-            return _label_letter(t1.text, letter)
+            return _label_letter(t1.text, letter) or (letter in self.b.layer_sizes
+                                                       and t1.text in A.LABEL_VARIABLES)
         if t1.text != "{" or t2 is None:
             return False
         if t2.text == "*":
@@ -126,7 +127,8 @@ class NameReader:
                     break
                 inner.append(t)
             return _label_tokens(inner)
-        if t2.kind == "letter" and _label_letter(t2.text, letter):
+        if t2.kind == "letter" and (_label_letter(t2.text, letter) or (
+                letter in self.b.layer_sizes and t2.text in A.LABEL_VARIABLES)):
             return t3 is not None and (t3.text in ("}", "+", "-", r"\top"))
         return False
 

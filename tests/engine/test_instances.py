@@ -143,6 +143,49 @@ def test_sizes_named_apart_are_not_made_equal_to_fit_a_claim(claim, where):
         api.check([Numbered(1, claim, tuple(where))], latex=True)
 
 
+@pytest.mark.parametrize("claim, where", [
+    # dL/dz a with z an m-vector and a an n-vector multiplies only when n = 1 (the transpose is
+    # missing); a text that names n does not mean n = 1
+    (r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial z} a",
+     [r"z = W a + b", r"L = \sum_i z_i^2", r"W \in \mathbb{R}^{m \times n}",
+      r"\text{denominator layout}"]),
+    # W^{l+1} delta^{l+1} with W^{l+1} in R^{n^{l+1} x n^l}: only when n^l = n^{l+1}
+    (r"\delta^l = (w^{l+1} \delta^{l+1}) \odot \sigma'(z^l)",
+     [r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})", r"\sigma \text{ is a function}",
+      r"\delta^{l} = \frac{\partial C}{\partial z^{l}}",
+      r"w^{l} \in \mathbb{R}^{n^{l} \times n^{l-1}}"]),
+])
+def test_a_claim_that_fits_only_degenerate_sizes_is_not_checked_there(claim, where):
+    # checked at n = 1 such a claim would hold, though it is false for every other n
+    with pytest.raises(InputError, match="agree only when"):
+        api.check([Numbered(1, claim, tuple(where))], latex=True)
+
+
+LAYERS = [r"W^m \in \mathbb{R}^{N^m \times N^{m-1}}", r"z^m = W^m a^{m-1} + b^m"]
+
+
+@pytest.mark.parametrize("bound, holds", [("N^{m-1}", True), ("N^m", False)])
+def test_a_size_per_layer_is_the_width_of_that_layer(bound, holds):
+    # d/dW_ij sum_{l <= bound} W_il a_l is a_j when the sum reaches j, else 0 (by hand): W^m has
+    # N^{m-1} columns, so a sum to N^m misses some j whenever the layers differ in width
+    claim = (rf"\frac{{\partial}}{{\partial W_{{ij}}^m}} \left( \sum_{{l=1}}^{{{bound}}} "
+             r"W_{il}^m a_l^{m-1} + b_i^m \right) = a_j^{m-1}")
+    v = verdict(claim, LAYERS)
+    assert v.status.holds is holds, v.note
+    if not holds:
+        assert "fails at m = " in v.note
+
+
+def test_a_declared_family_holds_at_every_layer():
+    # W^{l+1} in a claim about layer l is n^{l+1} x n^l: BP2 with the transpose fits and holds
+    v = verdict(r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)",
+                [r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
+                 r"\sigma \text{ is a function}", r"\delta^{l} = \frac{\partial C}{\partial z^{l}}",
+                 r"w^{l} \in \mathbb{R}^{n^{l} \times n^{l-1}}"])
+    assert v.status is Status.NUMERIC, v.note
+    assert "w^{2} 4x3" in v.covered or "w^{2} 2x4" in v.covered
+
+
 def test_a_function_used_with_two_arities_is_not_evaluated():
     # C(w) on the left, C of the entries z_i on the right: no one stand-in fits both
     claim = (r"\frac{\partial C}{\partial w} = \sum_{i=1}^N "
