@@ -12,6 +12,7 @@ import pytest
 from derive import api
 from derive.engine.verdict import Status
 from derive.results import Numbered
+from support import ROOT
 
 ACOS = "acos(7823207/7823209)"   # about 7.15e-4, but SymPy's is_zero says 0 in some processes
 
@@ -115,3 +116,15 @@ def test_an_unknown_function_at_a_point_is_undecided_not_refuted():
     run = api.check([Numbered(1, "f'(1) = 2")], latex=True)
     assert run.results[0].verdict.status is Status.UNDECIDED
     assert verdict_of("f(1) = f(1)").status is Status.PROVED
+
+
+def test_published_antiderivatives_differentiated_back_are_never_refuted():
+    # every 10th line of benchmarks/data/antiderivatives.txt: pairs from an integration test
+    # suite, each judged true with mpmath at real and complex points when it was collected
+    lines = [line for line in (ROOT / "benchmarks" / "data" / "antiderivatives.txt")
+             .read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert len(lines) == 100
+    sample = lines[::10]
+    run = api.check([Numbered(k, text) for k, text in enumerate(sample)], timeout=5, jobs=2)
+    assert all(r.verdict.status.holds for r in run.results), \
+        [r.verdict.note for r in run.results if not r.verdict.status.holds]
