@@ -362,6 +362,9 @@ class Environment:
             return v[_position(v, sp.IndexedBase("entry")[tuple(_scalar(self._eval(i))
                                                                  for i in e.args[1:])])]
         if isinstance(e, A.Grad):
+            value = _scalar_or_matrix(self._eval(e.args[0]))
+            if isinstance(value, sp.MatrixBase) and value.shape != (1, 1):
+                return self._jacobian(e.args[0], e.args[1]).T   # of a vector: see Shaper.shape
             return self._differentiate(e.args[0], e.args[1])
         if isinstance(e, A.Partial):
             return self._differentiate(e.args[0], e.args[1])

@@ -347,7 +347,8 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
         concrete[top] = replace(output, name=top, label=sp.Integer(DEPTH))
     needed = _concrete_definitions(lhs_c, rhs_c, quantities, definitions, concrete, layout,
                                    extra=[top] if top else [])
-    shaper = Shaper(dict(concrete), _declared(context, quantities, values), context.row_vectors)
+    shaper = Shaper(dict(concrete), _declared(context, quantities, values), context.row_vectors,
+                    denominator=layout == 1)
     for target, value in needed:
         if isinstance(target, sp.Indexed):
             shaper.shape(target)

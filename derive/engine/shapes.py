@@ -87,8 +87,10 @@ class Sizes:
 class Shaper:
     """Infers the shape of every subexpression: None for a number, (rows, columns) for an array."""
 
-    def __init__(self, quantities: dict, declared: dict, row_vectors: bool = False):
+    def __init__(self, quantities: dict, declared: dict, row_vectors: bool = False,
+                 denominator: bool = False):
         self.quantities = quantities
+        self.denominator = denominator   # the text says: denominator layout
         self.declared = declared
         self.declared_sizes = {d for dims in declared.values() for d in dims
                                if isinstance(d, sp.Symbol)}
@@ -218,6 +220,16 @@ class Shaper:
             return self.shape(inner)
         if isinstance(e, A.Grad):
             f, x = (self.shape(a) for a in e.args)
+            if self.denominator and f is not SCALAR and not self.is_one_by_one(f) \
+                    and x is not SCALAR:
+                # in a text that says it uses the denominator layout, the gradient of a vector
+                # (A x, or the row x^T A) is its Jacobian in that layout, a column per entry of
+                # f: grad_x A x = A^T, grad_x x^T A = A
+                row = self.sizes.known(f[0]) == 1
+                if not row:
+                    self.sizes.union(f[1], self.sizes.new(1), "a gradient of a vector")
+                self.sizes.union(x[1], self.sizes.new(1), "a gradient by a vector")
+                return (x[0], f[1] if row else f[0])
             if f is not SCALAR and not self.is_one_by_one(f):
                 self.unify(f, SCALAR, "a gradient is of a number")
             return x

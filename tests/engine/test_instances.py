@@ -186,6 +186,23 @@ def test_a_declared_family_holds_at_every_layer():
     assert "w^{2} 4x3" in v.covered or "w^{2} 2x4" in v.covered
 
 
+DENOMINATOR = [r"\mathbf{x} \in \mathbb{R}^{n}", r"\text{denominator layout}"]
+
+
+@pytest.mark.parametrize("claim, size, holds", [
+    # d(Ax)_i/dx_j = A_ij, laid out with x down the rows: A^T (the matrix cookbook, by hand)
+    (r"\nabla_{\mathbf{x}} \mathbf{A} \mathbf{x} = \mathbf{A}^\top", r"m \times n", True),
+    (r"\nabla_{\mathbf{x}} \mathbf{A} \mathbf{x} = \mathbf{A}", r"n \times n", False),
+    # d(x^T A)_j/dx_i = A_ij: A itself
+    (r"\nabla_{\mathbf{x}} \mathbf{x}^\top \mathbf{A} = \mathbf{A}", r"n \times m", True),
+])
+def test_the_gradient_of_a_vector_in_the_denominator_layout(claim, size, holds):
+    v = verdict(claim, DENOMINATOR + [rf"\mathbf{{A}} \in \mathbb{{R}}^{{{size}}}"])
+    assert v.status.holds is holds, v.note
+    if holds:   # at sizes where A is not square, not only at the degenerate n = 1
+        assert "A 2x3" in v.covered
+
+
 def test_a_function_used_with_two_arities_is_not_evaluated():
     # C(w) on the left, C of the entries z_i on the right: no one stand-in fits both
     claim = (r"\frac{\partial C}{\partial w} = \sum_{i=1}^N "
