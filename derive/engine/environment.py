@@ -8,7 +8,6 @@ central differences of step 10^-STEP and the stand-ins compiled once and run in 
 from __future__ import annotations
 
 import functools
-
 import random
 import sympy as sp
 from sympy.core.function import AppliedUndef

@@ -41,9 +41,10 @@ def index_symbol(letter: str) -> sp.Symbol:
     return sp.Symbol(letter, integer=True, positive=True)
 
 
-def _label_letter(text: str, letter: str) -> bool:
-    """Whether `^text` after `letter` is a layer label: l and L always, m on layer quantities."""
-    return text in ("l", "L") or (text == "m" and letter in LAYER_LETTERS)
+def _label_letter(text: str, letter: str, sizes=frozenset()) -> bool:
+    """Whether `^text` after `letter` is a layer label: l and L always, m on layer quantities and
+    on the `sizes` a document declares per layer (N in W^m in R^{N^m x N^{m-1}})."""
+    return text in ("l", "L") or (text == "m" and (letter in LAYER_LETTERS or letter in sizes))
 
 
 def _label_tokens(tokens: list[Tok]) -> bool:
@@ -113,8 +114,7 @@ class NameReader:
         if t1.text == "*":
             return True
         if t1.kind == "letter":
-            return _label_letter(t1.text, letter) or (letter in self.b.layer_sizes
-                                                       and t1.text in A.LABEL_VARIABLES)
+            return _label_letter(t1.text, letter, self.b.layer_sizes)
         if t1.text != "{" or t2 is None:
             return False
         if t2.text == "*":
@@ -127,8 +127,7 @@ class NameReader:
                     break
                 inner.append(t)
             return _label_tokens(inner)
-        if t2.kind == "letter" and (_label_letter(t2.text, letter) or (
-                letter in self.b.layer_sizes and t2.text in A.LABEL_VARIABLES)):
+        if t2.kind == "letter" and _label_letter(t2.text, letter, self.b.layer_sizes):
             return t3 is not None and (t3.text in ("}", "+", "-", r"\top"))
         return False
 
