@@ -248,7 +248,9 @@ class Environment:
 
     def _eval(self, e):
         if isinstance(e, A.IndexSize):
-            return sp.Integer(self.instance.sizes_of.get(e, 1))
+            if e not in self.instance.sizes_of:   # never a guess: a sum cut short is wrong
+                raise ShapeError(f"the range of {str(e)[1:-1]} is not known")
+            return sp.Integer(self.instance.sizes_of[e])
         if isinstance(e, sp.Symbol):
             if e in self.instance.sizes_of:
                 return sp.Integer(self.instance.sizes_of[e])

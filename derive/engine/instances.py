@@ -553,10 +553,9 @@ def _separate_bound(expr, free: set):
     def rename(total):
         limits, body = [], total.function
         for var, low, high in total.limits:
-            if var in free:
+            if var in free:   # (an unstated bound |k| stays: the sum runs over k's range)
                 fresh = sp.Symbol(f"{var.name}'", integer=True, positive=True)
                 body = body.xreplace({var: fresh})
-                high = A.index_size(fresh) if isinstance(high, A.IndexSize) else high
                 var = fresh
             limits.append((var, low, high))
         return type(total)(body, *limits)
