@@ -210,3 +210,12 @@ def test_a_function_used_with_two_arities_is_not_evaluated():
     run = api.check([Numbered(1, claim)], latex=True)
     verdict = run.results[0].verdict
     assert verdict.status is Status.UNDECIDED and "1 and of 2 arguments" in verdict.note
+
+
+@pytest.mark.parametrize("right, holds", [("y_k - t_k", True), ("t_k - y_k", False)])
+def test_a_sum_over_the_letter_of_the_free_index_runs_over_its_whole_range(right, holds):
+    # d/dy_k (1/2) sum_k (t_k - y_k)^2 = y_k - t_k at every k (by hand); the sum's own k once
+    # ran over one value only when k took its second value, and the true claim was refuted
+    v = verdict(r"\frac{\partial}{\partial y_k} \left[ \frac{1}{2} \sum_k (t_k - y_k)^2 \right] = "
+                + right)
+    assert v.status.holds is holds, v.note
