@@ -19,6 +19,7 @@ from dataclasses import replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derive.audit.aliases import by_value, learned
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
@@ -141,9 +142,18 @@ class DocumentReader:
             self.skip(source, f"an {kind.value}: not an identity" if kind is Kind.UPDATE
                       or kind is Kind.APPROXIMATION else kind.value)
             return None
-        sides = split_sides(body)
+        written = split_sides(body)
+        sides = [by_value(side, list(self.scope.aliases)) for side in written]
+        used = [a for a in self.scope.aliases if any(by_value(w, [a]) != w for w in written)]
+        if used:   # the reader's note says how the derivative by a value was read
+            source = replace(source, note="read with " + ", ".join(
+                f"{a.name} for {a.call}" for a in used) + ", as the document writes it before")
         if before is not None:
             sides = [before] + sides
+        for left, right in zip(written, written[1:]):   # for the lines after this one
+            alias = learned(left, right)
+            if alias is not None:
+                self.scope.learn(alias, equation)
         if len(sides) < 2:
             named = self.named_by_the_words(equation) if sides and before is None else None
             if named is not None:
@@ -165,7 +175,7 @@ class DocumentReader:
         general = stated or bool(RULE_WORDS.search(equation.section))
         for k, (left, right) in enumerate(zip(sides, sides[1:])):
             ident = source.id + (chr(ord("a") + k) if len(sides) > 2 else "")
-            here = Source(ident, source.line, source.section, source.latex,
+            here = Source(ident, source.line, source.section, source.latex, note=source.note,
                           exercise=told is Kind.EXERCISE)
             text = f"{left} = {right}"
             if NAME.match(left) and base_name(left):

@@ -56,6 +56,7 @@ class Binding:
 class Scope:
     def __init__(self):
         self.bindings: dict[str, Binding] = {}
+        self.aliases: dict = {}   # audit.aliases.Alias -> (level, heading) it was learned under
         self.heading = 0
 
     def enter(self, equation: Equation) -> None:
@@ -68,6 +69,13 @@ class Scope:
                 del self.bindings[key]
             elif moved and b.local and equation.level <= b.level and equation.heading > b.heading:
                 del self.bindings[key]
+        for alias, (level, heading) in list(self.aliases.items()):
+            if moved and equation.level <= level and equation.heading > heading:
+                del self.aliases[alias]   # a new section: the names of the last one are gone
+
+    def learn(self, alias, equation: Equation) -> None:
+        """A name the document gives a function's value (`audit.aliases`), for its section."""
+        self.aliases[alias] = (equation.level, equation.heading)
 
     def bind(self, target: str, text: str, equation: Equation, local: bool,
              derived: bool = False, declaration: bool = False, value: bool = False) -> None:
