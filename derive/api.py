@@ -784,9 +784,10 @@ def publish(jobs: int = 2, report=None) -> Published:
     from derive.nn import backprop as bp
 
     pairs = _isolated(_document_pairs, (), DOCUMENT_TIMEOUT)  # derived once, shared by the tasks
-    # the longest tasks first, so that the workers finish together
+    # the longest tasks first, so that the workers finish together; each pair's derivations before
+    # the networks, which read the output layer they derive from the cache
     keys = [("rule", name) for name in DERIVATIONS] + ([] if _INDEX_LEVEL else [("index", None)]) \
-        + [(kind, key) for key in pairs for kind in ("pair", "network")] \
+        + [("pair", key) for key in pairs] + [("network", key) for key in pairs] \
         + [("extrema", e) for e in DOCUMENT_EXTREMA] + [("cancelling", None)]
     tasks = [(kind, (pairs[key],) if kind in ("pair", "network") else (key,))
              for kind, key in keys]

@@ -239,7 +239,13 @@ def _gradient_i(cost: Cost):
 def output_layer(act: VectorActivation, cost: Cost) -> Derivation:
     """delta_j = dC/dz_j for the vector output `act` with the per-output cost `cost`, derived for
     K outputs: the Jacobian-vector product, the sum collapsed, and (when the sum of the targets
-    appears) the form under sum_i y_i = 1."""
+    appears) the form under sum_i y_i = 1. Kept on disk between runs: a document's pair and its
+    explicit-network proof both use it."""
+    from derive.engine.cache import cached, key_of
+    return cached("vector-output-layer", key_of(act, cost), lambda: _output_layer(act, cost))
+
+
+def _output_layer(act: VectorActivation, cost: Cost) -> Derivation:
     jvp = sp.Sum(_gradient_i(cost) * act.jacobian, (i, 1, K))
     chain = sp.Sum(D(C, a[i]) * D(a[i], z[j]), (i, 1, K))
     steps = [Step(D(C, z[j]), chain,
