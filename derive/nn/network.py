@@ -8,6 +8,7 @@ import random
 import time
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.nn import softmax
 from derive.nn.activations import Activation, a, z
@@ -99,20 +100,37 @@ def _numeric_gap(pairs, directs, C_total, activations: dict, seed: int) -> float
     the recurrence uses sigma' in terms of a where the derivation found that form."""
     rng = random.Random(seed)
     t = sp.Dummy("t", real=True)
-    concrete = {}
-    for sig, act in activations.items():
-        concrete[sig] = sp.Lambda(t, act.expr.xreplace({z: t}))
     parameters = set().union(*(act.expr.free_symbols for act in activations.values())) - {z}
     symbols = sorted(C_total.free_symbols | parameters, key=str)
     # targets in (0, 1) so every cost is defined; 30-digit floats keep evaluation fast and exact
     # enough that a wrong formula (a difference of order 1e-2 or more) cannot hide
     point = {s: sp.Float(rng.randint(100 if str(s).startswith("y") else -900, 900) / 1000, 30)
              for s in symbols}
+    values, slopes = {}, {}
+    for sig, act in activations.items():   # an activation's parameters (beta) at the point too
+        values[sig] = sp.Lambda(t, act.expr.xreplace({z: t}).xreplace(point))
+        slopes[sig] = sp.Lambda(t, sp.diff(act.expr, z).xreplace({z: t}).xreplace(point))
     worst = 0.0
     for (_, _, recurrence), direct in zip(pairs[:64], directs):
-        direct = direct.subs(concrete).doit()
-        rec = recurrence.subs(concrete).doit()
-        gap = (direct - rec).xreplace(point).evalf(30)
+        gap = _at_point(direct - recurrence, point, values, slopes)
         worst = max(worst, abs(float(gap)))
     return worst
 
+
+def _at_point(expr, point: dict, values: dict, slopes: dict):
+    """`expr` at `point`, its unknown activations sigma(u) and slopes sigma'(u) replaced by the
+    chosen ones' values from the inside out, at numbers only (the derivatives were taken
+    before: nothing is differentiated here)."""
+    e = expr.xreplace(point)
+    while True:
+        found = {s: slopes[s.expr.expr.func](s.point[0]) for s in e.atoms(sp.Subs)
+                 if isinstance(s.expr, sp.Derivative) and s.expr.derivative_count == 1
+                 and s.expr.expr.func in slopes and s.point[0].is_number}
+        found.update({f: values[f.func](*f.args) for f in e.atoms(AppliedUndef)
+                      if f.func in values and all(a.is_number for a in f.args)})
+        if not found:
+            break
+        e = e.xreplace(found)
+    if e.has(AppliedUndef, sp.Subs, sp.Derivative):
+        raise ValueError(f"an activation left unevaluated in {str(e)[:80]}")
+    return e.evalf(30)
