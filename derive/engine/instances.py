@@ -389,8 +389,9 @@ def _declared(context: Context, quantities: dict, values: dict) -> dict:
     declared = {}
     for name, dims in context.shapes.items():
         q = quantities.get(name)
-        if q is None or q.label is None:
-            declared[name] = dims
+        if q is None or q.label is None:   # y in R^{N^L}: N^L is the last layer's width
+            declared[name] = tuple(_rename(d, quantities, values, {})
+                                   if isinstance(d, sp.Basic) else d for d in dims)
             continue
         sizes = [quantities[d.name].label for d in dims if isinstance(d, sp.Symbol)
                  and d.name in quantities and quantities[d.name].label is not None]

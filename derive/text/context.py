@@ -24,7 +24,7 @@ from derive.text.limits import InputError
 
 SHAPE = re.compile(r"^(?P<name>.+?)\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?P<dims>\{(?:[^{}]|\{[^{}]*\})*\}|\w))?\s*$")
 # a size that differs from layer to layer, written with the layer's label: N^m, N^{m-1}, n^{[l]}
-LAYER_SIZE = re.compile(r"^\s*(?P<letter>[A-Za-z])\s*\^\s*(?:[lm]|\{\s*[\[(]?\s*[lmL]\s*"
+LAYER_SIZE = re.compile(r"^\s*(?P<letter>[A-Za-z])\s*\^\s*(?:[lmL]|\{\s*[\[(]?\s*[lmL]\s*"
                         r"(?:[+-]\s*\d+\s*)?[\])]?\s*\})\s*$")
 IS_FUNCTION = re.compile(r"^(?P<name>.+?)\s*\\text\s*\{\s*is an?( unknown)? function\s*\}\s*$")
 CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")

@@ -219,3 +219,12 @@ def test_a_sum_over_the_letter_of_the_free_index_runs_over_its_whole_range(right
     v = verdict(r"\frac{\partial}{\partial y_k} \left[ \frac{1}{2} \sum_k (t_k - y_k)^2 \right] = "
                 + right)
     assert v.status.holds is holds, v.note
+
+
+@pytest.mark.parametrize("right, holds", [("a^L - y", True), ("y - a^L", False)])
+def test_the_last_layers_width_is_a_size_per_layer_too(right, holds):
+    # y in R^{N^L} has the width of a^L (the glossary of the tutorial); d/da (1/2)|a - y|^2 = a - y
+    v = verdict(r"\frac{\partial C}{\partial a^L} = " + right,
+                [r"C = \frac{1}{2}\|a^L - y\|^2", r"a^m \in \mathbb{R}^{N^m}",
+                 r"y \in \mathbb{R}^{N^L}"])
+    assert v.status.holds is holds, v.note
