@@ -340,7 +340,47 @@ def with_concrete_functions(L, R, family: int = 0):
     undefs = unknown_functions(L, R)
     families = {f: _concrete_functions(_arity(f, sp.Tuple(L, R))) for f in undefs}
     chosen = {f: families[f][(family + j) % len(families[f])] for j, f in enumerate(undefs)}
-    return L.subs(chosen).doit(deep=True), R.subs(chosen).doit(deep=True), chosen
+    return _evaluated(L.subs(chosen)), _evaluated(R.subs(chosen)), chosen
+
+
+# what the concrete stand-ins and a first-principles quotient are built from: analytic functions
+_ANALYTIC = (sp.Add, sp.Mul, sp.sin, sp.cos, sp.exp, sp.atan)
+
+
+def _analytic(e) -> bool:
+    return all(isinstance(n, _ANALYTIC) or n.is_Atom or (isinstance(n, sp.Pow) and n.exp.is_Integer)
+               for n in sp.preorder_traversal(e))
+
+
+def _quotient_limit(limit, orders: int = 3):
+    """The limit of N/D at a finite point, for N and D built from analytic functions only: N/D
+    there when D is not 0 there, else (l'Hopital) the first N^(k)/D^(k) there whose D^(k) is not
+    identically 0, every lower derivative of both being exactly 0 there; None otherwise. (Where
+    D^(k) happens to vanish the value is undefined, never another number.) A difference quotient
+    of the stand-ins takes milliseconds this way, where SymPy's series take a second."""
+    expr, variable, point = limit.args[0], limit.args[1], limit.args[2]
+    if not point.is_number or point.has(sp.oo, -sp.oo, sp.zoo) or not _analytic(expr):
+        return None
+    N, D = sp.fraction(sp.together(expr))
+    for k in range(orders + 1):
+        n0, d0 = N.subs(variable, point), D.subs(variable, point)
+        if d0 != 0:
+            return n0 / d0 if k or d0.is_number else None
+        if n0 != 0:
+            return None   # c/0: no finite limit to take this way
+        N, D = sp.diff(N, variable), sp.diff(D, variable)
+    return None
+
+
+def _evaluated(e):
+    """`e` with its derivatives and limits worked out (`doit`), limits of analytic quotients
+    first by `_quotient_limit`."""
+    limits = {}
+    for limit in e.atoms(sp.Limit):
+        value = _quotient_limit(limit)
+        if value is not None:
+            limits[limit] = value
+    return (e.xreplace(limits) if limits else e).doit(deep=True)
 
 
 def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None) -> Search:

@@ -325,3 +325,36 @@ def test_the_table_through_latex(latex, row, latex_verdicts):
 
 def test_latex_table_matches_the_claims_table():
     assert len(LATEX_CLAIMS) == len(CLAIMS)
+
+
+F, G = sp.Function("f", real=True), sp.Function("g", real=True)
+X, H = sp.symbols("x h", real=True)
+
+
+@pytest.mark.parametrize("quotient", [
+    (F(X + H) * G(X + H) - F(X) * G(X)) / H,                          # the product rule's
+    (F(G(X + H)) - F(G(X))) / (G(X + H) - G(X)) * (G(X + H) - G(X)) / H,   # the chain rule's
+    F(X + H) * (G(X + H) - G(X)) / H + G(X),                          # not a quotient at 0
+    (F(X + H) - F(X) - H * F(X)) / H**2,                              # no finite limit
+])
+def test_limits_of_the_stand_ins_agree_with_sympys_limit(quotient):
+    # the stand-ins' limits are taken by l'Hopital where it applies; SymPy's own limit, computed
+    # on the same concrete functions, is the oracle
+    from derive.engine.search import with_concrete_functions
+    for family in range(4):
+        ours, _, chosen = with_concrete_functions(sp.Limit(quotient, H, 0), sp.S.Zero, family)
+        oracle = sp.limit(quotient.subs(chosen).doit(), H, 0)
+        if oracle.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+            assert ours.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.Limit), (family, ours, oracle)
+            continue
+        for x in (sp.Rational(-7, 3), sp.Rational(1, 2), sp.Rational(13, 5)):
+            assert abs((ours - oracle).subs(X, x).evalf(30)) < 1e-25, (family, x, ours, oracle)
+
+
+@pytest.mark.parametrize("claim, holds", [
+    ("limit((f(x + h)*g(x + h) - f(x)*g(x))/h, h, 0) = "
+     "diff(f(x), x)*g(x) + f(x)*diff(g(x), x)", HOLDS),              # the product rule
+    ("limit((f(x + h)*g(x + h) - f(x)*g(x))/h, h, 0) = diff(f(x), x)*diff(g(x), x)", FAILS),
+])
+def test_first_principles_with_unknown_functions(claim, holds):
+    assert verify(claim).status.holds is holds
