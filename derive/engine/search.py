@@ -359,6 +359,7 @@ def _quotient_limit(limit, orders: int = 3):
     D^(k) happens to vanish the value is undefined, never another number.) A difference quotient
     of the stand-ins takes milliseconds this way, where SymPy's series take a second."""
     expr, variable, point = limit.args[0], limit.args[1], limit.args[2]
+    expr = expr.replace(sp.UnevaluatedExpr, lambda inner: inner)   # a form kept for display
     if not point.is_number or point.has(sp.oo, -sp.oo, sp.zoo) or not _analytic(expr):
         return None
     N, D = sp.fraction(sp.together(expr))

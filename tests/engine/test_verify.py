@@ -334,6 +334,8 @@ X, H = sp.symbols("x h", real=True)
 @pytest.mark.parametrize("quotient", [
     (F(X + H) * G(X + H) - F(X) * G(X)) / H,                          # the product rule's
     (F(G(X + H)) - F(G(X))) / (G(X + H) - G(X)) * (G(X + H) - G(X)) / H,   # the chain rule's
+    sp.UnevaluatedExpr((F(G(X + H)) - F(G(X))) / (G(X + H) - G(X)))     # as the rule shows it
+    * sp.UnevaluatedExpr((G(X + H) - G(X)) / H),
     F(X + H) * (G(X + H) - G(X)) / H + G(X),                          # not a quotient at 0
     (F(X + H) - F(X) - H * F(X)) / H**2,                              # no finite limit
 ])
