@@ -35,27 +35,38 @@ def _session(sid: int) -> list[int]:
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to list processes")
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_to_the_process_group_leaves_nothing_behind(sig):
-    started = {}
-    for name, argv in SLOW.items():
-        started[name] = subprocess.Popen([sys.executable, "-m", "derive", *argv],
-                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE, start_new_session=True, text=True)
-        started[name].stdin.write(CLAIMS if name == "check" else "")
-        started[name].stdin.close()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not all(len(_session(p.pid)) > 1
-                                                  for p in started.values()):
-        time.sleep(0.1)  # until every command has its workers running
-    assert all(len(_session(p.pid)) > 1 for p in started.values()), \
-        {n: _session(p.pid) for n, p in started.items()}
-    for process in started.values():
-        os.killpg(process.pid, sig)  # as a terminal sends Ctrl-C: to the whole group
-    stopped = time.monotonic()
-    for name, process in started.items():
-        assert process.wait(timeout=5) == 2, (name, process.stderr.read())
-    while time.monotonic() - stopped < 1.0 and any(_session(p.pid) for p in started.values()):
-        time.sleep(0.05)
-    survivors = {name: _session(p.pid) for name, p in started.items() if _session(p.pid)}
-    assert not survivors, survivors
-    for process in started.values():
-        assert "interrupted" in process.stderr.read()
+    started, finished = {}, False
+    try:
+        for name, argv in SLOW.items():
+            started[name] = subprocess.Popen([sys.executable, "-m", "derive", *argv],
+                                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.PIPE, start_new_session=True,
+                                             text=True)
+            started[name].stdin.write(CLAIMS if name == "check" else "")
+            started[name].stdin.close()
+        # until every command has its workers running (a hang guard: a loaded machine is slow)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not all(len(_session(p.pid)) > 1
+                                                      for p in started.values()):
+            time.sleep(0.1)
+        assert all(len(_session(p.pid)) > 1 for p in started.values()), \
+            {n: _session(p.pid) for n, p in started.items()}
+        for process in started.values():
+            os.killpg(process.pid, sig)  # as a terminal sends Ctrl-C: to the whole group
+        stopped = time.monotonic()
+        for name, process in started.items():
+            assert process.wait(timeout=5) == 2, (name, process.stderr.read())
+        while time.monotonic() - stopped < 1.0 and any(_session(p.pid) for p in started.values()):
+            time.sleep(0.05)
+        survivors = {name: _session(p.pid) for name, p in started.items() if _session(p.pid)}
+        assert not survivors, survivors
+        for process in started.values():
+            assert "interrupted" in process.stderr.read()
+        finished = True
+    finally:   # a failed check must not leave its commands running into the next test
+        for process in ([] if finished else started.values()):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
