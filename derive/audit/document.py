@@ -143,8 +143,8 @@ class DocumentReader:
                       or kind is Kind.APPROXIMATION else kind.value)
             return None
         written = split_sides(body)
-        sides = [by_value(side, list(self.scope.aliases)) for side in written]
         used = [a for a in self.scope.aliases if any(by_value(w, [a]) != w for w in written)]
+        sides = [by_value(side, used) for side in written]
         if used:   # the reader's note says how the derivative by a value was read
             source = replace(source, note="read with " + ", ".join(
                 f"{a.name} for {a.call}" for a in used) + ", as the document writes it before")
