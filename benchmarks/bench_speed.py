@@ -94,6 +94,8 @@ def earlier_version(rev: str, folder: Path) -> Path:
         handle.seek(0)
         with tarfile.open(fileobj=handle) as tar:
             tar.extractall(target, filter="data")
+    # its bytecode, as an install has (and as `make` writes for this checkout)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "derive")], check=True)
     return target
 
 
