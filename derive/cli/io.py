@@ -12,6 +12,7 @@ import tempfile
 from contextlib import contextmanager
 
 from derive.cli.parser import UsageError
+from derive.render.styled import Styled
 
 
 def read_text(path: str, limit: int) -> str:
@@ -41,6 +42,12 @@ def visible(text: str) -> str:
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def _colours() -> bool:
+    """Whether rich would style what it prints to stdout (a terminal, or colours forced)."""
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")) or bool(
+        os.environ.get("TTY_COMPATIBLE"))
+
+
 def _text_of(rendered, width: int | None) -> str:
     """A string as it is; a rich renderable printed to plain text."""
     if isinstance(rendered, str):
@@ -58,6 +65,8 @@ def emit(rendered, output: str | None = None, inputs=()) -> None:
     if output is None:
         if isinstance(rendered, str):
             sys.stdout.write(_text_of(rendered, None))
+        elif isinstance(rendered, Styled) and not _colours():
+            sys.stdout.write(rendered.plain())   # as rich prints it there, without loading rich
         else:
             from rich.console import Console
             Console(file=sys.stdout, highlight=False, soft_wrap=True).print(rendered)

@@ -140,26 +140,21 @@ def read_as(verdict: Verdict, printer=text) -> str:
     return f"{printer(verdict.lhs)} = {printer(verdict.rhs)}"
 
 
-def verdict_rich(verdict: Verdict, claim: str):
-    """A rich renderable for one verdict."""
-    from rich.console import Group
-    from rich.text import Text
+def verdict_styled(verdict: Verdict, claim: str):
+    """One verdict as styled lines (plain text where colours mean nothing)."""
+    from derive.render.styled import Styled
 
-    head = Text()
-    head.append(f"{MARKS[verdict.status]} {verdict.status.value}", style=STYLES[verdict.status])
-    head.append(f"  {claim}")
-    body = [head]
+    lines = [((f"{MARKS[verdict.status]} {verdict.status.value}", STYLES[verdict.status]),
+              (f"  {claim}", None))]
     reading = read_as(verdict)   # SymPy syntax, as `derive check` takes a claim
     if "".join(reading.split()) != "".join(claim.split()).replace("==", "="):
-        body.append(Text("  read as: ", style="bold").append(reading, style=None))
+        lines.append((("  ", None), ("read as: ", "bold"), (reading, None)))
     for label, value in evidence_lines(verdict, pretty):
         if label == "correct":   # the corrected claim, to check again as it is
             value = corrected(verdict)
-        line = Text("  ")
-        line.append(f"{label}: ", style="dim" if label in ("method", "assumptions") else "bold")
-        line.append(value)
-        body.append(line)
-    return Group(*body)
+        lines.append((("  ", None), (f"{label}: ", "dim" if label in ("method", "assumptions")
+                                     else "bold"), (value, None)))
+    return Styled(tuple(lines))
 
 
 def summary(verdict: Verdict, printer=text) -> str:
@@ -234,11 +229,11 @@ def _table(run: CheckRun):
 
 
 def run_text(run: CheckRun, options):
+    if len(run.results) == 1 and isinstance(run.results[0], Checked):
+        return verdict_styled(run.results[0].verdict, run.results[0].text)
     from rich.console import Group
     from rich.text import Text
 
-    if len(run.results) == 1 and isinstance(run.results[0], Checked):
-        return verdict_rich(run.results[0].verdict, run.results[0].text)
     counts = "  ".join(f"{k.lower()}: {n}" for k, n in run.totals.items() if n)
     return Group(_table(run), Text(counts))
 

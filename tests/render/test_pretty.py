@@ -13,7 +13,7 @@ from derive.engine.verdict import Counterexample, Status, Verdict
 from derive.render.backprop import backprop_rich
 from derive.render.derivations import derivation_rich
 from derive.render.pretty import name, pretty
-from derive.render.verdicts import verdict_rich
+from derive.render.verdicts import verdict_styled
 
 a, b, c, h, n, t, x, y, z = sp.symbols("a b c h n t x y z", real=True)
 i, j, k = nt.i, nt.j, nt.k
@@ -194,7 +194,7 @@ def test_a_verdict_shows_values_in_notation_and_the_correction_as_a_claim():
     verdict = Verdict(Status.REFUTED, sp.Derivative(sp.sin(x ** 2), x), sp.cos(x ** 2),
                       method="numeric counterexample", counterexample=ce,
                       correct=2 * x * sp.cos(x ** 2), correct_side="rhs")
-    out = shown(verdict_rich(verdict, "diff(sin(x**2), x) = cos(x**2)"))
+    out = shown(verdict_styled(verdict, "diff(sin(x**2), x) = cos(x**2)"))
     assert "x = -1/2: left side = -0.968912421710645, right side = 0.968912421710645" in out
     assert "f(t1) = t1³/5 + e^(-t1)" in out
     assert "correct: diff(sin(x**2), x) = 2*x*cos(x**2)" in out   # SymPy syntax: check it again
