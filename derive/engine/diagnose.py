@@ -60,18 +60,18 @@ def readable(expr, like=None, seconds: float = 1.0):
     def size(e):
         return sp.count_ops(e), len(str(e))
 
-    forms = [expr]
+    forms = {expr: size(expr)}   # each form's size, measured once
     for make in (sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e)), sp.simplify):
-        if make is sp.simplify and min(map(size, forms)) < size(expr):
+        if make is sp.simplify and min(forms.values()) < forms[expr]:
             break
         try:
             with time_limit(seconds):
                 form = make(expr)
         except Exception:  # TaskTimeout included: a form not found in time is not offered
             continue
-        if {type(f) for f in form.atoms(sp.Function)} <= allowed:
-            forms.append(form)
-    return min(forms, key=size)
+        if form not in forms and {type(f) for f in form.atoms(sp.Function)} <= allowed:
+            forms[form] = size(form)
+    return min(forms, key=forms.get)
 
 
 def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis | None:
@@ -110,10 +110,12 @@ def _constant_ratio(A, B, assumptions):
     for point in sample_points(symbols, assumptions, 12, seed=1) if symbols else [{}]:
         q = real_value(A / B, PRECISION, point=point)
         if q is not None:
+            if values and abs(q - values[0]) > 1e-20 * (1 + abs(values[0])):
+                return None   # two values: not a constant
             values.append(q)
         if len(values) >= 5:
             break
-    if len(values) < (3 if symbols else 1) or any(abs(v - values[0]) > 1e-20 * (1 + abs(values[0])) for v in values):
+    if len(values) < (3 if symbols else 1):
         return None
     guess = sp.nsimplify(values[0], rational=True, tolerance=1e-15)
     return guess if guess.is_Rational and guess.q <= 1000 else None

@@ -94,8 +94,11 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     def confirm() -> bool:
         return constants_agree(lhs, rhs) and confirmed_zero(*numeric, assumptions, kinks)
 
-    proved = prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
-    if not proved and not failure and not clearly_nonzero(D, deadline):
+    # far from zero at a probe point: most likely false, so the counterexample is looked for
+    # before any proof (the proofs still follow when none is found)
+    likely_false = not failure and clearly_nonzero(D, deadline)
+    proved = None if likely_false else prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
+    if not proved and not failure and not likely_false:
         # most true claims simplify in milliseconds: try briefly before the numeric search (with
         # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
         quick = EXPENSIVE_STRATEGIES[:2] if D.has(sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch) \
@@ -137,8 +140,9 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                               or "no point where both sides are real")
 
     # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
-    proved = None if failure else prove(to_prove, EXPENSIVE_STRATEGIES, deadline,
-                                        confirm)
+    proved = None if failure else prove(
+        to_prove, (CHEAP_STRATEGIES if likely_false else []) + EXPENSIVE_STRATEGIES, deadline,
+        confirm)
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
     if provisional.status is Status.NUMERIC and clock() >= deadline:

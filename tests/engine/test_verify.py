@@ -360,3 +360,21 @@ def test_limits_of_the_stand_ins_agree_with_sympys_limit(quotient):
 ])
 def test_first_principles_with_unknown_functions(claim, holds):
     assert verify(claim).status.holds is holds
+
+
+def test_a_false_claim_is_refuted_before_any_proof_is_tried(monkeypatch):
+    """Far from zero at a probe point: the counterexample is looked for first (no simplifier
+    spends time on a claim that cannot be proved)."""
+    from derive.engine import verify as engine
+    tried = []
+    monkeypatch.setattr(engine, "prove", lambda *args, **kw: tried.append(args) or None)
+    x = sp.Symbol("x", real=True)
+    verdict = decide(sp.Derivative(x**3 * sp.sin(x), x), 3 * x**2 * sp.sin(x) - x**3 * sp.cos(x))
+    assert verdict.status is Status.REFUTED and tried == []   # d/dx x^3 sin x: + x^3 cos x
+
+
+def test_a_true_claim_far_from_zero_outside_its_domain_is_still_proved():
+    """|x - 1| = x - 1 differs at the probe points below 1; with x > 1 assumed it holds, and
+    the proofs put off by the probe still prove it."""
+    verdict = verify("Abs(x - 1) = x - 1", ["x > 1"])
+    assert verdict.status is Status.PROVED
