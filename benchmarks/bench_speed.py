@@ -109,7 +109,7 @@ def commands(folder: Path) -> list[tuple[str, list[str], bool]]:
     notes.write_text(generated_notes(1000))
     rows = [
         ("floor: start Python, import SymPy, check one derivative", FLOOR, False),
-        ("`derive check` one claim", DERIVE + ["check", "diff(x**5, x) = 5*x**4"], False),
+        ("`derive check` one claim", DERIVE + ["check", "diff(x**5, x) = 5*x**4"], True),
         ("`check --file`, 100 claims (50 false)", DERIVE + ["check", "--file", str(claims),
                                                             "--jobs", "2"], True),
         ("`check --file`, 100 claims (20 distinct, each 5 times)",
