@@ -38,6 +38,8 @@ from derive.text import InputError
 from derive.text.builder import Builder
 from derive.text.claims import read_claim
 from derive.text.context import SHAPE, read_context
+from derive.text.latex_tokens import WORD_FUNCTIONS
+from derive.text.letters import names_in_letters, spell, unspell
 
 LOG = re.compile(r"\\log(?![A-Za-z_])")
 TARGET_ENTRY = re.compile(r"(?<![A-Za-z\\])y_\{?[a-z]")
@@ -53,19 +55,22 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[
     """The claims of a document to decide, and its other findings: each equation not checked
     with the reason, and the update rules judged as descent steps. Each line of an equation gets
     `seconds` to be read; the caller runs the whole under a deadline."""
-    reader = DocumentReader(seconds, assume)
     commands = macros(text)   # \\newcommand{\\deriv}[2]{...}: written out in every formula
-    for equation in extract(text):
-        if commands:
-            equation = replace(equation, latex=expand(equation.latex, commands))
+    equations = [replace(e, latex=expand(e.latex, commands)) if commands else e
+                 for e in extract(text)]
+    # a word one formula uses as a name (net_j below a \\partial) is that name in all of them
+    reader = DocumentReader(seconds, assume,
+                            names_in_letters((e.latex for e in equations), WORD_FUNCTIONS))
+    for equation in equations:
         reader.equation(equation)
     return reader.claims, reader.findings
 
 
 class DocumentReader:
-    def __init__(self, seconds: float, assume: tuple = ()):
+    def __init__(self, seconds: float, assume: tuple = (), spelled: frozenset = frozenset()):
         self.seconds = seconds
         self.assume = tuple(assume)
+        self.spelled = spelled                # names in plain letters: net_j (text.letters)
         self.scope = Scope()
         self.claims: list[Claim] = []
         self.findings: list[Finding] = []   # what is not a claim to decide, with why
@@ -111,7 +116,7 @@ class DocumentReader:
         `C = c`; under `a = \\sigma(z)` it gives this row's a (and this row's sigma when sigma
         is the document's own function, not a known one): `a = c`, the header's own equation
         being the same in every row."""
-        header, cell = equation.cell.header, equation.latex
+        header, cell = (spell(t, self.spelled) for t in (equation.cell.header, equation.latex))
         first, *names = split_sides(header)
         for name in names:
             try:
@@ -126,7 +131,7 @@ class DocumentReader:
              continues: bool) -> str | None:
         """Read one line; the LaTeX of its last side, for a line that continues it."""
         words = (equation.prose + " " + words_inside(text)).strip()
-        body = clean(text)
+        body = spell(clean(text), self.spelled)
         if continues and before is None:
             self.skip(source, "continues a line that could not be read")
             return None
@@ -422,6 +427,6 @@ class DocumentReader:
                             declaration=True)
 
     def skip(self, source: Source, reason: str) -> None:
-        self.findings.append(Finding(source, skipped=reason))
+        self.findings.append(Finding(source, skipped=unspell(reason, self.spelled)))
 
 

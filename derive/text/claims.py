@@ -51,6 +51,12 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
             raise InputError("--where takes LaTeX: use it with --latex")
         return Reading(parse_claim(text, assumptions, functions=functions))
     from derive.text.latex import parse_latex_sides   # the LaTeX reader: only when asked for
+    from derive.text.latex_tokens import WORD_FUNCTIONS
+    from derive.text.letters import names_in_letters, spell
+    # a word the claim or a definition uses as a name (net_j below a \partial) is that name in
+    # all of them
+    names = names_in_letters([text, *where], WORD_FUNCTIONS)
+    text, where = spell(text, names), [spell(w, names) for w in where]
     arrays: set[str] = set()
     families: set = set()
     chains: dict = {}

@@ -568,6 +568,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             return self.function(WORD_FUNCTIONS[word])
         if word.isalpha() and word.isupper() and len(word) <= LIMITS.max_name:
             return self.b.named_symbol(word)   # an acronym: MSE, BCE
+        if self.spelled_name(word) and self.at("_"):
+            return self.leaf(self.decorated(word))   # \text{out}_{h1}: a name in letters
         raise InputError(f"text '{t.text}' inside the formula: check the formula alone")
 
     # -- commands --------------------------------------------------------------------------------
@@ -639,6 +641,10 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if word.lower() in FUNCTIONS:
             return self.function(word.lower())
         if word.isalpha() and not self.at("("):
+            if self.spelled_name(word) and self.at("_", "^"):
+                parts = self.decorated(word)   # \mathrm{net}_j: a name in letters, indexed
+                if parts.subscript or parts.indices or parts.label is not None:
+                    return self.leaf(parts)
             return self.b.named_symbol(word)
         raise InputError(f"unknown function \\mathrm{{{word}}}")
 

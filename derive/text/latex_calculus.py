@@ -154,7 +154,8 @@ class CalculusReader:
                 return None
             t = self.peek()
             if t is None or not (t.kind == "letter" or (t.kind == "cmd" and (
-                    t.text[1:] in GREEK or t.text in FONTS))):
+                    t.text[1:] in GREEK or t.text in FONTS)) or (
+                    t.kind == "text" and self.spelled_name(t.text))):
                 return None
             variable = self.leaf(self.name_parts())
             count = 1

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.text import arrays as A
-from derive.text.builder import SCALAR_NAMES
+from derive.text.builder import FUNCTIONS, SCALAR_NAMES
 from derive.text.latex_tokens import ARRAY_FONTS, FONTS, GREEK, WORD_FUNCTIONS, Tok
-from derive.text.limits import InputError
+from derive.text.limits import LIMITS, InputError
 
 INDEX_LETTERS = frozenset("ijk")
 # letters that name layer quantities: their ^m is a label (elsewhere x^m is a power)
@@ -80,11 +80,15 @@ class NameReader:
                 if inner_bold and not self.b.scalar_only:
                     self.b.arrays.add(parts.display)
                 return parts
+            if braced and font == "mathrm" and self.word_follows():
+                return self.decorated(self.word())   # \mathrm{net}_j: a name in letters
             t = self.next()
             if braced:
                 self.expect("}")
             if font == "mathrm":
                 font = ""
+        if t.kind == "text" and self.spelled_name(t.text):
+            return self.decorated("".join(t.text.split()))   # \text{out}_{h1}
         if t.kind == "letter":
             letter = t.text
         elif t.kind == "cmd" and t.text[1:] in GREEK:
@@ -96,6 +100,10 @@ class NameReader:
         if letter == "Delta" and font == "" and self.peek() is not None \
                 and self.peek().kind == "letter" and not self.peek().spaced:
             return NameParts("Delta_" + self.next().text)
+        return self.decorated(letter, font)
+
+    def decorated(self, letter: str, font: str = "") -> NameParts:
+        """`letter` with the layer label and the subscript that follow it, in either order."""
         label, style, subscript, indices = None, "", "", ()
         for _ in range(2):
             if self.at("^") and label is None and self.label_follows(letter):
@@ -105,6 +113,30 @@ class NameReader:
                 self.next()
                 subscript, indices = self.subscript(letter, font)
         return NameParts(letter, font, label, style, subscript, indices)
+
+    def word_follows(self) -> bool:
+        """Two or more letters and a closing brace: the word of `\\mathrm{net}`."""
+        k = 0
+        while self.peek(k) is not None and self.peek(k).kind == "letter":
+            k += 1
+        return k >= 2 and self.peek(k) is not None and self.peek(k).text == "}" and \
+            self.spelled_name("".join(self.peek(j).text for j in range(k)))
+
+    def word(self) -> str:
+        """The letters up to the closing brace (after `word_follows`)."""
+        letters = []
+        while not self.at("}"):
+            letters.append(self.next().text)
+        self.next()
+        return "".join(letters)
+
+    @staticmethod
+    def spelled_name(text: str) -> bool:
+        """A word that can only be a name: letters, not a function's name (`net`, `out`,
+        `total`; not `exp` or `softmax`)."""
+        word = "".join(text.split())
+        return word.isalpha() and 2 <= len(word) <= LIMITS.max_name and \
+            word not in WORD_FUNCTIONS and word.lower() not in FUNCTIONS and word != "e"
 
     def label_follows(self, letter: str) -> bool:
         """After `^`: a layer label (l, L, l+1, [l], (2)) rather than a power or a transpose."""

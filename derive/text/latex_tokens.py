@@ -11,6 +11,7 @@ import re
 
 import sympy as sp
 
+from derive.text.letters import names_in_letters, without_names
 from derive.text.limits import LIMITS, InputError
 from derive.text.unicode import normalize
 
@@ -139,8 +140,30 @@ def tokenize(text: str) -> list[Tok]:
         if t.kind == "cmd" and t.text not in KNOWN_COMMANDS and t.text[1:] not in GREEK \
                 and t.text[1:] not in WORD_FUNCTIONS:
             raise InputError(f"unknown or unsupported LaTeX command {t.text}")
-    _refuse_slips(text)
-    return _leibniz_slashes(tokens)
+    names = names_in_letters([text], WORD_FUNCTIONS)
+    _refuse_slips(without_names(text, names))
+    return _leibniz_slashes(_merged_names(tokens, names) if names else tokens)
+
+
+def _merged_names(tokens: list[Tok], names: frozenset[str]) -> list[Tok]:
+    """Each whole run of letters that spells one of `names` (`text.letters`) as that name,
+    `\\mathrm{net}`, never the product of its letters."""
+    out, n = [], 0
+    while n < len(tokens):
+        end = n
+        while end < len(tokens) and tokens[end].kind == "letter" and (
+                end == n or (tokens[end].pos == tokens[end - 1].pos + 1
+                             and not tokens[end].spaced)):
+            end += 1
+        if end - n >= 2 and "".join(t.text for t in tokens[n:end]) in names:
+            at = tokens[n].pos
+            out += [Tok("cmd", r"\mathrm", at, tokens[n].spaced), Tok("sym", "{", at),
+                    *tokens[n:end], Tok("sym", "}", at)]
+            n = end
+        else:
+            out.append(tokens[n])
+            n += 1
+    return out
 
 
 def _leibniz_slashes(tokens: list[Tok]) -> list[Tok]:

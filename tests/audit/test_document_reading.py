@@ -277,3 +277,34 @@ def test_parameters_and_data_separated_by_a_semicolon_are_arguments():
     from derive.text.claims import read_claim
     lhs, rhs = read_claim(r"J(W,b;x,y) = J(W, b, x, y)", latex=True).sides
     assert lhs == rhs and len(lhs.args) == 4
+
+
+NAMES_IN_LETTERS = r"""# A backward pass
+
+$$net_{o1} = w_5 out_{h1} + w_6 out_{h2} + b_2$$
+
+$$out_{o1} = \frac{1}{1 + e^{-net_{o1}}}$$
+
+$$E_{total} = \frac{1}{2}(target_{o1} - out_{o1})^2 + \frac{1}{2}(target_{o2} - out_{o2})^2$$
+
+$$\frac{\partial E_{total}}{\partial out_{o1}} = -(target_{o1} - out_{o1})$$
+
+$$\frac{\partial out_{o1}}{\partial net_{o1}} = out_{o1}(1 - out_{o1})$$
+
+$$\frac{\partial net_{o1}}{\partial w_5} = out_{h1}$$
+
+$$\frac{\partial E_{total}}{\partial out_{o1}} = target_{o1} - out_{o1}$$
+
+$$\frac{\partial net_{o1}}{\partial w_5} = w_5$$
+"""
+
+
+def test_names_written_in_letters_are_read_as_the_document_defines_them():
+    """net_{o1} is a name because the document differentiates by it; by hand, with the
+    definitions above: dE/dout_o1 = -(target_o1 - out_o1), dout/dnet = out (1 - out) for the
+    logistic function, dnet_o1/dw_5 = out_h1. The last two lines get a sign and a factor wrong."""
+    findings, _ = audit(NAMES_IN_LETTERS)
+    assert [status_on(findings, line) for line in (9, 11, 13)] == [[Status.PROVED]] * 3
+    assert [status_on(findings, line) for line in (15, 17)] == [[Status.REFUTED]] * 2
+    definition = next(f for f in findings.values() if f.source.line == 3)
+    assert definition.skipped == "definition of net_{o1}"   # as the document writes it

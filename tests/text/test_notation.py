@@ -148,3 +148,49 @@ def test_a_definition_in_terms_of_itself_is_refused(where):
     # a recurrence or an update rule defines nothing (and would never finish unfolding)
     with pytest.raises(InputError, match="in terms of itself"):
         read_claim("x = x", latex=True, where=[where])
+
+
+# -- names in letters (net_{h1}, out_{o1}, E_{total}, as many backprop notes write them) ---------
+
+def test_a_word_below_a_partial_is_a_name():
+    # d/dx 1/2 (t - x)^2 = x - t, by hand; out_{o1} is one variable, target_{o1} another
+    lhs, rhs = read_claim(r"\frac{\partial}{\partial out_{o1}} \frac{1}{2}(target_{o1} - "
+                          r"out_{o1})^2 = out_{o1} - target_{o1}", latex=True).sides
+    out, target = (sp.Symbol(n, real=True) for n in ("out_o1", "target_o1"))
+    assert lhs.doit() == out - target and rhs == out - target
+
+
+@pytest.mark.parametrize("latex,name", [
+    (r"E_{total}", "E_total"),            # a subscript that is a word
+    (r"target_{o1}", "target_o1"),        # four letters or more before a subscript
+    (r"\mathrm{net}_{h1}", "net_h1"),     # a name in a font, with its subscript
+    (r"\text{out}_{h1}", "out_h1"),
+])
+def test_a_name_in_letters_is_one_variable(latex, name):
+    lhs, _ = read_claim(f"{latex} = 1", latex=True).sides
+    assert lhs == sp.Symbol(name, real=True)
+
+
+@pytest.mark.parametrize("latex", [
+    r"T_{ijkl} = T_{ijkl}",          # indices, not a word
+    r"output = 1",                   # a word with nothing that makes it a name
+    r"argmax_x (-x^2) = 0",          # an operator, never the name argmax_x times -x^2
+])
+def test_words_that_are_not_names_are_still_refused(latex):
+    with pytest.raises(InputError, match="looks like a word"):
+        read_claim(latex, latex=True)
+
+
+def test_three_letters_without_a_partial_stay_a_product():
+    lhs, rhs = read_claim(r"abc_1 = a b c_1", latex=True).sides
+    assert lhs == rhs
+
+
+def test_a_name_in_letters_in_the_claim_is_the_same_name_in_its_definitions():
+    # out_{o1} is a name by the claim's \partial; the definition must read it so too, or E would
+    # not depend on it and the true claim (d/dx 1/2 (t - x)^2 = -(t - x), by hand) would fail
+    reading = read_claim(r"\frac{\partial E_{total}}{\partial out_{o1}} = -(target_{o1} - "
+                         r"out_{o1})", latex=True,
+                         where=[r"E_{total} = \frac{1}{2}(target_{o1} - out_{o1})^2 + "
+                                r"\frac{1}{2}(target_{o2} - out_{o2})^2"])
+    assert reading.context.definitions[0].value.has(sp.Symbol("out_o1", real=True))

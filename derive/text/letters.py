@@ -1,0 +1,74 @@
+"""Names written in plain letters, as many backprop notes write them: `net_{h1}`, `out_{o1}`,
+`target_{o1}`, `E_{total}`.
+
+A run of letters is a name, never a product of letters, where only a name can stand:
+- straight after a derivative's `\\partial` with a subscript (`\\partial net_j`: a derivative by
+  the product n e t_j means nothing), three letters or more;
+- before a subscript, four letters or more (`target_{o1}`), which read as a product would be a
+  word anyway;
+- as a subscript with a vowel (`E_{total}`, `y_{pred}`; not the indices of `T_{ijkl}`).
+Once a formula (or, in a document, any formula of it) uses a word as a name, the word is that name
+wherever it stands whole. Text inside `\\text{...}` and words already in a font are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from derive.text.limits import LIMITS
+
+BELOW_PARTIAL = re.compile(r"\\partial\s*([A-Za-z]{3,})\s*_")
+BEFORE_SUBSCRIPT = re.compile(r"(?<![\\A-Za-z])([A-Za-z]{4,})(?=\s*_)")
+WORD_SUBSCRIPT = re.compile(r"_\s*\{\s*([A-Za-z]*[aeou][A-Za-z]*)\s*\}")
+# operators written in letters: argmax_x f(x) is not the name argmax_x times f(x)
+OPERATORS = frozenset({"argmax", "argmin", "arg", "max", "min", "sup", "inf", "lim", "liminf",
+                       "limsup", "det", "diag", "span", "rank", "prob", "var", "cov", "mod",
+                       "sum", "prod", "int", "sign", "softmax", "minimize", "maximize", "subject"})
+# groups whose letters are never rewritten: text, and a word already in a font
+PROTECTED = re.compile(r"\\(?:text\w*|mathrm|operatorname|mbox|hbox|begin|end)\s*\{[^{}]*\}")
+
+
+def names_in_letters(texts: Iterable[str], functions: Iterable[str] = ()) -> frozenset[str]:
+    """The words that `texts` use as names (not the names of `functions`)."""
+    known = set(functions)
+    found = set()
+    for text in texts:
+        bare = PROTECTED.sub(" ", text)
+        found.update(BELOW_PARTIAL.findall(bare), BEFORE_SUBSCRIPT.findall(bare))
+    return frozenset(w for w in found if w not in known and w.lower() not in known
+                     and w.lower() not in OPERATORS and len(w) <= LIMITS.max_name)
+
+
+def whole_word(names: Iterable[str]) -> re.Pattern | None:
+    names = sorted(names)
+    return re.compile(r"(?<![\\A-Za-z])(" + "|".join(map(re.escape, names)) +
+                      r")(?![A-Za-z])") if names else None
+
+
+def spell(text: str, names: frozenset[str]) -> str:
+    """`text` with each of `names` written `\\mathrm{name}` where it stands as a whole word."""
+    word = whole_word(names)
+    if word is None:
+        return text
+    out, start = [], 0
+    for group in PROTECTED.finditer(text):
+        out.append(word.sub(r"\\mathrm{\1}", text[start:group.start()]))
+        out.append(group.group())
+        start = group.end()
+    out.append(word.sub(r"\\mathrm{\1}", text[start:]))
+    return "".join(out)
+
+
+def without_names(text: str, names: frozenset[str]) -> str:
+    """`text` with the names in letters blanked out (for the check that refuses words)."""
+    word = whole_word(names)
+    text = word.sub(" ", text) if word is not None else text
+    return WORD_SUBSCRIPT.sub("_{ }", text)
+
+
+def unspell(text: str, names: frozenset[str]) -> str:
+    """`text` with `\\mathrm{name}` written back as the document wrote it: `name`."""
+    for name in names:
+        text = text.replace(f"\\mathrm{{{name}}}", name)
+    return text
