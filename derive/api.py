@@ -478,12 +478,18 @@ def _correction(claim, verdict) -> str | None:
     states correctly as written, the other as the value it should have."""
     from sympy.core.function import AppliedUndef
 
-    from derive.engine.verdict import Status
+    from derive.engine.verdict import Mistake, Status
     from derive.render.printers import tex
-    if not claim.written or verdict.status is not Status.REFUTED or verdict.correct is None \
-            or verdict.correct.atoms(AppliedUndef):
-        return None   # in terms of stand-ins for the document's unknown functions: none
+    if not claim.written or verdict.status is not Status.REFUTED or not verdict.correct_side:
+        return None
     left, right = claim.written
+    if verdict.correct is None:   # a sign slip needs no value: the side as written, negated
+        if verdict.diagnosis is None or verdict.diagnosis.mistake is not Mistake.SIGN:
+            return None
+        return f"{left} = -\\left({right}\\right)" if verdict.correct_side == "rhs" else \
+            f"-\\left({left}\\right) = {right}"
+    if verdict.correct.atoms(AppliedUndef):
+        return None   # in terms of stand-ins for the document's unknown functions: none
     value = tex(verdict.correct)
     return f"{left} = {value}" if verdict.correct_side == "rhs" else f"{value} = {right}"
 

@@ -113,10 +113,10 @@ def _undecided_at_point(claim: Claim) -> Verdict:
 def _with_correction(claim: Claim, verdict: Verdict, seconds: float = 1.0) -> Verdict:
     """A refuted claim about numbers the document defines gets the value its left side should
     have, in the names its right side uses (da/dz with a = 1/(1 + e^z): a (a - 1), not an
-    expression in e^z). Only where the claim keeps its names (no layer, size or index chosen), and
-    within `seconds`."""
+    expression in e^z), in place of the engine's form of it. Only where the claim keeps its names
+    (no layer, size or index chosen), and within `seconds`."""
     plan = getattr(claim.link, "plan", None)
-    if verdict.correct is not None or plan is None or len(plan.instances) != 1:
+    if verdict.status is not Status.REFUTED or plan is None or len(plan.instances) != 1:
         return verdict
     instance = plan.instances[0]
     renamed = {str(x) for x in instance.lhs.free_symbols | instance.rhs.free_symbols} != {

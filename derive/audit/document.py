@@ -219,6 +219,9 @@ class DocumentReader:
             if units:
                 here = replace(here, note="read with one unit per layer (entry by entry): the "
                                           "vector reading cannot be checked")
+            # the sides as written, for a correction; none from one unit per layer, where what
+            # fixes the scalar need not fix the vectors
+            written = () if units else (unspell(left, self.spelled), unspell(right, self.spelled))
             others = self.readings(text, head if k == 0 else None, right, given)
             values = self.scope.values()
             point = tuple(values[key].text for key in sorted(given))
@@ -226,7 +229,7 @@ class DocumentReader:
                                      tuple(sorted(unknown)),
                                      stated or (general and unknown <= GENERIC),
                                      others, tuple(doubts(lhs, rhs, reading.context)),
-                                     (left, right), point))
+                                     written, point))
 
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a

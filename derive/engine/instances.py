@@ -701,10 +701,26 @@ def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
                                note="time limit reached")
             verdict = decide_entry(p, q, assumptions, remaining)
             if verdict.status is Status.REFUTED:
-                return replace(verdict, note=_fails(instance, indices, position))
+                where = _fails(instance, indices, position)
+                if where is None:   # a scalar claim as written: say what kind of slip it is
+                    verdict = _explained(verdict, instance, p, q, assumptions, start + timeout)
+                return replace(verdict, note=where)
             results.append(verdict)
     return worst(results) if results else Verdict(Status.PROVED, instance.lhs, instance.rhs,
                                                   method="identical sides")
+
+
+def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline) -> Verdict:
+    """The kind of slip of a refuted scalar claim, and its correct side where that reads about as
+    short as the side it replaces (written with the definitions expanded, out_{o1} as the
+    logistic of its weighted sum, it would not be the document's notation)."""
+    from derive.engine.diagnose import explain
+    verdict = explain(verdict, instance.lhs, instance.rhs, p, q, assumptions, deadline)
+    if verdict.correct is not None:
+        replaced = instance.rhs if verdict.correct_side == "rhs" else instance.lhs
+        if sp.count_ops(verdict.correct) > 2 * sp.count_ops(replaced) + 2:
+            verdict = replace(verdict, correct=None)   # the side to correct is still known
+    return verdict
 
 
 def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict:

@@ -78,11 +78,16 @@ def report_rich(report: Report, options):
     parts = [table]
     for finding in report.refuted:
         parts.append(Text(f"\n{finding.source.id}: {finding.source.latex}", style="bold red"))
-        for label, value in evidence_lines(_in_its_notation(finding), pretty):
-            if label == "correct" and finding.correction:
-                label, value = "should be", finding.correction
-            if label not in ("method", "assumptions"):
-                parts.append(Text(f"  {label}: {value}"))
+        lines = [(label, value) for label, value in evidence_lines(_in_its_notation(finding),
+                                                                   pretty)
+                 if label not in ("method", "assumptions")
+                 and not (label == "correct" and finding.correction)]
+        if finding.correction:   # after what is wrong: how it should read, in its notation
+            at = next((k + 1 for k, (label, _) in enumerate(lines) if label == "diagnosis"),
+                      len([1 for label, _ in lines if label in ("counterexample",
+                                                                "with functions")]))
+            lines.insert(at, ("should be", finding.correction))
+        parts += [Text(f"  {label}: {value}") for label, value in lines]
     parts.append(Text(f"\n{report_totals(report)}", style="bold"))
     return Group(*parts)
 

@@ -7,7 +7,7 @@ import pytest
 from derive import api
 from derive.audit.document import read_document, split_sides
 from derive.audit.extract import extract
-from derive.engine.verdict import Status
+from derive.engine.verdict import Mistake, Status
 from derive.text import InputError
 
 
@@ -308,3 +308,10 @@ def test_names_written_in_letters_are_read_as_the_document_defines_them():
     assert [status_on(findings, line) for line in (15, 17)] == [[Status.REFUTED]] * 2
     definition = next(f for f in findings.values() if f.source.line == 3)
     assert definition.skipped == "definition of net_{o1}"   # as the document writes it
+    # what each should be, in the document's own names (not out_{o1} written out as a logistic)
+    sign, factor = (next(f for f in findings.values() if f.source.line == line)
+                    for line in (15, 17))
+    assert sign.verdict.diagnosis.mistake is Mistake.SIGN
+    assert sign.correction == (r"\frac{\partial E_{total}}{\partial out_{o1}} = "
+                               r"-\left(target_{o1} - out_{o1}\right)")
+    assert factor.correction == r"\frac{\partial net_{o1}}{\partial w_5} = out_{h1}"

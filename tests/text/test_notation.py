@@ -194,3 +194,17 @@ def test_a_name_in_letters_in_the_claim_is_the_same_name_in_its_definitions():
                          where=[r"E_{total} = \frac{1}{2}(target_{o1} - out_{o1})^2 + "
                                 r"\frac{1}{2}(target_{o2} - out_{o2})^2"])
     assert reading.context.definitions[0].value.has(sp.Symbol("out_o1", real=True))
+
+
+def test_a_scalar_claim_read_with_definitions_says_what_kind_of_slip_it_is():
+    # d/dout 1/2 (target - out)^2 = out - target (by hand): the claim has the sign turned
+    from derive import api
+    from derive.engine.verdict import Mistake, Status
+    from derive.results import Numbered
+    claim = r"\frac{\partial E_{total}}{\partial out_{o1}} = target_{o1} - out_{o1}"
+    where = (r"E_{total} = \frac{1}{2}(target_{o1} - out_{o1})^2 + "
+             r"\frac{1}{2}(target_{o2} - out_{o2})^2",)
+    verdict = api.check([Numbered(1, claim)], (), True, where=where).results[0].verdict
+    out, target = (sp.Symbol(n, real=True) for n in ("out_o1", "target_o1"))
+    assert verdict.status is Status.REFUTED and verdict.diagnosis.mistake is Mistake.SIGN
+    assert sp.simplify(verdict.correct - (out - target)) == 0
