@@ -440,6 +440,7 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
     """Decide every claim in the pool (`jobs` warm workers); findings in the document's order."""
     from derive.audit.decide import warm
     from derive.audit.records import ClaimKind, Finding, Report
+    from derive.audit.restated import restated
     from derive.engine.verify import after_stop
     from derive.text import Assumptions
 
@@ -467,6 +468,7 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
             verdicts[order[member]] = verdict
             if progress:
                 progress()
+    verdicts = restated(claims, verdicts)   # a sign flipped on purpose, after a formula that holds
     findings = [Finding(c.source, verdicts[k], correction=_correction(c, verdicts[k]))
                 for k, c in enumerate(claims)] + list(findings)
     findings.sort(key=lambda f: (f.source.line, len(f.source.id), f.source.id))

@@ -25,8 +25,8 @@ from derive.audit.descent import (
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
 from derive.audit.forms import (
     DERIVATIVES, constraint, definable, doubts, entry_of_a_function, is_step, letters, mentions,
-    name_of, name_read_as_power, network_notation, spelled_name, split_sides, unknowns,
-    values_of_an_example)
+    name_of, name_read_as_power, names_entries, network_notation, spelled_name, split_sides,
+    unknowns, value_in_an_example, values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
@@ -254,6 +254,11 @@ class DocumentReader:
         elif definable(lhs) and not (general and isinstance(lhs, AppliedUndef)
                                      and name_of(lhs) in GENERIC):
             return "an update rule or a recurrence (the name is on both sides): not an identity"
+        if names_entries(lhs, rhs):
+            return "definition of the entries of a vector of names (not used by other formulas)"
+        if value_in_an_example(lhs, rhs, left, right):
+            return ("the value in a worked example (a formula of variables set equal to a "
+                    "number worked out with decimals): not an identity")
         if values_of_an_example(lhs, rhs, left):
             if lhs.is_Number or isinstance(lhs, sp.Symbol) or lhs in (sp.E, sp.pi):
                 self.make_opaque(left, equation, whole=lhs not in (sp.E, sp.pi))

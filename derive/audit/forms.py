@@ -96,6 +96,34 @@ def values_of_an_example(lhs, rhs, left: str) -> bool:
     return bool(lhs.free_symbols) or lhs.has(sp.E, sp.pi)
 
 
+DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+")
+
+
+def value_in_an_example(lhs, rhs, left: str, right: str) -> bool:
+    """`\\sigma(net_{h1}) = 0.593269992`, `w_5 - \\eta \\frac{\\partial E}{\\partial w_5} = 0.4 - 0.5
+    \\cdot 0.082`: a formula of variables set equal to a number worked out with decimals states
+    its value at the worked example's numbers, not an identity. (The variable a derivative is
+    taken by does not count: d/dx (0.5 x) = 0.5 is an identity.)"""
+    for constant, text, formula in ((rhs, right, lhs), (lhs, left, rhs)):
+        if isinstance(constant, sp.Basic) and isinstance(formula, sp.Basic) \
+                and not constant.free_symbols and DECIMAL.search(text):
+            taken_by = {v for d in formula.atoms(*DERIVATIVES)
+                        for v in (d.variables if isinstance(d, sp.Derivative) else d.args[1:2])}
+            if formula.free_symbols - taken_by or formula.atoms(AppliedUndef):
+                return True   # (net_o1 in d net_o1 / d w_5 is a quantity of w_5)
+    return False
+
+
+def names_entries(lhs, rhs) -> bool:
+    """`\\begin{bmatrix} out_1 \\\\ out_2 \\end{bmatrix} = \\sigma(...)`: a vector of names not used
+    on the right gives those names their values, entry by entry; it states no identity."""
+    if not isinstance(lhs, A.MatrixLiteral) or not isinstance(rhs, sp.Basic):
+        return False
+    entries = lhs.args[2:]
+    return all(isinstance(e, (sp.Symbol, sp.Indexed)) for e in entries) and not (
+        lhs.free_symbols & rhs.free_symbols)
+
+
 def constraint(lhs, rhs) -> bool:
     """`\\sum_k y_k = 1`: the entries of a vector sum to a constant."""
     return isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) \

@@ -151,23 +151,37 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
 
 
 def decide_rounded(lhs, rhs, places: int) -> Verdict:
-    """`value = 1.406`: the constant side, rounded to the places the decimal side was written
-    with, is that decimal (worked examples round their results)."""
-    literal, other = (lhs, rhs) if lhs.is_Rational else (rhs, lhs)
-    value = real_value(other, PRECISION)
+    """`value = 1.406`: the decimal side is the other side rounded, or cut off (as worked examples
+    often do), to the places it was written with. Two exact numbers that are equal are PROVED."""
+    literal, other = (rhs, lhs) if _written_to(rhs, places) or not lhs.is_Rational else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
+    if other.is_Rational and other == literal:
+        return replace(base, status=Status.PROVED, method="equal numbers")
+    value = real_value(other, PRECISION)
     if value is None:
         return replace(base, note="the value could not be computed")
-    half = sp.Rational(1, 2) * sp.Rational(1, 10) ** places
-    gap = abs(value - literal)
-    if gap <= half + sp.Rational(1, 10) ** (places + 12):
+    unit = sp.Rational(1, 10) ** places
+    slack = sp.Rational(1, 10) ** (places + 12)
+    gap = (value - literal) * sp.sign(literal or value)   # away from zero is positive
+    shown = sp.Float(value, places + 4)
+    if abs(gap) <= unit / 2 + slack:
         return replace(base, status=Status.NUMERIC, points=1,
-                       note=f"{sp.Float(value, places + 4)} rounds to {sp.Float(literal, places + 1)}")
+                       note=f"{shown} rounds to {sp.Float(literal, places + 1)}")
+    if 0 <= gap < unit + slack:
+        return replace(base, status=Status.NUMERIC, points=1,
+                       note=f"{shown} cut off at {places} places is "
+                            f"{sp.Float(literal, places + 1)}")
     return replace(base, status=Status.REFUTED, points=1,
-                   counterexample=Counterexample({}, sp.Float(value, 15) if lhs is other else lhs,
-                                                 sp.Float(value, 15) if rhs is other else rhs),
-                   note=f"the value is {sp.Float(value, places + 4)}, which does not round to "
+                   counterexample=Counterexample({}, *(
+                       sp.Float(value, 15) if side is other else sp.Float(literal, 15)
+                       for side in (lhs, rhs))),
+                   note=f"the value is {shown}, which neither rounds nor cuts off to "
                         f"{sp.Float(literal, places + 1)}")
+
+
+def _written_to(number, places: int) -> bool:
+    """Whether `number` is a decimal of at most `places` places (the side written as one)."""
+    return number.is_Rational and (number * 10 ** places).is_Integer
 
 
 def decide_chain(verdicts: list) -> Verdict:

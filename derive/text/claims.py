@@ -34,11 +34,13 @@ class Reading:
 
     def rounded_places(self, lhs, rhs) -> int | None:
         """The decimal places of a side written as a decimal number (1.406) when the other side
-        is a constant: such an equality states a value rounded to those places."""
-        for one, other in ((lhs, rhs), (rhs, lhs)):
-            if self.places.get(one, 0) > 0 and isinstance(other, sp.Basic) \
-                    and not other.free_symbols and not other.is_Rational:
-                return self.places[one]
+        is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example): such an
+        equality states a value rounded, or cut off, to those places."""
+        for one, other in ((rhs, lhs), (lhs, rhs)):
+            places = self.places.get(one, 0) or (  # -0.038: the literal 0.038, negated
+                self.places.get(-one, 0) if isinstance(one, sp.Rational) else 0)
+            if places > 0 and isinstance(other, sp.Basic) and not other.free_symbols:
+                return places
         return None
 
 

@@ -131,6 +131,22 @@ def test_a_worked_example_is_compared_to_the_places_it_is_written_with():
     assert verdict(r"x = 1.5").status is Status.REFUTED   # a variable, not a worked value
 
 
+@pytest.mark.parametrize("claim, status", [
+    # 1/2 (0.01 - 0.75136507)^2 = 0.27481108350805 (exact, by hand): cut off at 9 places it is
+    # 0.274811083, rounded 0.274811084; 0.274811082 is neither
+    (r"\frac{1}{2}(0.01 - 0.75136507)^2 = 0.274811083", Status.NUMERIC),
+    (r"\frac{1}{2}(0.01 - 0.75136507)^2 = 0.274811084", Status.NUMERIC),
+    (r"\frac{1}{2}(0.01 - 0.75136507)^2 = 0.274811082", Status.REFUTED),
+    # -(0.217071535)(0.772928465)(0.227071535) = -0.038098236611066 (exact): a negative result
+    (r"-(0.99 - 0.772928465) \cdot 0.772928465(1 - 0.772928465) = -0.03809823661",
+     Status.NUMERIC),
+    (r"0.1 + 0.2 = 0.3", Status.PROVED),                  # exactly equal numbers
+    (r"0.40 - 0.5 \cdot 0.0821671041 = 0.35891648", Status.REFUTED),   # 0.35891644795
+])
+def test_a_worked_value_may_be_rounded_or_cut_off_but_not_wrong(claim, status):
+    assert verdict(claim).status is status
+
+
 @pytest.mark.parametrize("claim, where", [
     # W x is an n-vector and x an m-vector: the claim is defined only when n = m (by hand)
     (r"\mathbf{W} \mathbf{x} = \mathbf{x}",

@@ -1,0 +1,63 @@
+"""A formula the document states twice with opposite signs, the first time as it holds.
+
+`\\frac{\\partial E}{\\partial w_5} = \\delta \\cdot out_{h1}` holds, and a few lines later the same
+left side is `-\\delta \\cdot out_{h1}`, where delta is defined as a derivative: a writer who has
+just got it right is most likely switching to the other sign convention of that quantity (error
+terms and gradients are written with either sign), which the formulas do not state. The later
+formula is then not refuted: it is undecided, with the reason. Without such a quantity there is
+no convention to switch (`= target - out` after `= -(target - out)` is a slip) and it stays
+refuted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sympy as sp
+
+from derive.audit.forms import DERIVATIVES
+from derive.engine.verdict import Mistake, Status, Verdict
+
+
+def restated(claims: list, verdicts: dict) -> dict:
+    """`verdicts` (claim position -> Verdict, claims in document order) with each sign slip that
+    negates an earlier claim of the same left side that holds made UNDECIDED."""
+    out = dict(verdicts)
+    for k, claim in enumerate(claims):
+        verdict = verdicts.get(k)
+        if verdict is None or verdict.status is not Status.REFUTED or verdict.diagnosis is None \
+                or verdict.diagnosis.mistake is not Mistake.SIGN:
+            continue
+        for j in range(k - 1, -1, -1):
+            earlier, held = claims[j], verdicts.get(j)
+            if held is not None and held.status.holds and _negated(earlier, claim) \
+                    and _with_a_convention(claim):
+                out[k] = Verdict(Status.UNDECIDED, verdict.lhs, verdict.rhs, method="none",
+                                 assumptions=verdict.assumptions,
+                                 note=f"line {earlier.source.line} states the same with the "
+                                      "opposite sign, and that holds: this line may take a "
+                                      "quantity with the other sign convention, which the "
+                                      "formulas do not state")
+                break
+    return out
+
+
+def _with_a_convention(claim) -> bool:
+    """Whether the claim's right side uses a quantity the document defines as a derivative."""
+    plan = getattr(claim.link, "plan", None)
+    if plan is None or not isinstance(claim.rhs, sp.Basic):
+        return False
+    used = {str(s) for s in claim.rhs.free_symbols} | {
+        str(i.base) for i in claim.rhs.atoms(sp.Indexed)}
+    return any(str(target) in used or str(getattr(target, "base", "")) in used
+               for instance in plan.instances[:1] for target, value in instance.definitions
+               if isinstance(value, sp.Basic) and value.has(*DERIVATIVES))
+
+
+def _negated(earlier, later) -> bool:
+    """The same left side, and right sides that are each other's negatives (as read)."""
+    try:
+        return earlier.lhs == later.lhs and sp.expand(earlier.rhs + later.rhs) == 0 \
+            and earlier.rhs != 0
+    except (TypeError, ValueError, AttributeError):
+        return False
