@@ -40,6 +40,7 @@ def step_from_a_wrong_line(record: dict, line: int) -> bool:
     between them is indeed not an equality (the mistake is silently undone there)."""
     formulas = record["formulas"]
     for k, formula in enumerate(formulas):
-        if formula["line"] == line and formula["latex"].lstrip().startswith("=") and k:
+        if formula["line"] == line and formula["latex"].lstrip().lstrip("&").lstrip() \
+                .startswith("=") and k:
             return formulas[k - 1]["verdict"] == "wrong"
     return False
