@@ -39,7 +39,7 @@ from derive.text.builder import Builder
 from derive.text.claims import read_claim
 from derive.text.context import SHAPE, read_context
 from derive.text.latex_tokens import WORD_FUNCTIONS
-from derive.text.letters import names_in_letters, spell, unspell
+from derive.text.letters import layer_numbers, names_in_letters, numbered, spell, unspell
 
 LOG = re.compile(r"\\log(?![A-Za-z_])")
 TARGET_ENTRY = re.compile(r"(?<![A-Za-z\\])y_\{?[a-z]")
@@ -60,17 +60,20 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[
                  for e in extract(text)]
     # a word one formula uses as a name (net_j below a \\partial) is that name in all of them
     reader = DocumentReader(seconds, assume,
-                            names_in_letters((e.latex for e in equations), WORD_FUNCTIONS))
+                            names_in_letters((e.latex for e in equations), WORD_FUNCTIONS),
+                            layer_numbers(e.latex for e in equations))
     for equation in equations:
         reader.equation(equation)
     return reader.claims, reader.findings
 
 
 class DocumentReader:
-    def __init__(self, seconds: float, assume: tuple = (), spelled: frozenset = frozenset()):
+    def __init__(self, seconds: float, assume: tuple = (), spelled: frozenset = frozenset(),
+                 numbered: frozenset = frozenset()):
         self.seconds = seconds
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
+        self.numbered = numbered              # letters with a layer's number: w^{2}_{11}
         self.scope = Scope()
         self.claims: list[Claim] = []
         self.findings: list[Finding] = []   # what is not a claim to decide, with why
@@ -116,7 +119,7 @@ class DocumentReader:
         `C = c`; under `a = \\sigma(z)` it gives this row's a (and this row's sigma when sigma
         is the document's own function, not a known one): `a = c`, the header's own equation
         being the same in every row."""
-        header, cell = (spell(t, self.spelled) for t in (equation.cell.header, equation.latex))
+        header, cell = (self.lettered(t) for t in (equation.cell.header, equation.latex))
         first, *names = split_sides(header)
         for name in names:
             try:
@@ -131,7 +134,7 @@ class DocumentReader:
              continues: bool) -> str | None:
         """Read one line; the LaTeX of its last side, for a line that continues it."""
         words = (equation.prose + " " + words_inside(text)).strip()
-        body = spell(clean(text), self.spelled)
+        body = self.lettered(clean(text))
         if continues and before is None:
             self.skip(source, "continues a line that could not be read")
             return None
@@ -433,6 +436,11 @@ class DocumentReader:
         if shape:
             self.scope.bind(shape.group("name"), body.strip(), equation, local=False,
                             declaration=True)
+
+    def lettered(self, text: str) -> str:
+        """`text` with the document's names in letters and layer numbers made plain to the reader
+        (`text.letters`)."""
+        return numbered(spell(text, self.spelled), self.numbered)
 
     def skip(self, source: Source, reason: str) -> None:
         self.findings.append(Finding(source, skipped=unspell(reason, self.spelled)))

@@ -16,7 +16,7 @@ from dataclasses import replace
 import sympy as sp
 
 from derive.audit.forms import DERIVATIVES
-from derive.engine.verdict import Mistake, Status, Verdict
+from derive.engine.verdict import Status, Verdict
 
 
 def restated(claims: list, verdicts: dict) -> dict:
@@ -25,9 +25,8 @@ def restated(claims: list, verdicts: dict) -> dict:
     out = dict(verdicts)
     for k, claim in enumerate(claims):
         verdict = verdicts.get(k)
-        if verdict is None or verdict.status is not Status.REFUTED or verdict.diagnosis is None \
-                or verdict.diagnosis.mistake is not Mistake.SIGN:
-            continue
+        if verdict is None or verdict.status is not Status.REFUTED:
+            continue   # (refuted where the earlier one holds: the two differ by their sign)
         for j in range(k - 1, -1, -1):
             earlier, held = claims[j], verdicts.get(j)
             if held is not None and held.status.holds and _negated(earlier, claim) \

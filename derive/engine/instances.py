@@ -36,7 +36,7 @@ from sympy.core.function import AppliedUndef
 from derive.engine.environment import (
     DIGITS, MAX_ENTRIES, Environment, closure, names_in, owner, target_name)
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
-from derive.engine.isolation import clock
+from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import decide_entry
 from derive.text import arrays as A
@@ -710,12 +710,23 @@ def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
                                                   method="identical sides")
 
 
+EXPLAINED = 60   # operations in a refuted entry beyond which no diagnosis is tried
+EXPLAIN_SECONDS = 0.5
+
+
 def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline) -> Verdict:
     """The kind of slip of a refuted scalar claim, and its correct side where that reads about as
     short as the side it replaces (written with the definitions expanded, out_{o1} as the
     logistic of its weighted sum, it would not be the document's notation)."""
     from derive.engine.diagnose import explain
-    verdict = explain(verdict, instance.lhs, instance.rhs, p, q, assumptions, deadline)
+    if sp.count_ops(p) > EXPLAINED or sp.count_ops(q) > EXPLAINED:
+        return verdict   # the definitions written out at length: no short correction to offer
+    try:   # a courtesy, within half a second of CPU
+        with time_limit(EXPLAIN_SECONDS):
+            verdict = explain(verdict, instance.lhs, instance.rhs, p, q, assumptions,
+                              min(deadline, clock() + EXPLAIN_SECONDS))
+    except TaskTimeout:
+        return verdict
     if verdict.correct is not None:
         replaced = instance.rhs if verdict.correct_side == "rhs" else instance.lhs
         if sp.count_ops(verdict.correct) > 2 * sp.count_ops(replaced) + 2:

@@ -58,7 +58,8 @@ class time_limit:
     """A soft limit in CPU seconds for a task's own use (SIGPROF): lets pure-Python work stop
     cleanly and report what it has. The pool's kill at the deadline remains the backstop. An
     exception raised from a signal handler can be swallowed (inside a garbage-collector callback,
-    a __del__): so the alarm fires again every 50 ms until the block is left."""
+    a __del__): so the alarm fires again every 50 ms until the block is left. Limits nest: an
+    inner one never outlasts the one around it, which goes on when the inner block is left."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
@@ -66,8 +67,11 @@ class time_limit:
     def __enter__(self):
         if self.seconds <= 0:
             raise TaskTimeout()
+        self.outer = signal.getitimer(signal.ITIMER_PROF)[0]   # what a limit around has left
+        self.started = time.process_time()
         self.previous = signal.signal(signal.SIGPROF, self._fire)
-        signal.setitimer(signal.ITIMER_PROF, self.seconds, 0.05)
+        signal.setitimer(signal.ITIMER_PROF,
+                         min(self.seconds, self.outer) if self.outer else self.seconds, 0.05)
         return self
 
     @staticmethod
@@ -77,6 +81,9 @@ class time_limit:
     def __exit__(self, *exc):
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, self.previous)
+        if self.outer:
+            left = self.outer - (time.process_time() - self.started)
+            signal.setitimer(signal.ITIMER_PROF, max(left, 0.001), 0.05)
         return False
 
 

@@ -54,11 +54,13 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         return Reading(parse_claim(text, assumptions, functions=functions))
     from derive.text.latex import parse_latex_sides   # the LaTeX reader: only when asked for
     from derive.text.latex_tokens import WORD_FUNCTIONS
-    from derive.text.letters import names_in_letters, spell
+    from derive.text.letters import layer_numbers, names_in_letters, numbered, spell
     # a word the claim or a definition uses as a name (net_j below a \partial) is that name in
-    # all of them
+    # all of them, and a letter it writes with a layer's number (w^{2}_{11}) is so numbered
     names = names_in_letters([text, *where], WORD_FUNCTIONS)
-    text, where = spell(text, names), [spell(w, names) for w in where]
+    letters = layer_numbers([text, *where])
+    text = numbered(spell(text, names), letters)
+    where = [numbered(spell(w, names), letters) for w in where]
     arrays: set[str] = set()
     families: set = set()
     chains: dict = {}

@@ -40,6 +40,28 @@ def names_in_letters(texts: Iterable[str], functions: Iterable[str] = ()) -> fro
                      and w.lower() not in OPERATORS and len(w) <= LIMITS.max_name)
 
 
+# a letter with a number above and a subscript, straight after the \partial of a first-order
+# derivative: w^{2}_{11} is the weight w_{11} of layer 2 (a derivative by a power means nothing)
+LABELLED_BELOW = re.compile(r"\\partial\s*([A-Za-z])\s*\^\s*(?:\{\s*\d+\s*\}|\d)\s*_")
+
+
+def layer_numbers(texts: Iterable[str]) -> frozenset[str]:
+    """The letters `texts` write with a layer's number above (`w^{2}_{11}` below a `\\partial`),
+    in formulas with no higher derivative (`\\partial^2`)."""
+    return frozenset(letter for text in texts if not re.search(r"\\partial\s*\^", text)
+                     for letter in LABELLED_BELOW.findall(text))
+
+
+def numbered(text: str, letters: frozenset[str]) -> str:
+    """`text` with `w^{2}_{11}` written `w^{(2)}_{11}` for each of `letters`: the layer's label,
+    as the reader takes it, never the power w_{11}^2."""
+    if not letters:
+        return text
+    pattern = re.compile(r"(?<![\\A-Za-z])([" + "".join(sorted(letters)) +
+                         r"])\s*\^\s*(?:\{\s*(\d+)\s*\}|(\d))(?=\s*_)")
+    return pattern.sub(lambda m: f"{m.group(1)}^{{({m.group(2) or m.group(3)})}}", text)
+
+
 def whole_word(names: Iterable[str]) -> re.Pattern | None:
     names = sorted(names)
     return re.compile(r"(?<![\\A-Za-z])(" + "|".join(map(re.escape, names)) +

@@ -164,3 +164,32 @@ def test_a_budget_counts_work_not_waiting():
         with time_limit(0.2):
             while True:                # works: the limit fires after 0.2 s of CPU
                 sum(range(1000))
+
+
+def _burn(seconds: float) -> None:
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+
+
+def test_time_limits_nest():
+    """An inner limit never outlasts the one around it, and leaving it does not lift the outer
+    (CPU seconds; the bounds are generous, the outer's 0.3 s against loops of 2 s)."""
+    from derive.engine.isolation import TaskTimeout, time_limit
+    start = time.process_time()
+    with pytest.raises(TaskTimeout):
+        with time_limit(0.3):
+            with time_limit(0.1):
+                _burn(0.02)
+            _burn(2)                 # the outer limit still stops this
+    assert time.process_time() - start < 1.5
+    start = time.process_time()
+    with pytest.raises(TaskTimeout):
+        with time_limit(0.3):
+            try:
+                with time_limit(5):  # capped at what the outer has left
+                    _burn(2)
+            except TaskTimeout:
+                assert time.process_time() - start < 1.5
+            _burn(2)
+    assert time.process_time() - start < 1.5

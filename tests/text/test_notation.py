@@ -208,3 +208,18 @@ def test_a_scalar_claim_read_with_definitions_says_what_kind_of_slip_it_is():
     out, target = (sp.Symbol(n, real=True) for n in ("out_o1", "target_o1"))
     assert verdict.status is Status.REFUTED and verdict.diagnosis.mistake is Mistake.SIGN
     assert sp.simplify(verdict.correct - (out - target)) == 0
+
+
+def test_a_number_above_a_name_below_a_partial_is_its_layer():
+    # w^{2}_{11} below the \partial of a first-order derivative is the weight of layer 2, and so
+    # everywhere in the claim: d/dw (w x + v y) = x (by hand), never d/dw of a power of w_{11}
+    lhs, rhs = read_claim(r"\frac{\partial}{\partial w^{2}_{11}} (w^{2}_{11} x + w^{2}_{12} y) = x",
+                          latex=True).sides
+    assert sp.simplify(lhs.doit() - rhs) == 0
+
+
+def test_only_a_first_order_partial_makes_a_number_above_a_layer():
+    from derive.text.letters import layer_numbers
+    assert layer_numbers([r"\frac{\partial E}{\partial w^{2}_{11}} = 1"]) == {"w"}
+    assert layer_numbers([r"\sum_i a^2_i = 1"]) == set()                    # no derivative by it
+    assert layer_numbers([r"\frac{\partial^2 E}{\partial w^2_{11}} = 1"]) == set()   # second order
