@@ -211,13 +211,21 @@ def lines(body: str) -> list[Line]:
         position += len(part)
         if not part.strip() or part.startswith("\\\\"):
             continue
-        stripped = part.strip()
-        while PROSE_PREFIX.match(stripped):
-            stripped = PROSE_PREFIX.sub("", stripped)
-        continues = bool(re.match(r"^&?\s*=", stripped)) and len(out) > 0
-        out.append(Line(stripped, continues,
-                        newlines + part[:len(part) - len(part.lstrip())].count("\n")))
+        offset = newlines + part[:len(part) - len(part.lstrip())].count("\n")
+        for k, piece in enumerate(CONNECTIVE.split(part.strip())):
+            stripped = piece.strip()
+            while PROSE_PREFIX.match(stripped):
+                stripped = PROSE_PREFIX.sub("", stripped)
+            if not stripped:
+                continue
+            continues = k == 0 and bool(re.match(r"^&?\s*=", stripped)) and len(out) > 0
+            out.append(Line(stripped, continues, offset))
     return out
+
+
+# words between two formulas on one line: `z = W a + b \\text{ which makes } \\frac{dz}{da} = W`
+CONNECTIVE = re.compile(r"\\text\s*\{\s*(?:which (?:makes|gives|means)|hence|thus|therefore|and|"
+                        r"then|so|giving|i\.e\.,?)\s*\}")
 
 
 ROW_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?|\\(?:begin|end)\{[A-Za-z]*(?:matrix|cases|array)\*?\}")
@@ -238,15 +246,46 @@ def _rows(body: str) -> list[str]:
     return parts + [body[start:]]
 
 
+# a tag after the formula: `\\rightarrow \\quad \\text{EqA1.1}`, `\\quad \\to \\mathbf{EqA1}`
+TRAILING_TAG = re.compile(r"(?:\s*\\q?quad)*\s*\\(?:rightarrow|Rightarrow|to|implies)(?:\s*\\q?quad)*\s*"
+                          r"(?:\\text\s*\{[^{}]*\}|\\mathbf\s*\{\s*[A-Za-z0-9.]*\s*\})\s*$")
+# a whole formula set in bold (as a whole, not a vector), or in a group of its own
+BOLD_FORMULA = re.compile(r"^\s*(?:\\(?:mathbf|boldsymbol|bm)\s*)?\{(.*)\}\s*$", re.S)
+
+
 def clean(line: str) -> str:
-    """Alignment marks and leading '=' of continued lines; prose prefixes such as \\text{if, }."""
+    """Alignment marks and leading '=' of continued lines; prose prefixes such as \\text{if, };
+    a tag after the formula; braces left unmatched where a coloured or bold group spans several
+    lines; a whole formula set in bold."""
     line = line.replace("&", " ")
     line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
     line = re.sub(r"^\s*=", "", line)
     line = re.sub(r"\\(?:label|tag|nonumber|notag)\{?[^}\s]*\}?", "", line)
+    line = _matched_braces(line)
+    bold = BOLD_FORMULA.match(line)
+    if bold and "=" in bold.group(1) and _matched_braces(bold.group(1)) == bold.group(1):
+        line = bold.group(1)
+    line = TRAILING_TAG.sub("", line)
     while PROSE_PREFIX.match(line):
         line = PROSE_PREFIX.sub("", line)
+    line = re.sub(r"^\s*=", "", line)
     return line.rstrip(" ,.;")
+
+
+def _matched_braces(line: str) -> str:
+    """`line` without the braces that have no partner in it (a group opened on the line before,
+    or closed on the line after); escaped braces are left alone."""
+    unmatched, opened = set(), []
+    for m in re.finditer(r"\\[{}]|[{}]", line):
+        if m.group() == "{":
+            opened.append(m.start())
+        elif m.group() == "}":
+            if opened:
+                opened.pop()
+            else:
+                unmatched.add(m.start())
+    unmatched.update(opened)
+    return "".join(c for k, c in enumerate(line) if k not in unmatched)
 
 
 

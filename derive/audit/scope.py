@@ -33,6 +33,9 @@ def key_of(target: str) -> str:
     """One key for a quantity however it is indexed: z^m and z_k^m, \\sigma(z) and \\sigma(x)."""
     target = re.sub(r"\\left|\\right|\s", "", target)
     target = re.sub(r"\(.*$", "", target)
+    target = re.sub(r"([\^_])\{([A-Za-z0-9])\}", r"\1\2", target)   # z^{l} is z^l
+    # z^{l-1} is z^l one layer down: defining it again redefines the family (not z^L, the last)
+    target = re.sub(r"\^\{([a-z])[-+]\d\}", r"^\1", target)
     whole = re.sub(r"_\{[ijkl]{1,3}\}|_[ijkl](?![A-Za-z])", "", target)
     return whole + (ENTRY if whole != target else "")
 

@@ -711,7 +711,7 @@ def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
 
 
 EXPLAINED = 60   # operations in a refuted entry beyond which no diagnosis is tried
-EXPLAIN_SECONDS = 0.5
+EXPLAIN_SECONDS = 0.3
 
 
 def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline) -> Verdict:
@@ -721,7 +721,7 @@ def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline
     from derive.engine.diagnose import explain
     if sp.count_ops(p) > EXPLAINED or sp.count_ops(q) > EXPLAINED:
         return verdict   # the definitions written out at length: no short correction to offer
-    try:   # a courtesy, within half a second of CPU
+    try:   # a courtesy, within a third of a second of CPU
         with time_limit(EXPLAIN_SECONDS):
             verdict = explain(verdict, instance.lhs, instance.rhs, p, q, assumptions,
                               min(deadline, clock() + EXPLAIN_SECONDS))

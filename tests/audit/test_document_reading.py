@@ -367,3 +367,35 @@ def test_a_formula_restated_with_the_opposite_sign_is_not_refuted():
     assert "opposite sign" in findings["L11"].verdict.note
     alone, _ = audit(RESTATED.replace(r"$$\frac{\partial E}{\partial w} = \delta x$$", ""))
     assert status_on(alone, 11) == [Status.REFUTED]
+
+
+STYLED = r"""# Styled lines
+
+$$\mathbf { \frac{d}{dx} x^2 = 2x \rightarrow \quad \text{Eq1} }$$
+
+$$z = w x + b \text{ which makes } \frac{\partial z}{\partial x} = w$$
+
+$$\color{red}{ \begin{aligned} \frac{d}{dx} x^3 &= 3x^2 \\ &= 3 x x \end{aligned} }$$
+
+$$\mathbf { \frac{d}{dx} x^2 = x }$$
+"""
+
+
+def test_styling_around_a_formula_is_not_part_of_it():
+    """A whole formula in bold, a tag after an arrow, a coloured group over an aligned block,
+    two formulas joined by words: each formula is read as written inside (by hand: d/dx x^2 = 2x,
+    d/dx (w x + b) = w, d/dx x^3 = 3x^2 = 3 x x; the last line's x is wrong)."""
+    findings, _ = audit(STYLED)
+    assert status_on(findings, 3) == [Status.PROVED]
+    assert status_on(findings, 5) == [Status.PROVED]                  # after the definition of z
+    assert status_on(findings, 7) == [Status.PROVED, Status.PROVED]
+    assert status_on(findings, 9) == [Status.REFUTED]
+
+
+def test_a_quantity_defined_again_is_read_with_its_last_definition():
+    """z^{l} and z^l, or z^{l-1}, are one quantity: its last definition holds (the document
+    rewrites z with w; dz/da = w then holds, by hand)."""
+    text = (r"$$z^{l} = W^l a^{l-1} + b^l$$" "\n\n" r"$$z^l = w^l a^{l-1} + b^l$$" "\n\n"
+            r"$$\frac{\partial z^l}{\partial a^{l-1}} = w^l$$" "\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 5) and status_on(findings, 5)[0].holds

@@ -33,7 +33,8 @@ def test_real_mistakes_are_found(audits):
     assert {("cadene-classif-loss", 185), ("steven2358-backprop", 204),
             ("yanfenglee-softmax-readme", 8), ("dkelsh-basic-nn-tutorial", 47),
             ("dkelsh-basic-nn-tutorial", 75), ("dkelsh-basic-nn-tutorial", 159),
-            ("vortune-step-by-step-backprop", 166)} <= found
+            ("vortune-step-by-step-backprop", 166), ("alexcpn-backprop-softmax", 103),
+            ("alexcpn-backprop-softmax", 123)} <= found
 
 
 def test_a_share_of_the_equations_is_checked(audits):
