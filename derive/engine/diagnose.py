@@ -57,10 +57,7 @@ def readable(expr, like=None, seconds: float = 1.0):
     if like is not None:
         allowed |= {type(f) for f in like.atoms(sp.Function)}
 
-    def size(e):
-        return sp.count_ops(e), len(str(e))
-
-    forms = {expr: size(expr)}   # each form's size, measured once
+    forms = {expr: sp.count_ops(expr)}   # each form's operations, counted once
     for make in (sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e)), sp.simplify):
         if make is sp.simplify and min(forms.values()) < forms[expr]:
             break
@@ -70,8 +67,9 @@ def readable(expr, like=None, seconds: float = 1.0):
         except Exception:  # TaskTimeout included: a form not found in time is not offered
             continue
         if form not in forms and {type(f) for f in form.atoms(sp.Function)} <= allowed:
-            forms[form] = size(form)
-    return min(forms, key=forms.get)
+            forms[form] = sp.count_ops(form)
+    fewest = min(forms.values())   # among the fewest operations, the shortest to print
+    return min((f for f, n in forms.items() if n == fewest), key=lambda f: len(str(f)))
 
 
 def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis | None:
