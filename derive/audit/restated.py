@@ -11,8 +11,6 @@ refuted.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import sympy as sp
 
 from derive.audit.forms import DERIVATIVES
@@ -20,24 +18,26 @@ from derive.engine.verdict import Status, Verdict
 
 
 def restated(claims: list, verdicts: dict) -> dict:
-    """`verdicts` (claim position -> Verdict, claims in document order) with each sign slip that
-    negates an earlier claim of the same left side that holds made UNDECIDED."""
+    """`verdicts` (claim position -> Verdict, claims in document order) with each refuted claim
+    that negates an earlier claim of the same left side that holds made UNDECIDED."""
     out = dict(verdicts)
+    held: dict = {}   # left side -> the claims with it that hold, in order
     for k, claim in enumerate(claims):
         verdict = verdicts.get(k)
-        if verdict is None or verdict.status is not Status.REFUTED:
-            continue   # (refuted where the earlier one holds: the two differ by their sign)
-        for j in range(k - 1, -1, -1):
-            earlier, held = claims[j], verdicts.get(j)
-            if held is not None and held.status.holds and _negated(earlier, claim) \
-                    and _with_a_convention(claim):
+        if verdict is None or not isinstance(claim.lhs, sp.Basic):
+            continue
+        if verdict.status.holds:
+            held.setdefault(claim.lhs, []).append(claim)
+        elif verdict.status is Status.REFUTED and _with_a_convention(claim):
+            earlier = next((e for e in reversed(held.get(claim.lhs, ())) if _negated(e, claim)),
+                           None)
+            if earlier is not None:   # refuted where the earlier one holds: they differ in sign
                 out[k] = Verdict(Status.UNDECIDED, verdict.lhs, verdict.rhs, method="none",
                                  assumptions=verdict.assumptions,
                                  note=f"line {earlier.source.line} states the same with the "
                                       "opposite sign, and that holds: this line may take a "
                                       "quantity with the other sign convention, which the "
                                       "formulas do not state")
-                break
     return out
 
 
@@ -54,9 +54,8 @@ def _with_a_convention(claim) -> bool:
 
 
 def _negated(earlier, later) -> bool:
-    """The same left side, and right sides that are each other's negatives (as read)."""
+    """Right sides that are each other's negatives (as read)."""
     try:
-        return earlier.lhs == later.lhs and sp.expand(earlier.rhs + later.rhs) == 0 \
-            and earlier.rhs != 0
+        return sp.expand(earlier.rhs + later.rhs) == 0 and earlier.rhs != 0
     except (TypeError, ValueError, AttributeError):
         return False

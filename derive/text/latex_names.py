@@ -11,6 +11,7 @@ import sympy as sp
 from derive.text import arrays as A
 from derive.text.builder import FUNCTIONS, SCALAR_NAMES
 from derive.text.latex_tokens import ARRAY_FONTS, FONTS, GREEK, WORD_FUNCTIONS, Tok
+from derive.text.letters import OPERATORS
 from derive.text.limits import LIMITS, InputError
 
 INDEX_LETTERS = frozenset("ijk")
@@ -132,11 +133,12 @@ class NameReader:
 
     @staticmethod
     def spelled_name(text: str) -> bool:
-        """A word that can only be a name: letters, not a function's name (`net`, `out`,
-        `total`; not `exp` or `softmax`)."""
+        """A word that can only be a name: letters, not a function's or an operator's name
+        (`net`, `out`, `total`; not `exp`, `softmax` or `argmax`)."""
         word = "".join(text.split())
         return word.isalpha() and 2 <= len(word) <= LIMITS.max_name and \
-            word not in WORD_FUNCTIONS and word.lower() not in FUNCTIONS and word != "e"
+            word not in WORD_FUNCTIONS and word.lower() not in FUNCTIONS \
+            and word.lower() not in OPERATORS and word != "e"
 
     def label_follows(self, letter: str) -> bool:
         """After `^`: a layer label (l, L, l+1, [l], (2)) rather than a power or a transpose."""

@@ -181,6 +181,12 @@ def test_words_that_are_not_names_are_still_refused(latex):
         read_claim(latex, latex=True)
 
 
+def test_an_operator_in_roman_letters_is_not_a_name():
+    # argmax_x (-x^2) is 0 (by hand); read as a name argmax_x times -x^2 it would be refuted
+    with pytest.raises(InputError):
+        read_claim(r"\operatorname{argmax}_x (-x^2) = 0", latex=True)
+
+
 def test_three_letters_without_a_partial_stay_a_product():
     lhs, rhs = read_claim(r"abc_1 = a b c_1", latex=True).sides
     assert lhs == rhs
