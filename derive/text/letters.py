@@ -24,7 +24,9 @@ WORD_SUBSCRIPT = re.compile(r"_\s*\{\s*([A-Za-z]*[aeou][A-Za-z]*)\s*\}")
 # operators written in letters: argmax_x f(x) is not the name argmax_x times f(x)
 OPERATORS = frozenset({"argmax", "argmin", "arg", "max", "min", "sup", "inf", "lim", "liminf",
                        "limsup", "det", "diag", "span", "rank", "prob", "var", "cov", "mod",
-                       "sum", "prod", "int", "sign", "softmax", "minimize", "maximize", "subject"})
+                       "sum", "prod", "int", "sign", "softmax", "minimize", "maximize", "subject",
+                       "grad", "nabla", "div", "curl", "hess", "hessian", "jac", "jacobian",
+                       "mean", "expect"})
 # groups whose letters are never rewritten: text, and a word already in a font
 PROTECTED = re.compile(r"\\(?:text\w*|mathrm|operatorname|mbox|hbox|begin|end)\s*\{[^{}]*\}")
 
