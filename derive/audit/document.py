@@ -48,6 +48,8 @@ NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
 WORD = re.compile(r"[a-z]{3,}")
 COMMON = {"the", "function", "functions", "network", "layer", "layers", "vector", "matrix", "and",
           "for", "units", "unit", "value", "values", "number", "which", "with", "that", "this"}
+# an entry numbered past the first (w_{21}, a_2, W_{1,2}): a layer of more than one unit
+OTHER_UNIT = re.compile(r"_\s*(?:\{\s*\d*[2-9][\d,\s]*\}|\{\s*\d+\s*,\s*\d*[2-9]\d*\s*\}|[2-9])")
 RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\btheorem\b", re.I)
 
 
@@ -248,6 +250,12 @@ class DocumentReader:
                     "power: the formulas that use it are not checked)")
         if definable(lhs) and not mentions(rhs, lhs):
             existing = self.scope.binding(left)
+            if existing is not None and not existing.value and not existing.derived \
+                    and isinstance(rhs, sp.Basic) and rhs.is_Number and not lhs.is_Number:
+                # net = w_1 i_1 + ..., then net = 0.3775: its value in the worked example, while
+                # its formula stays what derivatives of it are taken from
+                return (f"the value of {left.strip()} in a worked example (its formula is kept "
+                        "for the formulas after it)")
             if existing is None or not existing.derived or told in (Kind.DEFINITION,
                                                                      Kind.CONDITION):
                 if self.define(left, right, lhs, rhs, equation):
@@ -314,6 +322,8 @@ class DocumentReader:
             problem = err
         scalar = [w for w in self.scope.where(text, units=True, without=points)
                   if not SHAPE.match(w.strip())]
+        if any(OTHER_UNIT.search(t) for t in [text, *scalar]):
+            return reading, problem, False   # w_{21} names a second unit: not one per layer
         try:
             units = read_claim(text, latex=True, where=scalar, units=True)
             return units, links_of(units, assumptions)[0], True

@@ -261,7 +261,7 @@ def clean(line: str) -> str:
     line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
     line = re.sub(r"^\s*=", "", line)
     line = re.sub(r"\\(?:label|tag|nonumber|notag)\{?[^}\s]*\}?", "", line)
-    line = _matched_braces(line)
+    line = _math_in_text(_matched_braces(line))
     bold = BOLD_FORMULA.match(line)
     if bold and "=" in bold.group(1) and _matched_braces(bold.group(1)) == bold.group(1):
         line = bold.group(1)
@@ -270,6 +270,29 @@ def clean(line: str) -> str:
         line = PROSE_PREFIX.sub("", line)
     line = re.sub(r"^\s*=", "", line)
     return line.rstrip(" ,.;")
+
+
+DECORATION = re.compile(r"\\(?:textcolor\s*\{[^{}]*\}|color\s*\{[^{}]*\}|framebox|fbox|boxed|"
+                        r"textbf|textit|emph)|[{}\s]")
+
+
+def _math_in_text(line: str) -> str:
+    """`\\text{\\textcolor{green}{\\framebox{$ x $}}}`: the formula a text group only decorates
+    (a box, a colour) is the formula itself."""
+    out, start = [], 0
+    for m in re.finditer(r"\\text\s*\{", line):
+        if m.start() < start:
+            continue
+        depth, end = 1, m.end()
+        while end < len(line) and depth:
+            depth += (line[end] == "{") - (line[end] == "}")
+            end += 1
+        inner = line[m.end():end - 1]
+        math = re.fullmatch(r"([^$]*)\$([^$]+)\$([^$]*)", inner)
+        if depth == 0 and math and not DECORATION.sub("", math.group(1) + math.group(3)):
+            out += [line[start:m.start()], " ", math.group(2), " "]
+            start = end
+    return "".join(out) + line[start:]
 
 
 def _matched_braces(line: str) -> str:

@@ -81,8 +81,8 @@ class NameReader:
                 if inner_bold and not self.b.scalar_only:
                     self.b.arrays.add(parts.display)
                 return parts
-            if braced and font == "mathrm" and self.word_follows():
-                return self.decorated(self.word())   # \mathrm{net}_j: a name in letters
+            if braced and self.word_follows():   # \mathrm{net}_j, \underline{net}_l: a name
+                return self.decorated(self.word(), "" if font == "mathrm" else font)
             t = self.next()
             if braced:
                 self.expect("}")

@@ -65,6 +65,7 @@ CONSTANT_COMMANDS = {r"\pi": sp.pi, r"\infty": sp.oo}
 FUNCTION_LETTERS = frozenset("fghFGH")
 FONTS = {r"\mathbf": "mathbf", r"\mathcal": "mathcal", r"\hat": "hat", r"\tilde": "tilde",
          r"\bar": "bar", r"\overline": "bar", r"\widehat": "hat", r"\widetilde": "tilde",
+         r"\underline": "underline",
          r"\dot": "dot", r"\ddot": "ddot", r"\mathbb": "mathbb", r"\mathrm": "mathrm"}
 # fonts that name vectors and matrices
 ARRAY_FONTS = frozenset({"mathbf"})

@@ -399,3 +399,12 @@ def test_a_quantity_defined_again_is_read_with_its_last_definition():
             r"$$\frac{\partial z^l}{\partial a^{l-1}} = w^l$$" "\n")
     findings, _ = audit(text)
     assert status_on(findings, 5) and status_on(findings, 5)[0].holds
+
+
+def test_a_formula_boxed_inside_text_is_the_formula():
+    """`\\text{\\textcolor{green}{\\framebox{$ x $}}}` only decorates x; \\underline{w} is a name of
+    its own (d/dw (w x) = x, by hand)."""
+    text = (r"$$\frac{\partial}{\partial \underline{w}} (\underline{w} x) = "
+            r"\text{\textcolor{green}{\framebox{$ x $}}}$$" "\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 1) == [Status.PROVED]
