@@ -408,3 +408,10 @@ def test_a_formula_boxed_inside_text_is_the_formula():
             r"\text{\textcolor{green}{\framebox{$ x $}}}$$" "\n")
     findings, _ = audit(text)
     assert status_on(findings, 1) == [Status.PROVED]
+
+
+def test_a_worked_value_keeps_the_formula_it_is_the_value_of():
+    """h = w x, then h = 0.5 in the example: d h / d w is still x (by hand), not 0."""
+    findings, _ = audit("$$h = w x$$\n\n$$h = 0.5$$\n\n$$\\frac{\\partial h}{\\partial w} = x$$\n")
+    assert "worked example" in findings["L3"].skipped
+    assert status_on(findings, 5) and status_on(findings, 5)[0].holds
