@@ -38,7 +38,7 @@ from derive.engine.environment import (
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
-from derive.engine.verify import decide_entry
+from derive.engine.verify import NON_SMOOTH, decide_entry
 from derive.text import arrays as A
 from derive.text.context import Context
 from derive.text.limits import InputError
@@ -710,8 +710,8 @@ def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
                                                   method="identical sides")
 
 
-EXPLAINED = 60   # operations in a refuted entry beyond which no diagnosis is tried
-EXPLAIN_SECONDS = 0.3
+EXPLAINED = 40          # operations in a refuted entry beyond which no diagnosis is tried
+EXPLAIN_SECONDS = 2.0   # only a guard: what is diagnosed depends on the size, never on the time
 
 
 def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline) -> Verdict:
@@ -719,9 +719,9 @@ def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline
     short as the side it replaces (written with the definitions expanded, out_{o1} as the
     logistic of its weighted sum, it would not be the document's notation)."""
     from derive.engine.diagnose import explain
-    if sp.count_ops(p) > EXPLAINED or sp.count_ops(q) > EXPLAINED:
-        return verdict   # the definitions written out at length: no short correction to offer
-    try:   # a courtesy, within a third of a second of CPU
+    if any(sp.count_ops(e) > EXPLAINED or e.has(*NON_SMOOTH) for e in (p, q)):
+        return verdict   # the definitions written out at length, or |x|: no short correction
+    try:   # a courtesy
         with time_limit(EXPLAIN_SECONDS):
             verdict = explain(verdict, instance.lhs, instance.rhs, p, q, assumptions,
                               min(deadline, clock() + EXPLAIN_SECONDS))
