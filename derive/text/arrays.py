@@ -36,6 +36,7 @@ class Quantity:
     label: sp.Expr | None = None
     style: str = ""
     array: bool = False
+    subscript: str = ""   # part of the name: w^{(2)}_{11} and w^{(2)}_{21} are two quantities
 
     @property
     def schema(self) -> bool:
@@ -47,7 +48,7 @@ class Quantity:
         if self.label is None:
             return self.name
         label = self.label.xreplace(values)
-        return display_name(self.letter, self.font, label, self.style)
+        return display_name(self.letter, self.font, label, self.style, self.subscript)
 
 
 def display_name(letter: str, font: str, label=None, style: str = "", subscript: str = "") -> str:

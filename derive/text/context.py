@@ -99,7 +99,7 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
             dims = _dims(shape.group("dims"), builder)
             builder.arrays.add(parts.display)
             builder.quantity(A.Quantity(parts.display, parts.letter, parts.font, parts.label,
-                                        parts.style, array=True))
+                                        parts.style, array=True, subscript=parts.subscript))
             shapes[parts.display] = dims
         else:
             head = FUNCTION_DEFINITION.match(text)
@@ -178,7 +178,7 @@ def _layer_size(text: str, builder: Builder) -> sp.Symbol:
         raise InputError(f"cannot read the size {text.strip()}")
     builder.scalars.add(parts.display)
     builder.quantity(A.Quantity(parts.display, parts.letter, parts.font, parts.label,
-                                parts.style))
+                                parts.style, subscript=parts.subscript))
     return builder.named_symbol(parts.display)
 
 

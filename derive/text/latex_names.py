@@ -301,6 +301,10 @@ class NameReader:
                 depth += (t.text == "{") - (t.text == "}")
                 if (t.kind == "cmd" and t.text in FONTS) or t.text in ("{", "}"):
                     continue
+                if t.text == "_" and parts and parts[-1].isalpha() \
+                        and parts[-1] not in self.index_letters and self._number_follows():
+                    continue   # net_{o_1} is net_{o1}: a label's letter and number (not k_1,
+                    #            nor w_{y_i}, an index that is an entry of y)
                 parts.append(piece(t))
             self.next()
             text = "".join(parts)
@@ -321,6 +325,14 @@ class NameReader:
         if not text:
             raise InputError("empty subscript")
         return text
+
+    def _number_follows(self) -> bool:
+        """A number next, alone or in braces (the 1 of o_1, o_{1})."""
+        t = self.peek()
+        if t is not None and t.text == "{":
+            t, after = self.peek(1), self.peek(2)
+            return t is not None and t.kind == "num" and after is not None and after.text == "}"
+        return t is not None and t.kind == "num"
 
     def subscript_indices(self) -> tuple:
         """The indices of `softmax(z)_i`."""
@@ -369,7 +381,8 @@ class NameReader:
                                        array=True))
             return A.array_symbol(name)
         if parts.label is not None or parts.font:
-            self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style))
+            self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
+                                       subscript=parts.subscript))
             return self.b.named_symbol(name)
         if name in self.bound_letters or name in self.used_indices:
             return index_symbol(name)   # the i of \sum_{i=1}^{n} i

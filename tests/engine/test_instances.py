@@ -244,3 +244,11 @@ def test_the_last_layers_width_is_a_size_per_layer_too(right, holds):
                 [r"C = \frac{1}{2}\|a^L - y\|^2", r"a^m \in \mathbb{R}^{N^m}",
                  r"y \in \mathbb{R}^{N^L}"])
     assert v.status.holds is holds, v.note
+
+
+def test_labelled_names_with_their_own_subscripts_stay_apart():
+    # h = w^{(2)}_{11} x + w^{(2)}_{21} y: dh/dw^{(2)}_{11} = x (by hand); with the two weights
+    # taken for one, it would be x + y
+    v = verdict(r"\frac{\partial h}{\partial w^{(2)}_{11}} = x",
+                where=[r"h = w^{(2)}_{11} x + w^{(2)}_{21} y"])
+    assert v.status.holds

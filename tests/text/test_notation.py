@@ -229,3 +229,11 @@ def test_only_a_first_order_partial_makes_a_number_above_a_layer():
     assert layer_numbers([r"\frac{\partial E}{\partial w^{2}_{11}} = 1"]) == {"w"}
     assert layer_numbers([r"\sum_i a^2_i = 1"]) == set()                    # no derivative by it
     assert layer_numbers([r"\frac{\partial^2 E}{\partial w^2_{11}} = 1"]) == set()   # second order
+
+
+def test_a_label_with_its_own_subscript_inside_a_subscript():
+    # out_{h_1} is out_{h1} (h is no index letter); x_{k_1} (an index of an index) stays refused
+    lhs, rhs = read_claim(r"E_{o_1} = E_{o1}", latex=True).sides
+    assert lhs == rhs == sp.Symbol("E_o1", real=True)
+    with pytest.raises(InputError):
+        read_claim(r"x_{k_1} = 1", latex=True)
