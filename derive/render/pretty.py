@@ -26,7 +26,7 @@ _GREEK_WORDS = {name: chr(code) for name, code in (
     ("Omega", 937))}
 _COMMANDS = {**_GREEK_WORDS, "ell": "ℓ", "partial": "∂", "nabla": "∇", "infty": "∞"}
 _ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307",
-            "ddot": "\u0308", "vec": "\u20d7"}
+            "ddot": "\u0308", "vec": "\u20d7", "underline": "\u0332"}
 _BOLD = {**{chr(65 + n): chr(0x1D400 + n) for n in range(26)},
          **{chr(97 + n): chr(0x1D41A + n) for n in range(26)},
          **{str(n): chr(0x1D7CE + n) for n in range(10)}}
@@ -53,7 +53,7 @@ def name(raw: str) -> str:
     s = re.sub(r"\\mathbf\{([^{}]*)\}", lambda m: "".join(_BOLD.get(c, c) for c in m.group(1)), s)
     s = re.sub(r"\\mathcal\{([^{}]*)\}",
                lambda m: "".join(_SCRIPT.get(c, c) for c in m.group(1)), s)
-    s = re.sub(r"\\(hat|bar|tilde|dot|ddot|vec)\{([^{}]*)\}",
+    s = re.sub(r"\\(hat|bar|tilde|dot|ddot|vec|underline)\{([^{}]*)\}",
                lambda m: m.group(2) + _ACCENTS[m.group(1)], s)
     s = re.sub(r"\\([A-Za-z]+) ?", lambda m: _COMMANDS.get(m.group(1), m.group(0)), s)
     s = s.replace("\\,", " ").replace("\\;", " ")

@@ -88,7 +88,7 @@ class TextPrinter(_PrimeNotation, StrPrinter):
         # a label or subscript of more than one character keeps its braces: a^{l-1}, W^{(2)}
         name = re.sub(r"([\^_])\{([^{}]{2,})\}", lambda m: m.group(1) + "\0" + m.group(2) + "\1",
                       name)
-        name = re.sub(r"\\(mathbf|mathcal|mathbb|hat|tilde|bar|dot|ddot)\{([^{}]*)\}",
+        name = re.sub(r"\\(mathbf|mathcal|mathbb|hat|tilde|bar|dot|ddot|underline)\{([^{}]*)\}",
                       lambda m: "\\" + m.group(1) + "\0" + m.group(2) + "\1", name)
         for tex_, plain_ in _TEXT_NAMES.items():
             name = name.replace(tex_, plain_)

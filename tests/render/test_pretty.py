@@ -130,6 +130,7 @@ def test_pretty(expr, expected):
     (r"\sigma'(z^{m})", "σ'(z^m)"), (r"W^{m}_{\mathrm{new}}", "W^m_new"),
     (r"(W^{m+1\,T} \delta^{m+1})_k", "((W^{m+1})ᵀ δ^{m+1})_k"), (r"\Delta^{m}", "Δ^m"),
     (r"\mathbf{1}", "𝟏"), (r"\mathcal{L}", "ℒ"), (r"a^{l-1}", "a^{l-1}"),
+    (r"\underline{w}_{jl}", "w\u0332_jl"),   # an underlined name: w with a combining low line
 ])
 def test_names(raw, expected):
     assert name(raw) == expected
