@@ -9,6 +9,8 @@ A run of letters is a name, never a product of letters, where only a name can st
 - as a subscript with a vowel (`E_{total}`, `y_{pred}`; not the indices of `T_{ijkl}`).
 Once a formula (or, in a document, any formula of it) uses a word as a name, the word is that name
 wherever it stands whole. Text inside `\\text{...}` and words already in a font are left alone.
+Likewise a letter written with a number above and a subscript below a first-order `\\partial`
+(`w^{2}_{11}`) has that layer's label wherever it is so written, never a power.
 """
 
 from __future__ import annotations
