@@ -48,6 +48,8 @@ NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
 WORD = re.compile(r"[a-z]{3,}")
 COMMON = {"the", "function", "functions", "network", "layer", "layers", "vector", "matrix", "and",
           "for", "units", "unit", "value", "values", "number", "which", "with", "that", "this"}
+# the mark of a value after an update: w^+, w^{+}
+UPDATED = re.compile(r"\^\s*(?:\{\s*\+\s*\}|\+)")
 # an entry numbered past the first (w_{21}, a_2, W_{1,2}): a layer of more than one unit
 OTHER_UNIT = re.compile(r"_\s*(?:\{\s*\d*[2-9][\d,\s]*\}|\{\s*\d+\s*,\s*\d*[2-9]\d*\s*\}|[2-9])")
 RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\btheorem\b", re.I)
@@ -243,6 +245,10 @@ class DocumentReader:
             return f"definition of {left.strip()} (a name written in letters)"
         if (definable(lhs) or letters(lhs)) and is_step(lhs, rhs):
             self.update(equation, left, right, here, lhs, rhs)
+            return ""
+        old = self.before_update(left)
+        if old is not None and is_step(old, rhs):   # w^+ = w - \eta dE/dw: the new w
+            self.update(equation, left, right, here, old, rhs)
             return ""
         if name_read_as_power(lhs, left):
             self.make_opaque(left, equation, whole=True)
@@ -446,6 +452,17 @@ class DocumentReader:
         if shape:
             self.scope.bind(shape.group("name"), body.strip(), equation, local=False,
                             declaration=True)
+
+    def before_update(self, left: str):
+        """The parameter `w` of a left side `w^+` or `w^{+}` (its value after an update), or
+        None."""
+        if not UPDATED.search(left):
+            return None
+        try:
+            old = read_claim(f"{UPDATED.sub('', left)} = 0", latex=True).sides[0]
+        except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+            return None
+        return old if definable(old) else None
 
     def lettered(self, text: str) -> str:
         """`text` with the document's names in letters and layer numbers made plain to the reader

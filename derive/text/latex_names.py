@@ -145,13 +145,13 @@ class NameReader:
         t1, t2, t3 = self.peek(1), self.peek(2), self.peek(3)
         if t1 is None:
             return False
-        if t1.text == "*":
+        if t1.text in ("*", "+"):   # x^*, and w^+: the value after an update
             return True
         if t1.kind == "letter":
             return _label_letter(t1.text, letter, self.b.layer_sizes)
         if t1.text != "{" or t2 is None:
             return False
-        if t2.text == "*":
+        if t2.text == "*" or (t2.text == "+" and t3 is not None and t3.text == "}"):
             return True
         if t2.text in ("[", "("):   # ^{(l)}, ^{[l-1]}, ^{(2)}: not ^{(5-1)}, a power
             closing = "]" if t2.text == "[" else ")"
@@ -167,18 +167,18 @@ class NameReader:
 
     def label(self) -> tuple:
         """The label after `^`: (value, style)."""
-        if self.at("*"):
-            self.next()
-            return sp.Symbol("*"), "*"
+        if self.at("*", "+"):
+            mark = self.next().text
+            return sp.Symbol(mark), mark
         braced = self.at("{")
         if not braced:
             return A.LABEL_VARIABLES[self.next().text], ""
         self.next()
         style = ""
-        if self.at("*"):
-            self.next()
+        if self.at("*", "+"):
+            mark = self.next().text
             self.expect("}")
-            return sp.Symbol("*"), "*"
+            return sp.Symbol(mark), mark
         if self.at("[", "("):
             opening = self.next().text
             style = "[]" if opening == "[" else "()"

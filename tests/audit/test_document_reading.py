@@ -146,6 +146,11 @@ def test_exit_code_is_one_only_when_something_is_refuted(tmp_path):
     # plus the gradient climbs (+alpha |grad f|^2): wrong in a text about descent
     ("## Gradient descent\n\n- $v_i = \\nabla f(x_i)$\n- $x_{i+1} = x_i + \\alpha v_i$\n", 4,
      Status.REFUTED),
+    # w^+ is w after the step: the same judgement as for w <- ...
+    ("## Gradient descent\n\n$$w_5^+ = w_5 - \\eta \\frac{\\partial E}{\\partial w_5}$$\n", 3,
+     Status.PROVED),
+    ("## Gradient descent\n\n$$w^{+} = w + \\eta \\frac{\\partial E}{\\partial w}$$\n", 3,
+     Status.REFUTED),
 ])
 def test_update_rules_are_judged_as_descent_steps(text, line, status):
     findings, _ = audit(text)
