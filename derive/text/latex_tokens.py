@@ -11,7 +11,8 @@ import re
 
 import sympy as sp
 
-from derive.text.letters import names_in_letters, without_names
+from derive.text.letters import (
+    layer_numbers, names_in_letters, numbered, spell, without_word_subscripts)
 from derive.text.limits import LIMITS, InputError
 from derive.text.unicode import normalize
 
@@ -99,6 +100,8 @@ def tokenize(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
     text = strip_math_delimiters(normalize(text, latex=True))
+    # names in letters (net_j below a \partial) and layer numbers (w^{2}_{11}): `text.letters`
+    text = numbered(spell(text, names_in_letters([text], WORD_FUNCTIONS)), layer_numbers([text]))
     tokens, pos, spaced = [], 0, False
     while pos < len(text):
         m = TOKEN_RE.match(text, pos)
@@ -141,30 +144,8 @@ def tokenize(text: str) -> list[Tok]:
         if t.kind == "cmd" and t.text not in KNOWN_COMMANDS and t.text[1:] not in GREEK \
                 and t.text[1:] not in WORD_FUNCTIONS:
             raise InputError(f"unknown or unsupported LaTeX command {t.text}")
-    names = names_in_letters([text], WORD_FUNCTIONS)
-    _refuse_slips(without_names(text, names))
-    return _leibniz_slashes(_merged_names(tokens, names) if names else tokens)
-
-
-def _merged_names(tokens: list[Tok], names: frozenset[str]) -> list[Tok]:
-    """Each whole run of letters that spells one of `names` (`text.letters`) as that name,
-    `\\mathrm{net}`, never the product of its letters."""
-    out, n = [], 0
-    while n < len(tokens):
-        end = n
-        while end < len(tokens) and tokens[end].kind == "letter" and (
-                end == n or (tokens[end].pos == tokens[end - 1].pos + 1
-                             and not tokens[end].spaced)):
-            end += 1
-        if end - n >= 2 and "".join(t.text for t in tokens[n:end]) in names:
-            at = tokens[n].pos
-            out += [Tok("cmd", r"\mathrm", at, tokens[n].spaced), Tok("sym", "{", at),
-                    *tokens[n:end], Tok("sym", "}", at)]
-            n = end
-        else:
-            out.append(tokens[n])
-            n += 1
-    return out
+    _refuse_slips(without_word_subscripts(text))
+    return _leibniz_slashes(tokens)
 
 
 def _leibniz_slashes(tokens: list[Tok]) -> list[Tok]:

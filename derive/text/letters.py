@@ -86,10 +86,9 @@ def spell(text: str, names: frozenset[str]) -> str:
     return "".join(out)
 
 
-def without_names(text: str, names: frozenset[str]) -> str:
-    """`text` with the names in letters blanked out (for the check that refuses words)."""
-    word = whole_word(names)
-    text = word.sub(" ", text) if word is not None else text
+def without_word_subscripts(text: str) -> str:
+    """`text` with its word subscripts (`E_{total}`) blanked out, for the check that refuses a
+    word written where a product of letters would stand."""
     return WORD_SUBSCRIPT.sub("_{ }", text)
 
 
