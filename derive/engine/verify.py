@@ -23,7 +23,8 @@ from sympy.core.function import AppliedUndef
 from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
-from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, proof_substitution, prove
+from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
+    proof_substitution, prove
 from derive.engine.search import (
     PRECISION, agree, clearly_nonzero, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value,
     sample_points, unknown_functions)
@@ -83,7 +84,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {_one_line(err)}"
     base = replace(base, lhs_value=L, rhs_value=R, note=failure)
     D = L - R
-    to_prove = D.xreplace(proof_substitution(D, assumptions))
+    cases = conditions_decided(D, assumptions)   # Eq(alpha, 1) is false for 0 < alpha < 1
+    to_prove = cases.xreplace(proof_substitution(cases, assumptions))
     kinks = kinks_of(lhs, rhs, L, R)
     # the numbers are taken from the sides as stated when evaluating them changes nothing but
     # SymPy's automatic simplification (which trusts is_zero; see text.builder): only derivatives,
@@ -107,7 +109,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
             proved = proved or prove(to_prove, [strategy],
                                      min(deadline, clock() + QUICK_SIMPLIFY), confirm)
     if proved:
-        return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
+        method = proved + (", with the cases the assumptions decide" if cases is not D else "")
+        return done(replace(base, status=Status.PROVED, method=method, difference=sp.S.Zero))
 
     unknown = unknown_functions(L, R)
     if unknown and not (L.free_symbols | R.free_symbols):
@@ -144,7 +147,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         to_prove, (CHEAP_STRATEGIES if likely_false else []) + EXPENSIVE_STRATEGIES, deadline,
         confirm)
     if proved:
-        return done(replace(base, status=Status.PROVED, method=proved, difference=sp.S.Zero))
+        method = proved + (", with the cases the assumptions decide" if cases is not D else "")
+        return done(replace(base, status=Status.PROVED, method=method, difference=sp.S.Zero))
     if provisional.status is Status.NUMERIC and clock() >= deadline:
         provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
     return done(provisional)

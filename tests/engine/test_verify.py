@@ -378,3 +378,28 @@ def test_a_true_claim_far_from_zero_outside_its_domain_is_still_proved():
     the proofs put off by the probe still prove it."""
     verdict = verify("Abs(x - 1) = x - 1", ["x > 1"])
     assert verdict.status is Status.PROVED
+
+
+@pytest.mark.parametrize("assume, proved", [
+    (["0 < a < 1"], True), (["a > 1"], True), (["a < 1"], True),
+    (["a > 0"], False), ([], False)])   # a = 1 is allowed: the sum is t + 1 there, 0/0 on the right
+def test_the_cases_of_a_geometric_sum_are_decided_by_the_assumed_interval(assume, proved):
+    """sum_{q=0}^t a^q evaluates to Piecewise((t + 1, Eq(a, 1)), (the closed form, True)); by
+    hand, the closed form holds for every a != 1, so an interval without 1 proves it."""
+    a, t, q = sp.Symbol("a", real=True), sp.Symbol("t", integer=True, nonnegative=True), \
+        sp.Symbol("q", integer=True, nonnegative=True)
+    verdict = decide(sp.Sum(a**q, (q, 0, t)), (1 - a**(t + 1)) / (1 - a), parse_assumptions(assume))
+    assert (verdict.status is Status.PROVED) is proved
+    if proved:
+        assert "the cases the assumptions decide" in verdict.method
+
+
+@pytest.mark.parametrize("assume, rhs, status", [
+    (["a < 1"], 0, Status.PROVED), (["a > 3"], "x", Status.PROVED),
+    (["a > 1"], "x", Status.REFUTED), (["a > 1"], 0, Status.REFUTED)])
+def test_a_case_the_interval_does_not_decide_stays_open(assume, rhs, status):
+    """Piecewise((x, a > 2), (0, True)): x where a > 2 and 0 elsewhere; a > 1 allows both."""
+    a, x = sp.Symbol("a", real=True), sp.Symbol("x", real=True)
+    verdict = decide(sp.Piecewise((x, a > 2), (0, True)), sp.sympify(rhs, locals={"x": x}),
+                     parse_assumptions(assume))
+    assert verdict.status is status
