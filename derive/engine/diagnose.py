@@ -93,8 +93,10 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     for inner, d_inner in _inner_derivatives(stated):
         if _holds(true, claimed * d_inner, assumptions, deadline):
             return Diagnosis(Mistake.INNER_DERIVATIVE, d_inner, inner, _wrt(stated), **sides)
+    # the ratio in lowest terms: a missing factor when it is a product of powers (a numerator or
+    # denominator with a sum is no product of simple factors; `factor` would not make it one)
     with time_limit(min(1.0, deadline - clock())):
-        factor = sp.factor(sp.cancel(true / claimed))
+        factor = sp.cancel(true / claimed)
     if (factor.is_Mul or factor.is_Pow or factor.is_Symbol) and not factor.has(sp.Add) \
             and sp.count_ops(factor) <= 4:
         return Diagnosis(Mistake.MISSING_FACTOR, factor, **sides)
