@@ -20,6 +20,7 @@ from derive.text.builder import FUNCTIONS
 MAX_ENTRIES = 400
 DIGITS = 120                    # working precision of a sampled evaluation
 STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
+MEMO = 100_000                  # values kept per compiled function at a sample
 _COMPILED: dict = {}            # (function, arity, order, sample, digits) -> compiled stand-in
 
 
@@ -242,9 +243,13 @@ class Environment:
 
     def _index_users(self) -> set:
         """Names whose definitions use a free index of the claim (not one of their own)."""
-        return {target_name(t) for t, v in self.instance.definitions
+        root = self.root
+        if "_users_of_indices" not in root.__dict__:
+            root._users_of_indices = {
+                target_name(t) for t, v in self.instance.definitions
                 if any(s.is_integer and "@" not in s.name and not isinstance(s, A.IndexSize)
                        for s in v.free_symbols if isinstance(s, sp.Symbol))}
+        return root._users_of_indices
 
     def _eval(self, e):
         if isinstance(e, A.IndexSize):
@@ -522,14 +527,25 @@ def _mpmath_function(variables, body, digits: int):
     import mpmath
 
     numeric = sp.lambdify(variables, body, "mpmath")
+    # a sampled network asks for the same values many times (each central difference moves one
+    # entry, and the rest of the network keeps its values): nine calls in ten in the index level
+    known: dict = {}
 
     def call(*values):
+        key = tuple(v._mpf_ for v in values)
+        if key in known:
+            return known[key]
         with mpmath.workdps(digits):
-            result = numeric(*[mpmath.mpf(v._mpf_) for v in values])
+            result = numeric(*[mpmath.mpf(v) for v in key])
             if isinstance(result, mpmath.mpc):   # log of a negative number: a complex value
-                return sp.Float(str(result.real), digits) + sp.I * sp.Float(str(result.imag),
-                                                                            digits)
-            return sp.Float(str(result), digits)
+                value = sp.Float(str(result.real), digits) + sp.I * sp.Float(str(result.imag),
+                                                                             digits)
+            else:
+                value = sp.Float(str(result), digits)
+        if len(known) >= MEMO:
+            known.clear()
+        known[key] = value
+        return value
     return call
 
 
