@@ -94,7 +94,18 @@ def has_arrays(expr) -> bool:
         not s.is_commutative for s in expr.atoms(sp.Symbol))
 
 
-class ArrayOp(sp.Function):
+class _Printed:
+    """LaTeX of an operation from its `_tex`; SymPy asks for a power of a function by passing
+    `exp` (phi(x)^{-1} in a fraction's denominator), which wraps the whole operation."""
+
+    def _latex(self, printer, exp=None):
+        if not hasattr(self, "_tex"):
+            return printer._print_Function(self, exp=exp)
+        body = self._tex(printer)
+        return body if exp is None else f"\\left({body}\\right)^{{{exp}}}"
+
+
+class ArrayOp(_Printed, sp.Function):
     """An operation whose value is a vector or matrix."""
 
     is_commutative = False
@@ -103,7 +114,7 @@ class ArrayOp(sp.Function):
 class Transposed(ArrayOp):
     nargs = 1
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return f"{_wrapped(printer, self.args[0])}^{{\\top}}"
 
 
@@ -112,7 +123,7 @@ class Hadamard(ArrayOp):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return " \\odot ".join(_wrapped(printer, a) for a in self.args)
 
 
@@ -121,7 +132,7 @@ class Outer(ArrayOp):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return " \\otimes ".join(_wrapped(printer, a) for a in self.args)
 
 
@@ -130,7 +141,7 @@ class CDot(ArrayOp):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return " \\cdot ".join(_wrapped(printer, a) for a in self.args)
 
 
@@ -140,7 +151,7 @@ class Map(ArrayOp):
 
     nargs = 3
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         name, arg, order = self.args
         named = {"sigmoid": "\\sigma", "relu": "\\operatorname{ReLU}"}
         head = named.get(str(name)) or (f"\\{name}" if str(name) in ("tanh", "exp", "log", "sin",
@@ -160,7 +171,7 @@ class Grad(ArrayOp):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return f"\\nabla_{{{printer._print(self.args[1])}}} {_wrapped(printer, self.args[0])}"
 
     def _sympystr(self, printer):
@@ -177,7 +188,7 @@ class Jacobian(ArrayOp):
 class Softmax(ArrayOp):
     nargs = 1
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return f"\\operatorname{{softmax}}\\left({printer._print(self.args[0])}\\right)"
 
 
@@ -188,11 +199,11 @@ class MatrixLiteral(ArrayOp):
 class Inverted(ArrayOp):
     nargs = 1
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return f"{_wrapped(printer, self.args[0])}^{{-1}}"
 
 
-class ScalarOf(sp.Function):
+class ScalarOf(_Printed, sp.Function):
     """An operation on arrays whose value is a scalar."""
 
     is_real = True
@@ -204,7 +215,7 @@ class NormOf(ScalarOf):
     nargs = 1
     is_nonnegative = True
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return f"\\left\\|{printer._print(self.args[0])}\\right\\|"
 
     def _sympystr(self, printer):
@@ -214,14 +225,14 @@ class NormOf(ScalarOf):
 class TraceOf(ScalarOf):
     nargs = 1
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         return f"\\operatorname{{tr}}\\left({printer._print(self.args[0])}\\right)"
 
 
 class Entry(ScalarOf):
     """Entry(X, i) or Entry(X, i, j): an entry of an array expression, `softmax(z)_i`."""
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         index = ",".join(printer._print(a) for a in self.args[1:])
         return f"\\left({printer._print(self.args[0])}\\right)_{{{index}}}"
 
@@ -231,7 +242,7 @@ class Partial(ScalarOf):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _tex(self, printer):
         f, v = (printer._print(a) for a in self.args)
         return f"\\frac{{\\partial {f}}}{{\\partial {v}}}"
 

@@ -83,3 +83,33 @@ def test_a_term_wider_than_the_line_is_broken_at_its_factors(tmp_path):
                                                links=True))
     assert compile_latex(doc, tmp_path, passes=2).returncode == 0
     assert latex_problems(tmp_path) == []
+
+
+@pytest.mark.parametrize("operation", ["map", "norm", "partial", "transposed", "jacobian"])
+def test_a_power_of_an_array_operation_is_set_with_its_exponent(operation):
+    """SymPy sets phi(x)^{-1} by passing the exponent to the function's own printer; an array
+    operation's printer once refused it, and the whole report was lost to an internal error."""
+    from derive.render.printers import tex
+    from derive.text import arrays as A
+    x, y = sp.symbols("x y")
+    made = {"map": A.Map(sp.Symbol("phi"), x, sp.Integer(0)), "norm": A.NormOf(x),
+            "partial": A.Partial(x, y), "transposed": A.Transposed(x),
+            "jacobian": A.Jacobian(x, y, sp.Integer(0))}[operation]
+    for exponent in (-1, 2):
+        out = tex(made ** exponent)
+        assert out.count("{") == out.count("}")
+        # a scalar's reciprocal is a fraction; a matrix's stays a power
+        assert f"^{{{exponent}}}" in out or (exponent == -1 and out.startswith("\\frac{1}{"))
+
+
+def test_a_document_with_a_function_in_a_denominator_is_reported_in_every_format(tmp_path,
+                                                                                  capsys):
+    notes = tmp_path / "notes.md"
+    notes.write_text("Let $\\phi(z) = \\frac{1}{1 + e^{-z}}$.\n\n$$\\begin{align}\n"
+                     "g &= -\\sum_{i=1}^n \\left[ \\frac{y_i}{\\phi(w^T x_i)} + "
+                     "\\frac{1 - y_i}{1 - \\phi(w^T x_i)} \\right] x_i \\\\\n"
+                     "&= - \\sum_{i=1}^n \\left[ y_i - \\phi(w^T x_i) \\right] x_i\n"
+                     "\\end{align}$$\n")
+    for form in ("json", "latex", "markdown", "text"):
+        assert main(["audit", str(notes), "--format", form]) in (0, 1)
+        assert "internal error" not in capsys.readouterr().err
