@@ -20,6 +20,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
+from derive.audit.conditions import condition_after
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
@@ -218,7 +219,15 @@ class DocumentReader:
                 if why:
                     self.skip(here, why)
                 continue
-            reading, link, units = self.plan(text, reading, given)
+            condition = condition_after(equation.after) if equation.display else None
+            conditioned = condition is not None and condition.about(lhs, rhs)
+            if conditioned:   # '..., where $j \neq i$': checked there only
+                reading = replace(reading, context=replace(
+                    reading.context, index_conditions=reading.context.index_conditions
+                    + (condition,)))
+                here = replace(here, note="; ".join(filter(None, (
+                    here.note, f"checked where {condition.text}, as the words after it say"))))
+            reading, link, units = self.plan(text, reading, given, units_allowed=not conditioned)
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue
@@ -315,17 +324,20 @@ class DocumentReader:
             reading = read_claim(text, latex=True, where=self.scope.where(text, without=points))
         return reading, points
 
-    def plan(self, text: str, reading, points):
+    def plan(self, text: str, reading, points, units_allowed: bool = True):
         """The claim's link to decide; when its vectors cannot be checked as written (a function
         of a vector, a power of one), it is read again with one unit per layer, where a vector
-        is its one entry: what fails there fails for every width. Returns (reading, link or the
-        error that stops the check, whether it is read with one unit per layer)."""
+        is its one entry: what fails there fails for every width (not for a claim about some
+        of its indices only: `units_allowed`). Returns (reading, link or the error that stops
+        the check, whether it is read with one unit per layer)."""
         from derive.text import parse_assumptions
         assumptions = parse_assumptions(list(self.assume))
         try:
             return reading, links_of(reading, assumptions)[0], False
         except (InputError, ValueError, TypeError) as err:
             problem = err
+        if not units_allowed:
+            return reading, problem, False
         scalar = [w for w in self.scope.where(text, units=True, without=points)
                   if not SHAPE.match(w.strip())]
         if any(OTHER_UNIT.search(t) for t in [text, *scalar]):

@@ -48,7 +48,9 @@ TOKEN = re.compile(r"```|<!--|-->|\\\\\[|\\\\\]|\\\[|\\\]|\\\\\(|\\\\\)|\\\(|\\\
                    r"|\\(begin|end)\{([A-Za-z]+\*?)\}|`|\n")
 CLOSERS = {"$$": "$$", r"\[": r"\]", r"\(": r"\)", "\\\\[": "\\\\]", "\\\\(": "\\\\)",
            "```": "```", "<!--": "-->", "`": "`", "$": "$"}
-NOT_MATH = ("```", "<!--", "`")
+# code in a LaTeX document: listings and verbatim text are not mathematics
+CODE_ENVIRONMENTS = ("lstlisting", "verbatim", "verbatim*", "Verbatim", "minted", "comment")
+NOT_MATH = ("```", "<!--", "`") + tuple(f"\\begin{{{name}}}" for name in CODE_ENVIRONMENTS)
 PROSE_PREFIX = re.compile(r"^\s*(?:\\text\s*\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\to"
                           r"|\\quad|\\qquad|\\rightarrow|,)\s*")
 
@@ -190,7 +192,7 @@ def _kind(match) -> str:
 def _closer(kind: str) -> str | None:
     if kind.startswith("\\begin{"):
         name = kind[len("\\begin{"):-1]
-        return f"\\end{{{name}}}" if name in ENVIRONMENTS else None
+        return f"\\end{{{name}}}" if name in ENVIRONMENTS + CODE_ENVIRONMENTS else None
     return CLOSERS.get(kind)
 
 
@@ -199,7 +201,9 @@ def _next(indices, after: int) -> int | None:
     return indices[k] if k < len(indices) else None
 
 
-INNER_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|align\*?)\}")
+# environments nested in a display (`\\[\\begin{equation} ... \\end{equation}\\]` in Jekyll notes)
+INNER_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|align|equation|gather|"
+                               r"multline)\*?\}")
 
 
 def lines(body: str) -> list[Line]:

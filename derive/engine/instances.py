@@ -372,6 +372,12 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     combos = [{}]
     for index in free:
         combos = [{**c, index: v} for c in combos for v in range(1, ranges.get(index, 2) + 1)]
+    # a claim stated for some of its indices (where j != i) is checked there only
+    combos = [c for c in combos if all(condition.holds(c) for condition in
+                                       context.index_conditions)]
+    if not combos:
+        raise ShapeError("no index values meet " + ", ".join(
+            c.text for c in context.index_conditions) + " at these sizes")
     return Instance(dict(values), lhs_c, rhs_c, tuple(needed), functions, shapes,
                     tuple(combos[:MAX_INDEX_VALUES]), sizes_of, cost, chosen=chosen)
 
@@ -422,10 +428,12 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
             continue
         seen.add(name)
         q = concrete.get(name)
-        for target, value, tq in schemas:
-            values = _matching_layer(tq, q, name, target)
-            if values is None:
-                continue
+        matches = [(target, value, values) for target, value, tq in schemas
+                   if (values := _matching_layer(tq, q, name, target)) is not None]
+        # a definition for this very layer (a^L as a softmax) before one for every layer
+        # (a^l = sigma(z^l)), which binds a layer variable too
+        matches.sort(key=lambda match: len(match[2]))
+        for target, value, values in matches:
             t = _with_layout(_rename(target, quantities, values, concrete), layout)
             v = _with_layout(_rename(value, quantities, values, concrete), layout)
             if not _labels_in_range(t, v, concrete):

@@ -45,6 +45,32 @@ class Definition:
 
 
 @dataclass(frozen=True)
+class IndexCondition:
+    """A condition on two of a claim's free indices (`where j \\neq i`): the claim is checked
+    only at the index values where it holds."""
+
+    first: str
+    second: str
+    equal: bool          # i = j; else i != j
+
+    @property
+    def text(self) -> str:
+        return f"{self.first} {'=' if self.equal else '!='} {self.second}"
+
+    def about(self, lhs, rhs) -> bool:
+        """Whether both its letters are free indices of the claim (else it is about something
+        else, and the claim is read as written)."""
+        indices = {s.name for side in (lhs, rhs) for s in side.free_symbols
+                   if isinstance(s, sp.Symbol) and s.is_integer}
+        return self.first != self.second and {self.first, self.second} <= indices
+
+    def holds(self, values: dict) -> bool:
+        """At index values {index symbol: number}."""
+        named = {str(k): v for k, v in values.items()}
+        return (named[self.first] == named[self.second]) == self.equal
+
+
+@dataclass(frozen=True)
 class Context:
     """A document's definitions and declarations, read with the claim's Builder."""
 
@@ -52,6 +78,7 @@ class Context:
     shapes: dict = field(default_factory=dict)   # name -> (rows, columns) as SymPy integers/symbols
     conventions: frozenset = frozenset()
     texts: tuple = ()
+    index_conditions: tuple = ()             # of IndexCondition: where the claim is stated
 
     @property
     def row_vectors(self) -> bool:

@@ -472,6 +472,23 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             return self.apply(name, self.call_arguments(), primes)
         return self.application(name, primes, parts)
 
+    def lone_name_in_parentheses(self) -> bool:
+        """`(x)`, `(x_i)`, `(z^{l-1})`: one name alone in the parentheses that follow, as a
+        function's argument is written (a product's factor is rarely a bare name)."""
+        k = 1
+        if self.peek(k) is None or self.peek(k).kind != "letter":
+            return False
+        k += 1
+        while self.peek(k) is not None and self.peek(k).text in ("_", "^"):
+            k += 1   # a subscript or superscript: one token, or a braced group
+            depth = 0
+            while self.peek(k) is not None:
+                depth += (self.peek(k).text == "{") - (self.peek(k).text == "}")
+                k += 1
+                if depth == 0:
+                    break
+        return self.peek(k) is not None and self.peek(k).text == ")"
+
     def at_call_with_commas(self) -> bool:
         """`(a, b)` follows: arguments of a function, never a factor."""
         depth = 0
@@ -505,9 +522,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def application(self, name: str, primes: int, parts: NameParts):
         """`f(x)`, `f'(x)`, `a(1-a)`: a function only when the name is one."""
         if name not in self.function_letters:
-            lone = (self.peek(1) is not None and self.peek(1).kind == "letter"
-                    and self.peek(2) is not None and self.peek(2).text == ")")
-            if lone or primes:
+            if self.lone_name_in_parentheses() or primes:
                 raise InputError(f"ambiguous: {name}(...) could be a function or a product; "
                                  f"write {name} \\cdot (...) for a product, or declare the "
                                  f"function with --function {name}")
@@ -685,14 +700,29 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         """The argument of `\\sin 2x`: numbers, letters and their powers up to the next operator,
         function or spacing command, so `\\sin x \\cos x` is a product of two functions and
         `\\cos x \\, e^{\\sin x}` is cos(x) times e^{sin x}."""
-        value = self.postfix(self.primary(bare=True))
+        value = self.argument_factor()
         while True:
             t = self.peek()
             if t is None or t.spaced or not (
                     t.kind in ("num", "letter") or t.text in CONSTANT_COMMANDS
                     or (t.kind == "cmd" and (t.text[1:] in GREEK or t.text in FONTS))):
                 return value
-            value = self.b.mul(value, self.postfix(self.primary(bare=True)))
+            value = self.b.mul(value, self.argument_factor())
+
+    def argument_factor(self):
+        """One factor of `\\log p(x)`'s argument: a function applied to its parentheses is all
+        of it (log of p(x)); a name that is no function leaves the parentheses ambiguous."""
+        mark = self.i
+        value = self.postfix(self.primary(bare=True))
+        if not self.at("(") or not isinstance(value, (sp.Symbol, sp.Indexed)):
+            return value
+        self.i = mark
+        value = self.postfix(self.primary())
+        if self.at("("):
+            raise InputError(f"ambiguous: {value}(...) in the argument of a function written "
+                             "without parentheses could be a function or a product; put the "
+                             "argument in parentheses")
+        return value
 
 
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:

@@ -420,3 +420,57 @@ def test_a_worked_value_keeps_the_formula_it_is_the_value_of():
     findings, _ = audit("$$h = w x$$\n\n$$h = 0.5$$\n\n$$\\frac{\\partial h}{\\partial w} = x$$\n")
     assert "worked example" in findings["L3"].skipped
     assert status_on(findings, 5) and status_on(findings, 5)[0].holds
+
+
+SOFTMAX_NOTES = (
+    "In a hidden layer \\\\[a_i^l = \\frac{1}{1 + e^{-z_i^l}}.\\\\]\n\n"
+    "In the output layer \\\\[\\begin{equation} a_{i}^{L} = "
+    "\\frac{e^{z_{i}^{L}}}{\\sum_j e^{z_{j}^{L}}}. \\end{equation} \\label{eq:softmax}\\\\]\n\n"
+    "The slope: \\\\[\\begin{equation} \\frac{\\partial a_j^L}{\\partial z_i^L} = {CLAIM}, "
+    "\\end{equation}\\\\]{AFTER}\n")
+
+
+@pytest.mark.parametrize("claim, after, holds", [
+    # by hand, for the softmax a_j = e^{z_j} / sum_k e^{z_k}: da_j/dz_i = a_j (delta_ij - a_i)
+    ("-a_j^L a_i^L", " where \\\\(j \\neq i\\\\).", True),
+    ("a_j^L a_i^L", " where \\\\(j \\neq i\\\\).", False),       # the sign of the off-diagonal
+    ("-a_j^L a_i^L", "", False),                                # at i = j it is a_i (1 - a_i)
+    ("a_i^L (1 - a_i^L)", ", for $i = j$.", True),
+    ("a_i^L (1 - a_i^L)", "", False),                           # off the diagonal it is -a_j a_i
+])
+def test_a_condition_on_the_indices_after_a_formula_limits_where_it_is_checked(claim, after,
+                                                                                holds):
+    findings, _ = audit(SOFTMAX_NOTES.replace("{CLAIM}", claim).replace("{AFTER}", after))
+    assert status_on(findings, 5)[0].holds is holds
+    if after:
+        assert "as the words after it say" in findings["L5"].source.note
+
+
+def test_the_output_layers_own_definition_comes_before_the_hidden_layers():
+    # a^L is a softmax here; the sigmoid of every other layer would make da_j/dz_i zero for
+    # j != i, and -a_j a_i (true for the softmax) would be refuted
+    findings, _ = audit(SOFTMAX_NOTES.replace("{CLAIM}", "-a_j^L a_i^L")
+                        .replace("{AFTER}", " where $j \\neq i$."))
+    assert status_on(findings, 5) == [Status.NUMERIC]
+    assert "definition of a_{i}^{L}" in findings["L3"].skipped
+
+
+@pytest.mark.parametrize("after, expected", [
+    (" where $j \\neq i$.", ("j", "i", False)), (", for \\(i = j\\)", ("i", "j", True)),
+    (" (if $k \\ne l$)", ("k", "l", False)), (" where \\\\(j \\neq i\\\\).", ("j", "i", False)),
+    (" where $j$ is the hot index", None), (" and $j \\neq i$", None), ("", None),
+])
+def test_index_conditions_are_read_from_the_words_after_a_formula(after, expected):
+    from derive.audit.conditions import condition_after
+    found = condition_after(after)
+    assert (found and (found.first, found.second, found.equal)) == expected
+
+
+@pytest.mark.parametrize("environment", ["lstlisting", "verbatim", "minted"])
+def test_code_in_a_latex_document_is_not_mathematics(environment):
+    # pseudo-code with escaped mathematics: an assignment, not an identity
+    text = (f"The algorithm:\n\\begin{{{environment}}}\n  repeat\n"
+            "    $b = b - \\eta \\frac{\\partial E}{\\partial b}$\n"
+            f"    $w = w + 1$\n\\end{{{environment}}}\n"
+            "and after it $\\frac{d}{dx} x^2 = 2x$.\n")
+    assert [e.latex for e in extract(text)] == ["\\frac{d}{dx} x^2 = 2x"]

@@ -114,6 +114,10 @@ def test_latex_chain_rule_with_unknown_functions():
 AMBIGUOUS_OR_INVALID_LATEX = [
     (r"u(x) = 1", "ambiguous"),
     (r"\lambda(x) = 1", "ambiguous"),
+    (r"p(x_i) = q(x_i)", "ambiguous"),          # p times x_i, or p at x_i?
+    (r"u(z^{l-1}) = 1", "ambiguous"),
+    (r"\log p(x_i) = 0", "ambiguous"),          # log of p(x_i), or log p times x_i?
+    (r"\sin x(1 + x) = x", "ambiguous"),
     (r"x + ", "ends too early"),
     (r"\frac{1}{2", "ends too early"),
     (r"\input{/etc/passwd}", "unsupported"),
@@ -257,3 +261,19 @@ def test_code_names_are_refused_not_read_as_products(latex):
                                             ("(a)^{2}", "a**2"), (r"x_1^2", "x_1**2")])
 def test_ordinary_powers_stay_powers(latex, expected):
     assert parse_latex(latex) == parse_expression(expected)
+
+
+@pytest.mark.parametrize("latex, expected", [
+    # a function's call is all of a bare argument: \log \sigma(z) is the log of sigma(z)
+    (r"\log \sigma(z)", "log(1/(1 + exp(-z)))"),
+    (r"\log f(x)", "log(f(x))"),
+    (r"\sin x \cos x", "sin(x)*cos(x)"),
+    (r"a(1 - a)", "a*(1 - a)"),                  # a product: what follows is no lone name
+])
+def test_the_argument_of_a_function_without_parentheses(latex, expected):
+    from derive.text.builder import Builder
+    from derive.text.latex import parse_latex
+    from derive.text.sympy_syntax import parse_sides
+    got = parse_latex(latex, Builder(functions={"f"}))
+    want = parse_sides(f"{expected} = 0", builder=Builder(functions={"f"}))[0]
+    assert sp.simplify(got - want) == 0
