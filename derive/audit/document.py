@@ -259,7 +259,7 @@ class DocumentReader:
         if old is not None and is_step(old, rhs):   # w^+ = w - \eta dE/dw: the new w
             self.update(equation, left, right, here, old, rhs)
             return ""
-        if name_read_as_power(lhs, left):
+        if name_read_as_power(lhs, left, rhs, right):
             self.make_opaque(left, equation, whole=True)
             return (f"definition of {left.strip()} (a name with a mark this reader takes for a "
                     "power: the formulas that use it are not checked)")

@@ -76,10 +76,23 @@ def letters(expr) -> bool:
     return isinstance(expr, sp.Mul) and all(isinstance(f, sp.Symbol) for f in expr.args)
 
 
-def name_read_as_power(lhs, left: str) -> bool:
-    """`z^{(O)}`, `a^{(n_l)}`: one name with a mark that the reader took for a power."""
-    return bool(NAME_WITH_MARK.match(left)) and not isinstance(
-        lhs, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)) and "(" in left
+def name_read_as_power(lhs, left: str, rhs=None, right: str = "") -> bool:
+    """`z^{(O)}`, `a^{(n_l)}`: one name with a mark that the reader took for a power; and
+    `E^p = -\\sum_k y_k^{(p)} \\ln \\hat{p}_k^{(p)}`, where the right side writes the letter only as
+    a mark of its names: the error of sample p, not a power of E."""
+    if not NAME_WITH_MARK.match(left) or isinstance(lhs, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
+        return False
+    if "(" in left:
+        return True
+    if not (isinstance(lhs, sp.Pow) and isinstance(lhs.exp, sp.Symbol)
+            and isinstance(rhs, sp.Basic)):
+        return False
+    letter = lhs.exp
+    # the right side's y_k^{(p)} is read as a power too: the letter is a mark where it is only
+    # ever an exponent there, written at least once in parentheses
+    marks = rhs.replace(lambda e: isinstance(e, sp.Pow) and e.exp == letter, lambda e: e.base)
+    return letter in rhs.free_symbols and letter not in marks.free_symbols and bool(
+        re.search(r"\^\s*\{\s*\(\s*" + re.escape(letter.name) + r"\s*\)\s*\}", right))
 
 
 def values_of_an_example(lhs, rhs, left: str) -> bool:

@@ -474,3 +474,16 @@ def test_code_in_a_latex_document_is_not_mathematics(environment):
             f"    $w = w + 1$\n\\end{{{environment}}}\n"
             "and after it $\\frac{d}{dx} x^2 = 2x$.\n")
     assert [e.latex for e in extract(text)] == ["\\frac{d}{dx} x^2 = 2x"]
+
+
+def test_a_name_marked_with_a_sample_letter_is_no_power():
+    # E^p is the error of sample p (its targets are y^{(p)}); read as E to the power p, the
+    # average below held for any factor in front of the sum (2/m here, which is wrong: by
+    # hand, the mean of the samples' gradients has 1/m)
+    text = ("The error of sample $p$ is\n$$E^p = -\\sum_{k=1}^K y_k^{(p)} \\ln a_k^{(p)}$$\n\n"
+            "and the gradient of the mean error is\n"
+            "$$\\frac{\\partial E}{\\partial w_{ij}} = \\frac{2}{m} \\sum_{p=1}^{m} "
+            "\\frac{\\partial E^p}{\\partial w_{ij}}$$\n")
+    findings, _ = audit(text)
+    assert "a name with a mark" in findings["L2"].skipped
+    assert status_on(findings, 5) == [] and "E^p" in findings["L5"].skipped
