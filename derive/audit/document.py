@@ -38,7 +38,7 @@ from derive.engine.links import links_of
 from derive.text import InputError
 from derive.text.builder import Builder
 from derive.text.claims import read_claim
-from derive.text.context import SHAPE, read_context
+from derive.text.context import INDEX_CONDITION, SHAPE, index_condition, read_context
 from derive.text.latex_tokens import WORD_FUNCTIONS
 from derive.text.letters import layer_numbers, names_in_letters, numbered, spell, unspell
 
@@ -72,6 +72,9 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[
     return reader.claims, reader.findings
 
 
+INDEX_LIKE = frozenset("ijklmnpqrs")   # `for i = j`: two index letters equal is a case
+
+
 class DocumentReader:
     def __init__(self, seconds: float, assume: tuple = (), spelled: frozenset = frozenset(),
                  numbered: frozenset = frozenset()):
@@ -88,6 +91,7 @@ class DocumentReader:
         self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
         self.written: dict[str, str] = {}     # every definition's value as written, by name
         self.head: str | None = None          # the first side of the derivation being read
+        self.conditions: list = []            # (heading, line, condition text) 'for $i \neq j$'
 
     # -- one formula ------------------------------------------------------------------------------
 
@@ -140,6 +144,8 @@ class DocumentReader:
         """Read one line; the LaTeX of its last side, for a line that continues it."""
         words = (equation.prose + " " + words_inside(text)).strip()
         body = self.lettered(clean(text))
+        if INDEX_CONDITION.match(body):   # 'for $i \neq j$': a case the text's formulas may be in
+            self.conditions.append((equation.heading, source.line, body.strip()))
         if continues and before is None:
             self.skip(source, "continues a line that could not be read")
             return None
@@ -238,7 +244,8 @@ class DocumentReader:
             # the sides as written, for a correction; none from one unit per layer, where what
             # fixes the scalar need not fix the vectors
             written = () if units else (unspell(left, self.spelled), unspell(right, self.spelled))
-            others = self.readings(text, head if k == 0 else None, right, given)
+            others = self.readings(text, head if k == 0 else None, right, given) + \
+                self.cases(text, lhs, rhs, equation, given, conditioned)
             values = self.scope.values()
             point = tuple(values[key].text for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
@@ -250,6 +257,8 @@ class DocumentReader:
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
         name; judging it when it is a descent step: then ''), or None."""
+        if all(isinstance(side, sp.Symbol) and side.name in INDEX_LIKE for side in (lhs, rhs)):
+            return f"a condition on the indices ({left.strip()} = {right.strip()}), not a definition"
         if spelled_name(lhs, rhs) and not is_step(lhs, rhs):
             return f"definition of {left.strip()} (a name written in letters)"
         if (definable(lhs) or letters(lhs)) and is_step(lhs, rhs):
@@ -313,6 +322,19 @@ class DocumentReader:
         if head is not None:
             out.append(Alternative("as a step of the derivation from its first side",
                                    f"{head} = {right}", where))
+        return tuple(out)
+
+    def cases(self, text: str, lhs, rhs, equation: Equation, given, conditioned: bool) -> tuple:
+        """A reading in each case on the claim's indices that its section states ('for
+        $i \\neq j$'): the text may be in that case (a proof of the case stated before it)."""
+        if conditioned:
+            return ()
+        where = tuple(self.scope.where(text, without=given))
+        out = []
+        for heading, line, written in self.conditions:
+            condition = index_condition(INDEX_CONDITION.match(written))
+            if heading == equation.heading and condition.about(lhs, rhs):
+                out.append(Alternative(f"where {written} (line {line})", text, where + (written,)))
         return tuple(out)
 
     def read(self, text: str):

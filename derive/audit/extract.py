@@ -6,6 +6,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from derive.text.latex_packages import written_out
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -261,7 +263,7 @@ def clean(line: str) -> str:
     """Alignment marks and leading '=' of continued lines; prose prefixes such as \\text{if, };
     a tag after the formula; braces left unmatched where a coloured or bold group spans several
     lines; a whole formula set in bold."""
-    line = line.replace("&", " ")
+    line = written_out(line.replace("&", " "))   # \\overset{(a)}{=}: the = it annotates
     line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
     line = re.sub(r"^\s*=", "", line)
     line = re.sub(r"\\(?:label|tag|nonumber|notag)\{?[^}\s]*\}?", "", line)

@@ -144,8 +144,10 @@ def constraint(lhs, rhs) -> bool:
 
 
 def entry_of_a_function(left: str) -> bool:
-    """`\\sigma(\\vec z)_i = ...`: an entry of a function's value, which defines the function."""
-    return bool(FUNCTION_ENTRY.search(left))
+    """`\\sigma(\\vec z)_i = ...`: an entry of a function's value, which defines the function (not
+    a derivative of one, `\\frac{\\partial \\phi(z)_i}{\\partial z_j}`, which is a claim)."""
+    return bool(FUNCTION_ENTRY.search(left)) and not re.search(
+        r"\\(?:frac|dfrac|tfrac|partial|nabla)|\bd\s*\\?[A-Za-z]*\s*/", left)
 
 
 def name_of(expr) -> str:

@@ -144,8 +144,10 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
             and not label_vars:
         general = tuple(sorted({s for i in instances for s in i.sizes_of
                                 if not isinstance(s, A.IndexSize)}, key=str))
-    return Plan(lhs, rhs, tuple(instances), good, exact,
-                "; ".join(dict.fromkeys(c for c in covered if c)), assumptions, general,
+    cases = ", ".join(c.text for c in context.index_conditions)
+    covered = "; ".join(dict.fromkeys(c for c in covered if c)) + (f" (where {cases})" if cases
+                                                                 else "")
+    return Plan(lhs, rhs, tuple(instances), good, exact, covered, assumptions, general,
                 _one_sided(instances[0]))
 
 
@@ -650,7 +652,8 @@ def check(plan_: Plan, timeout: float) -> Verdict:
     if len({v.status for v in verdicts.values()}) == 1:
         chosen = next(iter(verdicts.values()))
         return replace(chosen, note=(chosen.note + "; " if chosen.note else "")
-                       + f"the same under the {' and the '.join(verdicts)}")
+                       + "the same " + " and ".join(f"under the {r}" if r else "with no implied sum"
+                                                    for r in verdicts))
     described = "; ".join(f"with {reading or 'no implied sum'} it is {v.status.value}" +
                           (f" ({v.note})" if v.note else "") for reading, v in verdicts.items())
     return Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="two readings",

@@ -29,6 +29,8 @@ LAYER_SIZE = re.compile(r"^\s*(?P<letter>[A-Za-z])\s*\^\s*(?:[lmL]|\{\s*[\[(]?\s
 IS_FUNCTION = re.compile(r"^(?P<name>.+?)\s*\\text\s*\{\s*is an?( unknown)? function\s*\}\s*$")
 CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")
 FUNCTION_DEFINITION = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?)\s*\(")
+# a condition on two indices, `j \neq i` or `i = j`: the claim is checked where it holds
+INDEX_CONDITION = re.compile(r"^\s*([a-z])\s*(\\neq|\\ne|\\not\s*=|!=|≠|=)\s*([a-z])\s*$")
 CONVENTIONS = ("row vectors", "column vectors", "numerator layout", "denominator layout",
                "einstein summation")
 MAX_DEFINITIONS = 64
@@ -65,8 +67,11 @@ class IndexCondition:
         return self.first != self.second and {self.first, self.second} <= indices
 
     def holds(self, values: dict) -> bool:
-        """At index values {index symbol: number}."""
+        """At index values {index symbol: number} (where one of its letters is not free, as in a
+        reading that sums over it, it says nothing)."""
         named = {str(k): v for k, v in values.items()}
+        if self.first not in named or self.second not in named:
+            return True
         return (named[self.first] == named[self.second]) == self.equal
 
 
@@ -104,9 +109,13 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
         raise InputError(f"too many definitions (limit {MAX_DEFINITIONS})")
     if texts and not latex:
         raise InputError("--where takes LaTeX: use it with --latex")
-    definitions, shapes, conventions = [], {}, set()
+    definitions, shapes, conventions, conditions = [], {}, set(), []
     for text in texts:   # first the declarations, so every definition reads its names right
         convention = CONVENTION.match(text)
+        condition = INDEX_CONDITION.match(text)
+        if condition:
+            conditions.append(index_condition(condition))
+            continue
         function = IS_FUNCTION.match(text)
         shape = SHAPE.match(text)
         if convention:
@@ -136,7 +145,8 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
         raise InputError("row vectors and column vectors at once")
     builder.vector_context = builder.vector_context or bool(shapes)
     for text in texts:
-        if CONVENTION.match(text) or IS_FUNCTION.match(text) or SHAPE.match(text):
+        if CONVENTION.match(text) or IS_FUNCTION.match(text) or SHAPE.match(text) \
+                or INDEX_CONDITION.match(text):
             continue
         sides = LatexReader(text, builder).sides()
         if len(sides) != 2:
@@ -166,7 +176,13 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
         else:
             builder.scalars.add(name)
         definitions.append(Definition(target, value, text))
-    return Context(tuple(definitions), shapes, frozenset(conventions), tuple(texts))
+    return Context(tuple(definitions), shapes, frozenset(conventions), tuple(texts),
+                   tuple(conditions))
+
+
+def index_condition(match: re.Match) -> IndexCondition:
+    """The condition an `INDEX_CONDITION` match states."""
+    return IndexCondition(match.group(1), match.group(3), match.group(2) == "=")
 
 
 def _alias(target, value) -> bool:

@@ -11,6 +11,7 @@ import re
 
 import sympy as sp
 
+from derive.text.latex_packages import written_out
 from derive.text.letters import (
     layer_numbers, names_in_letters, numbered, spell, without_word_subscripts)
 from derive.text.limits import LIMITS, InputError
@@ -99,7 +100,7 @@ class Tok:
 def tokenize(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
-    text = strip_math_delimiters(normalize(text, latex=True))
+    text = written_out(strip_math_delimiters(normalize(text, latex=True)))
     # names in letters (net_j below a \partial) and layer numbers (w^{2}_{11}): `text.letters`
     text = numbered(spell(text, names_in_letters([text], WORD_FUNCTIONS)), layer_numbers([text]))
     tokens, pos, spaced = [], 0, False

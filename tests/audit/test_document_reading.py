@@ -487,3 +487,31 @@ def test_a_name_marked_with_a_sample_letter_is_no_power():
     findings, _ = audit(text)
     assert "a name with a mark" in findings["L2"].skipped
     assert status_on(findings, 5) == [] and "E^p" in findings["L5"].skipped
+
+
+def test_a_derivative_of_a_functions_entry_is_a_claim_and_i_equals_j_a_case():
+    # 'For $i = j$': a case of the indices, not i defined as j; the softmax's diagonal slope,
+    # by hand e^{z_i}/S (1 - e^{z_i}/S) with S = sum_k e^{z_k}, is a claim to check
+    text = ("For $i = j$ entries:\n\n$$\\begin{align}\n\\frac{\\partial \\phi(z)_i}{\\partial z_i} "
+            "&= \\frac{e^{z_i} \\sum_k e^{z_k} - e^{z_i} e^{z_i}}{\\sum_k e^{z_k} \\sum_k e^{z_k}} \\\\\n"
+            "&= \\frac{e^{z_i}}{\\sum_k e^{z_k}} \\left(1 - \\frac{e^{z_i}}{\\sum_k e^{z_k}}\\right)\n"
+            "\\end{align}$$\n")
+    findings, _ = audit(text)
+    assert "condition on the indices" in findings["L1"].skipped
+    assert status_on(findings, 5) == [Status.NUMERIC]      # the quotient, simplified
+    assert "frac" not in " ".join(f.skipped or "" for f in findings.values())
+
+
+def test_a_proof_is_read_in_the_case_its_section_states():
+    # the case j != i is stated after the claim; the proof on the next lines repeats it without
+    # the words: by hand, d/dz_i (e^{z_j}/S) = -e^{z_j} e^{z_i} / S^2 only where j != i
+    text = SOFTMAX_NOTES.replace("{CLAIM}", "-a_j^L a_i^L").replace(
+        "{AFTER}", " where $j \\neq i$.") + (
+        "\nProof: $$\\frac{\\partial a_j^L}{\\partial z_i^L} = \\frac{\\partial}{\\partial z_i^L} "
+        "\\left(\\frac{e^{z_j^L}}{\\sum_k e^{z_k^L}}\\right) = "
+        "\\frac{-e^{z_j^L} e^{z_i^L}}{\\left(\\sum_k e^{z_k^L}\\right)^2}$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    proof = [f for f in findings.values() if f.source.line == 7 and f.verdict is not None]
+    assert proof and all(f.verdict.status.holds for f in proof)
+    assert any("where j \\neq i (line 5)" in (f.verdict.note or "") for f in proof)

@@ -252,3 +252,21 @@ def test_labelled_names_with_their_own_subscripts_stay_apart():
     v = verdict(r"\frac{\partial h}{\partial w^{(2)}_{11}} = x",
                 where=[r"h = w^{(2)}_{11} x + w^{(2)}_{21} y"])
     assert v.status.holds
+
+
+SOFTMAX = [r"a_i = \frac{e^{z_i}}{\sum_k e^{z_k}}"]
+
+
+@pytest.mark.parametrize("claim, case, holds", [
+    # by hand, for the softmax: da_j/dz_i = a_j (delta_ij - a_i)
+    (r"\frac{\partial a_j}{\partial z_i} = -a_j a_i", r"j \neq i", True),
+    (r"\frac{\partial a_j}{\partial z_i} = -a_j a_i", None, False),      # not on the diagonal
+    (r"\frac{\partial a_j}{\partial z_i} = a_j a_i", r"j \neq i", False),
+    (r"\frac{\partial a_j}{\partial z_i} = a_i (1 - a_i)", r"i = j", True),
+    (r"\frac{\partial a_j}{\partial z_i} = a_i (1 - a_i)", r"i \ne j", False),
+])
+def test_a_case_of_the_indices_limits_the_index_values_checked(claim, case, holds):
+    found = verdict(claim, SOFTMAX + ([case] if case else []))
+    assert found.status.holds is holds
+    if case and holds:
+        assert "where" in found.covered
