@@ -277,3 +277,25 @@ def test_the_argument_of_a_function_without_parentheses(latex, expected):
     got = parse_latex(latex, Builder(functions={"f"}))
     want = parse_sides(f"{expected} = 0", builder=Builder(functions={"f"}))[0]
     assert sp.simplify(got - want) == 0
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\pdv{x^2 y}{x} = 2 x y", "diff(x**2*y, x) = 2*x*y"),
+    (r"\pdv[2]{x^3}{x} = 6x", "diff(x**3, x, 2) = 6*x"),
+    (r"\pdv{x^2 y}{x}{y} = 2x", "diff(x**2*y, x, y) = 2*x"),
+    (r"\dv{x^3}{x} = 3x^2", "diff(x**3, x) = 3*x**2"),
+    (r"\pdv{x} x^2 = 2x", "diff(x**2, x) = 2*x"),
+    (r"x^2 + 2x \overset{(a)}{=} x(x+2)", "x**2 + 2*x = x*(x + 2)"),
+    (r"x^2 \stackrel{\text{def}}{=} x \cdot x", "x**2 = x*x"),
+])
+def test_package_commands_are_read_as_what_they_stand_for(latex, expected):
+    from derive.text.builder import Builder
+    from derive.text.sympy_syntax import parse_sides
+    got, want = parse_latex_sides(latex), parse_sides(expected, builder=Builder())
+    assert len(got) == 2 and all(sp.simplify((g - w).doit()) == 0 for g, w in zip(got, want))
+
+
+@pytest.mark.parametrize("latex", [r"\overset{\cdot}{x} = 1", r"\pdv = 1", "\\pdv" + "{" * 50])
+def test_package_commands_that_do_not_fit_are_refused(latex):
+    with pytest.raises(InputError):
+        parse_latex_sides(latex)
