@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from derive.text.context import IndexCondition
+from derive.text.context import IndexCondition, index_condition
 
 MATH = r"(?:\$|\\\\?\()"        # $...$, \(...\) or Markdown's escaped \\(...\\)
 END = r"(?:\$|\\\\?\))"
@@ -17,6 +17,4 @@ AFTER = re.compile(r"^\s*[,.;:]?\s*\(?\s*(?:where|for|if|when|whenever|provided(
 def condition_after(after: str) -> IndexCondition | None:
     """The index condition the words right after a formula state, if any."""
     m = AFTER.match(after)
-    if m is None:
-        return None
-    return IndexCondition(m.group(1), m.group(3), m.group(2) == "=")
+    return index_condition(m) if m is not None else None

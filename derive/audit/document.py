@@ -91,7 +91,7 @@ class DocumentReader:
         self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
         self.written: dict[str, str] = {}     # every definition's value as written, by name
         self.head: str | None = None          # the first side of the derivation being read
-        self.conditions: list = []            # (heading, line, condition text) 'for $i \neq j$'
+        self.conditions: list = []            # (heading, line, text, IndexCondition): cases
 
     # -- one formula ------------------------------------------------------------------------------
 
@@ -144,8 +144,10 @@ class DocumentReader:
         """Read one line; the LaTeX of its last side, for a line that continues it."""
         words = (equation.prose + " " + words_inside(text)).strip()
         body = self.lettered(clean(text))
-        if INDEX_CONDITION.match(body):   # 'for $i \neq j$': a case the text's formulas may be in
-            self.conditions.append((equation.heading, source.line, body.strip()))
+        case = INDEX_CONDITION.match(body)
+        if case:   # 'for $i \neq j$': a case the section's formulas may be in
+            self.conditions.append((equation.heading, source.line, body.strip(),
+                                    index_condition(case)))
         if continues and before is None:
             self.skip(source, "continues a line that could not be read")
             return None
@@ -331,8 +333,7 @@ class DocumentReader:
             return ()
         where = tuple(self.scope.where(text, without=given))
         out = []
-        for heading, line, written in self.conditions:
-            condition = index_condition(INDEX_CONDITION.match(written))
+        for heading, line, written, condition in self.conditions:
             if heading == equation.heading and condition.about(lhs, rhs):
                 out.append(Alternative(f"where {written} (line {line})", text, where + (written,)))
         return tuple(out)
