@@ -227,7 +227,7 @@ class DocumentReader:
                 if why:
                     self.skip(here, why)
                 continue
-            condition = condition_after(equation.after) if equation.display else None
+            condition = condition_after(equation.after)
             conditioned = condition is not None and condition.about(lhs, rhs)
             if conditioned:   # '..., where $j \neq i$': checked there only
                 reading = replace(reading, context=replace(

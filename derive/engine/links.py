@@ -45,7 +45,8 @@ def links_of(reading, assumptions, pairs=None) -> list[Link]:
         rounded = reading.rounded_places(lhs, rhs)
         if rounded is not None:
             links.append(Link(lhs, rhs, places=rounded))
-        elif needs_instances(lhs, rhs, reading.context, reading.quantities):
+        elif needs_instances(lhs, rhs, reading.context, reading.quantities) \
+                or reading.context.index_conditions:   # a case of its indices: at their values
             from derive.engine import instances   # arrays and indices: most claims have none
             links.append(Link(lhs, rhs, instances.plan(lhs, rhs, reading.quantities,
                                                        reading.context, assumptions)))

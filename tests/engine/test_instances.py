@@ -264,9 +264,12 @@ SOFTMAX = [r"a_i = \frac{e^{z_i}}{\sum_k e^{z_k}}"]
     (r"\frac{\partial a_j}{\partial z_i} = a_j a_i", r"j \neq i", False),
     (r"\frac{\partial a_j}{\partial z_i} = a_i (1 - a_i)", r"i = j", True),
     (r"\frac{\partial a_j}{\partial z_i} = a_i (1 - a_i)", r"i \ne j", False),
+    (r"\delta_{kj} = 1", r"k = j", True),                  # Kronecker's delta, by definition
+    (r"\delta_{kj} = 0", r"k \neq j", True),
+    (r"\delta_{kj} = 0", r"k = j", False),
 ])
 def test_a_case_of_the_indices_limits_the_index_values_checked(claim, case, holds):
-    found = verdict(claim, SOFTMAX + ([case] if case else []))
+    found = verdict(claim, (SOFTMAX if "a_" in claim else []) + ([case] if case else []))
     assert found.status.holds is holds
     if case and holds:
         assert "where" in found.covered
