@@ -299,3 +299,15 @@ def test_package_commands_are_read_as_what_they_stand_for(latex, expected):
 def test_package_commands_that_do_not_fit_are_refused(latex):
     with pytest.raises(InputError):
         parse_latex_sides(latex)
+
+
+@pytest.mark.parametrize("text", ["\\pdv{" * 3000, "\\overset{" * 3000 + "}" * 3000,
+                                  "\\overset{a}{" * 3000 + "=" + "}" * 3000,
+                                  "\\pdv{\\pdv{x}{y}}{z}" * 500, "\\pdv[2]{" * 500 + "}{}{}" * 500])
+def test_package_commands_are_written_out_in_linear_time(text):
+    """Nested and unclosed commands: each group is found once, in a table of braces (an earlier
+    draft read nested groups again at every level, 2^depth times)."""
+    from derive.text.latex_packages import written_out
+    start = time.monotonic()
+    written_out(text)
+    assert time.monotonic() - start < 2   # a hang guard: it takes milliseconds
