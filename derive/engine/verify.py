@@ -23,6 +23,7 @@ from sympy.core.function import AppliedUndef
 from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
+from derive.engine.missing_limits import missing_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
     proof_substitution, prove
 from derive.engine.search import (
@@ -72,6 +73,16 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     if lhs == rhs:
         return done(replace(base, status=Status.PROVED, method="identical sides",
                             difference=sp.S.Zero))
+    if lhs.has(sp.Limit) or rhs.has(sp.Limit):   # lim_{h -> 0} |h|/h: no value to claim
+        try:
+            with time_limit(deadline - clock()):
+                missing = [missing_limit(side) for side in (lhs, rhs)]
+        except TaskTimeout:
+            missing = [None, None]
+        if any(missing):
+            found = next(m for m in missing if m)
+            status = Status.UNDECIDED if all(missing) else Status.REFUTED
+            return done(replace(base, status=status, method="one-sided limits", note=found.note))
     failure = None
     try:
         with time_limit(deadline - clock()):

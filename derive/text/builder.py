@@ -309,12 +309,16 @@ class Builder:
                              f"(limit {LIMITS.max_order})")
         return sp.Derivative(expr, *[(v, n) for v, n in spec])
 
-    def limit(self, expr, variable, point):
+    def limit(self, expr, variable, point, side: str = "+-"):
+        """The limit as `variable` tends to `point`: from both sides (as lim_{h -> 0} means; a
+        limit the sides disagree on does not exist), or from one (`side` '+' or '-')."""
         if not isinstance(variable, sp.Symbol):
             raise InputError("limit(expr, h, 0): the second argument must be a variable")
         if point.free_symbols - {variable} != point.free_symbols and point.has(variable):
             raise InputError("the limit point must not contain the limit variable")
-        return sp.Limit(expr, variable, point)
+        if point.has(sp.oo, -sp.oo):
+            side = "-" if point == sp.oo else "+"   # at infinity there is one side only
+        return sp.Limit(expr, variable, point, dir=side)
 
     @staticmethod
     def _checked(expr):

@@ -13,6 +13,10 @@ from derive.text.latex_tokens import FONTS, GREEK, Tok, unexpected
 from derive.text.limits import LIMITS, InputError
 
 
+ONE_SIDE = ((["^", "+"], "+"), (["^", "-"], "-"), (["^", "{", "+", "}"], "+"),
+            (["^", "{", "-", "}"], "-"))
+
+
 class CalculusReader:
     """How the reader reads derivatives, limits and big operators (a mixin of `LatexReader`)."""
 
@@ -222,9 +226,22 @@ class CalculusReader:
         self.expect("{")
         variable = self.leaf(self.name_parts())
         self.expect(r"\to")
-        point = self.expr()
+        end, depth = self.i, 0   # the subscript's closing brace
+        while end < len(self.tokens) and (self.tokens[end].text != "}" or depth):
+            depth += (self.tokens[end].text == "{") - (self.tokens[end].text == "}")
+            end += 1
+        point_tokens, side = self.tokens[self.i:end], "+-"
+        for mark, which in ONE_SIDE:   # 0^+, 0^{-}: a limit from one side
+            if [t.text for t in point_tokens[-len(mark):]] == mark and len(point_tokens) > len(mark):
+                point_tokens, side = point_tokens[:-len(mark)], which
+                break
+        sub = self.sub_reader(point_tokens)
+        point = sub.expr()
+        if sub.peek() is not None:
+            raise InputError(unexpected(sub.peek()))
+        self.i = end
         self.expect("}")
-        return self.b.limit(self.term(), variable, point)
+        return self.b.limit(self.term(), variable, point, side)
 
     def big_operator(self, kind):
         """`\\sum_{i=1}^{n} x_i`, `\\sum^n_{i=1}`, `\\sum_j`, `\\sum_{k \\neq i}`, `\\sum_{i,j}`,

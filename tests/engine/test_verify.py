@@ -409,3 +409,19 @@ def test_a_case_the_interval_does_not_decide_stays_open(assume, rhs, status):
     verdict = decide(sp.Piecewise((x, a > 2), (0, True)), sp.sympify(rhs, locals={"x": x}),
                      parse_assumptions(assume))
     assert verdict.status is status
+
+
+@pytest.mark.parametrize("latex, status", [
+    # by hand: |h|/h is -1 left of 0 and 1 right of it, so the two-sided limit does not exist
+    (r"\lim_{h \to 0} \frac{|h|}{h} = 1", Status.REFUTED),
+    (r"\lim_{h \to 0} \frac{|0 + h| - |0|}{h} = 1", Status.REFUTED),   # |x| at 0: no slope
+    (r"\lim_{h \to 0^+} \frac{|h|}{h} = 1", Status.PROVED),
+    (r"\lim_{h \to 0^{-}} \frac{|h|}{h} = -1", Status.PROVED),
+    (r"\lim_{h \to 0} \frac{\sin h}{h} = 1", Status.PROVED),
+    (r"\lim_{h \to 0} \frac{|h|}{h} = \lim_{h \to 0} \frac{h}{|h|}", Status.UNDECIDED),
+])
+def test_a_limit_is_two_sided_unless_a_side_is_written(latex, status):
+    verdict = verify(latex, latex=True)
+    assert verdict.status is status
+    if status is not Status.PROVED:
+        assert "does not exist: from the left it is -1, from the right 1" in verdict.note

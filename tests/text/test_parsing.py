@@ -35,7 +35,8 @@ SYMPY_SYNTAX = [
     ("diff(x**5, x, 2)", sp.Derivative(x**5, (x, 2))),
     ("diff(x**2*y, x, y)", sp.Derivative(x**2 * y, x, y)),
     ("f(x)*g(x)", f(x) * g(x)),
-    ("limit(sin(h)/h, h, 0)", sp.Limit(sp.sin(h) / h, h, 0)),
+    # a limit is taken from both sides (SymPy's own limit() defaults to the right side)
+    ("limit(sin(h)/h, h, 0)", sp.Limit(sp.sin(h) / h, h, 0, dir="+-")),
     ("Abs(x) + abs(y)", sp.Abs(x) + sp.Abs(y)),
     ("Max(0, z)", sp.Max(0, z)),
 ]

@@ -1,0 +1,67 @@
+"""Two-sided limits whose sides disagree: `\\lim_{h \\to 0} |h|/h` does not exist, so no claim of
+its value holds. SymPy's one-sided limits say so; each is confirmed by the expression's values
+close to the point on that side before a claim is refuted on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+CLOSE = (sp.Rational(1, 10**12), sp.Rational(1, 10**20))   # distances from the point tried
+DIGITS = 60
+
+
+@dataclass(frozen=True)
+class MissingLimit:
+    limit: sp.Limit
+    left: sp.Expr
+    right: sp.Expr
+
+    @property
+    def note(self) -> str:
+        variable, point = self.limit.args[1], self.limit.args[2]
+        return (f"the limit as {variable} -> {point} does not exist: from the left it is "
+                f"{self.left}, from the right {self.right}")
+
+
+def missing_limit(*sides) -> MissingLimit | None:
+    """The first two-sided limit of a constant expression in `sides` whose one-sided limits are
+    two different numbers, each confirmed by values close to the point; else None."""
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for limit in side.atoms(sp.Limit):
+            expr, variable, point, direction = limit.args
+            if str(direction) != "+-" or (expr.free_symbols - {variable}) \
+                    or not point.is_number or point.has(sp.oo, -sp.oo, sp.zoo):
+                continue
+            try:
+                left = sp.Limit(expr, variable, point, dir="-").doit()
+                right = sp.Limit(expr, variable, point, dir="+").doit()
+            except (ValueError, NotImplementedError, TypeError, ArithmeticError):
+                continue
+            if not (left.is_number and right.is_number and left.is_finite and right.is_finite):
+                continue
+            if (left - right).is_zero is not False:
+                continue
+            if _approached(expr, variable, point, left, -1) \
+                    and _approached(expr, variable, point, right, 1):
+                return MissingLimit(limit, left, right)
+    return None
+
+
+def _approached(expr, variable, point, value, sign: int) -> bool:
+    """Whether `expr` near `point` on the side `sign` is ever closer to `value`."""
+    gaps = []
+    for distance in CLOSE:
+        at = expr.xreplace({variable: point + sign * distance})
+        try:
+            gap = abs(sp.N(at - value, DIGITS))
+        except (ValueError, TypeError, ArithmeticError):
+            return False
+        if not gap.is_number or not gap.is_finite:
+            return False
+        gaps.append(mpmath.mpf(str(gap)))
+    return gaps[-1] <= gaps[0] and gaps[-1] < mpmath.mpf("1e-6")
