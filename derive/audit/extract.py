@@ -218,7 +218,7 @@ def lines(body: str) -> list[Line]:
         if not part.strip() or part.startswith("\\\\"):
             continue
         offset = newlines + part[:len(part) - len(part.lstrip())].count("\n")
-        for k, piece in enumerate(CONNECTIVE.split(part.strip())):
+        for k, piece in enumerate(_formulas(part.strip())):
             stripped = piece.strip()
             while PROSE_PREFIX.match(stripped):
                 stripped = PROSE_PREFIX.sub("", stripped)
@@ -229,6 +229,31 @@ def lines(body: str) -> list[Line]:
     return out
 
 
+def _formulas(part: str) -> list[str]:
+    """The formulas of one line: split at words that join two (`\\text{ hence }`), and at a wide
+    space or an arrow between two equations (`f = x y \\qquad \\frac{\\partial f}{\\partial x} = y`;
+    read as one, the space would multiply its neighbours). A space beside a condition or a
+    side without `=` stays."""
+    out = []
+    for piece in CONNECTIVE.split(part):
+        pieces = SEPARATOR.split(piece)
+        current = pieces[0]
+        for separator, following in zip(pieces[1::2], pieces[2::2]):
+            if "=" in current and "=" in following:
+                out.append(current)
+                current = following
+            else:
+                current += separator + following
+        out.append(current)
+    return out
+
+
+# a wide space or an arrow, as writers set two equations apart on one line
+SEPARATOR = re.compile(r"((?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
+                       r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z])|\s)*"
+                       r"(?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
+                       r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z]))"
+                       r"(?:\s|\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z]))*)")
 # words between two formulas on one line: `z = W a + b \\text{ which makes } \\frac{dz}{da} = W`
 CONNECTIVE = re.compile(r"\\text\s*\{\s*(?:which (?:makes|gives|means)|hence|thus|therefore|and|"
                         r"then|so|giving|i\.e\.,?)\s*\}")

@@ -515,3 +515,17 @@ def test_a_proof_is_read_in_the_case_its_section_states():
     proof = [f for f in findings.values() if f.source.line == 7 and f.verdict is not None]
     assert proof and all(f.verdict.status.holds for f in proof)
     assert any("where j \\neq i (line 5)" in (f.verdict.note or "") for f in proof)
+
+
+@pytest.mark.parametrize("space", ["\\hspace{0.5in}", "\\qquad", "\\quad \\rightarrow \\quad"])
+def test_equations_set_apart_by_a_wide_space_are_read_apart(space):
+    # by hand: for f = x y, df/dx = y and df/dy = x; for f = x + y both are 1 (the definition
+    # in the same display, before the arrow, replaces the one before it)
+    text = ("Consider $f(x,y) = x y$.\n\n$$\n\\frac{\\partial f}{\\partial x} = y " + space +
+            " \\frac{\\partial f}{\\partial y} = x\n$$\n\n"
+            "$$f(x,y) = x + y " + space + " \\frac{\\partial f}{\\partial x} = 1 " + space +
+            " \\frac{\\partial f}{\\partial y} = 1$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 3) == [Status.PROVED, Status.PROVED]
+    assert status_on(findings, 7) == [Status.PROVED, Status.PROVED]
