@@ -115,7 +115,7 @@ class DocumentReader:
             before = carried if continues else None
             try:
                 with time_limit(self.seconds):
-                    last = self.line(equation, line.text, source, before, continues)
+                    last = self.line(equation, line.text, source, before, continues, line.case)
             except TaskTimeout:
                 self.skip(source, f"reading it took longer than {self.seconds:g} s")
                 last = None
@@ -140,14 +140,14 @@ class DocumentReader:
         return f"{first} = {cell}"
 
     def line(self, equation: Equation, text: str, source: Source, before: str | None,
-             continues: bool) -> str | None:
+             continues: bool, case: str = "") -> str | None:
         """Read one line; the LaTeX of its last side, for a line that continues it."""
         words = (equation.prose + " " + words_inside(text)).strip()
         body = self.lettered(clean(text))
-        case = INDEX_CONDITION.match(body)
-        if case:   # 'for $i \neq j$': a case the section's formulas may be in
+        stated = INDEX_CONDITION.match(body)
+        if stated:   # 'for $i \neq j$': a case the section's formulas may be in
             self.conditions.append((equation.heading, source.line, body.strip(),
-                                    index_condition(case)))
+                                    index_condition(stated)))
         if continues and before is None:
             self.skip(source, "continues a line that could not be read")
             return None
@@ -186,11 +186,11 @@ class DocumentReader:
         if before is None:
             self.head = sides[0]
         self.links(equation, sides, source, told,
-                   self.head if before is not None and self.head != before else None)
+                   self.head if before is not None and self.head != before else None, case)
         return sides[-1]
 
     def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None,
-              head: str | None = None):
+              head: str | None = None, case: str = ""):
         """Each equality of a line: a definition recorded, or a claim with its readings."""
         stated = bool(RULE_WORDS.search(equation.prose))   # 'for any differentiable y'
         general = stated or bool(RULE_WORDS.search(equation.section))
@@ -227,14 +227,15 @@ class DocumentReader:
                 if why:
                     self.skip(here, why)
                 continue
-            condition = condition_after(equation.after)
+            condition = index_condition(INDEX_CONDITION.match(case)) if case else \
+                condition_after(equation.after)
             conditioned = condition is not None and condition.about(lhs, rhs)
             if conditioned:   # '..., where $j \neq i$': checked there only
                 reading = replace(reading, context=replace(
                     reading.context, index_conditions=reading.context.index_conditions
                     + (condition,)))
                 here = replace(here, note="; ".join(filter(None, (
-                    here.note, f"checked where {condition.text}, as the words after it say"))))
+                    here.note, f"checked where {condition.text}, as the text after it says"))))
             reading, link, units = self.plan(text, reading, given, units_allowed=not conditioned)
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")

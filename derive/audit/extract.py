@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from derive.text.latex_packages import written_out
 
@@ -41,6 +41,7 @@ class Line:
     text: str
     continues: bool
     offset: int
+    case: str = ""      # a case of its indices written after it on the line ('\\quad i = j')
 
 
 ENVIRONMENTS = ("equation", "equation*", "align", "align*", "aligned", "gather", "gather*",
@@ -218,11 +219,16 @@ def lines(body: str) -> list[Line]:
         if not part.strip() or part.startswith("\\\\"):
             continue
         offset = newlines + part[:len(part) - len(part.lstrip())].count("\n")
+        first = len(out)
         for k, piece in enumerate(_formulas(part.strip())):
             stripped = piece.strip()
             while PROSE_PREFIX.match(stripped):
                 stripped = PROSE_PREFIX.sub("", stripped)
             if not stripped:
+                continue
+            case = CASE.match(stripped)
+            if case and len(out) > first:   # '..., \\quad i = j': the case of the formula before
+                out[-1] = replace(out[-1], case=case.group(1))
                 continue
             continues = k == 0 and bool(re.match(r"^&?\s*=", stripped)) and len(out) > 0
             out.append(Line(stripped, continues, offset))
@@ -239,7 +245,7 @@ def _formulas(part: str) -> list[str]:
         pieces = SEPARATOR.split(piece)
         current = pieces[0]
         for separator, following in zip(pieces[1::2], pieces[2::2]):
-            if "=" in current and "=" in following:
+            if "=" in current and ("=" in following or CASE.match(following)):
                 out.append(current)
                 current = following
             else:
@@ -248,6 +254,9 @@ def _formulas(part: str) -> list[str]:
     return out
 
 
+# a case of two indices set after a formula on its line: `\\quad i = j`, `\\quad i \\neq j.`
+CASE = re.compile(r"^\s*(?:\\text\s*\{\s*(?:for|if|when|where)\s*\}\s*)?"
+                  r"([a-z]\s*(?:=|\\neq|\\ne(?![a-z]))\s*[a-z])\s*[.,;]?\s*$")
 # a wide space or an arrow, as writers set two equations apart on one line
 SEPARATOR = re.compile(r"((?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
                        r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z])|\s)*"

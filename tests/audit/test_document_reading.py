@@ -443,7 +443,7 @@ def test_a_condition_on_the_indices_after_a_formula_limits_where_it_is_checked(c
     findings, _ = audit(SOFTMAX_NOTES.replace("{CLAIM}", claim).replace("{AFTER}", after))
     assert status_on(findings, 5)[0].holds is holds
     if after:
-        assert "as the words after it say" in findings["L5"].source.note
+        assert "as the text after it says" in findings["L5"].source.note
 
 
 def test_the_output_layers_own_definition_comes_before_the_hidden_layers():
@@ -529,3 +529,16 @@ def test_equations_set_apart_by_a_wide_space_are_read_apart(space):
     assert not report.refuted
     assert status_on(findings, 3) == [Status.PROVED, Status.PROVED]
     assert status_on(findings, 7) == [Status.PROVED, Status.PROVED]
+
+
+@pytest.mark.parametrize("formula, holds", [
+    # by hand, for the softmax: da_j/dz_i = a_i (1 - a_i) on the diagonal, -a_i a_j off it
+    ("\\frac{\\partial a_j}{\\partial z_i} = a_i(1 - a_i), \\quad i = j", True),
+    ("\\frac{\\partial a_j}{\\partial z_i} = -a_i a_j,\\quad i \\neq j.", True),
+    ("\\frac{\\partial a_j}{\\partial z_i} = a_i a_j,\\quad i \\neq j.", False),
+    ("\\frac{\\partial a_j}{\\partial z_i} = a_i(1 - a_i)", False),
+])
+def test_a_case_written_after_a_formula_in_its_display_limits_it(formula, holds):
+    text = f"$$a_j = \\frac{{e^{{z_j}}}}{{\\sum_k e^{{z_k}}}}$$\n\n$${formula}$$\n"
+    findings, _ = audit(text)
+    assert [s.holds for s in status_on(findings, 3)] == [holds]
