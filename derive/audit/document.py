@@ -72,7 +72,7 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[
     return reader.claims, reader.findings
 
 
-INDEX_LIKE = frozenset("ijklmnpqrs")   # `for i = j`: two index letters equal is a case
+INDEX_LIKE = frozenset("ijklmn")   # `for i = j`: two index letters equal is a case
 
 
 class DocumentReader:

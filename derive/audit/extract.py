@@ -256,7 +256,7 @@ def _formulas(part: str) -> list[str]:
 
 # a case of two indices set after a formula on its line: `\\quad i = j`, `\\quad i \\neq j.`
 CASE = re.compile(r"^\s*(?:\\text\s*\{\s*(?:for|if|when|where)\s*\}\s*)?"
-                  r"([a-z]\s*(?:=|\\neq|\\ne(?![a-z]))\s*[a-z])\s*[.,;]?\s*$")
+                  r"([i-n]\s*(?:=|\\neq|\\ne(?![a-z]))\s*[i-n])\s*[.,;]?\s*$")
 # a wide space or an arrow, as writers set two equations apart on one line
 SEPARATOR = re.compile(r"((?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
                        r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z])|\s)*"

@@ -29,8 +29,9 @@ LAYER_SIZE = re.compile(r"^\s*(?P<letter>[A-Za-z])\s*\^\s*(?:[lmL]|\{\s*[\[(]?\s
 IS_FUNCTION = re.compile(r"^(?P<name>.+?)\s*\\text\s*\{\s*is an?( unknown)? function\s*\}\s*$")
 CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")
 FUNCTION_DEFINITION = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?)\s*\(")
-# a condition on two indices, `j \neq i` or `i = j`: the claim is checked where it holds
-INDEX_CONDITION = re.compile(r"^\s*([a-z])\s*(\\neq|\\ne|\\not\s*=|!=|≠|=)\s*([a-z])\s*$")
+# a case of two index letters, `j \neq i` or `i = j`: the claim is checked where it holds (`w = h`
+# between other letters is a definition)
+INDEX_CONDITION = re.compile(r"^\s*([i-n])\s*(\\neq|\\ne|\\not\s*=|!=|≠|=)\s*([i-n])\s*$")
 CONVENTIONS = ("row vectors", "column vectors", "numerator layout", "denominator layout",
                "einstein summation")
 MAX_DEFINITIONS = 64

@@ -273,3 +273,10 @@ def test_a_case_of_the_indices_limits_the_index_values_checked(claim, case, hold
     assert found.status.holds is holds
     if case and holds:
         assert "where" in found.covered
+
+
+def test_one_letter_defined_as_another_is_a_definition_not_a_case():
+    # 'w = h' (a box of square section): 2(w + h) = 4w then holds, by hand; an index case is
+    # only between index letters (i = j)
+    assert verdict(r"2(w+h) = 4w", ["w = h"]).status.holds
+    assert not verdict(r"2(w+h) = 4w", []).status.holds
