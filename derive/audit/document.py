@@ -36,7 +36,7 @@ from derive.engine.independence import GENERIC
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.links import links_of
 from derive.text import InputError
-from derive.text.builder import Builder
+from derive.text.builder import FUNCTIONS, Builder
 from derive.text.claims import read_claim
 from derive.text.context import INDEX_CONDITION, SHAPE, index_condition, read_context
 from derive.text.latex_tokens import WORD_FUNCTIONS
@@ -67,11 +67,39 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[
     reader = DocumentReader(seconds, assume,
                             names_in_letters((e.latex for e in equations), WORD_FUNCTIONS),
                             layer_numbers(e.latex for e in equations))
+    counts: dict[int, int] = {}
+    numbered = []   # each formula's number on its line, in the text's order
     for equation in equations:
-        reader.equation(equation)
+        counts[equation.line] = counts.get(equation.line, 0) + 1
+        numbered.append((equation, counts[equation.line]))
+    for equation, nth in in_reading_order(numbered):
+        reader.equation(equation, nth)
     return reader.claims, reader.findings
 
 
+WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)
+SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
+
+
+def in_reading_order(numbered: list) -> list:
+    """The formulas in the order a reader takes them: the definitions a formula's own sentence
+    gives after it (`..., where $f(x) = x^3$ and $g(x) = 1 - x$`) before the formula."""
+    out, k = [], 0
+    while k < len(numbered):
+        equation = numbered[k][0]
+        end = k + 1
+        if WHERE_AFTER.match(equation.after):
+            while end < len(numbered) and numbered[end][0].line == equation.line \
+                    and not numbered[end][0].display and "=" in numbered[end][0].latex \
+                    and SAME_SENTENCE.search(numbered[end][0].prose):
+                end += 1
+        out += numbered[k + 1:end] + [numbered[k]]
+        k = end
+    return out
+
+
+# `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
+FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*\s*\)\s*=")
 INDEX_LIKE = frozenset("ijklmn")   # `for i = j`: two index letters equal is a case
 
 
@@ -85,7 +113,6 @@ class DocumentReader:
         self.scope = Scope()
         self.claims: list[Claim] = []
         self.findings: list[Finding] = []   # what is not a claim to decide, with why
-        self.per_line: dict[int, int] = {}
         self.last_side: str | None = None    # the last side of the display block before
         self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
         self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
@@ -95,11 +122,10 @@ class DocumentReader:
 
     # -- one formula ------------------------------------------------------------------------------
 
-    def equation(self, equation: Equation) -> None:
+    def equation(self, equation: Equation, nth: int = 1) -> None:
         self.scope.enter(equation)
         self.remember_glossary(equation)
-        self.per_line[equation.line] = self.per_line.get(equation.line, 0) + 1
-        nth = "" if self.per_line[equation.line] == 1 else f"/{self.per_line[equation.line]}"
+        nth = "" if nth == 1 else f"/{nth}"
         latex = equation.latex
         if equation.cell is not None and equation.cell.header:
             latex = self.completed_cell(equation)
@@ -342,10 +368,17 @@ class DocumentReader:
     def read(self, text: str):
         """The claim read with the definitions it mentions, and the keys of the values it is
         read without (d/da with a = 2 given: differentiated for every a, the value after)."""
-        reading = read_claim(text, latex=True, where=self.scope.where(text))
+        # L(x) = x^2 + ...: L is the function it defines (a function of the vocabulary, such as
+        # \sigma or \tanh, stays itself: its formula is a claim to check)
+        head = FUNCTION_HEAD.match(text)
+        name = head.group(1).lstrip("\\") if head else ""
+        functions = (name,) if name and name not in FUNCTIONS and name not in WORD_FUNCTIONS \
+            and name not in ("sigma", "sigmoid") else ()
+        reading = read_claim(text, latex=True, where=self.scope.where(text), functions=functions)
         points = self.points_of(reading)
         if points:
-            reading = read_claim(text, latex=True, where=self.scope.where(text, without=points))
+            reading = read_claim(text, latex=True, where=self.scope.where(text, without=points),
+                                 functions=functions)
         return reading, points
 
     def plan(self, text: str, reading, points, units_allowed: bool = True):

@@ -542,3 +542,27 @@ def test_a_case_written_after_a_formula_in_its_display_limits_it(formula, holds)
     text = f"$$a_j = \\frac{{e^{{z_j}}}}{{\\sum_k e^{{z_k}}}}$$\n\n$${formula}$$\n"
     findings, _ = audit(text)
     assert [s.holds for s in status_on(findings, 3)] == [holds]
+
+
+def test_a_function_defined_with_a_capital_letter_is_a_function():
+    # L(x) = x^2 + 1701 (x - 4)^3 defines L; by hand L'(4) = 8 + 0, the limit of its quotient
+    text = ("Suppose that $L(x) = x^{2} + 1701(x-4)^3$.\n\n"
+            "$$\\lim_{\\epsilon \\rightarrow 0}\\frac{L(4+\\epsilon) - L(4)}{\\epsilon} = 8$$\n"
+            "$$\\lim_{\\epsilon \\rightarrow 0}\\frac{L(4+\\epsilon) - L(4)}{\\epsilon} = 9$$\n")
+    findings, _ = audit(text)
+    assert "definition of L(x)" in findings["L1"].skipped
+    assert status_on(findings, 3) == [Status.PROVED]
+    assert status_on(findings, 4) == [Status.REFUTED]
+
+
+def test_definitions_after_a_formula_in_its_sentence_are_read_before_it():
+    # f was cos(x^2) in the example before; this sentence's f is x^3 and g is 1 - x, so by hand
+    # f(g(x)) = (1 - x)^3 (read with the old f it was refuted)
+    text = ("One composition is $f(x) = \\cos(x^2)$.\n\n"
+            "Let $y = (1-x)^3 = f(g(x))$, where $f(x) = x^3$ and $g(x) = (1-x)$. "
+            "Then $h = f(2)$ is $h = 8$.\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert [f.verdict.status for f in findings.values()
+            if f.source.line == 3 and f.verdict is not None][:1] == [Status.PROVED]
+    assert findings["L3/2"].source.latex == "f(x) = x^3"     # numbered as written
