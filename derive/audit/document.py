@@ -26,8 +26,8 @@ from derive.audit.descent import (
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
 from derive.audit.forms import (
     DERIVATIVES, constraint, definable, doubts, entry_of_a_function, is_step, letters, mentions,
-    name_of, name_read_as_power, names_entries, network_notation, spelled_name, split_sides,
-    unknowns, value_in_an_example, values_of_an_example)
+    name_of, name_read_as_power, names_entries, network_notation, says_what_a_function_is,
+    spelled_name, split_sides, unknowns, value_in_an_example, values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
@@ -279,7 +279,8 @@ class DocumentReader:
             point = tuple(values[key].text for key in sorted(given))
             self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
                                      tuple(sorted(unknown)),
-                                     stated or (general and unknown <= GENERIC),
+                                     (stated or (general and unknown <= GENERIC))
+                                     and not says_what_a_function_is(lhs, rhs),
                                      others, tuple(doubts(lhs, rhs, reading.context)),
                                      written, point))
 

@@ -566,3 +566,13 @@ def test_definitions_after_a_formula_in_its_sentence_are_read_before_it():
     assert [f.verdict.status for f in findings.values()
             if f.source.line == 3 and f.verdict is not None][:1] == [Status.PROVED]
     assert findings["L3/2"].source.latex == "f(x) = x^3"     # numbered as written
+
+
+def test_a_proof_that_says_what_a_function_is_is_no_rule_about_any_function():
+    # in a proof of the sum rule, f(x + e) = g(x + e) + h(x + e) supposes f = g + h: not a
+    # rule for any f, g, h; the product rule written f' = f' g + f g' stays a wrong rule
+    text = ("### Derivative Rules\n\n$$f(x+\\epsilon) = g(x+\\epsilon) + h(x+\\epsilon)$$\n\n"
+            "$$f'(x) = f'(x) g(x) + f(x) g'(x)$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.UNDECIDED]
+    assert status_on(findings, 5) == [Status.REFUTED]
