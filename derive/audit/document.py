@@ -327,6 +327,12 @@ class DocumentReader:
         if values_of_an_example(lhs, rhs, left):
             if lhs.is_Number or isinstance(lhs, sp.Symbol) or lhs in (sp.E, sp.pi):
                 self.make_opaque(left, equation, whole=lhs not in (sp.E, sp.pi))
+            elif isinstance(lhs, sp.Pow) and isinstance(lhs.base, sp.Symbol) \
+                    and isinstance(rhs, sp.Basic) and rhs.free_symbols and not rhs.is_Atom \
+                    and not isinstance(rhs, sp.Pow):
+                # \sigma^2 = \frac{1}{m} \sum (x_i - \mu)^2 (a formula, not another name
+                # such as N^L): read as a power, sigma^2 would be free in the formulas after it
+                self.make_opaque(left, equation, whole=True)
             return f"definition of {left.strip()} (values of an example, or a name)"
         if constraint(lhs, rhs):
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
@@ -352,6 +358,9 @@ class DocumentReader:
         if head is not None:
             out.append(Alternative("as a step of the derivation from its first side",
                                    f"{head} = {right}", where))
+        for current, first in self.scope.earlier(list(where)):
+            out.append(Alternative(f"with the first definition in its section, {first}", text,
+                                   tuple(first if w == current else w for w in where)))
         return tuple(out)
 
     def cases(self, text: str, lhs, rhs, equation: Equation, given, conditioned: bool) -> tuple:

@@ -59,6 +59,7 @@ class Binding:
 class Scope:
     def __init__(self):
         self.bindings: dict[str, Binding] = {}
+        self.replaced: dict[str, Binding] = {}   # a key's definition before its restatement
         self.aliases: dict = {}   # audit.aliases.Alias -> (level, heading) it was learned under
         self.heading = 0
 
@@ -86,7 +87,11 @@ class Scope:
         if name is None:
             return
         key = key_of(target) + (" \\in" if declaration else "")
-        self.bindings.pop(key, None)   # a redefinition comes last
+        old = self.bindings.pop(key, None)   # a redefinition comes last
+        if old is not None and old.heading == equation.heading and old.text != text:
+            self.replaced[key] = old   # restated in its section: the first may still be meant
+        else:
+            self.replaced.pop(key, None)
         row = (equation.cell.table, equation.cell.row) if equation.cell else None
         self.bindings[key] = Binding(key, name, text, local, equation.level, equation.heading,
                                      row, derived, value)
@@ -97,6 +102,14 @@ class Scope:
     def values(self) -> dict[str, Binding]:
         """The letters given a number (a = 2), by name."""
         return {b.key: b for b in self.bindings.values() if b.value}
+
+    def earlier(self, where: list[str]) -> list[tuple[str, str]]:
+        """(definition in `where`, the one it replaced in the same section): a name defined again
+        where the text has not moved on may be meant as first defined (the second form a
+        restatement, right or wrong)."""
+        texts = {b.text: key for key, b in self.bindings.items()}
+        return [(text, self.replaced[texts[text]].text) for text in where
+                if text in texts and texts[text] in self.replaced]
 
     def forget(self, target: str) -> None:
         self.bindings.pop(key_of(target), None)

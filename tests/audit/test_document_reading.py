@@ -576,3 +576,26 @@ def test_a_proof_that_says_what_a_function_is_is_no_rule_about_any_function():
     findings, _ = audit(text)
     assert status_on(findings, 3) == [Status.UNDECIDED]
     assert status_on(findings, 5) == [Status.REFUTED]
+
+
+def test_a_restated_definition_does_not_hide_the_first():
+    # x-hat restated (wrongly: the exponent should be -1 on the root, or -0.5 on sigma^2 + e) in
+    # the same section: by hand, with the first definition d x-hat_i / d x_i = 1/sqrt(s + e), mu
+    # and the variance s held fixed
+    text = ("$$\\hat{x}_i = \\frac{(x_i - \\mu)}{\\sqrt{s + \\epsilon}}$$\n\nI rewrite it as\n\n"
+            "$$\\hat{x}_i = (x_i - \\mu)(\\sqrt{s + \\epsilon})^{-0.5}$$\n\nso that\n\n"
+            "$$\\dfrac{\\partial \\hat{x}_i}{\\partial x_i} = \\dfrac{1}{\\sqrt{s + \\epsilon}}$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 9)[0].holds
+    assert "first definition in its section" in findings["L9"].verdict.note
+
+
+def test_a_squared_name_defined_by_a_formula_is_not_read_as_a_free_letter():
+    # sigma^2 = (1/m) sum (x_i - mu)^2 read as a power would leave sigma free, and
+    # d sigma^2 / d x_i = 2 (x_i - mu) / m (true for the variance) would be refuted
+    text = ("$$\\sigma^2 = \\frac{1}{m} \\sum_{i=1}^m (x_i - \\mu)^2$$\n\n"
+            "$$\\dfrac{\\partial \\sigma^2}{\\partial x_i} = \\dfrac{2(x_i - \\mu)}{m}$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert "which line 1 defines" in findings["L3"].skipped
