@@ -251,7 +251,13 @@ def _formulas(part: str) -> list[str]:
             else:
                 current += separator + following
         out.append(current)
-    return out
+    # `x = 4, y = -3`: values of several letters, given in one formula
+    return [one for piece in out for one in (piece.split(",") if VALUES.fullmatch(piece)
+                                             else [piece])]
+
+
+VALUE = r"\s*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*=\s*-?\s*\d+(?:\.\d+)?\s*"
+VALUES = re.compile(rf"{VALUE}(?:,{VALUE})+[.,;]?\s*")
 
 
 # a case of two indices set after a formula on its line: `\\quad i = j`, `\\quad i \\neq j.`

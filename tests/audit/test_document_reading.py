@@ -599,3 +599,14 @@ def test_a_squared_name_defined_by_a_formula_is_not_read_as_a_free_letter():
     findings, report = audit(text)
     assert not report.refuted
     assert "which line 1 defines" in findings["L3"].skipped
+
+
+def test_values_of_several_letters_in_one_formula_are_each_given():
+    # f = x y at x = 4, y = -3: df/dy = x = 4 there (by hand); read as one unreadable formula,
+    # the values were lost and df/dy = 4 was refuted for every x
+    text = ("Consider $f(x,y) = x y$. If $x = 4, y = -3$ then "
+            "$\\frac{\\partial f}{\\partial y} = 4$.\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert {f.source.latex for f in findings.values() if "definition of" in (f.skipped or "")} \
+        >= {"x = 4", "y = -3"}
