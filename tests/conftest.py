@@ -55,9 +55,10 @@ def _shared(tmp_path_factory, worker_id: str, name: str, make):
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory, worker_id):
-    """The records behind derivations/, made afresh (the tutorial's audit among them)."""
+    """The records behind derivations/, made afresh (the tutorial's audit among them); in one
+    worker, as the suite's other runner has the second core."""
     from derive import api
-    return _shared(tmp_path_factory, worker_id, "published", lambda: api.publish(jobs=2))
+    return _shared(tmp_path_factory, worker_id, "published", lambda: api.publish(jobs=1))
 
 
 @pytest.fixture(scope="session")
