@@ -256,19 +256,18 @@ def _formulas(part: str) -> list[str]:
                                              else [piece])]
 
 
-VALUE = r"\s*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*=\s*-?\s*\d+(?:\.\d+)?\s*"
-VALUES = re.compile(rf"{VALUE}(?:,{VALUE})+[.,;]?\s*")
+# (no two `\s*` side by side, which would take quadratic time on a long run of spaces)
+VALUE = r"\s*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*=\s*-?\s*\d+(?:\.\d+)?"
+VALUES = re.compile(rf"{VALUE}(?:\s*,{VALUE})+(?:\s*[.,;])?\s*")
 
 
 # a case of two indices set after a formula on its line: `\\quad i = j`, `\\quad i \\neq j.`
 CASE = re.compile(r"^\s*(?:\\text\s*\{\s*(?:for|if|when|where)\s*\}\s*)?"
-                  r"([i-n]\s*(?:=|\\neq|\\ne(?![a-z]))\s*[i-n])\s*[.,;]?\s*$")
+                  r"([i-n]\s*(?:=|\\neq|\\ne(?![a-z]))\s*[i-n])(?:\s*[.,;])?\s*$")
 # a wide space or an arrow, as writers set two equations apart on one line
-SEPARATOR = re.compile(r"((?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
-                       r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z])|\s)*"
-                       r"(?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
-                       r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z]))"
-                       r"(?:\s|\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z]))*)")
+SPACE_OR_ARROW = (r"(?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
+                  r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z]))")
+SEPARATOR = re.compile(rf"((?:{SPACE_OR_ARROW}\s*)+)")   # each match starts at a backslash: linear
 # words between two formulas on one line: `z = W a + b \\text{ which makes } \\frac{dz}{da} = W`
 CONNECTIVE = re.compile(r"\\text\s*\{\s*(?:which (?:makes|gives|means)|hence|thus|therefore|and|"
                         r"then|so|giving|i\.e\.,?)\s*\}")

@@ -610,3 +610,16 @@ def test_values_of_several_letters_in_one_formula_are_each_given():
     assert not report.refuted
     assert {f.source.latex for f in findings.values() if "definition of" in (f.skipped or "")} \
         >= {"x = 4", "y = -3"}
+
+
+@pytest.mark.parametrize("line", ["a = b" + " " * 200_000 + "c = d", "i = j" + " " * 200_000 + "x",
+                                  "x = 4, y = 3" + " " * 200_000 + "x",
+                                  "a = b" + " \\quad" * 20_000 + " c = d"])
+def test_splitting_a_line_into_formulas_is_linear(line):
+    """A first version took 19 s for 32,000 spaces between two equations (a pattern with two
+    runs of spaces side by side); the document scan must stay linear."""
+    import time
+    from derive.audit.extract import lines
+    start = time.monotonic()
+    lines(line)
+    assert time.monotonic() - start < 2   # a hang guard: milliseconds
