@@ -517,7 +517,7 @@ def test_a_proof_is_read_in_the_case_its_section_states():
     assert any("where j \\neq i (line 5)" in (f.verdict.note or "") for f in proof)
 
 
-@pytest.mark.parametrize("space", ["\\hspace{0.5in}", "\\qquad", "\\quad \\rightarrow \\quad"])
+@pytest.mark.parametrize("space", ["\\hspace{0.5in}", "\\qquad"])
 def test_equations_set_apart_by_a_wide_space_are_read_apart(space):
     # by hand: for f = x y, df/dx = y and df/dy = x; for f = x + y both are 1 (the definition
     # in the same display, before the arrow, replaces the one before it)
@@ -623,3 +623,12 @@ def test_splitting_a_line_into_formulas_is_linear(line):
     start = time.monotonic()
     lines(line)
     assert time.monotonic() - start < 2   # a hang guard: milliseconds
+
+
+def test_an_arrow_between_a_definition_and_a_derivative_keeps_them_together():
+    # 'f_c(x) = c + x -> df/dx = 1' is the derivative of f_c (by hand 1), not of the f defined
+    # on the row before (1/x): read apart it was refuted
+    text = ("$$\nf(x) = \\frac{1}{x} \\hspace{1in} \\rightarrow \\hspace{1in} \\frac{df}{dx} = -1/x^2 "
+            "\\\\\nf_c(x) = c + x \\hspace{1in} \\rightarrow \\hspace{1in} \\frac{df}{dx} = 1\n$$\n")
+    _, report = audit(text)
+    assert not report.refuted
