@@ -111,13 +111,18 @@ def extract(text: str) -> list[Equation]:
 
 HEADING = re.compile(r"^(#{1,6})\s*(.+)$|\\((?:sub)*)section\*?\{([^{}\n]*)\}"
                      r"|\\paragraph\{([^{}\n]*)\}", re.M)
+FENCE = re.compile(r"^\s*```", re.M)
 SENTENCE_END = re.compile(r"(?:[.!?]\s|\n\s*\n|^\s*[-*+]\s|^\s*\d+\.\s)", re.M)
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:
-    """(position, depth, title) of every Markdown heading and LaTeX sectioning command."""
+    """(position, depth, title) of every Markdown heading and LaTeX sectioning command; a `#`
+    line inside a code fence is a comment of the code (`# Define our function`), not a heading."""
+    fences = [m.start() for m in FENCE.finditer(text)]
     out = []
     for m in HEADING.finditer(text):
+        if bisect.bisect_right(fences, m.start()) % 2:
+            continue   # after an odd number of fences: inside one
         if m.group(1):
             out.append((m.start(), len(m.group(1)), m.group(2).strip()))
         elif m.group(4) is not None:

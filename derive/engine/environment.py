@@ -283,6 +283,11 @@ class Environment:
             return self._array_op(e)
         if isinstance(e, sp.Derivative):
             return self._derivative(e)
+        if isinstance(e, sp.Limit):   # its variable is its own, whatever value the name has
+            expr, variable, point, side = e.args
+            inner = self.child(free={variable.name: variable})._eval(expr) \
+                if isinstance(variable, sp.Symbol) else self._eval(expr)
+            return sp.Limit(_scalar(inner), variable, _scalar(self._eval(point)), dir=str(side))
         if isinstance(e, sp.Subs):
             inner = self._eval(e.expr)
             points = [_scalar(self._eval(p)) for p in e.point]

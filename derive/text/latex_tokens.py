@@ -97,10 +97,17 @@ class Tok:
         return f"{self.kind}:{self.text}"
 
 
+OPERATOR_D = re.compile(r"(?<![A-Za-z\\])D_\s*(?:\{\s*[a-z]\s*\}|[a-z])\s*"
+                        r"(?:[A-Za-z(]|\\(?!cdot|times|,|;|quad)[A-Za-z])")
+
+
 def tokenize(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
     text = written_out(strip_math_delimiters(normalize(text, latex=True)))
+    if OPERATOR_D.search(text):   # D_x f: the derivative of f by x, or D_x times f?
+        raise InputError("ambiguous: D_x followed by a name could be the derivative operator or "
+                         "a product; write \\frac{\\partial f}{\\partial x} or D_x \\cdot f")
     # names in letters (net_j below a \partial) and layer numbers (w^{2}_{11}): `text.letters`
     text = numbered(spell(text, names_in_letters([text], WORD_FUNCTIONS)), layer_numbers([text]))
     tokens, pos, spaced = [], 0, False

@@ -632,3 +632,15 @@ def test_an_arrow_between_a_definition_and_a_derivative_keeps_them_together():
             "\\\\\nf_c(x) = c + x \\hspace{1in} \\rightarrow \\hspace{1in} \\frac{df}{dx} = 1\n$$\n")
     _, report = audit(text)
     assert not report.refuted
+
+
+def test_a_comment_in_a_code_fence_is_no_heading():
+    # '# Define our function' in the code ended the section, and L's definition with it; by
+    # hand L'(4) = 8. The example's epsilon = 0.0000001 is no value of the limit's own epsilon
+    text = ("## Functions\n\nThink of $\\epsilon = 0.0000001$. Suppose that "
+            "$L(x) = x^{2} + 1701(x-4)^3$.\n\n```python\n# Define our function\ndef L(x):\n"
+            "    return x**2\n```\n\n"
+            "$$\\lim_{\\epsilon \\rightarrow 0}\\frac{L(4+\\epsilon) - L(4)}{\\epsilon} = 8$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 11) == [Status.PROVED]

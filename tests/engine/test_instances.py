@@ -280,3 +280,8 @@ def test_one_letter_defined_as_another_is_a_definition_not_a_case():
     # only between index letters (i = j)
     assert verdict(r"2(w+h) = 4w", ["w = h"]).status.holds
     assert not verdict(r"2(w+h) = 4w", []).status.holds
+
+
+def test_a_limits_variable_is_its_own_whatever_value_the_name_has():
+    # h = 0.1 elsewhere in the text; the limit's h still tends to 0: by hand the limit is 2x
+    assert verdict(r"\lim_{h \to 0} \frac{(x+h)^2 - x^2}{h} = 2x", ["h = 0.1"]).status.holds

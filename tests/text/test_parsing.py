@@ -312,3 +312,14 @@ def test_package_commands_are_written_out_in_linear_time(text):
     start = time.monotonic()
     written_out(text)
     assert time.monotonic() - start < 2   # a hang guard: it takes milliseconds
+
+
+@pytest.mark.parametrize("latex, refused", [
+    (r"D_x f = f_x", True), (r"D_{x} f(x) = 2", True),      # the operator D_x, or a product?
+    (r"D_x = 3", False), (r"D_x \cdot f = 2", False), (r"D_{KL} = 1", False)])
+def test_d_with_a_variable_before_a_name_is_refused_as_ambiguous(latex, refused):
+    if refused:
+        with pytest.raises(InputError, match="ambiguous"):
+            parse_latex_sides(latex)
+    else:
+        parse_latex_sides(latex)
