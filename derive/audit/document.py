@@ -99,7 +99,8 @@ def in_reading_order(numbered: list) -> list:
 
 
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
-FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*\s*\)\s*=")
+FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
+                           r"\s*\)\s*=")
 INDEX_LIKE = frozenset("ijklmn")   # `for i = j`: two index letters equal is a case
 
 
@@ -288,7 +289,8 @@ class DocumentReader:
         """Why `left = right` is not checked as an identity (recording it when it defines a
         name; judging it when it is a descent step: then ''), or None."""
         if all(isinstance(side, sp.Symbol) and side.name in INDEX_LIKE for side in (lhs, rhs)):
-            return f"a condition on the indices ({left.strip()} = {right.strip()}), not a definition"
+            return (f"a condition on the indices ({left.strip()} = {right.strip()}), not a "
+                    "definition")
         if spelled_name(lhs, rhs) and not is_step(lhs, rhs):
             return f"definition of {left.strip()} (a name written in letters)"
         if (definable(lhs) or letters(lhs)) and is_step(lhs, rhs):

@@ -275,8 +275,8 @@ CASE = re.compile(r"^\s*(?:\\text\s*\{\s*(?:for|if|when|where)\s*\}\s*)?"
 # a wide space or an arrow, as writers set two equations apart on one line
 SPACE_OR_ARROW = (r"(?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
                   r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z]))")
-SEPARATOR = re.compile(rf"((?:{SPACE_OR_ARROW}\s*)+)")
-ARROW = re.compile(r"\\(?:Longrightarrow|longrightarrow|Rightarrow|rightarrow|implies)")   # each match starts at a backslash: linear
+SEPARATOR = re.compile(rf"((?:{SPACE_OR_ARROW}\s*)+)")   # each match starts at a backslash: linear
+ARROW = re.compile(r"\\(?:Longrightarrow|longrightarrow|Rightarrow|rightarrow|implies)")
 # words between two formulas on one line: `z = W a + b \\text{ which makes } \\frac{dz}{da} = W`
 CONNECTIVE = re.compile(r"\\text\s*\{\s*(?:which (?:makes|gives|means)|hence|thus|therefore|and|"
                         r"then|so|giving|i\.e\.,?)\s*\}")

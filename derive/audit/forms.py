@@ -199,9 +199,9 @@ def unknowns(lhs, rhs, context) -> set[str]:
 
 
 def says_what_a_function_is(lhs, rhs) -> bool:
-    """`f(x + \\epsilon) = g(x + \\epsilon) + h(x + \\epsilon)` in a proof of the sum rule: one side is
-    a function the other side does not use, so the formula says what that function is (here
-    g + h), as the text's own proof supposes; it is no rule about any f, g and h."""
+    """`f(x + \\epsilon) = g(x + \\epsilon) + h(x + \\epsilon)` in a proof of the sum rule: one
+    side is a function the other side does not use, so the formula says what that function is
+    (here g + h), as the text's own proof supposes; it is no rule about any f, g and h."""
     for one, other in ((lhs, rhs), (rhs, lhs)):
         if isinstance(one, AppliedUndef) and isinstance(other, sp.Basic) \
                 and one.func not in {f.func for f in other.atoms(AppliedUndef)}:
