@@ -297,7 +297,7 @@ class Environment:
             args = [_scalar(self._eval(a)) for a in e.args]
             name = e.func.__name__
             if name in self.instance.functions:
-                return self.instance.functions[name](*args)
+                return _applied(name, self.instance.functions[name], args)
             if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
                 return self.compiled(name, len(args))(*args)
             return self.function(name, len(args))(*args)
@@ -392,7 +392,7 @@ class Environment:
             return self.compiled(name, 1, order)(x)
         t = sp.Dummy("t", real=True)
         if name in self.instance.functions:
-            body = self.instance.functions[name](t)
+            body = _applied(name, self.instance.functions[name], [t])
         elif name in FUNCTIONS:
             body = FUNCTIONS[name][2](t)
         else:
@@ -524,6 +524,15 @@ class Environment:
                 result = sp.diff(value, variable, count)
             evaluated = True
         return result
+
+
+def _applied(name: str, function: sp.Lambda, args):
+    """The document's function `name` at `args`, which must be as many as it was defined with
+    (f(x + h) after f(x, y) = x y says nothing about f of one argument)."""
+    if len(args) != len(function.variables):
+        raise ShapeError(f"{name} is defined with {len(function.variables)} argument(s) and used "
+                         f"with {len(args)}")
+    return function(*args)
 
 
 def _mpmath_function(variables, body, digits: int):

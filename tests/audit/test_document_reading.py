@@ -644,3 +644,11 @@ def test_a_comment_in_a_code_fence_is_no_heading():
     findings, report = audit(text)
     assert not report.refuted
     assert status_on(findings, 11) == [Status.PROVED]
+
+
+def test_a_function_used_with_another_number_of_arguments_says_so():
+    # f(x, y) = x y, then f(x + h): f of one argument is not defined; once a raw SymPy crash
+    findings, report = audit("Consider $f(x,y) = x y$.\n\n"
+                             "$$\\frac{df(x)}{dx} = \\lim_{h \\to 0} \\frac{f(x + h) - f(x)}{h}$$\n")
+    assert not report.refuted
+    assert "f is defined with 2 argument(s) and used with 1" in findings["L3"].verdict.note
