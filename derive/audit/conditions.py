@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from derive.text.context import IndexCondition, index_condition
+from derive.text.context import CASE, IndexCondition, index_condition
 
 MATH = r"(?:\$|\\\\?\()"        # $...$, \(...\) or Markdown's escaped \\(...\\)
 END = r"(?:\$|\\\\?\))"
 AFTER = re.compile(r"^\s*[,.;:]?\s*\(?\s*(?:where|for|if|when|whenever|provided(?: that)?)\s+"
-                   + MATH + r"\s*([A-Za-z])\s*(\\neq|\\ne|≠|\\not\s*=|=)\s*([A-Za-z])\s*" + END)
+                   + MATH + r"\s*" + CASE + r"\s*" + END)
 
 
 def condition_after(after: str) -> IndexCondition | None:

@@ -38,7 +38,8 @@ from derive.engine.links import links_of
 from derive.text import InputError
 from derive.text.builder import FUNCTIONS, Builder
 from derive.text.claims import read_claim
-from derive.text.context import INDEX_CONDITION, SHAPE, index_condition, read_context
+from derive.text.context import (
+    CASE_LETTERS, INDEX_CONDITION, SHAPE, index_condition, read_context)
 from derive.text.latex_tokens import WORD_FUNCTIONS
 from derive.text.letters import layer_numbers, names_in_letters, numbered, spell, unspell
 
@@ -101,7 +102,6 @@ def in_reading_order(numbered: list) -> list:
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
 FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
                            r"\s*\)\s*=")
-INDEX_LIKE = frozenset("ijklmn")   # `for i = j`: two index letters equal is a case
 
 
 class DocumentReader:
@@ -288,7 +288,8 @@ class DocumentReader:
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
         name; judging it when it is a descent step: then ''), or None."""
-        if all(isinstance(side, sp.Symbol) and side.name in INDEX_LIKE for side in (lhs, rhs)):
+        if all(isinstance(side, sp.Symbol) and len(side.name) == 1 and side.name in CASE_LETTERS
+               for side in (lhs, rhs)):
             return (f"a condition on the indices ({left.strip()} = {right.strip()}), not a "
                     "definition")
         if spelled_name(lhs, rhs) and not is_step(lhs, rhs):

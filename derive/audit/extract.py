@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+from derive.text.context import CASE as CASE_PATTERN
 from derive.text.latex_packages import written_out
 
 
@@ -271,7 +272,7 @@ VALUES = re.compile(rf"{VALUE}(?:\s*,{VALUE})+(?:\s*[.,;])?\s*")
 
 # a case of two indices set after a formula on its line: `\\quad i = j`, `\\quad i \\neq j.`
 CASE = re.compile(r"^\s*(?:\\text\s*\{\s*(?:for|if|when|where)\s*\}\s*)?"
-                  r"([i-n]\s*(?:=|\\neq|\\ne(?![a-z]))\s*[i-n])(?:\s*[.,;])?\s*$")
+                  rf"({CASE_PATTERN})(?:\s*[.,;])?\s*$")
 # a wide space or an arrow, as writers set two equations apart on one line
 SPACE_OR_ARROW = (r"(?:\\hspace\*?\s*\{[^{}]*\}|\\q?quad(?![A-Za-z])|\\(?:Longrightarrow|"
                   r"longrightarrow|Rightarrow|rightarrow|implies)(?![A-Za-z]))")

@@ -53,7 +53,8 @@ def missing_limit(*sides) -> MissingLimit | None:
 
 
 def _approached(expr, variable, point, value, sign: int) -> bool:
-    """Whether `expr` near `point` on the side `sign` is ever closer to `value`."""
+    """Whether `expr` approaches `value` on the side `sign` of `point`: no farther from it at
+    the nearer distance tried, and within 1e-6 of it there."""
     gaps = []
     for distance in CLOSE:
         at = expr.xreplace({variable: point + sign * distance})

@@ -31,7 +31,9 @@ CONVENTION = re.compile(r"^\\text\s*\{\s*(?P<what>[A-Za-z ]+?)\s*\}\s*$")
 FUNCTION_DEFINITION = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+(?:\^\{[^{}]*\}|\^[A-Za-z0-9])?)\s*\(")
 # a case of two index letters, `j \neq i` or `i = j`: the claim is checked where it holds (`w = h`
 # between other letters is a definition)
-INDEX_CONDITION = re.compile(r"^\s*([i-n])\s*(\\neq|\\ne|\\not\s*=|!=|≠|=)\s*([i-n])\s*$")
+CASE_LETTERS = "ijklmn"
+CASE = rf"([{CASE_LETTERS}])\s*(\\neq|\\ne(?![a-z])|\\not\s*=|!=|≠|=)\s*([{CASE_LETTERS}])"
+INDEX_CONDITION = re.compile(rf"^\s*{CASE}\s*$")
 CONVENTIONS = ("row vectors", "column vectors", "numerator layout", "denominator layout",
                "einstein summation")
 MAX_DEFINITIONS = 64
