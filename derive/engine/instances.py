@@ -332,7 +332,7 @@ def _network_output(definitions, quantities: dict):
             for used in names_in(value):
                 u = quantities.get(used)
                 if u is not None and u.schema and (u.letter, u.font, u.style) == (
-                        q.letter, q.font, q.style) and sp.simplify(q.label - u.label) == 1:
+                        q.letter, q.font, q.style) and sp.expand(q.label - u.label) == 1:
                     return q
     return None
 

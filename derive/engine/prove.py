@@ -15,6 +15,7 @@ from derive.text import Assumptions
 
 
 LARGE = 30   # operations beyond which SymPy's `is_zero` on an expression of variables is not asked
+FINE = 1000  # a denominator beyond which a rational power is a generator of huge degree
 
 
 def _is_zero(e) -> bool:
@@ -32,12 +33,26 @@ def _piecewise(e):
     return sp.simplify(sp.piecewise_fold(e.rewrite(sp.Piecewise)))
 
 
+def _fine(power) -> bool:
+    exponent = power.exp
+    return any(isinstance(c, sp.Rational) and c.q > FINE
+               for c in (t.as_coeff_Mul()[0] for t in sp.Add.make_args(exponent)))
+
+
+def _cancelled(e):
+    """cancel(together(e)), with each power whose exponent has a fine rational in it (exp(1.1059)
+    from a document's values is exp(1/10^9) to the power 1105905967 for the polynomial code, which
+    then takes seconds) as a symbol of its own: a zero with them independent is a zero."""
+    fine = {p: sp.Dummy() for p in e.atoms(sp.exp, sp.Pow) if _fine(p)}
+    return sp.cancel(sp.together(e.xreplace(fine) if fine else e))
+
+
 CHEAP_STRATEGIES = [
     ("identical after evaluation", lambda e: e),
     ("expand", sp.expand),
-    ("cancel", lambda e: sp.cancel(sp.together(e))),
+    ("cancel", _cancelled),
     # hyperbolic and exponential forms in one: tanh(z) = 2 sigmoid(2z) - 1 in about a millisecond
-    ("rewrite(exp) + cancel", lambda e: sp.cancel(sp.together(e.rewrite(sp.exp)))),
+    ("rewrite(exp) + cancel", lambda e: _cancelled(e.rewrite(sp.exp))),
 ]
 EXPENSIVE_STRATEGIES = [
     ("simplify", sp.simplify),

@@ -27,6 +27,12 @@ class Assumptions:
     nonzero: frozenset = frozenset()
     texts: tuple = ()
 
+    @property
+    def key(self) -> tuple:
+        """What they say, hashable."""
+        return (tuple(sorted(self.lower.items())), tuple(sorted(self.upper.items())),
+                self.integer, self.nonzero)
+
     def symbol(self, name: str) -> sp.Symbol:
         """The SymPy symbol for `name`, carrying every assumption SymPy can express."""
         kw = {"real": True}

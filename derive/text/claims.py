@@ -74,7 +74,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         builder.promoted |= arrays
         builder.families |= families
         try:
-            context = read_context(where, builder)
+            context = _context(where, builder)
             sides = parse_latex_sides(text, builder)
         except InputError:
             found = builder.found_chains()
@@ -95,6 +95,41 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
     if len(sides) > MAX_LINKS + 1:
         raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
     return Reading(tuple(sides), dict(builder.quantities), context, dict(builder.places))
+
+
+CONTEXTS = 512   # contexts kept: a document's claims are read with the same definitions
+
+
+_contexts: dict = {}
+
+
+def _context(where: list, builder: Builder) -> Context:
+    """`read_context(where, builder)`, read once for every builder that starts alike: the
+    context and what reading it taught the builder are kept, and taught again (a copy)."""
+    key = (tuple(where), builder.assumptions.key, builder.declared_functions,
+           tuple(sorted(builder.chains.items())), builder.strict, builder.units,
+           builder.scalar_only, frozenset(builder.promoted), frozenset(builder.families))
+    if key not in _contexts:
+        try:
+            _contexts[key] = (read_context(where, builder), _state(builder))
+        except InputError as error:
+            _contexts[key] = (error, _state(builder))
+        if len(_contexts) > CONTEXTS:
+            _contexts.pop(next(iter(_contexts)))
+    context, state = _contexts[key]
+    vars(builder).update(_state(state))
+    if isinstance(context, InputError):
+        raise InputError(*context.args)
+    return context
+
+
+def _state(builder) -> dict:
+    """A copy of what a builder (or a copy of one, a dict) holds: its containers copied, the
+    sets a dict holds (the variables a name is differentiated by) too."""
+    fields = builder if isinstance(builder, dict) else vars(builder)
+    return {name: {k: set(v) if isinstance(v, set) else v for k, v in value.items()}
+            if isinstance(value, dict) else set(value) if isinstance(value, set) else value
+            for name, value in fields.items()}
 
 
 def parse_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,

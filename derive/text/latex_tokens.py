@@ -101,7 +101,26 @@ OPERATOR_D = re.compile(r"(?<![A-Za-z\\])D_\s*(?:\{\s*[a-z]\s*\}|[a-z])\s*"
                         r"(?:[A-Za-z(]|\\(?!cdot|times|,|;|quad)[A-Za-z])")
 
 
+TOKENIZED = 2048   # texts whose tokens are kept: a document's definitions are read again and again
+_tokenized: dict = {}
+
+
 def tokenize(text: str) -> list[Tok]:
+    """The tokens of a formula (a new list each time; the tokens themselves are never changed)."""
+    if text not in _tokenized:
+        try:
+            _tokenized[text] = _tokens(text)
+        except InputError as error:
+            _tokenized[text] = error
+        if len(_tokenized) > TOKENIZED:
+            _tokenized.pop(next(iter(_tokenized)))
+    tokens = _tokenized[text]
+    if isinstance(tokens, InputError):
+        raise InputError(*tokens.args)
+    return list(tokens)
+
+
+def _tokens(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
     text = written_out(strip_math_delimiters(normalize(text, latex=True)))
