@@ -39,7 +39,7 @@ def _fine(power) -> bool:
                for c in (t.as_coeff_Mul()[0] for t in sp.Add.make_args(exponent)))
 
 
-def _cancelled(e):
+def cancelled(e):
     """cancel(together(e)), with each power whose exponent has a fine rational in it (exp(1.1059)
     from a document's values is exp(1/10^9) to the power 1105905967 for the polynomial code, which
     then takes seconds) as a symbol of its own: a zero with them independent is a zero."""
@@ -50,9 +50,9 @@ def _cancelled(e):
 CHEAP_STRATEGIES = [
     ("identical after evaluation", lambda e: e),
     ("expand", sp.expand),
-    ("cancel", _cancelled),
+    ("cancel", cancelled),
     # hyperbolic and exponential forms in one: tanh(z) = 2 sigmoid(2z) - 1 in about a millisecond
-    ("rewrite(exp) + cancel", lambda e: _cancelled(e.rewrite(sp.exp))),
+    ("rewrite(exp) + cancel", lambda e: cancelled(e.rewrite(sp.exp))),
 ]
 EXPENSIVE_STRATEGIES = [
     ("simplify", sp.simplify),

@@ -425,3 +425,17 @@ def test_a_limit_is_two_sided_unless_a_side_is_written(latex, status):
     assert verdict.status is status
     if status is not Status.PROVED:
         assert "does not exist: from the left it is -1, from the right 1" in verdict.note
+
+
+def test_a_worked_examples_exponentials_are_cancelled_as_symbols():
+    # exp(1.105905967) from a document's values is exp(1/10^9)**1105905967 to the polynomial code;
+    # the cancel strategy keeps it whole, and still proves the sigmoid's derivative at that value
+    from derive.engine.prove import cancelled
+    r = sp.Rational(1105905967, 10**9)
+    s = 1 / (1 + sp.exp(-r))
+    assert cancelled(s * (1 - s) - sp.exp(-r) / (1 + sp.exp(-r))**2) == 0
+    w = sp.Symbol("w")
+    left = cancelled(w * s - w)
+    assert left != 0 and not any(a.exp.is_Rational and a.exp.q > 1000 for a in left.atoms(sp.Pow))
+    assert verify("exp(-1.105905967)/(1 + exp(-1.105905967))**2 * w = "
+                  "w/(1 + exp(-1.105905967)) * (1 - 1/(1 + exp(-1.105905967)))").status.holds

@@ -237,3 +237,15 @@ def test_a_label_with_its_own_subscript_inside_a_subscript():
     assert lhs == rhs == sp.Symbol("E_o1", real=True)
     with pytest.raises(InputError):
         read_claim(r"x_{k_1} = 1", latex=True)
+
+
+def test_claims_read_with_the_same_definitions_learn_the_same_names():
+    # a document's definitions are read once for all its claims: each claim still learns from
+    # them that W is a matrix and x, b are vectors, and a definition it cannot read stays an error
+    where = [r"W \in \mathbb{R}^{2 \times 3}", r"z = W x + b"]
+    for _ in range(2):
+        reading = read_claim(r"\frac{\partial z}{\partial b} = I", latex=True, where=where)
+        assert reading.quantities["W"].array and reading.context.shapes["W"] == (2, 3)
+    for _ in range(2):
+        with pytest.raises(InputError, match="itself"):
+            read_claim("a = b", latex=True, where=["b = b + 1"])
