@@ -232,7 +232,7 @@ class DocumentReader:
             if opaque:
                 self.skip(here, opaque)
                 continue
-            if told is Kind.SOLVE:
+            if told in (Kind.SOLVE, Kind.DENIED):
                 self.skip(here, f"{told.value}: not an identity")
                 continue
             if entry_of_a_function(left):

@@ -16,6 +16,7 @@ class Kind(str, enum.Enum):
     DEFINITION = "definition"       # binds a name (recorded, used by later equations)
     CONDITION = "condition"         # a hypothesis or a case: 'if f'(x) = 0', 'when i = j'
     SOLVE = "equation to solve"     # 'solve f_x = 0', 'points that satisfy ...'
+    DENIED = "stated as not holding"   # 'we cannot write ...', 'a common mistake is ...'
     EXERCISE = "exercise"           # 'true or false: ...': decided, never flagged
     UPDATE = "update rule"          # w <- w - eta dC/dw; checked as a descent step
     APPROXIMATION = "approximation"
@@ -28,6 +29,10 @@ def _cue(*words: str) -> re.Pattern:
 
 EXERCISE_CUES = _cue(r"true or false", r"exercise", r"prove or disprove", r"is it true",
                      r"check whether", r"question", r"quiz", r"which of")
+DENIAL_CUES = _cue(r"cannot", r"can not", r"can't",
+                   r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))", r"isn't", r"wrong(?:ly)?",
+                   r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?", r"erroneous(?:ly)?",
+                   r"fallac(?:y|ious)", r"false")
 SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
                   r"equate", r"equating")
@@ -58,16 +63,23 @@ def by_marks(latex: str) -> Kind | None:
 
 def by_words(prose: str) -> Kind | None:
     """The kind the words before a formula give it ('solve', 'if', 'let', 'true or false')."""
-    tail = prose[-80:]
     if EXERCISE_CUES.search(prose):
         return Kind.EXERCISE
-    if SOLVE_CUES.search(tail):
-        return Kind.SOLVE
-    if CONDITION_CUES.search(tail):
-        return Kind.CONDITION
-    if DEFINITION_CUES.search(tail[-30:]):
-        return Kind.DEFINITION
-    return None
+    # a denial in the formula's own sentence governs it: 'we cannot write $...$'
+    if DENIAL_CUES.search(re.split(r"[.!?;]\s", prose[-40:])[-1]):
+        return Kind.DENIED
+    # else the cue nearest the formula: 'the critical points. Let $f(x, y) = ...$' defines f
+    found = [(distance, rank, kind) for rank, (cues, window, kind) in enumerate(
+                 [(SOLVE_CUES, 80, Kind.SOLVE), (CONDITION_CUES, 80, Kind.CONDITION),
+                  (DEFINITION_CUES, 30, Kind.DEFINITION)])
+             if (distance := _distance(cues, prose[-window:])) is not None]
+    return min(found)[2] if found else None
+
+
+def _distance(cues: re.Pattern, text: str) -> int | None:
+    """How many characters lie between the last cue in `text` and its end; None without one."""
+    ends = [m.end() for m in cues.finditer(text)]
+    return len(text) - ends[-1] if ends else None
 
 
 PROSE_WORDS = re.compile(r"\\text\{\s*([^{}]*?)\s*\}")

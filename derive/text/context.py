@@ -166,6 +166,8 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
             str(i.base.label) for i in value.atoms(sp.Indexed)}
         if isinstance(target, sp.core.function.AppliedUndef):   # f(x) = ... f(...) ...
             used |= {f.func.__name__ for f in value.atoms(sp.core.function.AppliedUndef)}
+            if all(isinstance(a, sp.Symbol) for a in target.args):
+                builder.parameters[name] = target.args   # f_x is then its partial by x
         if name in used:   # (f = f(u, v) only says what f depends on)
             raise InputError(f"{name} is defined in terms of itself: '{text}' is a recurrence or "
                              "an update, not a definition")

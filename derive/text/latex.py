@@ -449,6 +449,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             self.next()   # \sigma'_{\mathrm{tanh}}(z): the prime before the subscript
             parts = NameParts(parts.letter, parts.font, parts.label, parts.style,
                               self.name_subscript_text())
+        partial = None if primes else self.subscript_partial(parts, bare)
+        if partial is not None:
+            return partial
         if bare or not self.at("(") or parts.indices:
             if primes:
                 raise InputError(f"write {parts.display}{chr(39) * primes}(x): a derivative "
@@ -518,6 +521,29 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 n += 1
             self.expect("}")
         return n
+
+    def subscript_partial(self, parts: NameParts, bare: bool):
+        """`f_x`, `f_{xy}(1, 2)`: a partial derivative (by x, then y) of a function defined with
+        named parameters (f(x, y) = ...), when every letter of the subscript is one of them;
+        None otherwise (f_1, w_x of a name that is no such function)."""
+        parameters = self.b.parameters.get(parts.letter)
+        if parameters is None or parts.font or parts.label is not None or parts.style \
+                or parts.indices or not parts.subscript:
+            return None
+        names = [p.name for p in parameters]
+        if any(letter not in names for letter in parts.subscript):
+            return None
+        function = self.b.unknown_function(parts.letter)
+        derivative = sp.Derivative(function(*parameters),
+                                   *[parameters[names.index(letter)] for letter in parts.subscript])
+        if bare or not self.at("("):
+            return derivative
+        args = self.call_arguments()
+        if len(args) != len(parameters):
+            raise InputError(f"{parts.letter} is defined with {len(parameters)} argument(s) and "
+                             f"{parts.display} is used with {len(args)}")
+        return derivative if tuple(args) == tuple(parameters) else sp.Subs(derivative, parameters,
+                                                                           args)
 
     def application(self, name: str, primes: int, parts: NameParts):
         """`f(x)`, `f'(x)`, `a(1-a)`: a function only when the name is one."""

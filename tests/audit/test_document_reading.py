@@ -215,10 +215,27 @@ def test_a_formula_that_holds_under_another_plausible_reading_is_not_refuted(tex
 def test_where_binds_the_inner_function_of_a_chain():
     # y = sin u with u = x^2: dy/dx = 2x cos(x^2) (by hand), so cos(x^2) alone is wrong
     text = ("Let $y = \\sin u$ where $u = x^2$. Then $\\frac{dy}{dx} = \\frac{dy}{du} "
-            "\\frac{du}{dx} = 2x \\cos(x^2)$, not $\\frac{dy}{dx} = \\cos(x^2)$.\n")
+            "\\frac{du}{dx} = 2x \\cos(x^2)$, so $\\frac{dy}{dx} = \\cos(x^2)$.\n")
     findings, _ = audit(text)
     assert findings["L1/3a"].verdict.status.holds and findings["L1/3b"].verdict.status.holds
     assert findings["L1/4"].verdict.status is Status.REFUTED
+
+
+@pytest.mark.parametrize("words", ["not", "we cannot write", "a common mistake is", "it is wrong "
+                                   "to write", "one can't say"])
+def test_a_formula_the_text_denies_is_not_refuted(words):
+    # the text itself says the formula fails: refuting it would flag a document with no mistake
+    text = ("Let $y = \\sin u$ where $u = x^2$. Then $\\frac{dy}{dx} = 2x \\cos(x^2)$, "
+            f"{words} $\\frac{{dy}}{{dx}} = \\cos(x^2)$.\n")
+    findings, _ = audit(text)
+    assert findings["L1/3"].verdict.status.holds
+    assert findings["L1/4"].verdict is None and "not holding" in findings["L1/4"].skipped
+
+
+@pytest.mark.parametrize("words", ["It is not hard to see that", "This is not a problem. So"])
+def test_a_denial_outside_the_formulas_sentence_does_not_govern_it(words):
+    findings, _ = audit(f"Let $y = x^2$. {words} $\\frac{{dy}}{{dx}} = x$.\n")
+    assert findings["L1/2"].verdict.status is Status.REFUTED
 
 
 def test_an_annotation_is_one_line_even_from_a_formula_over_several(tmp_path):
@@ -652,3 +669,13 @@ def test_a_function_used_with_another_number_of_arguments_says_so():
                              "$$\\frac{df(x)}{dx} = \\lim_{h \\to 0} \\frac{f(x + h) - f(x)}{h}$$\n")
     assert not report.refuted
     assert "f is defined with 2 argument(s) and used with 1" in findings["L3"].verdict.note
+
+
+def test_partials_written_as_subscripts_are_checked_against_the_function():
+    # f = x^2 + y^2 - xy - x - 2: f_x = 2x - y - 1 and f_y = 2y - x by hand; "Let" after the
+    # words "critical points" still defines f (the cue nearest the formula governs it)
+    text = ("We look for critical points. Let $f(x,y) = x^2+y^2-xy-x-2$. Then\n"
+            "$$f_x(x,y) = 2x-y-1 \\qquad f_y(x,y) = 2y+x$$\n")
+    findings, _ = audit(text)
+    assert findings["L2.1"].verdict.status.holds
+    assert findings["L2.2"].verdict.status is Status.REFUTED

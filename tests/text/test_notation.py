@@ -249,3 +249,21 @@ def test_claims_read_with_the_same_definitions_learn_the_same_names():
     for _ in range(2):
         with pytest.raises(InputError, match="itself"):
             read_claim("a = b", latex=True, where=["b = b + 1"])
+
+
+@pytest.mark.parametrize("claim, derivative", [
+    ("f_x(x,y) = 0", lambda f, x, y: sp.Derivative(f(x, y), x)),
+    ("f_{xy} = 0", lambda f, x, y: sp.Derivative(f(x, y), x, y)),
+    ("f_{yy}(1, 2) = 0", lambda f, x, y: sp.Subs(sp.Derivative(f(x, y), y, y), (x, y), (1, 2))),
+])
+def test_a_subscript_of_a_defined_functions_parameters_is_a_partial(claim, derivative):
+    reading = read_claim(claim, latex=True, where=["f(x, y) = x^3 y"])
+    x, y = sp.symbols("x y", real=True)
+    assert reading.sides[0] == derivative(sp.Function("f", real=True), x, y)
+
+
+@pytest.mark.parametrize("claim", ["f_1 = 0", "f_z = 0", "g_x = 0"])
+def test_other_subscripts_stay_names(claim):
+    # 1 and z are not parameters of f; g is no function with named parameters
+    reading = read_claim(claim, latex=True, where=["f(x, y) = x^3 y"])
+    assert not reading.sides[0].has(sp.Derivative)
