@@ -438,15 +438,21 @@ def _decide_claim_task(claim, timeout, report):
 def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
                  findings=(), progress: Progress = None):
     """Decide every claim in the pool (`jobs` warm workers); findings in the document's order."""
-    from derive.audit.decide import warm
-    from derive.audit.records import ClaimKind, Finding, Report
-    from derive.audit.restated import restated
-    from derive.engine.verify import after_stop
-    from derive.text import Assumptions
-
     check_timeout(timeout)
     check_jobs(jobs)
     claims = list(claims)
+    return _report(title, claims, _claim_verdicts(claims, timeout, jobs, progress), findings)
+
+
+def _claim_verdicts(claims: list, timeout: float, jobs: int, progress: Progress = None) -> dict:
+    """Position in `claims` -> its verdict, decided in one pool (claims of several documents
+    too: a claim repeated, in one document or across them, is decided once; one decided in an
+    earlier run is read back, `engine.cache`)."""
+    from derive.audit.decide import warm
+    from derive.audit.records import ClaimKind
+    from derive.engine.verify import after_stop
+    from derive.text import Assumptions
+
     warm(claims)  # before the workers are forked: they share the network's definitions
     # index-level claims take longest: first, for even parallel work
     order = sorted(range(len(claims)), key=lambda k: claims[k].kind is ClaimKind.SCALAR)
@@ -454,8 +460,6 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
     # an index-level claim of the curated audit may overrun its share; a document's claims not
     deadline = timeout * 4 + 2 if any(c.kind in (ClaimKind.LAYER, ClaimKind.OUTPUT)
                                       for c in claims) else wall_limit(timeout)
-    # a claim a document repeats (under another id) is decided once; one decided in an earlier
-    # run is read back (`engine.cache`)
     keys = [cache.key_of(replace(claims[k], source=None), timeout) for k in order]
     same = _groups(keys)
     heads = [claims[order[group[0]]] for group in same]
@@ -468,6 +472,14 @@ def audit_claims(claims, title: str, timeout: float = CHECK_TIMEOUT, jobs: int =
             verdicts[order[member]] = verdict
             if progress:
                 progress()
+    return verdicts
+
+
+def _report(title: str, claims: list, verdicts: dict, findings=()):
+    """A document's report: its claims' verdicts and the equations it did not check, in order."""
+    from derive.audit.records import Finding, Report
+    from derive.audit.restated import restated
+
     verdicts = restated(claims, verdicts)   # a sign flipped on purpose, after a formula that holds
     findings = [Finding(c.source, verdicts[k], correction=_correction(c, verdicts[k]))
                 for k, c in enumerate(claims)] + list(findings)
@@ -508,23 +520,56 @@ def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_
                jobs: int = DEFAULT_JOBS, progress: Progress = None, assume: tuple = ()):
     """Every equation of a Markdown (or, with `tex`, LaTeX) document, read with the document's
     own definitions; `assume` holds assumptions for the whole document ('x > 0')."""
+    return audit_texts([Document(text, title, tex)], timeout, jobs, progress, assume)[0]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document to audit: its text, the title its report carries, and whether it is LaTeX."""
+
+    text: str
+    title: str
+    tex: bool = False
+
+
+def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
+                progress: Progress = None, assume: tuple = ()) -> list:
+    """`audit_text` of several documents (`Document`), a report each, in their order: read in
+    one pool and decided in one pool, as a linter run on many files (a claim several of them
+    make is decided once)."""
+    from derive.audit.extract import without_tex_comments
     from derive.text import parse_assumptions
     parse_assumptions(list(assume))   # a bad assumption is bad input, before any work
+    check_timeout(timeout)
+    check_jobs(jobs)
+    sources = []
+    for document in documents:
+        if len(document.text) > MAX_FILE:
+            raise InputError(f"{document.title} is larger than {MAX_FILE // 1_000_000} MB")
+        text = _without_bom(document.text)
+        sources.append(without_tex_comments(text) if document.tex else text)
+    read = [None] * len(documents)
+    for index, outcome in isolation.run(_reporting(_read_document),
+                                        [(s, min(timeout, 2.0), tuple(assume)) for s in sources],
+                                        READ_TIMEOUT, jobs):
+        try:
+            read[index] = _value(outcome, READ_TIMEOUT)
+        except Stopped as stopped:
+            raise InputError(f"reading {documents[index].title} did not finish ({stopped.reason} "
+                             f"after {READ_TIMEOUT:g} s)") from None
+    everything = [claim for claims, _ in read for claim in claims]
+    verdicts = _claim_verdicts(everything, timeout, jobs, progress)
+    reports, start = [], 0
+    for document, (claims, findings) in zip(documents, read):
+        own = {k: verdicts[start + k] for k in range(len(claims))}
+        reports.append(_report(document.title, list(claims), own, findings))
+        start += len(claims)
+    return reports
+
+
+def _read_document(source: str, seconds: float, assume: tuple):
     from derive.audit.document import read_document
-    from derive.audit.extract import without_tex_comments
-
-
-    if len(text) > MAX_FILE:
-        raise InputError(f"{title} is larger than {MAX_FILE // 1_000_000} MB")
-    text = _without_bom(text)
-    source = without_tex_comments(text) if tex else text
-    try:
-        claims, findings = _isolated(read_document, (source, min(timeout, 2.0), tuple(assume)),
-                                    READ_TIMEOUT)
-    except Stopped as stopped:
-        raise InputError(f"reading {title} did not finish ({stopped.reason} after "
-                         f"{READ_TIMEOUT:g} s)") from None
-    return audit_claims(claims, title, timeout, jobs, findings, progress)
+    return read_document(source, seconds, assume)
 
 
 def annotated_path(path: str) -> str:

@@ -40,21 +40,27 @@ def _read(claim: Claim, timeout: float) -> Verdict:
     that may rest on notation (`doubts`) is not a finding either."""
     assumptions = parse_assumptions(list(claim.assumptions))
     share = timeout / (1 + len(claim.readings))
-    verdict = decide_link(claim.link, assumptions, share)
+    # a refutation by stand-ins for functions the document leaves undefined is not a finding
+    # (unless one side varies alone): what kind of slip it would be is then not asked
+    generic = [n for n in claim.unknowns if n in GENERIC]
+    alone = varies_alone(claim.lhs, claim.rhs, generic=generic) \
+        if claim.unknowns and not claim.general else None
+    stands = not claim.doubts and not (claim.unknowns and not claim.general and alone is None)
+    # (with a point the document gives, the claim is decided there too: diagnosed when it fails)
+    verdict = decide_link(claim.link, assumptions, share, diagnose=stands and not claim.points)
     if verdict.status is not Status.REFUTED:
         return verdict
     for alternative in claim.readings:
         try:
             reading = read_claim(alternative.text, latex=True, where=alternative.where)
-            other = decide_link(links_of(reading, assumptions)[0], assumptions, share)
+            other = decide_link(links_of(reading, assumptions)[0], assumptions, share,
+                                diagnose=False)
         except (InputError, RecursionError, ValueError, TypeError, AttributeError):
             continue
         if other.status.holds:
             return replace(other, lhs=claim.lhs, rhs=claim.rhs,
                            note=f"holds {alternative.label}; as first read it fails")
     if claim.unknowns and not claim.general:
-        generic = [n for n in claim.unknowns if n in GENERIC]
-        alone = varies_alone(claim.lhs, claim.rhs, generic=generic)
         if alone is None:
             names = ", ".join(claim.unknowns)
             return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
@@ -66,7 +72,12 @@ def _read(claim: Claim, timeout: float) -> Verdict:
         return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
                        note="fails as read, but " + "; ".join(claim.doubts))
     if claim.points:
-        return _at_the_point(claim, verdict)
+        verdict = _at_the_point(claim, verdict)
+        if verdict.status is Status.REFUTED:   # it fails there too: what kind of slip it is
+            diagnosed = decide_link(claim.link, assumptions, share)
+            verdict = replace(diagnosed, note=verdict.note) if diagnosed.status is \
+                Status.REFUTED else verdict
+        return verdict
     return _with_correction(claim, verdict)
 
 

@@ -29,10 +29,10 @@ def _cue(*words: str) -> re.Pattern:
 
 EXERCISE_CUES = _cue(r"true or false", r"exercise", r"prove or disprove", r"is it true",
                      r"check whether", r"question", r"quiz", r"which of")
-DENIAL_CUES = _cue(r"cannot", r"can not", r"can't",
-                   r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))", r"isn't", r"wrong(?:ly)?",
-                   r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?", r"erroneous(?:ly)?",
-                   r"fallac(?:y|ious)", r"false")
+DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac(?:y|ious)",
+                   r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))",
+                   r"wrong(?:ly)?", r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?",
+                   r"erroneous(?:ly)?")
 SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
                   r"equate", r"equating")

@@ -121,11 +121,13 @@ def audit(args) -> ExitStatus:
     if len(args.files) > 1 and args.output:
         raise UsageError("-o writes one report: give one FILE with it")
     status = ExitStatus.OK
-    for path in args.files:   # each file its own report, as a linter checks each file
-        text = io.read_text(path, api.MAX_FILE)
-        with io.progress(text.count("$") // 2) as advance:
-            report = api.audit_text(text, path, path.endswith(".tex"), args.timeout, args.jobs,
-                                    advance, assume=tuple(args.assume))
+    # each file its own report, as a linter checks each file; all of them decided in one pool
+    texts = [io.read_text(path, api.MAX_FILE) for path in args.files]
+    with io.progress(sum(text.count("$") // 2 for text in texts)) as advance:
+        reports = api.audit_texts([api.Document(text, path, path.endswith(".tex"))
+                                   for path, text in zip(args.files, texts)],
+                                  args.timeout, args.jobs, advance, assume=tuple(args.assume))
+    for path, text, report in zip(args.files, texts, reports):
         _show(report, args, args.files)
         if args.annotate:
             copy = api.annotated_path(path)

@@ -602,11 +602,12 @@ def _describe(values: dict, instance: Instance) -> str:
 
 # -- checking -------------------------------------------------------------------------------------
 
-def check(plan_: Plan, timeout: float) -> Verdict:
+def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
     """Decide every instance of the plan. An exact plan (nothing chosen) is decided symbolically,
     entry by entry (`engine.verify.decide_entry`); otherwise each instance is evaluated at
     `SAMPLES` random points, each with its own concrete stand-ins for the unknown functions, in
-    exact arithmetic where the functions allow it."""
+    exact arithmetic where the functions allow it. `diagnose`: say what kind of slip a refuted
+    scalar claim is (skipped when only the status matters)."""
     start = clock()
     if plan_.unknown:
         return Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="none",
@@ -631,7 +632,7 @@ def check(plan_: Plan, timeout: float) -> Verdict:
         else:
             try:
                 if plan_.exact:
-                    verdict = _decided(instance, remaining, plan_.assumptions)
+                    verdict = _decided(instance, remaining, plan_.assumptions, diagnose)
                 else:   # the instances vary the point too: one sample each when several
                     samples = SAMPLES if len(plan_.instances) == 1 else 1
                     verdict = _sampled(instance, plan_.assumptions, samples)
@@ -698,7 +699,7 @@ def _joined_note(first, second: str) -> str:
     return f"{first}; {second}" if first else second
 
 
-def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
+def _decided(instance: Instance, timeout: float, assumptions, diagnose: bool = True) -> Verdict:
     start = clock()
     env = Environment(instance)
     results = []
@@ -713,7 +714,7 @@ def _decided(instance: Instance, timeout: float, assumptions) -> Verdict:
             verdict = decide_entry(p, q, assumptions, remaining)
             if verdict.status is Status.REFUTED:
                 where = _fails(instance, indices, position)
-                if where is None:   # a scalar claim as written: say what kind of slip it is
+                if where is None and diagnose:   # a scalar claim as written: what kind of slip
                     verdict = _explained(verdict, instance, p, q, assumptions, start + timeout)
                 return replace(verdict, note=where)
             results.append(verdict)

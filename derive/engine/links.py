@@ -55,13 +55,15 @@ def links_of(reading, assumptions, pairs=None) -> list[Link]:
     return links
 
 
-def decide_link(link: Link, assumptions, timeout: float, report=None) -> Verdict:
+def decide_link(link: Link, assumptions, timeout: float, report=None,
+                diagnose: bool = True) -> Verdict:
+    """`diagnose`: say what kind of slip a refuted link is (not when only the status matters)."""
     if link.places is not None:
         return decide_rounded(link.lhs, link.rhs, link.places)
     if link.plan is None:
-        return decide(link.lhs, link.rhs, assumptions, timeout, report=report)
+        return decide(link.lhs, link.rhs, assumptions, timeout, report=report, diagnose=diagnose)
     from derive.engine import instances
-    return instances.check(link.plan, timeout)
+    return instances.check(link.plan, timeout, diagnose)
 
 
 def decide_links(links, assumptions, timeout: float, report=None) -> Verdict:

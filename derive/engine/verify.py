@@ -246,19 +246,31 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
             L, R = evaluate(lhs), evaluate(rhs)
     except TaskTimeout:
         return done(replace(base, note="evaluating the derivatives took too long"))
+    except (NotImplementedError, ValueError, TypeError, ArithmeticError, RecursionError) as err:
+        # a limit SymPy finds different from the two sides of a stand-in that has one: no evidence
+        return done(replace(base, note=f"SymPy could not evaluate a side: {_one_line(err)}"))
     D = L - R
     if D == 0:
         return done(replace(base, status=Status.PROVED, method="identical after evaluation"))
-    if sp.count_ops(D) <= SMALL_ENOUGH:
-        proved = prove(D, CHEAP_STRATEGIES, min(deadline, clock() + 0.5),
-                       lambda: constants_agree(L, R) and confirmed_zero(L, R, assumptions))
-        if proved:
-            return done(replace(base, status=Status.PROVED, method=proved))
+    def proof():
+        if sp.count_ops(D) <= SMALL_ENOUGH:
+            return prove(D, CHEAP_STRATEGIES, min(deadline, clock() + 0.5),
+                         lambda: constants_agree(L, R) and confirmed_zero(L, R, assumptions))
+        return None
+
+    # far from zero at a probe point: the counterexample is looked for first (as in `decide`)
+    likely_false = clearly_nonzero(D, deadline)
+    proved = None if likely_false else proof()
+    if proved:
+        return done(replace(base, status=Status.PROVED, method=proved))
     search = find_counterexample(L, R, assumptions, deadline, n=ENTRY_POINTS)
     if search.counterexample is not None:
         return done(replace(base, status=Status.REFUTED, method="numeric counterexample",
                             counterexample=search.counterexample, lhs_value=L, rhs_value=R,
                             points=search.points, note=search.note))
+    proved = proof() if likely_false else None
+    if proved:
+        return done(replace(base, status=Status.PROVED, method=proved))
     if search.points:
         return done(replace(base, status=Status.NUMERIC, method="numeric", points=search.points,
                             search_complete=search.complete))

@@ -228,3 +228,22 @@ def test_several_files_as_a_linter_and_the_pre_commit_hook(capsys, tmp_path):
     hook = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "- id: derive-audit" in hook and "entry: derive audit" in hook
     assert "types_or: [markdown, tex]" in hook
+
+
+def test_several_documents_at_once_get_the_reports_each_gets_alone():
+    # one pool for all of them (as `derive audit a.md b.tex` runs): the same findings as one by
+    # one, each in its own document's order and notation; a claim both make gets its verdict twice
+    notes = "$$\\frac{d}{dx} x^3 = 3x^2$$\n\nLet $y = e^{2x}$. Then $\\frac{dy}{dx} = e^{2x}$.\n"
+    tex = "\\begin{equation}\n\\frac{d}{dx} x^3 = 3x^2\n\\end{equation}\n% $\\frac{d}{dx} x = 2$\n"
+    together = api.audit_texts([api.Document(notes, "a.md"), api.Document(tex, "b.tex", True)],
+                               timeout=10, jobs=2)
+    alone = [api.audit_text(notes, "a.md", timeout=10, jobs=1),
+             api.audit_text(tex, "b.tex", tex=True, timeout=10, jobs=1)]
+
+    def summary(report):
+        return [(f.source.id, f.source.line, f.skipped,
+                 f.verdict.status if f.verdict else None) for f in report.findings]
+    assert [r.title for r in together] == ["a.md", "b.tex"]
+    assert [summary(r) for r in together] == [summary(r) for r in alone]
+    assert [len(r.refuted) for r in together] == [1, 0]   # e^{2x} has slope 2e^{2x}; % is a comment
+    assert all(r.findings[0].verdict.status.holds for r in together)

@@ -17,13 +17,15 @@ def records() -> list[dict]:
 
 def rebuilt(record: dict) -> str:
     """The document's formulas, each on its own line number (several on a line side by side; a
-    condition after a formula on its line, judged one by hand, joined to it by "where")."""
+    condition or a definition after a formula on its line, judged so by hand, joined to it by
+    "where", as the sources say: 'y = f(g(x)), where f(x) = x^3')."""
     by_line: dict[int, list[str]] = {}
     for formula in record["formulas"]:
         opening, closing = DELIMITERS.get(formula["delimiter"], (
             f"\\begin{{{formula['delimiter']}}}", f"\\end{{{formula['delimiter']}}}"))
         body = " ".join(formula["latex"].split())
-        joined = "where " if formula["kind"] == "condition" and formula["line"] in by_line else ""
+        joined = "where " if formula["kind"] in ("condition", "definition") \
+            and formula["line"] in by_line else ""
         by_line.setdefault(formula["line"], []).append(f"{joined}{opening}{body}{closing}")
     last = max(by_line)
     return "\n".join(" ".join(by_line.get(n, [])) for n in range(1, last + 1)) + "\n"
