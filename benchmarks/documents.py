@@ -1,4 +1,4 @@
-"""`derive audit` on the document corpus (`tests/corpus/documents`: 18 public documents, every
+"""`derive audit` on the document corpus (`tests/corpus/documents`: public documents, every
 formula judged by hand): per document, the formulas, the claims the judgements count, how many
 equations were checked, the refutations, false alarms (a refutation on a line whose formulas are
 judged to hold, ambiguous, or not claims; a derivation's step from a line judged wrong is a finding:

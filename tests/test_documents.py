@@ -43,3 +43,12 @@ def test_every_committed_tex_compiles(name, tmp_path):
     result = compile_latex(source, tmp_path, passes=2)
     assert result.returncode == 0, (name, result.stdout[-2000:])
     assert latex_problems(tmp_path) == [], name
+
+
+def test_the_typeset_audit_shows_each_refutations_evidence_once(exported):
+    # the point is in the counterexample table and the correction in its display: the "Why"
+    # line gives the kind of slip, not the point again nor the engine's Python syntax (x**2)
+    why = [line for line in exported["tutorial-audit.tex"].splitlines() if "Why:" in line]
+    assert why and not any("differs at" in line or "should be" in line or "*\\allowbreak{}*"
+                           in line for line in why)
+    assert any("off by a sign" in line for line in why)

@@ -324,10 +324,11 @@ class DocumentReader:
             return "an update rule or a recurrence (the name is on both sides): not an identity"
         if names_entries(lhs, rhs):
             return "definition of the entries of a vector of names (not used by other formulas)"
-        if value_in_an_example(lhs, rhs, left, right):
+        given = {b.name.lstrip("\\") for b in self.scope.values().values()}   # \epsilon: epsilon
+        if value_in_an_example(lhs, rhs, left, right, given):
             return ("the value in a worked example (a formula of variables set equal to a "
                     "number worked out with decimals): not an identity")
-        if values_of_an_example(lhs, rhs, left):
+        if values_of_an_example(lhs, rhs, left, given):
             if lhs.is_Number or isinstance(lhs, sp.Symbol) or lhs in (sp.E, sp.pi):
                 self.make_opaque(left, equation, whole=lhs not in (sp.E, sp.pi))
             elif isinstance(lhs, sp.Pow) and isinstance(lhs.base, sp.Symbol) \

@@ -95,13 +95,17 @@ def name_read_as_power(lhs, left: str, rhs=None, right: str = "") -> bool:
         re.search(r"\^\s*\{\s*\(\s*" + re.escape(letter.name) + r"\s*\)\s*\}", right))
 
 
-def values_of_an_example(lhs, rhs, left: str) -> bool:
+def values_of_an_example(lhs, rhs, left: str, given=frozenset()) -> bool:
     """`\\hat{y}_0 - y_0 = 0.659 - 1`, `e = c d`, `a^{0} = x`: the left side shares nothing with
     the right and holds no derivative, sum or function: it names values or a quantity (a
-    worked example, Euler's e used as a letter, a label read as a power), it states no identity."""
+    worked example, Euler's e used as a letter, a label read as a power), it states no identity.
+    A formula of letters the document has all given numbers (`given`) is their value instead."""
     if not isinstance(lhs, sp.Basic) or not isinstance(rhs, sp.Basic) or lhs.has(*OPERATORS) \
             or lhs.atoms(sp.Function):
         return False   # sin^2 x + cos^2 x = 1 is an identity
+    if not isinstance(lhs, sp.Symbol) and lhs.free_symbols \
+            and {str(s) for s in lhs.free_symbols} <= given:
+        return False   # \\epsilon^2 = 0.0000000000001 after \\epsilon = 0.0000001
     if lhs.is_Number:
         return bool(NAME_WITH_MARK.match(left))   # a^{0} read as a power: 1
     if lhs.free_symbols & rhs.free_symbols:
@@ -112,17 +116,20 @@ def values_of_an_example(lhs, rhs, left: str) -> bool:
 DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+")
 
 
-def value_in_an_example(lhs, rhs, left: str, right: str) -> bool:
+def value_in_an_example(lhs, rhs, left: str, right: str, given=frozenset()) -> bool:
     """`\\sigma(net_{h1}) = 0.593269992`, `w_5 - \\eta \\frac{\\partial E}{\\partial w_5} = 0.4 - 0.5
     \\cdot 0.082`: a formula of variables set equal to a number worked out with decimals states
     its value at the worked example's numbers, not an identity. (The variable a derivative is
-    taken by does not count: d/dx (0.5 x) = 0.5 is an identity.)"""
+    taken by does not count: d/dx (0.5 x) = 0.5 is an identity.) Where the document has given
+    every one of its letters a number (`given`: \\epsilon = 0.0000001, then \\epsilon^2 = ...),
+    it is that value, to check as written."""
     for constant, text, formula in ((rhs, right, lhs), (lhs, left, rhs)):
         if isinstance(constant, sp.Basic) and isinstance(formula, sp.Basic) \
                 and not constant.free_symbols and DECIMAL.search(text):
             taken_by = {v for d in formula.atoms(*DERIVATIVES)
                         for v in (d.variables if isinstance(d, sp.Derivative) else d.args[1:2])}
-            if formula.free_symbols - taken_by or formula.atoms(AppliedUndef):
+            free = formula.free_symbols - taken_by
+            if formula.atoms(AppliedUndef) or (free and not {str(s) for s in free} <= given):
                 return True   # (net_o1 in d net_o1 / d w_5 is a quantity of w_5)
     return False
 

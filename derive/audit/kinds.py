@@ -36,6 +36,7 @@ DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac
 SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
                   r"equate", r"equating")
+CONSEQUENCE_CUES = _cue(r"then", r"hence", r"thus", r"therefore")   # 'if a = 2, then a^2 = 4'
 CONDITION_CUES = _cue(r"if", r"when", r"whenever", r"unless", r"case", r"for all", r"assuming",
                       r"provided")
 DEFINITION_CUES = _cue(r"let", r"define[sd]?", r"defin(?:e|ing|ition)", r"where", r"with",
@@ -70,10 +71,12 @@ def by_words(prose: str) -> Kind | None:
         return Kind.DENIED
     # else the cue nearest the formula: 'the critical points. Let $f(x, y) = ...$' defines f
     found = [(distance, rank, kind) for rank, (cues, window, kind) in enumerate(
-                 [(SOLVE_CUES, 80, Kind.SOLVE), (CONDITION_CUES, 80, Kind.CONDITION),
+                 [(CONSEQUENCE_CUES, 30, Kind.CLAIM), (SOLVE_CUES, 80, Kind.SOLVE),
+                  (CONDITION_CUES, 80, Kind.CONDITION),
                   (DEFINITION_CUES, 30, Kind.DEFINITION)])
              if (distance := _distance(cues, prose[-window:])) is not None]
-    return min(found)[2] if found else None
+    kind = min(found)[2] if found else None
+    return None if kind is Kind.CLAIM else kind
 
 
 def _distance(cues: re.Pattern, text: str) -> int | None:

@@ -16,15 +16,18 @@ from derive.render.printers import (
 from derive.render.verdicts import corrected, evidence_lines, summary, verdict_dict
 
 
-def finding_note(finding: Finding, printer=text) -> str:
+def finding_note(finding: Finding, printer=text, evidence: bool = True) -> str:
     """One line: why a claim fails (diagnosis, correction) or how it holds (formulas of the
-    engine's by `printer`)."""
+    engine's by `printer`). Without `evidence`, a refutation's correction and point are left to
+    the display and table that show them (a typeset report)."""
     if finding.verdict is None:
         return finding.skipped or ""
     verdict = _in_its_notation(finding)
     note = finding.source.note
     parts = [summary(verdict, printer)] if verdict.status is Status.REFUTED else []
-    if finding.correction:   # in the document's notation rather than the engine's
+    if not evidence and verdict.status is Status.REFUTED:
+        parts = [verdict.diagnosis.text] if verdict.diagnosis else []
+    elif finding.correction:   # in the document's notation rather than the engine's
         parts = [p for p in ([verdict.diagnosis.text] if verdict.diagnosis else [])] + [
             f"should be {finding.correction}"]
     if verdict.status is not Status.REFUTED:
@@ -34,7 +37,7 @@ def finding_note(finding: Finding, printer=text) -> str:
     if verdict.status is Status.REFUTED and verdict.note:
         parts.append(verdict.note)
     if note:
-        parts.append(f"({note})")
+        parts.append(f"({note})" if any(parts) else note)
     return "; ".join(p for p in parts if p)
 
 
@@ -196,7 +199,7 @@ def _finding_latex(finding: Finding, links: bool) -> str:
         out.append(rf"\hypertarget{{finding-{_anchor(finding)}}}{{}}")
     out.append(r"As written:")
     out.append(r"\[ " + _display(finding) + r" \]")
-    note = finding_note(finding)
+    note = finding_note(finding, evidence=False)   # the correction and the point: shown below
     if note:
         out.append(r"{\raggedright Why: " + breakable(note) + r"\par}")
     if finding.correction and not finding.source.curated:

@@ -679,3 +679,17 @@ def test_partials_written_as_subscripts_are_checked_against_the_function():
     findings, _ = audit(text)
     assert findings["L2.1"].verdict.status.holds
     assert findings["L2.2"].verdict.status is Status.REFUTED
+
+
+@pytest.mark.parametrize("value, holds", [("0.00000000000001", True), ("0.0000000000001", False)])
+def test_a_value_of_letters_the_document_gave_numbers_is_checked(value, holds):
+    # (10^-7)^2 = 10^-14 by hand: "if ..., then" states the value under the condition before it
+    findings, _ = audit(f"Observe that if $\\epsilon = 0.0000001$, then $\\epsilon^{{2}} = {value}$, "
+                        "which is small.\n")
+    assert findings["L1/2"].verdict.status.holds is holds
+    assert holds or findings["L1/2"].verdict.status is Status.REFUTED
+
+
+def test_a_worked_value_of_letters_without_numbers_is_still_set_aside():
+    findings, _ = audit("Then $\\sigma(net_{h1}) = 0.593269992$ and $x^2 - 3x = 4.5$.\n")
+    assert findings["L1"].verdict is None and findings["L1/2"].verdict is None

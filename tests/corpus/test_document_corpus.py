@@ -35,7 +35,8 @@ def test_real_mistakes_are_found(audits):
             ("yanfenglee-softmax-readme", 8), ("dkelsh-basic-nn-tutorial", 47),
             ("dkelsh-basic-nn-tutorial", 75), ("dkelsh-basic-nn-tutorial", 159),
             ("vortune-step-by-step-backprop", 166), ("alexcpn-backprop-softmax", 103),
-            ("alexcpn-backprop-softmax", 123), ("apex-extrema", 384)} <= found
+            ("alexcpn-backprop-softmax", 123), ("apex-extrema", 384),
+            ("d2l-single-variable-calculus", 212)} <= found
 
 
 def test_a_share_of_the_equations_is_checked(audits):
