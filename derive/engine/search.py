@@ -320,14 +320,17 @@ def _search_points(L, R, assumptions, deadline, n, functions=None, kinks=None) -
 
 
 def _concrete_functions(arity: int) -> list:
-    """Concrete stand-ins for an unknown function, defined and smooth on all of R^arity."""
+    """Concrete stand-ins for an unknown function, defined and smooth on all of R^arity. Of
+    several variables, each mixes them (no stand-in is a sum of functions of one variable each,
+    whose mixed partial derivatives would all be 0: f_xy = 0 would hold for every one)."""
     t = sp.symbols("t1:%d" % (arity + 1), real=True)
     u, v = t[0], t[-1]
+    mixed = arity > 1
     bodies = [
-        sp.sin(u) + u**3 / 5 + sum(t[1:]),
-        sp.exp(u / 3) + sp.Mul(*t[1:]),
-        u**2 + 3 * u - 1 + sum(s**2 for s in t[1:]),
-        2 * sp.atan(u) + v,
+        sp.sin(u) + u**3 / 5 + sum(t[1:]) + (sp.Mul(*t) / 2 if mixed else 0),
+        sp.exp(u / 3) + sp.Mul(*t[1:]) + (sp.sin(sum(t)) / 3 if mixed else 0),
+        u**2 + 3 * u - 1 + sum(s**2 for s in t[1:]) - (u * v / 4 if mixed else 0),
+        2 * sp.atan(u) + v + (sp.atan(sp.Mul(*t)) if mixed else 0),
     ]
     return [sp.Lambda(t, body) for body in bodies]
 

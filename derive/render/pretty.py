@@ -324,6 +324,9 @@ class PrettyPrinter(TextPrinter):
             return self._print(v)
         return self._word_or_bracketed(v) + str(n).translate(_SUPERSCRIPTS)
 
+    def _partial_subscript(self, expr):
+        return None   # a partial at a point in this printer's notation: (∂C/∂x)(f(t), g(t))
+
     def _print_Subs(self, expr):
         prime = self._prime(expr)
         if prime:

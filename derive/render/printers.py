@@ -44,18 +44,47 @@ def _prime_form(expr):
     return f.func, len(expr.variables), f.args[0]
 
 
+def _subscript_form(expr):
+    """(f, the letters of the variables, the arguments) when `expr` is a partial derivative of an
+    unknown function of several one-letter variables by them, as f_{xy}(x, y) writes it, or such
+    a derivative at a point (f_{xx}(-1, 2))."""
+    point = None
+    if isinstance(expr, sp.Subs):
+        at, point, expr = expr.variables, tuple(expr.point), expr.expr
+    if not isinstance(expr, sp.Derivative) or not isinstance(expr.expr, AppliedUndef):
+        return None
+    f = expr.expr
+    if len(f.args) < 2 or not all(isinstance(a, sp.Symbol) and len(a.name) == 1 for a in f.args) \
+            or not all(v in f.args for v in expr.variables):
+        return None
+    if point is not None and tuple(at) != tuple(f.args):
+        return None
+    return f.func, "".join(v.name for v in expr.variables), point or f.args
+
+
 class _PrimeNotation:
-    """Printer mixin: f'(u) for derivatives of unknown functions (however SymPy stores them)."""
+    """Printer mixin: f'(u) for derivatives of unknown functions (however SymPy stores them), and
+    f_{xy}(x, y) for partial derivatives of one of several variables."""
 
     parentheses = ("(", ")")
+    subscript = "_{}"
 
     def _prime(self, expr):
         prime = _prime_form(expr)
         if prime is None:
-            return None
+            return self._partial_subscript(expr)
         f, order, arg = prime
         left, right = self.parentheses
         return f"{self._print(f)}{chr(39) * order}{left}{self._print(arg)}{right}"
+
+    def _partial_subscript(self, expr):
+        form = _subscript_form(expr)
+        if form is None:
+            return None
+        f, letters, args = form
+        left, right = self.parentheses
+        return (f"{self._print(f)}{self.subscript.format(letters)}{left}"
+                f"{', '.join(self._print(a) for a in args)}{right}")
 
     def _print_Derivative(self, expr):
         return self._prime(expr) or self._plain_derivative(expr)
@@ -82,6 +111,10 @@ _GREEK = {name: chr(code) for name, code in (
 class TextPrinter(_PrimeNotation, StrPrinter):
     """SymPy's str printer, with f'(x) and diff(expr, x) (which the parser reads back); names
     written in LaTeX for the documents (\\partial C/\\partial W^{m}) are shown plainly."""
+
+    def _partial_subscript(self, expr):
+        # diff(f(x, y), x, y) reads back; a derivative at a point has no such form: f_xx(-1, 2)
+        return super()._partial_subscript(expr) if isinstance(expr, sp.Subs) else None
 
     def _print_Symbol(self, expr):
         name = expr.name
@@ -111,6 +144,7 @@ class TexPrinter(_PrimeNotation, LatexPrinter):
     """SymPy's LaTeX printer, with f'(x)."""
 
     parentheses = (r"\left(", r"\right)")
+    subscript = "_{{{}}}"
 
     def _plain_derivative(self, expr):
         if len(expr.variables) == 1 and isinstance(expr.expr, (sp.Symbol, sp.Indexed)) \

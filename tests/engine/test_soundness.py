@@ -128,3 +128,17 @@ def test_published_antiderivatives_differentiated_back_are_never_refuted():
     run = api.check([Numbered(k, text) for k, text in enumerate(sample)], timeout=5, jobs=2)
     assert all(r.verdict.status.holds for r in run.results), \
         [r.verdict.note for r in run.results if not r.verdict.status.holds]
+
+
+@pytest.mark.parametrize("claim", ["diff(f(x, y), x, y) = 0", "diff(f(x, y, z), x, z) = 0",
+                                   "f(x, y) = f(x, 0) + f(0, y) - f(0, 0)"])
+def test_a_function_of_several_variables_is_not_assumed_separable(claim):
+    # false for f = x y (f_xy = 1; x y != 0 + 0 - 0 at x = y = 1): stand-ins that are sums of
+    # functions of one variable each made every one of these hold numerically
+    run = api.check([Numbered(1, claim)], timeout=10.0)
+    assert run.results[0].verdict.status is Status.REFUTED
+
+
+def test_mixed_partials_of_any_function_agree():
+    run = api.check([Numbered(1, "diff(f(x, y), x, y) = diff(f(x, y), y, x)")], timeout=10.0)
+    assert run.results[0].verdict.status.holds

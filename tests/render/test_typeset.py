@@ -113,3 +113,14 @@ def test_a_document_with_a_function_in_a_denominator_is_reported_in_every_format
     for form in ("json", "latex", "markdown", "text"):
         assert main(["audit", str(notes), "--format", form]) in (0, 1)
         assert "internal error" not in capsys.readouterr().err
+
+
+def test_partials_of_a_function_of_several_variables_print_with_subscripts():
+    from derive.render.printers import tex, text
+    x, y = sp.symbols("x y", real=True)
+    f = sp.Function("f", real=True)
+    assert text(sp.Derivative(f(x, y), x, y)) == "diff(f(x, y), x, y)"   # which reads back
+    assert tex(sp.Derivative(f(x, y), x, y)) == r"f_{xy}\left(x, y\right)"
+    at = sp.Subs(sp.Derivative(f(x, y), x, x), (x, y), (-1, 2))
+    assert text(at) == "f_xx(-1, 2)" and tex(at) == r"f_{xx}\left(-1, 2\right)"
+    assert "Subs" in text(sp.Subs(sp.Derivative(f(x, y), x), (y,), (2,)))   # x left free: not f_x
