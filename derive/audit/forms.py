@@ -105,7 +105,7 @@ def values_of_an_example(lhs, rhs, left: str, given=frozenset()) -> bool:
         return False   # sin^2 x + cos^2 x = 1 is an identity
     if not isinstance(lhs, sp.Symbol) and lhs.free_symbols \
             and {str(s) for s in lhs.free_symbols} <= given:
-        return False   # \\epsilon^2 = 0.0000000000001 after \\epsilon = 0.0000001
+        return False   # \epsilon^2 = 0.0000000000001 after \epsilon = 0.0000001
     if lhs.is_Number:
         return bool(NAME_WITH_MARK.match(left))   # a^{0} read as a power: 1
     if lhs.free_symbols & rhs.free_symbols:

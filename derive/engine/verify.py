@@ -252,6 +252,7 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
     D = L - R
     if D == 0:
         return done(replace(base, status=Status.PROVED, method="identical after evaluation"))
+
     def proof():
         if sp.count_ops(D) <= SMALL_ENOUGH:
             return prove(D, CHEAP_STRATEGIES, min(deadline, clock() + 0.5),

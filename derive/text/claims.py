@@ -10,7 +10,7 @@ import sympy as sp
 from derive.text.assumptions import Assumptions
 from derive.text.builder import Builder
 from derive.text.context import Context, read_context
-from derive.text.limits import InputError
+from derive.text.limits import InputError, remembered
 from derive.text.sympy_syntax import parse_sides
 
 MAX_LINKS = 8  # equalities in one chain
@@ -105,18 +105,18 @@ _contexts: dict = {}
 
 def _context(where: list, builder: Builder) -> Context:
     """`read_context(where, builder)`, read once for every builder that starts alike: the
-    context and what reading it taught the builder are kept, and taught again (a copy)."""
+    context (or the InputError) and what reading it taught the builder are kept, and taught
+    again (a copy)."""
     key = (tuple(where), builder.assumptions.key, builder.declared_functions,
            tuple(sorted(builder.chains.items())), builder.strict, builder.units,
            builder.scalar_only, frozenset(builder.promoted), frozenset(builder.families))
-    if key not in _contexts:
+
+    def read():
         try:
-            _contexts[key] = (read_context(where, builder), _state(builder))
+            return read_context(where, builder), _state(builder)
         except InputError as error:
-            _contexts[key] = (error, _state(builder))
-        if len(_contexts) > CONTEXTS:
-            _contexts.pop(next(iter(_contexts)))
-    context, state = _contexts[key]
+            return error, _state(builder)
+    context, state = remembered(_contexts, CONTEXTS, key, read)
     vars(builder).update(_state(state))
     if isinstance(context, InputError):
         raise InputError(*context.args)

@@ -523,11 +523,11 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         return n
 
     def subscript_partial(self, parts: NameParts, bare: bool):
-        """`f_x`, `f_{xy}(1, 2)`: a partial derivative (by x, then y) of a function defined with
-        named parameters (f(x, y) = ...), when every letter of the subscript is one of them;
-        None otherwise (f_1, w_x of a name that is no such function)."""
-        parameters = self.b.parameters.get(parts.letter)
-        if parameters is None or parts.font or parts.label is not None or parts.style \
+        """`f_x`, `f_{xy}(1, 2)`: a partial derivative (by x, then y) of a function of several
+        variables defined with named parameters (f(x, y) = ...), when every letter of the
+        subscript is one of them; None otherwise (f_1, w_x of a name that is no such function)."""
+        parameters = self.b.parameters.get(parts.letter, ())
+        if len(parameters) < 2 or parts.font or parts.label is not None or parts.style \
                 or parts.indices or not parts.subscript:
             return None
         names = [p.name for p in parameters]

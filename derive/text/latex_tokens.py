@@ -14,7 +14,7 @@ import sympy as sp
 from derive.text.latex_packages import written_out
 from derive.text.letters import (
     layer_numbers, names_in_letters, numbered, spell, without_word_subscripts)
-from derive.text.limits import LIMITS, InputError
+from derive.text.limits import LIMITS, InputError, remembered
 from derive.text.unicode import normalize
 
 # function names as words: with or without a backslash they mean the function
@@ -107,17 +107,7 @@ _tokenized: dict = {}
 
 def tokenize(text: str) -> list[Tok]:
     """The tokens of a formula (a new list each time; the tokens themselves are never changed)."""
-    if text not in _tokenized:
-        try:
-            _tokenized[text] = _tokens(text)
-        except InputError as error:
-            _tokenized[text] = error
-        if len(_tokenized) > TOKENIZED:
-            _tokenized.pop(next(iter(_tokenized)))
-    tokens = _tokenized[text]
-    if isinstance(tokens, InputError):
-        raise InputError(*tokens.args)
-    return list(tokens)
+    return list(remembered(_tokenized, TOKENIZED, text, lambda: _tokens(text)))
 
 
 def _tokens(text: str) -> list[Tok]:

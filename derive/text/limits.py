@@ -9,6 +9,22 @@ class InputError(ValueError):
     """Text that cannot be read. The message is one line and says what to write instead."""
 
 
+def remembered(table: dict, size: int, key, make):
+    """`make()` once per key, its InputError too (raised again each time); past `size` entries
+    the oldest is forgotten. A document reads the same definitions for each of its claims."""
+    if key not in table:
+        try:
+            table[key] = make()
+        except InputError as error:
+            table[key] = error
+        if len(table) > size:
+            table.pop(next(iter(table)))
+    value = table[key]
+    if isinstance(value, InputError):
+        raise InputError(*value.args)
+    return value
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds applied before SymPy evaluates anything (all refusals are instant)."""

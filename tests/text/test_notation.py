@@ -267,3 +267,8 @@ def test_other_subscripts_stay_names(claim):
     # 1 and z are not parameters of f; g is no function with named parameters
     reading = read_claim(claim, latex=True, where=["f(x, y) = x^3 y"])
     assert not reading.sides[0].has(sp.Derivative)
+
+
+def test_a_subscript_of_a_function_of_one_variable_stays_a_name():
+    # f_x beside f(x) = x^2 is too often a name of its own to be read as f'
+    assert not read_claim("f_x = 0", latex=True, where=["f(x) = x^2"]).sides[0].has(sp.Derivative)
