@@ -305,13 +305,13 @@ def _rows(body: str) -> list[str]:
 TRAILING_TAG = re.compile(r"(?:\s*\\q?quad)*\s*\\(?:rightarrow|Rightarrow|to|implies)(?:\s*\\q?quad)*\s*"
                           r"(?:\\text\s*\{[^{}]*\}|\\mathbf\s*\{\s*[A-Za-z0-9.]*\s*\})\s*$")
 # a whole formula set in bold (as a whole, not a vector), or in a group of its own
-BOLD_FORMULA = re.compile(r"^\s*(?:\\(?:mathbf|boldsymbol|bm)\s*)?\{(.*)\}\s*$", re.S)
+BOLD_FORMULA = re.compile(r"^\s*(?:\\(?:mathbf|boldsymbol|bm|boxed|fbox)\s*)?\{(.*)\}\s*$", re.S)
 
 
 def clean(line: str) -> str:
     """Alignment marks and leading '=' of continued lines; prose prefixes such as \\text{if, };
     a tag after the formula; braces left unmatched where a coloured or bold group spans several
-    lines; a whole formula set in bold."""
+    lines; a whole formula set in bold or in a box (`\\boxed{f'(x) = 2x}`)."""
     line = written_out(line.replace("&", " "))   # \\overset{(a)}{=}: the = it annotates
     line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
     line = re.sub(r"^\s*=", "", line)

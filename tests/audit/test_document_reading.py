@@ -693,3 +693,10 @@ def test_a_value_of_letters_the_document_gave_numbers_is_checked(value, holds):
 def test_a_worked_value_of_letters_without_numbers_is_still_set_aside():
     findings, _ = audit("Then $\\sigma(net_{h1}) = 0.593269992$ and $x^2 - 3x = 4.5$.\n")
     assert findings["L1"].verdict is None and findings["L1/2"].verdict is None
+
+
+def test_a_boxed_result_is_the_formula_in_the_box():
+    # d/dx x^2 = 2x by hand: the boxed 2x holds, the boxed 3x is refuted
+    findings, _ = audit("Let $f(x) = x^2$. Then $$\\boxed{f'(x) = 2x}$$ and $$\\boxed{f'(x) = 3x}$$\n")
+    assert findings["L1/2"].verdict.status.holds
+    assert findings["L1/3"].verdict.status is Status.REFUTED
