@@ -16,6 +16,7 @@ from derive.engine.search import sample_values
 from derive.engine.shapes import ShapeError
 from derive.text import arrays as A
 from derive.text.builder import FUNCTIONS
+from derive.text.limits import LIMITS
 
 MAX_ENTRIES = 400
 DIGITS = 120                    # working precision of a sampled evaluation
@@ -532,7 +533,17 @@ def _applied(name: str, function: sp.Lambda, args):
     if len(args) != len(function.variables):
         raise ShapeError(f"{name} is defined with {len(function.variables)} argument(s) and used "
                          f"with {len(args)}")
+    if function.expr.has(*COMBINATORIAL) and any(
+            isinstance(a, sp.Integer) and abs(a) > LIMITS.max_combinatorial for a in args):
+        # f(x) = x! at 10^99: SymPy would compute the factorial as it builds it, and never return
+        big = max((a for a in args if isinstance(a, sp.Integer)), key=abs)
+        raise ShapeError(f"{name} at a number of {len(str(abs(big)))} digits is too large to "
+                         f"evaluate (limit {LIMITS.max_combinatorial})")
     return function(*args)
+
+
+COMBINATORIAL = (sp.factorial, sp.factorial2, sp.binomial, sp.gamma, sp.RisingFactorial,
+                 sp.FallingFactorial, sp.subfactorial)
 
 
 def _mpmath_function(variables, body, digits: int):

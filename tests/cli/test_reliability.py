@@ -120,3 +120,12 @@ def test_a_heavy_activation_is_bounded_by_the_time_limit(capsys):
                        "--layers", "none")
     assert code == 2 and "time limit of 2 s" in err
     assert time.monotonic() - start < 30  # a hang guard: the limit starts with the work
+
+
+def test_a_defined_factorial_at_a_huge_number_is_refused_not_computed(capsys):
+    # SymPy computes x! as it builds it: f(x) = x! at 10^99 would spin until the pool's kill
+    code, out, _ = run(capsys, "check", "--latex", "f(10^{99}) = 1", "--where", "f(x) = x!",
+                       "--timeout", "5")
+    assert code == 1 and "UNDECIDED" in out and "too large to evaluate" in out
+    code, out, _ = run(capsys, "check", "--latex", "f(5) = 120", "--where", "f(x) = x!")
+    assert code == 0 and "PROVED" in out   # 5! = 120
