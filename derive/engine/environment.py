@@ -23,6 +23,9 @@ DIGITS = 120                    # working precision of a sampled evaluation
 STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
 MEMO = 100_000                  # values kept per compiled function at a sample
 _COMPILED: dict = {}            # (function, arity, order, sample, digits) -> compiled stand-in
+# functions SymPy evaluates exactly as it builds them (x! at 10^99 never returns)
+COMBINATORIAL = (sp.factorial, sp.factorial2, sp.binomial, sp.gamma, sp.RisingFactorial,
+                 sp.FallingFactorial, sp.subfactorial)
 
 
 def names_in(expr) -> set[str]:
@@ -541,9 +544,6 @@ def _applied(name: str, function: sp.Lambda, args):
                          f"evaluate (limit {LIMITS.max_combinatorial})")
     return function(*args)
 
-
-COMBINATORIAL = (sp.factorial, sp.factorial2, sp.binomial, sp.gamma, sp.RisingFactorial,
-                 sp.FallingFactorial, sp.subfactorial)
 
 
 def _mpmath_function(variables, body, digits: int):
