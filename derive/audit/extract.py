@@ -304,6 +304,35 @@ def _rows(body: str) -> list[str]:
 # a tag after the formula: `\\rightarrow \\quad \\text{EqA1.1}`, `\\quad \\to \\mathbf{EqA1}`
 TRAILING_TAG = re.compile(r"(?:\s*\\q?quad)*\s*\\(?:rightarrow|Rightarrow|to|implies)(?:\s*\\q?quad)*\s*"
                           r"(?:\\text\s*\{[^{}]*\}|\\mathbf\s*\{\s*[A-Za-z0-9.]*\s*\})\s*$")
+# the end-of-proof marks after a formula (`... = a(1 - a). \quad \blacksquare`)
+END_OF_PROOF = ("\\blacksquare", "\\square", "\\qed", "\\Box")
+
+
+def _without_end_of_proof(line: str) -> str:
+    """`line` without an end-of-proof mark at its end, nor the spacing before it (a scan back
+    from the end: linear in the line)."""
+    i = len(line.rstrip())
+    mark = next((m for m in END_OF_PROOF if line.startswith(m, i - len(m))), None)
+    if mark is None:
+        return line
+    i -= len(mark)
+    while True:
+        while i > 0 and line[i - 1].isspace():
+            i -= 1
+        space = next((q for q in ("\\qquad", "\\quad") if line.startswith(q, i - len(q))), None)
+        if space is None:
+            return line[:i]
+        i -= len(space)
+
+
+TAG_TAIL = 300   # characters at the end of a line where a tag is looked for
+
+
+def _without_trailing_tag(line: str) -> str:
+    """`line` without a tag after the formula (`\\Rightarrow \\text{(BP1)}`). Only the line's end
+    is searched: the pattern, tried from every position of a long run of spaces, was quadratic."""
+    return line[:-TAG_TAIL] + TRAILING_TAG.sub("", line[-TAG_TAIL:])
+
 # a whole formula set in bold (as a whole, not a vector), or in a group of its own
 BOLD_FORMULA = re.compile(r"^\s*(?:\\(?:mathbf|boldsymbol|bm|boxed|fbox)\s*)?\{(.*)\}\s*$", re.S)
 
@@ -311,7 +340,7 @@ BOLD_FORMULA = re.compile(r"^\s*(?:\\(?:mathbf|boldsymbol|bm|boxed|fbox)\s*)?\{(
 def clean(line: str) -> str:
     """Alignment marks and leading '=' of continued lines; prose prefixes such as \\text{if, };
     a tag after the formula; braces left unmatched where a coloured or bold group spans several
-    lines; a whole formula set in bold or in a box (`\\boxed{f'(x) = 2x}`)."""
+    lines; an end-of-proof mark; a whole formula set in bold or in a box (`\\boxed{f'(x) = 2x}`)."""
     line = written_out(line.replace("&", " "))   # \\overset{(a)}{=}: the = it annotates
     line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
     line = re.sub(r"^\s*=", "", line)
@@ -320,7 +349,7 @@ def clean(line: str) -> str:
     bold = BOLD_FORMULA.match(line)
     if bold and "=" in bold.group(1) and _matched_braces(bold.group(1)) == bold.group(1):
         line = bold.group(1)
-    line = TRAILING_TAG.sub("", line)
+    line = _without_end_of_proof(_without_trailing_tag(line))
     while PROSE_PREFIX.match(line):
         line = PROSE_PREFIX.sub("", line)
     line = re.sub(r"^\s*=", "", line)

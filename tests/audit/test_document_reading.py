@@ -700,3 +700,11 @@ def test_a_boxed_result_is_the_formula_in_the_box():
     findings, _ = audit("Let $f(x) = x^2$. Then $$\\boxed{f'(x) = 2x}$$ and $$\\boxed{f'(x) = 3x}$$\n")
     assert findings["L1/2"].verdict.status.holds
     assert findings["L1/3"].verdict.status is Status.REFUTED
+
+
+def test_an_end_of_proof_mark_is_not_part_of_the_formula():
+    # a(1 - a) is the logistic's slope by hand; a(1 + a) is not
+    findings, _ = audit("Let $a = \\frac{1}{1+e^{-z}}$. Then $$\\frac{da}{dz} = a(1 - a). \\quad "
+                        "\\blacksquare$$ and $$\\frac{da}{dz} = a(1 + a) \\qquad \\square$$\n")
+    assert findings["L1/2"].verdict.status.holds
+    assert findings["L1/3"].verdict.status is Status.REFUTED

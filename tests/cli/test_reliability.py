@@ -129,3 +129,11 @@ def test_a_defined_factorial_at_a_huge_number_is_refused_not_computed(capsys):
     assert code == 1 and "UNDECIDED" in out and "too large to evaluate" in out
     code, out, _ = run(capsys, "check", "--latex", "f(5) = 120", "--where", "f(x) = x!")
     assert code == 0 and "PROVED" in out   # 5! = 120
+
+
+def test_a_formula_with_a_long_run_of_spaces_is_read_in_linear_time():
+    from derive.audit.extract import clean
+    start = time.monotonic()
+    assert clean(" " * 200_000 + "x = 1") == " " * 200_000 + "x = 1"
+    assert clean("a = b" + " \\quad" * 20_000 + " \\blacksquare") == "a = b"
+    assert time.monotonic() - start < 30   # a hang guard: a tag pattern took 160 s on the first
