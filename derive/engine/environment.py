@@ -23,9 +23,9 @@ DIGITS = 120                    # working precision of a sampled evaluation
 STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
 MEMO = 100_000                  # values kept per compiled function at a sample
 _COMPILED: dict = {}            # (function, arity, order, sample, digits) -> compiled stand-in
-# functions SymPy evaluates exactly as it builds them (x! at 10^99 never returns)
-COMBINATORIAL = (sp.factorial, sp.factorial2, sp.binomial, sp.gamma, sp.RisingFactorial,
-                 sp.FallingFactorial, sp.subfactorial)
+# functions SymPy evaluates exactly as it builds them (x! at 10^99 never returns): those the
+# reader already bounds in what it reads
+COMBINATORIAL = tuple(make for _, _, make, bounded in FUNCTIONS.values() if bounded)
 
 
 def names_in(expr) -> set[str]:
