@@ -386,14 +386,23 @@ def _pair(activation: str, output_activation: str | None, cost: str | None,
     return Pair(hidden, output, chosen, (f"forced: {problem.reason}",) if problem else ())
 
 
-def _backprop_part(part: str, pair: Pair, layers, report):
+def _backprop_part(part: str, spec: tuple, layers, report):
+    """One part of the backprop document, in a worker; the pair record is made where it is used
+    (once per worker: the pair's derivations and the network share it and SymPy's caches)."""
     from derive.nn import backprop, network
     if part == "index":
         report(backprop.index_level())
-    elif part == "pair":
-        report(backprop.pair_derivations(pair.hidden, pair.output, pair.cost))
+        return
+    if spec not in _PAIRS:
+        _PAIRS[spec] = _pair(*spec)
+    pair = _PAIRS[spec]
+    if part == "pair":
+        report((pair, backprop.pair_derivations(pair.hidden, pair.output, pair.cost)))
     else:
         report(network.prove_network(layers, pair.hidden, pair.output, pair.cost))
+
+
+_PAIRS: dict = {}   # (activation, output activation, cost, force) -> its Pair, in a worker
 
 
 def backprop(activation: str = "sigmoid", output_activation: str | None = None,
@@ -412,16 +421,17 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
     if vector and sizes and sizes[-1] < 2:
         raise InputError(f"{output_activation} shares its value between the outputs: the network "
                          "needs 2 or more (e.g. --layers 2,2,3)")
-    pair = _isolated(_pair, (activation, output_activation, cost, force), timeout)
+    spec = (activation, output_activation, cost, force)
     # the index level is the same for every pair: derived once per process
     parts = ([] if _INDEX_LEVEL else ["index"]) + ["pair"] + (["network"] if sizes else [])
-    args = [(part, pair, sizes) for part in parts]
+    args = [(part, spec, sizes) for part in parts]
     done = dict(_INDEX_LEVEL)
     for index, outcome in isolation.run(_reporting_task(_backprop_part), args,
                                         check_timeout(timeout), jobs):
         done[parts[index]] = _value(outcome, timeout)
     _INDEX_LEVEL.setdefault("index", done["index"])
-    return bp.assemble(pair.hidden, pair.output, pair.cost, done["index"], done["pair"],
+    pair, derivations = done["pair"]
+    return bp.assemble(pair.hidden, pair.output, pair.cost, done["index"], derivations,
                        done.get("network"), pair.notes + tuple(notes))
 
 

@@ -113,7 +113,7 @@ def _constant_ratio(A, B, assumptions):
             if values and abs(q - values[0]) > 1e-20 * (1 + abs(values[0])):
                 return None   # two values: not a constant
             values.append(q)
-        if len(values) >= 5:
+        if len(values) >= 3:   # a guess: the candidate is then proved or refuted as a whole
             break
     if len(values) < (3 if symbols else 1):
         return None

@@ -20,6 +20,7 @@ from derive.engine.evaluate import UNEVALUATED
 from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.verdict import Counterexample
 from derive.text import Assumptions
+from derive.text.limits import remembered
 
 PRECISION = 30          # significant digits asked of evalf at each point
 CONFIRM_PRECISION = 100  # both sides of a counterexample are re-evaluated to this many digits
@@ -116,7 +117,21 @@ def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Rando
 def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0,
                   expr=None) -> list[dict]:
     """Up to `n` points; `expr` (the claim) suggests values of its own (`suggested_values`), tried
-    first, in addition to `n`."""
+    first, in addition to `n`. The same symbols, domain, `n` and seed give the same points: those
+    no claim suggests are made once per process (a diagnosis asks for them again and again)."""
+    if expr is None:
+        key = (tuple(symbols), assumptions.key, n, seed)
+        made = remembered(_POINTS, POINTS_KEPT, key,
+                          lambda: _sample_points(symbols, assumptions, n, seed, None))
+        return [dict(point) for point in made]
+    return _sample_points(symbols, assumptions, n, seed, expr)
+
+
+POINTS_KEPT = 256
+_POINTS: dict = {}   # (symbols, domain, n, seed) -> the points
+
+
+def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, expr) -> list[dict]:
     rng = random.Random(seed)
     suggested = [suggested_values(expr, s) if expr is not None else [] for s in symbols]
     pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
