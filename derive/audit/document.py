@@ -26,8 +26,9 @@ from derive.audit.descent import (
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
 from derive.audit.forms import (
     DERIVATIVES, constraint, definable, doubts, entry_of_a_function, is_step, letters, mentions,
-    name_of, name_read_as_power, names_entries, network_notation, says_what_a_function_is,
-    spelled_name, split_sides, unknowns, value_in_an_example, values_of_an_example)
+    name_of, name_read_as_power, names_entries, names_the_other_side, network_notation,
+    says_what_a_function_is, spelled_name, split_sides, unknowns, value_in_an_example,
+    values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
@@ -338,6 +339,11 @@ class DocumentReader:
                 # such as N^L): read as a power, sigma^2 would be free in the formulas after it
                 self.make_opaque(left, equation, whole=True)
             return f"definition of {left.strip()} (values of an example, or a name)"
+        if names_the_other_side(lhs, rhs) and self.scope.binding(right) is None and base_name(
+                right) not in {t for text in [left] + self.scope.where(left)
+                               for t in TOKEN.findall(text)}:   # nor through a definition
+            return (f"names the value of {left.strip()} {right.strip()} (a name not defined "
+                    "before): not an identity")
         if constraint(lhs, rhs):
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
             return "a constraint the document states (used by the formulas after it)"
@@ -363,7 +369,7 @@ class DocumentReader:
             out.append(Alternative("as a step of the derivation from its first side",
                                    f"{head} = {right}", where))
         for current, first in self.scope.earlier(list(where)):
-            out.append(Alternative(f"with the first definition in its section, {first}", text,
+            out.append(Alternative(f"with an earlier definition in its section, {first}", text,
                                    tuple(first if w == current else w for w in where)))
         return tuple(out)
 

@@ -144,6 +144,17 @@ def names_entries(lhs, rhs) -> bool:
         lhs.free_symbols & rhs.free_symbols)
 
 
+def names_the_other_side(lhs, rhs) -> bool:
+    """`\\frac{dy}{dx} = m`, `\\frac{\\partial \\tilde y}{\\partial a} = I_2`: the right side is a
+    lone name the left side does not use, so (when the document has not defined that name) the
+    formula names what the left side is (a slope m, an identity matrix I_2): it states no identity
+    that holds for every value of that name."""
+    if not isinstance(rhs, (sp.Symbol, sp.Indexed)) or not isinstance(lhs, sp.Basic) \
+            or isinstance(lhs, (sp.Symbol, sp.Indexed)) or lhs.is_Number:
+        return False
+    return name_of(rhs) not in names_in(lhs)
+
+
 def constraint(lhs, rhs) -> bool:
     """`\\sum_k y_k = 1`: the entries of a vector sum to a constant."""
     return isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) \

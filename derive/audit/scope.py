@@ -59,7 +59,7 @@ class Binding:
 class Scope:
     def __init__(self):
         self.bindings: dict[str, Binding] = {}
-        self.replaced: dict[str, Binding] = {}   # a key's definition before its restatement
+        self.replaced: dict[str, list] = {}   # a key's earlier definitions in its section
         self.aliases: dict = {}   # audit.aliases.Alias -> (level, heading) it was learned under
         self.heading = 0
 
@@ -89,7 +89,10 @@ class Scope:
         key = key_of(target) + (" \\in" if declaration else "")
         old = self.bindings.pop(key, None)   # a redefinition comes last
         if old is not None and old.heading == equation.heading and old.text != text:
-            self.replaced[key] = old   # restated in its section: the first may still be meant
+            # restated in its section: an earlier one may still be meant (g(s) = tanh(s), then
+            # g(s) = sigma(s): options listed one after the other)
+            earlier = [b for b in self.replaced.get(key, []) if b.text != text]
+            self.replaced[key] = earlier + [old]
         else:
             self.replaced.pop(key, None)
         row = (equation.cell.table, equation.cell.row) if equation.cell else None
@@ -104,12 +107,12 @@ class Scope:
         return {b.key: b for b in self.bindings.values() if b.value}
 
     def earlier(self, where: list[str]) -> list[tuple[str, str]]:
-        """(definition in `where`, the one it replaced in the same section): a name defined again
-        where the text has not moved on may be meant as first defined (the second form a
-        restatement, right or wrong)."""
+        """(definition in `where`, one it replaced in the same section), each earlier one, first
+        first: a name defined again where the text has not moved on may be meant as defined
+        before (the later form a restatement, right or wrong, or another option)."""
         texts = {b.text: key for key, b in self.bindings.items()}
-        return [(text, self.replaced[texts[text]].text) for text in where
-                if text in texts and texts[text] in self.replaced]
+        return [(text, old.text) for text in where if text in texts
+                for old in self.replaced.get(texts[text], [])]
 
     def forget(self, target: str) -> None:
         self.bindings.pop(key_of(target), None)

@@ -516,6 +516,8 @@ def _cost(lhs, rhs, definitions, top: str | None) -> tuple:
             if isinstance(operand, sp.Symbol) and operand.is_commutative \
                     and operand.name not in defined and not operand.is_integer:
                 variable = d.args[1] if not isinstance(d, sp.Derivative) else d.variables[0]
+                if owner(variable) == operand.name:
+                    continue   # dx/dx (after u = x): no cost, the variable itself
                 owners_of.setdefault(operand.name, set()).add(owner(variable))
     if not owners_of:
         return ()

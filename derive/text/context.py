@@ -157,6 +157,8 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
         target, value = sides
         if not _definable(target) or _alias(target, value):
             # notation: '\\nabla_a C = \\frac{\\partial C}{\\partial a^L}', 'a = a^{L}'
+            if _alias(target, value):   # u = x: du/dx is then dx/dx, u no unknown function of x
+                builder.defined.add(target.name)
             definitions.append(Definition(target, value, text, rewrite=True))
             continue
         name = _target_name(target)

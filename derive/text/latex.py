@@ -452,6 +452,12 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         partial = None if primes else self.subscript_partial(parts, bare)
         if partial is not None:
             return partial
+        if parts.indices and not bare and self.at("(") and not primes and (
+                parts.letter in self.function_letters or self.lone_name_in_parentheses()):
+            # g_i(s_i): the i-th function at s_i, or g_i times s_i (a(1 - a) stays a product)
+            shown = f"{parts.display}_{{{','.join(str(i) for i in parts.indices)}}}"
+            raise InputError(f"ambiguous: {shown}(...) could be a function {shown} at (...) or a "
+                             f"product; write {shown} \\cdot (...) for a product")
         if bare or not self.at("(") or parts.indices:
             if primes:
                 raise InputError(f"write {parts.display}{chr(39) * primes}(x): a derivative "

@@ -8,6 +8,7 @@ from derive import api
 from derive.audit.document import read_document, split_sides
 from derive.audit.extract import extract
 from derive.engine.verdict import Mistake, Status
+from derive.results import Numbered
 from derive.text import InputError
 
 
@@ -605,7 +606,7 @@ def test_a_restated_definition_does_not_hide_the_first():
     findings, report = audit(text)
     assert not report.refuted
     assert status_on(findings, 9)[0].holds
-    assert "first definition in its section" in findings["L9"].verdict.note
+    assert "earlier definition in its section" in findings["L9"].verdict.note
 
 
 def test_a_squared_name_defined_by_a_formula_is_not_read_as_a_free_letter():
@@ -708,3 +709,52 @@ def test_an_end_of_proof_mark_is_not_part_of_the_formula():
                         "\\blacksquare$$ and $$\\frac{da}{dz} = a(1 + a) \\qquad \\square$$\n")
     assert findings["L1/2"].verdict.status.holds
     assert findings["L1/3"].verdict.status is Status.REFUTED
+
+
+def test_a_name_given_another_name_is_that_name_under_a_derivative():
+    # y-tilde = a_2 (the output is the last activation): d y-tilde / d a_2 is d a_2 / d a_2 = 1
+    # by hand, not the derivative of an unknown function of a_2 (which had refuted it)
+    text = ("$$\\widetilde{y} = a_2$$\n\n$$\\frac{\\partial \\widetilde{y}}{\\partial a_2} = 1$$\n\n"
+            "$$\\frac{\\partial \\widetilde{y}}{\\partial a_2} = 2$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.PROVED]
+    assert status_on(findings, 5) == [Status.REFUTED]   # 1, not 2
+    verdict = api.check([Numbered(1, r"\frac{d u}{d x} = 1")], latex=True,
+                        where=["u = x"]).results[0].verdict
+    assert verdict.status is Status.PROVED
+
+
+def test_a_side_that_names_the_other_is_not_an_identity():
+    # I_2 (an identity matrix, said in words) and m (a slope) are defined nowhere: the formula
+    # names what the left side is; as an identity in m it would be refuted for every m but one
+    text = ("Let $y = x^2$.\n\n$$\\frac{dy}{dx} = m$$\n\n$$\\widetilde{y} = a_2$$\n\n"
+            "$$\\frac{\\partial \\widetilde{y}}{\\partial a_2} = I_2$$\n\n"
+            "Let $f(x, t) = x^2 t$. Then $\\frac{\\partial f}{\\partial t} = t$.\n")
+    findings, report = audit(text)
+    assert "names the value" in findings["L3"].skipped
+    assert "names the value" in findings["L7"].skipped
+    # t is used by the left side (f is x^2 t): a claim, and wrong (it is x^2)
+    assert [f.source.line for f in report.refuted] == [9]
+
+
+def test_an_indexed_function_letter_before_parentheses_is_not_read_as_a_product():
+    # g_i(s_i) = tanh(s_i) in the text: read as g_i times s_i, d/ds_i would be g_i and the true
+    # 1 - tanh^2(s_i) refuted; a(1 - a) and w_ij (a + b) stay products
+    text = ("$$\\frac{\\partial g_i(s_i)}{\\partial s_i} = 1 - \\tanh^2(s_i)$$\n\n"
+            "$$\\frac{\\partial}{\\partial p_i} p_i(1 - p_i) = 1 - 2 p_i$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert "ambiguous: g_{i}(...)" in findings["L1"].skipped
+    assert status_on(findings, 3)[0].holds
+
+
+def test_each_option_listed_for_a_function_is_a_reading():
+    # three definitions of g in a row are options; each gradient names its own (by hand:
+    # tanh' = 1 - tanh^2, sigma' = sigma (1 - sigma)), so none is refuted; a wrong one still is
+    text = ("$$g(s) = \\tanh(s)$$\n\n$$g(s) = \\sigma(s)$$\n\n$$g(s) = s$$\n\n"
+            "$$\\frac{\\partial g(s)}{\\partial s} = 1 - \\tanh^2(s)$$\n\n"
+            "$$\\frac{\\partial g(s)}{\\partial s} = \\sigma(s)(1 - \\sigma(s))$$\n\n"
+            "$$\\frac{\\partial g(s)}{\\partial s} = 2s$$\n")
+    findings, report = audit(text)
+    assert status_on(findings, 7)[0].holds and status_on(findings, 9)[0].holds
+    assert [f.source.line for f in report.refuted] == [11]
