@@ -25,8 +25,9 @@ from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
 from derive.audit.forms import (
-    DERIVATIVES, constraint, definable, doubts, entry_of_a_function, is_step, letters, mentions,
-    name_of, name_read_as_power, names_entries, names_the_other_side, network_notation,
+    DERIVATIVES, composite_by_outer_name, constraint, definable, doubts, entry_of_a_function,
+    is_step, letters, mentions, name_of, name_read_as_power,
+    names_entries, names_the_other_side, network_notation, property_of_one_name,
     says_what_a_function_is, spelled_name, split_sides, unknowns, value_in_an_example,
     values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
@@ -117,6 +118,7 @@ class DocumentReader:
         self.findings: list[Finding] = []   # what is not a claim to decide, with why
         self.last_side: str | None = None    # the last side of the display block before
         self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
+        self.sectioned: dict[str, int] = {}   # of those, the ones for their section: its heading
         self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
         self.written: dict[str, str] = {}     # every definition's value as written, by name
         self.head: str | None = None          # the first side of the derivation being read
@@ -126,6 +128,10 @@ class DocumentReader:
 
     def equation(self, equation: Equation, nth: int = 1) -> None:
         self.scope.enter(equation)
+        for name, heading in list(self.sectioned.items()):
+            if heading != equation.heading:   # the text has moved on
+                del self.sectioned[name]
+                self.opaque.pop(name, None)
         self.remember_glossary(equation)
         nth = "" if nth == 1 else f"/{nth}"
         latex = equation.latex
@@ -229,7 +235,9 @@ class DocumentReader:
             text = f"{left} = {right}"
             if NAME.match(left) and base_name(left):
                 self.written[base_name(left)] = right   # v_i = \\nabla f(x_i), even unread
-            opaque = self.opaque_in(text)
+            # a name defined again (f(x) = a^x after an f that could not be read) is redefined
+            redefined = (NAME.match(left) or FUNCTION_HEAD.match(text)) and k == 0
+            opaque = self.opaque_in(right if redefined else text)
             if opaque:
                 self.skip(here, opaque)
                 continue
@@ -243,11 +251,12 @@ class DocumentReader:
                 continue
             try:
                 reading, given = self.read(text)
-            except InputError as err:
-                self.skip(here, f"cannot read: {err}")
-                continue
-            except (RecursionError, ValueError, TypeError, AttributeError) as err:
-                self.skip(here, f"cannot read: {type(err).__name__}")
+            except (InputError, RecursionError, ValueError, TypeError, AttributeError) as err:
+                if FUNCTION_HEAD.match(text) and k == 0:
+                    # f(x) = k u(x) unread: the f' after it is of that f, not of any f
+                    self.make_opaque(left, equation)
+                self.skip(here, f"cannot read: {err}" if isinstance(err, InputError)
+                          else f"cannot read: {type(err).__name__}")
                 continue
             lhs, rhs = reading.sides
             why = self.not_a_claim(left, right, lhs, rhs, equation, told, general, here)
@@ -283,7 +292,8 @@ class DocumentReader:
                                      tuple(sorted(unknown)),
                                      (stated or (general and unknown <= GENERIC))
                                      and not says_what_a_function_is(lhs, rhs),
-                                     others, tuple(doubts(lhs, rhs, reading.context)),
+                                     others, tuple(doubts(lhs, rhs, reading.context)) +
+                                     property_of_one_name(lhs, rhs, reading.context),
                                      written, point))
 
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
@@ -293,6 +303,11 @@ class DocumentReader:
                for side in (lhs, rhs)):
             return (f"a condition on the indices ({left.strip()} = {right.strip()}), not a "
                     "definition")
+        if composite_by_outer_name(lhs, rhs, left, right):
+            self.make_opaque(left, equation)   # f is now the composite too: which, is unsaid
+            self.sectioned[base_name(left)] = equation.heading
+            return (f"notation: {right.strip()} called {left.strip()} (one name for the outer "
+                    "function and the composite; the formulas that use it are not checked)")
         if spelled_name(lhs, rhs) and not is_step(lhs, rhs):
             return f"definition of {left.strip()} (a name written in letters)"
         if (definable(lhs) or letters(lhs)) and is_step(lhs, rhs):

@@ -94,7 +94,9 @@ def extract(text: str) -> list[Equation]:
             i += 1  # as pandoc reads it: "costs $5 and $10" holds no formula
             continue
         if kind not in NOT_MATH and body.strip():
-            line = bisect.bisect_left(newlines, start) + 1
+            # the formula's own line: `$$` or `\\begin{align}` may stand on the line before it
+            line = bisect.bisect_left(newlines, start) + 1 + \
+                body[:len(body) - len(body.lstrip())].count("\n")
             k = bisect.bisect_right(heading_starts, start)
             position, level, title = headings[k - 1] if k else (0, 0, "")
             c = bisect.bisect_right(cell_starts, start) - 1
@@ -247,7 +249,7 @@ def _formulas(part: str) -> list[str]:
     read as one, the space would multiply its neighbours). A space beside a condition or a
     side without `=` stays."""
     out = []
-    for piece in CONNECTIVE.split(part):
+    for piece in (one for pair in _column_pairs(part) for one in CONNECTIVE.split(pair)):
         pieces = SEPARATOR.split(piece)
         current = pieces[0]
         for separator, following in zip(pieces[1::2], pieces[2::2]):
@@ -263,6 +265,30 @@ def _formulas(part: str) -> list[str]:
     # `x = 4, y = -3`: values of several letters, given in one formula
     return [one for piece in out for one in (piece.split(",") if VALUES.fullmatch(piece)
                                              else [piece])]
+
+
+def _column_pairs(part: str) -> list[str]:
+    """An align row is pairs of columns, each pair one equation (`u &= x - 3 & v &= x - 1`): the
+    pairs, when the row has two or more and each is an equation; else the row. An `&` inside a
+    group or a nested environment (a matrix's cells) is not the row's."""
+    cells, depth, start = [], 0, 0
+    for m in COLUMN_MARK.finditer(part):
+        token = m.group()
+        if token in ("{", "\\begin"):
+            depth += 1
+        elif token in ("}", "\\end"):
+            depth -= 1
+        elif token == "&" and depth == 0:
+            cells.append(part[start:m.start()])
+            start = m.end()
+    cells.append(part[start:])
+    if len(cells) < 4:
+        return [part]
+    pairs = [" & ".join(cells[k:k + 2]) for k in range(0, len(cells), 2)]
+    return pairs if all("=" in pair for pair in pairs) else [part]
+
+
+COLUMN_MARK = re.compile(r"\\(?:begin|end)(?![A-Za-z])|\\[{}&]|[{}&]")
 
 
 # (no two `\s*` side by side, which would take quadratic time on a long run of spaces)

@@ -144,6 +144,54 @@ def names_entries(lhs, rhs) -> bool:
         lhs.free_symbols & rhs.free_symbols)
 
 
+# `\\sigma(x)`: a function of the vocabulary (read as its formula) at its arguments, as a side
+FUNCTION_AT = re.compile(r"^\s*(\\(?:sigma|varphi|phi|psi))\s*\((.*)\)\s*$")
+
+
+def composite_by_outer_name(lhs, rhs, left: str = "", right: str = "") -> bool:
+    """`f(x) = f(g(x))`, `J(w) = J(u)`, `\\sigma(x) = \\sigma(u(x))`: the right side is the left
+    side's function at an argument made of another function or another name, so the text calls
+    the composite by its outer function's name (notation, not an identity; `\\cos x = \\cos(-x)`,
+    of the same variable, stays a claim). \\sigma is read as its formula: it is recognised in the
+    text as written (`left`, `right`)."""
+    if isinstance(lhs, AppliedUndef) and isinstance(rhs, AppliedUndef) and lhs.func == rhs.func \
+            and lhs.args != rhs.args and all(isinstance(a, sp.Symbol) for a in lhs.args):
+        return any(a.has(AppliedUndef) or not a.free_symbols <= set(lhs.args) for a in rhs.args)
+    one, other = FUNCTION_AT.match(left), FUNCTION_AT.match(right)
+    if not (one and other and one.group(1) == other.group(1)
+            and _balanced(one.group(2)) and _balanced(other.group(2))):
+        return False
+    variables = {v.strip() for v in one.group(2).split(",")}
+    inside = other.group(2)
+    return all(re.fullmatch(r"[A-Za-z]", v) for v in variables) and "".join(inside.split()) \
+        not in variables and ("(" in inside or not set(re.findall(r"[A-Za-z]", inside)) <= variables)
+
+
+def _balanced(text: str) -> bool:
+    """Whether every parenthesis in `text` closes inside it (`x) g(x` does not)."""
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def property_of_one_name(lhs, rhs, context) -> tuple:
+    """`A^\\top = A` (a symmetric matrix), `A^2 = A`: one side a lone matrix the document does not
+    define, the other made of that matrix alone: as an identity it may be refuted, but the text
+    may state a property of that matrix (a doubt, `doubts`). Of a number, such an equation is a
+    claim (`\\sqrt{x^2} = x` is a common mistake)."""
+    defined = {name_of(d.target) for d in context.definitions}
+    for one, other in ((lhs, rhs), (rhs, lhs)):
+        if isinstance(one, sp.Symbol) and one.name not in defined and isinstance(other, sp.Basic) \
+                and other != one and names_in(other) == {one.name} \
+                and (A.is_array(one) or A.has_arrays(other)):
+            return (f"it is an equation in {one.name} alone: it may state a property of "
+                    f"{one.name} (such as symmetry) or an equation to solve",)
+    return ()
+
+
 def names_the_other_side(lhs, rhs) -> bool:
     """`\\frac{dy}{dx} = m`, `\\frac{\\partial \\tilde y}{\\partial a} = I_2`: the right side is a
     lone name the left side does not use, so (when the document has not defined that name) the

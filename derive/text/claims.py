@@ -3,6 +3,7 @@ learned about its names and the document's definitions (`Reading`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -58,6 +59,9 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
     # a word the claim or a definition uses as a name (net_j below a \partial) is that name in
     # all of them, and a letter it writes with a layer's number (w^{2}_{11}) is so numbered
     names = names_in_letters([text, *where], WORD_FUNCTIONS)
+    # p'(g(x)) in the claim: p is a function, also where a definition writes p(g(h(x)))
+    functions = tuple(functions) + tuple(sorted({m.group(1) for t in [text, *where]
+                                                 for m in PRIMED_CALL.finditer(t)} - set(functions)))
     letters = layer_numbers([text, *where])
     text = numbered(spell(text, names), letters)
     where = [numbered(spell(w, names), letters) for w in where]
@@ -97,6 +101,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
     return Reading(tuple(sides), dict(builder.quantities), context, dict(builder.places))
 
 
+PRIMED_CALL = re.compile(r"(?<![\\A-Za-z])([A-Za-z])'+\s*\(")   # p'(u): the function p
 CONTEXTS = 512   # contexts kept: a document's claims are read with the same definitions
 
 

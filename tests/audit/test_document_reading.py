@@ -545,7 +545,7 @@ def test_equations_set_apart_by_a_wide_space_are_read_apart(space):
             " \\frac{\\partial f}{\\partial y} = 1$$\n")
     findings, report = audit(text)
     assert not report.refuted
-    assert status_on(findings, 3) == [Status.PROVED, Status.PROVED]
+    assert status_on(findings, 4) == [Status.PROVED, Status.PROVED]   # the formula's own line
     assert status_on(findings, 7) == [Status.PROVED, Status.PROVED]
 
 
@@ -758,3 +758,73 @@ def test_each_option_listed_for_a_function_is_a_reading():
     findings, report = audit(text)
     assert status_on(findings, 7)[0].holds and status_on(findings, 9)[0].holds
     assert [f.source.line for f in report.refuted] == [11]
+
+
+def test_an_align_row_of_two_equations_is_two_formulas():
+    # u &= x - 3 & v &= x - 1: two definitions side by side (read as one, u = x - 3 v = x - 1
+    # was refuted); the product rule after them, by hand: (x - 1) + (x - 3) = 2x - 4
+    text = ("Here\n\n\\begin{align}\nu &= x-3 & v &= x-1 \\\\\nu' &= 1 & v' &= 1\n\\end{align}\n\n"
+            "$$\\frac{d}{dx}(u v) = 2x - 4$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    skipped = [f.skipped for f in findings.values() if f.source.line == 4]
+    assert skipped == ["definition of u", "definition of v"]
+    assert status_on(findings, 8)[0].holds
+
+
+def test_an_unread_definition_of_a_function_is_not_replaced_by_any_function():
+    # a table of rules: f(x) = k u(x) cannot be read (u(x) or u times x?), so f'(x) = k u'(x) on
+    # its row is of that f, never of an arbitrary f (which had refuted it); the next row's f is
+    # read again (by hand, (a^x)' = a^x ln a)
+    text = ("| Rule | $f(x)$ | $f'(x)$ |\n|---|---|---|\n"
+            "| Multiple | $k u(x)$ | $k u'(x)$ |\n| Exponential | $a^x$ | $a^x \\ln a$ |\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert "cannot be read" in findings["L3/2"].skipped
+    assert status_on(findings, 4)[0].holds
+
+
+def test_a_composite_called_by_its_outer_name_is_notation():
+    # f(x) = f(g(x)): f names the outer function and the composite; as an identity it is false
+    # for almost any f and g, as a statement about f in this text it is notation
+    text = ("## Chain rule\n\nThe inner function is $g(x) = 3x + 1$ and the outer $f(u) = u^2$.\n\n"
+            "$$f(x) = f(g(x))$$\n\n$$\\frac{df}{dx} = \\frac{df}{dg} \\cdot \\frac{dg}{dx}$$\n\n"
+            "## Sigmoid\n\n$$u(x) = 1 + e^{-x}$$\n\n$$\\sigma(x) = \\sigma(u(x))$$\n\n"
+            "## Cosine\n\n$$\\cos(x) = \\cos(-x)$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert findings["L5"].skipped.startswith("notation:")
+    assert "line 5" in findings["L7"].skipped            # uses the f of that notation
+    assert findings["L13"].skipped.startswith("notation:")
+    assert status_on(findings, 17)[0].holds                # cos is even: still a claim
+
+
+def test_a_letter_primed_in_a_claim_is_a_function_in_its_definitions():
+    # i(x) = p(g(h(x))) with p' in the claim: p is a function there too, not p times g(h(x))
+    # (the chain rule for three functions holds; dropping h'(x) does not)
+    text = ("If $i(x)=p(g(h(x)))$, then\n\n"
+            "$$i'(x) = p'(g(h(x))) \\cdot g'(h(x)) \\cdot h'(x)$$\n\n"
+            "$$i'(x) = p'(g(h(x))) \\cdot g'(h(x))$$\n")
+    findings, report = audit(text)
+    assert status_on(findings, 3)[0].holds
+    assert not status_on(findings, 5)[0].holds   # (g, h, p are not defined: not refuted)
+
+
+def test_an_equation_in_one_undefined_name_is_not_refuted_as_an_identity():
+    # "the Hessian is symmetric (A^T = A)": a property of A, not an identity for every A; an
+    # identity in A alone is still checked
+    text = ("The Hessian is symmetric ($A^{\\top} = A$).\n\n"
+            "And $(A^{\\top})^{\\top} = A$ for any matrix.\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 1) == [Status.UNDECIDED]
+    assert "property of A" in findings["L1"].verdict.note
+    assert status_on(findings, 3)[0].holds
+
+
+def test_a_formula_is_reported_on_its_own_line():
+    # `$$` and `\begin{align}` on a line of their own: the formula (each row) is on the next
+    text = ("Text\n\n$$\n\\frac{d}{dx} x^2 = 3x\n$$\n\n\\begin{align}\n"
+            "\\frac{d}{dx} x^3 &= 3x^2 \\\\\n\\frac{d}{dx} x^4 &= 3x^3\n\\end{align}\n")
+    _, report = audit(text)
+    assert [f.source.line for f in report.refuted] == [4, 9]
