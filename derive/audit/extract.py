@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from derive.text.context import CASE as CASE_PATTERN
 from derive.text.latex_packages import written_out
+from derive.text.latex_tokens import DECORATIONS
 
 
 @dataclass(frozen=True)
@@ -368,7 +369,7 @@ def clean(line: str) -> str:
     a tag after the formula; braces left unmatched where a coloured or bold group spans several
     lines; an end-of-proof mark; a whole formula set in bold or in a box (`\\boxed{f'(x) = 2x}`)."""
     line = written_out(line.replace("&", " "))   # \\overset{(a)}{=}: the = it annotates
-    line = re.sub(r"\\(?:text)?color\s*\{[A-Za-z!0-9]*\}", " ", line)
+    line = DECORATIONS.sub(" ", line)   # \\displaystyle f(x) = ...: the f it defines
     line = re.sub(r"^\s*=", "", line)
     line = re.sub(r"\\(?:label|tag|nonumber|notag)\{?[^}\s]*\}?", "", line)
     line = _math_in_text(_matched_braces(line))

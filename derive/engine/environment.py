@@ -514,6 +514,10 @@ class Environment:
                 for _ in range(count):
                     result = A.Partial(result, variable)
             return self._eval(result)
+        if len(e.variable_count) > 1 and all(
+                isinstance(v, sp.Symbol) and not isinstance(v, sp.Dummy) and not v.is_integer
+                for v, _ in e.variable_count):
+            return self._mixed(e)
         result = e.expr
         evaluated = False
         for variable, count in e.variable_count:
@@ -528,6 +532,28 @@ class Environment:
                 result = sp.diff(value, variable, count)
             evaluated = True
         return result
+
+    def _mixed(self, e):
+        """d^2 f / dx dy by names the document may define (x = 2ut): every one of them held
+        free at once while f is differentiated, their values put back after (one at a time,
+        the first put back would leave nothing of y to differentiate by)."""
+        free, symbolic, back = {}, set(), {}
+        for variable, _ in e.variable_count:
+            name = variable.name
+            if name in self.definitions or name in self.free or (
+                    self.instance.cost and name == self.instance.cost[0]):
+                actual = self.name_value(name)
+                if isinstance(actual, sp.MatrixBase):
+                    raise ShapeError(f"a second derivative by the vector {name}")
+                fresh = sp.Dummy(name, real=True)
+                free[name], back[fresh] = fresh, actual
+            elif name not in self.instance.shapes:
+                symbolic.add(name)
+        env = self.child(symbolic=frozenset(symbolic), free=free)
+        value = _scalar(env._eval(e.expr))
+        for variable, count in e.variable_count:
+            value = sp.diff(value, free.get(variable.name, env.number(variable)), count)
+        return _put_back(value, back) if back else value
 
 
 def _applied(name: str, function: sp.Lambda, args):

@@ -828,3 +828,24 @@ def test_a_formula_is_reported_on_its_own_line():
             "\\frac{d}{dx} x^3 &= 3x^2 \\\\\n\\frac{d}{dx} x^4 &= 3x^3\n\\end{align}\n")
     _, report = audit(text)
     assert [f.source.line for f in report.refuted] == [4, 9]
+
+
+def test_a_mixed_partial_by_names_defined_for_later_is_taken_by_those_names():
+    # f = cos(4x + y^2) + x^2 y with x = 2ut, y = t^2 stated for a chain rule after: by hand
+    # f_xy = -8y cos(4x + y^2) + 2x; taken by x first and x put back before y, it came out 0
+    text = ("\\begin{align}\nf &= \\cos(4x+y^2) + x^2y\\\\\nx &= 2ut\\\\\ny &= t^2\n\\end{align}\n\n"
+            "$$\\frac{\\partial^2 f}{\\partial x \\partial y} = -8y\\cos(4x+y^2) + 2x$$\n\n"
+            "$$\\frac{\\partial^2 f}{\\partial x \\partial y} = -8y\\cos(4x+y^2)$$\n")
+    findings, report = audit(text)
+    assert status_on(findings, 7)[0].holds
+    assert [f.source.line for f in report.refuted] == [9]
+
+
+def test_a_definition_set_in_display_style_defines_its_name():
+    # \displaystyle f(x) = e^x/(1 + x) redefines f: by hand f' = x e^x / (1 + x)^2, which the
+    # f before it (1 - 1/x, f' = 1/x^2) would refute
+    text = ("$f(x) = 1 - \\frac{1}{x}$\n\n$\\displaystyle f(x) = \\frac{e^{x}}{1 + x}$\n\n"
+            "$$f'(x) = \\frac{x e^{x}}{(1 + x)^2}$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 5)[0].holds
