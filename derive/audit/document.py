@@ -26,10 +26,9 @@ from derive.audit.descent import (
 from derive.audit.extract import Equation, clean, expand, extract, lines, macros
 from derive.audit.forms import (
     DERIVATIVES, composite_by_outer_name, constraint, definable, doubts, entry_of_a_function,
-    is_step, letters, mentions, name_of, name_read_as_power,
-    names_entries, names_the_other_side, network_notation, property_of_one_name,
-    says_what_a_function_is, spelled_name, split_sides, unknowns, value_in_an_example,
-    values_of_an_example)
+    is_step, letters, mentions, name_of, name_read_as_power, names_entries, names_the_other_side,
+    network_notation, property_of_one_name, says_what_a_function_is, spelled_name, split_sides,
+    unknowns, value_at_a_point, value_in_an_example, values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
@@ -102,6 +101,7 @@ def in_reading_order(numbered: list) -> list:
 
 
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
+VOCABULARY = set(FUNCTIONS) | set(WORD_FUNCTIONS) | {"sigma", "sigmoid"}   # functions known by name
 FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
                            r"\s*\)\s*=")
 
@@ -252,8 +252,11 @@ class DocumentReader:
             try:
                 reading, given = self.read(text)
             except (InputError, RecursionError, ValueError, TypeError, AttributeError) as err:
-                if FUNCTION_HEAD.match(text) and k == 0:
-                    # f(x) = k u(x) unread: the f' after it is of that f, not of any f
+                head = FUNCTION_HEAD.match(text)
+                if head and k == 0 and self.scope.binding(left) is None \
+                        and head.group(1).lstrip("\\") not in VOCABULARY:
+                    # f(x) = k u(x) unread: the f' after it is of that f, not of any f (\sigma
+                    # keeps its own meaning: its formulas are claims)
                     self.make_opaque(left, equation)
                 self.skip(here, f"cannot read: {err}" if isinstance(err, InputError)
                           else f"cannot read: {type(err).__name__}")
@@ -303,6 +306,8 @@ class DocumentReader:
                for side in (lhs, rhs)):
             return (f"a condition on the indices ({left.strip()} = {right.strip()}), not a "
                     "definition")
+        if value_at_a_point(lhs, rhs):
+            return f"the value of {left.strip()} at a point: not a definition of the function"
         if composite_by_outer_name(lhs, rhs, left, right):
             self.make_opaque(left, equation)   # f is now the composite too: which, is unsaid
             self.sectioned[base_name(left)] = equation.heading
@@ -354,9 +359,9 @@ class DocumentReader:
                 # such as N^L): read as a power, sigma^2 would be free in the formulas after it
                 self.make_opaque(left, equation, whole=True)
             return f"definition of {left.strip()} (values of an example, or a name)"
-        if names_the_other_side(lhs, rhs) and self.scope.binding(right) is None and base_name(
+        if names_the_other_side(lhs, rhs) and not self.scope.where(right) and base_name(
                 right) not in {t for text in [left] + self.scope.where(left)
-                               for t in TOKEN.findall(text)}:   # nor through a definition
+                               for t in TOKEN.findall(text)}:   # defined in no form, nor used
             return (f"names the value of {left.strip()} {right.strip()} (a name not defined "
                     "before): not an identity")
         if constraint(lhs, rhs):
@@ -407,8 +412,7 @@ class DocumentReader:
         # \sigma or \tanh, stays itself: its formula is a claim to check)
         head = FUNCTION_HEAD.match(text)
         name = head.group(1).lstrip("\\") if head else ""
-        functions = (name,) if name and name not in FUNCTIONS and name not in WORD_FUNCTIONS \
-            and name not in ("sigma", "sigmoid") else ()
+        functions = (name,) if name and name not in VOCABULARY else ()
         reading = read_claim(text, latex=True, where=self.scope.where(text), functions=functions)
         points = self.points_of(reading)
         if points:

@@ -192,6 +192,15 @@ def property_of_one_name(lhs, rhs, context) -> tuple:
     return ()
 
 
+def value_at_a_point(lhs, rhs) -> bool:
+    """`f(x_0) = c_0`: a function at a marked point (a subscripted name) set equal to what does not
+    depend on it gives its value there; it does not define f for every argument (`f(x) = k`, the
+    constant function, does)."""
+    return isinstance(lhs, AppliedUndef) and isinstance(rhs, sp.Basic) and all(
+        isinstance(a, sp.Symbol) and "_" in a.name for a in lhs.args) and not (
+        rhs.free_symbols & set(lhs.args))
+
+
 def names_the_other_side(lhs, rhs) -> bool:
     """`\\frac{dy}{dx} = m`, `\\frac{\\partial \\tilde y}{\\partial a} = I_2`: the right side is a
     lone name the left side does not use, so (when the document has not defined that name) the

@@ -504,6 +504,16 @@ class Environment:
         return jac.applyfunc(lambda x: _put_back(x, back)) if back else jac
 
     def _derivative(self, e):
+        variables = {v for v, _ in e.variable_count}
+        for applied in e.expr.atoms(AppliedUndef):
+            function = self.instance.functions.get(applied.func.__name__)
+            if function is not None and variables & set(applied.args) \
+                    and variables & (function.expr.free_symbols - set(function.variables)):
+                # f(x) = x^2 + x_0, then f'(x_0): f's own x_0 would move with the point
+                caught = sorted(map(str, variables & function.expr.free_symbols))[0]
+                raise ShapeError(f"{applied.func.__name__} is defined with {caught} in its "
+                                 f"formula and differentiated at {caught}: whether {caught} "
+                                 "moves with the point is not said")
         names = all((isinstance(v, sp.Symbol) and not isinstance(v, sp.Dummy) and not v.is_integer)
                     or isinstance(v, sp.Indexed) for v, _ in e.variable_count)
         if names and (self.sample is not None or any(

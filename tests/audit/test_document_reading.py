@@ -849,3 +849,33 @@ def test_a_definition_set_in_display_style_defines_its_name():
     findings, report = audit(text)
     assert not report.refuted
     assert status_on(findings, 5)[0].holds
+
+
+def test_a_value_at_a_marked_point_does_not_define_the_function():
+    # f(x_0) = c_0 is f's value at x_0; read as f = c_0 for every x, f'(x_0) = c_1 after it had
+    # been refuted (f' = 0); by hand, from f(x) = c_0 + c_1 (x - x_0), f'(x_0) = c_1
+    text = ("$$f(x) = c_0 + c_1(x-x_0)$$\n\n$$f(x_0) = c_0$$\n\n$$f'(x_0) = c_1$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert findings["L3"].skipped.startswith("the value of f(x_0) at a point")
+    assert status_on(findings, 5) == [Status.UNDECIDED]   # x_0 is also in f's formula: below
+
+
+def test_a_derivative_at_a_letter_of_the_functions_own_formula_is_not_refuted():
+    # f(x) = x^2 + x_0: f'(x_0) = 2 x_0 by hand (x_0 a constant of f); substituted first, as
+    # d/dx_0 of x_0^2 + x_0, it came out 2 x_0 + 1 and the true claim was refuted
+    verdict = api.check([Numbered(1, "f'(x_0) = 2x_0")], latex=True,
+                        where=["f(x) = x^2 + x_0"]).results[0].verdict
+    assert verdict.status is Status.UNDECIDED and "x_0" in verdict.note
+    verdict = api.check([Numbered(1, "f'(x) = 2x")], latex=True,
+                        where=["f(x) = x^2 + x_0"]).results[0].verdict
+    assert verdict.status is Status.PROVED
+
+
+def test_an_unread_formula_of_sigma_leaves_sigma_the_logistic():
+    # sigma is known by name: a formula of it that cannot be read (the arrow joins two here) does
+    # not make it unknown; by hand sigma' = sigma (1 - sigma)
+    text = ("$$\\sigma(x) = \\frac{1}{1 + e^{-x}} \\Rightarrow 1 - \\sigma(x) = \\frac{e^{-x}}"
+            "{1 + e^{-x}}$$\n\n$$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3)[0].holds
