@@ -527,10 +527,12 @@ def audit_tutorial(timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
 
 
 def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_TIMEOUT,
-               jobs: int = DEFAULT_JOBS, progress: Progress = None, assume: tuple = ()):
+               jobs: int = DEFAULT_JOBS, progress: Progress = None, assume: tuple = (),
+               macros: str = ""):
     """Every equation of a Markdown (or, with `tex`, LaTeX) document, read with the document's
-    own definitions; `assume` holds assumptions for the whole document ('x > 0')."""
-    return audit_texts([Document(text, title, tex)], timeout, jobs, progress, assume)[0]
+    own definitions; `assume` holds assumptions for the whole document ('x > 0'), `macros` LaTeX
+    commands it uses but defines elsewhere (a preamble's \\newcommand lines)."""
+    return audit_texts([Document(text, title, tex)], timeout, jobs, progress, assume, macros)[0]
 
 
 @dataclass(frozen=True)
@@ -543,7 +545,7 @@ class Document:
 
 
 def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
-                progress: Progress = None, assume: tuple = ()) -> list:
+                progress: Progress = None, assume: tuple = (), macros: str = "") -> list:
     """`audit_text` of several documents (`Document`), a report each, in their order: read in
     one pool and decided in one pool, as a linter run on many files (a claim several of them
     make is decided once)."""
@@ -558,9 +560,13 @@ def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEF
             raise InputError(f"{document.title} is larger than {MAX_FILE // 1_000_000} MB")
         text = _without_bom(document.text)
         sources.append(without_tex_comments(text) if document.tex else text)
+    if len(macros) > MAX_FILE:
+        raise InputError(f"the macros are larger than {MAX_FILE // 1_000_000} MB")
+    preamble = without_tex_comments(_without_bom(macros))
     read = [None] * len(documents)
     for index, outcome in isolation.run(_reporting(_read_document),
-                                        [(s, min(timeout, 2.0), tuple(assume)) for s in sources],
+                                        [(s, min(timeout, 2.0), tuple(assume), preamble)
+                                         for s in sources],
                                         READ_TIMEOUT, jobs):
         try:
             read[index] = _value(outcome, READ_TIMEOUT)
@@ -577,9 +583,9 @@ def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEF
     return reports
 
 
-def _read_document(source: str, seconds: float, assume: tuple):
+def _read_document(source: str, seconds: float, assume: tuple, preamble: str):
     from derive.audit.document import read_document
-    return read_document(source, seconds, assume)
+    return read_document(source, seconds, assume, preamble)
 
 
 def annotated_path(path: str) -> str:

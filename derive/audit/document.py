@@ -58,11 +58,14 @@ OTHER_UNIT = re.compile(r"_\s*(?:\{\s*\d*[2-9][\d,\s]*\}|\{\s*\d+\s*,\s*\d*[2-9]
 RULE_WORDS = re.compile(r"\brules?\b|\bany\b|\barbitrary\b|\bdifferentiable\b|\btheorem\b", re.I)
 
 
-def read_document(text: str, seconds: float = 2.0, assume: tuple = ()) -> tuple[list, list]:
+def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
+                  preamble: str = "") -> tuple[list, list]:
     """The claims of a document to decide, and its other findings: each equation not checked
     with the reason, and the update rules judged as descent steps. Each line of an equation gets
-    `seconds` to be read; the caller runs the whole under a deadline."""
-    commands = macros(text)   # \\newcommand{\\deriv}[2]{...}: written out in every formula
+    `seconds` to be read; the caller runs the whole under a deadline. `preamble` holds commands
+    the document uses but defines elsewhere (its own definitions come after them)."""
+    # \\newcommand{\\deriv}[2]{...}: written out in every formula
+    commands = {**macros(preamble), **macros(text)}
     equations = [replace(e, latex=expand(e.latex, commands)) if commands else e
                  for e in extract(text)]
     # a word one formula uses as a name (net_j below a \\partial) is that name in all of them

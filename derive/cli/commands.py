@@ -111,22 +111,26 @@ def backprop(args) -> ExitStatus:
 def audit(args) -> ExitStatus:
     api.check_jobs(args.jobs)
     api.check_timeout(args.timeout)
+    if args.annotate and not args.files:
+        raise UsageError("--annotate writes a copy of a FILE: give the FILE")
+    if args.macros and not args.files:
+        raise UsageError("--macros holds commands the FILEs use: give the FILEs")
     if not args.files:
         with io.progress(60) as advance:
             report = api.audit_tutorial(args.timeout, args.jobs, advance)
         _show(report, args)
         return ExitStatus.FAILED if report.refuted else ExitStatus.OK
-    if args.annotate and not args.files:
-        raise UsageError("--annotate writes a copy of a FILE: give the FILE")
     if len(args.files) > 1 and args.output:
         raise UsageError("-o writes one report: give one FILE with it")
     status = ExitStatus.OK
     # each file its own report, as a linter checks each file; all of them decided in one pool
     texts = [io.read_text(path, api.MAX_FILE) for path in args.files]
+    macros = "\n".join(io.read_text(path, api.MAX_FILE) for path in args.macros)
     with io.progress(sum(text.count("$") // 2 for text in texts)) as advance:
         reports = api.audit_texts([api.Document(text, path, path.endswith(".tex"))
                                    for path, text in zip(args.files, texts)],
-                                  args.timeout, args.jobs, advance, assume=tuple(args.assume))
+                                  args.timeout, args.jobs, advance, assume=tuple(args.assume),
+                                  macros=macros)
     for path, text, report in zip(args.files, texts, reports):
         _show(report, args, args.files)
         if args.annotate:

@@ -183,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also list the equations that were skipped, with the reason")
     audit.add_argument("--assume", action="append", default=[], metavar="TEXT",
                        help="an assumption for the whole document, such as 'x > 0' (repeatable)")
+    audit.add_argument("--macros", action="append", default=[], metavar="FILE",
+                       help="LaTeX commands the files use but define elsewhere (a preamble or "
+                       "macros file): its \\newcommand, \\def and \\DeclareMathOperator lines "
+                       "are read, nothing else")
     audit.add_argument("--annotate", action="store_true",
                        help="write a copy of each FILE (NAME.annotated.md or .tex) with a note "
                        "under each refuted formula")

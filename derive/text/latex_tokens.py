@@ -28,7 +28,8 @@ WORD_FUNCTIONS = {
 }
 TOKEN_RE = re.compile(r"""
     (?P<text>\\(?:text|textrm|textit|textbf|textsf|mbox|hbox)\s*\{[^{}]*\}) |
-    (?P<hspace>\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\s*\{[^{}]*\}) |
+    (?P<hspace>\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\s*\{[^{}]*\}
+        | \\(?:hskip|kern|mkern|mskip)\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*(?:pt|em|ex|mu|bp|cm|mm|in|sp|pc)) |
     (?P<cmd>\\[A-Za-z]+|\\[,;:!\s{}|%\\.>]) |
     (?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+) |
     (?P<word>(?<![A-Za-z])(?:""" + "|".join(sorted(WORD_FUNCTIONS, key=len, reverse=True)) + r""")
@@ -113,7 +114,7 @@ def tokenize(text: str) -> list[Tok]:
 def _tokens(text: str) -> list[Tok]:
     if len(text) > LIMITS.max_chars:
         raise InputError(f"formula too long ({len(text)} characters, limit {LIMITS.max_chars})")
-    text = written_out(strip_math_delimiters(normalize(text, latex=True)))
+    text = _unwrapped(written_out(strip_math_delimiters(normalize(text, latex=True))))
     if OPERATOR_D.search(text):   # D_x f: the derivative of f by x, or D_x times f?
         raise InputError("ambiguous: D_x followed by a name could be the derivative operator or "
                          "a product; write \\frac{\\partial f}{\\partial x} or D_x \\cdot f")
@@ -163,6 +164,31 @@ def _tokens(text: str) -> list[Tok]:
             raise InputError(f"unknown or unsupported LaTeX command {t.text}")
     _refuse_slips(without_word_subscripts(text))
     return _leibniz_slashes(tokens)
+
+
+def _unwrapped(text: str) -> str:
+    """`\\ensuremath{f'}(x)`: the group \\ensuremath wraps is written in place (a macro of a
+    preamble, `\\newcommand{\\fp}{\\ensuremath{f'}}`, leaves it in the formula)."""
+    for _ in range(8):   # nested ones, a level a round
+        out, position = [], 0
+        for m in ENSUREMATH.finditer(text):
+            if m.start() < position:
+                continue
+            depth, end = 1, m.end()
+            while end < len(text) and depth:
+                depth += (text[end] == "{") - (text[end] == "}")
+                end += 1
+            if depth:
+                break   # not closed: left as written, and refused by name
+            out += [text[position:m.start()], text[m.end():end - 1]]
+            position = end
+        if not out:
+            return text
+        text = "".join(out) + text[position:]
+    return text
+
+
+ENSUREMATH = re.compile(r"\\ensuremath\s*\{")
 
 
 def _leibniz_slashes(tokens: list[Tok]) -> list[Tok]:

@@ -232,3 +232,25 @@ def test_a_verdict_says_how_the_claim_was_read(capsys):
     record = json.loads(out)
     assert record["read_as"] == "diff(x**2, x) = x"
     assert record["read_as_latex"] == r"\frac{d}{d x} x^{2} = x"
+
+
+def test_audit_reads_the_macros_a_preamble_defines(capsys, tmp_path):
+    # \fp and \gp are defined in the book's preamble, not in the chapter: without it the two
+    # claims cannot be read; with it, (sin x^2)' = 2x cos x^2 holds and (e^{3x})' = e^{3x} is
+    # refuted (it is 3 e^{3x}), by hand
+    chapter = tmp_path / "chapter.tex"
+    chapter.write_text("Let $f(x) = \\sin(x^2)$. Then $\\fp(x) = 2x\\cos(x^2)$.\n\n"
+                       "For $g(x) = e^{3x}$ we get $\\gp(x) = e^{3x}$.\n")
+    preamble = tmp_path / "macros.tex"
+    preamble.write_text("% the book's commands\n\\newcommand{\\fp}{\\ensuremath{f\\,'}}\n"
+                        "\\newcommand{\\primeskip}{\\hskip.75pt}\n"
+                        "\\newcommand{\\gp}{\\ensuremath{g\\primeskip'}}\n")
+    code, out, _ = run(capsys, "audit", str(chapter), "--format", "json")
+    assert code == 0 and not [f for f in json.loads(out)["findings"] if f["status"] != "SKIPPED"]
+    code, out, _ = run(capsys, "audit", str(chapter), "--macros", str(preamble), "--format",
+                       "json")
+    statuses = {f["line"]: f["status"] for f in json.loads(out)["findings"]
+                if f["status"] != "SKIPPED"}
+    assert code == 1 and statuses == {1: "PROVED", 3: "REFUTED"}
+    code, _, err = run(capsys, "audit", "--macros", str(preamble))
+    assert code == 2 and "--macros" in err

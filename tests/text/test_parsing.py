@@ -323,3 +323,20 @@ def test_d_with_a_variable_before_a_name_is_refused_as_ambiguous(latex, refused)
             parse_latex_sides(latex)
     else:
         parse_latex_sides(latex)
+
+
+@pytest.mark.parametrize("latex, expected", [
+    # a book's macros leave these behind: a kern before a prime, a group \ensuremath wraps
+    ("F\\hskip.75pt'(x)", sp.Derivative(sp.Function("F", real=True)(x), x)),
+    ("F\\kern-1pt'(x)", sp.Derivative(sp.Function("F", real=True)(x), x)),
+    ("\\ensuremath{f\\,'}(x)", sp.Derivative(f(x), x)),
+    ("\\ensuremath{\\ensuremath{g}'}(x)", sp.Derivative(g(x), x)),
+    ("x \\mkern3mu y", x * y),
+])
+def test_spacing_and_wrappers_left_by_macros(latex, expected):
+    assert parse_latex(latex) == expected
+
+
+def test_an_unclosed_wrapper_is_refused_by_name():
+    with pytest.raises(InputError, match="ensuremath"):
+        parse_latex("\\ensuremath{f(x)")
