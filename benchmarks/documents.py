@@ -26,8 +26,9 @@ from tests.corpus.documents import judged, rebuilt, records, step_from_a_wrong_l
 RUN = """
 import json, resource, sys
 from derive import api
-text = sys.stdin.read()
-report = api.audit_text(text, "doc", tex=sys.argv[1] == "latex", timeout=float(sys.argv[2]), jobs=2)
+given = json.loads(sys.stdin.read())
+report = api.audit_text(given["text"], "doc", tex=sys.argv[1] == "latex", timeout=float(sys.argv[2]),
+                        jobs=2, macros=given["macros"])
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"refuted": [f.source.line for f in report.refuted],
@@ -49,7 +50,9 @@ def main() -> None:
         fmt = record["source"]["format"]
         start = time.monotonic()
         done = subprocess.run([sys.executable, "-c", RUN, fmt, str(args.timeout)],
-                              input=rebuilt(record), capture_output=True, text=True, cwd=ROOT)
+                              input=json.dumps({"text": rebuilt(record),
+                                                "macros": record.get("macros", "")}),
+                              capture_output=True, text=True, cwd=ROOT)
         seconds = time.monotonic() - start
         if done.returncode != 0:
             print(f"| {record['slug']} | failed: {done.stderr.strip().splitlines()[-1]} |")

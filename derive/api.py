@@ -537,11 +537,13 @@ def audit_text(text: str, title: str, tex: bool = False, timeout: float = CHECK_
 
 @dataclass(frozen=True)
 class Document:
-    """A document to audit: its text, the title its report carries, and whether it is LaTeX."""
+    """A document to audit: its text, the title its report carries, whether it is LaTeX, and the
+    commands it uses but defines elsewhere (`\\newcommand` lines of its preamble)."""
 
     text: str
     title: str
     tex: bool = False
+    macros: str = ""
 
 
 def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEFAULT_JOBS,
@@ -556,17 +558,15 @@ def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEF
     check_jobs(jobs)
     sources = []
     for document in documents:
-        if len(document.text) > MAX_FILE:
+        if max(len(document.text), len(macros) + len(document.macros)) > MAX_FILE:
             raise InputError(f"{document.title} is larger than {MAX_FILE // 1_000_000} MB")
         text = _without_bom(document.text)
-        sources.append(without_tex_comments(text) if document.tex else text)
-    if len(macros) > MAX_FILE:
-        raise InputError(f"the macros are larger than {MAX_FILE // 1_000_000} MB")
-    preamble = without_tex_comments(_without_bom(macros))
+        preamble = without_tex_comments(_without_bom(macros) + "\n" + document.macros)
+        sources.append((without_tex_comments(text) if document.tex else text, preamble))
     read = [None] * len(documents)
     for index, outcome in isolation.run(_reporting(_read_document),
-                                        [(s, min(timeout, 2.0), tuple(assume), preamble)
-                                         for s in sources],
+                                        [(text, min(timeout, 2.0), tuple(assume), preamble)
+                                         for text, preamble in sources],
                                         READ_TIMEOUT, jobs):
         try:
             read[index] = _value(outcome, READ_TIMEOUT)

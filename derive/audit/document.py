@@ -72,6 +72,10 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
     reader = DocumentReader(seconds, assume,
                             names_in_letters((e.latex for e in equations), WORD_FUNCTIONS),
                             layer_numbers(e.latex for e in equations))
+    for e in equations:   # `f'(x) \neq -\sin(2x)`: the same formula with = beside it is denied
+        if NOT_EQUAL.search(e.latex):
+            reader.denied.setdefault(compact(NOT_EQUAL.sub("=", clean(e.latex))), set()).add(
+                e.line)
     counts: dict[int, int] = {}
     numbered = []   # each formula's number on its line, in the text's order
     for equation in equations:
@@ -104,6 +108,13 @@ def in_reading_order(numbered: list) -> list:
 
 
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
+NOT_EQUAL = re.compile(r"\\neq?(?![A-Za-z])|≠")
+
+
+def compact(latex: str) -> str:
+    return "".join(latex.split())
+
+
 VOCABULARY = set(FUNCTIONS) | set(WORD_FUNCTIONS) | {"sigma", "sigmoid"}   # functions known by name
 FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
                            r"\s*\)\s*=")
@@ -113,6 +124,7 @@ class DocumentReader:
     def __init__(self, seconds: float, assume: tuple = (), spelled: frozenset = frozenset(),
                  numbered: frozenset = frozenset()):
         self.seconds = seconds
+        self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
         self.numbered = numbered              # letters with a layer's number: w^{2}_{11}
@@ -220,6 +232,9 @@ class DocumentReader:
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
         told = by_words(words)
+        if before is None and any(abs(line - source.line) <= 1
+                                  for line in self.denied.get(compact(body), ())):
+            told = Kind.DENIED   # the text also writes it with \\neq, next to it
         if before is None:
             self.head = sides[0]
         self.links(equation, sides, source, told,

@@ -230,7 +230,7 @@ def lines(body: str) -> list[Line]:
         offset = newlines + part[:len(part) - len(part.lstrip())].count("\n")
         first = len(out)
         for k, piece in enumerate(_formulas(part.strip())):
-            stripped = piece.strip()
+            stripped = _without_edge_spaces(piece)   # `\\ g(x) = 1 - x`, `f(x) = x^2\\ `
             while PROSE_PREFIX.match(stripped):
                 stripped = PROSE_PREFIX.sub("", stripped)
             if not stripped:
@@ -244,13 +244,38 @@ def lines(body: str) -> list[Line]:
     return out
 
 
+def _without_edge_spaces(text: str) -> str:
+    """A piece split from a line without the spacing at its ends (`\\ ` and `~` are spaces, and a
+    lone backslash is what is left of one); in one pass from each end."""
+    start, end = 0, len(text)
+    while start < end:
+        if text[start].isspace() or text[start] == "~":
+            start += 1
+        elif text[start] == "\\" and start + 1 < end and text[start + 1] in " ,;:!":
+            start += 2
+        else:
+            break
+    while end > start:
+        lone = text[end - 1] == "\\" and (end - 2 < start or text[end - 2] != "\\")
+        if text[end - 1].isspace() or text[end - 1] == "~" or lone:
+            end -= 1
+        elif end - start >= 2 and text[end - 2] == "\\" and text[end - 1] in ",;:!" and (
+                end - 3 < start or text[end - 3] != "\\"):
+            end -= 2
+        else:
+            break
+    return text[start:end]
+
+
+
 def _formulas(part: str) -> list[str]:
     """The formulas of one line: split at words that join two (`\\text{ hence }`), and at a wide
     space or an arrow between two equations (`f = x y \\qquad \\frac{\\partial f}{\\partial x} = y`;
     read as one, the space would multiply its neighbours). A space beside a condition or a
     side without `=` stays."""
     out = []
-    for piece in (one for pair in _column_pairs(part) for one in CONNECTIVE.split(pair)):
+    for piece in (one for pair in _column_pairs(part) for clause in _where_first(pair)
+                  for one in CONNECTIVE.split(clause)):
         pieces = SEPARATOR.split(piece)
         current = pieces[0]
         for separator, following in zip(pieces[1::2], pieces[2::2]):
@@ -266,6 +291,20 @@ def _formulas(part: str) -> list[str]:
     # `x = 4, y = -3`: values of several letters, given in one formula
     return [one for piece in out for one in (piece.split(",") if VALUES.fullmatch(piece)
                                              else [piece])]
+
+
+def _where_first(part: str) -> list[str]:
+    """`y = f(g(x)), \\text{ where } f(x) = x^2`: the definitions after "where", then the
+    formula they are for (read in that order). A condition there (`x > 0`) stays with its formula
+    (which is then refused: checked without it, it could fail)."""
+    pieces = WHERE.split(part, maxsplit=1)
+    if len(pieces) == 2 and "=" in pieces[1] and not RELATION_SIGN.search(pieces[1]):
+        return [pieces[1], pieces[0].rstrip().removesuffix(",")]
+    return [part]
+
+
+WHERE = re.compile(r"\\text\s*\{\s*where\s*\}")   # from its backslash: linear
+RELATION_SIGN = re.compile(r"[<>]|\\(?:leq?|geq?|neq?|ne|lt|gt|in|notin|approx)(?![A-Za-z])")
 
 
 def _column_pairs(part: str) -> list[str]:

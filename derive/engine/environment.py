@@ -300,6 +300,10 @@ class Environment:
         if isinstance(e, AppliedUndef):
             args = [_scalar(self._eval(a)) for a in e.args]
             name = e.func.__name__
+            if name in self.definitions and name not in self.instance.functions:
+                # f = u^2 (a quantity), then f'(x): no function f is defined to stand in for
+                raise ShapeError(f"{name} is defined as a quantity and used as a function "
+                                 f"{name}(...)")
             if name in self.instance.functions:
                 return _applied(name, self.instance.functions[name], args)
             if self.sample is not None and all(isinstance(a, sp.Float) for a in args):

@@ -163,7 +163,21 @@ def _tokens(text: str) -> list[Tok]:
                 and t.text[1:] not in WORD_FUNCTIONS:
             raise InputError(f"unknown or unsupported LaTeX command {t.text}")
     _refuse_slips(without_word_subscripts(text))
-    return _leibniz_slashes(tokens)
+    return _leibniz_slashes(_without_empty_scripts(tokens))
+
+
+def _without_empty_scripts(tokens: list[Tok]) -> list[Tok]:
+    """`d^{} f` (a macro's empty order, `\\dd{}{f}{x}`): an empty superscript or subscript is
+    typeset as nothing, and read as nothing."""
+    out, n = [], 0
+    while n < len(tokens):
+        if tokens[n].text in ("^", "_") and n + 2 < len(tokens) and \
+                tokens[n + 1].text == "{" and tokens[n + 2].text == "}":
+            n += 3
+            continue
+        out.append(tokens[n])
+        n += 1
+    return out
 
 
 def _unwrapped(text: str) -> str:

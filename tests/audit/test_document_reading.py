@@ -632,7 +632,10 @@ def test_values_of_several_letters_in_one_formula_are_each_given():
 
 @pytest.mark.parametrize("line", ["a = b" + " " * 200_000 + "c = d", "i = j" + " " * 200_000 + "x",
                                   "x = 4, y = 3" + " " * 200_000 + "x",
-                                  "a = b" + " \\quad" * 20_000 + " c = d"])
+                                  "a = b" + " \\quad" * 20_000 + " c = d",
+                                  "a = b," + " " * 200_000 + "\\text{where} c = d",
+                                  "a &= b &" + " " * 200_000 + "c &= d",
+                                  "f(x) = x^2" + "\\ " * 100_000])
 def test_splitting_a_line_into_formulas_is_linear(line):
     """A first version took 19 s for 32,000 spaces between two equations (a pattern with two
     runs of spaces side by side); the document scan must stay linear."""
@@ -879,3 +882,43 @@ def test_an_unread_formula_of_sigma_leaves_sigma_the_logistic():
             "{1 + e^{-x}}$$\n\n$$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))$$\n")
     findings, _ = audit(text)
     assert status_on(findings, 3)[0].holds
+
+
+def test_definitions_after_where_in_a_formula_are_read_before_it():
+    # y = (1 - x)^2 = f(g(x)), where f(x) = x^2 and g(x) = 1 - x: by hand f(g(x)) = (1 - x)^2
+    # and f'(x) = 2x; the f of the example before (cos x^2) is no longer meant
+    text = ("$f(x) = \\cos(x^2)$\n\n"
+            "\\[y=(1-x)^2 = f(g(x)), \\text{ where } f(x) = x^2\\ \\text{ and }\\ g(x) = 1-x.\\]\n\n"
+            "$f'(x) = 2x$ and $f'(x) = 2(1-x)$\n")
+    findings, report = audit(text)
+    assert status_on(findings, 3)[-1].holds
+    assert [f.source.id for f in report.refuted] == ["L5/2"]   # 2(1 - x) is f'(g(x))
+
+
+def test_a_formula_the_text_also_writes_with_neq_is_not_asserted():
+    # 'it is tempting to write f' = -sin 2x ... but f' \neq -sin 2x': the first is denied; the
+    # same formula stated on its own further on is a claim (and wrong: -2x sin x^2)
+    text = ("It is tempting to write $f'(x) = -\\sin(2x)$ for $f(x) = \\cos(x^2)$; but "
+            "$f'(x) \\neq -\\sin(2x)$.\n\nSo\n\n$$f'(x) = -\\sin(2x)$$\n")
+    findings, report = audit(text)
+    assert findings["L1"].skipped.startswith("stated as not holding")
+    assert [f.source.line for f in report.refuted] == [5]
+
+
+def test_a_quantity_used_as_a_function_is_not_given_a_stand_in():
+    # f = u^2 with u = x - 1 is a quantity; f'(x) = df/du du/dx: f' of it is 2(x - 1) by hand,
+    # and as f'(x) of an arbitrary function f it had been refuted
+    text = ("\\begin{align}\nu &= x - 1 & f &= u^2\n\\end{align}\n\n"
+            "$$f'(x) = \\frac{d f}{d u} \\frac{d u}{d x} = 2u \\frac{d u}{d x} = 2(x-1)$$\n")
+    _, report = audit(text)
+    assert not report.refuted
+
+
+def test_the_macros_of_a_document_record_are_read_before_it():
+    # \dd{}{f}{x} of a course book (its order empty: the first derivative), defined outside the
+    # document; by hand (x^3)' = 3x^2
+    text = "$$\\dd{}{(x^3)}{x} = 3x^2$$\n\n$$\\dd{2}{(x^3)}{x} = 3x$$\n"
+    macros = "\\newcommand{\\dd}[3]{\\frac{d^{#1} #2}{d #3^{#1}}}\n"
+    findings, report = audit(text, macros=macros)
+    assert status_on(findings, 1) == [Status.PROVED]
+    assert [f.source.line for f in report.refuted] == [3]   # it is 6x

@@ -31,6 +31,14 @@ def rebuilt(record: dict) -> str:
     return "\n".join(" ".join(by_line.get(n, [])) for n in range(1, last + 1)) + "\n"
 
 
+def document(record: dict):
+    """The record as a document to audit (`api.Document`): rebuilt, with the commands its source
+    defines outside the file (`macros`: our definitions, from their meaning in the source)."""
+    from derive import api
+    return api.Document(rebuilt(record), record["slug"], record["source"]["format"] == "latex",
+                        record.get("macros", ""))
+
+
 def judged(record: dict) -> dict[int, set[str]]:
     """Line -> the verdicts the formulas on it were judged with (holds, wrong, ambiguous)."""
     out: dict[int, set[str]] = {}
