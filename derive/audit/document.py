@@ -164,7 +164,8 @@ class DocumentReader:
             before = carried if continues else None
             try:
                 with time_limit(self.seconds):
-                    last = self.line(equation, line.text, source, before, continues, line.case)
+                    last = self.line(equation, line.text, source, before, continues, line.case,
+                                     line.said)
             except TaskTimeout:
                 self.skip(source, f"reading it took longer than {self.seconds:g} s")
                 last = None
@@ -189,9 +190,10 @@ class DocumentReader:
         return f"{first} = {cell}"
 
     def line(self, equation: Equation, text: str, source: Source, before: str | None,
-             continues: bool, case: str = "") -> str | None:
-        """Read one line; the LaTeX of its last side, for a line that continues it."""
-        words = (equation.prose + " " + words_inside(text)).strip()
+             continues: bool, case: str = "", said: str = "") -> str | None:
+        """Read one line; the LaTeX of its last side, for a line that continues it. `said`: the
+        words set before it in the formula (`\\text{Let }`), nearest of all."""
+        words = (equation.prose + " " + words_inside(text) + " " + words_inside(said)).strip()
         body = self.lettered(clean(text))
         stated = INDEX_CONDITION.match(body)
         if stated:   # 'for $i \neq j$': a case the section's formulas may be in
@@ -324,6 +326,10 @@ class DocumentReader:
                for side in (lhs, rhs)):
             return (f"a condition on the indices ({left.strip()} = {right.strip()}), not a "
                     "definition")
+        if isinstance(rhs, sp.Basic) and rhs.is_Number and (
+                isinstance(lhs, (sp.Indexed, sp.KroneckerDelta))):
+            # y_i = 1 for the correct class, \\delta_{ij} = 1 if i = j: one case, in the words
+            return f"the value of {left.strip()} in one case (the words say which): not a definition"
         if value_at_a_point(lhs, rhs):
             return f"the value of {left.strip()} at a point: not a definition of the function"
         if composite_by_outer_name(lhs, rhs, left, right):
@@ -377,11 +383,18 @@ class DocumentReader:
                 # such as N^L): read as a power, sigma^2 would be free in the formulas after it
                 self.make_opaque(left, equation, whole=True)
             return f"definition of {left.strip()} (values of an example, or a name)"
-        if names_the_other_side(lhs, rhs) and not self.scope.where(right) and base_name(
+        named = names_the_other_side(lhs, rhs)
+        if named and told is Kind.DEFINITION:
+            # \\text{Let } \\log_e x = y: y is given its value
+            self.define(right.strip(), left.strip(), rhs, lhs, equation)
+            return f"definition of {right.strip()} (by its value on the left)"
+        if named and not self.scope.where(right) and base_name(
                 right) not in {t for text in [left] + self.scope.where(left)
                                for t in TOKEN.findall(text)}:   # defined in no form, nor used
-            return (f"names the value of {left.strip()} {right.strip()} (a name not defined "
-                    "before): not an identity")
+            # ln(P / (1 - P)) = z, dy/dx = m: the name on the right is given its value
+            self.define(right.strip(), left.strip(), rhs, lhs, equation)
+            return (f"definition of {right.strip()} (named by its value on the left, a name "
+                    "not defined before): not an identity")
         if constraint(lhs, rhs):
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
             return "a constraint the document states (used by the formulas after it)"

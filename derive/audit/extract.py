@@ -44,6 +44,7 @@ class Line:
     continues: bool
     offset: int
     case: str = ""      # a case of its indices written after it on the line ('\\quad i = j')
+    said: str = ""      # the words set before it (`\\text{Let } x = y`), taken off its text
 
 
 ENVIRONMENTS = ("equation", "equation*", "align", "align*", "aligned", "gather", "gather*",
@@ -56,7 +57,7 @@ CLOSERS = {"$$": "$$", r"\[": r"\]", r"\(": r"\)", "\\\\[": "\\\\]", "\\\\(": "\
 # code in a LaTeX document: listings and verbatim text are not mathematics
 CODE_ENVIRONMENTS = ("lstlisting", "verbatim", "verbatim*", "Verbatim", "minted", "comment")
 NOT_MATH = ("```", "<!--", "`") + tuple(f"\\begin{{{name}}}" for name in CODE_ENVIRONMENTS)
-PROSE_PREFIX = re.compile(r"^\s*(?:\\text\s*\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\to"
+PROSE_PREFIX = re.compile(r"^\s*(?:\\text\s*\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\because|\\to"
                           r"|\\quad|\\qquad|\\rightarrow|,)\s*")
 
 
@@ -231,7 +232,9 @@ def lines(body: str) -> list[Line]:
         first = len(out)
         for k, piece in enumerate(_formulas(part.strip())):
             stripped = _without_edge_spaces(piece)   # `\\ g(x) = 1 - x`, `f(x) = x^2\\ `
+            said = []
             while PROSE_PREFIX.match(stripped):
+                said.append(PROSE_PREFIX.match(stripped).group())
                 stripped = PROSE_PREFIX.sub("", stripped)
             if not stripped:
                 continue
@@ -240,7 +243,7 @@ def lines(body: str) -> list[Line]:
                 out[-1] = replace(out[-1], case=case.group(1))
                 continue
             continues = k == 0 and bool(re.match(r"^&?\s*=", stripped)) and len(out) > 0
-            out.append(Line(stripped, continues, offset))
+            out.append(Line(stripped, continues, offset, said=" ".join(said)))
     return out
 
 

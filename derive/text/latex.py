@@ -260,9 +260,15 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 right = self.factor()
                 both = A.is_array(value) and A.is_array(right)
                 value = A.CDot(value, right) if both else self.b.mul(value, right)
-            elif self.at(r"\odot", r"\otimes"):
-                op = A.Hadamard if self.next().text == r"\odot" else A.Outer
+            elif self.at(r"\odot", r"\otimes", r"\circ"):
+                sign = self.next().text
+                op = A.Outer if sign == r"\otimes" else A.Hadamard
                 right = self.factor()
+                if sign == r"\circ" and not (self.vector_context or A.is_array(value)
+                                              or A.is_array(right)):
+                    raise InputError("ambiguous: \\circ between numbers is a composition "
+                                     "(f \\circ g) or a product; write f(g(x)), or \\odot for "
+                                     "an entrywise product")
                 if self.b.units:
                     value = self.b.mul(value, right)
                     continue
@@ -286,7 +292,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             return True
         if t.kind == "cmd":
             return t.text not in (r"\to", r"\}", r"\\", r"\in", r"\end", r"\neq", r"\mid",
-                                  r"\odot", r"\otimes") \
+                                  r"\odot", r"\otimes", r"\circ") \
                 and not t.text.startswith(r"\end")
         if t.text == "|":
             return self.abs_depth == 0 and not self.at_seq("|", "_")

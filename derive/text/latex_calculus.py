@@ -104,6 +104,11 @@ class CalculusReader:
         if variables is None:
             self.i = start
             return None
+        lone = len(numerator_tokens) == 1 and (numerator_tokens[0].kind == "letter"
+                                               or numerator_tokens[0].text == r"\sigma")
+        if not (lone and self.at("(")):   # \frac{dg}{dh}(h(x)) is g' at h(x)
+            for v in variables:
+                self._refuse_a_function_as_variable(str(v))
         chained = self.chained_derivative(numerator_tokens, variables)
         if chained is not None:
             return chained
@@ -112,8 +117,6 @@ class CalculusReader:
         else:
             operand = self.term()
         derivative = self.derivative_of(operand, variables)
-        lone = len(numerator_tokens) == 1 and (numerator_tokens[0].kind == "letter"
-                                               or numerator_tokens[0].text == r"\sigma")
         if lone and self.at("(") and not self.peek().spaced and isinstance(derivative,
                                                                          sp.Derivative):
             # \frac{dg}{dx}(x), \frac{dg}{dh}(h(x)): the derivative evaluated there, as books
@@ -174,6 +177,16 @@ class CalculusReader:
             raise InputError(f"derivative of order {order} but {len(variables)} variable(s) "
                              "below the fraction bar")
         return variables
+
+    def _refuse_a_function_as_variable(self, name: str):
+        """`\\frac{df}{dg}` with g a function (g(x) = 3x + 1, or g(x) in the formula): by the
+        value of g, as the chain rule means it, which this reader does not take (by a letter g it
+        would be 0)."""
+        applied = name in self.function_letters and any(
+            t.text == name and nxt.text == "(" for t, nxt in zip(self.tokens, self.tokens[1:]))
+        if applied or name in self.b.declared_functions:
+            raise InputError(f"a derivative by the function {name}: write its value as a name "
+                             f"(u = {name}(x)) and differentiate by u")
 
     def chained_derivative(self, tokens: list[Tok], variables: list):
         """`dy/du` in `dy/dx = dy/du du/dx`: y is y(u) and u is u(x), as the chain rule reads
@@ -241,7 +254,22 @@ class CalculusReader:
             raise InputError(unexpected(sub.peek()))
         self.i = end
         self.expect("}")
-        return self.b.limit(self.term(), variable, point, side)
+        operand = self.term()
+        if self.at("+") or self.at("-"):
+            self._refuse_a_free_limit_variable(str(variable))
+        return self.b.limit(operand, variable, point, side)
+
+    def _refuse_a_free_limit_variable(self, name: str):
+        """`\\lim_{h \\to 0} 2x + h`: the limit's operand is its term, and the h after it would
+        be free; the writer surely meant the whole sum, but said otherwise: ambiguous."""
+        depth = 0
+        for t in self.tokens[self.i:]:
+            depth += (t.text in "({[") - (t.text in ")}]")
+            if depth < 0 or (depth == 0 and t.text in ("=", "<", ">", "<=", ">=", r"\neq")):
+                return
+            if t.kind == "letter" and t.text == name:
+                raise InputError(f"ambiguous: {name} appears after the limit's term as well; "
+                                 f"write \\lim_{{{name} \\to ...}} (...) around all of it")
 
     def big_operator(self, kind):
         """`\\sum_{i=1}^{n} x_i`, `\\sum^n_{i=1}`, `\\sum_j`, `\\sum_{k \\neq i}`, `\\sum_{i,j}`,

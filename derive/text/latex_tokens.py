@@ -48,7 +48,7 @@ ALIASES = {r"\triangledown": r"\nabla", r"\boxed": "", r"\cdot": "·", r"\times"
            r"\tfrac": r"\frac", r"\lvert": "|", r"\rvert": "|", r"\vert": "|", r"\|": "‖",
            r"\Vert": "‖", r"\lVert": "‖", r"\rVert": "‖", r"\lbrace": r"\{", r"\rbrace": r"\}",
            r"\rightarrow": r"\to", r"\prime": "'", r"\operatorname": r"\mathrm",
-           r"\mathit": r"\mathrm", r"\rm": r"\mathrm", r"\intercal": r"\top", r"\circ": r"\odot",
+           r"\mathit": r"\mathrm", r"\rm": r"\mathrm", r"\intercal": r"\top",
            r"\le": "<=", r"\leq": "<=", r"\ge": ">=", r"\geq": ">=", r"\ne": r"\neq",
            r"\lt": "<", r"\gt": ">", r"\boldsymbol": r"\mathbf", r"\bm": r"\mathbf",
            r"\bf": r"\mathbf", r"\mathsf": r"\mathbf", r"\vec": r"\mathbf", r"\pmb": r"\mathbf",
@@ -76,7 +76,7 @@ RELATIONS = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, "<=": sp.LessTha
              ">=": sp.GreaterThan, r"\neq": sp.Unequality, "=": sp.Eq}
 
 KNOWN_COMMANDS = {r"\frac", r"\sqrt", r"\lim", r"\to", r"\partial", r"\top", r"\{", r"\}", r"\\",
-                  r"\sum", r"\prod", r"\nabla", r"\odot", r"\otimes", r"\begin", r"\end",
+                  r"\sum", r"\prod", r"\nabla", r"\odot", r"\circ", r"\otimes", r"\begin", r"\end",
                   r"\in", r"\neq", r"\mid", r"\binom", *FUNCTION_COMMANDS, *CONSTANT_COMMANDS,
                   *FONTS}
 WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")

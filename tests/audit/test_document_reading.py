@@ -734,8 +734,8 @@ def test_a_side_that_names_the_other_is_not_an_identity():
             "$$\\frac{\\partial \\widetilde{y}}{\\partial a_2} = I_2$$\n\n"
             "Let $f(x, t) = x^2 t$. Then $\\frac{\\partial f}{\\partial t} = t$.\n")
     findings, report = audit(text)
-    assert "names the value" in findings["L3"].skipped
-    assert "names the value" in findings["L7"].skipped
+    assert "named by its value" in findings["L3"].skipped
+    assert "named by its value" in findings["L7"].skipped
     # t is used by the left side (f is x^2 t): a claim, and wrong (it is x^2)
     assert [f.source.line for f in report.refuted] == [9]
 
@@ -922,3 +922,30 @@ def test_the_macros_of_a_document_record_are_read_before_it():
     findings, report = audit(text, macros=macros)
     assert status_on(findings, 1) == [Status.PROVED]
     assert [f.source.line for f in report.refuted] == [3]   # it is 6x
+
+
+def test_one_entry_or_one_case_given_a_number_is_no_definition():
+    # 'only the correct class has y_i = 1': as a definition every y_i was 1, and the one-hot
+    # gradient p_j - y_j was refuted; 'delta_ij = 1 if i = j' is the Kronecker delta's case
+    text = ("For a one-hot $\\mathbf{y}$ only the correct class has $y_i = 1$.\n\n"
+            "$$\\mathcal{L} = -\\sum_i y_i \\log(p_i)$$\n\n$$p_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$\n\n"
+            "where $\\delta_{ij} = 1$ if $i = j$.\n\nSince $\\sum_i y_i = 1$,\n\n"
+            "$$\\frac{\\partial \\mathcal{L}}{\\partial z_j} = p_j - y_j$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert findings["L1/2"].skipped.startswith("the value of y_i in one case")
+    assert findings["L7"].skipped.startswith("the value of \\delta_{ij} in one case")
+    assert status_on(findings, 11)[0].holds
+
+
+def test_a_name_let_be_a_value_is_defined_by_it():
+    # \text{Let } \log_e x = y: y is defined (by hand e^y = x then holds); the reason after
+    # \because is read as the formula it is
+    text = ("$$\n\\begin{align*}\n\\text{Let } log_{e}x &= y \\\\\n\\text{Then } e^y &= x\n"
+            "\\end{align*}\n$$\n\n"
+            "$$\\frac{dz}{dw} = x \\quad \\because z = w x + b$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert findings["L3.1"].skipped.startswith("definition of y")
+    assert status_on(findings, 4)[0].holds
+    assert any("definition of z" in (f.skipped or "") for f in findings.values())

@@ -340,3 +340,23 @@ def test_spacing_and_wrappers_left_by_macros(latex, expected):
 def test_an_unclosed_wrapper_is_refused_by_name():
     with pytest.raises(InputError, match="ensuremath"):
         parse_latex("\\ensuremath{f(x)")
+
+
+@pytest.mark.parametrize("latex, why", [
+    # the h after the limit's term would be free: the writer meant lim (2x + h), but wrote it
+    # otherwise; read as written it was refuted
+    ("\\lim_{h \\to 0} 2x + h", "appears after the limit"),
+    # x^2 \circ x^3 is a composition in calculus notes ((x^3)^2) and was read as x^5
+    ("\\frac{d}{dx}(x^2 \\circ x^3)", "composition"),
+    # by the value of g (the chain rule's df/dg); by a letter g it was 0
+    ("\\frac{d}{dg} (g(x))^2", "by the function g"),
+])
+def test_notation_with_two_readings_is_refused_with_the_reason(latex, why):
+    with pytest.raises(InputError, match=why):
+        parse_latex(latex)
+
+
+def test_the_readings_those_refusals_leave_alone():
+    assert parse_latex("\\lim_{h \\to 0} (2x + h)") == sp.Limit(2 * x + h, h, 0, dir="+-")
+    assert parse_latex("\\lim_{h \\to 0} \\frac{h}{h} + x") == x + sp.Limit(1, h, 0, dir="+-")
+    assert parse_latex("\\frac{d}{da} a(1 - a)") == sp.Derivative(a * (1 - a), a)
