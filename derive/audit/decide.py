@@ -57,6 +57,9 @@ def _read(claim: Claim, timeout: float) -> Verdict:
                                 diagnose=False)
         except (InputError, RecursionError, ValueError, TypeError, AttributeError):
             continue
+        if other.status.holds and not alternative.settles:   # notation against its usual sense
+            return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="two readings",
+                           note=f"ambiguous: fails as written, holds {alternative.label}")
         if other.status.holds:
             return replace(other, lhs=claim.lhs, rhs=claim.rhs,
                            note=f"holds {alternative.label}; as first read it fails")

@@ -108,6 +108,8 @@ def in_reading_order(numbered: list) -> list:
 
 
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
+# k'(h(x)): a prime of a function at another function of one variable
+PRIME_AT_A_COMPOSITE = re.compile(r"(?<![\\A-Za-z])([A-Za-z])'\s*\(\s*([A-Za-z])\s*\(\s*([A-Za-z])\s*\)\s*\)")
 NOT_EQUAL = re.compile(r"\\neq?(?![A-Za-z])|≠")
 
 
@@ -419,6 +421,10 @@ class DocumentReader:
         if head is not None:
             out.append(Alternative("as a step of the derivation from its first side",
                                    f"{head} = {right}", where))
+        composite = PRIME_AT_A_COMPOSITE.sub(r"\\frac{d}{d\3} \1(\2(\3))", text)
+        if composite != text:   # k'(h(x)) written for the derivative of k(h(x)), as notes do
+            out.append(Alternative("with k'(h(x)) read as the derivative of k(h(x))", composite,
+                                   where, settles=False))
         for current, first in self.scope.earlier(list(where)):
             out.append(Alternative(f"with an earlier definition in its section, {first}", text,
                                    tuple(first if w == current else w for w in where)))

@@ -276,10 +276,15 @@ def unknowns(lhs, rhs, context) -> set[str]:
 def says_what_a_function_is(lhs, rhs) -> bool:
     """`f(x + \\epsilon) = g(x + \\epsilon) + h(x + \\epsilon)` in a proof of the sum rule: one
     side is a function the other side does not use, so the formula says what that function is
-    (here g + h), as the text's own proof supposes; it is no rule about any f, g and h."""
+    (here g + h), as the text's own proof supposes; it is no rule about any f, g and h. So does
+    a side free of unknown functions set against one with them (`2 g(x) 3x^2 = 2x^3 3x^2`)."""
     for one, other in ((lhs, rhs), (rhs, lhs)):
         if isinstance(one, AppliedUndef) and isinstance(other, sp.Basic) \
                 and one.func not in {f.func for f in other.atoms(AppliedUndef)}:
+            return True
+        # 2 g(x) 3x^2 = 2x^3 3x^2 in an example under a rule: the side without g says what g is
+        if isinstance(one, sp.Basic) and isinstance(other, sp.Basic) \
+                and one.atoms(AppliedUndef) and not other.atoms(AppliedUndef):
             return True
     return False
 

@@ -41,6 +41,7 @@ class Alternative:
     label: str
     text: str
     where: tuple
+    settles: bool = True   # when it holds, the claim holds; else it is only undecided
 
 
 @dataclass(frozen=True)

@@ -305,7 +305,11 @@ class Environment:
                 raise ShapeError(f"{name} is defined as a quantity and used as a function "
                                  f"{name}(...)")
             if name in self.instance.functions:
-                return _applied(name, self.instance.functions[name], args)
+                value = _applied(name, self.instance.functions[name], args)
+                # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula
+                inner = {f.func.__name__ for f in value.atoms(AppliedUndef)} \
+                    if isinstance(value, sp.Basic) else set()
+                return self._eval(value) if inner & set(self.instance.functions) else value
             if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
                 return self.compiled(name, len(args))(*args)
             return self.function(name, len(args))(*args)
@@ -400,7 +404,7 @@ class Environment:
             return self.compiled(name, 1, order)(x)
         t = sp.Dummy("t", real=True)
         if name in self.instance.functions:
-            body = _applied(name, self.instance.functions[name], [t])
+            body = _scalar(self._eval(_applied(name, self.instance.functions[name], [t])))
         elif name in FUNCTIONS:
             body = FUNCTIONS[name][2](t)
         else:

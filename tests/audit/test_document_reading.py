@@ -949,3 +949,13 @@ def test_a_name_let_be_a_value_is_defined_by_it():
     assert findings["L3.1"].skipped.startswith("definition of y")
     assert status_on(findings, 4)[0].holds
     assert any("definition of z" in (f.skipped or "") for f in findings.values())
+
+
+def test_a_prime_at_a_composite_used_for_its_derivative_is_ambiguous():
+    # k'(h(x)) = h'(x) (-1) h(x)^{-2}: as written k' at h(x), which is -h(x)^{-2}; the notes mean
+    # the derivative of k(h(x)) (by hand, -h'(x)/h(x)^2), so neither a finding nor a proof
+    text = "let $k(x) = x^{-1}$\n\nthen $k'(h(x)) = h'(x) * -1 h(x)^{-2}$ (chain rule)\n"
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 3) == [Status.UNDECIDED]
+    assert "ambiguous" in findings["L3"].verdict.note

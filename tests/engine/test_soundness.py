@@ -142,3 +142,16 @@ def test_a_function_of_several_variables_is_not_assumed_separable(claim):
 def test_mixed_partials_of_any_function_agree():
     run = api.check([Numbered(1, "diff(f(x, y), x, y) = diff(f(x, y), y, x)")], timeout=10.0)
     assert run.results[0].verdict.status.holds
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # f(x) = g(x) k(h(x)) with k(x) = 1/x, by the product and chain rules: f' = g' k(h) +
+    # g h' k'(h) (true, had been REFUTED: k inside f's formula was left unknown, so the left
+    # side used a stand-in for k and the right side k itself); without h' it is wrong
+    ("f'(x) = g'(x) * k(h(x)) + g(x) * h'(x) * k'(h(x))", True),
+    ("f'(x) = g'(x) * k(h(x)) + g(x) * k'(h(x))", False),
+])
+def test_a_definition_inside_a_definition_is_applied(claim, holds):
+    verdict = api.check([Numbered(1, claim)], latex=True, where=[
+        "k(x) = x^{-1}", "f(x) = g(x) * k(h(x))"]).results[0].verdict
+    assert verdict.status is (Status.PROVED if holds else Status.REFUTED)
