@@ -386,6 +386,12 @@ class DocumentReader:
                 self.make_opaque(left, equation, whole=True)
             return f"definition of {left.strip()} (values of an example, or a name)"
         named = names_the_other_side(lhs, rhs)
+        existing = self.scope.binding(right) if isinstance(rhs, sp.Symbol) else None
+        if existing is not None and not existing.value and isinstance(lhs, sp.Basic) \
+                and not lhs.free_symbols:
+            # \\log_e 1 = y after y = \\log_e x: y's value in a worked example (at x = 1)
+            self.define(right.strip(), left.strip(), rhs, lhs, equation)
+            return f"the value of {right.strip()} in a worked example: not an identity"
         if named and told is Kind.DEFINITION:
             # \\text{Let } \\log_e x = y: y is given its value
             self.define(right.strip(), left.strip(), rhs, lhs, equation)

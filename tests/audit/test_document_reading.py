@@ -959,3 +959,15 @@ def test_a_prime_at_a_composite_used_for_its_derivative_is_ambiguous():
     assert not report.refuted
     assert status_on(findings, 3) == [Status.UNDECIDED]
     assert "ambiguous" in findings["L3"].verdict.note
+
+
+def test_a_worked_value_written_before_its_name_gives_the_name_that_value():
+    # y = log_e x, then the example x = 1: \log_e 1 = y, e^y = 1, y = 0 (by hand, all true); as
+    # a claim log 1 = log x the first was refuted
+    text = ("$$\\text{Let } \\log_{e}x = y$$\n\nFor example:\n\n"
+            "$$\n\\begin{align*}\n\\log_{e}1 &= y \\\\\ne^y &= 1 \\\\\ny &= 0\n\\end{align*}\n$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert any(f.skipped and f.skipped.startswith("the value of y in a worked example")
+               for f in findings.values())
+    assert status_on(findings, 8)[0].holds

@@ -17,15 +17,16 @@ def records() -> list[dict]:
 
 def rebuilt(record: dict) -> str:
     """The document's formulas, each on its own line number (several on a line side by side; a
-    condition or a definition after a formula on its line, judged so by hand, joined to it by
-    "where", as the sources say: 'y = f(g(x)), where f(x) = x^3')."""
+    definition after a formula on its line, judged so by hand, joined to it by "where", as the
+    sources say: 'y = f(g(x)), where f(x) = x^3'; a condition after "if", the least of the words
+    around it)."""
     by_line: dict[int, list[str]] = {}
     for formula in record["formulas"]:
         opening, closing = DELIMITERS.get(formula["delimiter"], (
             f"\\begin{{{formula['delimiter']}}}", f"\\end{{{formula['delimiter']}}}"))
         body = " ".join(formula["latex"].split())
-        joined = "where " if formula["kind"] in ("condition", "definition") \
-            and formula["line"] in by_line else ""
+        joined = "if " if formula["kind"] == "condition" else "where " \
+            if formula["kind"] == "definition" and formula["line"] in by_line else ""
         by_line.setdefault(formula["line"], []).append(f"{joined}{opening}{body}{closing}")
     last = max(by_line)
     return "\n".join(" ".join(by_line.get(n, [])) for n in range(1, last + 1)) + "\n"
