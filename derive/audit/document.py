@@ -23,7 +23,8 @@ from derive.audit.aliases import by_value, learned
 from derive.audit.conditions import condition_after
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
-from derive.audit.extract import Equation, clean, expand, extract, lines, macros
+from derive.audit.extract import (
+    Equation, clean, expand, extract, lines, macros, unexpanded)
 from derive.audit.forms import (
     DERIVATIVES, composite_by_outer_name, constraint, definable, doubts, entry_of_a_function,
     is_step, letters, mentions, name_of, name_read_as_power, names_entries, names_the_other_side,
@@ -83,7 +84,15 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
         numbered.append((equation, counts[equation.line]))
     for equation, nth in in_reading_order(numbered):
         reader.equation(equation, nth)
-    return reader.claims, reader.findings
+    if not commands:
+        return reader.claims, reader.findings
+    # shown as the document writes them: \\gp(x), not what \\gp stands for
+    def shown(source: Source) -> Source:
+        return replace(source, latex=unexpanded(source.latex, commands))
+    return ([replace(c, source=shown(c.source),
+                     written=tuple(unexpanded(w, commands) for w in c.written))
+             for c in reader.claims],
+            [replace(f, source=shown(f.source)) for f in reader.findings])
 
 
 WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)

@@ -529,6 +529,21 @@ def expand(latex: str, commands: dict[str, tuple[int, str]]) -> str:
     return latex
 
 
+def unexpanded(latex: str, commands: dict[str, tuple[int, str]]) -> str:
+    """`latex` with what a command of no arguments stands for written as the command again
+    (`\\ensuremath{g\\hskip.75pt'}` as `\\gp`), the longest first: for showing a formula as the
+    document writes it."""
+    written = sorted(((expand("\\" + name, commands).strip(), name)
+                      for name, (count, _) in commands.items() if not count),
+                     key=lambda pair: -len(pair[0]))
+    for body, name in written:
+        if body and body in latex:   # expand() set a space after it, kept only before a letter
+            command = "\\" + name
+            latex = re.sub(re.escape(body) + r" ?(?=[A-Za-z])", lambda _: command + " ", latex)
+            latex = re.sub(re.escape(body) + " ?", lambda _: command, latex)
+    return latex
+
+
 def _group(text: str, start: int) -> str | None:
     """The content of the brace group that opens at `start`, or None when it is not closed."""
     if text[start:start + 1] != "{":

@@ -252,5 +252,7 @@ def test_audit_reads_the_macros_a_preamble_defines(capsys, tmp_path):
     statuses = {f["line"]: f["status"] for f in json.loads(out)["findings"]
                 if f["status"] != "SKIPPED"}
     assert code == 1 and statuses == {1: "PROVED", 3: "REFUTED"}
+    # shown as the chapter writes it, not as what \gp stands for
+    assert "\\gp(x) = e^{3x}" in [f["latex"] for f in json.loads(out)["findings"]]
     code, _, err = run(capsys, "audit", "--macros", str(preamble))
     assert code == 2 and "--macros" in err
