@@ -28,9 +28,19 @@ _COMPILED: dict = {}            # (function, arity, order, sample, digits) -> co
 COMBINATORIAL = tuple(make for _, _, make, bounded in FUNCTIONS.values() if bounded)
 
 
-def names_in(expr) -> set[str]:
-    return {s.name for s in expr.atoms(sp.Symbol) if not isinstance(s, A.IndexSize)} | {
-        i.base.label.name for i in expr.atoms(sp.Indexed)}
+def names_in(expr) -> frozenset[str]:
+    """The names `expr` uses (symbols, and arrays by their entries); the same expressions are
+    asked about again and again while a document is read: kept."""
+    try:
+        return _names_in(expr)
+    except TypeError:   # unhashable (a mutable matrix)
+        return _names_in.__wrapped__(expr)
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_in(expr) -> frozenset[str]:
+    return frozenset({s.name for s in expr.atoms(sp.Symbol) if not isinstance(s, A.IndexSize)} | {
+        i.base.label.name for i in expr.atoms(sp.Indexed)})
 
 
 def target_name(target) -> str:
