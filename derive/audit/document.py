@@ -116,9 +116,9 @@ def in_reading_order(numbered: list) -> list:
     return out
 
 
-# `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
 # k'(h(x)): a prime of a function at another function of one variable
-PRIME_AT_A_COMPOSITE = re.compile(r"(?<![\\A-Za-z])([A-Za-z])'\s*\(\s*([A-Za-z])\s*\(\s*([A-Za-z])\s*\)\s*\)")
+PRIME_AT_A_COMPOSITE = re.compile(
+    r"(?<![\\A-Za-z])([A-Za-z])'\s*\(\s*([A-Za-z])\s*\(\s*([A-Za-z])\s*\)\s*\)")
 NOT_EQUAL = re.compile(r"\\neq?(?![A-Za-z])|≠")
 
 
@@ -127,6 +127,7 @@ def compact(latex: str) -> str:
 
 
 VOCABULARY = set(FUNCTIONS) | set(WORD_FUNCTIONS) | {"sigma", "sigmoid"}   # functions known by name
+# `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
 FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
                            r"\s*\)\s*=")
 
@@ -340,7 +341,8 @@ class DocumentReader:
         if isinstance(rhs, sp.Basic) and rhs.is_Number and (
                 isinstance(lhs, (sp.Indexed, sp.KroneckerDelta))):
             # y_i = 1 for the correct class, \\delta_{ij} = 1 if i = j: one case, in the words
-            return f"the value of {left.strip()} in one case (the words say which): not a definition"
+            return (f"the value of {left.strip()} in one case (the words say which): not a "
+                    "definition")
         if value_at_a_point(lhs, rhs):
             return f"the value of {left.strip()} at a point: not a definition of the function"
         if composite_by_outer_name(lhs, rhs, left, right):
@@ -394,29 +396,32 @@ class DocumentReader:
                 # such as N^L): read as a power, sigma^2 would be free in the formulas after it
                 self.make_opaque(left, equation, whole=True)
             return f"definition of {left.strip()} (values of an example, or a name)"
-        named = names_the_other_side(lhs, rhs)
-        existing = self.scope.binding(right) if isinstance(rhs, sp.Symbol) else None
-        if existing is not None and not existing.value and isinstance(lhs, sp.Basic) \
-                and not lhs.free_symbols:
-            # \\log_e 1 = y after y = \\log_e x: y's value in a worked example (at x = 1)
-            self.define(right.strip(), left.strip(), rhs, lhs, equation)
-            return f"the value of {right.strip()} in a worked example: not an identity"
-        if named and told is Kind.DEFINITION:
-            # \\text{Let } \\log_e x = y: y is given its value
-            self.define(right.strip(), left.strip(), rhs, lhs, equation)
-            return f"definition of {right.strip()} (by its value on the left)"
-        if named and not self.scope.where(right) and base_name(
-                right) not in {t for text in [left] + self.scope.where(left)
-                               for t in TOKEN.findall(text)}:   # defined in no form, nor used
-            # ln(P / (1 - P)) = z, dy/dx = m: the name on the right is given its value
-            self.define(right.strip(), left.strip(), rhs, lhs, equation)
-            return (f"definition of {right.strip()} (named by its value on the left, a name "
-                    "not defined before): not an identity")
+        named = self.named_by_its_value(left.strip(), right.strip(), lhs, rhs, equation, told)
+        if named is not None:
+            return named
         if constraint(lhs, rhs):
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
             return "a constraint the document states (used by the formulas after it)"
         if told is Kind.CONDITION:   # (an equation to solve was set aside before reading)
             return f"{told.value}: not an identity"
+        return None
+
+    def named_by_its_value(self, left: str, right: str, lhs, rhs, equation, told) -> str | None:
+        """A lone name on the right given the value on the left, recorded as its definition:
+        `\\log_e 1 = y` after y = \\log_e x (its value in a worked example), `\\text{Let }
+        \\log_e x = y`, and `\\frac{dy}{dx} = m` or `\\ln\\frac{P}{1-P} = z` with the name defined
+        nowhere and not used by the left side. None when the formula states an identity."""
+        existing = self.scope.binding(right) if isinstance(rhs, sp.Symbol) else None
+        if existing is not None and not existing.value and isinstance(lhs, sp.Basic) \
+                and not lhs.free_symbols:
+            self.define(right, left, rhs, lhs, equation)
+            return f"the value of {right} in a worked example: not an identity"
+        if not names_the_other_side(lhs, rhs):
+            return None
+        used = {t for text in [left] + self.scope.where(left) for t in TOKEN.findall(text)}
+        if told is Kind.DEFINITION or not (self.scope.where(right) or base_name(right) in used):
+            self.define(right, left, rhs, lhs, equation)
+            return f"definition of {right} (by its value on the left)"
         return None
 
     def readings(self, text: str, head: str | None, right: str, given=()) -> tuple:

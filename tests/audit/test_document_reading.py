@@ -734,8 +734,8 @@ def test_a_side_that_names_the_other_is_not_an_identity():
             "$$\\frac{\\partial \\widetilde{y}}{\\partial a_2} = I_2$$\n\n"
             "Let $f(x, t) = x^2 t$. Then $\\frac{\\partial f}{\\partial t} = t$.\n")
     findings, report = audit(text)
-    assert "named by its value" in findings["L3"].skipped
-    assert "named by its value" in findings["L7"].skipped
+    assert "by its value on the left" in findings["L3"].skipped
+    assert "by its value on the left" in findings["L7"].skipped
     # t is used by the left side (f is x^2 t): a claim, and wrong (it is x^2)
     assert [f.source.line for f in report.refuted] == [9]
 
