@@ -33,7 +33,7 @@ from derive.audit.forms import (
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
-from derive.engine.environment import owner
+from derive.engine.environment import names_in, owner
 from derive.engine.independence import GENERIC
 from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.links import links_of
@@ -41,7 +41,7 @@ from derive.text import InputError
 from derive.text.builder import FUNCTIONS, Builder
 from derive.text.claims import read_claim
 from derive.text.context import (
-    CASE_LETTERS, INDEX_CONDITION, SHAPE, index_condition, read_context)
+    CASE_LETTERS, Context, INDEX_CONDITION, SHAPE, index_condition, read_context)
 from derive.text.latex_tokens import WORD_FUNCTIONS
 from derive.text.letters import layer_numbers, names_in_letters, numbered, spell, unspell
 
@@ -146,6 +146,7 @@ class DocumentReader:
         self.last_side: str | None = None    # the last side of the display block before
         self.opaque: dict[str, int] = {}      # names defined in a form that cannot be read
         self.sectioned: dict[str, int] = {}   # of those, the ones for their section: its heading
+        self.properties: dict[str, tuple] = {}   # A -> (line, 'A = A^T', heading): a stated property
         self.glossary: dict[str, set] = {}    # '$C$ - Cost function': C -> {'cost'}
         self.written: dict[str, str] = {}     # every definition's value as written, by name
         self.head: str | None = None          # the first side of the derivation being read
@@ -328,8 +329,10 @@ class DocumentReader:
                                      (stated or (general and unknown <= GENERIC))
                                      and not says_what_a_function_is(lhs, rhs),
                                      others, tuple(doubts(lhs, rhs, reading.context)) +
-                                     property_of_one_name(lhs, rhs, reading.context),
+                                     property_of_one_name(lhs, rhs, reading.context) +
+                                     self.resting_on_properties(lhs, rhs, equation),
                                      written, point))
+            self.note_property(lhs, rhs, text, equation)
 
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
@@ -379,6 +382,7 @@ class DocumentReader:
                         "formulas that use it are not checked")
         elif definable(lhs) and not (general and isinstance(lhs, AppliedUndef)
                                      and name_of(lhs) in GENERIC):
+            self.note_property(lhs, rhs, f"{left.strip()} = {right.strip()}", equation)
             return "an update rule or a recurrence (the name is on both sides): not an identity"
         if names_entries(lhs, rhs):
             return "definition of the entries of a vector of names (not used by other formulas)"
@@ -403,8 +407,24 @@ class DocumentReader:
             self.scope.bind(left, f"{left} = {right}", equation, local=False)
             return "a constraint the document states (used by the formulas after it)"
         if told is Kind.CONDITION:   # (an equation to solve was set aside before reading)
+            self.note_property(lhs, rhs, f"{left.strip()} = {right.strip()}", equation)
             return f"{told.value}: not an identity"
         return None
+
+    def note_property(self, lhs, rhs, text: str, equation: Equation) -> None:
+        """`A = A^\\top` stated for a matrix (a condition, or a property read as a claim): the
+        claims of its section about that matrix may rest on it."""
+        if property_of_one_name(lhs, rhs, Context()):
+            name = next(iter(names_in(lhs) | names_in(rhs)))
+            self.properties[name] = (equation.line, text, equation.heading)
+
+    def resting_on_properties(self, lhs, rhs, equation: Equation) -> tuple:
+        """The doubts a refutation of a claim about a matrix with a stated property carries."""
+        names = names_in(lhs) | names_in(rhs) if isinstance(lhs, sp.Basic) \
+            and isinstance(rhs, sp.Basic) else frozenset()
+        return tuple(f"the text states {text} (line {line}), which it may rest on"
+                     for name, (line, text, heading) in self.properties.items()
+                     if name in names and heading == equation.heading)
 
     def named_by_its_value(self, left: str, right: str, lhs, rhs, equation, told) -> str | None:
         """A lone name on the right given the value on the left, recorded as its definition:

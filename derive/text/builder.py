@@ -106,6 +106,7 @@ class Builder:
         self.leibniz: dict = {}          # y in dy/dx -> the variables it is differentiated by
         self.chains: dict = {}           # y -> (u,), u -> (x,): y(u(x)) in dy/dx = dy/du du/dx
         self.parameters: dict = {}       # f -> (x, y): a function defined as f(x, y) = ...
+        self.of_arrays: dict = {}        # f -> f(x) as written: a function of a vector defined
         self.leibniz_conflict: str | None = None   # y by x here and by u there, not yet a chain
         self.strict = True               # False while a first reading learns which names are arrays
         self.scalar_only = False         # reading a function's definition: its arguments are numbers

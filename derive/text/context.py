@@ -159,6 +159,8 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
             # notation: '\\nabla_a C = \\frac{\\partial C}{\\partial a^L}', 'a = a^{L}'
             if _alias(target, value):   # u = x: du/dx is then dx/dx, u no unknown function of x
                 builder.defined.add(target.name)
+            if isinstance(target, A.Map):   # f(x) = x^T x: \\nabla_x f is of that formula
+                builder.of_arrays[str(target.args[0])] = target
             definitions.append(Definition(target, value, text, rewrite=True))
             continue
         name = _target_name(target)

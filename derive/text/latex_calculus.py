@@ -25,6 +25,10 @@ class CalculusReader:
         if self.at("_"):
             variable = self.subscript_variable()
             operand = self.product()
+            defined = self.b.of_arrays.get(getattr(operand, "name", None))
+            if isinstance(operand, sp.Symbol) and defined is not None \
+                    and defined.args[1] == variable:
+                operand = defined   # \\nabla_x f with f(x) = x^T x defined: of that formula
             if A.is_array(variable):   # a gradient is of a scalar: x^T A x is one
                 return A.Grad(operand, variable)
             return self.derivative_of(operand, [variable])

@@ -971,3 +971,24 @@ def test_a_worked_value_written_before_its_name_gives_the_name_that_value():
     assert any(f.skipped and f.skipped.startswith("the value of y in a worked example")
                for f in findings.values())
     assert status_on(findings, 8)[0].holds
+
+
+def test_the_gradient_of_a_function_of_a_vector_defined_by_its_formula():
+    # f(x) = x^T x, then \nabla_x f = 2x (true by hand); f had been taken for an independent
+    # vector, its gradient 0, and the claim REFUTED; 3x is still wrong
+    verdicts = [api.check([Numbered(1, claim)], latex=True, where=[
+        "f(\\mathbf{x}) = \\mathbf{x}^T \\mathbf{x}"]).results[0].verdict.status
+        for claim in ("\\nabla_{\\mathbf{x}} f = 2\\mathbf{x}", "\\nabla_{\\mathbf{x}} f = 3\\mathbf{x}")]
+    assert verdicts[0].holds and verdicts[1] is Status.REFUTED
+
+
+def test_a_claim_about_a_matrix_the_text_made_symmetric_is_not_refuted():
+    # 'if A is symmetric (A = A^T), the gradient of x^T A x is 2Ax': true under the condition,
+    # false for any A (it is (A + A^T) x); without the condition it is still refuted
+    claim = "$$\\nabla_{\\mathbf{x}}(\\mathbf{x}^T \\mathbf{A} \\mathbf{x}) = 2\\mathbf{A}\\mathbf{x}$$\n"
+    findings, report = audit("If $\\mathbf{A}$ is symmetric ($\\mathbf{A} = \\mathbf{A}^T$), then\n\n"
+                             + claim)
+    assert not report.refuted
+    assert "\\mathbf{A} = \\mathbf{A}^T (line 1)" in findings["L3"].verdict.note
+    _, report = audit(claim)
+    assert [f.source.line for f in report.refuted] == [1]
