@@ -372,7 +372,9 @@ def _rows(body: str) -> list[str]:
 
 # a tag after the formula: `\\rightarrow \\quad \\text{EqA1.1}`, `\\quad \\to \\mathbf{EqA1}`
 TRAILING_TAG = re.compile(r"(?:\s*\\q?quad)*\s*\\(?:rightarrow|Rightarrow|to|implies)(?:\s*\\q?quad)*\s*"
-                          r"(?:\\text\s*\{[^{}]*\}|\\mathbf\s*\{\s*[A-Za-z0-9.]*\s*\})\s*$")
+                          r"(?:\\text\s*\{[^{}]*\}|\\mathbf\s*\{\s*[A-Za-z0-9.]*\s*\})\s*$"
+                          # `\\quad \\text{(Prediction)}`: a label in words, after a space
+                          r"|(?:\s*\\q?quad)+\s*\\text\s*\{\s*\([A-Za-z][A-Za-z -]*\)\s*\}\s*$")
 # the end-of-proof marks after a formula (`... = a(1 - a). \quad \blacksquare`)
 END_OF_PROOF = ("\\blacksquare", "\\square", "\\qed", "\\Box")
 

@@ -334,7 +334,8 @@ def doubts(lhs, rhs, context) -> list[str]:
                 if kin:
                     found.append(f"it differentiates by {name} but uses {kin[0]}: the same "
                                  "quantity in the document's notation?")
-                elif isinstance(inner, (sp.Symbol, sp.Indexed)) and family(name_of(inner)) in uses:
+                elif isinstance(inner, (sp.Symbol, sp.Indexed, AppliedUndef)) \
+                        and family(name_of(inner)) in uses:
                     found.append(f"{name_of(inner)} is defined without {name}: how it depends "
                                  f"on {name} is not stated")
     return list(dict.fromkeys(found))

@@ -380,12 +380,13 @@ class NameReader:
             self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
                                        array=True))
             return A.array_symbol(name)
+        if self.b.applied.get(name) is not None and self.b.defined:
+            # g in dz/dg where z = f(g(x)): its value; \\mathcal{L} of \\mathcal{L}(\\hat y, y) = ...
+            return self.b.applied[name]
         if parts.label is not None or parts.font:
             self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
                                        subscript=parts.subscript))
             return self.b.named_symbol(name)
         if name in self.bound_letters or name in self.used_indices:
             return index_symbol(name)   # the i of \sum_{i=1}^{n} i
-        if self.b.applied.get(name) is not None and self.b.defined:
-            return self.b.applied[name]   # g in dz/dg where z = f(g(x)): its value
         return self.b.symbol(name, function_names_ok=True, constants=False, reserved_ok=True)

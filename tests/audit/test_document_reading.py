@@ -992,3 +992,20 @@ def test_a_claim_about_a_matrix_the_text_made_symmetric_is_not_refuted():
     assert "\\mathbf{A} = \\mathbf{A}^T (line 1)" in findings["L3"].verdict.note
     _, report = audit(claim)
     assert [f.source.line for f in report.refuted] == [1]
+
+
+def test_a_named_loss_defined_with_its_arguments_is_that_function():
+    # \mathcal{L}(\hat y, y) = -[y log y-hat + (1 - y) log(1 - y-hat)]: dL/dy-hat is
+    # (y-hat - y)/(y-hat (1 - y-hat)) by hand; the bare \mathcal{L} had been an arbitrary function
+    # and the true claim REFUTED. A label after the formula (\quad \text{(Prediction)}) is no part
+    # of it; a derivative by what the loss is defined without is a doubt, not a finding
+    text = ("$$\\hat{y} = \\sigma(z) \\quad \\text{(Prediction)}$$\n\n"
+            "$$\\mathcal{L}(\\hat{y}, y) = - \\left[ y \\cdot \\log(\\hat{y}) + (1 - y) \\cdot "
+            "\\log(1 - \\hat{y}) \\right]$$\n\n"
+            "$\\frac{\\partial \\mathcal{L}}{\\partial \\hat{y}} = \\frac{\\hat{y} - y}{\\hat{y}(1 - "
+            "\\hat{y})}$\n\n$\\frac{\\partial \\mathcal{L}}{\\partial W} = (\\hat{y} - y) a$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert findings["L1"].skipped.startswith("definition of \\hat{y}")
+    assert status_on(findings, 5)[0].holds
+    assert "defined without W" in findings["L7"].verdict.note
