@@ -73,17 +73,3 @@ def exported(published):
     from derive import api
     return api.export_documents(published)
 
-
-# the expensive session results, each made in one worker: the tests that use one of them run on
-# that worker (`--dist loadgroup`, as `make test` runs the suite), so the other worker does not
-# sit waiting for the lock while the first makes it
-EXPENSIVE = {"published": "published", "tutorial_report": "published", "exported": "published",
-             "audits": "corpus"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        groups = {EXPENSIVE[name] for name in getattr(item, "fixturenames", ())
-                  if name in EXPENSIVE}
-        if groups:
-            item.add_marker(pytest.mark.xdist_group(sorted(groups)[0]))
