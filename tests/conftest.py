@@ -73,3 +73,32 @@ def exported(published):
     from derive import api
     return api.export_documents(published)
 
+
+
+@pytest.fixture(scope="session")
+def corpus_audits(tmp_path_factory, worker_id):
+    """The audit of every document of the corpus (`tests/corpus/documents`), by slug: made once
+    per run (the corpus test's cases run on both workers), in one worker."""
+    from derive import api
+    from tests.corpus.documents import document, records
+
+    def audit():
+        found = records()
+        reports = api.audit_texts([document(r) for r in found], timeout=5, jobs=1)
+        return {r["slug"]: report for r, report in zip(found, reports)}
+    return _shared(tmp_path_factory, worker_id, "corpus", audit)
+
+
+@pytest.fixture(scope="session")
+def notation_results(tmp_path_factory, worker_id):
+    """Every identity of the notation corpus checked, by id: made once per run."""
+    from derive import api
+    from derive.results import Numbered
+    from tests.corpus.test_notation_corpus import CLAIMS
+
+    def check():
+        claims = [Numbered(n, " ".join(r["latex"].split()), tuple(r["where"] or ()))
+                  for n, r in enumerate(CLAIMS)]
+        run = api.check(claims, latex=True, timeout=1.5, jobs=2)
+        return {r["id"]: result for r, result in zip(CLAIMS, run.results)}
+    return _shared(tmp_path_factory, worker_id, "notation", check)

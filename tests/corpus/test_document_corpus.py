@@ -5,16 +5,14 @@ formulas at their line numbers (tests/corpus/documents.py)."""
 
 import pytest
 
-from derive import api
-from tests.corpus.documents import document, records, step_from_a_wrong_line
+from tests.corpus.documents import records, step_from_a_wrong_line
 
 RECORDS = records()
 
 
 @pytest.fixture(scope="module")
-def audits():   # in one worker: the suite's other runner has the second core
-    reports = api.audit_texts([document(r) for r in RECORDS], timeout=5, jobs=1)
-    return {r["slug"]: report for r, report in zip(RECORDS, reports)}
+def audits(corpus_audits):   # made once per run (tests/conftest.py)
+    return corpus_audits
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=[r["slug"] for r in RECORDS])

@@ -13,9 +13,8 @@ import json
 
 import pytest
 
-from derive import api
 from derive.engine.verdict import Status
-from derive.results import Checked, Numbered
+from derive.results import Checked
 from support import ROOT
 
 RECORDS = [json.loads(line) for line in
@@ -28,12 +27,10 @@ CLAIMS = [r for r in RECORDS if r["holds"] is not None and r["kind"] in IDENTITI
 
 
 @pytest.fixture(scope="module")
-def results():
-    """Every identity of the corpus checked (the other records have no verdict to agree with)."""
-    claims = [Numbered(n, " ".join(r["latex"].split()), tuple(r["where"] or ()))
-              for n, r in enumerate(CLAIMS)]
-    run = api.check(claims, latex=True, timeout=1.5, jobs=2)
-    return {r["id"]: result for r, result in zip(CLAIMS, run.results)}
+def results(notation_results):
+    """Every identity of the corpus checked (the other records have no verdict to agree with),
+    once per run (tests/conftest.py)."""
+    return notation_results
 
 
 def test_the_corpus_is_what_its_readme_says():
