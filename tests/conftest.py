@@ -74,7 +74,6 @@ def exported(published):
     return api.export_documents(published)
 
 
-
 @pytest.fixture(scope="session")
 def corpus_audits(tmp_path_factory, worker_id):
     """The audit of every document of the corpus (`tests/corpus/documents`), by slug: made once
