@@ -315,11 +315,11 @@ class Environment:
                 raise ShapeError(f"{name} is defined as a quantity and used as a function "
                                  f"{name}(...)")
             if name in self.instance.functions:
-                value = _applied(name, self.instance.functions[name], args)
+                function = self.instance.functions[name]
+                value = _applied(name, function, args)
                 # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula
-                inner = {f.func.__name__ for f in value.atoms(AppliedUndef)} \
-                    if isinstance(value, sp.Basic) else set()
-                return self._eval(value) if inner & set(self.instance.functions) else value
+                uses = _functions_called(function) & set(self.instance.functions)
+                return self._eval(value) if uses else value
             if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
                 return self.compiled(name, len(args))(*args)
             return self.function(name, len(args))(*args)
@@ -582,6 +582,12 @@ class Environment:
         for variable, count in e.variable_count:
             value = sp.diff(value, free.get(variable.name, env.number(variable)), count)
         return _put_back(value, back) if back else value
+
+
+@functools.lru_cache(maxsize=1024)
+def _functions_called(function: sp.Lambda) -> frozenset:
+    """The names of the unknown functions a definition's formula applies."""
+    return frozenset(f.func.__name__ for f in function.expr.atoms(AppliedUndef))
 
 
 def _applied(name: str, function: sp.Lambda, args):
