@@ -16,6 +16,7 @@ or by an exception.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -219,6 +220,7 @@ class _Worker:
         # fork and the worker's registration (it would then not be stopped): blocked around fork
         self.pid = 0
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        gc.freeze()
         try:
             self.pid = os.fork()
             if self.pid == 0:  # pragma: no cover - the worker
@@ -234,6 +236,7 @@ class _Worker:
             spawned.append(self)  # known to the pool before a signal can interrupt the parent
         finally:
             if self.pid:
+                gc.unfreeze()
                 signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         os.close(command_read)
         os.close(result_write)
