@@ -514,6 +514,8 @@ def _correction(claim, verdict) -> str | None:
             f"-\\left({left}\\right) = {right}"
     if verdict.correct.atoms(AppliedUndef):
         return None   # in terms of stand-ins for the document's unknown functions: none
+    if verdict.correct == (claim.lhs if verdict.correct_side == "rhs" else claim.rhs):
+        return None   # the kept side itself (e^z = e^z): no formula worth offering
     value = tex(verdict.correct)
     return f"{left} = {value}" if verdict.correct_side == "rhs" else f"{value} = {right}"
 

@@ -182,6 +182,8 @@ class DocumentReader:
             except TaskTimeout:
                 self.skip(source, f"reading it took longer than {self.seconds:g} s")
                 last = None
+            if line.aside:   # `\because z_i = ...`: the chain goes on from the formula before
+                continue
             carried = last
             if equation.display:
                 self.last_side = last
@@ -436,6 +438,13 @@ class DocumentReader:
                 and not lhs.free_symbols:
             self.define(right, left, rhs, lhs, equation)
             return f"the value of {right} in a worked example: not an identity"
+        others = self.unrelated(left, lhs, existing)
+        if others and self.define(right, left, rhs, lhs, equation):
+            # \ln\frac{P}{1-P} = z with z = w_1 x_1 + ... + b: no identity relates quantities
+            # that share no variable; the text posits how they relate (a model, an equation it
+            # goes on to solve), and its next formulas use z so
+            return (f"a relation the text states between {right} and {others}, not an "
+                    f"identity: the formulas after it read {right} so")
         if not names_the_other_side(lhs, rhs):
             return None
         used = {t for text in [left] + self.scope.where(left) for t in TOKEN.findall(text)}
@@ -443,6 +452,25 @@ class DocumentReader:
             self.define(right, left, rhs, lhs, equation)
             return f"definition of {right} (by its value on the left)"
         return None
+
+    def unrelated(self, left: str, lhs, existing) -> str:
+        """The names of `lhs` (an algebraic expression, not a number) when neither they nor what
+        they stand for share a variable with what the defined name of `existing` stands for
+        (through the definitions); else ''."""
+        if existing is None or existing.value or existing.derived \
+                or not isinstance(lhs, sp.Basic) or not lhs.free_symbols or lhs.has(
+                    sp.Derivative, sp.Limit, sp.Integral, *DERIVATIVES):
+            return ""
+
+        def variables(texts) -> set:
+            return {name for text in texts for side in read_claim(text, latex=True).sides
+                    for name in names_in(side)}
+        try:
+            meant = variables(self.scope.where(existing.text))
+            own = names_in(lhs) | variables(self.scope.where(left))
+        except (InputError, RecursionError, ValueError, TypeError, AttributeError):
+            return ""
+        return ", ".join(sorted(names_in(lhs))) if own and not own & meant else ""
 
     def readings(self, text: str, head: str | None, right: str, given=()) -> tuple:
         """Other plausible readings of a claim (`Alternative`): \\log to base 2 or 10, targets y

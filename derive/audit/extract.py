@@ -45,6 +45,7 @@ class Line:
     offset: int
     case: str = ""      # a case of its indices written after it on the line ('\\quad i = j')
     said: str = ""      # the words set before it (`\\text{Let } x = y`), taken off its text
+    aside: bool = False  # a reason (`\because z = ...`): the chain goes on from the line before
 
 
 ENVIRONMENTS = ("equation", "equation*", "align", "align*", "aligned", "gather", "gather*",
@@ -59,6 +60,8 @@ CODE_ENVIRONMENTS = ("lstlisting", "verbatim", "verbatim*", "Verbatim", "minted"
 NOT_MATH = ("```", "<!--", "`") + tuple(f"\\begin{{{name}}}" for name in CODE_ENVIRONMENTS)
 PROSE_PREFIX = re.compile(r"^\s*(?:\\text\s*\{[^{}]*\}|\\Rightarrow|\\implies|\\therefore|\\because|\\to"
                           r"|\\quad|\\qquad|\\rightarrow|,)\s*")
+
+REASON = re.compile(r"\\because|\\text\s*\{\s*(?:since|because|as|by)\b", re.IGNORECASE)
 
 
 def extract(text: str) -> list[Equation]:
@@ -243,7 +246,8 @@ def lines(body: str) -> list[Line]:
                 out[-1] = replace(out[-1], case=case.group(1))
                 continue
             continues = k == 0 and bool(re.match(r"^&?\s*=", stripped)) and len(out) > 0
-            out.append(Line(stripped, continues, offset, said=" ".join(said)))
+            out.append(Line(stripped, continues, offset, said=" ".join(said),
+                            aside=k > 0 and any(REASON.search(w) for w in said)))
     return out
 
 

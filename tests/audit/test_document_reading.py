@@ -1009,3 +1009,43 @@ def test_a_named_loss_defined_with_its_arguments_is_that_function():
     assert findings["L1"].skipped.startswith("definition of \\hat{y}")
     assert status_on(findings, 5)[0].holds
     assert "defined without W" in findings["L7"].verdict.note
+
+
+def test_a_relation_the_text_states_is_solved_not_refuted():
+    # z is the linear score; "ln(P/(1-P)) = z" states the model (the log-odds is the score),
+    # which no identity could (P shares no variable with w, x, b); the rows that solve it hold
+    # given it (e^z = P/(1-P), so e^z (1 - P) = P by hand), and a wrong step is still caught:
+    # at P = 1/2, e^z = 1 while P (1 - e^z) = 0
+    text = ("# Logistic regression\n\nThe score is $z = w_1 x_1 + w_2 x_2 + b$ and the "
+            "log-odds of passing is that score:\n\n$$\n\\begin{align*}\n"
+            "\\ln(\\frac{P}{1-P}) &= z \\\\\n"
+            "e^z &= \\frac{P}{1-P} \\\\\n"
+            "e^z(1-P) &= P \\\\\n"
+            "e^z &= P(1 - e^z) \\\\\n"
+            "P &= \\frac{e^z}{1 + e^z}\n\\end{align*}\n$$\n")
+    findings, report = audit(text)
+    assert "relation the text states between z and P" in findings["L7.1"].skipped
+    assert status_on(findings, 8) == [Status.PROVED] and status_on(findings, 9) == [Status.PROVED]
+    assert [f.source.line for f in report.refuted] == [10]
+    assert findings["L10.4"].correction is None   # never "should be e^z = e^{z}"
+
+
+def test_a_derivative_equal_to_a_defined_name_is_still_a_claim():
+    # what the chain rule uses: by hand, z = w a + b gives dz/dw = a and dz/db = 1 (not a)
+    text = ("## Output\n\n$$a = \\frac{1}{1 + e^{-h}}$$\n\n$$z = w a + b$$\n\n"
+            "$$\\frac{\\partial z}{\\partial w} = a$$\n\n"
+            "$$\\frac{\\partial z}{\\partial b} = a$$\n")
+    findings, report = audit(text)
+    assert status_on(findings, 7) == [Status.PROVED]
+    assert status_on(findings, 9) == [Status.REFUTED]
+
+
+def test_a_reason_beside_a_formula_does_not_break_its_chain():
+    # "\because z_i = ..." justifies the row; the next row continues the derivative, not the
+    # definition: d/dw_2 [w_1 x_i1 + w_2 x_i2 + b] = 0 + x_i2 + 0 by hand
+    text = ("# Gradient\n\n$$\n\\begin{align*}\n\\dfrac{dz_i}{dw_2} &= \\dfrac{d}{dw_2}"
+            "[w_1x_{i1} + w_2x_{i2} + b] \\quad \\because z_i = w_1x_{i1} + w_2x_{i2} + b \\\\\n"
+            "&= 0 + x_{i2} + 0\n\\end{align*}\n$$\n")
+    findings, report = audit(text)
+    assert not report.refuted
+    assert status_on(findings, 6) and all(s.holds for s in status_on(findings, 6))
