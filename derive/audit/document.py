@@ -175,6 +175,7 @@ class DocumentReader:
                             line.text if not line.continues else "... " + line.text)
             continues = line.continues or (number == 1 and bool(re.match(r"^&?\s*=", line.text)))
             before = carried if continues else None
+            head = self.head
             try:
                 with time_limit(self.seconds):
                     last = self.line(equation, line.text, source, before, continues, line.case,
@@ -183,6 +184,7 @@ class DocumentReader:
                 self.skip(source, f"reading it took longer than {self.seconds:g} s")
                 last = None
             if line.aside:   # `\because z_i = ...`: the chain goes on from the formula before
+                self.head = head
                 continue
             carried = last
             if equation.display:
@@ -487,8 +489,9 @@ class DocumentReader:
             out.append(Alternative("with targets y whose entries sum to 1 (one-hot)", text,
                                    where + (r"\sum_k y_k = 1",)))
         if head is not None:
-            out.append(Alternative("as a step of the derivation from its first side",
-                                   f"{head} = {right}", where))
+            step = f"{head} = {right}"
+            out.append(Alternative("as a step of the derivation from its first side", step,
+                                   tuple(self.scope.where(step, without=given))))
         composite = PRIME_AT_A_COMPOSITE.sub(r"\\frac{d}{d\3} \1(\2(\3))", text)
         if composite != text:   # k'(h(x)) written for the derivative of k(h(x)), as notes do
             out.append(Alternative("with k'(h(x)) read as the derivative of k(h(x))", composite,
