@@ -500,8 +500,10 @@ def _report(title: str, claims: list, verdicts: dict, findings=()):
 def _correction(claim, verdict) -> str | None:
     """A refuted document formula as it should be, in the document's own notation: the side it
     states correctly as written, the other as the value it should have."""
+    from sympy import Basic
     from sympy.core.function import AppliedUndef
 
+    from derive.audit.forms import OPERATORS as CALCULUS
     from derive.engine.verdict import Mistake, Status
     from derive.render.printers import tex
     if not claim.written or verdict.status is not Status.REFUTED or not verdict.correct_side:
@@ -514,8 +516,10 @@ def _correction(claim, verdict) -> str | None:
             f"-\\left({left}\\right) = {right}"
     if verdict.correct.atoms(AppliedUndef):
         return None   # in terms of stand-ins for the document's unknown functions: none
-    if verdict.correct == (claim.lhs if verdict.correct_side == "rhs" else claim.rhs):
-        return None   # the kept side itself (e^z = e^z): no formula worth offering
+    kept = claim.lhs if verdict.correct_side == "rhs" else claim.rhs
+    if verdict.correct == kept or (verdict.correct.free_symbols and isinstance(kept, Basic)
+                                   and not kept.has(*CALCULUS)):
+        return None   # the kept side with its definitions written out (e^z = e^{w x + b})
     value = tex(verdict.correct)
     return f"{left} = {value}" if verdict.correct_side == "rhs" else f"{value} = {right}"
 

@@ -151,6 +151,7 @@ class DocumentReader:
         self.written: dict[str, str] = {}     # every definition's value as written, by name
         self.head: str | None = None          # the first side of the derivation being read
         self.conditions: list = []            # (heading, line, text, IndexCondition): cases
+        self.relations: dict[str, tuple] = {}  # z -> (heading, 'z = \\ln\\frac{P}{1-P}', line)
 
     # -- one formula ------------------------------------------------------------------------------
 
@@ -324,7 +325,8 @@ class DocumentReader:
             # the sides as written, for a correction; none from one unit per layer, where what
             # fixes the scalar need not fix the vectors
             written = () if units else (unspell(left, self.spelled), unspell(right, self.spelled))
-            others = self.readings(text, head if k == 0 else None, right, given) + \
+            others = self.readings(text, head if k == 0 else None, right, given,
+                                   equation.heading) + \
                 self.cases(text, lhs, rhs, equation, given, conditioned)
             values = self.scope.values()
             point = tuple(values[key].text for key in sorted(given))
@@ -441,12 +443,14 @@ class DocumentReader:
             self.define(right, left, rhs, lhs, equation)
             return f"the value of {right} in a worked example: not an identity"
         others = self.unrelated(left, lhs, existing)
-        if others and self.define(right, left, rhs, lhs, equation):
+        if others:
             # \ln\frac{P}{1-P} = z with z = w_1 x_1 + ... + b: no identity relates quantities
-            # that share no variable; the text posits how they relate (a model, an equation it
-            # goes on to solve), and its next formulas use z so
+            # that share no variable; the text states how they relate (a model, an equation it
+            # goes on to solve): a reading of its section's formulas, z's definition kept
+            self.relations[existing.key] = (equation.heading, f"{right} = {left}",
+                                            equation.line)
             return (f"a relation the text states between {right} and {others}, not an "
-                    f"identity: the formulas after it read {right} so")
+                    f"identity: the formulas after it may rest on it")
         if not names_the_other_side(lhs, rhs):
             return None
         used = {t for text in [left] + self.scope.where(left) for t in TOKEN.findall(text)}
@@ -474,7 +478,8 @@ class DocumentReader:
             return ""
         return ", ".join(sorted(names_in(lhs))) if own and not own & meant else ""
 
-    def readings(self, text: str, head: str | None, right: str, given=()) -> tuple:
+    def readings(self, text: str, head: str | None, right: str, given=(),
+                 heading: int | None = None) -> tuple:
         """Other plausible readings of a claim (`Alternative`): \\log to base 2 or 10, targets y
         whose entries sum to 1, and for a line that continues a derivation, the line against the
         derivation's first side (the line before may be the wrong one)."""
@@ -496,6 +501,14 @@ class DocumentReader:
         if composite != text:   # k'(h(x)) written for the derivative of k(h(x)), as notes do
             out.append(Alternative("with k'(h(x)) read as the derivative of k(h(x))", composite,
                                    where, settles=False))
+        for key, (section, relation, line) in self.relations.items():
+            binding = self.scope.binding(key)
+            if section == heading and binding is not None and binding.text in where:
+                # (z read through P: what z depends on changes, so a claim that holds only so
+                # is not proved)
+                out.append(Alternative(f"given {relation}, as the text states (line {line})",
+                                       text, tuple(relation if w == binding.text else w
+                                                   for w in where), settles=False))
         for current, first in self.scope.earlier(list(where)):
             out.append(Alternative(f"with an earlier definition in its section, {first}", text,
                                    tuple(first if w == current else w for w in where)))
