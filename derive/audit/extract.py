@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from derive.text.context import CASE as CASE_PATTERN
 from derive.text.latex_packages import written_out
-from derive.text.latex_tokens import DECORATIONS
+from derive.text.latex_tokens import DECORATIONS, group_end
 
 
 @dataclass(frozen=True)
@@ -442,13 +442,9 @@ def _math_in_text(line: str) -> str:
     for m in re.finditer(r"\\text\s*\{", line):
         if m.start() < start:
             continue
-        depth, end = 1, m.end()
-        while end < len(line) and depth:
-            depth += (line[end] == "{") - (line[end] == "}")
-            end += 1
-        inner = line[m.end():end - 1]
-        math = re.fullmatch(r"([^$]*)\$([^$]+)\$([^$]*)", inner)
-        if depth == 0 and math and not DECORATION.sub("", math.group(1) + math.group(3)):
+        end = group_end(line, m.end())
+        math = end and re.fullmatch(r"([^$]*)\$([^$]+)\$([^$]*)", line[m.end():end - 1])
+        if math and not DECORATION.sub("", math.group(1) + math.group(3)):
             out += [line[start:m.start()], " ", math.group(2), " "]
             start = end
     return "".join(out) + line[start:]

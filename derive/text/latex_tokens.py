@@ -188,11 +188,8 @@ def _unwrapped(text: str) -> str:
         for m in ENSUREMATH.finditer(text):
             if m.start() < position:
                 continue
-            depth, end = 1, m.end()
-            while end < len(text) and depth:
-                depth += (text[end] == "{") - (text[end] == "}")
-                end += 1
-            if depth:
+            end = group_end(text, m.end())
+            if end is None:
                 break   # not closed: left as written, and refused by name
             out += [text[position:m.start()], text[m.end():end - 1]]
             position = end
@@ -203,6 +200,16 @@ def _unwrapped(text: str) -> str:
 
 
 ENSUREMATH = re.compile(r"\\ensuremath\s*\{")
+
+
+def group_end(text: str, start: int) -> int | None:
+    """Just past the `}` that closes a group opened right before `start`; None if it is not
+    closed in `text`."""
+    depth, end = 1, start
+    while end < len(text) and depth:
+        depth += (text[end] == "{") - (text[end] == "}")
+        end += 1
+    return None if depth else end
 
 
 def _leibniz_slashes(tokens: list[Tok]) -> list[Tok]:
