@@ -101,21 +101,28 @@ class _Refused:
         self.error = error
 
 
-def _reporting_task(task_with_report: Callable):
-    """A task that reports by itself, with an InputError carried back instead of a crash."""
-    def task(*args, report):
+class _ReportingTask:
+    """A task that reports by itself, with an InputError carried back instead of a crash (an
+    object, not a closure, so that it is pickled to the pool's workers)."""
+
+    def __init__(self, task_with_report: Callable):
+        self.__wrapped__ = task_with_report
+
+    def __call__(self, *args, report):
         try:
-            task_with_report(*args, report=report)
+            self.work(args, report)
         except InputError as err:
             report(_Refused(err))
-    return task
+
+    def work(self, args: tuple, report) -> None:
+        self.__wrapped__(*args, report=report)
 
 
-def _reporting(work: Callable):
+class _ReportingValue(_ReportingTask):
     """A task that reports what `work` returns."""
-    def report_value(*args, report):
-        report(work(*args))
-    return _reporting_task(report_value)
+
+    def work(self, args: tuple, report) -> None:
+        report(self.__wrapped__(*args))
 
 
 def _value(outcome, timeout: float):
@@ -129,7 +136,7 @@ def _value(outcome, timeout: float):
 
 def _isolated(work: Callable, args: tuple, timeout: float):
     """`work(*args)` in a killable worker: its value, or its InputError, or Stopped."""
-    return _value(isolation.run_one(_reporting(work), args, check_timeout(timeout)), timeout)
+    return _value(isolation.run_one(_ReportingValue(work), args, check_timeout(timeout)), timeout)
 
 
 # -- derive check ----------------------------------------------------------------------------------
@@ -426,7 +433,7 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
     parts = ([] if _INDEX_LEVEL else ["index"]) + ["pair"] + (["network"] if sizes else [])
     args = [(part, spec, sizes) for part in parts]
     done = dict(_INDEX_LEVEL)
-    for index, outcome in isolation.run(_reporting_task(_backprop_part), args,
+    for index, outcome in isolation.run(_ReportingTask(_backprop_part), args,
                                         check_timeout(timeout), jobs):
         done[parts[index]] = _value(outcome, timeout)
     _INDEX_LEVEL.setdefault("index", done["index"])
@@ -570,7 +577,7 @@ def audit_texts(documents: list, timeout: float = CHECK_TIMEOUT, jobs: int = DEF
         preamble = without_tex_comments(_without_bom(macros) + "\n" + document.macros)
         sources.append((without_tex_comments(text) if document.tex else text, preamble))
     read = [None] * len(documents)
-    for index, outcome in isolation.run(_reporting(_read_document),
+    for index, outcome in isolation.run(_ReportingValue(_read_document),
                                         [(text, min(timeout, 2.0), tuple(assume), preamble)
                                          for text, preamble in sources],
                                         READ_TIMEOUT, jobs):
@@ -867,7 +874,7 @@ def publish(jobs: int = 2, report=None) -> Published:
     tasks = [(kind, (pairs[key],) if kind in ("pair", "network") else (key,))
              for kind, key in keys]
     results = {("index", None): _INDEX_LEVEL["index"]} if _INDEX_LEVEL else {}
-    for index, outcome in isolation.run(_reporting_task(_publish_task), tasks,
+    for index, outcome in isolation.run(_ReportingTask(_publish_task), tasks,
                                         DOCUMENT_TIMEOUT, jobs):
         results[keys[index]] = _value(outcome, DOCUMENT_TIMEOUT)
     _INDEX_LEVEL.setdefault("index", results[("index", None)])   # the same for every document

@@ -4,6 +4,13 @@ SymPy can spin inside C code (GMP, a huge exact power) where `signal.alarm` neve
 reliable limit is a separate process. A forked worker shares the already-imported SymPy
 copy-on-write, and it works through task after task, so SymPy's caches stay warm between them.
 
+Workers outlive a single `run`: the next call (the next claim of a notebook, the next command of a
+test) takes the idle ones, warm, instead of forking afresh. Tasks and their arguments are pickled to
+them, so a task is a module-level function (or an object of a module-level class). A worker is a
+copy of this process as it was when forked: it is reused only while what it copied still holds
+(what the tool's modules and the task's module bind, `_state`; the environment goes with each task);
+otherwise the idle workers are retired and fresh ones forked.
+
 Each task has its own deadline. A task may report more than once: each report replaces the previous,
 so a task can send a provisional answer early ("no counterexample at 40 points") and a better one
 later (a proof); when its worker is killed at the deadline, the last report stands and a fresh worker
@@ -16,6 +23,7 @@ or by an exception.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import io
 import os
@@ -24,6 +32,7 @@ import resource
 import select
 import signal
 import struct
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
@@ -143,10 +152,7 @@ def _send(fd: int, message) -> None:
         data = dumps(message)
     except Exception as err:  # an unpicklable value must not lose the report
         data = dumps((message[0], message[1], _Crash(f"unpicklable result: {err!r}")))
-    os.write(fd, _HEADER.pack(len(data)))
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    _write_frame(fd, data)
 
 
 @dataclass(frozen=True)
@@ -164,22 +170,39 @@ def _read_exact(fd: int, size: int) -> bytes | None:
     return data
 
 
-def _worker(task: Callable, argument_lists: Sequence[tuple], commands: int, results: int,
-            memory: int) -> None:  # pragma: no cover - runs in the worker
+def _read_frame(fd: int) -> bytes | None:
+    raw = _read_exact(fd, _HEADER.size)
+    return None if raw is None else _read_exact(fd, _HEADER.unpack(raw)[0])
+
+
+def _write_frame(fd: int, data: bytes) -> None:
+    os.write(fd, _HEADER.pack(len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _worker(commands: int, results: int, memory: int) -> None:  # pragma: no cover - the worker
     _die_with_parent()
     try:
         _limit_memory(memory)
     except (ValueError, OSError):
         pass
     while True:
-        raw = _read_exact(commands, _INDEX.size)
-        if raw is None:
+        frame = _read_frame(commands)
+        if frame is None or len(frame) == _INDEX.size:   # the pool's end, or a stop
             break
-        (index,) = _INDEX.unpack(raw)
-        if index == _STOP:
-            break
+        (index,) = _INDEX.unpack_from(frame)
         try:
-            task(*argument_lists[index], report=lambda value, i=index: _send(results, ("report", i, value)))
+            task, args, environment = pickle.loads(frame[_INDEX.size:])
+        except Exception as err:  # noqa: BLE001 - defined after this worker was forked
+            _send(results, ("stale", index, f"{type(err).__name__}: {err}"[:200]))
+            continue
+        if environment != os.environ:   # the parent's, as it is now
+            os.environ.clear()
+            os.environ.update(environment)
+        try:
+            task(*args, report=lambda value, i=index: _send(results, ("report", i, value)))
             _send(results, ("done", index, None))
         except MemoryError:
             _send(results, ("failed", index, "memory"))
@@ -213,14 +236,15 @@ _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class _Worker:
-    def __init__(self, task, argument_lists, memory, spawned: list):
+    def __init__(self, memory: int, spawned: list):
         command_read, self.commands = os.pipe()
         self.results, result_write = os.pipe()
+        self.memory = memory
         # Ctrl-C must not reach the new worker before it ignores it, nor the parent between the
         # fork and the worker's registration (it would then not be stopped): blocked around fork
         self.pid = 0
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-        gc.freeze()
+        gc.freeze()   # the child's first collections then leave the parent's heap unshared
         try:
             self.pid = os.fork()
             if self.pid == 0:  # pragma: no cover - the worker
@@ -230,7 +254,7 @@ class _Worker:
                     signal.signal(signal.SIGINT, signal.SIG_IGN)
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
                     signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-                    _worker(task, argument_lists, command_read, result_write, memory)
+                    _worker(command_read, result_write, memory)
                 finally:
                     os._exit(0)
             spawned.append(self)  # known to the pool before a signal can interrupt the parent
@@ -244,10 +268,11 @@ class _Worker:
         self.index: int | None = None
         self.value = None
         self.started = 0.0
+        self.reused = False   # has run a task of an earlier `run`
 
-    def start(self, index: int) -> None:
+    def start(self, index: int, task: Callable, args: tuple) -> None:
         self.index, self.value, self.started = index, None, time.monotonic()
-        os.write(self.commands, _INDEX.pack(index))
+        _write_frame(self.commands, _INDEX.pack(index) + dumps((task, args, dict(os.environ))))
 
     def stop(self) -> None:
         """Kill and reap (idempotent)."""
@@ -258,19 +283,78 @@ class _Worker:
                 pass
             os.waitpid(self.pid, 0)
             self.pid = 0
-            for fd in (self.commands, self.results):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            self.close()
+
+    def close(self) -> None:
+        for fd in (self.commands, self.results):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def retire(self) -> None:
         """Ask an idle worker to exit, and reap it."""
         try:
-            os.write(self.commands, _INDEX.pack(_STOP))
+            _write_frame(self.commands, _INDEX.pack(_STOP))
         except OSError:
             pass
         self.stop()
+
+
+class _Idle:
+    """The workers left warm by earlier runs, and the state of this process they copied."""
+
+    def __init__(self):
+        self.workers: list[_Worker] = []
+        self.state: int | None = None
+
+    def take(self, state: int, memory: int) -> list[_Worker]:
+        if state != self.state:
+            self.clear()
+            self.state = state
+        taken = [w for w in self.workers if w.memory == memory]
+        self.workers = [w for w in self.workers if w.memory != memory]
+        return taken
+
+    def keep(self, workers: list[_Worker]) -> None:
+        self.workers += workers
+        while len(self.workers) > max(2, os.cpu_count() or 1):
+            self.workers.pop(0).retire()
+
+    def clear(self) -> None:
+        while self.workers:
+            self.workers.pop().retire()
+
+    def forget(self) -> None:
+        """In a forked child: the workers are its parent's, not its own."""
+        for worker in self.workers:
+            worker.close()
+        self.workers = []
+
+
+_IDLE = _Idle()
+atexit.register(_IDLE.clear)
+os.register_at_fork(after_in_child=_IDLE.forget)
+
+
+def _state(task) -> int:
+    """What a forked worker copied and must still agree with to run `task`: what the tool's
+    modules, the task's own module and their classes bind (a name rebound, as a test's monkeypatch
+    does, shows as another object). The environment is sent with each task."""
+    names = set()
+    while task is not None:
+        names.add(getattr(task, "__module__", None) or type(task).__module__)
+        task = getattr(task, "__wrapped__", None)
+    modules = [module for name, module in list(sys.modules.items())
+               if module is not None and (name in names or name == "derive"
+                                          or name.startswith("derive."))]
+    seen = []
+    for module in modules:
+        for value in list(vars(module).values()):
+            seen.append(id(value))
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                seen.extend(map(id, list(vars(value).values())))
+    return hash(tuple(seen))
 
 
 def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: int = 1,
@@ -278,18 +362,28 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
     """Run `task(*args, report=...)` for each argument tuple in `jobs` warm workers.
 
     Yields `(index, Outcome)` as tasks end, in completion order. Each task has `timeout` seconds of
-    wall time from its start; a slow task never delays the others beyond its own limit.
+    wall time from its start; a slow task never delays the others beyond its own limit. `task` and
+    the arguments are pickled to the workers.
     """
     argument_lists = list(argument_lists)
     pending = list(range(len(argument_lists)))
     pending.reverse()
     workers: dict[int, _Worker] = {}
     spawned: list[_Worker] = []   # every worker started, stopped on the way out whatever happens
+    warm = _IDLE.take(_state(task), memory) if pending else []
+    idle: list[_Worker] = []      # done with this run, alive: kept warm when the run ends
+    finished = False
     try:
-        for _ in range(min(max(1, jobs), len(pending))):
-            worker = _Worker(task, argument_lists, memory, spawned)
+        for worker in warm:
+            worker.reused = True
+            spawned.append(worker)
+        while len(warm) < min(max(1, jobs), len(pending)):
+            warm.append(_Worker(memory, spawned))
+        for worker in warm[:len(pending)]:
             workers[worker.results] = worker
-            worker.start(pending.pop())
+            index = pending.pop()
+            worker.start(index, task, argument_lists[index])
+        idle += warm[len(workers):]
         while workers:
             now = time.monotonic()
             wait = min(w.started + timeout - now for w in workers.values())
@@ -301,13 +395,10 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
                     del workers[fd]
                     _, status = os.waitpid(worker.pid, 0)
                     worker.pid = 0
-                    worker.stop()
+                    worker.close()
                     yield worker.index, Outcome(worker.value, False, _death(status),
                                                 time.monotonic() - worker.started)
-                    if pending:
-                        fresh = _Worker(task, argument_lists, memory, spawned)
-                        workers[fresh.results] = fresh
-                        fresh.start(pending.pop())
+                    _next(pending, workers, None, task, argument_lists, memory, spawned)
                     continue
                 for kind, index, payload in worker.frames.messages(data):
                     seconds = time.monotonic() - worker.started
@@ -317,14 +408,21 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
                         else:
                             worker.value = payload
                             continue
-                    final = kind == "done"
-                    yield index, Outcome(worker.value, final, None if final else payload, seconds)
-                    worker.index = None
-                    if pending:
-                        worker.start(pending.pop())
-                    else:
+                    if kind == "stale" and worker.reused:   # forked before the task existed
                         del workers[fd]
                         worker.retire()
+                        pending.append(index)
+                        _next(pending, workers, None, task, argument_lists, memory, spawned)
+                        break
+                    final = kind == "done"
+                    yield index, Outcome(worker.value, final,
+                                         None if final else f"crash: {payload}"
+                                         if kind == "stale" else payload, seconds)
+                    worker.index = None
+                    if not _next(pending, workers, worker, task, argument_lists, memory,
+                                 spawned):
+                        del workers[fd]
+                        idle.append(worker)
                         break
             now = time.monotonic()
             for fd, worker in list(workers.items()):
@@ -332,13 +430,28 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
                     del workers[fd]
                     worker.stop()
                     yield worker.index, Outcome(worker.value, False, "timeout", now - worker.started)
-                    if pending:
-                        fresh = _Worker(task, argument_lists, memory, spawned)
-                        workers[fresh.results] = fresh
-                        fresh.start(pending.pop())
+                    _next(pending, workers, None, task, argument_lists, memory, spawned)
+        finished = True
     finally:
+        if finished:
+            _IDLE.keep([w for w in idle if w.pid])
         for worker in spawned:
-            worker.stop()
+            if not (finished and worker in idle):
+                worker.stop()
+
+
+def _next(pending: list, workers: dict, worker: _Worker | None, task, argument_lists, memory: int,
+          spawned: list) -> bool:
+    """Start the next pending task on `worker`, or on a fresh one in place of a worker that is
+    gone: whether one was started."""
+    if not pending:
+        return False
+    if worker is None:
+        worker = _Worker(memory, spawned)
+        workers[worker.results] = worker
+    index = pending.pop()
+    worker.start(index, task, argument_lists[index])
+    return True
 
 
 def _death(status: int) -> str:
@@ -350,6 +463,5 @@ def _death(status: int) -> str:
 
 def run_one(task: Callable, args: tuple, timeout: float, memory: int = MEMORY_LIMIT) -> Outcome:
     """Run a single task in a killable worker."""
-    for _, outcome in run(task, [args], timeout, jobs=1, memory=memory):
-        return outcome
-    raise AssertionError("unreachable")
+    ((_, outcome),) = run(task, [args], timeout, jobs=1, memory=memory)
+    return outcome

@@ -2,7 +2,10 @@
 warm workers, nothing left behind."""
 
 import os
+import subprocess
+import sys
 import time
+import types
 
 import pytest
 
@@ -194,3 +197,74 @@ def test_time_limits_nest():
                 assert time.process_time() - start < 1.5
             _burn(2)
     assert time.process_time() - start < 1.5
+
+
+# -- workers kept warm from one run to the next ----------------------------------------------------
+
+def _environment(name, report):
+    report((os.getpid(), os.environ.get(name)))
+
+
+def test_a_later_run_reuses_the_idle_workers_and_sees_the_environment_as_it_is_now(monkeypatch):
+    monkeypatch.setenv("DERIVE_TEST_VALUE", "first")
+    first = run_one(_environment, ("DERIVE_TEST_VALUE",), timeout=10).value
+    monkeypatch.setenv("DERIVE_TEST_VALUE", "second")
+    second = run_one(_environment, ("DERIVE_TEST_VALUE",), timeout=10).value
+    assert first[0] == second[0] != os.getpid()     # the same worker, not this process
+    assert (first[1], second[1]) == ("first", "second")
+
+
+ANSWER = 1
+
+
+def _module_answer(report):
+    report((os.getpid(), ANSWER))
+
+
+def test_a_rebound_name_is_seen_by_the_next_run(monkeypatch):
+    """A worker is a copy of this process: once a name it copied is rebound (a monkeypatch, a
+    notebook redefining a function), the next run forks a fresh one that sees the new value."""
+    before = run_one(_module_answer, (), timeout=10).value
+    monkeypatch.setattr(sys.modules[__name__], "ANSWER", 2)
+    after = run_one(_module_answer, (), timeout=10).value
+    assert (before[1], after[1]) == (1, 2) and before[0] != after[0]
+
+
+def _type_name(value, report):
+    report(type(value).__name__)
+
+
+def test_an_argument_of_a_class_newer_than_the_worker_is_run_in_a_fresh_one():
+    run_one(_type_name, (1,), timeout=10)       # an idle worker, forked before the module exists
+    module = types.ModuleType("derive_test_made_later")        # made by the test itself
+    module.Later = type("Later", (), {"__module__": module.__name__})
+    sys.modules[module.__name__] = module
+    try:
+        outcome = run_one(_type_name, (module.Later(),), timeout=10)
+    finally:
+        del sys.modules[module.__name__]
+    assert outcome.final and outcome.value == "Later"
+
+
+def _idle_workers_seen(report):
+    from derive.engine import isolation
+    report(len(isolation._IDLE.workers))
+
+
+def test_a_worker_does_not_take_its_parents_idle_workers_for_its_own():
+    from derive.engine.isolation import MEMORY_LIMIT
+    run_one(_pid, (0,), timeout=10, memory=MEMORY_LIMIT // 2)   # kept idle, not taken below
+    results = dict(run(_idle_workers_seen, [(), ()], timeout=10, jobs=2))
+    assert [o.value for o in results.values()] == [0, 0]
+
+
+def test_the_idle_workers_end_with_the_program():
+    program = ("from derive.engine.isolation import run_one\n"
+               "import os, sys\n"
+               "def pid(report):\n    report(os.getpid())\n"
+               "print(run_one(pid, (), timeout=10).value)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)))
+    worker = int(done.stdout)
+    time.sleep(0.2)
+    assert done.returncode == 0 and not _alive(worker)
