@@ -47,6 +47,22 @@ def cancelled(e):
     return sp.cancel(sp.together(e.xreplace(fine) if fine else e))
 
 
+def limits_opaque(D):
+    """D with each limit left in it (one SymPy could not take) as a symbol of its own: a zero with
+    them independent is a zero, and the simplifiers do not spend seconds inside a limit of unknown
+    functions, which they cannot take either."""
+    limits = {limit: sp.Dummy() for limit in D.atoms(sp.Limit)}
+    return D.xreplace(limits) if limits else D
+
+
+def under_the_limit(L, R):
+    """A - B when L and R are the limits of A and B as the same variable tends to the same point
+    from the same side (A = B near the point makes them one limit), else None."""
+    if isinstance(L, sp.Limit) and isinstance(R, sp.Limit) and L.args[1:] == R.args[1:]:
+        return L.args[0] - R.args[0]
+    return None
+
+
 CHEAP_STRATEGIES = [
     ("identical after evaluation", lambda e: e),
     ("expand", sp.expand),

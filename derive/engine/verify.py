@@ -25,7 +25,7 @@ from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
 from derive.engine.missing_limits import missing_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
-    proof_substitution, prove
+    limits_opaque, proof_substitution, prove, under_the_limit
 from derive.engine.search import (
     PRECISION, agree, clearly_nonzero, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value,
     sample_points, unknown_functions)
@@ -96,7 +96,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     base = replace(base, lhs_value=L, rhs_value=R, note=failure)
     D = L - R
     cases = conditions_decided(D, assumptions)   # Eq(alpha, 1) is false for 0 < alpha < 1
-    to_prove = cases.xreplace(proof_substitution(cases, assumptions))
+    substitution = proof_substitution(cases, assumptions)
+    to_prove = cases.xreplace(substitution)
     kinks = kinks_of(lhs, rhs, L, R)
     # the numbers are taken from the sides as stated when evaluating them changes nothing but
     # SymPy's automatic simplification (which trusts is_zero; see text.builder): only derivatives,
@@ -111,13 +112,17 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     # before any proof (the proofs still follow when none is found)
     likely_false = not failure and clearly_nonzero(D, deadline)
     proved = None if likely_false else prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
+    # what the simplifiers get: limits SymPy could not take as opaque values, or, for two limits
+    # of the same kind, the expressions under them
+    inside = under_the_limit(L, R)
+    opaque = limits_opaque(to_prove if inside is None else inside.xreplace(substitution))
     if not proved and not failure and not likely_false:
         # most true claims simplify in milliseconds: try briefly before the numeric search (with
         # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
         quick = EXPENSIVE_STRATEGIES[:2] if D.has(sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch) \
             else EXPENSIVE_STRATEGIES[:1]
         for strategy in quick:
-            proved = proved or prove(to_prove, [strategy],
+            proved = proved or prove(opaque, [strategy],
                                      min(deadline, clock() + QUICK_SIMPLIFY), confirm)
     if proved:
         method = proved + (", with the cases the assumptions decide" if cases is not D else "")
@@ -154,9 +159,9 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                               or "no point where both sides are real")
 
     # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
-    proved = None if failure else prove(
-        to_prove, (CHEAP_STRATEGIES if likely_false else []) + EXPENSIVE_STRATEGIES, deadline,
-        confirm)
+    proved = None if failure else (
+        likely_false and prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)) or prove(
+        opaque, EXPENSIVE_STRATEGIES, deadline, confirm)
     if proved:
         method = proved + (", with the cases the assumptions decide" if cases is not D else "")
         return done(replace(base, status=Status.PROVED, method=method, difference=sp.S.Zero))

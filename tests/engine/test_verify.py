@@ -359,6 +359,51 @@ def test_limits_of_the_stand_ins_agree_with_sympys_limit(quotient):
             assert abs((ours - oracle).subs(X, x).evalf(30)) < 1e-25, (family, x, ours, oracle)
 
 
+K, N = sp.symbols("k n", integer=True)
+
+
+@pytest.mark.parametrize("total", [
+    sp.Sum(H**K * sp.binomial(7, K) * sp.Rational(7, 2)**(7 - K), (K, 0, 7)),
+    sp.Sum(1 / (K**2 + 1), (K, -3, 40)),
+    sp.Sum(K**3, (K, 5, 4)),                # empty: the upper bound just below the lower
+    sp.Sum(K**3, (K, 9, 2)),                # reversed: minus the sum over 3..8 (SymPy's rule)
+    sp.Sum(sp.Sum(K * N, (N, 1, K)), (K, 1, 6)),
+])
+def test_a_sum_at_a_sampled_point_is_sympys_sum(total):
+    # sums over a few integers are added term by term; SymPy's own summation is the oracle
+    from derive.engine.search import _worked_out
+    assert sp.simplify(_worked_out(total) - total.doit()) == 0
+
+
+@pytest.mark.parametrize("quotient, point", [
+    ((-sp.Rational(7, 2)**5 + (H + sp.Rational(7, 2))**5) / H, 0),     # a power rule's quotient
+    ((sp.exp(3 * H) - 1 - 3 * H) / H**2, 0),                           # l'Hopital twice
+    ((H**2 - 4) / (H - 2), 2),
+    (sp.sin(H) / H**3, 0),                                             # no finite limit
+    ((sp.cos(H) - 1) / (sp.sqrt(2)**2 - 2 + H), 0),                    # a 0 written as sqrt(2)^2 - 2
+])
+def test_a_limit_at_a_sampled_point_is_sympys_limit(quotient, point):
+    from derive.engine.search import real_value
+    ours = real_value(sp.Limit(quotient, H, point, "+"), 30)
+    oracle = sp.limit(quotient, H, point, "+")
+    if oracle.is_finite:
+        assert ours is not None and abs(ours - oracle) < 1e-25
+    else:
+        assert ours is None
+
+
+def test_two_limits_of_the_same_expression_are_proved_equal_under_the_limit():
+    # the chain rule's step: multiply and divide by g(x + h) - g(x) under the limit (the factors
+    # kept apart as the derivation shows them)
+    quotient = (F(G(X + H)) - F(G(X))) / H
+    rewritten = sp.UnevaluatedExpr((F(G(X + H)) - F(G(X))) / (G(X + H) - G(X))) \
+        * sp.UnevaluatedExpr((G(X + H) - G(X)) / H)
+    verdict = decide(sp.Limit(quotient, H, 0, "+"), sp.Limit(rewritten, H, 0, "+"))
+    assert verdict.status is Status.PROVED
+    other_point = decide(sp.Limit(quotient, H, 0, "+"), sp.Limit(rewritten, H, 1, "+"))
+    assert other_point.status is not Status.PROVED
+
+
 @pytest.mark.parametrize("claim, holds", [
     ("limit((f(x + h)*g(x + h) - f(x)*g(x))/h, h, 0) = "
      "diff(f(x), x)*g(x) + f(x)*diff(g(x), x)", HOLDS),              # the product rule
