@@ -33,6 +33,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
@@ -274,6 +275,13 @@ class _Worker:
         self.index, self.value, self.started = index, None, time.monotonic()
         _write_frame(self.commands, _INDEX.pack(index) + dumps((task, args, dict(os.environ))))
 
+    def alive(self) -> bool:
+        """Still running (an idle worker the OS killed is reaped here, and not used)."""
+        if self.pid and os.waitpid(self.pid, os.WNOHANG) != (0, 0):
+            self.pid = 0
+            self.close()
+        return bool(self.pid)
+
     def stop(self) -> None:
         """Kill and reap (idempotent)."""
         if self.pid:
@@ -302,34 +310,47 @@ class _Worker:
 
 
 class _Idle:
-    """The workers left warm by earlier runs, and the state of this process they copied."""
+    """The workers left warm by earlier runs, and the state of this process they copied (a run in
+    another thread takes and returns them under a lock)."""
 
     def __init__(self):
         self.workers: list[_Worker] = []
         self.state: int | None = None
+        self.lock = threading.Lock()
 
     def take(self, state: int, memory: int) -> list[_Worker]:
-        if state != self.state:
-            self.clear()
-            self.state = state
-        taken = [w for w in self.workers if w.memory == memory]
-        self.workers = [w for w in self.workers if w.memory != memory]
-        return taken
+        with self.lock:
+            if state != self.state:
+                self._retire(self.workers)
+                self.workers, self.state = [], state
+            taken = [w for w in self.workers if w.memory == memory and w.alive()]
+            self.workers = [w for w in self.workers if w.memory != memory]
+            return taken
 
     def keep(self, workers: list[_Worker]) -> None:
-        self.workers += workers
-        while len(self.workers) > max(2, os.cpu_count() or 1):
-            self.workers.pop(0).retire()
+        with self.lock:
+            self.workers += workers
+            surplus = len(self.workers) - max(2, os.cpu_count() or 1)
+            if surplus > 0:
+                self._retire(self.workers[:surplus])
+                self.workers = self.workers[surplus:]
 
     def clear(self) -> None:
-        while self.workers:
-            self.workers.pop().retire()
+        with self.lock:
+            self._retire(self.workers)
+            self.workers = []
+
+    @staticmethod
+    def _retire(workers: list[_Worker]) -> None:
+        for worker in workers:
+            worker.retire()
 
     def forget(self) -> None:
         """In a forked child: the workers are its parent's, not its own."""
         for worker in self.workers:
             worker.close()
         self.workers = []
+        self.lock = threading.Lock()
 
 
 _IDLE = _Idle()
@@ -377,13 +398,14 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
         for worker in warm:
             worker.reused = True
             spawned.append(worker)
-        while len(warm) < min(max(1, jobs), len(pending)):
+        count = min(max(1, jobs), len(pending))
+        while len(warm) < count:
             warm.append(_Worker(memory, spawned))
-        for worker in warm[:len(pending)]:
+        for worker in warm[:count]:
             workers[worker.results] = worker
             index = pending.pop()
             worker.start(index, task, argument_lists[index])
-        idle += warm[len(workers):]
+        idle += warm[count:]
         while workers:
             now = time.monotonic()
             wait = min(w.started + timeout - now for w in workers.values())

@@ -268,3 +268,13 @@ def test_the_idle_workers_end_with_the_program():
     worker = int(done.stdout)
     time.sleep(0.2)
     assert done.returncode == 0 and not _alive(worker)
+
+
+def test_a_later_run_keeps_to_its_jobs_and_skips_an_idle_worker_that_died():
+    import signal
+    first = {o.value for _, o in run(_pid, [(k,) for k in range(4)], timeout=10, jobs=2)}
+    assert len(first) == 2                             # two idle workers left
+    os.kill(min(first), signal.SIGKILL)                # one dies while idle (the OS's OOM killer)
+    time.sleep(0.1)
+    later = {o.value for _, o in run(_pid, [(k,) for k in range(4)], timeout=10, jobs=1)}
+    assert len(later) == 1 and min(first) not in later  # one worker, a live one
