@@ -8,7 +8,7 @@ Workers outlive a single `run`: the next call (the next claim of a notebook, the
 test) takes the idle ones, warm, instead of forking afresh. Tasks and their arguments are pickled to
 them, so a task is a module-level function (or an object of a module-level class). A worker is a
 copy of this process as it was when forked: it is reused only while what it copied still holds
-(what the tool's modules and the task's module bind, `_state`; the environment goes with each task);
+(what the tool's modules and the task's module bind, `_state`; the environment goes to it with a task when it has changed);
 otherwise the idle workers are retired and fresh ones forked.
 
 Each task has its own deadline. A task may report more than once: each report replaces the previous,
@@ -199,7 +199,7 @@ def _worker(commands: int, results: int, memory: int) -> None:  # pragma: no cov
         except Exception as err:  # noqa: BLE001 - defined after this worker was forked
             _send(results, ("stale", index, f"{type(err).__name__}: {err}"[:200]))
             continue
-        if environment != os.environ:   # the parent's, as it is now
+        if environment is not None:   # the parent's, changed since the last task
             os.environ.clear()
             os.environ.update(environment)
         try:
@@ -270,10 +270,14 @@ class _Worker:
         self.value = None
         self.started = 0.0
         self.reused = False   # has run a task of an earlier `run`
+        self.environment = dict(os.environ)   # the worker's, as copied by the fork
 
     def start(self, index: int, task: Callable, args: tuple) -> None:
         self.index, self.value, self.started = index, None, time.monotonic()
-        _write_frame(self.commands, _INDEX.pack(index) + dumps((task, args, dict(os.environ))))
+        environment = dict(os.environ)   # sent when it differs from what the worker holds
+        changed = environment if environment != self.environment else None
+        self.environment = environment
+        _write_frame(self.commands, _INDEX.pack(index) + dumps((task, args, changed)))
 
     def alive(self) -> bool:
         """Still running (an idle worker the OS killed is reaped here, and not used)."""
@@ -361,7 +365,7 @@ os.register_at_fork(after_in_child=_IDLE.forget)
 def _state(task) -> int:
     """What a forked worker copied and must still agree with to run `task`: what the tool's
     modules, the task's own module and their classes bind (a name rebound, as a test's monkeypatch
-    does, shows as another object). The environment is sent with each task."""
+    does, shows as another object). The environment is sent with a task when it has changed."""
     names = set()
     while task is not None:
         names.add(getattr(task, "__module__", None) or type(task).__module__)
