@@ -8,8 +8,8 @@ Workers outlive a single `run`: the next call (the next claim of a notebook, the
 test) takes the idle ones, warm, instead of forking afresh. Tasks and their arguments are pickled to
 them, so a task is a module-level function (or an object of a module-level class). A worker is a
 copy of this process as it was when forked: it is reused only while what it copied still holds
-(what the tool's modules and the task's module bind, `_state`; the environment goes to it with a task when it has changed);
-otherwise the idle workers are retired and fresh ones forked.
+(what the tool's modules and the task's module bind, `_state`; the environment goes to it with a
+task when it has changed); otherwise the idle workers are retired and fresh ones forked.
 
 Each task has its own deadline. A task may report more than once: each report replaces the previous,
 so a task can send a provisional answer early ("no counterexample at 40 points") and a better one
