@@ -33,7 +33,6 @@ import select
 import signal
 import struct
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
@@ -314,47 +313,34 @@ class _Worker:
 
 
 class _Idle:
-    """The workers left warm by earlier runs, and the state of this process they copied (a run in
-    another thread takes and returns them under a lock)."""
+    """The workers left warm by earlier runs, and the state of this process they copied."""
 
     def __init__(self):
         self.workers: list[_Worker] = []
         self.state: int | None = None
-        self.lock = threading.Lock()
 
     def take(self, state: int, memory: int) -> list[_Worker]:
-        with self.lock:
-            if state != self.state:
-                self._retire(self.workers)
-                self.workers, self.state = [], state
-            taken = [w for w in self.workers if w.memory == memory and w.alive()]
-            self.workers = [w for w in self.workers if w.memory != memory]
-            return taken
+        if state != self.state:
+            self.clear()
+            self.state = state
+        taken = [w for w in self.workers if w.memory == memory and w.alive()]
+        self.workers = [w for w in self.workers if w.memory != memory]
+        return taken
 
     def keep(self, workers: list[_Worker]) -> None:
-        with self.lock:
-            self.workers += workers
-            surplus = len(self.workers) - max(2, os.cpu_count() or 1)
-            if surplus > 0:
-                self._retire(self.workers[:surplus])
-                self.workers = self.workers[surplus:]
+        self.workers += workers
+        while len(self.workers) > max(2, os.cpu_count() or 1):
+            self.workers.pop(0).retire()
 
     def clear(self) -> None:
-        with self.lock:
-            self._retire(self.workers)
-            self.workers = []
-
-    @staticmethod
-    def _retire(workers: list[_Worker]) -> None:
-        for worker in workers:
-            worker.retire()
+        while self.workers:
+            self.workers.pop().retire()
 
     def forget(self) -> None:
         """In a forked child: the workers are its parent's, not its own."""
         for worker in self.workers:
             worker.close()
         self.workers = []
-        self.lock = threading.Lock()
 
 
 _IDLE = _Idle()
