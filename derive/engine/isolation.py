@@ -99,9 +99,9 @@ class time_limit:
 
 # -- the worker's side ----------------------------------------------------------------------------
 
-def _vm_size() -> int:
+def _vm_size(pid: int | str = "self") -> int:
     try:
-        with open("/proc/self/statm") as f:
+        with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
         return 0
@@ -270,6 +270,7 @@ class _Worker:
         self.started = 0.0
         self.reused = False   # has run a task of an earlier `run`
         self.environment = dict(os.environ)   # the worker's, as copied by the fork
+        self.size = _vm_size()                 # its address space, as forked
 
     def start(self, index: int, task: Callable, args: tuple) -> None:
         self.index, self.value, self.started = index, None, time.monotonic()
@@ -284,6 +285,11 @@ class _Worker:
             self.pid = 0
             self.close()
         return bool(self.pid)
+
+    def grown(self) -> bool:
+        """Whether its tasks have used up half the memory it may add (what they left behind
+        would leave the next task less than it was given)."""
+        return _vm_size(self.pid) - self.size > self.memory // 2
 
     def stop(self) -> None:
         """Kill and reap (idempotent)."""
@@ -446,9 +452,10 @@ def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: i
         finished = True
     finally:
         if finished:
-            _IDLE.keep([w for w in idle if w.pid])
+            _IDLE.keep([w for w in idle if w.pid and not w.grown()])
+        kept = _IDLE.workers
         for worker in spawned:
-            if not (finished and worker in idle):
+            if worker not in kept:
                 worker.stop()
 
 

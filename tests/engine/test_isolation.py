@@ -278,3 +278,20 @@ def test_a_later_run_keeps_to_its_jobs_and_skips_an_idle_worker_that_died():
     time.sleep(0.1)
     later = {o.value for _, o in run(_pid, [(k,) for k in range(4)], timeout=10, jobs=1)}
     assert len(later) == 1 and min(first) not in later  # one worker, a live one
+
+
+KEPT = []
+
+
+def _keep_memory(megabytes, report):
+    KEPT.append(bytearray(megabytes * 1024**2))   # left behind in the worker
+    report(os.getpid())
+
+
+def test_a_worker_whose_tasks_left_much_memory_behind_is_not_kept():
+    limit = 512 * 1024**2
+    small = run_one(_keep_memory, (8,), timeout=20, memory=limit).value
+    assert run_one(_keep_memory, (8,), timeout=20, memory=limit).value == small   # kept warm
+    grown = run_one(_keep_memory, (300,), timeout=20, memory=limit).value
+    after = run_one(_keep_memory, (8,), timeout=20, memory=limit).value
+    assert grown == small and after != grown and not _alive(grown)
