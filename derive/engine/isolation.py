@@ -26,6 +26,7 @@ from __future__ import annotations
 import atexit
 import gc
 import io
+import operator
 import os
 import pickle
 import resource
@@ -323,10 +324,11 @@ class _Idle:
 
     def __init__(self):
         self.workers: list[_Worker] = []
-        self.state: int | None = None
+        self.state: list | None = None   # the objects they copied (held: no id is reused)
 
-    def take(self, state: int, memory: int) -> list[_Worker]:
-        if state != self.state:
+    def take(self, state: list, memory: int) -> list[_Worker]:
+        if self.state is None or len(state) != len(self.state) or not all(
+                map(operator.is_, state, self.state)):
             self.clear()
             self.state = state
         taken = [w for w in self.workers if w.memory == memory and w.alive()]
@@ -354,7 +356,7 @@ atexit.register(_IDLE.clear)
 os.register_at_fork(after_in_child=_IDLE.forget)
 
 
-def _state(task) -> int:
+def _state(task) -> list:
     """What a forked worker copied and must still agree with to run `task`: what the tool's
     modules, the task's own module and their classes bind (a name rebound, as a test's monkeypatch
     does, shows as another object). The environment is sent with a task when it has changed."""
@@ -368,10 +370,10 @@ def _state(task) -> int:
     seen = []
     for module in modules:
         for value in list(vars(module).values()):
-            seen.append(id(value))
+            seen.append(value)
             if isinstance(value, type) and value.__module__ == module.__name__:
-                seen.extend(map(id, list(vars(value).values())))
-    return hash(tuple(seen))
+                seen.extend(list(vars(value).values()))
+    return seen
 
 
 def run(task: Callable, argument_lists: Sequence[tuple], timeout: float, jobs: int = 1,
