@@ -11,6 +11,8 @@ import pytest
 
 from derive.engine.isolation import run, run_one
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 
 def _alive(pid: int) -> bool:
     try:
@@ -264,7 +266,7 @@ def test_the_idle_workers_end_with_the_program():
                "def pid(report):\n    report(os.getpid())\n"
                "print(run_one(pid, (), timeout=10).value)\n")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                          timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)))
+                          timeout=60, cwd=ROOT)
     worker = int(done.stdout)
     time.sleep(0.2)
     assert done.returncode == 0 and not _alive(worker)
