@@ -236,6 +236,11 @@ class _Frames:
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
+def _unsendable(reason: str, report) -> None:  # pragma: no cover - runs in the worker
+    """In place of a task whose function or arguments could not be pickled."""
+    raise TypeError(f"the task could not be sent to a worker: {reason}")
+
+
 class _Worker:
     def __init__(self, memory: int, spawned: list):
         command_read, self.commands = os.pipe()
@@ -278,7 +283,11 @@ class _Worker:
         environment = dict(os.environ)   # sent when it differs from what the worker holds
         changed = environment if environment != self.environment else None
         self.environment = environment
-        _write_frame(self.commands, _INDEX.pack(index) + dumps((task, args, changed)))
+        try:
+            payload = dumps((task, args, changed))
+        except Exception as err:  # noqa: BLE001 - reported as the task's crash, never raised here
+            payload = dumps((_unsendable, (f"{type(err).__name__}: {err}"[:200],), changed))
+        _write_frame(self.commands, _INDEX.pack(index) + payload)
 
     def alive(self) -> bool:
         """Still running (an idle worker the OS killed is reaped here, and not used)."""

@@ -297,3 +297,10 @@ def test_a_worker_whose_tasks_left_much_memory_behind_is_not_kept():
     grown = run_one(_keep_memory, (300,), timeout=20, memory=limit).value
     after = run_one(_keep_memory, (8,), timeout=20, memory=limit).value
     assert grown == small and after != grown and not _alive(grown)
+
+
+def test_a_task_that_cannot_be_sent_is_a_crash_not_an_exception():
+    outcome = run_one(_answer, (lambda: 1,), timeout=10)   # a lambda does not pickle
+    assert not outcome.final and outcome.reason.startswith(
+        "crash: TypeError: the task could not be sent to a worker")
+    assert run_one(_answer, (4,), timeout=10).value == 8   # and the pool goes on
