@@ -158,10 +158,11 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         provisional = replace(base, note=search.note or undefined or failure
                               or "no point where both sides are real")
 
-    # simplifiers cannot help with a side SymPy could not evaluate: do not spend the time
-    proved = None if failure else (
-        likely_false and prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)) or prove(
-        opaque, EXPENSIVE_STRATEGIES, deadline, confirm)
+    proved = None
+    if not failure:   # simplifiers cannot help with a side SymPy could not evaluate
+        if likely_false:
+            proved = prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
+        proved = proved or prove(opaque, EXPENSIVE_STRATEGIES, deadline, confirm)
     if proved:
         method = proved + (", with the cases the assumptions decide" if cases is not D else "")
         return done(replace(base, status=Status.PROVED, method=method, difference=sp.S.Zero))
