@@ -451,7 +451,7 @@ def _concrete_definitions(lhs, rhs, quantities, definitions, concrete, layout, e
             return
         if name in trail:
             raise ShapeError(f"the definitions are circular through {name}")
-        for used in names_in(needed[name][1]):
+        for used in sorted(names_in(needed[name][1])):   # the same cycle named in every run
             if used != name:
                 visit(used, trail + (name,))
         done.add(name)
