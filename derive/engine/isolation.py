@@ -342,7 +342,7 @@ class _Idle:
             self.state = state
         taken = [w for w in self.workers if w.memory == memory and w.alive()]
         self.workers = [w for w in self.workers if w.memory != memory]
-        return taken
+        return taken[::-1]   # the last used first: its caches hold the latest work
 
     def keep(self, workers: list[_Worker]) -> None:
         self.workers += workers
