@@ -112,10 +112,12 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     # before any proof (the proofs still follow when none is found)
     likely_false = not failure and clearly_nonzero(D, deadline)
     proved = None if likely_false else prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
-    # what the simplifiers get: limits SymPy could not take as opaque values, or, for two limits
-    # of the same kind, the expressions under them
+    # what the simplifiers get (none when a cheap strategy proved it, or the sides could not be
+    # evaluated): limits SymPy could not take as opaque values, or, for two limits of the same
+    # kind, the expressions under them
     inside = under_the_limit(L, R)
-    opaque = limits_opaque(to_prove if inside is None else inside.xreplace(substitution))
+    opaque = None if proved or failure else limits_opaque(
+        to_prove if inside is None else inside.xreplace(substitution))
     if not proved and not failure and not likely_false:
         # most true claims simplify in milliseconds: try briefly before the numeric search (with
         # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
