@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 import sympy as sp
@@ -58,18 +59,38 @@ def readable(expr, like=None, seconds: float = 1.0):
         allowed |= {type(f) for f in like.atoms(sp.Function)}
 
     forms = {expr: sp.count_ops(expr)}   # each form's operations, counted once
-    for make in (sp.factor, sp.expand, lambda e: sp.factor_terms(sp.cancel(e)), sp.simplify):
+    factored = None
+    for make in (_factored, sp.expand, _multiplied_out, sp.simplify):
         if make is sp.simplify and min(forms.values()) < forms[expr]:
             break
         try:
             with time_limit(seconds):
-                form = make(expr)
+                form = make(expr, factored) if make is _multiplied_out else make(expr)
         except Exception:  # TaskTimeout included: a form not found in time is not offered
             continue
+        if make is _factored:
+            factored = form
         if form not in forms and {type(f) for f in form.atoms(sp.Function)} <= allowed:
             forms[form] = sp.count_ops(form)
     fewest = min(forms.values())   # among the fewest operations, the shortest to print
     return min((f for f, n in forms.items() if n == fewest), key=lambda f: len(str(f)))
+
+
+@functools.lru_cache(maxsize=256)
+def _factored(expr):
+    """`sp.factor(expr)`, kept: a refuted claim's true side is factored for its readable form and
+    again for the ratio of its sides."""
+    return sp.factor(expr)
+
+
+def _multiplied_out(expr, factored=None):
+    """`expr` as one quotient in lowest terms with its numerator and denominator multiplied out
+    (their common numbers and powers taken out): made from the factored form, which has cancelled
+    already, when there is one (it is `cancel`'s form, without a second polynomial gcd)."""
+    if factored is None:
+        return sp.factor_terms(sp.cancel(expr))
+    numerator, denominator = sp.fraction(factored)
+    return sp.factor_terms(sp.expand(numerator) / sp.expand(denominator))
 
 
 def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis | None:
@@ -94,9 +115,10 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
         if _holds(true, claimed * d_inner, assumptions, deadline):
             return Diagnosis(Mistake.INNER_DERIVATIVE, d_inner, inner, _wrt(stated), **sides)
     # the ratio in lowest terms: a missing factor when it is a product of powers (a numerator or
-    # denominator with a sum is no product of simple factors; `factor` would not make it one)
+    # denominator with a sum is no product of simple factors). The sides factored: their common
+    # factors cancel as the quotient is formed (`true` was factored for its readable form)
     with time_limit(min(1.0, deadline - clock())):
-        factor = sp.cancel(true / claimed)
+        factor = sp.factor_terms(_factored(true) / _factored(claimed))
     if (factor.is_Mul or factor.is_Pow or factor.is_Symbol) and not factor.has(sp.Add) \
             and sp.count_ops(factor) <= 4:
         return Diagnosis(Mistake.MISSING_FACTOR, factor, **sides)

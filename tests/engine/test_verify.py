@@ -159,6 +159,8 @@ def test_counterexample_confirmed_by_numerical_differentiation(text, function, v
     ("exp(x)**2 = exp(2*x) + 1", Mistake.CONSTANT, sp.Integer(1)),     # right = left + 1
     ("diff(x*log(x) - x, x) = log(x)/x", Mistake.MISSING_FACTOR, "x"),  # log x + 1 - 1 = log x
     ("diff(x**2*y, x) = x", Mistake.MISSING_FACTOR, "2*y"),            # 2xy over x
+    # 2x/(x^2 + 1) over 2/(x^2 + 1): the sum they share cancels, and so does the 2
+    ("diff(log(x**2 + 1), x) = 2/(x**2 + 1)", Mistake.MISSING_FACTOR, "x"),
     ("diff(exp(x)/(1 + x**2), x) = exp(x)*(x - 1)**2/(1 + x**2)**3", None, None),  # (1 + x^2): a sum
 ])
 def test_diagnosis(text, mistake, amount):
@@ -169,6 +171,14 @@ def test_diagnosis(text, mistake, amount):
     assert diagnosis is not None and diagnosis.mistake is mistake
     if amount is not None:
         assert sp.simplify(diagnosis.amount - parse_expression(str(amount))) == 0
+
+
+def test_the_readable_form_of_a_quotient_is_one_fraction_multiplied_out():
+    # by hand: over x^2 - 1 = (x + 1)(x - 1) the numerators add to 1 + (x - 1) - (x + 1) = -1;
+    # -1/(x^2 - 1) is four operations, the factored -1/((x - 1)(x + 1)) five
+    from derive.engine.diagnose import readable
+    x = sp.Symbol("x", real=True)
+    assert readable(1 / (x**2 - 1) + 1 / (x + 1) - 1 / (x - 1)) == -1 / (x**2 - 1)
 
 
 @pytest.mark.parametrize("text,correct", [
