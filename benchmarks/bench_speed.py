@@ -8,6 +8,7 @@ bench` (or `python bench_speed.py --against 10d66bd`)."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -134,7 +135,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--against", metavar="REV", help="an earlier commit to compare with")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--in-process", choices=("plain", "diagnosed"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.in_process:
+        _print_in_process(args.in_process)
+        return
     env = {**os.environ}
     with tempfile.TemporaryDirectory() as warm_folder, tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -162,14 +167,41 @@ def main() -> None:
             print(row(*cells))
         print()
         scaling(folder, env, before, args.against)
-    print()
-    print(row("decide in process, 100 mixed derivative claims (mean CPU s)", "true claims",
-              "false claims", "false / true"))
-    print(row(*["---"] * 4))
-    for label, diagnose in (("the verdict and its counterexample", False),
-                            ("with the diagnosis and the correct side", True)):
-        true_s, false_s = in_process(mixed_claims(), diagnose)
-        print(row(label, f"{true_s:.4f}", f"{false_s:.4f}", f"{false_s / true_s:.1f}"))
+        print()
+        header = ["decide in process, 100 mixed derivative claims (mean CPU s)", "true claims",
+                  "false claims", "false / true"]
+        if before:
+            header += [f"true at {args.against}", f"false at {args.against}", "false / true"]
+        print(row(*header))
+        print(row(*["---"] * len(header)))
+        now, then = means_in_process(ROOT), means_in_process(before) if before else None
+        for label, mode in (("the verdict and its counterexample", "plain"),
+                            ("with the diagnosis and the correct side", "diagnosed")):
+            cells = [label] + _ratio_cells(*now[mode])
+            if then:
+                cells += _ratio_cells(*then[mode])
+            print(row(*cells))
+
+
+def _ratio_cells(true_s: float, false_s: float) -> list[str]:
+    return [f"{true_s:.4f}", f"{false_s:.4f}", f"{false_s / true_s:.1f}"]
+
+
+def means_in_process(version: Path) -> dict:
+    """`in_process` for the plain and the diagnosed verdicts, each in a fresh process (a second
+    pass in one process would find SymPy's caches full of the first pass's claims), run by the
+    derive of `version` (a source tree)."""
+    means = {}
+    for mode in ("plain", "diagnosed"):
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--in-process",
+                               mode], cwd=version, capture_output=True, text=True, check=True)
+        means[mode] = json.loads(done.stdout)
+    return means
+
+
+def _print_in_process(mode: str) -> None:
+    sys.path.insert(0, os.getcwd())   # the version whose folder this runs in
+    print(json.dumps(in_process(mixed_claims(), mode == "diagnosed")))
 
 
 def scaling(folder: Path, env: dict, before: Path | None, rev: str | None) -> None:
