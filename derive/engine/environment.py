@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import random
 import sympy as sp
+from mpmath.libmp import mpf_add, mpf_mul, round_nearest
 from sympy.core.function import AppliedUndef
+from sympy.logic.boolalg import BooleanAtom
 
 from derive.engine.search import sample_values
 from derive.engine.shapes import ShapeError
@@ -184,8 +186,8 @@ class Environment:
     def _independent(self, name: str):
         if name in self.instance.shapes:
             rows, cols = self.instance.shapes[name]
-            value = sp.Matrix(rows, cols, lambda r, c: self.number(sp.Symbol(
-                f"{name}[{r + 1}]" if cols == 1 else f"{name}[{r + 1},{c + 1}]", real=True)))
+            value = sp.Matrix(rows, cols, [self.number(s)
+                                           for s in _entry_symbols(name, (rows, cols))])
             for constrained, total in self.instance.constraints:
                 if constrained == name and cols == 1:   # the entries sum to the total
                     value[rows - 1] = _scalar(self._eval(total)) - sum(value[:rows - 1])
@@ -231,8 +233,10 @@ class Environment:
         if whole is not None:
             return whole
         if name in self.instance.shapes:
-            return sp.Matrix(rows, cols, lambda r, c: entries[(r, c)] if (r, c) in entries
-                             else self.number(sp.Symbol(f"{name}[{r + 1},{c + 1}]", real=True)))
+            return sp.Matrix(rows, cols, [
+                entries[(r, c)] if (r, c) in entries
+                else self.number(sp.Symbol(f"{name}[{r + 1},{c + 1}]", real=True))
+                for r in range(rows) for c in range(cols)])
         raise ShapeError(f"cannot use the definition of {name}")
 
     # -- expressions ----------------------------------------------------------------------------
@@ -279,7 +283,7 @@ class Environment:
         if isinstance(e, sp.Indexed):
             base = self.name_value(e.base.label.name)
             return base[_position(base, e)]
-        if isinstance(e, (sp.Number, sp.NumberSymbol)) or e in (sp.true, sp.false):
+        if isinstance(e, (sp.Number, sp.NumberSymbol, BooleanAtom)):
             return e
         if isinstance(e, (sp.Sum, sp.Product)):
             return self._big(e)
@@ -732,10 +736,7 @@ def _add(values: list):
     if not matrices:
         scalars = [_scalar(v) for v in values]
         if all(isinstance(v, sp.Float) for v in scalars):   # at a sample: plain arithmetic
-            total = scalars[0]
-            for v in scalars[1:]:
-                total = total + v
-            return total
+            return _floats(scalars, mpf_add)
         return sp.Add(*scalars)
     total = sp.zeros(*matrices[0].shape)
     for v in values:
@@ -746,10 +747,12 @@ def _add(values: list):
 
 
 def _multiply(values: list):
+    values = [v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v
+              for v in values]
+    if values and all(isinstance(v, sp.Float) for v in values):   # at a sample
+        return _floats(values, mpf_mul)
     result = sp.Integer(1)
     for v in values:
-        if isinstance(v, sp.MatrixBase) and v.shape == (1, 1):
-            v = v[0, 0]
         if isinstance(result, sp.MatrixBase) and isinstance(v, sp.MatrixBase):
             if result.cols != v.rows:
                 raise ShapeError(f"a product of a {result.rows}x{result.cols} and a "
@@ -760,3 +763,15 @@ def _multiply(values: list):
         else:
             result = result * v
     return result
+
+
+def _floats(values: list, combine):
+    """The sum or the product (`combine`: mpmath's mpf_add or mpf_mul) of SymPy Floats, each step
+    rounded as SymPy rounds it (to the larger precision), without a Float made at every step."""
+    if len(values) == 1:
+        return values[0]
+    precision, total = values[0]._prec, values[0]._mpf_
+    for v in values[1:]:
+        precision = max(precision, v._prec)
+        total = combine(total, v._mpf_, precision, round_nearest)
+    return sp.Float._new(total, precision)

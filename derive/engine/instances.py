@@ -27,6 +27,7 @@ readings disagree the verdict is UNDECIDED and says what each reading gives.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, replace
 
@@ -380,8 +381,24 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     if not combos:
         raise ShapeError("no index values meet " + ", ".join(
             c.text for c in context.index_conditions) + " at these sizes")
-    return Instance(dict(values), lhs_c, rhs_c, tuple(needed), functions, shapes,
+    return Instance(dict(values), _interned(lhs_c), _interned(rhs_c),
+                    tuple((_interned(t), _interned(v)) for t, v in needed), functions, shapes,
                     tuple(combos[:MAX_INDEX_VALUES]), sizes_of, cost, chosen=chosen)
+
+
+def _interned(expr):
+    """The first of the equal expressions built for the instances of a process. The sampled
+    evaluation keeps what it derives from an expression (an index bound in it) by the expression,
+    and finds the one it knows without comparing two equal trees node by node."""
+    try:
+        return _first_of(expr)
+    except TypeError:   # unhashable (a mutable matrix)
+        return expr
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_of(expr):
+    return expr
 
 
 def _with_layout(expr, layout):
@@ -488,10 +505,18 @@ def _matching_layer(tq, q, name: str, target):
     if not free:
         return base if tq.label.xreplace(base) == q.label else None
     (var,) = free
-    solution = sp.solve(sp.Eq(tq.label.xreplace(base), q.label), var)
-    if len(solution) != 1 or not solution[0].is_Integer or q.label < 1:
+    solution = _layer_solving(tq.label.xreplace(base), q.label, var)
+    if solution is None or q.label < 1:
         return None   # layer 0 is the input: no layer's definition applies to it
-    return {**base, var: sp.Integer(solution[0])}
+    return {**base, var: solution}
+
+
+@functools.lru_cache(maxsize=1024)
+def _layer_solving(label, layer, var):
+    """The one integer value of `var` at which `label` is `layer`, or None (the same few labels
+    are matched for every instance of every claim)."""
+    solution = sp.solve(sp.Eq(label, layer), var)
+    return sp.Integer(solution[0]) if len(solution) == 1 and solution[0].is_Integer else None
 
 
 def _labels_in_range(target, value, concrete) -> bool:
