@@ -685,12 +685,25 @@ def _position(whole, v: sp.Indexed):
     """Where the entry v of the array `whole` is (checked to be inside it)."""
     if not isinstance(whole, sp.MatrixBase):
         raise ShapeError(f"{v.base.label} is not a vector or matrix")
-    if not all(i.is_Integer for i in v.indices):
-        raise ShapeError(f"the index of {v} has no value")
-    idx = [int(i) - 1 for i in v.indices]
-    limits = (len(whole),) if len(idx) == 1 else whole.shape
-    if len(idx) > 2 or not all(0 <= k < n for k, n in zip(idx, limits)):
+    position = _place(whole.shape, v.indices)
+    if position is None:
+        if not all(i.is_Integer for i in v.indices):
+            raise ShapeError(f"the index of {v} has no value")
         raise ShapeError(f"the index of {v} is out of range")
+    return position
+
+
+@functools.lru_cache(maxsize=4096)
+def _place(shape: tuple, indices: tuple):
+    """The entry at `indices` (counted from 1) of an array of `shape`: a number for one index, a
+    pair for two; None when they are not whole numbers inside it. (A sampled network reads the
+    same few entries thousands of times.)"""
+    if not all(i.is_Integer for i in indices):
+        return None
+    idx = [int(i) - 1 for i in indices]
+    limits = (shape[0] * shape[1],) if len(idx) == 1 else shape
+    if len(idx) > 2 or not all(0 <= k < n for k, n in zip(idx, limits)):
+        return None
     return idx[0] if len(idx) == 1 else (idx[0], idx[1])
 
 
