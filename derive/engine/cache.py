@@ -101,6 +101,7 @@ def cached(kind: str, key: bytes, make: Callable[[], T]) -> T:
 
 
 def key_of(*parts) -> bytes:
-    """The bytes a key is hashed from: the records and values the result depends on."""
+    """The bytes a key is hashed from: the records and values the result depends on (equal
+    records, equal bytes)."""
     from derive.engine.isolation import dumps
-    return dumps(parts)
+    return dumps(parts, canonical=True)

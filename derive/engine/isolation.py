@@ -142,9 +142,14 @@ def _unevaluated(cls, args):
     return cls(*args, evaluate=False)
 
 
-def dumps(value) -> bytes:
+def dumps(value, canonical: bool = False) -> bytes:
+    """`value` pickled. `canonical`: each part written out in full wherever it occurs, never as a
+    reference to an earlier copy, so that equal values give equal bytes however their parts happen
+    to be shared (for keys: two readings of one claim may share a subexpression or not)."""
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    pickler = _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = canonical
+    pickler.dump(value)
     return buffer.getvalue()
 
 

@@ -37,6 +37,17 @@ def test_another_key_or_version_derives_again(folder, monkeypatch):
     assert calls == ["a", "b", "c"]
 
 
+def test_equal_records_have_one_key_however_their_parts_are_shared():
+    # two readings of one claim: in the first both sides are one object, in the second two equal
+    # objects (SymPy's cache cleared between them, so the second is built anew)
+    x = sp.Symbol("x", real=True)
+    first = sp.sin(x) + 1
+    sp.core.cache.clear_cache()
+    second = sp.sin(x) + 1
+    assert first == second and first is not second
+    assert cache.key_of((first, first)) == cache.key_of((first, second))
+
+
 def test_turned_off_and_unwritable(folder, monkeypatch, tmp_path):
     monkeypatch.setenv("DERIVE_NO_CACHE", "1")
     assert cache.cached("demo", b"k", lambda: 5) == 5 and not folder.exists()
