@@ -1,7 +1,8 @@
 """Where users wait, in CPU seconds (steadier than wall time on a shared machine), one run: each
 command cold (an empty cache of derived results) and warm (the cache that first run left), the
 median of three, with the start-up and import of SymPy as the floor; with `--against REV`, the
-same commands run by that earlier version of derive in the same run, alternately, for ratios;
+same commands run by that earlier version of derive in the same run, each run of one version
+followed by a run of the other, for ratios;
 the audit's growth from 100 to 3000 equations; claims true against false. Run by hand: `make
 bench` (or `python bench_speed.py --against 10d66bd`)."""
 
@@ -86,6 +87,16 @@ def in_process(claims: list[str], diagnose: bool) -> tuple[float, float]:
     return statistics.mean(true), statistics.mean(false)
 
 
+def alternately(argv: list[str], env: dict, before: Path, repeat: int) -> tuple[float, float]:
+    """The median CPU seconds of `argv` cold, run by this version and by `before` in turn."""
+    now, then = [], []
+    for _ in range(repeat):
+        for times, cwd in ((now, ROOT), (then, before)):
+            with tempfile.TemporaryDirectory() as cache:
+                times.append(cpu(argv, {**env, "DERIVE_CACHE_DIR": cache}, cwd)[0])
+    return statistics.median(now), statistics.median(then)
+
+
 def earlier_version(rev: str, folder: Path) -> Path:
     """The source tree of commit `rev`, unpacked into `folder` (run with this Python)."""
     archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, check=True,
@@ -152,7 +163,10 @@ def main() -> None:
         print(row(*["---"] * len(header)))
         floor = None
         for label, argv, cached in commands(folder):
-            cold_s = median(argv, env, cold=True, repeat=args.repeat)
+            if before:   # one run of each version after the other: the machine's drift is shared
+                cold_s, then = alternately(argv, env, before, args.repeat)
+            else:
+                cold_s = median(argv, env, cold=True, repeat=args.repeat)
             if cached:
                 cpu(argv, warm)   # fill the cache
                 warm_s = median(argv, warm, repeat=args.repeat)
@@ -162,7 +176,6 @@ def main() -> None:
             cells = [label, f"{cold_s:.2f}", f"{warm_s:.2f}" if cached else "",
                      f"{warm_s / floor:.2f}"]
             if before:
-                then = median(argv, env, cold=True, repeat=args.repeat, cwd=before)
                 cells += [f"{then:.2f}", f"{cold_s / then:.2f}", f"{warm_s / then:.2f}"]
             print(row(*cells))
         print()
