@@ -231,8 +231,9 @@ def scaling(folder: Path, env: dict, before: Path | None, rev: str | None) -> No
         with tempfile.TemporaryDirectory() as cache:
             seconds, wall, peak = cpu(argv, {**env, "DERIVE_CACHE_DIR": cache})
         cells = [n, f"{seconds:.2f}", f"{1000 * seconds / n:.1f}", f"{wall:.2f}", f"{peak:.0f}"]
-        if before:
-            then = cpu(argv, env, before)[0]
+        if before:   # cold too: the user's cache may hold that version's verdicts of these notes
+            with tempfile.TemporaryDirectory() as cache:
+                then = cpu(argv, {**env, "DERIVE_CACHE_DIR": cache}, before)[0]
             cells += [f"{then:.2f}", f"{seconds / then:.2f}"]
         print(row(*cells))
 

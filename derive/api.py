@@ -684,6 +684,9 @@ def train(data: str = "xor", layers: str | None = None, activation: str = "sigmo
     X, X_test, y, y_test = held or (source.X, None, source.y, None)
     classes = np.unique(y) if source.classification else ()
     check_timeout(timeout)
+    # the spec is checked in a worker forked from this process, which builds the network next:
+    # the modules both need are imported once, before the fork
+    from derive.nn import activations, costs, softmax  # noqa: F401
     output_activation, cost_name = _isolated(
         _spec_check, (activation, output_activation, cost, len(classes)), spec_timeout)
     sizes = layer_sizes(layers or _default_layers(source, X.shape[1], len(classes)),
