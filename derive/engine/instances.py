@@ -515,7 +515,8 @@ def _matching_layer(tq, q, name: str, target):
 def _layer_solving(label, layer, var):
     """The one integer value of `var` at which `label` is `layer`, or None (the same few labels
     are matched for every instance of every claim). A label is l, l + 1, L - 1: linear in its
-    variable, solved directly (SymPy's `solve` loads its units package, 80 ms in each worker)."""
+    variable, solved directly (SymPy's `solve` loads its units package on its first call in a
+    process, 80 ms)."""
     difference = sp.expand(label - layer)
     slope = difference.coeff(var)
     rest = difference - slope * var
