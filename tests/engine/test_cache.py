@@ -2,6 +2,7 @@
 version or the key differs, never in the way when the directory cannot be written."""
 
 import os
+import time
 
 import pytest
 import sympy as sp
@@ -25,7 +26,7 @@ def test_a_result_is_made_once_and_read_back(folder):
     first = cache.cached("demo", cache.key_of("x"), make)
     second = cache.cached("demo", cache.key_of("x"), make)
     assert calls == [1] and second == first and len(second.args) == 2
-    assert len(list(folder.glob("demo-*.pickle"))) == 1 and not list(folder.glob(".tmp-*"))
+    assert len(list(folder.glob("v-*/demo-*.pickle"))) == 1 and not list(folder.glob("*/.tmp-*"))
 
 
 def test_another_key_or_version_derives_again(folder, monkeypatch):
@@ -48,6 +49,42 @@ def test_equal_records_have_one_key_however_their_parts_are_shared():
     assert cache.key_of((first, first)) == cache.key_of((first, second))
 
 
+def _aged(path, days):
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_another_versions_entries_go_once_unused_for_a_day(folder, monkeypatch):
+    # entries of an older version, of the layout before version folders, a half-written entry
+    # of this version, and files of the user's beside them
+    old = folder / ("v-" + "0" * 16)
+    old.mkdir(parents=True)
+    (old / ("pair-" + "a" * 32 + ".pickle")).write_bytes(b"x")
+    recent = folder / ("v-" + "1" * 16)
+    recent.mkdir()
+    (recent / ("pair-" + "b" * 32 + ".pickle")).write_bytes(b"x")
+    flat = folder / ("claim-" + "c" * 32 + ".pickle")
+    flat.write_bytes(b"x")
+    mine = folder / "notes.md"
+    mine.write_text("the user's")
+    kept_dir = folder / ("v-" + "2" * 16)
+    kept_dir.mkdir()
+    (kept_dir / "mine.txt").write_text("the user's too")
+    current = cache._version_folder(folder)
+    current.mkdir()
+    interrupted = current / ".tmp-abc123"
+    interrupted.write_bytes(b"half")
+    for path in (old / ("pair-" + "a" * 32 + ".pickle"), old, flat, mine, kept_dir, interrupted):
+        _aged(path, 2)
+    _aged(recent, 0.5)
+    monkeypatch.setattr(cache, "_PRUNED", set())
+    assert cache.cached("demo", cache.key_of("k"), lambda: 7) == 7
+    assert not old.exists() and not flat.exists() and not interrupted.exists()
+    assert recent.exists() and mine.read_text() == "the user's"
+    assert (kept_dir / "mine.txt").exists()      # not a file this cache writes: left alone
+    assert cache.cached("demo", cache.key_of("k"), lambda: 8) == 7   # this version's: read back
+
+
 def test_turned_off_and_unwritable(folder, monkeypatch, tmp_path):
     monkeypatch.setenv("DERIVE_NO_CACHE", "1")
     assert cache.cached("demo", b"k", lambda: 5) == 5 and not folder.exists()
@@ -60,7 +97,7 @@ def test_turned_off_and_unwritable(folder, monkeypatch, tmp_path):
 
 def test_a_damaged_entry_is_derived_again(folder):
     cache.cached("demo", b"k", lambda: 7)
-    (entry,) = folder.glob("demo-*.pickle")
+    (entry,) = folder.glob("v-*/demo-*.pickle")
     entry.write_bytes(b"derive-cache-1\nnot a pickle")
     assert cache.cached("demo", b"k", lambda: 8) == 8
 
