@@ -11,8 +11,9 @@ half-written entry.
 
 Each version (of Python, SymPy and derive's source) has a folder of its own. Another version's
 entries can never be read by this one: its folder is removed once nothing has been written to it
-for `STALE_DAYS`, so that the cache does not grow with every upgrade or edit. Only files this
-module writes are removed (the directory may be one the user shares with other programs).
+for `STALE_DAYS`, so that the cache does not grow with every upgrade or edit; and this version's
+folder is kept to `MAX_ENTRIES` entries, the oldest written going first. Only files this module
+writes are removed (the directory may be one the user shares with other programs).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import functools
 import hashlib
 import os
 import pickle
+import random
 import re
 import sys
 import tempfile
@@ -54,7 +56,10 @@ def version() -> str:
     return f"{sys.version_info[:3]} sympy {sympy.__version__} derive {digest.hexdigest()[:16]}"
 
 
-STALE_DAYS = 1.0    # another version's folder, not written for this long, is removed
+STALE_DAYS = 1.0      # another version's folder, not written for this long, is removed
+MAX_ENTRIES = 20_000  # entries of this version beyond which the oldest written are removed
+HOUSEKEEPING = 50     # one process in this many that store looks through this version's folder
+PRUNE_SECONDS = 0.2   # a process stops removing after this long (a large old cache goes in steps)
 _ENTRY = re.compile(r"[a-z-]+-[0-9a-f]{32}\.pickle|\.tmp-\w+")   # the files `store` writes
 _VERSION = re.compile(r"v-[0-9a-f]{16}")
 _PRUNED: set = set()   # the directories pruned by this process
@@ -70,35 +75,60 @@ def _path(folder: Path, kind: str, key: bytes) -> Path:
 
 
 def prune(folder: Path) -> None:
-    """Remove the entries of other versions from `folder` once not written for STALE_DAYS: their
-    folders, and the files of the layout before versions had folders. Once per process."""
+    """Once per process: remove other versions' folders not written for STALE_DAYS, and the
+    files of the layout before versions had folders (no version reads them). Now and then (one
+    process in HOUSEKEEPING) also this version's oldest entries beyond MAX_ENTRIES, and writes it
+    left half done long ago."""
     if folder in _PRUNED:
         return
     _PRUNED.add(folder)
-    current, cutoff = _version_folder(folder).name, time.time() - STALE_DAYS * 86400
+    current = _version_folder(folder)
+    cutoff, stop = time.time() - STALE_DAYS * 86400, time.monotonic() + PRUNE_SECONDS
     try:
         children = list(os.scandir(folder))
     except OSError:
         return
+    old_files = [c for c in children if _ENTRY.fullmatch(c.name)]
+    if not _remove_entries(old_files, stop):
+        return
     for child in children:
         try:
-            if child.name == current:   # a write this one interrupted, long ago
-                for entry in os.scandir(child.path):
-                    if entry.name.startswith(".tmp-") and _ENTRY.fullmatch(entry.name) \
-                            and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                        os.unlink(entry.path)
-                continue
-            if child.stat(follow_symlinks=False).st_mtime >= cutoff:
-                continue
-            if child.is_file(follow_symlinks=False) and _ENTRY.fullmatch(child.name):
-                os.unlink(child.path)
-            elif child.is_dir(follow_symlinks=False) and _VERSION.fullmatch(child.name):
-                for entry in os.scandir(child.path):
-                    if entry.is_file(follow_symlinks=False) and _ENTRY.fullmatch(entry.name):
-                        os.unlink(entry.path)
+            if child.is_dir(follow_symlinks=False) and _VERSION.fullmatch(child.name) \
+                    and child.name != current.name \
+                    and child.stat(follow_symlinks=False).st_mtime < cutoff:
+                if not _remove_entries(os.scandir(child.path), stop):
+                    return
                 os.rmdir(child.path)   # refused, harmlessly, when something else is in it
         except OSError:   # removed meanwhile by another process, or not ours to remove
             continue
+    if random.randrange(HOUSEKEEPING) == 0:
+        _keep_in_bounds(current, cutoff, stop)
+
+
+def _keep_in_bounds(current: Path, cutoff: float, stop: float) -> None:
+    try:
+        entries = [e for e in os.scandir(current) if _ENTRY.fullmatch(e.name)]
+        stale = [e for e in entries if e.name.startswith(".tmp-")
+                 and e.stat(follow_symlinks=False).st_mtime < cutoff]
+        if _remove_entries(stale, stop) and len(entries) > MAX_ENTRIES:
+            entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime)
+            _remove_entries(entries[:len(entries) - MAX_ENTRIES * 3 // 4], stop)
+    except OSError:
+        return
+
+
+def _remove_entries(entries, stop: float) -> bool:
+    """Unlink the cache's own files among `entries` (a file another process removed first is
+    gone either way); False when the time for it ran out first."""
+    for entry in entries:
+        if time.monotonic() > stop:
+            return False
+        if _ENTRY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+    return True
 
 
 MISSING = object()

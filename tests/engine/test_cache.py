@@ -78,11 +78,44 @@ def test_another_versions_entries_go_once_unused_for_a_day(folder, monkeypatch):
         _aged(path, 2)
     _aged(recent, 0.5)
     monkeypatch.setattr(cache, "_PRUNED", set())
+    monkeypatch.setattr(cache, "HOUSEKEEPING", 1)   # this process looks through its own folder
     assert cache.cached("demo", cache.key_of("k"), lambda: 7) == 7
     assert not old.exists() and not flat.exists() and not interrupted.exists()
     assert recent.exists() and mine.read_text() == "the user's"
     assert (kept_dir / "mine.txt").exists()      # not a file this cache writes: left alone
     assert cache.cached("demo", cache.key_of("k"), lambda: 8) == 7   # this version's: read back
+
+
+def test_this_versions_folder_keeps_its_newest_entries(folder, monkeypatch):
+    current = cache._version_folder(folder)
+    current.mkdir(parents=True)
+    written = [current / f"claim-{k:032x}.pickle" for k in range(10)]
+    for age, path in enumerate(reversed(written)):   # written[0] the oldest
+        path.write_bytes(b"x")
+        _aged(path, age / 100)
+    monkeypatch.setattr(cache, "_PRUNED", set())
+    monkeypatch.setattr(cache, "HOUSEKEEPING", 1)
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 8)
+    cache.cached("demo", cache.key_of("new"), lambda: 1)
+    # 11 entries over a bound of 8: the oldest go until 6 (three quarters of it) are left
+    left = sorted(p.name for p in current.iterdir())
+    assert len(left) == 6 and written[-5].name in left and written[4].name not in left
+    assert any(name.startswith("demo-") for name in left)
+
+
+def test_a_large_old_cache_is_removed_a_step_per_run(folder, monkeypatch):
+    folder.mkdir()
+    flat = [folder / f"claim-{k:032x}.pickle" for k in range(5)]
+    for path in flat:
+        path.write_bytes(b"x")
+    monkeypatch.setattr(cache, "_PRUNED", set())
+    monkeypatch.setattr(cache, "PRUNE_SECONDS", -1.0)   # this run's time for it is already up
+    cache.cached("demo", cache.key_of(1), lambda: 1)
+    assert all(path.exists() for path in flat)
+    monkeypatch.setattr(cache, "_PRUNED", set())         # the next run
+    monkeypatch.setattr(cache, "PRUNE_SECONDS", 5.0)
+    cache.cached("demo", cache.key_of(2), lambda: 2)
+    assert not any(path.exists() for path in flat)
 
 
 def test_turned_off_and_unwritable(folder, monkeypatch, tmp_path):
