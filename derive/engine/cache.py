@@ -85,7 +85,8 @@ def prune(folder: Path) -> None:
     current = _version_folder(folder)
     cutoff, stop = time.time() - STALE_DAYS * 86400, time.monotonic() + PRUNE_SECONDS
     try:
-        children = list(os.scandir(folder))
+        with os.scandir(folder) as found:
+            children = list(found)
     except OSError:
         return
     old_files = [c for c in children if _ENTRY.fullmatch(c.name)]
@@ -96,8 +97,9 @@ def prune(folder: Path) -> None:
             if child.is_dir(follow_symlinks=False) and _VERSION.fullmatch(child.name) \
                     and child.name != current.name \
                     and child.stat(follow_symlinks=False).st_mtime < cutoff:
-                if not _remove_entries(os.scandir(child.path), stop):
-                    return
+                with os.scandir(child.path) as entries:
+                    if not _remove_entries(entries, stop):
+                        return
                 os.rmdir(child.path)   # refused, harmlessly, when something else is in it
         except OSError:   # removed meanwhile by another process, or not ours to remove
             continue
@@ -107,7 +109,8 @@ def prune(folder: Path) -> None:
 
 def _keep_in_bounds(current: Path, cutoff: float, stop: float) -> None:
     try:
-        entries = [e for e in os.scandir(current) if _ENTRY.fullmatch(e.name)]
+        with os.scandir(current) as found:
+            entries = [e for e in found if _ENTRY.fullmatch(e.name)]
         stale = [e for e in entries if e.name.startswith(".tmp-")
                  and e.stat(follow_symlinks=False).st_mtime < cutoff]
         if _remove_entries(stale, stop) and len(entries) > MAX_ENTRIES:
