@@ -40,17 +40,16 @@ def cpu(argv: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, flo
     return usage.ru_utime + usage.ru_stime, time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def median(argv: list[str], env: dict, cold: bool = False, repeat: int = 3,
-           cwd: Path = ROOT) -> float:
+def cold_cpu(argv: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, float]:
+    """`cpu` of one run with an empty cache of derived results."""
+    with tempfile.TemporaryDirectory() as folder:
+        return cpu(argv, {**env, "DERIVE_CACHE_DIR": folder}, cwd)
+
+
+def median(argv: list[str], env: dict, cold: bool = False, repeat: int = 3) -> float:
     """The median CPU seconds; `cold`: each run with an empty cache directory."""
-    times = []
-    for _ in range(repeat):
-        if cold:
-            with tempfile.TemporaryDirectory() as folder:
-                times.append(cpu(argv, {**env, "DERIVE_CACHE_DIR": folder}, cwd)[0])
-        else:
-            times.append(cpu(argv, env, cwd)[0])
-    return statistics.median(times)
+    run = cold_cpu if cold else cpu
+    return statistics.median(run(argv, env)[0] for _ in range(repeat))
 
 
 def mixed_claims(n: int = 100, seed: int = 0) -> list[str]:
@@ -92,8 +91,7 @@ def alternately(argv: list[str], env: dict, before: Path, repeat: int) -> tuple[
     now, then = [], []
     for _ in range(repeat):
         for times, cwd in ((now, ROOT), (then, before)):
-            with tempfile.TemporaryDirectory() as cache:
-                times.append(cpu(argv, {**env, "DERIVE_CACHE_DIR": cache}, cwd)[0])
+            times.append(cold_cpu(argv, env, cwd)[0])
     return statistics.median(now), statistics.median(then)
 
 
@@ -228,12 +226,10 @@ def scaling(folder: Path, env: dict, before: Path | None, rev: str | None) -> No
         notes = folder / f"notes-{n}.md"
         notes.write_text(generated_notes(n))
         argv = DERIVE + ["audit", str(notes), "--jobs", "2", "--format", "json"]
-        with tempfile.TemporaryDirectory() as cache:
-            seconds, wall, peak = cpu(argv, {**env, "DERIVE_CACHE_DIR": cache})
+        seconds, wall, peak = cold_cpu(argv, env)
         cells = [n, f"{seconds:.2f}", f"{1000 * seconds / n:.1f}", f"{wall:.2f}", f"{peak:.0f}"]
         if before:   # cold too: the user's cache may hold that version's verdicts of these notes
-            with tempfile.TemporaryDirectory() as cache:
-                then = cpu(argv, {**env, "DERIVE_CACHE_DIR": cache}, before)[0]
+            then = cold_cpu(argv, env, before)[0]
             cells += [f"{then:.2f}", f"{seconds / then:.2f}"]
         print(row(*cells))
 

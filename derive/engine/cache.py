@@ -89,8 +89,7 @@ def prune(folder: Path) -> None:
             children = list(found)
     except OSError:
         return
-    old_files = [c for c in children if _ENTRY.fullmatch(c.name)]
-    if not _remove_entries(old_files, stop):
+    if not _remove_entries(children, stop):   # the files of the layout before version folders
         return
     for child in children:
         try:
@@ -110,7 +109,7 @@ def prune(folder: Path) -> None:
 def _keep_in_bounds(current: Path, cutoff: float, stop: float) -> None:
     try:
         with os.scandir(current) as found:
-            entries = [e for e in found if _ENTRY.fullmatch(e.name)]
+            entries = [e for e in found if _ENTRY.fullmatch(e.name)]   # counted: ours only
         stale = [e for e in entries if e.name.startswith(".tmp-")
                  and e.stat(follow_symlinks=False).st_mtime < cutoff]
         if _remove_entries(stale, stop) and len(entries) > MAX_ENTRIES:
