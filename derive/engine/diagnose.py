@@ -53,7 +53,8 @@ def explain(verdict: Verdict, lhs, rhs, L, R, assumptions, deadline) -> Verdict:
 def readable(expr, like=None, seconds: float = 1.0):
     """The shortest of a few equivalent forms that uses no function absent from `expr` and `like`,
     so a result reads like its source (`exp`, not `cosh`). Ties keep the form given. `simplify`,
-    which costs several times the others, is asked only when none of them shortens `expr`."""
+    which costs several times the others, is asked only when none of them shortens `expr`, and
+    not of a polynomial, whose forms (expanded, factored) are tried already."""
     allowed = {type(f) for f in expr.atoms(sp.Function)}
     if like is not None:
         allowed |= {type(f) for f in like.atoms(sp.Function)}
@@ -61,7 +62,7 @@ def readable(expr, like=None, seconds: float = 1.0):
     forms = {expr: sp.count_ops(expr)}   # each form's operations, counted once
     factored = None
     for make in (_factored, sp.expand, _multiplied_out, sp.simplify):
-        if make is sp.simplify and min(forms.values()) < forms[expr]:
+        if make is sp.simplify and (min(forms.values()) < forms[expr] or expr.is_polynomial()):
             break
         try:
             with time_limit(seconds):

@@ -63,12 +63,25 @@ def under_the_limit(L, R):
     return None
 
 
+def logs_expanded(e):
+    """e in exponentials, each logarithm's argument over one denominator and factored, the logs of
+    its factors split where SymPy's assumptions allow it (a positive factor: never `force`), then
+    cancelled: log(1 - 1/(1 + e^-z)) = -z - log(1 + e^-z) for real z, without `simplify`."""
+    if not e.has(sp.log):
+        return e
+    e = e.rewrite(sp.exp).replace(lambda x: isinstance(x, sp.log),
+                                  lambda x: sp.log(sp.factor(sp.together(x.args[0]))))
+    return cancelled(sp.expand_log(e, force=False))
+
+
 CHEAP_STRATEGIES = [
     ("identical after evaluation", lambda e: e),
     ("expand", sp.expand),
     ("cancel", cancelled),
     # hyperbolic and exponential forms in one: tanh(z) = 2 sigmoid(2z) - 1 in about a millisecond
     ("rewrite(exp) + cancel", lambda e: cancelled(e.rewrite(sp.exp))),
+    # the cross-entropy of a sigmoid, in the forms a stable network computes it
+    ("logs expanded", logs_expanded),
 ]
 EXPENSIVE_STRATEGIES = [
     ("simplify", sp.simplify),
@@ -104,7 +117,7 @@ def conditions_decided(D, assumptions: Assumptions):
                 continue
             domain = _domain(next(iter(condition.free_symbols)), assumptions)
             try:
-                truth = condition.as_set().intersect(domain) if domain is not None else None
+                truth = _holds_on(condition).intersect(domain) if domain is not None else None
             except Exception:   # a condition SymPy cannot solve stays as it is
                 continue
             if truth is sp.S.EmptySet:
@@ -112,6 +125,22 @@ def conditions_decided(D, assumptions: Assumptions):
             elif truth is not None and truth == domain:
                 decided[condition] = sp.true
     return D.xreplace(decided) if decided else D
+
+
+def _holds_on(condition):
+    """The real values of the condition's one variable where it holds: made directly when it
+    compares the variable with a number (SymPy's `as_set` looks for a period first, through
+    `simplify`, which loads SymPy's units package: a tenth of a second in a fresh process)."""
+    if condition.rhs.is_Symbol and condition.lhs.is_number:
+        condition = condition.reversed
+    s, c = condition.lhs, condition.rhs
+    if not (s.is_Symbol and s.is_real and c.is_number and c.is_real):
+        return condition.as_set()
+    return {sp.Eq: lambda: sp.FiniteSet(c),
+            sp.Ne: lambda: sp.Union(sp.Interval.open(-sp.oo, c), sp.Interval.open(c, sp.oo)),
+            sp.Gt: lambda: sp.Interval.open(c, sp.oo), sp.Ge: lambda: sp.Interval(c, sp.oo),
+            sp.Lt: lambda: sp.Interval.open(-sp.oo, c), sp.Le: lambda: sp.Interval(-sp.oo, c),
+            }.get(type(condition), condition.as_set)()
 
 
 def _domain(s, assumptions: Assumptions):

@@ -126,14 +126,51 @@ def _candidates(expr, derivative):
     if not derivative.has(z):
         yield derivative  # constant slope (identity)
     yield derivative.subs(expr, a)  # sigma itself appears in sigma' (tanh: 1 - tanh^2)
-    try:
-        inverses = sp.solve(sp.Eq(a, expr), z)
-    except (NotImplementedError, ValueError, TypeError):
-        inverses = []
-    for inverse in inverses:
-        yield readable(sp.simplify(derivative.xreplace({z: inverse})), derivative)
+    for inverse in _inverses(expr):
+        try:
+            yield _in_a(derivative.xreplace({z: inverse}), derivative)
+        except (ValueError, TypeError):   # a Piecewise whose condition the inverse makes NaN
+            continue
     if expr.has(sp.Max, sp.Min) and expr.xreplace({z: 0}) == 0:
         yield derivative.xreplace({z: a})  # piecewise through 0: a and z share their sign
+
+
+def _in_a(form, derivative):
+    """sigma'(z) with z written in terms of a, in a readable form: a rational function of a in
+    lowest terms with its common factors taken out (the sigmoid's a(1 - a)), else simplified."""
+    rational = sp.factor_terms(sp.cancel(form), clear=True)
+    if rational.is_rational_function(a):
+        return rational
+    return readable(sp.simplify(form), derivative)
+
+
+def _inverses(expr) -> list:
+    """z in terms of a = sigma(z): the real solutions `solveset` finds (each branch's, for a
+    piecewise sigma: a candidate that holds on one branch only fails its check), else `solve`'s.
+    (`solve` checks its solutions with a function that loads SymPy's units package, a tenth of a
+    second in every fresh process, and tried for seconds on softsign, where `solveset` answers at
+    once that it cannot.)"""
+    try:
+        solutions = sp.solveset(sp.Eq(a, expr), z, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        solutions = None
+    found = _finite_elements(solutions) if solutions is not None else []
+    if found or isinstance(solutions, sp.ConditionSet):
+        return found
+    try:
+        return sp.solve(sp.Eq(a, expr), z)
+    except (NotImplementedError, ValueError, TypeError):
+        return []
+
+
+def _finite_elements(solutions) -> list:
+    """The elements of the finite sets inside a solution set (an intersection with the reals or
+    with a branch's interval, a union of branches)."""
+    if isinstance(solutions, sp.FiniteSet):
+        return list(solutions)
+    if isinstance(solutions, (sp.Intersection, sp.Union)):
+        return [e for part in solutions.args for e in _finite_elements(part)]
+    return []
 
 
 def _range(expr):
