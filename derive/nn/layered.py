@@ -27,7 +27,7 @@ import sympy as sp
 from derive.engine.verdict import Status
 from derive.nn.activations import Activation, a, z
 from derive.nn.costs import Cost, y
-from derive.nn.proofs import Entry, NetworkProof, entry_status
+from derive.nn.proofs import Entry, NetworkProof, entry_status, gap_size
 
 
 def _lemma_status(direct, claimed) -> Status:
@@ -164,6 +164,6 @@ def numeric_gap(layers, hidden: Activation, output: Activation, cost: Cost, seed
                 row[q] = keep - h
                 down = total(params)
                 row[q] = keep
-                worst = max(worst, abs((up - down) / (2 * h) - recurrence))
+                worst = max(worst, gap_size((up - down) / (2 * h) - recurrence))
                 scale = max(scale, abs(recurrence))
         return float(worst / max(scale, mpmath.mpf(1)))

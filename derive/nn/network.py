@@ -14,7 +14,7 @@ from derive.nn import softmax
 from derive.nn.activations import Activation, a, z
 from derive.nn.costs import Cost, y
 from derive.nn.layered import prove_by_layers
-from derive.nn.proofs import Entry, NetworkProof, entry_status
+from derive.nn.proofs import Entry, NetworkProof, entry_status, gap_size
 
 
 def prove_network(layers, hidden: Activation, output: Activation, cost: Cost,
@@ -113,7 +113,7 @@ def _numeric_gap(pairs, directs, C_total, activations: dict, seed: int) -> float
     worst = 0.0
     for (_, _, recurrence), direct in zip(pairs[:64], directs):
         gap = _at_point(direct - recurrence, point, values, slopes)
-        worst = max(worst, abs(float(gap)))
+        worst = max(worst, gap_size(complex(gap)))
     return worst
 
 

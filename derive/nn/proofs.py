@@ -3,6 +3,7 @@ proof (`nn.network`) and the proof by layers (`nn.layered`)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy as sp
@@ -39,6 +40,13 @@ class NetworkProof:
     @property
     def holds(self) -> bool:
         return all(e.status.holds for e in self.entries) and self.numeric_error < 1e-9
+
+
+def gap_size(gap) -> float:
+    """|gap| of a numeric check (complex where an activation is, z^z below 0), infinite when it
+    is not a number: a NaN compares below everything in `max`, and would pass for agreement."""
+    size = float(abs(gap))
+    return size if math.isfinite(size) else math.inf
 
 
 def entry_status(direct, recurrence) -> Status:

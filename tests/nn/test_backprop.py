@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 
+import mpmath
 import pytest
 import sympy as sp
 
@@ -22,6 +23,7 @@ from derive.nn.activations import a, activation, z
 from derive.nn.backprop import Cancellation, output_layer
 from derive.nn.costs import cost, y
 from derive.nn.network import prove_network
+from derive.nn.proofs import gap_size
 
 H = lambda e: sp.Heaviside(e, 0)  # noqa: E731  (the project's ReLU convention)
 
@@ -163,6 +165,24 @@ def test_explicit_network_proof_catches_a_wrong_recurrence():
     from dataclasses import replace
     wrong = replace(wrong, gradient=-wrong.gradient)  # the tutorial-style sign slip
     assert prove_network((1, 1, 1), s, s, wrong).holds is False  # the right one: tests above
+
+
+def test_an_activation_complex_below_zero_is_compared_by_modulus():
+    """z^z is complex for z < 0, where the random point puts some z: the recurrence still equals
+    the direct derivative there (the same branch on both sides), and the check does not crash."""
+    zz = activation("z**z")
+    proof = prove_network((1, 1, 1), zz, zz, cost("squared-error"))
+    assert proof.proved == proof.total == 4 and proof.holds
+
+
+@pytest.mark.parametrize("gap, size", [
+    (complex(3, 4), 5.0),                        # |3 + 4i| = 5
+    (mpmath.mpc(0, -2), 2.0),
+    (float("nan"), math.inf),                    # a NaN must not pass for agreement
+    (mpmath.mpf("nan"), math.inf),
+])
+def test_the_size_of_a_numeric_gap(gap, size):
+    assert gap_size(gap) == size
 
 
 @pytest.mark.parametrize("spec,in_a", [
