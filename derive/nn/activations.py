@@ -23,6 +23,7 @@ from derive.calc.differentiate import differentiate
 from derive.calc.rules import RELU_NOTE
 from derive.calc.steps import Derivation, Step
 from derive.engine.diagnose import readable
+from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.verdict import Status
 from derive.engine.verify import decide
 from derive.nn.registry import Registry
@@ -31,6 +32,7 @@ from derive.text import InputError, parse_expression
 z = sp.Symbol("z", real=True)
 a = sp.Symbol("a", real=True)
 LEAKY_SLOPE = sp.Rational(1, 100)
+RANGE_SECONDS = 2.0   # CPU seconds to find a user activation's range (unknown past them)
 
 
 @dataclass(frozen=True)
@@ -174,9 +176,12 @@ def _finite_elements(solutions) -> list:
 
 
 def _range(expr):
+    """sigma's range over the reals, or None when SymPy cannot find it within RANGE_SECONDS
+    (for sin(1/z) it looks for ever among infinitely many critical points)."""
     try:
-        return sp.calculus.util.function_range(expr, z, sp.S.Reals)
-    except (NotImplementedError, ValueError, TypeError):
+        with time_limit(RANGE_SECONDS):
+            return sp.calculus.util.function_range(expr, z, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError, TaskTimeout):
         return None
 
 
