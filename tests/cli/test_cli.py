@@ -1,5 +1,6 @@
 """The command line, called in-process through main(argv)."""
 
+import gc
 import json
 import subprocess
 import sys
@@ -256,3 +257,18 @@ def test_audit_reads_the_macros_a_preamble_defines(capsys, tmp_path):
     assert "\\gp(x) = e^{3x}" in [f["latex"] for f in json.loads(out)["findings"]]
     code, _, err = run(capsys, "audit", "--macros", str(preamble))
     assert code == 2 and "--macros" in err
+
+
+def test_the_command_exits_without_collecting_its_objects_again():
+    """Run as a command, derive freezes its objects before Python exits (the last collection
+    would go through all of SymPy's); the exit handlers still run after it. Called in a
+    process that goes on (a notebook, these tests), it leaves collection alone."""
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+            "sys.argv = ['derive', 'check', 'diff(x**2, x) = 2*x']\n"
+            "from derive.cli import main\n"
+            "print('code', main())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split()[-4:] == ["code", "0", "frozen", "True"], out.stderr[-300:]
+    before = gc.get_freeze_count()
+    assert main(["check", "diff(x**2, x) = 2*x"]) == 0 and gc.get_freeze_count() == before
