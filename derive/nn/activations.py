@@ -33,6 +33,7 @@ z = sp.Symbol("z", real=True)
 a = sp.Symbol("a", real=True)
 LEAKY_SLOPE = sp.Rational(1, 100)
 RANGE_SECONDS = 2.0   # CPU seconds to find a user activation's range (unknown past them)
+SOLVE_SECONDS = 3.0   # CPU seconds for `solve` to invert it where `solveset` cannot
 
 
 @dataclass(frozen=True)
@@ -148,20 +149,20 @@ def _in_a(form, derivative):
 
 def _inverses(expr) -> list:
     """z in terms of a = sigma(z): the real solutions `solveset` finds (each branch's, for a
-    piecewise sigma: a candidate that holds on one branch only fails its check), else `solve`'s.
-    (`solve` checks its solutions with a function that loads SymPy's units package, a tenth of a
-    second in every fresh process, and tried for seconds on softsign, where `solveset` answers at
-    once that it cannot.)"""
+    piecewise sigma: a candidate that holds on one branch only fails its check), else those
+    `solve` finds within SOLVE_SECONDS (LambertW for z + e^z; softsign kept it for 6 s and
+    found none). `solve` checks its solutions with a function that loads SymPy's units package,
+    a tenth of a second in every fresh process: the sigmoid's inverse comes from `solveset`."""
     try:
-        solutions = sp.solveset(sp.Eq(a, expr), z, sp.S.Reals)
+        found = _finite_elements(sp.solveset(sp.Eq(a, expr), z, sp.S.Reals))
     except (NotImplementedError, ValueError, TypeError):
-        solutions = None
-    found = _finite_elements(solutions) if solutions is not None else []
-    if found or isinstance(solutions, sp.ConditionSet):
+        found = []
+    if found:
         return found
     try:
-        return sp.solve(sp.Eq(a, expr), z)
-    except (NotImplementedError, ValueError, TypeError):
+        with time_limit(SOLVE_SECONDS):
+            return sp.solve(sp.Eq(a, expr), z)
+    except (NotImplementedError, ValueError, TypeError, TaskTimeout):
         return []
 
 

@@ -203,6 +203,17 @@ def test_user_activations(spec, in_a):
         assert sp.simplify(act.derivative_in_a - in_a) == 0
 
 
+def test_an_inverse_only_solve_finds_still_gives_sigma_prime_in_a():
+    """a = z + e^z has no inverse in elementary functions (solveset gives none; solve gives
+    LambertW). By hand sigma'(z) = 1 + e^z, so g(a) must equal 1 + e^z at a = z + e^z."""
+    act = activation("z + exp(z)")
+    assert act.derivative_in_a is not None
+    for z0 in (-2, 0.5, 3):
+        a0 = z0 + math.exp(z0)
+        value = complex(act.derivative_in_a.evalf(30, subs={a: a0}))
+        assert abs(value - (1 + math.exp(z0))) < 1e-9
+
+
 def test_the_default_pair_is_derived_without_loading_sympys_units_package():
     """SymPy's `solve`, `simplify` and `as_set` load its units package, a tenth of a second in
     every fresh process; the sigmoid's record, the pair's derivations and a network that
