@@ -18,7 +18,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.calc.steps import Rule
-from derive.engine.evaluate import RELU_AT_ZERO
+from derive.engine.evaluate import RELU_AT_ZERO, relu_convention
 from derive.engine.notation import D
 from derive.text import InputError
 
@@ -245,14 +245,15 @@ class HigherDerivativeRule(DiffRule):
 
 @dataclass(frozen=True)
 class DontKnowRule(DiffRule):
-    """No rule of our own: SymPy's diff, said as such."""
+    """No rule of our own: SymPy's diff, said as such, with the convention at a kink that every
+    derivative here follows (min(1, z) has slope 1 at 1, where SymPy's Heaviside says 1/2)."""
 
     @property
     def name(self):
         return f"no rule for {type(self.expr).__name__}: SymPy's diff"
 
     def eval(self):
-        value = sp.diff(self.expr, self.x)
+        value = relu_convention(sp.diff(self.expr, self.x), self.expr)
         if value.has(sp.Derivative(self.expr, self.x)):
             raise NotDifferentiable(f"{self.expr} has no derivative that derive or SymPy knows "
                                     "in closed form")

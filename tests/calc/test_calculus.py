@@ -130,3 +130,21 @@ def test_standalone_latex_compiles(tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stdout[-2000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("text, slopes", [
+    # the slope on the left at each kink, by hand: min(1, x) rises until 1, then is flat
+    ("Min(x, 1)", {0: 1, 1: 1, 2: 0}),
+    # ReLU6, min(max(0, x), 6): flat, rising from 0 (left slope 0 there) to 6 (left slope 1)
+    ("Min(Max(0, x), 6)", {-1: 0, 0: 0, 3: 1, 6: 1, 7: 0}),
+    ("Max(x, -1)", {-2: 0, -1: 0, 0: 1}),
+])
+def test_a_kink_without_a_rule_of_its_own_follows_the_left_slope_convention(text, slopes):
+    """SymPy's diff of min/max writes Heaviside with 1/2 at the kink; the derivation keeps the
+    slope on the left, as ReLU's rule does, and every step of it checks (it had a last step
+    'equals SymPy's diff' that was refuted at the kink)."""
+    x = sp.Symbol("x", real=True)
+    derivation = differentiate(parse_expression(text), x).check()
+    assert derivation.holds
+    for point, slope in slopes.items():
+        assert derivation.result.subs(x, point) == slope, (point, derivation.result)
