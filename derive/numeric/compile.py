@@ -228,7 +228,24 @@ def compile_activation(act: Activation) -> CompiledActivation:
         slope_expr, how_slope = verified_stable(act.derivative)
         notes += [f"sigma': {how_slope}"] if how_slope else []
         slope, in_a = _lambdify([z], slope_expr), False
-    return CompiledActivation(act.name, _lambdify([z], forward_expr), slope, in_a, tuple(notes))
+    forward = _lambdify([z], forward_expr)
+    _real_everywhere(act.name, forward)
+    return CompiledActivation(act.name, forward, slope, in_a, tuple(notes))
+
+
+PRE_ACTIVATIONS = np.linspace(-10, 10, 200)   # where a network's z lie (0 itself not among them)
+
+
+def _real_everywhere(name: str, forward) -> None:
+    """ValueError (one line) for an activation with no real value at some z a network meets
+    (log(z), z^z and sqrt(z) below 0): training would stop on its NaN as if it had diverged."""
+    with np.errstate(all="ignore"):
+        values = np.asarray(forward(PRE_ACTIVATIONS))
+    undefined = np.isnan(values) if np.isrealobj(values) else np.iscomplex(values) | np.isnan(values)
+    if np.any(undefined):
+        where = PRE_ACTIVATIONS[np.argmax(undefined)]
+        raise ValueError(f"the activation {name} has no real value at z = {where:.3g}: a network's "
+                         "pre-activations can take any value, so it must be defined for every z")
 
 
 def cost_of_z(cost: Cost, output: Activation):

@@ -301,3 +301,18 @@ def test_bounded_activations_train_on_large_inputs(activation):
         model = MLP(hidden_layer_sizes=(4,), activation=activation, output_activation="sigmoid",
                     max_iter=50, random_state=0).fit(X, [0, 1, 1, 0])
     assert np.isfinite(model.loss_) and all(np.all(np.isfinite(W)) for W in model.coefs_)
+
+
+@pytest.mark.parametrize("spec", ["log(z)", "sqrt(z)", "z**z", "asin(z)"])
+def test_an_activation_undefined_for_some_z_is_refused_before_training(spec):
+    """log z, sqrt z, z^z and asin z have no real value for some real z (below 0, or beyond 1 for
+    asin), which a network's pre-activations reach: refused with the reason, not trained until
+    its NaN looks like a divergence."""
+    with pytest.raises(ValueError, match="has no real value at z = "):
+        MLP(hidden_layer_sizes=(2,), activation=spec, max_iter=5).fit(
+            np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1]))
+
+
+@pytest.mark.parametrize("spec", ["sigmoid", "tanh", "relu", "softplus", "z**3", "1/(1 + z**2)"])
+def test_an_activation_defined_for_every_z_is_accepted(spec):
+    compile_activation(activation(spec))
