@@ -86,6 +86,7 @@ class Extrema(Displayed):
     global_min: GlobalExtremum
     global_max: GlobalExtremum
     notes: tuple = ()
+    continua: tuple = ()      # families of critical points (x = 1, any y), as {variable: value}
 
 
 def find_extrema(expr, variables) -> Extrema:
@@ -93,16 +94,19 @@ def find_extrema(expr, variables) -> Extrema:
     grad = tuple(sp.diff(expr, v) for v in variables)
     hessian = sp.hessian(expr, variables)
     notes = []
-    solutions, exact = _critical_points(grad, variables, notes)
+    solutions, exact, continua = _critical_points(grad, variables, notes)
     points = tuple(_classify(expr, variables, grad, hessian, s, exact) for s in solutions)
     derivations = _derivations(expr, variables)
     gmin, gmax = _global(expr, variables, points, hessian, notes)
-    return Extrema(expr, variables, grad, hessian, points, derivations, gmin, gmax, tuple(notes))
+    return Extrema(expr, variables, grad, hessian, points, derivations, gmin, gmax, tuple(notes),
+                   tuple(continua))
 
 
 # -- critical points -------------------------------------------------------------------------------
 
-def _critical_points(grad, variables, notes) -> tuple[list[dict], bool]:
+def _critical_points(grad, variables, notes) -> tuple[list[dict], bool, list[dict]]:
+    """(the isolated critical points, whether they are exact, the families of critical points
+    that leave a variable free)."""
     try:
         raw = sp.solve(list(grad), list(variables), dict=True)
     except (NotImplementedError, ValueError, TypeError):
@@ -122,10 +126,10 @@ def _critical_points(grad, variables, notes) -> tuple[list[dict], bool]:
             notes.append("a continuum of critical points: " + ", ".join(
                 f"{k} = {v}" for k, v in fam.items()) + " (not classified)")
         return [{v: sp.nsimplify(s[v]) if s[v].is_Float else s[v] for v in variables}
-                for s in full], True
+                for s in full], True, families
     notes.append("SymPy cannot solve the gradient equations in closed form; numeric roots shown, "
                  "found from starting points in [-3, 3] (there may be others)")
-    return _numeric_roots(grad, variables), False
+    return _numeric_roots(grad, variables), False, []
 
 
 def _has_unsolved(raw, variables) -> bool:

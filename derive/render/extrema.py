@@ -44,6 +44,13 @@ def test_text(p: CriticalPoint, printer=str) -> str:
     return words + (f"; {LOOKS[p.probe]}" if p.probe is not None else "")
 
 
+def no_points_text(result: Extrema) -> str:
+    """What to say in place of the table: none at all, or none apart from the continua."""
+    if result.continua:
+        return "no isolated critical point over the reals (a continuum of them: see the notes)"
+    return "no critical point over the reals"
+
+
 def global_text(g: GlobalExtremum, word: str, printer=str) -> str:
     if g.kind is GlobalKind.ATTAINED:
         return f"global {word} {printer(g.value)} at {point_text(g.point, printer)} ({g.reason})"
@@ -69,7 +76,7 @@ def extrema_rich(result: Extrema):
         table.add_row(point_text(p.point, pretty), pretty(p.value), p.kind.value,
                       test_text(p, pretty))
     parts = [head, Text("gradient = 0: " + ", ".join(f"{pretty(g)} = 0" for g in result.gradient))]
-    parts.append(table if result.points else Text("no critical point over the reals"))
+    parts.append(table if result.points else Text(no_points_text(result)))
     parts.append(Text(f"global minimum: {global_text(result.global_min, 'minimum', pretty)}"))
     parts.append(Text(f"global maximum: {global_text(result.global_max, 'maximum', pretty)}"))
     parts += [Text(f"note: {n}", style="dim") for n in result.notes]
@@ -97,6 +104,7 @@ def extrema_dict(result: Extrema) -> dict:
         } for p in result.points],
         "global_minimum": global_dict(result.global_min, "minimum"),
         "global_maximum": global_dict(result.global_max, "maximum"),
+        "continua": [{str(k): text(v) for k, v in family.items()} for family in result.continua],
         "notes": list(result.notes),
         "derivations": [derivation_dict(d) for d in result.derivations],
     }

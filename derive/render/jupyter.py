@@ -25,7 +25,7 @@ from derive.nn.backprop import BackpropDocument
 from derive.render import render
 from derive.render.backprop import proof_line
 from derive.render.derivations import derivation_rich, pieces
-from derive.render.extrema import global_text, test_text
+from derive.render.extrema import global_text, no_points_text, test_text
 from derive.render.mathtext import words
 from derive.render.printers import tex
 from derive.render.reports import finding_note, report_totals
@@ -236,7 +236,7 @@ def extrema_blocks(result: Extrema) -> list[str]:
     rows = [[", ".join(f"{tex(k)} = {tex(v)}" for k, v in p.point.items()), tex(p.value),
              words(p.kind.value), _stacked(test_text(p), 60)] for p in result.points]
     blocks += _table(["point", "f", "kind", "test"], rows) if rows \
-        else [words("no critical point over the reals")]
+        else [words(no_points_text(result))]
     blocks += _paragraph([f"global minimum: {global_text(result.global_min, 'minimum')}",
                           f"global maximum: {global_text(result.global_max, 'maximum')}"]
                          + [f"note: {n}" for n in result.notes])

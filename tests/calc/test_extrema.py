@@ -72,3 +72,15 @@ def test_numeric_fallback_when_no_closed_form():
 def test_derivations_behind_the_tests_check():
     _, result = classify("x**3 + y**3 - 3*x*y")
     assert all(d.check().holds for d in result.derivations)
+
+
+def test_a_continuum_of_critical_points_is_not_reported_as_none(capsys):
+    """(x - 1)^2 (y + 2)^2: by hand its gradient, (2(x - 1)(y + 2)^2, 2(x - 1)^2 (y + 2)), is zero
+    exactly on the lines x = 1 and y = -2. No isolated point, but not "no critical point"."""
+    from derive.cli import main
+    x, y = sp.symbols("x y", real=True)
+    result = find_extrema(parse_expression("(x - 1)**2*(y + 2)**2"), (x, y))
+    assert result.points == () and sorted(map(str, result.continua)) == ["{x: 1}", "{y: -2}"]
+    assert main(["extrema", "(x - 1)**2*(y + 2)**2", "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "no isolated critical point" in out and "no critical point over the reals" not in out
