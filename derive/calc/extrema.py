@@ -25,6 +25,8 @@ import sympy as sp
 from derive.calc.differentiate import differentiate, plain
 from derive.calc.steps import Derivation, Reference
 from derive.display import Displayed
+from derive.engine.verify import NON_SMOOTH
+from derive.text import InputError
 
 MAX_ORDER = 12
 
@@ -90,6 +92,11 @@ class Extrema(Displayed):
 
 
 def find_extrema(expr, variables) -> Extrema:
+    kinked = sorted({type(e).__name__ for e in expr.atoms(*NON_SMOOTH)})
+    if kinked:   # |x| has its minimum at 0, where it has no derivative: no gradient finds it
+        raise InputError(f"extrema needs a differentiable function: {kinked[0]} has points "
+                         "without a derivative, where an extremum can lie and a zero gradient "
+                         "does not find it (|x| has its minimum at 0)")
     variables = tuple(variables)
     grad = tuple(sp.diff(expr, v) for v in variables)
     hessian = sp.hessian(expr, variables)

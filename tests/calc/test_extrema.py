@@ -84,3 +84,13 @@ def test_a_continuum_of_critical_points_is_not_reported_as_none(capsys):
     assert main(["extrema", "(x - 1)**2*(y + 2)**2", "--format", "text"]) == 0
     out = capsys.readouterr().out
     assert "no isolated critical point" in out and "no critical point over the reals" not in out
+
+
+@pytest.mark.parametrize("text", ["Abs(x)", "Max(x, 0)", "x**2 + Abs(y)"])
+def test_a_function_with_kinks_is_refused_in_one_line(text, capsys):
+    """|x| has its minimum at 0, where it has no derivative: a zero gradient cannot find it (the
+    numeric search for one stopped with a NameError on DiracDelta)."""
+    from derive.cli import main
+    assert main(["extrema", text]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "needs a differentiable function" in err
