@@ -206,7 +206,7 @@ def real_value(expr, precision: int, maxn: int = MAXN, point=None):
     if not isinstance(v, sp.Expr) or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) \
             or v.free_symbols or v.has(AppliedUndef, sp.Derivative, sp.Subs):
         return None
-    if not v.is_number or v.is_real is False:
+    if not v.is_Number:   # a function left unevaluated at the point (DiracDelta(0)) has no value
         return None
     if isinstance(v, sp.Float) and v != 0 and v._prec < LOST:
         return None
