@@ -270,7 +270,13 @@ class Builder:
                     if arg.is_Number and abs(arg) > LIMITS.max_combinatorial:
                         raise InputError(f"{name}({_short(arg)}) is too large to evaluate "
                                          f"(limit {LIMITS.max_combinatorial})")
-            return self._checked(_trusted_value(make, args))
+            try:
+                value = _trusted_value(make, args)
+            except (ValueError, TypeError) as err:   # Max of a complex number: not comparable
+                reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                raise InputError(f"cannot apply {name} to "
+                                 f"{', '.join(_short(a) for a in args)}: {reason}") from None
+            return self._checked(value)
         return self.unknown_function(name)(*args)
 
     def unknown_function(self, name: str, constants: bool = True) -> sp.FunctionClass:

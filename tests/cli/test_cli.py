@@ -102,6 +102,19 @@ def test_file_of_claims(tmp_path, capsys):
     assert code == 1
 
 
+def test_a_function_sympy_cannot_form_is_one_invalid_line_not_the_end_of_the_file(tmp_path,
+                                                                                  capsys):
+    """relu(log(log(-3))): log(-3) is log 3 + i pi, whose log has no sign for max(0, .) to
+    compare; SymPy's error stopped the whole file with its own message. The line is invalid and
+    the others are checked."""
+    claims = tmp_path / "claims.txt"
+    claims.write_text("x = x\n-3 = relu(log(log(-3)))\ny = y\n")
+    code, out, _ = run(capsys, "check", "--file", str(claims), "--format", "json")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["status"] for r in records] == ["PROVED", "INVALID", "PROVED"] and code == 2
+    assert "cannot apply relu" in records[1]["error"]
+
+
 def test_file_table_output_and_totals(tmp_path, capsys):
     claims = tmp_path / "claims.txt"
     claims.write_text("diff(x**5, x) = 5*x**4\ndiff(x**2, x) = x\n")
