@@ -38,6 +38,7 @@ from derive.engine.environment import (
     DIGITS, MAX_ENTRIES, Environment, closure, names_in, owner, target_name)
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.isolation import TaskTimeout, clock, time_limit
+from derive.engine.search import EVALUATION_ERRORS
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import NON_SMOOTH, decide_entry
 from derive.text import arrays as A
@@ -674,6 +675,10 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
             except ShapeError as err:   # e.g. a sum to a stated width runs past an array
                 verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="instantiated",
                                   note=f"cannot evaluate {_where(instance, {}, None)}: {err}")
+            except EVALUATION_ERRORS as err:   # SymPy at a sample: Max of a complex number
+                reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:120]
+                verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="instantiated",
+                                  note=f"cannot evaluate {_where(instance, {}, None)}: {reason}")
         by_reading.setdefault(instance.reading, []).append(verdict)
         if verdict.status is Status.REFUTED and len(plan_.readings) == 1:
             break
@@ -825,13 +830,16 @@ def _same_number(p, q, digits: int) -> bool | None:
     difference with step 10^-STEP, exact to about 2 STEP digits; nested, to about STEP.)"""
     if not isinstance(p, sp.Basic) or not isinstance(q, sp.Basic):
         return None
-    d = p - q
-    if d.free_symbols or d.has(AppliedUndef, sp.Derivative, sp.Subs):
+    try:
+        d = p - q
+        if d.free_symbols or d.has(AppliedUndef, sp.Derivative, sp.Subs):
+            return None
+        if d.is_Rational:
+            return d == 0
+        value = d.evalf(digits)
+        scale = 1 + abs(p.evalf(digits)) + abs(q.evalf(digits))
+    except EVALUATION_ERRORS:   # a value too deep for SymPy to subtract or evaluate
         return None
-    if d.is_Rational:
-        return d == 0
-    value = d.evalf(digits)
-    scale = 1 + abs(p.evalf(digits)) + abs(q.evalf(digits))
     if not (value.is_Number and scale.is_Number and value.is_finite and scale.is_finite):
         return None
     if abs(value) <= sp.Float(10) ** -20 * scale:

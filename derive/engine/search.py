@@ -191,6 +191,12 @@ def _at(expr, point):
         return None
 
 
+# what SymPy raises when a side has no value at a point: 0/0, a limit that does not exist or that
+# gruntz cannot take (nested limits), Max of a complex number, a tree too deep to walk
+EVALUATION_ERRORS = (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError,
+                     NotImplementedError)
+
+
 def real_value(expr, precision: int, maxn: int = MAXN, point=None):
     """`expr` (at `point`) to `precision` digits, or None when it is undefined or not real there, or
     when evalf could not resolve its value (a 0/0 evaluated as noise is no evidence)."""
@@ -201,7 +207,7 @@ def real_value(expr, precision: int, maxn: int = MAXN, point=None):
         if expr.has(*UNEVALUATED):
             expr = _evaluated(expr)
         v = expr.evalf(precision, maxn=maxn)
-    except (ZeroDivisionError, ValueError, TypeError, ArithmeticError, RecursionError):
+    except EVALUATION_ERRORS:
         return None
     if not isinstance(v, sp.Expr) or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) \
             or v.free_symbols or v.has(AppliedUndef, sp.Derivative, sp.Subs):
@@ -445,6 +451,9 @@ def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None) -
         except TaskTimeout:
             complete = False
             break
+        except EVALUATION_ERRORS:   # with these stand-ins a side has no value (a limit of c/h)
+            complete = False
+            continue
         search = _search_points(Lk, Rk, assumptions, deadline, max(8, n // 4),
                                 functions={str(f): lam for f, lam in chosen.items()}, kinks=kinks)
         total += search.points

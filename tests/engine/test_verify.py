@@ -469,6 +469,29 @@ def test_a_point_where_a_side_has_no_value_is_skipped(claim, status):
     assert verify(claim).status is status
 
 
+# claims from random LaTeX, each of which stopped its check with an exception of SymPy's
+@pytest.mark.parametrize("latex", [
+    # c/h has no two-sided limit: with every set of stand-ins for b's unknown function the right
+    # side has no value (ValueError from the limit)
+    r"\frac{\partial b}{\partial w} = \tanh(\lim_{h \to 0} \frac{n}{h}) + {\frac{0}{z}}^{e}",
+    # log of a negative entry inside max: SymPy's Max refuses a complex argument
+    r"\sqrt{\max(1, \log\left(w_{ij}\right))} = \sqrt{\max(1, \log\left(w_{ij}\right))}",
+    # a tree SymPy recurses through too deeply when comparing the values at a sample
+    r"e^{\sigma(\log\left(e\right))} = \frac{\partial w_{ij} + \lim_{h \to 0} \frac{z}{h}}"
+    r"{\partial w}",
+])
+def test_an_error_of_sympys_at_a_point_leaves_the_claim_undecided_with_its_reason(latex):
+    verdict = verify(latex, latex=True)
+    assert verdict.status is Status.UNDECIDED and "unexpectedly" not in (verdict.note or "")
+
+
+def test_nested_limits_that_gruntz_cannot_take_are_checked_where_they_have_a_value():
+    """y = 2 + lim_h (lim_h y/h)/h: at y = 0 both limits are 0, so the right side is 2 and the
+    left 0 (elsewhere the limits do not exist; gruntz raised NotImplementedError on them)."""
+    verdict = verify(r"y = \lim_{h \to 0} \frac{\lim_{h \to 0} \frac{y}{h}}{h} + 2", latex=True)
+    assert verdict.status is Status.REFUTED and verdict.counterexample.point == {"y": 0}
+
+
 def test_a_true_claim_far_from_zero_outside_its_domain_is_still_proved():
     """|x - 1| = x - 1 differs at the probe points below 1; with x > 1 assumed it holds, and
     the proofs put off by the probe still prove it."""
