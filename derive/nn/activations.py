@@ -150,9 +150,9 @@ def _in_a(form, derivative):
 def _inverses(expr) -> list:
     """z in terms of a = sigma(z): the real solutions `solveset` finds (each branch's, for a
     piecewise sigma: a candidate that holds on one branch only fails its check), else those
-    `solve` finds within SOLVE_SECONDS (LambertW for z + e^z; softsign kept it for 6 s and
-    found none). `solve` checks its solutions with a function that loads SymPy's units package,
-    a tenth of a second in every fresh process: the sigmoid's inverse comes from `solveset`."""
+    `solve` finds within SOLVE_SECONDS (LambertW for z + e^z). `solve` checks its solutions with
+    a function that loads SymPy's units package, a tenth of a second in every fresh process: the
+    sigmoid's inverse comes from `solveset`."""
     try:
         found = _finite_elements(sp.solveset(sp.Eq(a, expr), z, sp.S.Reals))
     except (NotImplementedError, ValueError, TypeError):
