@@ -64,13 +64,16 @@ def under_the_limit(L, R):
 
 
 def logs_expanded(e):
-    """e in exponentials, each logarithm's argument over one denominator and factored, the logs of
-    its factors split where SymPy's assumptions allow it (a positive factor: never `force`), then
-    cancelled: log(1 - 1/(1 + e^-z)) = -z - log(1 + e^-z) for real z, without `simplify`."""
+    """e in exponentials, each logarithm's argument over one denominator, the logs of its factors
+    split where SymPy's assumptions allow it (a positive factor: never `force`), then cancelled:
+    log(1 - 1/(1 + e^-z)) = -z - log(1 + e^-z) for real z, without `simplify`. The log of a number
+    stays whole, as a symbol of its own: splitting it factors the number (half a second for a
+    worked example's 75-digit fraction)."""
     if not e.has(sp.log):
         return e
-    e = e.rewrite(sp.exp).replace(lambda x: isinstance(x, sp.log),
-                                  lambda x: sp.log(sp.factor(sp.together(x.args[0]))))
+    numbers = {log: sp.Dummy() for log in e.atoms(sp.log) if log.args[0].is_number}
+    e = e.xreplace(numbers).rewrite(sp.exp).replace(lambda x: isinstance(x, sp.log),
+                                                   lambda x: sp.log(sp.together(x.args[0])))
     return cancelled(sp.expand_log(e, force=False))
 
 
