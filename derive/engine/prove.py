@@ -74,7 +74,8 @@ def logs_expanded(e):
     numbers = {log: sp.Dummy() for log in e.atoms(sp.log) if log.args[0].is_number}
     e = e.xreplace(numbers).rewrite(sp.exp).replace(lambda x: isinstance(x, sp.log),
                                                    lambda x: sp.log(sp.together(x.args[0])))
-    return cancelled(sp.expand_log(e, force=False))
+    result = cancelled(sp.expand_log(e, force=False))
+    return result.xreplace({dummy: log for log, dummy in numbers.items()})
 
 
 CHEAP_STRATEGIES = [
