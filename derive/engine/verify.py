@@ -357,6 +357,23 @@ def _rebind(expr, assumptions: Assumptions):
     return expr.xreplace({old: new for old, new in swap.items() if old != new})
 
 
+def defining(lhs, rhs, assumptions: Assumptions | None = None) -> Verdict | None:
+    """UNDECIDED when the claim defines a function: one side is an unknown function applied to
+    distinct variables and that function is nowhere on the other side (f(x) = x^2). It holds for
+    that function and fails for every other, so it is no identity to prove or refute. Else None."""
+    for side, other in ((lhs, rhs), (rhs, lhs)):
+        if isinstance(side, AppliedUndef) and side.args \
+                and all(isinstance(v, sp.Symbol) for v in side.args) \
+                and len(set(side.args)) == len(side.args) \
+                and side.func not in {f.func for f in other.atoms(AppliedUndef)}:
+            described = (assumptions or Assumptions()).describe(_names(lhs, rhs))
+            return Verdict(Status.UNDECIDED, lhs, rhs, method="definition",
+                           assumptions=tuple(described),
+                           note=f"this defines {side.func}: true for that function and false "
+                                "for others, it is a definition, not an identity")
+    return None
+
+
 def _names(*exprs) -> list[str]:
     names = set()
     for e in exprs:

@@ -502,6 +502,23 @@ def test_the_cheap_log_strategy_leaves_the_log_of_a_number_whole():
         + sp.log(x)
 
 
+@pytest.mark.parametrize("claim", ["f(x) = x**2", "x*y = g(x, y)", "h(t) = exp(-t)*f(t)"])
+def test_a_claim_that_defines_a_function_is_not_refuted(claim):
+    """f(x) = x^2 holds for f(x) = x^2 and fails for any other f: a definition, not an identity
+    (it was refuted with a stand-in f). A rule that holds for every f is still decided."""
+    verdict = verify(claim)
+    assert verdict.status is Status.UNDECIDED and verdict.method == "definition"
+
+
+@pytest.mark.parametrize("claim, status", [
+    ("f(x) = f(x) + 0", Status.PROVED),                     # f on both sides: an identity
+    ("f(x, x) = x", Status.REFUTED),                         # not distinct variables
+    ("diff(f(x)*g(x), x) = diff(f(x), x)*diff(g(x), x)", Status.REFUTED),
+])
+def test_claims_about_every_function_are_still_decided(claim, status):
+    assert verify(claim).status is status
+
+
 def test_a_true_claim_far_from_zero_outside_its_domain_is_still_proved():
     """|x - 1| = x - 1 differs at the probe points below 1; with x > 1 assumed it holds, and
     the proofs put off by the probe still prove it."""
