@@ -161,18 +161,25 @@ def _activation_section(role: str, act: Activation, where: str) -> Section:
                            f"a = sigma(z) for the {where}.", notes)]
     derivative = f"sigma'(z) = {_plain(act.derivative)}, differentiated step by step " \
                  f"(derivation: {title})"
+    in_a = None
     if act.derivative_in_a is not None:
-        functions.append(_function(
-            f"sigma_{role}_slope", (a,), act.derivative_in_a,
-            f"sigma'(z) for the {where}, from the output a = sigma(z).",
-            [derivative, (f"in terms of a = sigma(z), verified by derive: "
-                          f"{_plain(act.derivative_in_a)}")]))
+        try:
+            in_a = _function(f"sigma_{role}_slope", (a,), act.derivative_in_a,
+                             f"sigma'(z) for the {where}, from the output a = sigma(z).",
+                             [derivative, (f"in terms of a = sigma(z), verified by derive: "
+                                           f"{_plain(act.derivative_in_a)}")])
+        except ValueError:   # z + e^z: sigma'(a) needs LambertW, which NumPy lacks
+            pass
+    if in_a is not None:
+        functions.append(in_a)
         argument = "acts[m]"
     else:
         slope, how = verified_stable(act.derivative)
+        why = "no form in terms of a = sigma(z) was found" if act.derivative_in_a is None else \
+            "its form in terms of a = sigma(z) needs a function NumPy lacks"
         functions.append(_function(
             f"sigma_{role}_slope", (z,), slope, f"sigma'(z) for the {where}, from z.",
-            [derivative, "no form in terms of a = sigma(z) was found: computed from z"]
+            [derivative, f"{why}: computed from z"]
             + ([f"in an overflow-safe form, {how} equal to it by derive"] if how else [])))
         argument = "zs[m - 1]"
     heading = _heading(f"{where}: {_name(act)}")

@@ -177,7 +177,19 @@ def _lambdify(args, expr) -> Callable:
     if not expr.free_symbols & set(args) or expr.is_number:
         constant = float(expr)
         return lambda *v: np.full(np.shape(v[0]), constant)
+    try:   # LambertW has no NumPy name; erf and gamma print as math's, which take no arrays
+        with np.errstate(all="ignore"):
+            f(*[np.array([0.3, 0.7]) for _ in args])
+    except (NameError, TypeError, AttributeError):
+        functions = sorted({type(g).__name__ for g in expr.atoms(sp.Function)})
+        raise ValueError(f"{_plain_text(expr)} uses {', '.join(functions) or 'a function'}, which "
+                         "NumPy does not compute on arrays: a network needs NumPy's functions")
     return f
+
+
+def _plain_text(expr) -> str:
+    text = str(expr).replace("**", "^")
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True)
@@ -221,13 +233,16 @@ def compile_activation(act: Activation) -> CompiledActivation:
     numeric_activation(act)
     forward_expr, how = verified_stable(act.expr)
     notes = [f"sigma: {how}"] if how else []
+    slope, in_a = None, False
     if act.derivative_in_a is not None:
-        slope = _lambdify([a], act.derivative_in_a)
-        in_a = True
-    else:
+        try:
+            slope, in_a = _lambdify([a], act.derivative_in_a), True
+        except ValueError:   # z + e^z: sigma'(a) needs LambertW; sigma'(z) does not
+            pass
+    if slope is None:
         slope_expr, how_slope = verified_stable(act.derivative)
         notes += [f"sigma': {how_slope}"] if how_slope else []
-        slope, in_a = _lambdify([z], slope_expr), False
+        slope = _lambdify([z], slope_expr)
     forward = _lambdify([z], forward_expr)
     _real_everywhere(act.name, forward)
     return CompiledActivation(act.name, forward, slope, in_a, tuple(notes))
@@ -273,7 +288,10 @@ def compile_cost(cost: Cost, output: Activation) -> CompiledCost:
     composed, how = cost_of_z(cost, output)
     value_from_z = _lambdify([z, y], composed) if composed is not None else None
     derivation = simplified_delta(output, cost)
-    delta = _lambdify([a, y], derivation.result) if derivation is not None else None
+    try:
+        delta = _lambdify([a, y], derivation.result) if derivation is not None else None
+    except ValueError:   # delta^L in a needs LambertW (z + e^z): dC/da sigma'(z) is used instead
+        delta = None
     return CompiledCost(cost.name, value, gradient, value_from_z, delta,
                         (f"C(sigma(z), y): {how}",) if how else ())
 

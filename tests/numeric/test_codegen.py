@@ -220,3 +220,15 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, argv):
     code, out, err = run(capsys, "codegen", *argv)
     assert code == 2 and out == ""
     assert err.startswith("derive: error: ") and err.count("\n") == 1
+
+
+def test_a_slope_in_a_that_numpy_cannot_compute_is_written_in_z(tmp_path):
+    """For a = z + e^z, sigma'(a) = 1 + e^(a - W(e^a)) needs LambertW, which NumPy lacks: the
+    module computes sigma'(z) = 1 + e^z from z instead (by hand), and says why."""
+    generated = generate((2, 2, 1), "z + exp(z)", "sigmoid", "cross-entropy")
+    path = tmp_path / "net_lambert.py"
+    path.write_text(generated.source, encoding="utf-8")
+    module = _load(path, "net_lambert")
+    z = np.array([-2.0, 0.0, 1.5])
+    assert np.allclose(module.sigma_hidden_slope(z), 1 + np.exp(z))
+    assert "needs a function NumPy lacks" in generated.source

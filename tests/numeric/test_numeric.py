@@ -316,3 +316,22 @@ def test_an_activation_undefined_for_some_z_is_refused_before_training(spec):
 @pytest.mark.parametrize("spec", ["sigmoid", "tanh", "relu", "softplus", "z**3", "1/(1 + z**2)"])
 def test_an_activation_defined_for_every_z_is_accepted(spec):
     compile_activation(activation(spec))
+
+
+def test_a_slope_in_a_that_numpy_cannot_compute_is_taken_from_z():
+    """a = z + e^z: its sigma'(a) needs LambertW; the network computes sigma'(z) = 1 + e^z (by
+    hand) from z, and trains (it stopped with NameError: LambertW)."""
+    act = compile_activation(activation("z + exp(z)"))
+    z = np.array([-2.0, 0.0, 1.5])
+    assert not act.slope_in_a and np.allclose(act.slope(z), 1 + np.exp(z))
+    model = MLP(hidden_layer_sizes=(2,), activation="z + exp(z)", output_activation="sigmoid",
+                learning_rate=0.1, max_iter=20, random_state=0)
+    model.fit(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1]))
+    assert np.isfinite(model.loss_)
+
+
+@pytest.mark.parametrize("spec", ["erf(z)", "gamma(z)"])
+def test_an_activation_numpy_cannot_compute_is_refused_in_one_line(spec):
+    """erf and gamma print as math's functions, which take no arrays (an internal TypeError)."""
+    with pytest.raises(ValueError, match="NumPy does not compute on arrays"):
+        compile_activation(activation(spec))
