@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import sys
 
 from derive import __version__, api
 
@@ -23,8 +24,26 @@ def default(use_case, name: str):
 
 
 class Parser(argparse.ArgumentParser):
+    words: list = []   # the command line being parsed, for the subcommands' errors too
+
+    def parse_args(self, args=None, namespace=None):
+        Parser.words = list(sys.argv[1:] if args is None else args)
+        return super().parse_args(args, namespace)
+
     def error(self, message):  # one line, exit code 2, instead of argparse's usage dump
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise UsageError(f"{message}{_dash_hint(message, Parser.words)} "
+                         f"(see '{self.prog} --help')")
+
+
+def _dash_hint(message: str, words: list) -> str:
+    """For --cost -y*log(a), which argparse takes for an option: how to give such a value."""
+    option = message.removeprefix("argument ").partition(":")[0]
+    if not message.endswith("expected one argument") or option not in words:
+        return ""
+    after = words[words.index(option) + 1:]
+    if not after or not after[0].startswith("-") or after[0].startswith("--"):
+        return ""
+    return f"; a value that starts with '-' goes after '=': {option}='{after[0]}'"
 
 
 CHECK_EXAMPLES = r"""

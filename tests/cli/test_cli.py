@@ -285,3 +285,11 @@ def test_the_command_exits_without_collecting_its_objects_again():
     assert out.stdout.split()[-4:] == ["code", "0", "frozen", "True"], out.stderr[-300:]
     before = gc.get_freeze_count()
     assert main(["check", "diff(x**2, x) = 2*x"]) == 0 and gc.get_freeze_count() == before
+
+
+def test_a_value_taken_for_an_option_gets_a_hint(capsys):
+    """argparse reads '-y*log(a)' after --cost as an option: the error says how to give it."""
+    code, _, err = run(capsys, "mlp", "--cost", "-y*log(a)")
+    assert code == 2 and "--cost='-y*log(a)'" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "check", "x = x", "--assume")
+    assert code == 2 and "goes after '='" not in err   # no value at all: no such hint
