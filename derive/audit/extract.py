@@ -469,8 +469,30 @@ def _matched_braces(line: str) -> str:
 
 
 def without_tex_comments(text: str) -> str:
-    """A .tex file without its comments ('%' to the end of the line, but not '\\%')."""
-    return re.sub(r"(?<!\\)%.*", "", text)
+    """A .tex file without its comments ('%' to the end of the line, but not '\\%') and what
+    `\\iffalse ... \\fi` hides from the typeset document, each line kept as a line."""
+    return _without_iffalse(re.sub(r"(?<!\\)%.*", "", text))
+
+
+IFFALSE = re.compile(r"\\iffalse(?![a-zA-Z])")
+# the conditionals \fi closes (\ifthenelse is a command of its own, closed by nothing)
+CONDITIONAL = re.compile(r"\\(fi|if(?!thenelse)[a-zA-Z]*)(?![a-zA-Z])")
+
+
+def _without_iffalse(text: str) -> str:
+    """`text` with each `\\iffalse ... \\fi` block (nested conditionals counted; unclosed: to
+    the end) replaced by its line breaks."""
+    pieces, i = [], 0
+    while (m := IFFALSE.search(text, i)) is not None:
+        depth, end = 1, len(text)
+        for t in CONDITIONAL.finditer(text, m.end()):
+            depth += -1 if t.group(1) == "fi" else 1
+            if depth == 0:
+                end = t.end()
+                break
+        pieces += [text[i:m.start()], "\n" * text.count("\n", m.start(), end)]
+        i = end
+    return "".join(pieces) + text[i:]
 
 
 MACRO = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?\s*\{"

@@ -247,3 +247,12 @@ def test_several_documents_at_once_get_the_reports_each_gets_alone():
     assert [summary(r) for r in together] == [summary(r) for r in alone]
     assert [len(r.refuted) for r in together] == [1, 0]   # e^{2x} has slope 2e^{2x}; % is a comment
     assert all(r.findings[0].verdict.status.holds for r in together)
+
+
+def test_what_iffalse_hides_is_not_audited_and_lines_keep_their_numbers():
+    """\\iffalse ... \\fi hides a block from the typeset document (a draft, an old version), as
+    '%' does a line: a wrong formula there is no finding, and the next one keeps its line."""
+    tex = ("\\iffalse\n$$ 1 = 3 $$\n\\ifx\\a\\b $$ 2 = 5 $$ \\fi\n\\fi\n"
+           "$$ \\frac{d}{dx} x^2 = 3x $$\n")
+    report = api.audit_text(tex, "draft.tex", tex=True, timeout=10, jobs=1)
+    assert [(f.source.line, f.verdict.status) for f in report.findings] == [(5, Status.REFUTED)]
