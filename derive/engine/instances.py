@@ -43,7 +43,7 @@ from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import NON_SMOOTH, decide_entry
 from derive.text import arrays as A
 from derive.text.context import Context
-from derive.text.limits import InputError
+from derive.text.limits import InputError, one_line
 
 DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
 SIZE_PATTERNS = ((2, 3, 4), (3, 4, 2))   # distinct widths, so a sum to the wrong bound shows
@@ -676,9 +676,9 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
                 verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="instantiated",
                                   note=f"cannot evaluate {_where(instance, {}, None)}: {err}")
             except EVALUATION_ERRORS as err:   # SymPy at a sample: Max of a complex number
-                reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:120]
                 verdict = Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="instantiated",
-                                  note=f"cannot evaluate {_where(instance, {}, None)}: {reason}")
+                                  note=f"cannot evaluate {_where(instance, {}, None)}: "
+                                       f"{one_line(err, 120)}")
         by_reading.setdefault(instance.reading, []).append(verdict)
         if verdict.status is Status.REFUTED and len(plan_.readings) == 1:
             break

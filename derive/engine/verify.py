@@ -31,6 +31,7 @@ from derive.engine.search import (
     sample_points, unknown_functions)
 from derive.engine.verdict import Counterexample, Status, Verdict
 from derive.text import Assumptions
+from derive.text.limits import one_line
 
 DEFAULT_TIMEOUT = 5.0
 QUICK_SIMPLIFY = 0.3    # seconds for simplify before the numeric search
@@ -92,7 +93,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     except (NotImplementedError, ValueError, TypeError, ArithmeticError, RecursionError) as err:
         # e.g. a limit of a sum with a symbolic bound: still checkable point by point, where the
         # numeric search substitutes values first and evaluates afterwards
-        L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {_one_line(err)}"
+        L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {one_line(err)}"
     base = replace(base, lhs_value=L, rhs_value=R, note=failure)
     D = L - R
     cases = conditions_decided(D, assumptions)   # Eq(alpha, 1) is false for 0 < alpha < 1
@@ -256,7 +257,7 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
         return done(replace(base, note="evaluating the derivatives took too long"))
     except (NotImplementedError, ValueError, TypeError, ArithmeticError, RecursionError) as err:
         # a limit SymPy finds different from the two sides of a stand-in that has one: no evidence
-        return done(replace(base, note=f"SymPy could not evaluate a side: {_one_line(err)}"))
+        return done(replace(base, note=f"SymPy could not evaluate a side: {one_line(err)}"))
     D = L - R
     if D == 0:
         return done(replace(base, status=Status.PROVED, method="identical after evaluation"))
@@ -380,10 +381,5 @@ def _names(*exprs) -> list[str]:
         if isinstance(e, sp.Basic):
             names |= {str(s) for s in e.free_symbols if not isinstance(s, sp.Dummy)}
     return sorted(names)
-
-
-def _one_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
-    return (text[0] if text else type(err).__name__)[:160]
 
 

@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.numpy import NumPyPrinter
 
+from derive.calc.differentiate import plain
 from derive.nn.activations import Activation, a, z
 from derive.nn.costs import Cost, y
 from derive.engine.verdict import Status
@@ -182,14 +183,9 @@ def _lambdify(args, expr) -> Callable:
             f(*[np.array([0.3, 0.7]) for _ in args])
     except (NameError, TypeError, AttributeError):
         functions = sorted({type(g).__name__ for g in expr.atoms(sp.Function)})
-        raise ValueError(f"{_plain_text(expr)} uses {', '.join(functions) or 'a function'}, which "
+        raise ValueError(f"{plain(expr)[:60]} uses {', '.join(functions) or 'a function'}, which "
                          "NumPy does not compute on arrays: a network needs NumPy's functions")
     return f
-
-
-def _plain_text(expr) -> str:
-    text = str(expr).replace("**", "^")
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True)
@@ -256,7 +252,7 @@ def _real_everywhere(name: str, forward) -> None:
     (log(z), z^z and sqrt(z) below 0): training would stop on its NaN as if it had diverged."""
     with np.errstate(all="ignore"):
         values = np.asarray(forward(PRE_ACTIVATIONS))
-    undefined = np.isnan(values) if np.isrealobj(values) else np.iscomplex(values) | np.isnan(values)
+    undefined = np.isnan(values) | np.iscomplex(values)   # iscomplex: False on a real array
     if np.any(undefined):
         where = PRE_ACTIVATIONS[np.argmax(undefined)]
         raise ValueError(f"the activation {name} has no real value at z = {where:.3g}: a network's "

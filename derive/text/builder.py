@@ -15,7 +15,7 @@ import re
 import sympy as sp
 
 from derive.text.assumptions import Assumptions
-from derive.text.limits import LIMITS, InputError
+from derive.text.limits import LIMITS, InputError, one_line
 
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 # A call of a name outside the vocabulary is an unknown function only when it looks like one:
@@ -273,9 +273,8 @@ class Builder:
             try:
                 value = _trusted_value(make, args)
             except (ValueError, TypeError) as err:   # Max of a complex number: not comparable
-                reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
                 raise InputError(f"cannot apply {name} to "
-                                 f"{', '.join(_short(a) for a in args)}: {reason}") from None
+                                 f"{', '.join(_short(a) for a in args)}: {one_line(err)}") from None
             return self._checked(value)
         return self.unknown_function(name)(*args)
 

@@ -9,6 +9,12 @@ class InputError(ValueError):
     """Text that cannot be read. The message is one line and says what to write instead."""
 
 
+def one_line(err: Exception, limit: int = 160) -> str:
+    """An exception's message as one line for a verdict or an error (its name when it has none)."""
+    text = str(err).strip().splitlines()
+    return (text[0] if text else type(err).__name__)[:limit]
+
+
 def remembered(table: dict, size: int, key, make):
     """`make()` once per key, its InputError too (raised again each time); past `size` entries
     the oldest is forgotten. A document reads the same definitions for each of its claims."""
