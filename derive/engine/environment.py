@@ -10,17 +10,17 @@ from __future__ import annotations
 import functools
 import random
 import sympy as sp
-from mpmath.libmp import mpf_add, mpf_mul, round_nearest
 from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom
 
+from derive.engine import values as V
+from derive.engine.sampled import evaluator
 from derive.engine.search import sample_values
 from derive.engine.shapes import ShapeError
 from derive.text import arrays as A
 from derive.text.builder import FUNCTIONS
 from derive.text.limits import LIMITS
 
-MAX_ENTRIES = 400
 DIGITS = 120                    # working precision of a sampled evaluation
 STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
 MEMO = 100_000                  # values kept per compiled function at a sample
@@ -70,25 +70,6 @@ def owner(variable) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
-def _bind_free(expr, var, value):
-    """`expr` with the index `var` given `value` where it is free: a sum that runs over a letter
-    of the same name keeps its own (sum_i inside a claim about x_i)."""
-    if not any(limit[0] == var for total in expr.atoms(sp.Sum, sp.Product)
-               for limit in total.limits):
-        return expr.xreplace({var: value})
-
-    def put(e):
-        if e == var:
-            return value
-        if isinstance(e, (sp.Sum, sp.Product)) and any(limit[0] == var for limit in e.limits):
-            return e
-        if not e.args or isinstance(e, A.IndexSize):
-            return e
-        return e.func(*[put(a) for a in e.args])
-    return put(expr)
-
-
 class Environment:
     """Explicit values of every name in one instance.
 
@@ -125,9 +106,32 @@ class Environment:
                           self.digits)
         if not symbolic:
             changed = self.root.dependents(set(free or ()))
-            env.cache = {k: v for k, v in self.cache.items()
-                         if isinstance(k, str) and k not in changed}
+            env.cache = self._kept(changed)
         return env
+
+    def _kept(self, changed: set) -> dict:
+        """The values known here that do not depend on the names `changed`: a name's own, and a
+        derivative's (of a claim side, kept by its expression) when no name it is written with or
+        reads through the document's functions has changed."""
+        return {k: v for k, v in self.cache.items()
+                if (k not in changed if isinstance(k, str) else changed.isdisjoint(self._uses(k)))}
+
+    def _uses(self, e) -> frozenset:
+        """The names `e` is written with, and those in the formulas of the document's functions
+        it applies (the names those are computed from are in `dependents`)."""
+        known = self.root.__dict__.setdefault("_uses_of", {})
+        if e not in known:
+            names, todo, seen = set(names_in(e)), [e], set()
+            while todo:
+                for applied in todo.pop().atoms(AppliedUndef):
+                    name = applied.func.__name__
+                    if name in self.instance.functions and name not in seen:
+                        seen.add(name)
+                        body = self.instance.functions[name].expr
+                        names |= names_in(body)
+                        todo.append(body)
+            known[e] = frozenset(names)
+        return known[e]
 
     def dependents(self, names: set) -> set:
         """`names` and every name computed from them (through the definitions and the cost)."""
@@ -190,7 +194,7 @@ class Environment:
                                            for s in _entry_symbols(name, (rows, cols))])
             for constrained, total in self.instance.constraints:
                 if constrained == name and cols == 1:   # the entries sum to the total
-                    value[rows - 1] = _scalar(self._eval(total)) - sum(value[:rows - 1])
+                    value[rows - 1] = V.scalar(self._eval(total)) - sum(value[:rows - 1])
             return value
         return self.number(sp.Symbol(name, real=True))
 
@@ -241,18 +245,17 @@ class Environment:
 
     # -- expressions ----------------------------------------------------------------------------
     def value(self, e, indices: dict):
-        """The explicit value of `e` (a number-valued expression or a Matrix)."""
-        for index, number in indices.items():
-            e = _bind_free(e, index, number)
-        return self._eval(e)
+        """The explicit value of `e` (a number-valued expression or a Matrix) at the values of
+        its free indices, by `e` made once into Python functions (`engine.sampled`): the value
+        `_eval` gives `e` with the indices written in."""
+        return evaluator(e)(self, {k: sp.Integer(v) for k, v in indices.items()})
 
     def claim_value(self, e, indices: dict):
         """A side of the claim at the given values of its free indices; a definition that uses
         one of them (L = -log p_k, with the claim's k) takes the same value."""
         if indices != self.root.__dict__.get("claim_indices"):
             stale = self.dependents(self._index_users())
-            self.cache = {k: v for k, v in self.cache.items()
-                          if isinstance(k, str) and k not in stale}
+            self.cache = self._kept(stale)
             self.root.claim_indices = dict(indices)
         return self.value(e, indices)
 
@@ -282,17 +285,17 @@ class Environment:
             return self.name_value(e.name)
         if isinstance(e, sp.Indexed):
             base = self.name_value(e.base.label.name)
-            return base[_position(base, e)]
+            return base[V.position(base, e)]
         if isinstance(e, (sp.Number, sp.NumberSymbol, BooleanAtom)):
             return e
         if isinstance(e, (sp.Sum, sp.Product)):
-            return self._big(e)
+            return evaluator(e)(self, {})
         if isinstance(e, sp.Add):
-            return _add([self._eval(a) for a in e.args])
+            return V.add([self._eval(a) for a in e.args])
         if isinstance(e, sp.Mul):
-            return _multiply([self._eval(a) for a in e.args])
+            return V.multiply([self._eval(a) for a in e.args])
         if isinstance(e, sp.Pow):
-            return _scalar(self._eval(e.base)) ** _scalar(self._eval(e.exp))
+            return V.scalar(self._eval(e.base)) ** V.scalar(self._eval(e.exp))
         if isinstance(e, (A.Grad, A.Partial, A.Jacobian)):
             if e not in self.cache:
                 self.cache[e] = self._array_op(e)
@@ -305,98 +308,88 @@ class Environment:
             expr, variable, point, side = e.args
             inner = self.child(free={variable.name: variable})._eval(expr) \
                 if isinstance(variable, sp.Symbol) else self._eval(expr)
-            return sp.Limit(_scalar(inner), variable, _scalar(self._eval(point)), dir=str(side))
+            return sp.Limit(V.scalar(inner), variable, V.scalar(self._eval(point)), dir=str(side))
         if isinstance(e, sp.Subs):
             inner = self._eval(e.expr)
-            points = [_scalar(self._eval(p)) for p in e.point]
-            return _apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
+            points = [V.scalar(self._eval(p)) for p in e.point]
+            return V.apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
                                                   simultaneous=True).doit())
         if isinstance(e, AppliedUndef):
-            args = [_scalar(self._eval(a)) for a in e.args]
-            name = e.func.__name__
-            if name in self.definitions and name not in self.instance.functions:
-                # f = u^2 (a quantity), then f'(x): no function f is defined to stand in for
-                raise ShapeError(f"{name} is defined as a quantity and used as a function "
-                                 f"{name}(...)")
-            if name in self.instance.functions:
-                function = self.instance.functions[name]
-                value = _applied(name, function, args)
-                # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula
-                uses = _functions_called(function) & set(self.instance.functions)
-                return self._eval(value) if uses else value
-            if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
-                return self.compiled(name, len(args))(*args)
-            return self.function(name, len(args))(*args)
+            return self._applied_undefined(e, [V.scalar(self._eval(a)) for a in e.args])
         if isinstance(e, sp.Piecewise):
-            return sp.Piecewise(*[(_scalar(self._eval(v)), self._eval(c)) for v, c in e.args])
+            return sp.Piecewise(*[(V.scalar(self._eval(v)), self._eval(c)) for v, c in e.args])
         if isinstance(e, (sp.Function, sp.core.relational.Relational,
                           sp.logic.boolalg.BooleanFunction)):
-            return e.func(*[_scalar(self._eval(a)) for a in e.args])
+            return e.func(*[V.scalar(self._eval(a)) for a in e.args])
         if not e.args:
             return e
         return e.func(*[self._eval(a) for a in e.args])
 
+    def _applied_undefined(self, e, args: list):
+        """The unknown function applied in `e` at the values `args` of its arguments: the
+        document's definition of it, or a stand-in."""
+        name = e.func.__name__
+        if name in self.definitions and name not in self.instance.functions:
+            # f = u^2 (a quantity), then f'(x): no function f is defined to stand in for
+            raise ShapeError(f"{name} is defined as a quantity and used as a function "
+                             f"{name}(...)")
+        if name in self.instance.functions:
+            function = self.instance.functions[name]
+            value = _applied(name, function, args)
+            # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula; and
+            # f(t) = w t^2: the value of w
+            uses = _functions_called(function) & set(self.instance.functions)
+            return self._eval(value) if uses or _names_besides(function) else value
+        if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
+            return self.compiled(name, len(args))(*args)
+        return self.function(name, len(args))(*args)
+
     def _known_name(self, name: str) -> bool:
         return name in self.definitions or name in self.free or name in self.instance.shapes or (
             bool(self.instance.cost) and name == self.instance.cost[0])
-
-    def _big(self, e):
-        body, limits = e.function, e.limits
-        (var, low, high), rest = limits[0], limits[1:]
-        low, high = (_scalar(self._eval(bound)) for bound in (low, high))
-        if not (low.is_Integer and high.is_Integer):
-            raise ShapeError(f"the bounds of the sum over {var} have no value")
-        low, high = int(low), int(high)
-        if high - low > MAX_ENTRIES:
-            raise ShapeError("a sum over too many values")
-        inner = type(e)(body, *rest) if rest else body
-        terms = [self._eval(_bind_free(inner, var, sp.Integer(v))) for v in range(low, high + 1)]
-        if isinstance(e, sp.Sum):
-            return _add(terms) if terms else sp.Integer(0)
-        return sp.Mul(*[_scalar(t) for t in terms]) if terms else sp.Integer(1)
 
     def _array_op(self, e):
         if isinstance(e, A.Transposed):
             v = self._eval(e.args[0])
             return v.T if isinstance(v, sp.MatrixBase) else v
         if isinstance(e, A.Inverted):
-            return _matrix(self._eval(e.args[0])).inv()
+            return V.matrix(self._eval(e.args[0])).inv()
         if isinstance(e, A.Hadamard):
             a, b = (self._eval(x) for x in e.args)
             if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
                 if a.shape != b.shape:
                     raise ShapeError(f"an elementwise product of {a.shape} and {b.shape}")
                 return a.multiply_elementwise(b)
-            return _multiply([a, b])
+            return V.multiply([a, b])
         if isinstance(e, A.Outer):
-            a, b = (_matrix(self._eval(x)) for x in e.args)
+            a, b = (V.matrix(self._eval(x)) for x in e.args)
             return a * b.T
         if isinstance(e, A.CDot):
             a, b = (self._eval(x) for x in e.args)
             if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) \
                     and a.cols == 1 and b.cols == 1 and a.rows == b.rows:
                 return (a.T * b)[0, 0]
-            return _multiply([a, b])
+            return V.multiply([a, b])
         if isinstance(e, A.Map):
             name, arg, order = e.args
-            return _apply(self._eval(arg), lambda x: self._function(str(name), x, int(order)))
+            return V.apply(self._eval(arg), lambda x: self._function(str(name), x, int(order)))
         if isinstance(e, A.Softmax):
-            exps = _matrix(self._eval(e.args[0])).applyfunc(sp.exp)
+            exps = V.matrix(self._eval(e.args[0])).applyfunc(sp.exp)
             total = sum(exps)
             return exps.applyfunc(lambda t: t / total)
         if isinstance(e, A.MatrixLiteral):
             rows, cols = int(e.args[0]), int(e.args[1])
-            return sp.Matrix(rows, cols, [_scalar(self._eval(x)) for x in e.args[2:]])
+            return sp.Matrix(rows, cols, [V.scalar(self._eval(x)) for x in e.args[2:]])
         if isinstance(e, A.NormOf):
             v = self._eval(e.args[0])
             if isinstance(v, sp.MatrixBase):
                 return sp.sqrt(sum(x**2 for x in v))
             return sp.Abs(v)
         if isinstance(e, A.TraceOf):
-            return _matrix(self._eval(e.args[0])).trace()
+            return V.matrix(self._eval(e.args[0])).trace()
         if isinstance(e, A.Entry):
-            v = _matrix(self._eval(e.args[0]))
-            return v[_position(v, sp.IndexedBase("entry")[tuple(_scalar(self._eval(i))
+            v = V.matrix(self._eval(e.args[0]))
+            return v[V.position(v, sp.IndexedBase("entry")[tuple(V.scalar(self._eval(i))
                                                                  for i in e.args[1:])])]
         if isinstance(e, A.Grad):
             value = _scalar_or_matrix(self._eval(e.args[0]))
@@ -418,7 +411,7 @@ class Environment:
             return self.compiled(name, 1, order)(x)
         t = sp.Dummy("t", real=True)
         if name in self.instance.functions:
-            body = _scalar(self._eval(_applied(name, self.instance.functions[name], [t])))
+            body = V.scalar(self._eval(_applied(name, self.instance.functions[name], [t])))
         elif name in FUNCTIONS:
             body = FUNCTIONS[name][2](t)
         else:
@@ -468,7 +461,7 @@ class Environment:
 
     def _pick(self, whole, v):
         if isinstance(v, sp.Indexed):
-            return whole[_position(whole, v)]
+            return whole[V.position(whole, v)]
         return whole
 
     def _difference(self, f, name: str, positions: list, owner_value):
@@ -487,7 +480,7 @@ class Environment:
                 env = self.child(free={name: moved})
                 values.append(_scalar_or_matrix(env._eval(f)))
             plus, minus = values
-            results.append(_apply(plus - minus, lambda x: x / (2 * h)))
+            results.append(V.apply(plus - minus, lambda x: x / (2 * h)))
         return results
 
     def _differentiate(self, f, v):
@@ -495,31 +488,31 @@ class Environment:
             name = owner(v)
             whole = self.name_value(name)
             if isinstance(v, sp.Indexed):
-                position = _position(whole, v)
-                return _scalar(self._difference(f, name, [position], whole)[0])
+                position = V.position(whole, v)
+                return V.scalar(self._difference(f, name, [position], whole)[0])
             if isinstance(whole, sp.MatrixBase):
                 cells = [(r, c) for r in range(whole.rows) for c in range(whole.cols)]
                 found = self._difference(f, name, cells, whole)
-                return sp.Matrix(whole.rows, whole.cols, [_scalar(x) for x in found])
-            return _scalar(self._difference(f, name, [None], whole)[0])
+                return sp.Matrix(whole.rows, whole.cols, [V.scalar(x) for x in found])
+            return V.scalar(self._difference(f, name, [None], whole)[0])
         env, whole, back = self._variable(v)
-        value = _scalar(env._eval(f))
+        value = V.scalar(env._eval(f))
         variable = self._pick(whole, v)
         if isinstance(variable, sp.MatrixBase):
             result = variable.applyfunc(lambda x: sp.diff(value, x))
         else:
             result = sp.diff(value, variable)
-        return _apply(result, lambda x: _put_back(x, back)) if back else result
+        return V.apply(result, lambda x: _put_back(x, back)) if back else result
 
     def _jacobian(self, f, x):
         if self.sample is not None:
             name = owner(x)
             whole = self.name_value(name)
             cells = list(range(len(whole))) if isinstance(whole, sp.MatrixBase) else [None]
-            columns = [_matrix(c) for c in self._difference(f, name, cells, whole)]
+            columns = [V.matrix(c) for c in self._difference(f, name, cells, whole)]
             return sp.Matrix.hstack(*[col.reshape(len(col), 1) for col in columns])
         env, whole, back = self._variable(x)
-        value = _matrix(env._eval(f))
+        value = V.matrix(env._eval(f))
         variables = list(self._pick(whole, x)) if isinstance(whole, sp.MatrixBase) else [whole]
         jac = sp.Matrix(len(value), len(variables),
                         lambda r, c: sp.diff(value[r], variables[c]))
@@ -556,11 +549,11 @@ class Environment:
             if isinstance(variable, sp.Symbol) and not isinstance(variable, sp.Dummy) \
                     and not variable.is_integer:
                 env, whole, back = self._variable(variable)
-                value = _scalar(env._eval(result) if not evaluated else result)
+                value = V.scalar(env._eval(result) if not evaluated else result)
                 result = sp.diff(value, whole, count)
                 result = _put_back(result, back) if back else result
             else:
-                value = _scalar(self._eval(result)) if not evaluated else result
+                value = V.scalar(self._eval(result)) if not evaluated else result
                 result = sp.diff(value, variable, count)
             evaluated = True
         return result
@@ -582,7 +575,7 @@ class Environment:
             elif name not in self.instance.shapes:
                 symbolic.add(name)
         env = self.child(symbolic=frozenset(symbolic), free=free)
-        value = _scalar(env._eval(e.expr))
+        value = V.scalar(env._eval(e.expr))
         for variable, count in e.variable_count:
             value = sp.diff(value, free.get(variable.name, env.number(variable)), count)
         return _put_back(value, back) if back else value
@@ -592,6 +585,12 @@ class Environment:
 def _functions_called(function: sp.Lambda) -> frozenset:
     """The names of the unknown functions a definition's formula applies."""
     return frozenset(f.func.__name__ for f in function.expr.atoms(AppliedUndef))
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_besides(function: sp.Lambda) -> bool:
+    """Whether a definition's formula uses a name besides its arguments (w in f(t) = w t^2)."""
+    return bool(function.expr.free_symbols - set(function.variables))
 
 
 def _applied(name: str, function: sp.Lambda, args):
@@ -607,7 +606,6 @@ def _applied(name: str, function: sp.Lambda, args):
         raise ShapeError(f"{name} at a number of {len(str(abs(big)))} digits is too large to "
                          f"evaluate (limit {LIMITS.max_combinatorial})")
     return function(*args)
-
 
 
 def _mpmath_function(variables, body, digits: int):
@@ -681,32 +679,6 @@ def _stand_in(name: str, arity: int, sample: int) -> sp.Lambda:
     return sp.Lambda(t, body + c[-1] * sp.sin(t[0] * t[-1] / 2) + c[-2])
 
 
-def _position(whole, v: sp.Indexed):
-    """Where the entry v of the array `whole` is (checked to be inside it)."""
-    if not isinstance(whole, sp.MatrixBase):
-        raise ShapeError(f"{v.base.label} is not a vector or matrix")
-    position = _place(whole.shape, v.indices)
-    if position is None:
-        if not all(i.is_Integer for i in v.indices):
-            raise ShapeError(f"the index of {v} has no value")
-        raise ShapeError(f"the index of {v} is out of range")
-    return position
-
-
-@functools.lru_cache(maxsize=4096)
-def _place(shape: tuple, indices: tuple):
-    """The entry at `indices` (counted from 1) of an array of `shape`: a number for one index, a
-    pair for two; None when they are not whole numbers inside it. (A sampled network reads the
-    same few entries thousands of times.)"""
-    if not all(i.is_Integer for i in indices):
-        return None
-    idx = [int(i) - 1 for i in indices]
-    limits = (shape[0] * shape[1],) if len(idx) == 1 else shape
-    if len(idx) > 2 or not all(0 <= k < n for k, n in zip(idx, limits)):
-        return None
-    return idx[0] if len(idx) == 1 else (idx[0], idx[1])
-
-
 def _put_back(expr, back: dict):
     """`expr` with the free variables of a derivative replaced by the values they stand for (an
     unknown function's derivative at them becomes a Subs, as the chain rule writes it)."""
@@ -728,63 +700,3 @@ def _bind(pattern: tuple, values: tuple) -> dict | None:
     return binding
 
 
-def _scalar(v):
-    if isinstance(v, sp.MatrixBase):
-        if v.shape == (1, 1):
-            return v[0, 0]
-        raise ShapeError("a vector where a number is needed")
-    return v
-
-
-def _matrix(v):
-    return v if isinstance(v, sp.MatrixBase) else sp.Matrix([[v]])
-
-
-def _apply(v, f):
-    return v.applyfunc(f) if isinstance(v, sp.MatrixBase) else f(v)
-
-
-def _add(values: list):
-    matrices = [v for v in values if isinstance(v, sp.MatrixBase) and v.shape != (1, 1)]
-    if not matrices:
-        scalars = [_scalar(v) for v in values]
-        if all(isinstance(v, sp.Float) for v in scalars):   # at a sample: plain arithmetic
-            return _floats(scalars, mpf_add)
-        return sp.Add(*scalars)
-    total = sp.zeros(*matrices[0].shape)
-    for v in values:
-        if not isinstance(v, sp.MatrixBase) or v.shape != matrices[0].shape:
-            raise ShapeError("a sum of a vector and a number")
-        total += v
-    return total
-
-
-def _multiply(values: list):
-    values = [v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v
-              for v in values]
-    if values and all(isinstance(v, sp.Float) for v in values):   # at a sample
-        return _floats(values, mpf_mul)
-    result = sp.Integer(1)
-    for v in values:
-        if isinstance(result, sp.MatrixBase) and isinstance(v, sp.MatrixBase):
-            if result.cols != v.rows:
-                raise ShapeError(f"a product of a {result.rows}x{result.cols} and a "
-                                 f"{v.rows}x{v.cols} matrix")
-            result = result * v
-        elif isinstance(result, sp.MatrixBase) or isinstance(v, sp.MatrixBase):
-            result = result * v if isinstance(result, sp.MatrixBase) else v * result
-        else:
-            result = result * v
-    return result
-
-
-def _floats(values: list, combine):
-    """The sum or the product (`combine`: mpmath's mpf_add or mpf_mul) of SymPy Floats, each step
-    rounded as SymPy rounds it (to the larger precision), without a Float made at every step."""
-    if len(values) == 1:
-        return values[0]
-    precision, total = values[0]._prec, values[0]._mpf_
-    for v in values[1:]:
-        precision = max(precision, v._prec)
-        total = combine(total, v._mpf_, precision, round_nearest)
-    return sp.Float._new(total, precision)

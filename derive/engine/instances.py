@@ -35,7 +35,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.engine.environment import (
-    DIGITS, MAX_ENTRIES, Environment, closure, names_in, owner, target_name)
+    DIGITS, Environment, closure, names_in, owner, target_name)
+from derive.engine.values import MAX_ENTRIES
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.search import EVALUATION_ERRORS

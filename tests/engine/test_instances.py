@@ -285,3 +285,21 @@ def test_one_letter_defined_as_another_is_a_definition_not_a_case():
 def test_a_limits_variable_is_its_own_whatever_value_the_name_has():
     # h = 0.1 elsewhere in the text; the limit's h still tends to 0: by hand the limit is 2x
     assert verdict(r"\lim_{h \to 0} \frac{(x+h)^2 - x^2}{h} = 2x", ["h = 0.1"]).status.holds
+
+
+@pytest.mark.parametrize("right, holds", [("2 x_i y_i + 2 x_i", True), ("2 x_i y_i", False)])
+def test_a_derivative_known_at_a_point_is_not_reused_once_the_point_moves(right, holds):
+    # u_i = x_i^2 y_i: du_i/dx_i = 2 x_i y_i, and its derivative by y_i is 2 x_i (by hand). The
+    # first term's value, kept, must not stand for the inner derivative while y_i moves
+    v = verdict(r"\frac{\partial u_i}{\partial x_i} + \frac{\partial}{\partial y_i} \left( "
+                r"\frac{\partial u_i}{\partial x_i} \right) = " + right, [r"u_i = x_i^2 y_i"])
+    assert v.status.holds is holds, v.note
+
+
+@pytest.mark.parametrize("right, holds", [("2 x_i w + 2 x_i", True), ("2 x_i w", False)])
+def test_a_function_of_the_document_takes_the_values_of_the_names_in_its_formula(right, holds):
+    # g(t) = w t^2: d/dx_i g(x_i) = 2 w x_i, and its derivative by w is 2 x_i (by hand); w in g's
+    # formula once stayed a letter at the sample, and neither claim could be compared
+    v = verdict(r"\frac{\partial g(x_i)}{\partial x_i} + \frac{\partial}{\partial w} \left( "
+                r"\frac{\partial g(x_i)}{\partial x_i} \right) = " + right, [r"g(t) = w t^2"])
+    assert v.status.holds is holds, v.note

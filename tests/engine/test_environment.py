@@ -1,0 +1,25 @@
+"""Values kept by an instance's environment at a sample are used again only while what they were
+computed from stands still. Expected values worked by hand from the sampled entries."""
+
+import sympy as sp
+
+from derive.engine.environment import Environment
+from derive.engine.instances import Instance
+from derive.text import arrays as A
+
+x = sp.IndexedBase("x")
+w, t = sp.symbols("w t", real=True)
+g = sp.Function("g")
+
+
+def test_a_derivative_through_a_function_of_the_document_moves_with_the_names_in_its_formula():
+    # g(t) = w t^2: dg(x_1)/dx_1 = 2 w x_1, and its derivative by w is 2 x_1. The first, known
+    # at the point, must not stand for itself while w moves (w is in g's formula, not in g(x_1))
+    instance = Instance(labels={}, lhs=sp.Integer(0), rhs=sp.Integer(0), definitions=(),
+                        functions={"g": sp.Lambda((t,), w * t**2)}, shapes={"x": (2, 1)},
+                        index_values=({},), sizes_of={})
+    env = Environment(instance, sample=0)
+    inner = A.Partial(g(x[1]), x[1])
+    x1, w_ = env.name_value("x")[0], env.name_value("w")
+    assert abs(env.value(inner, {}) - 2 * w_ * x1) < 1e-50
+    assert abs(env.value(A.Partial(inner, w), {}) - 2 * x1) < 1e-50
