@@ -625,15 +625,24 @@ def _mpmath_function(variables, body, digits: int):
         with mpmath.workdps(digits):
             result = numeric(*[mpmath.mpf(v) for v in key])
             if isinstance(result, mpmath.mpc):   # log of a negative number: a complex value
-                value = sp.Float(str(result.real), digits) + sp.I * sp.Float(str(result.imag),
-                                                                             digits)
+                value = _float(result.real, digits) + sp.I * _float(result.imag, digits)
             else:
-                value = sp.Float(str(result), digits)
+                value = _float(result, digits)
         if len(known) >= MEMO:
             known.clear()
         known[key] = value
         return value
     return call
+
+
+def _float(number, digits: int) -> sp.Float:
+    """An mpmath number (or a whole number) as a SymPy Float of `digits` digits, bit for bit,
+    without printing it; 0 too is a Float."""
+    import mpmath
+    value = mpmath.mpf(number)
+    if not value:
+        return sp.Float(0, digits)
+    return sp.Float._new(value._mpf_, mpmath.libmp.dps_to_prec(digits))
 
 
 def _scalar_or_matrix(v):
