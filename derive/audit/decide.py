@@ -14,13 +14,14 @@ from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.layers import check_layer_step, network
 from derive.engine.links import decide_link, links_of
 from derive.engine.verdict import Status, Verdict
-from derive.engine.verify import decide
+from derive.engine.verify import decide_written
 from derive.text import InputError, parse_assumptions
 from derive.text.claims import read_claim
 
 
 def _scalar(claim: Claim, timeout: float) -> Verdict:
-    return decide(claim.lhs, claim.rhs, parse_assumptions(list(claim.assumptions)), timeout)
+    return decide_written(claim.lhs, claim.rhs, parse_assumptions(list(claim.assumptions)),
+                          timeout)
 
 
 def _matrix(claim: Claim, timeout: float) -> Verdict:

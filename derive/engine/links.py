@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.engine.verdict import Verdict
-from derive.engine.verify import decide, decide_chain, decide_rounded, defining
+from derive.engine.verify import decide_chain, decide_rounded, decide_written, defining
 from derive.text import arrays as A
 
 
@@ -61,7 +61,8 @@ def decide_link(link: Link, assumptions, timeout: float, report=None,
     if link.places is not None:
         return decide_rounded(link.lhs, link.rhs, link.places)
     if link.plan is None:
-        return decide(link.lhs, link.rhs, assumptions, timeout, report=report, diagnose=diagnose)
+        return decide_written(link.lhs, link.rhs, assumptions, timeout, report=report,
+                              diagnose=diagnose)
     from derive.engine import instances
     return instances.check(link.plan, timeout, diagnose)
 

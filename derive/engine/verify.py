@@ -20,6 +20,7 @@ from dataclasses import replace
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derive.engine.conventions import STEP_AT_ZERO, combined, unset_steps, with_step_at_zero
 from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
@@ -53,6 +54,21 @@ def after_stop(outcome: Outcome, lhs, rhs, assumptions: Assumptions, timeout: fl
     names = _names(lhs, rhs)
     return Verdict(Status.UNDECIDED, lhs, rhs, method="none", note=reason,
                    assumptions=tuple(assumptions.describe(names)), seconds=outcome.seconds)
+
+
+def decide_written(lhs, rhs, assumptions: Assumptions | None = None,
+                   timeout: float = DEFAULT_TIMEOUT, report=None, diagnose: bool = True) -> Verdict:
+    """`decide` for a claim as a user wrote it: a step function without its value at 0 is read with
+    each value in use (`engine.conventions`), the time shared between them. (The program's own
+    formulas mean SymPy's step, and are decided as they are.)"""
+    if not unset_steps(lhs, rhs):
+        return decide(lhs, rhs, assumptions, timeout, report, diagnose)
+    start, verdicts = clock(), []
+    for n, value in enumerate(STEP_AT_ZERO):
+        share = (timeout - (clock() - start)) / (len(STEP_AT_ZERO) - n)
+        verdicts.append(decide(with_step_at_zero(lhs, value), with_step_at_zero(rhs, value),
+                               assumptions, max(share, 0.05), None, diagnose))
+    return replace(combined(lhs, rhs, verdicts), seconds=clock() - start)
 
 
 def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DEFAULT_TIMEOUT,

@@ -27,6 +27,12 @@ def _logistic(z):
 
 
 def _heaviside(x, h0=None):
+    """The step function. Its value at 0 is a convention (`engine.conventions`): a claim about
+    Heaviside(x) is decided with each value in use, but Heaviside(0) itself has no value until
+    one is chosen."""
+    if h0 is None and isinstance(x, sp.Basic) and x.is_zero:
+        raise InputError("Heaviside(0) is a convention (SymPy takes 1/2, others 0 or 1): write "
+                         "Heaviside(0, 0), Heaviside(0, 1/2) or Heaviside(0, 1)")
     return sp.Heaviside(x) if h0 is None else sp.Heaviside(x, h0)
 
 
@@ -272,6 +278,8 @@ class Builder:
                                          f"(limit {LIMITS.max_combinatorial})")
             try:
                 value = _trusted_value(make, args)
+            except InputError:
+                raise
             except (ValueError, TypeError) as err:   # Max of a complex number: not comparable
                 raise InputError(f"cannot apply {name} to "
                                  f"{', '.join(_short(a) for a in args)}: {one_line(err)}") from None
