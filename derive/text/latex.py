@@ -341,8 +341,12 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 value = self.b.call("factorial", [value])
             elif self.at("'"):
                 raise InputError("a prime needs a function and its argument: write f'(x)")
-            elif self.at("_") and A.is_array(value):
+            elif self.at("_") and (A.is_array(value) or (
+                    not self.b.units and isinstance(value, (sp.Add, sp.Mul))
+                    and value.free_symbols)):
                 self.next()
+                if not A.is_array(value):
+                    self.b.promote(value)   # (W a)_j: an entry of the vector W a
                 value = A.Entry(value, *self.subscript_indices())
             else:
                 return value

@@ -303,3 +303,14 @@ def test_a_function_of_the_document_takes_the_values_of_the_names_in_its_formula
     v = verdict(r"\frac{\partial g(x_i)}{\partial x_i} + \frac{\partial}{\partial w} \left( "
                 r"\frac{\partial g(x_i)}{\partial x_i} \right) = " + right, [r"g(t) = w t^2"])
     assert v.status.holds is holds, v.note
+
+
+@pytest.mark.parametrize("claim, holds", [
+    (r"(A x)_i = \sum_k A_{ik} x_k", True),      # the i-th entry of A x (by hand)
+    (r"(A x)_i = \sum_k A_{ki} x_k", False),     # that of A^T x: differs unless A is symmetric
+    (r"(W a + b)_j = \sum_k W_{jk} a_k + b_j", True),
+    (r"(x + y)_i = x_i - y_i", False),
+])
+def test_an_entry_of_a_parenthesised_vector_expression(claim, holds):
+    # (A x)_i was "unexpected '_'" unless A and x had been declared arrays before
+    assert verdict(claim).status.holds is holds
