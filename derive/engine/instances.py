@@ -646,7 +646,11 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
     exact arithmetic where the functions allow it. `diagnose`: say what kind of slip a refuted
     scalar claim is (skipped when only the status matters)."""
     start = clock()
-    if plan_.unknown:
+    if plan_.unknown:   # true for every value of the unknown: an identity; else it says what it is
+        verdict = check(replace(plan_, unknown=""), timeout, diagnose=False)
+        if verdict.status.holds:
+            return replace(verdict, note=f"{verdict.note}; whatever {plan_.unknown} is"
+                           if verdict.note else f"whatever {plan_.unknown} is")
         return Verdict(Status.UNDECIDED, plan_.lhs, plan_.rhs, method="none",
                        note=f"{plan_.unknown} is not defined and only one side depends on it: the "
                             "claim says what it is rather than stating an identity; define it "

@@ -314,3 +314,11 @@ def test_a_function_of_the_document_takes_the_values_of_the_names_in_its_formula
 def test_an_entry_of_a_parenthesised_vector_expression(claim, holds):
     # (A x)_i was "unexpected '_'" unless A and x had been declared arrays before
     assert verdict(claim).status.holds is holds
+
+
+def test_a_claim_true_whatever_its_undefined_vector_is_holds():
+    # (x_i - x_j) delta_ij is 0 for every x (by hand: the factors vanish at i != j and i = j in
+    # turn); x_i = 0 says what x is, and stays undecided
+    v = verdict(r"(x_i - x_j) \delta_{ij} = 0")
+    assert v.status.holds and "whatever x is" in v.note
+    assert verdict(r"x_i = 0").status is Status.UNDECIDED
