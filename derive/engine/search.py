@@ -150,6 +150,12 @@ def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, e
 PROBES = ((sp.Rational(37, 100), sp.Rational(61, 100)), (sp.Rational(-29, 50), sp.Rational(43, 40)))
 
 
+# a probe's working precision: a true claim's difference is 0 at the probe, and evalf raises its
+# precision trying to resolve that cancellation (to 100 digits by default, twice the time); a
+# value it cannot resolve in 60 digits comes out near 0, which only means "not clearly nonzero"
+PROBE_DIGITS = 60
+
+
 def clearly_nonzero(D, deadline: float, points=None) -> bool:
     """`D` far from zero at a probe point where it is real (`points`, else two fixed points of no
     special value): a claim most likely false, or a candidate explanation of a mistake that does
@@ -165,7 +171,7 @@ def clearly_nonzero(D, deadline: float, points=None) -> bool:
     for point in points:
         try:
             with time_limit(min(0.05, deadline - clock())):
-                value = D.xreplace(point).evalf(30)
+                value = D.xreplace(point).evalf(30, maxn=PROBE_DIGITS)
         except TaskTimeout:
             return False
         except Exception:  # a point outside the domain says nothing
