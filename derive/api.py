@@ -46,7 +46,7 @@ class Incompatible(InputError):
     """A cost whose domain the output activation's range leaves (`problem` says how)."""
 
     def __init__(self, problem):
-        super().__init__(problem.reason)
+        super().__init__(f"{problem.reason}; {problem.remedy}")
         self.problem = problem
 
     def __reduce__(self):  # raised in a worker, raised again in the caller

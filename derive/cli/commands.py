@@ -98,8 +98,7 @@ def backprop(args) -> ExitStatus:
         document = api.backprop(args.activation, args.output_activation, args.cost, args.layers,
                                 args.force, args.timeout)
     except api.Incompatible as err:
-        raise UsageError(f"{err.problem.reason}; use sigmoid for the output layer "
-                         "(--output-activation sigmoid), or --force") from None
+        raise UsageError(f"{err}, or --force") from None
     _show(document, args)
     status = _derivations_status(document.derivations)
     if status is ExitStatus.OK and document.proof is not None and not document.proof.holds:

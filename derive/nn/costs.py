@@ -102,24 +102,46 @@ def default_cost(output: Activation) -> str:
     return "cross-entropy" if fits else "squared-error"
 
 
+# the costs of a whole vector of (log-)probabilities over the classes, and the output that gives it:
+# with each output on its own, -y log a (or -y a) ignores every output but the target's, and is
+# least with every output at its largest
+OF_CLASSES = {"categorical-cross-entropy": ("probabilities", "softmax"),
+              "nll": ("log-probabilities", "log-softmax")}
+
+
 @dataclass(frozen=True)
 class Incompatibility:
-    """A cost whose domain the output activation's range leaves."""
+    """A cost whose domain the output activation's range leaves, or a cost of class
+    probabilities without the output that makes them."""
 
     cost: str
     activation: str
     output_range: sp.Set | None   # None: unknown
-    needed: sp.Set                # the outputs the cost is defined for
+    needed: sp.Set | None         # the outputs the cost is defined for; None: `OF_CLASSES`
 
     @property
     def reason(self) -> str:
+        if self.needed is None:
+            kind, output = OF_CLASSES[self.cost]
+            return (f"{self.cost} is the loss of {kind} over the classes ({output} outputs), but "
+                    f"{self.activation} gives each output on its own")
         shown = "an unknown range" if self.output_range is None else _interval(self.output_range)
         return (f"{self.cost} needs outputs in {_interval(self.needed)}, but {self.activation} "
                 f"outputs lie in {shown}")
 
+    @property
+    def remedy(self) -> str:
+        """The output layer that fits the cost."""
+        output = OF_CLASSES[self.cost][1] if self.needed is None else "sigmoid"
+        other = " or --cost cross-entropy for outputs of their own in (0, 1)" \
+            if self.cost == "categorical-cross-entropy" else ""
+        return f"use {output} for the output layer (--output-activation {output}){other}"
+
 
 def compatible(activation: Activation, cost_: Cost) -> Incompatibility | None:
     """None when the pair works; else the record of why not."""
+    if cost_.name in OF_CLASSES and not getattr(activation, "vector", False):
+        return Incompatibility(cost_.name, activation.name, activation.output_range, None)
     if not cost_.needs_unit_interval:
         return None
     if activation.output_range is not None and activation.output_range.is_subset(UNIT):

@@ -281,6 +281,21 @@ def test_invalid_pair_is_refused_unless_forced(capsys):
     assert code == 0 and "forced" in out
 
 
+@pytest.mark.parametrize("command", [["backprop", "--layers", "none"], ["mlp", "--epochs", "5"]])
+@pytest.mark.parametrize("output, cost, vector", [("tanh", "nll", "log-softmax"),
+                                                  ("sigmoid", "categorical-cross-entropy",
+                                                   "softmax")])
+def test_a_cost_of_class_probabilities_needs_the_output_that_makes_them(capsys, command, output,
+                                                                        cost, vector):
+    # -y a (nll) and -y log a score only the target's output: with outputs of their own, the
+    # least cost is every output at its largest (tanh with nll once trained to a loss of -0.49)
+    code, _, err = run(capsys, *command, "--output-activation", output, "--cost", cost)
+    assert code == 2 and f"--output-activation {vector}" in err
+    code, _, _ = run(capsys, *command, "--output-activation", vector, "--cost", cost,
+                     *(["--data", "iris"] if command[0] == "mlp" else ["--format", "json"]))
+    assert code == 0
+
+
 @pytest.mark.parametrize("argv", [
     ["backprop", "--activation", "__import__('os')"],
     ["backprop", "--activation", "x**2"],
