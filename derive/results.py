@@ -102,4 +102,4 @@ class Training(RichDisplayed):
     test_score: float | None = None   # on the held-out rows: accuracy, or R^2 for a number
     n_train: int = 0
     n_test: int = 0
-    classification: bool = True
+    classification: bool = True      # scored by accuracy (outputs are probabilities), else R^2

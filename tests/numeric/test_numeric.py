@@ -335,3 +335,15 @@ def test_an_activation_numpy_cannot_compute_is_refused_in_one_line(spec):
     """erf and gamma print as math's functions, which take no arrays (an internal TypeError)."""
     with pytest.raises(ValueError, match="NumPy does not compute on arrays"):
         compile_activation(activation(spec))
+
+
+def test_a_network_whose_outputs_are_numbers_is_scored_by_r2_and_says_so():
+    # tanh outputs are not probabilities: the score is R^2, which the report once labelled
+    # "accuracy" (-0.933). R^2 computed here from the outputs and targets the report shows
+    from derive import api
+    result = api.train("xor", output_activation="tanh", cost="squared-error", epochs=300)
+    outputs = np.array([p.output for p in result.predictions])
+    targets = np.array([float(p.target) for p in result.predictions])
+    r2 = 1 - np.sum((targets - outputs) ** 2) / np.sum((targets - targets.mean()) ** 2)
+    assert not result.classification and abs(result.accuracy - r2) < 1e-9
+    assert api.train("xor", epochs=10).classification   # a sigmoid's: accuracy
