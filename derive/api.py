@@ -638,6 +638,13 @@ def _spec_check(activation, output_activation, cost, classes: int = 2):
     return output_activation, _pair(activation, output_activation, cost).cost.name
 
 
+def _built_in(activation: str, output_activation: str | None, cost: str | None) -> bool:
+    """Whether every part of the spec is a name of the program's own records."""
+    from derive.nn import activations, costs, softmax
+    return activation in activations.SPECS and cost in (None, *costs.SPECS) and (
+        output_activation in (None, *activations.SPECS, *softmax.SPECS))
+
+
 def _default_layers(data, n_inputs: int, n_classes: int) -> str:
     """The tutorial's 2,2,1 for its gates; else one hidden layer of 16 and an output per class
     (one for two classes or a number)."""
@@ -688,8 +695,11 @@ def train(data: str = "xor", layers: str | None = None, activation: str = "sigmo
     # the spec is checked in a worker forked from this process, which builds the network next:
     # the modules both need are imported once, before the fork
     from derive.nn import activations, costs, softmax  # noqa: F401
-    output_activation, cost_name = _isolated(
-        _spec_check, (activation, output_activation, cost, len(classes)), spec_timeout)
+    spec = (activation, output_activation, cost, len(classes))
+    # a user's formula may take SymPy any time to derive: in a worker, under a limit; the
+    # program's own records need none
+    output_activation, cost_name = _spec_check(*spec) if _built_in(*spec[:3]) else \
+        _isolated(_spec_check, spec, spec_timeout)
     sizes = layer_sizes(layers or _default_layers(source, X.shape[1], len(classes)),
                         **TRAINING_LAYERS)
     if sizes is None:
