@@ -194,7 +194,7 @@ class Environment:
                                            for s in _entry_symbols(name, (rows, cols))])
             for constrained, total in self.instance.constraints:
                 if constrained == name and cols == 1:   # the entries sum to the total
-                    value[rows - 1] = V.scalar(self._eval(total)) - sum(value[:rows - 1])
+                    value[rows - 1] = V.scalar(self.evaluated(total)) - sum(value[:rows - 1])
             return value
         return self.number(sp.Symbol(name, real=True))
 
@@ -247,7 +247,7 @@ class Environment:
     def value(self, e, indices: dict):
         """The explicit value of `e` (a number-valued expression or a Matrix) at the values of
         its free indices, by `e` made once into Python functions (`engine.sampled`): the value
-        `_eval` gives `e` with the indices written in."""
+        `evaluated` gives `e` with the indices written in."""
         return evaluator(e)(self, {k: sp.Integer(v) for k, v in indices.items()})
 
     def claim_value(self, e, indices: dict):
@@ -272,7 +272,8 @@ class Environment:
                        for s in v.free_symbols if isinstance(s, sp.Symbol))}
         return root._users_of_indices
 
-    def _eval(self, e):
+    def evaluated(self, e):
+        """The explicit value of `e`, its free indices already written in."""
         if isinstance(e, A.IndexSize):
             if e not in self.instance.sizes_of:   # never a guess: a sum cut short is wrong
                 raise ShapeError(f"the range of {str(e)[1:-1]} is not known")
@@ -291,11 +292,11 @@ class Environment:
         if isinstance(e, (sp.Sum, sp.Product)):
             return evaluator(e)(self, {})
         if isinstance(e, sp.Add):
-            return V.add([self._eval(a) for a in e.args])
+            return V.add([self.evaluated(a) for a in e.args])
         if isinstance(e, sp.Mul):
-            return V.multiply([self._eval(a) for a in e.args])
+            return V.multiply([self.evaluated(a) for a in e.args])
         if isinstance(e, sp.Pow):
-            return V.scalar(self._eval(e.base)) ** V.scalar(self._eval(e.exp))
+            return V.scalar(self.evaluated(e.base)) ** V.scalar(self.evaluated(e.exp))
         if isinstance(e, (A.Grad, A.Partial, A.Jacobian)):
             if e not in self.cache:
                 self.cache[e] = self._array_op(e)
@@ -306,26 +307,26 @@ class Environment:
             return self._derivative(e)
         if isinstance(e, sp.Limit):   # its variable is its own, whatever value the name has
             expr, variable, point, side = e.args
-            inner = self.child(free={variable.name: variable})._eval(expr) \
-                if isinstance(variable, sp.Symbol) else self._eval(expr)
-            return sp.Limit(V.scalar(inner), variable, V.scalar(self._eval(point)), dir=str(side))
+            inner = self.child(free={variable.name: variable}).evaluated(expr) \
+                if isinstance(variable, sp.Symbol) else self.evaluated(expr)
+            return sp.Limit(V.scalar(inner), variable, V.scalar(self.evaluated(point)), dir=str(side))
         if isinstance(e, sp.Subs):
-            inner = self._eval(e.expr)
-            points = [V.scalar(self._eval(p)) for p in e.point]
+            inner = self.evaluated(e.expr)
+            points = [V.scalar(self.evaluated(p)) for p in e.point]
             return V.apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
                                                   simultaneous=True).doit())
         if isinstance(e, AppliedUndef):
-            return self._applied_undefined(e, [V.scalar(self._eval(a)) for a in e.args])
+            return self.applied_undefined(e, [V.scalar(self.evaluated(a)) for a in e.args])
         if isinstance(e, sp.Piecewise):
-            return sp.Piecewise(*[(V.scalar(self._eval(v)), self._eval(c)) for v, c in e.args])
+            return sp.Piecewise(*[(V.scalar(self.evaluated(v)), self.evaluated(c)) for v, c in e.args])
         if isinstance(e, (sp.Function, sp.core.relational.Relational,
                           sp.logic.boolalg.BooleanFunction)):
-            return e.func(*[V.scalar(self._eval(a)) for a in e.args])
+            return e.func(*[V.scalar(self.evaluated(a)) for a in e.args])
         if not e.args:
             return e
-        return e.func(*[self._eval(a) for a in e.args])
+        return e.func(*[self.evaluated(a) for a in e.args])
 
-    def _applied_undefined(self, e, args: list):
+    def applied_undefined(self, e, args: list):
         """The unknown function applied in `e` at the values `args` of its arguments: the
         document's definition of it, or a stand-in."""
         name = e.func.__name__
@@ -339,7 +340,7 @@ class Environment:
             # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula; and
             # f(t) = w t^2: the value of w
             uses = _functions_called(function) & set(self.instance.functions)
-            return self._eval(value) if uses or _names_besides(function) else value
+            return self.evaluated(value) if uses or _names_besides(function) else value
         if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
             return self.compiled(name, len(args))(*args)
         return self.function(name, len(args))(*args)
@@ -350,49 +351,49 @@ class Environment:
 
     def _array_op(self, e):
         if isinstance(e, A.Transposed):
-            v = self._eval(e.args[0])
+            v = self.evaluated(e.args[0])
             return v.T if isinstance(v, sp.MatrixBase) else v
         if isinstance(e, A.Inverted):
-            return V.matrix(self._eval(e.args[0])).inv()
+            return V.matrix(self.evaluated(e.args[0])).inv()
         if isinstance(e, A.Hadamard):
-            a, b = (self._eval(x) for x in e.args)
+            a, b = (self.evaluated(x) for x in e.args)
             if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
                 if a.shape != b.shape:
                     raise ShapeError(f"an elementwise product of {a.shape} and {b.shape}")
                 return a.multiply_elementwise(b)
             return V.multiply([a, b])
         if isinstance(e, A.Outer):
-            a, b = (V.matrix(self._eval(x)) for x in e.args)
+            a, b = (V.matrix(self.evaluated(x)) for x in e.args)
             return a * b.T
         if isinstance(e, A.CDot):
-            a, b = (self._eval(x) for x in e.args)
+            a, b = (self.evaluated(x) for x in e.args)
             if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) \
                     and a.cols == 1 and b.cols == 1 and a.rows == b.rows:
                 return (a.T * b)[0, 0]
             return V.multiply([a, b])
         if isinstance(e, A.Map):
             name, arg, order = e.args
-            return V.apply(self._eval(arg), lambda x: self._function(str(name), x, int(order)))
+            return V.apply(self.evaluated(arg), lambda x: self._function(str(name), x, int(order)))
         if isinstance(e, A.Softmax):
-            exps = V.matrix(self._eval(e.args[0])).applyfunc(sp.exp)
+            exps = V.matrix(self.evaluated(e.args[0])).applyfunc(sp.exp)
             total = sum(exps)
             return exps.applyfunc(lambda t: t / total)
         if isinstance(e, A.MatrixLiteral):
             rows, cols = int(e.args[0]), int(e.args[1])
-            return sp.Matrix(rows, cols, [V.scalar(self._eval(x)) for x in e.args[2:]])
+            return sp.Matrix(rows, cols, [V.scalar(self.evaluated(x)) for x in e.args[2:]])
         if isinstance(e, A.NormOf):
-            v = self._eval(e.args[0])
+            v = self.evaluated(e.args[0])
             if isinstance(v, sp.MatrixBase):
                 return sp.sqrt(sum(x**2 for x in v))
             return sp.Abs(v)
         if isinstance(e, A.TraceOf):
-            return V.matrix(self._eval(e.args[0])).trace()
+            return V.matrix(self.evaluated(e.args[0])).trace()
         if isinstance(e, A.Entry):
-            v = V.matrix(self._eval(e.args[0]))
-            return v[V.position(v, sp.IndexedBase("entry")[tuple(V.scalar(self._eval(i))
+            v = V.matrix(self.evaluated(e.args[0]))
+            return v[V.position(v, sp.IndexedBase("entry")[tuple(V.scalar(self.evaluated(i))
                                                                  for i in e.args[1:])])]
         if isinstance(e, A.Grad):
-            value = _scalar_or_matrix(self._eval(e.args[0]))
+            value = _scalar_or_matrix(self.evaluated(e.args[0]))
             if isinstance(value, sp.MatrixBase) and value.shape != (1, 1):
                 return self._jacobian(e.args[0], e.args[1]).T   # of a vector: see Shaper.shape
             return self._differentiate(e.args[0], e.args[1])
@@ -411,7 +412,7 @@ class Environment:
             return self.compiled(name, 1, order)(x)
         t = sp.Dummy("t", real=True)
         if name in self.instance.functions:
-            body = V.scalar(self._eval(_applied(name, self.instance.functions[name], [t])))
+            body = V.scalar(self.evaluated(_applied(name, self.instance.functions[name], [t])))
         elif name in FUNCTIONS:
             body = FUNCTIONS[name][2](t)
         else:
@@ -478,7 +479,7 @@ class Environment:
                 else:
                     moved = moved + sign * h
                 env = self.child(free={name: moved})
-                values.append(_scalar_or_matrix(env._eval(f)))
+                values.append(_scalar_or_matrix(env.evaluated(f)))
             plus, minus = values
             results.append(V.apply(plus - minus, lambda x: x / (2 * h)))
         return results
@@ -496,7 +497,7 @@ class Environment:
                 return sp.Matrix(whole.rows, whole.cols, [V.scalar(x) for x in found])
             return V.scalar(self._difference(f, name, [None], whole)[0])
         env, whole, back = self._variable(v)
-        value = V.scalar(env._eval(f))
+        value = V.scalar(env.evaluated(f))
         variable = self._pick(whole, v)
         if isinstance(variable, sp.MatrixBase):
             result = variable.applyfunc(lambda x: sp.diff(value, x))
@@ -512,7 +513,7 @@ class Environment:
             columns = [V.matrix(c) for c in self._difference(f, name, cells, whole)]
             return sp.Matrix.hstack(*[col.reshape(len(col), 1) for col in columns])
         env, whole, back = self._variable(x)
-        value = V.matrix(env._eval(f))
+        value = V.matrix(env.evaluated(f))
         variables = list(self._pick(whole, x)) if isinstance(whole, sp.MatrixBase) else [whole]
         jac = sp.Matrix(len(value), len(variables),
                         lambda r, c: sp.diff(value[r], variables[c]))
@@ -538,7 +539,7 @@ class Environment:
             for variable, count in e.variable_count:
                 for _ in range(count):
                     result = A.Partial(result, variable)
-            return self._eval(result)
+            return self.evaluated(result)
         if len(e.variable_count) > 1 and all(
                 isinstance(v, sp.Symbol) and not isinstance(v, sp.Dummy) and not v.is_integer
                 for v, _ in e.variable_count):
@@ -549,11 +550,11 @@ class Environment:
             if isinstance(variable, sp.Symbol) and not isinstance(variable, sp.Dummy) \
                     and not variable.is_integer:
                 env, whole, back = self._variable(variable)
-                value = V.scalar(env._eval(result) if not evaluated else result)
+                value = V.scalar(env.evaluated(result) if not evaluated else result)
                 result = sp.diff(value, whole, count)
                 result = _put_back(result, back) if back else result
             else:
-                value = V.scalar(self._eval(result)) if not evaluated else result
+                value = V.scalar(self.evaluated(result)) if not evaluated else result
                 result = sp.diff(value, variable, count)
             evaluated = True
         return result
@@ -575,7 +576,7 @@ class Environment:
             elif name not in self.instance.shapes:
                 symbolic.add(name)
         env = self.child(symbolic=frozenset(symbolic), free=free)
-        value = V.scalar(env._eval(e.expr))
+        value = V.scalar(env.evaluated(e.expr))
         for variable, count in e.variable_count:
             value = sp.diff(value, free.get(variable.name, env.number(variable)), count)
         return _put_back(value, back) if back else value

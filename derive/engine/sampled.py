@@ -1,12 +1,12 @@
 """An expression of a claim's instance made once into nested Python functions, for evaluation at a
 sample (`engine.environment`): the values of the indices it is read at are passed as a dict, where
-`Environment._eval` would first write them into the expression (a SymPy `xreplace` of the whole
+`Environment.evaluated` would first write them into the expression (a SymPy `xreplace` of the whole
 tree for every term of every sum) and then walk it again.
 
 Only the parts a sampled network spends its time in are made here: numbers, names and their
 entries, sums and products over indices, arithmetic and functions. Every other part (derivatives,
-limits, array operations, ...) is handed to `Environment._eval` with the indices written in, so
-the value is the one `_eval` gives, by construction: the same operations on the same values.
+limits, array operations, ...) is handed to `Environment.evaluated` with the indices written in, so
+the value is the one `evaluated` gives, by construction: the same operations on the same values.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from derive.engine import values as V
 from derive.engine.shapes import ShapeError
 from derive.text import arrays as A
 
-# (environment, {index: sp.Integer}) -> the value `Environment._eval` gives for the expression
+# (environment, {index: sp.Integer}) -> the value `Environment.evaluated` gives for the expression
 # with those indices written in
 Evaluator = Callable[[object, dict], object]
 
@@ -43,7 +43,7 @@ def _made(e) -> Evaluator:
         def symbol(env, indices):
             value = indices.get(e)
             if value is None:
-                return env._eval(e)
+                return env.evaluated(e)
             return value if isinstance(value, sp.Basic) else sp.Integer(value)
         return symbol
     if isinstance(e, sp.Indexed):
@@ -63,7 +63,7 @@ def _made(e) -> Evaluator:
         return _fallback(e)
     if isinstance(e, AppliedUndef):
         arguments = [evaluator(a) for a in e.args]
-        return lambda env, indices: env._applied_undefined(
+        return lambda env, indices: env.applied_undefined(
             e, [V.scalar(a(env, indices)) for a in arguments])
     if isinstance(e, (sp.Function, sp.core.relational.Relational,
                       sp.logic.boolalg.BooleanFunction)):
@@ -87,7 +87,7 @@ def _entry(e) -> Evaluator:
         base = env.name_value(name)
         at = tuple(place(indices) for place in places)
         found = V.place(base.shape, at) if isinstance(base, sp.MatrixBase) else None
-        if found is None:    # the reason, as `Environment._eval` gives it
+        if found is None:    # the reason, as `Environment.evaluated` gives it
             return base[V.position(base, sp.Indexed(e.base, *at))]
         return base[found]
     return entry
@@ -181,5 +181,5 @@ def _big(e) -> Evaluator:
 
 
 def _fallback(e) -> Evaluator:
-    """`Environment._eval` of `e` with the indices written in."""
-    return lambda env, indices: env._eval(_written(e, indices))
+    """`Environment.evaluated` of `e` with the indices written in."""
+    return lambda env, indices: env.evaluated(_written(e, indices))
