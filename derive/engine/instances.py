@@ -364,6 +364,7 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     shaper.sizes.claim = True
     left, right = shaper.shape(lhs_c), shaper.shape(rhs_c)
     shaper.unify(left, right, "the two sides")
+    _refuse_single_values(shaper, _free_indices(lhs_c) | _free_indices(rhs_c))
     cost = _cost(lhs_c, rhs_c, needed, top)
     sizes, chosen = _assign(shaper, pattern)
     shapes = {name: (sizes[shaper.sizes.find(r)], sizes[shaper.sizes.find(c)])
@@ -386,6 +387,17 @@ def _instance(lhs, rhs, quantities, context, definitions, functions, values, pat
     return Instance(dict(values), _interned(lhs_c), _interned(rhs_c),
                     tuple((_interned(t), _interned(v)) for t, v in needed), functions, shapes,
                     tuple(combos[:MAX_INDEX_VALUES]), sizes_of, cost, chosen=chosen)
+
+
+def _refuse_single_values(shaper: Shaper, free: set) -> None:
+    """A free index of the claim that the shapes leave a single value, with no size named for
+    it: (x^T y)_i = x_i y_i fits only with one entry in x and y, where it says nothing."""
+    sizes = shaper.sizes
+    for index in sorted(free, key=str):
+        d = sizes.indices.get(index)
+        if d is not None and sizes.known(d) == 1 and sizes.find(d) not in sizes.names:
+            raise ShapeError(f"the sizes agree only when {index} takes a single value: the "
+                             "arrays it indexes would have one entry")
 
 
 def _interned(expr):

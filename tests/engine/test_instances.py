@@ -322,3 +322,16 @@ def test_a_claim_true_whatever_its_undefined_vector_is_holds():
     v = verdict(r"(x_i - x_j) \delta_{ij} = 0")
     assert v.status.holds and "whatever x is" in v.note
     assert verdict(r"x_i = 0").status is Status.UNDECIDED
+
+
+@pytest.mark.parametrize("claim", [
+    r"(x^\top y)_i = x_i y_i",   # x^T y is a number: only one i, so x and y one entry each
+    # a number against the gradient of an entry by the whole matrix w: w 1 x 1, i = j = 1 (this
+    # once reached a SymPy recursion at a sample)
+    r"e^{\sigma(\log\left(e\right))} = \frac{\partial w_{ij} + \lim_{h \to 0} \frac{z}{h}}"
+    r"{\partial w}",
+])
+def test_a_claim_whose_index_fits_only_a_single_value_is_not_checked_there(claim):
+    # at one entry per array (x^T y)_1 = x_1 y_1 holds, though it fails for every longer x
+    with pytest.raises(InputError, match="takes a single value"):
+        verdict(claim)
