@@ -265,9 +265,12 @@ class Shaper:
                     self.sizes.union(axis, self.sizes.index(symbol), f"the index {symbol}")
             return SCALAR
         if isinstance(e, A.Partial):
-            for a in e.args:
-                if self.shape(a) is not SCALAR:
-                    raise ShapeError("a partial derivative of an array by an entry")
+            f, v = (self.shape(a) for a in e.args)
+            if v is not SCALAR:
+                raise ShapeError("a partial derivative by an array, not an entry of it")
+            if f is not SCALAR and not all(self.sizes.known(d) == 1 for d in f):
+                raise ShapeError("the derivative of a vector by a scalar entry: write it entry by "
+                                 "entry")   # a 1 x 1 product (x^T A x) is a number
             return SCALAR
         if isinstance(e, sp.Derivative):
             for variable in e.variables:   # d/dW_ij: i and j index W, like any entry

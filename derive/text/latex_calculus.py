@@ -70,9 +70,9 @@ class CalculusReader:
             if A.is_array(operand):
                 return A.Jacobian(operand, variable, sp.Integer(0))
             return A.Grad(operand, variable)
-        if A.is_array(operand):
+        if A.is_array(operand) and not operand.has(A.Transposed):
             raise InputError("the derivative of a vector by a scalar entry: write it entry by entry")
-        return A.Partial(operand, variable)
+        return A.Partial(operand, variable)   # x^T A x by x_i: a number, if its shape is 1 x 1
 
     def fraction(self):
         derivative = self.derivative_fraction()

@@ -335,3 +335,26 @@ def test_a_claim_whose_index_fits_only_a_single_value_is_not_checked_there(claim
     # at one entry per array (x^T y)_1 = x_1 y_1 holds, though it fails for every longer x
     with pytest.raises(InputError, match="takes a single value"):
         verdict(claim)
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # the matrix cookbook: d/dx_i x^T A x = ((A + A^T) x)_i; 2 (A x)_i only for a symmetric A
+    (r"\frac{\partial}{\partial x_i} (x^\top A x) = ((A + A^\top) x)_i", True),
+    (r"\frac{\partial}{\partial x_i} x^\top A x = 2 (A x)_i", False),
+    # w_{k1} in a sum over k is the entry (k, 1), not a name constant in k (by hand)
+    (r"\sum_k w_{k1} x_k = \sum_k x_k w_{k,1}", True),
+    (r"\sum_k w_{k1} x_k = \sum_k x_k w_{1,k}", False),
+])
+def test_a_quadratic_form_by_an_entry_and_a_summed_letter_in_a_subscript(claim, holds):
+    # the first was refused as "the derivative of a vector by a scalar entry"; w_{k1} was the
+    # name w_k1, the same for every k
+    assert verdict(claim).status.holds is holds
+
+
+@pytest.mark.parametrize("claim, message", [
+    (r"\frac{\partial}{\partial x_i} (A x) = A_i", "vector by a scalar entry"),
+    (r"\sum_k h_k W_{kd} = u_d", "separate its indices with a comma"),
+])
+def test_what_stays_ambiguous_is_refused_with_advice(claim, message):
+    with pytest.raises(InputError, match=message):
+        verdict(claim)
