@@ -54,6 +54,19 @@ def test_backprop_equations_of_a_network_with_a_generic_cost(claim, holds):
       r"\sum_k y_k = 1"), True),
     (r"\frac{\partial \mathcal{L}}{\partial z_k} = p_k - y_k",   # without the one-hot constraint
      (r"\mathcal{L} = -\sum_k y_k \log p_k", r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}"), False),
+    # an entry of a parenthesised expression (once "unexpected '_'" unless its names were
+    # declared arrays): the i-th entry of A x, and of A^T x, which differs unless A is symmetric
+    (r"(A x)_i = \sum_k A_{ik} x_k", (), True),
+    (r"(A x)_i = \sum_k A_{ki} x_k", (), False),
+    (r"(W a + b)_j = \sum_k W_{jk} a_k + b_j", (), True),
+    (r"(x + y)_i = x_i - y_i", (), False),
+    # the matrix cookbook by an entry (once refused as "the derivative of a vector by a scalar
+    # entry"): d/dx_i x^T A x = ((A + A^T) x)_i; 2 (A x)_i only for a symmetric A
+    (r"\frac{\partial}{\partial x_i} (x^\top A x) = ((A + A^\top) x)_i", (), True),
+    (r"\frac{\partial}{\partial x_i} x^\top A x = 2 (A x)_i", (), False),
+    # w_{k1} in a sum over k is the entry (k, 1), once the name w_k1, the same for every k
+    (r"\sum_k w_{k1} x_k = \sum_k x_k w_{k,1}", (), True),
+    (r"\sum_k w_{k1} x_k = \sum_k x_k w_{1,k}", (), False),
 ])
 def test_vector_and_index_identities(claim, where, holds):
     assert verdict(claim, where).status.holds is holds
@@ -305,17 +318,6 @@ def test_a_function_of_the_document_takes_the_values_of_the_names_in_its_formula
     assert v.status.holds is holds, v.note
 
 
-@pytest.mark.parametrize("claim, holds", [
-    (r"(A x)_i = \sum_k A_{ik} x_k", True),      # the i-th entry of A x (by hand)
-    (r"(A x)_i = \sum_k A_{ki} x_k", False),     # that of A^T x: differs unless A is symmetric
-    (r"(W a + b)_j = \sum_k W_{jk} a_k + b_j", True),
-    (r"(x + y)_i = x_i - y_i", False),
-])
-def test_an_entry_of_a_parenthesised_vector_expression(claim, holds):
-    # (A x)_i was "unexpected '_'" unless A and x had been declared arrays before
-    assert verdict(claim).status.holds is holds
-
-
 def test_a_claim_true_whatever_its_undefined_vector_is_holds():
     # (x_i - x_j) delta_ij is 0 for every x (by hand: the factors vanish at i != j and i = j in
     # turn); x_i = 0 says what x is, and stays undecided
@@ -335,20 +337,6 @@ def test_a_claim_whose_index_fits_only_a_single_value_is_not_checked_there(claim
     # at one entry per array (x^T y)_1 = x_1 y_1 holds, though it fails for every longer x
     with pytest.raises(InputError, match="takes a single value"):
         verdict(claim)
-
-
-@pytest.mark.parametrize("claim, holds", [
-    # the matrix cookbook: d/dx_i x^T A x = ((A + A^T) x)_i; 2 (A x)_i only for a symmetric A
-    (r"\frac{\partial}{\partial x_i} (x^\top A x) = ((A + A^\top) x)_i", True),
-    (r"\frac{\partial}{\partial x_i} x^\top A x = 2 (A x)_i", False),
-    # w_{k1} in a sum over k is the entry (k, 1), not a name constant in k (by hand)
-    (r"\sum_k w_{k1} x_k = \sum_k x_k w_{k,1}", True),
-    (r"\sum_k w_{k1} x_k = \sum_k x_k w_{1,k}", False),
-])
-def test_a_quadratic_form_by_an_entry_and_a_summed_letter_in_a_subscript(claim, holds):
-    # the first was refused as "the derivative of a vector by a scalar entry"; w_{k1} was the
-    # name w_k1, the same for every k
-    assert verdict(claim).status.holds is holds
 
 
 @pytest.mark.parametrize("claim, message", [
