@@ -275,21 +275,22 @@ class NameReader:
             letters = [t.text for t in tokens if t.text != ","]
             if 1 <= len(letters) <= 2:
                 return tuple(index_symbol(x) for x in letters)
+        if len(tokens) == 3 and tokens[0].kind == "letter" and tokens[0].text in self.index_letters \
+                and tokens[1].text in ("+", "-") and tokens[2].kind == "num":
+            step = int(tokens[2].text)
+            return (index_symbol(tokens[0].text) + (step if tokens[1].text == "+" else -step),)
         summed = sorted({t.text for t in tokens if t.kind == "letter"} & self.bound_letters)
         if summed:
             places = [t for t in tokens if t.text != ","]
             comma = len(places) < len(tokens)   # W_{k,d}: the comma says indices
-            if len(places) == 2 and all(t.kind == "letter" and (comma or t.text in self.index_letters)
-                                        or t.kind == "num" and len(t.text) == 1 for t in places):
+            if len(places) == 2 and all(
+                    t.kind == "letter" and (comma or t.text in self.index_letters)
+                    or t.kind == "num" and len(t.text) == 1 for t in places):
                 return tuple(index_symbol(t.text) if t.kind == "letter" else sp.Integer(t.text)
                              for t in places)
             raise InputError(f"a subscript with {summed[0]}, which a sum runs over, is neither a "
                              "name (it would not change with the sum) nor indices: separate its "
                              "indices with a comma, e.g. W_{k,d}")
-        if len(tokens) == 3 and tokens[0].kind == "letter" and tokens[0].text in self.index_letters \
-                and tokens[1].text in ("+", "-") and tokens[2].kind == "num":
-            step = int(tokens[2].text)
-            return (index_symbol(tokens[0].text) + (step if tokens[1].text == "+" else -step),)
         return None
 
     def name_subscript_text(self) -> str:
