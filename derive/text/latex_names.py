@@ -359,6 +359,11 @@ class NameReader:
                 tokens.append(self.next())
             self.next()
         indices = self._indices(tokens)
+        places = [t for t in tokens if t.text != ","]
+        if indices is None and 1 <= len(places) <= 2 and all(
+                t.kind == "num" and t.text.isdigit() and (len(t.text) == 1 or len(tokens) > 1)
+                for t in places):   # (A x)_1, (x y^T)_{1,2}; _{12} could be either
+            indices = tuple(sp.Integer(t.text) for t in places)
         if indices is None:
             self.i = start
             raise InputError(f"cannot read the index at column {self.peek().pos + 1}")

@@ -67,6 +67,10 @@ def test_backprop_equations_of_a_network_with_a_generic_cost(claim, holds):
     # w_{k1} in a sum over k is the entry (k, 1), once the name w_k1, the same for every k
     (r"\sum_k w_{k1} x_k = \sum_k x_k w_{k,1}", (), True),
     (r"\sum_k w_{k1} x_k = \sum_k x_k w_{1,k}", (), False),
+    # a number as the index of a parenthesised expression (once "cannot read the index"):
+    # sum_k w_k1 x_k is the first entry of w^T x, not the second (by hand)
+    (r"\sum_k w_{k1} x_k = (w^\top x)_1", (), True),
+    (r"\sum_k w_{k1} x_k = (w^\top x)_2", (), False),
     # a shifted index in a sum over its letter is an entry too (by hand: the same terms)
     (r"\sum_{k=1}^{n-1} x_{k+1} = \sum_{k=2}^{n} x_k", (), True),
     (r"\sum_{k=1}^{n-1} x_{k+1} = \sum_{k=1}^{n-1} x_k", (), False),
