@@ -692,12 +692,11 @@ def train(data: str = "xor", layers: str | None = None, activation: str = "sigmo
     X, X_test, y, y_test = held or (source.X, None, source.y, None)
     classes = np.unique(y) if source.classification else ()
     check_timeout(timeout)
-    # the spec is checked in a worker forked from this process, which builds the network next:
-    # the modules both need are imported once, before the fork
+    # a user's formula may take SymPy any time to derive: the spec is then checked in a worker
+    # forked from this process, which builds the network next (the modules both need are
+    # imported once, before the fork); the program's own records need no limit
     from derive.nn import activations, costs, softmax  # noqa: F401
     spec = (activation, output_activation, cost, len(classes))
-    # a user's formula may take SymPy any time to derive: in a worker, under a limit; the
-    # program's own records need none
     output_activation, cost_name = _spec_check(*spec) if _built_in(*spec[:3]) else \
         _isolated(_spec_check, spec, spec_timeout)
     sizes = layer_sizes(layers or _default_layers(source, X.shape[1], len(classes)),
