@@ -121,15 +121,15 @@ class Environment:
         it applies (the names those are computed from are in `dependents`)."""
         known = self.root.__dict__.setdefault("_uses_of", {})
         if e not in known:
-            names, todo, seen = set(names_in(e)), [e], set()
+            names, seen = set(names_in(e)), set()
+            todo = [f.func.__name__ for f in e.atoms(AppliedUndef)]
             while todo:
-                for applied in todo.pop().atoms(AppliedUndef):
-                    name = applied.func.__name__
-                    if name in self.instance.functions and name not in seen:
-                        seen.add(name)
-                        body = self.instance.functions[name].expr
-                        names |= names_in(body)
-                        todo.append(body)
+                name = todo.pop()
+                if name in self.instance.functions and name not in seen:
+                    seen.add(name)
+                    function = self.instance.functions[name]
+                    names |= names_in(function.expr)
+                    todo.extend(_functions_called(function))
             known[e] = frozenset(names)
         return known[e]
 
@@ -309,16 +309,18 @@ class Environment:
             expr, variable, point, side = e.args
             inner = self.child(free={variable.name: variable}).evaluated(expr) \
                 if isinstance(variable, sp.Symbol) else self.evaluated(expr)
-            return sp.Limit(V.scalar(inner), variable, V.scalar(self.evaluated(point)), dir=str(side))
+            return sp.Limit(V.scalar(inner), variable, V.scalar(self.evaluated(point)),
+                            dir=str(side))
         if isinstance(e, sp.Subs):
             inner = self.evaluated(e.expr)
             points = [V.scalar(self.evaluated(p)) for p in e.point]
             return V.apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
-                                                  simultaneous=True).doit())
+                                                   simultaneous=True).doit())
         if isinstance(e, AppliedUndef):
             return self.applied_undefined(e, [V.scalar(self.evaluated(a)) for a in e.args])
         if isinstance(e, sp.Piecewise):
-            return sp.Piecewise(*[(V.scalar(self.evaluated(v)), self.evaluated(c)) for v, c in e.args])
+            return sp.Piecewise(*[(V.scalar(self.evaluated(v)), self.evaluated(c))
+                                  for v, c in e.args])
         if isinstance(e, (sp.Function, sp.core.relational.Relational,
                           sp.logic.boolalg.BooleanFunction)):
             return e.func(*[V.scalar(self.evaluated(a)) for a in e.args])

@@ -40,11 +40,9 @@ def _made(e) -> Evaluator:
     if isinstance(e, A.IndexSize):
         return _fallback(e)
     if isinstance(e, sp.Symbol):
-        def symbol(env, indices):
+        def symbol(env, indices):   # the values of indices are SymPy Integers
             value = indices.get(e)
-            if value is None:
-                return env.evaluated(e)
-            return value if isinstance(value, sp.Basic) else sp.Integer(value)
+            return env.evaluated(e) if value is None else value
         return symbol
     if isinstance(e, sp.Indexed):
         return _entry(e)
