@@ -130,12 +130,41 @@ def _candidates(expr, derivative):
         yield derivative  # constant slope (identity)
     yield derivative.subs(expr, a)  # sigma itself appears in sigma' (tanh: 1 - tanh^2)
     for inverse in _inverses(expr):
+        form = derivative.xreplace({z: inverse})
+        if _differs_somewhere(form.xreplace({a: expr}), derivative):
+            continue   # right on one branch only: no form of it is worth simplifying and checking
         try:
-            yield _in_a(derivative.xreplace({z: inverse}), derivative)
+            yield _in_a(form, derivative)
         except (ValueError, TypeError):   # a Piecewise whose condition the inverse makes NaN
             continue
     if expr.has(sp.Max, sp.Min) and expr.xreplace({z: 0}) == 0:
         yield derivative.xreplace({z: a})  # piecewise through 0: a and z share their sign
+
+
+# real points, none at a kink of ReLU's kind, at which a candidate is compared with sigma' first
+PROBES = tuple(sp.Rational(p, q) for p, q in ((-37, 10), (-3, 2), (-2, 7), (1, 5), (11, 10),
+                                             (13, 4)))
+
+
+def _differs_somewhere(candidate, derivative) -> bool:
+    """Whether `candidate` (g(sigma(z))) is clearly not sigma'(z) at `PROBES` (30 digits): real
+    values that differ at one, or no value (NaN, a branch that does not reach it) at two where
+    sigma' has one. A point where sigma' has no real value, or evaluation fails, is no evidence:
+    such a candidate goes on to its full check."""
+    undefined = 0
+    for point in PROBES:
+        try:
+            left = sp.N(candidate.xreplace({z: point}), 30)
+            right = sp.N(derivative.xreplace({z: point}), 30)
+        except (ValueError, TypeError, ArithmeticError):
+            continue
+        if not right.is_Float:
+            continue
+        if left is sp.nan:
+            undefined += 1
+        elif left.is_Float and abs(left - right) > sp.Float(10) ** -15 * (1 + abs(right)):
+            return True
+    return undefined >= 2
 
 
 def _in_a(form, derivative):

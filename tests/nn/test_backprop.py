@@ -203,6 +203,36 @@ def test_user_activations(spec, in_a):
         assert sp.simplify(act.derivative_in_a - in_a) == 0
 
 
+def test_an_inverse_right_on_one_branch_is_dropped_before_it_is_simplified(monkeypatch):
+    """softsign z/(1 + |z|): solveset gives z = a/(1 - a) for a >= 0 and a/(1 + a) for a < 0,
+    each NaN on the other half. By hand, sigma'(z) = 1/(1 + |z|)^2 takes the same value at z and
+    -z while a changes sign, so neither branch is a g(a) for every z, and a is no help here."""
+    from derive.nn import activations
+    simplified = []
+    monkeypatch.setattr(activations, "_in_a", lambda form, derivative: simplified.append(form))
+    candidates = list(activations._candidates(z / (1 + sp.Abs(z)), 1 / (1 + sp.Abs(z))**2))
+    assert simplified == [] and all(c is None or c.has(z) for c in candidates)
+
+
+SIGMOID = 1 / (1 + sp.exp(-z))
+
+
+@pytest.mark.parametrize("sigma,candidate,differs", [
+    (SIGMOID, a * (1 - a), False),   # the sigmoid's, right
+    (SIGMOID, a * (1 + a), True),    # a sign slipped
+    # right for z > 0 only (NaN at the three negative probes): no g of a for every z
+    (sp.exp(z), sp.Piecewise((a, z > 0), (sp.nan, True)), True),
+    # NaN at one probe only (a point it is not defined at) is no evidence
+    (sp.exp(z), sp.Piecewise((sp.nan, sp.Eq(z, sp.Rational(1, 5))), (a, True)), False),
+    # where sigma' has no real value (below 0), nothing is compared; above 0 it is right
+    (sp.Rational(2, 3) * z**sp.Rational(3, 2), sp.sqrt(z), False),
+])
+def test_a_candidate_form_is_compared_with_sigma_prime_at_real_points(sigma, candidate, differs):
+    from derive.nn.activations import _differs_somewhere
+    derivative = sp.diff(sigma, z)
+    assert _differs_somewhere(candidate.xreplace({a: sigma}), derivative) == differs
+
+
 def test_an_inverse_only_solve_finds_still_gives_sigma_prime_in_a():
     """a = z + e^z has no inverse in elementary functions (solveset gives none; solve gives
     LambertW). By hand sigma'(z) = 1 + e^z, so g(a) must equal 1 + e^z at a = z + e^z."""
