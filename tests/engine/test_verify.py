@@ -369,6 +369,23 @@ def test_limits_of_the_stand_ins_agree_with_sympys_limit(quotient):
             assert abs((ours - oracle).subs(X, x).evalf(30)) < 1e-25, (family, x, ours, oracle)
 
 
+@pytest.mark.parametrize("difference,far", [
+    # the chain rule with the outer derivative forgotten: f(g) in place of f'(g); with the
+    # stand-ins (one of them exp) the gap is of order 1 at a probe
+    (sp.diff(F(G(X)), X) - sp.diff(G(X), X) * F(G(X)), True),
+    (sp.diff(F(X) * G(X), X) - F(X) * sp.diff(G(X), X) + G(X) * sp.diff(F(X), X), True),
+    # the product rule, right: 0 for every f and g, so for the stand-ins too
+    (sp.diff(F(X) * G(X), X) - F(X) * sp.diff(G(X), X) - G(X) * sp.diff(F(X), X), False),
+])
+def test_a_claim_about_unknown_functions_is_probed_with_stand_ins(difference, far):
+    """Only the order of work: a likely-false claim is searched for a counterexample before any
+    proof is tried. Both refutations are found by the search either way (decide below)."""
+    from derive.engine.search import clearly_nonzero
+    from derive.engine.isolation import clock
+    assert clearly_nonzero(difference, clock() + 5) == far
+    assert decide(difference, sp.S.Zero).status is (Status.REFUTED if far else Status.PROVED)
+
+
 K, N = sp.symbols("k n", integer=True)
 
 
