@@ -10,7 +10,7 @@ import sympy as sp
 from derive.engine.isolation import clock, time_limit
 from derive.engine.prove import CHEAP_STRATEGIES, prove
 from derive.engine.search import (
-    PRECISION, clearly_nonzero, find_counterexample, real_value, sample_points)
+    PRECISION, clearly_nonzero, find_counterexample, real_value, sample_points, unknown_everywhere)
 from derive.engine.verdict import Diagnosis, Mistake, Verdict
 
 
@@ -128,6 +128,8 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
 
 def _constant_ratio(A, B, assumptions):
     """If A/B takes one value at several points, that value as a simple rational (else None)."""
+    if unknown_everywhere(A / B):   # f(x + h) under a limit: a value at no point
+        return None
     symbols = sorted((A - B).free_symbols | A.free_symbols | B.free_symbols, key=str)
     values = []
     for point in sample_points(symbols, assumptions, 12, seed=1) if symbols else [{}]:

@@ -237,6 +237,17 @@ def real_value(expr, precision: int, maxn: int = MAXN, point=None):
     return v
 
 
+def unknown_everywhere(expr) -> bool:
+    """Whether `expr` keeps an unknown function once its derivatives and limits are worked out.
+    It then has no value at a point (`real_value` is None at each), and none need be tried."""
+    if not expr.has(AppliedUndef):
+        return False
+    try:
+        return _evaluated(expr).has(AppliedUndef) if expr.has(*UNEVALUATED) else True
+    except EVALUATION_ERRORS:
+        return False
+
+
 def _exact(expr, point):
     value = _at(expr, point)
     return value if value is not None and value.is_Rational else None
