@@ -156,11 +156,13 @@ PROBES = ((sp.Rational(37, 100), sp.Rational(61, 100)), (sp.Rational(-29, 50), s
 PROBE_DIGITS = 60
 
 
-def clearly_nonzero(D, deadline: float, points=None) -> bool:
+def clearly_nonzero(D, deadline: float, points=None, stand_ins: bool = False) -> bool:
     """`D` far from zero at a probe point where it is real (`points`, else two fixed points of no
     special value): a claim most likely false, or a candidate explanation of a mistake that does
-    not fit. Only an order of work, never a verdict: what holds is still proved later."""
-    if D.atoms(AppliedUndef):   # an identity for every function holds for the stand-ins too
+    not fit. Only an order of work, never a verdict: what holds is still proved later.
+    `stand_ins`: the unknown functions in `D` are the first concrete stand-ins (an identity for
+    every function holds for them too), else such a `D` is not probed."""
+    if stand_ins and D.atoms(AppliedUndef):
         try:
             with time_limit(min(0.1, deadline - clock())):
                 D = with_concrete_functions(D, sp.S.Zero)[0]

@@ -129,12 +129,17 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     # before any proof (the proofs still follow when none is found)
     likely_false = not failure and clearly_nonzero(D, deadline)
     proved = None if likely_false else prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
+    cheap_tried = not likely_false
     # what the simplifiers get (none when a cheap strategy proved it, or the sides could not be
     # evaluated): limits SymPy could not take as opaque values, or, for two limits of the same
     # kind, the expressions under them
     inside = under_the_limit(L, R)
     opaque = None if proved or failure else limits_opaque(
         to_prove if inside is None else inside.xreplace(substitution))
+    if not proved and not failure and not likely_false and D.has(AppliedUndef):
+        # about unknown functions, and the cheap proofs failed: probed with the stand-ins before
+        # any simplifier (a wrong chain rule is searched for its counterexample first)
+        likely_false = clearly_nonzero(D, deadline, stand_ins=True)
     if not proved and not failure and not likely_false:
         # most true claims simplify in milliseconds: try briefly before the numeric search (with
         # hyperbolic functions, in terms of exp: tanh(z/2)/2 + 1/2 against 1/(1 + e^-z))
@@ -179,7 +184,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
 
     proved = None
     if not failure:   # simplifiers cannot help with a side SymPy could not evaluate
-        if likely_false:
+        if likely_false and not cheap_tried:
             proved = prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
         proved = proved or prove(opaque, EXPENSIVE_STRATEGIES, deadline, confirm)
     if proved:

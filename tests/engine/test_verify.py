@@ -373,21 +373,30 @@ def test_limits_of_the_stand_ins_agree_with_the_quotient_near_zero(quotient):
                     assert abs((ours.subs(X, x) - oracle).evalf(40)) < 1e-25, (family, x, ours)
 
 
-@pytest.mark.parametrize("difference,far", [
+@pytest.mark.parametrize("lhs,rhs,holds", [
     # the chain rule with the outer derivative forgotten: f(g) in place of f'(g); with the
     # stand-ins (one of them exp) the gap is of order 1 at a probe
-    (sp.diff(F(G(X)), X) - sp.diff(G(X), X) * F(G(X)), True),
-    (sp.diff(F(X) * G(X), X) - F(X) * sp.diff(G(X), X) + G(X) * sp.diff(F(X), X), True),
+    (sp.diff(F(G(X)), X), sp.diff(G(X), X) * F(G(X)), False),
+    (sp.diff(F(X) * G(X), X), F(X) * sp.diff(G(X), X) - G(X) * sp.diff(F(X), X), False),
     # the product rule, right: 0 for every f and g, so for the stand-ins too
-    (sp.diff(F(X) * G(X), X) - F(X) * sp.diff(G(X), X) - G(X) * sp.diff(F(X), X), False),
+    (sp.diff(F(X) * G(X), X), F(X) * sp.diff(G(X), X) + G(X) * sp.diff(F(X), X), True),
 ])
-def test_a_claim_about_unknown_functions_is_probed_with_stand_ins(difference, far):
-    """Only the order of work: a likely-false claim is searched for a counterexample before any
-    proof is tried. Both refutations are found by the search either way (decide below)."""
-    from derive.engine.search import clearly_nonzero
+def test_a_claim_about_unknown_functions_is_probed_with_stand_ins(monkeypatch, lhs, rhs, holds):
+    """Only the order of work: once the cheap proofs fail, a claim about unknown functions that
+    the stand-ins show far from true is searched for its counterexample before any simplifier
+    (`simplify` is the first of EXPENSIVE_STRATEGIES) is tried. A true one is proved as before."""
+    from derive.engine import verify as engine
     from derive.engine.isolation import clock
-    assert clearly_nonzero(difference, clock() + 5) == far
-    assert decide(difference, sp.S.Zero).status is (Status.REFUTED if far else Status.PROVED)
+    from derive.engine.search import clearly_nonzero
+    assert clearly_nonzero(lhs - rhs, clock() + 5, stand_ins=True) is not holds
+    assert not clearly_nonzero(lhs - rhs, clock() + 5)   # not probed without them
+    simplified = []
+    monkeypatch.setattr(engine, "EXPENSIVE_STRATEGIES", [
+        (name, lambda e, s=strategy: simplified.append(e) or s(e))
+        for name, strategy in engine.EXPENSIVE_STRATEGIES])
+    verdict = decide(lhs, rhs)
+    assert verdict.status is (Status.PROVED if holds else Status.REFUTED)
+    assert holds or simplified == []
 
 
 K, N = sp.symbols("k n", integer=True)
