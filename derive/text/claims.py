@@ -10,7 +10,7 @@ import sympy as sp
 
 from derive.text.assumptions import Assumptions
 from derive.text.builder import Builder
-from derive.text.context import Context, read_context
+from derive.text.context import Context, extended, plain_definition, read_context
 from derive.text.limits import InputError, remembered
 from derive.text.sympy_syntax import parse_sides
 
@@ -111,21 +111,38 @@ _contexts: dict = {}
 def _context(where: list, builder: Builder) -> Context:
     """`read_context(where, builder)`, read once for every builder that starts alike: the
     context (or the InputError) and what reading it taught the builder are kept, and taught
-    again (a copy)."""
-    key = (tuple(where), builder.assumptions.key, builder.declared_functions,
-           tuple(sorted(builder.chains.items())), builder.strict, builder.units,
-           builder.scalar_only, frozenset(builder.promoted), frozenset(builder.families))
+    again (a copy). A document's claims are read with more and more of its definitions: where
+    the texts before the last few were read already, and those few are plain definitions, the
+    kept context is extended by them."""
+    where = [text.strip() for text in where if text.strip()]   # as `read_context` reads them
+    start = (builder.assumptions.key, builder.declared_functions,
+             tuple(sorted(builder.chains.items())), builder.strict, builder.units,
+             builder.scalar_only, frozenset(builder.promoted), frozenset(builder.families))
 
     def read():
         try:
-            return read_context(where, builder), _state(builder)
+            return _extended(where, start, builder) or read_context(where, builder), \
+                _state(builder)
         except InputError as error:
             return error, _state(builder)
-    context, state = remembered(_contexts, CONTEXTS, key, read)
+    context, state = remembered(_contexts, CONTEXTS, (tuple(where), *start), read)
     vars(builder).update(_state(state))
     if isinstance(context, InputError):
         raise InputError(*context.args)
     return context
+
+
+def _extended(where: list, start: tuple, builder: Builder) -> Context | None:
+    """The context of `where` made from the kept context of its longest read beginning whose
+    rest are plain definitions (`context.extended`), or None when there is none."""
+    cut = len(where)
+    while cut > 0 and plain_definition(where[cut - 1]):
+        cut -= 1
+        kept = _contexts.get((tuple(where[:cut]), *start))
+        if kept is not None and isinstance(kept[0], Context):
+            vars(builder).update(_state(kept[1]))
+            return extended(kept[0], where[cut:], builder)
+    return None
 
 
 def _state(builder) -> dict:

@@ -14,7 +14,7 @@ A definition is written as the document writes it, in the claim's notation:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -148,45 +148,75 @@ def read_context(texts, builder: Builder, latex: bool = True) -> Context:
         raise InputError("row vectors and column vectors at once")
     builder.vector_context = builder.vector_context or bool(shapes)
     for text in texts:
-        if CONVENTION.match(text) or IS_FUNCTION.match(text) or SHAPE.match(text) \
-                or INDEX_CONDITION.match(text):
+        if _declaration(text):
             continue
-        sides = LatexReader(text, builder).sides()
-        if len(sides) != 2:
-            raise InputError(f"a definition is NAME = EXPRESSION: '{text}'")
-        target, value = sides
-        if not _definable(target) or _alias(target, value):
-            # notation: '\\nabla_a C = \\frac{\\partial C}{\\partial a^L}', 'a = a^{L}'
-            if _alias(target, value):   # u = x: du/dx is then dx/dx, u no unknown function of x
-                builder.defined.add(target.name)
-            if isinstance(target, A.Map):   # f(x) = x^T x: \\nabla_x f is of that formula
-                builder.of_arrays[str(target.args[0])] = target
-            definitions.append(Definition(target, value, text, rewrite=True))
-            continue
-        name = _target_name(target)
-        heads = {m.args[0] for m in value.atoms(A.Map)}   # the function of sigma(z) entrywise
-        used = {s.name for s in value.free_symbols
-                if isinstance(s, sp.Symbol) and s not in heads} | {
-            str(i.base.label) for i in value.atoms(sp.Indexed)}
-        if isinstance(target, sp.core.function.AppliedUndef):   # f(x) = ... f(...) ...
-            used |= {f.func.__name__ for f in value.atoms(sp.core.function.AppliedUndef)}
-            if all(isinstance(a, sp.Symbol) for a in target.args):
-                builder.parameters[name] = target.args   # f_x is then its partial by x
-        if name in used:   # (f = f(u, v) only says what f depends on)
-            raise InputError(f"{name} is defined in terms of itself: '{text}' is a recurrence or "
-                             "an update, not a definition")
-        builder.defined.add(name)
-        if A.is_array(value) and not A.is_array(target) and not isinstance(target, sp.Indexed):
-            if builder.strict:
-                raise InputError(f"{name} is defined as a vector or matrix but read as a number")
-            builder.promoted.add(name)   # a^l = sigma(z^l) with z^l a vector: a^l is one too
-        if A.is_array(value) or A.is_array(target):
-            builder.arrays.add(name)
-        else:
-            builder.scalars.add(name)
-        definitions.append(Definition(target, value, text))
+        definitions.append(_definition(text, builder))
     return Context(tuple(definitions), shapes, frozenset(conventions), tuple(texts),
                    tuple(conditions))
+
+
+def plain_definition(text: str) -> bool:
+    """Whether `text` teaches the builder nothing before the definitions are read (it is no
+    declaration, convention or case of indices, and no function's definition, which makes the
+    function's name one before every definition is read): a context with it last is then the
+    context before it, extended by it (`extended`)."""
+    text = text.strip()
+    return bool(text) and not _declaration(text) and not (
+        FUNCTION_DEFINITION.match(text) and "=" in text)
+
+
+def extended(context: Context, texts, builder: Builder) -> Context:
+    """`read_context` of `context.texts` and then `texts`, each a `plain_definition`, from the
+    context of the texts before them and `builder` as reading those left it."""
+    texts = [t.strip() for t in texts]
+    if len(context.texts) + len(texts) > MAX_DEFINITIONS:
+        raise InputError(f"too many definitions (limit {MAX_DEFINITIONS})")
+    definitions = context.definitions + tuple(_definition(text, builder) for text in texts)
+    return replace(context, definitions=definitions, texts=context.texts + tuple(texts))
+
+
+def _declaration(text: str) -> bool:
+    return bool(CONVENTION.match(text) or IS_FUNCTION.match(text) or SHAPE.match(text)
+                or INDEX_CONDITION.match(text))
+
+
+def _definition(text: str, builder: Builder) -> Definition:
+    """The definition `text`, read with what `builder` knows (and teaching it the name)."""
+    from derive.text.latex import LatexReader
+
+    sides = LatexReader(text, builder).sides()
+    if len(sides) != 2:
+        raise InputError(f"a definition is NAME = EXPRESSION: '{text}'")
+    target, value = sides
+    if not _definable(target) or _alias(target, value):
+        # notation: '\\nabla_a C = \\frac{\\partial C}{\\partial a^L}', 'a = a^{L}'
+        if _alias(target, value):   # u = x: du/dx is then dx/dx, u no unknown function of x
+            builder.defined.add(target.name)
+        if isinstance(target, A.Map):   # f(x) = x^T x: \\nabla_x f is of that formula
+            builder.of_arrays[str(target.args[0])] = target
+        return Definition(target, value, text, rewrite=True)
+    name = _target_name(target)
+    heads = {m.args[0] for m in value.atoms(A.Map)}   # the function of sigma(z) entrywise
+    used = {s.name for s in value.free_symbols
+            if isinstance(s, sp.Symbol) and s not in heads} | {
+        str(i.base.label) for i in value.atoms(sp.Indexed)}
+    if isinstance(target, sp.core.function.AppliedUndef):   # f(x) = ... f(...) ...
+        used |= {f.func.__name__ for f in value.atoms(sp.core.function.AppliedUndef)}
+        if all(isinstance(a, sp.Symbol) for a in target.args):
+            builder.parameters[name] = target.args   # f_x is then its partial by x
+    if name in used:   # (f = f(u, v) only says what f depends on)
+        raise InputError(f"{name} is defined in terms of itself: '{text}' is a recurrence or "
+                         "an update, not a definition")
+    builder.defined.add(name)
+    if A.is_array(value) and not A.is_array(target) and not isinstance(target, sp.Indexed):
+        if builder.strict:
+            raise InputError(f"{name} is defined as a vector or matrix but read as a number")
+        builder.promoted.add(name)   # a^l = sigma(z^l) with z^l a vector: a^l is one too
+    if A.is_array(value) or A.is_array(target):
+        builder.arrays.add(name)
+    else:
+        builder.scalars.add(name)
+    return Definition(target, value, text)
 
 
 def index_condition(match: re.Match) -> IndexCondition:
