@@ -37,7 +37,7 @@ derivations: $(STAMP) bytecode
 	$(BIN)/derive export derivations
 
 bench: $(TESTS) bytecode
-	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py && ../$(BIN)/python bench_multiclass.py && ../$(BIN)/python bench_audit.py && ../$(BIN)/python bench_speed.py
+	cd benchmarks && ../$(BIN)/python bench_check.py && ../$(BIN)/python bench_calculus.py && ../$(BIN)/python bench_backprop.py && ../$(BIN)/python bench_mlp.py && ../$(BIN)/python bench_multiclass.py && ../$(BIN)/python bench_audit.py && ../$(BIN)/python bench_speed.py && ../$(BIN)/python bench_first_use.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
