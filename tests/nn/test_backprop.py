@@ -205,8 +205,8 @@ def test_user_activations(spec, in_a):
 
 def test_an_inverse_right_on_one_branch_is_dropped_before_it_is_simplified(monkeypatch):
     """softsign z/(1 + |z|): solveset gives z = a/(1 - a) for a >= 0 and a/(1 + a) for a < 0,
-    each NaN on the other half. By hand, sigma'(z) = 1/(1 + |z|)^2 takes the same value at z and
-    -z while a changes sign, so neither branch is a g(a) for every z, and a is no help here."""
+    each NaN on the other half, so neither branch alone is a g(a) for every z. (By hand one g
+    exists, (1 - |a|)^2, since 1 - |a| = 1/(1 + |z|); it is not among the candidates.)"""
     from derive.nn import activations
     simplified = []
     monkeypatch.setattr(activations, "_in_a", lambda form, derivative: simplified.append(form))
