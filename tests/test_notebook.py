@@ -66,10 +66,13 @@ def _first_difference(saved: list, fresh: list) -> str:
     return f"{len(saved)} outputs saved, {len(fresh)} now"
 
 
-def test_the_example_notebook(runner, notebook):
+def test_the_example_notebook(runner, notebook, published):
     """Every code cell runs in order in one namespace; each has its outputs saved, and they are
     what it gives now; every record it shows typesets as display math. (One test, so that the
-    notebook runs once, whichever worker runs it.)"""
+    notebook runs once, whichever worker runs it.) It runs once the published documents are made
+    (`published`): its backprop cell is one of them, and reads their derivations from this run's
+    cache of derived results, as a user's second call would, instead of deriving them again
+    beside the process that makes them."""
     from derive.audit.records import Report
     from derive.nn.backprop import BackpropDocument
     from derive.results import CheckRun, Derivations
