@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from derive.text import claims
+from derive.text import InputError, claims
 from derive.text.builder import Builder
 from derive.text.context import read_context
 
@@ -32,12 +32,12 @@ DOCUMENTS = [
 
 
 def _read(where, keep: bool):
+    """The context of `where` and what reading it taught a fresh builder; `keep`: through the
+    kept contexts (`claims._context`), else read whole."""
     builder = Builder()
-    if not keep:
-        claims._contexts.clear()
     try:
         context = claims._context(list(where), builder) if keep else read_context(where, builder)
-    except Exception as error:   # noqa: BLE001 - compared as a result
+    except InputError as error:
         return ("error", str(error)), None
     return context, claims._state(builder)
 
