@@ -90,6 +90,9 @@ class Environment:
         self.free = free or {}
         self.root = root or self
         self.cache: dict = {}
+        # (the environment this one is a child of, the names whose values differ there): a value
+        # found here for any other name is that environment's too (`_lend`)
+        self.lender: tuple | None = None
         if root is None:
             self.points: dict = {}
             self.used_functions: dict = {}
@@ -107,14 +110,27 @@ class Environment:
         if not symbolic:
             changed = self.root.dependents(set(free or ()))
             env.cache = self._kept(changed)
+            env.lender = (self, changed)
         return env
 
     def _kept(self, changed: set) -> dict:
-        """The values known here that do not depend on the names `changed`: a name's own, and a
-        derivative's (of a claim side, kept by its expression) when no name it is written with or
-        reads through the document's functions has changed."""
-        return {k: v for k, v in self.cache.items()
-                if (k not in changed if isinstance(k, str) else changed.isdisjoint(self._uses(k)))}
+        """The values known here that do not depend on the names `changed`."""
+        return {k: v for k, v in self.cache.items() if self._unchanged(k, changed)}
+
+    def _unchanged(self, key, changed: set) -> bool:
+        """Whether the value kept under `key` (a name's, or a derivative's by its expression)
+        does not depend on the names `changed`: no name it is written with, or reads through the
+        document's functions, has changed."""
+        return key not in changed if isinstance(key, str) else changed.isdisjoint(self._uses(key))
+
+    def _lend(self, key, value) -> None:
+        """A value found here that does not depend on what this child changed is the same in the
+        environment it is a child of, and so on up: kept there too, so that the next child (the
+        other side of a central difference, the next entry moved) does not find it again."""
+        env = self
+        while env.lender is not None and env._unchanged(key, env.lender[1]):
+            env = env.lender[0]
+            env.cache.setdefault(key, value)
 
     def _uses(self, e) -> frozenset:
         """The names `e` is written with, and those in the formulas of the document's functions
@@ -138,8 +154,9 @@ class Environment:
         graph = self.__dict__.setdefault("_users", None)
         if graph is None:
             graph = {}
+            # a name used through a function's formula (w in f(t) = w t^2, y = f(x)) counts
             for used, user in [(u, target_name(t)) for t, v in self.instance.definitions
-                               for u in names_in(v)] + \
+                               for u in self._uses(v)] + \
                     [(u, self.instance.cost[0]) for u in (self.instance.cost[1]
                                                            if self.instance.cost else ())]:
                 graph.setdefault(used, set()).add(user)
@@ -217,6 +234,7 @@ class Environment:
         else:
             value = self.independent(name)
         self.cache[name] = value
+        self._lend(name, value)
         return value
 
     def _defined(self, name: str):
@@ -300,6 +318,7 @@ class Environment:
         if isinstance(e, (A.Grad, A.Partial, A.Jacobian)):
             if e not in self.cache:
                 self.cache[e] = self._array_op(e)
+                self._lend(e, self.cache[e])
             return self.cache[e]
         if isinstance(e, (A.ArrayOp, A.ScalarOf)):
             return self._array_op(e)

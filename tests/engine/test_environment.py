@@ -23,3 +23,32 @@ def test_a_derivative_through_a_function_of_the_document_moves_with_the_names_in
     x1, w_ = env.name_value("x")[0], env.name_value("w")
     assert abs(env.value(inner, {}) - 2 * w_ * x1) < 1e-50
     assert abs(env.value(A.Partial(inner, w), {}) - 2 * x1) < 1e-50
+
+
+def test_a_value_defined_through_a_function_of_the_document_moves_with_the_names_in_its_formula():
+    # y = g(x_1) with g(t) = w t^2: y = w x_1^2 and dy/dw = x_1^2. The value of y, known at the
+    # point once y has been evaluated, must not stand for itself while w moves
+    y = sp.Symbol("y", real=True)
+    instance = Instance(labels={}, lhs=sp.Integer(0), rhs=sp.Integer(0),
+                        definitions=((y, g(x[1])),),
+                        functions={"g": sp.Lambda((t,), w * t**2)}, shapes={"x": (2, 1)},
+                        index_values=({},), sizes_of={})
+    env = Environment(instance, sample=0)
+    x1, w_ = env.name_value("x")[0], env.name_value("w")
+    assert abs(env.value(y, {}) - w_ * x1**2) < 1e-50
+    assert abs(env.value(A.Partial(y, w), {}) - x1**2) < 1e-50
+
+
+def test_a_value_found_while_one_name_moves_is_kept_for_the_point_when_it_does_not_depend_on_it():
+    # a central difference by W moves W alone: u = 3 v, which does not use W, is found once (in
+    # the first moved copy) and is the point's value too; z = W u moves with W
+    W, u, v, z = (sp.Symbol(n, real=True) for n in "Wuvz")
+    instance = Instance(labels={}, lhs=sp.Integer(0), rhs=sp.Integer(0),
+                        definitions=((u, 3 * v), (z, W * u)), functions={}, shapes={},
+                        index_values=({},), sizes_of={})
+    env = Environment(instance, sample=1)
+    W_, v_ = env.name_value("W"), env.name_value("v")
+    assert abs(env.value(A.Partial(z, W), {}) - 3 * v_) < 1e-50   # dz/dW = u = 3 v
+    assert "u" in env.cache and "z" not in env.cache
+    assert abs(env.cache["u"] - 3 * v_) < 1e-100
+    assert abs(env.value(z, {}) - 3 * W_ * v_) < 1e-50

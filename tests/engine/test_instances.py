@@ -353,3 +353,15 @@ def test_a_claim_whose_index_fits_only_a_single_value_is_not_checked_there(claim
 def test_what_stays_ambiguous_is_refused_with_advice(claim, message):
     with pytest.raises(InputError, match=message):
         verdict(claim)
+
+
+@pytest.mark.parametrize("claim,holds", [
+    # y_i = g(x_i) = w x_i^2 (hand computation): dy_i/dw = x_i^2, so y_i + dy_i/dw = (w + 1) x_i^2
+    (r"y_i + \frac{\partial y_i}{\partial w} = w x_i^2 + x_i^2", True),
+    (r"y_i + \frac{\partial y_i}{\partial w} = w x_i^2", False),
+    (r"\frac{\partial y_i}{\partial w} = x_i^2", True),
+    (r"\frac{\partial y_i}{\partial w} = 0", False),
+])
+def test_a_quantity_defined_through_a_function_moves_with_the_names_in_its_formula(claim, holds):
+    v = verdict(claim, [r"g(t) = w t^2", r"y_i = g(x_i)"])
+    assert v.status.holds is holds, v.note
