@@ -49,6 +49,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
 
     def __init__(self, text: str, builder: Builder):
         self.tokens = tokenize(text)
+        # the letters and commands the whole formula is written with (a sub-reader keeps them)
+        self.letters = frozenset(t.text if t.kind == "letter" else t.text[1:]
+                                 for t in self.tokens if t.kind in ("letter", "cmd"))
         self.i = 0
         self.b = builder
         self.abs_depth = 0

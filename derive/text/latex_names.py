@@ -4,6 +4,8 @@ subscripts that are part of a name (`C_{MSE}`); and the SymPy object each name s
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import sympy as sp
@@ -59,6 +61,23 @@ def _label_tokens(tokens: list[Tok]) -> bool:
 
 class NameReader:
     """How the reader reads names (a mixin of `text.latex.LatexReader`)."""
+
+    def _refuse_placeholders(self, name: str) -> None:
+        """`g x` after `g(t) = t^2 w`: g written alone stands for its application g(t) (f in df/dx
+        after f(x, y) = x y; \\mathcal{L} in d\\mathcal{L}/da after \\mathcal{L}(\\hat y, y) = ...).
+        Followed by a factor, in a formula that writes none of its variables, it reads as g applied
+        to that factor as much as g(t) times it; taken as g(t), it would bring in a variable nobody
+        wrote. Refused."""
+        parameters = self.b.parameters.get(name)
+        following = self.peek()
+        if parameters is None or self.b.applied[name].args != tuple(parameters) \
+                or following is None or not (following.kind in ("letter", "num") or (
+                    following.kind == "cmd" and following.text[1:] in GREEK)) \
+                or any(_letter(p) in self.letters for p in parameters):
+            return
+        raise InputError(f"ambiguous: {name} is defined as a function of "
+                         f"{', '.join(str(p) for p in parameters)}; write {name}(...) for its "
+                         f"value, or {name} \\cdot ... for a product")
 
     def name_parts(self) -> NameParts:
         """A letter, Greek letter or font-decorated letter with its layer label and subscript:
@@ -401,6 +420,7 @@ class NameReader:
             return A.array_symbol(name)
         if self.b.applied.get(name) is not None and self.b.defined:
             # g in dz/dg where z = f(g(x)): its value; \\mathcal{L} of \\mathcal{L}(\\hat y, y) = ...
+            self._refuse_placeholders(name)
             return self.b.applied[name]
         if parts.label is not None or parts.font:
             self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
@@ -409,3 +429,10 @@ class NameReader:
         if name in self.bound_letters or name in self.used_indices:
             return index_symbol(name)   # the i of \sum_{i=1}^{n} i
         return self.b.symbol(name, function_names_ok=True, constants=False, reserved_ok=True)
+
+
+def _letter(symbol) -> str:
+    """The letter a name is written with (y of \\hat{y}, x of x_1, alpha of \\alpha)."""
+    words = re.findall(r"[A-Za-z]+", symbol.name)
+    return next((w for w in words if w not in ("hat", "bar", "tilde", "mathrm", "mathbf",
+                                                "mathcal", "dot", "vec")), symbol.name)

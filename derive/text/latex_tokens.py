@@ -163,7 +163,7 @@ def _tokens(text: str) -> list[Tok]:
                 and t.text[1:] not in WORD_FUNCTIONS:
             raise InputError(f"unknown or unsupported LaTeX command {t.text}")
     _refuse_slips(without_word_subscripts(text))
-    return _leibniz_slashes(_without_empty_scripts(tokens))
+    return _leibniz_slashes(_unbraced_arguments(_without_empty_scripts(tokens)))
 
 
 def _without_empty_scripts(tokens: list[Tok]) -> list[Tok]:
@@ -178,6 +178,48 @@ def _without_empty_scripts(tokens: list[Tok]) -> list[Tok]:
         out.append(tokens[n])
         n += 1
     return out
+
+
+def _unbraced_arguments(tokens: list[Tok]) -> list[Tok]:
+    """`g{\\left(x \\right)}`, `\\operatorname{g}{\\left(x \\right)}`, `g^{2}{\\left(x \\right)}`: a
+    function applied as SymPy typesets it. Braces around nothing but a parenthesized group, right
+    after a name, are typeset as nothing, and read as nothing (never after a command's argument:
+    the `{(b)}` of `\\frac{a}{(b)}` stays)."""
+    partner = _partners(tokens)
+    dropped: set[int] = set()
+    for n, t in enumerate(tokens):
+        close = partner.get(n + 1) if t.text == "{" and n + 1 < len(tokens) \
+            and tokens[n + 1].text == "(" else None
+        if close is not None and partner.get(n) == close + 1 and n > 0 \
+                and _after_name(tokens, n - 1, partner):
+            dropped |= {n, close + 1}
+    return [t for n, t in enumerate(tokens) if n not in dropped] if dropped else tokens
+
+
+def _partners(tokens: list[Tok]) -> dict[int, int]:
+    """Each `(` and `{` with the index of the token that closes it, and each `}` with the index
+    of the `{` it closes (one pass: a formula of any length is scanned once)."""
+    partner, open_ = {}, {"(": [], "{": []}
+    for n, t in enumerate(tokens):
+        if t.text in open_:
+            open_[t.text].append(n)
+        elif t.text in (")", "}") and open_["(" if t.text == ")" else "{"]:
+            start = open_["(" if t.text == ")" else "{"].pop()
+            partner[start] = n
+            if t.text == "}":
+                partner[n] = start
+    return partner
+
+
+def _after_name(tokens: list[Tok], n: int, partner: dict) -> bool:
+    """Whether the token at n ends a name: a letter, a Greek letter, or a group that is a name's
+    own (`\\mathrm{..}`, a subscript or a superscript)."""
+    t = tokens[n]
+    if t.kind == "letter" or (t.kind == "cmd" and t.text[1:] in GREEK):
+        return True
+    opening = partner.get(n) if t.text == "}" else None
+    return opening is not None and opening > 0 and tokens[opening - 1].text in (
+        r"\mathrm", "_", "^")
 
 
 def _unwrapped(text: str) -> str:

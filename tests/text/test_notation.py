@@ -272,3 +272,32 @@ def test_other_subscripts_stay_names(claim):
 def test_a_subscript_of_a_function_of_one_variable_stays_a_name():
     # f_x beside f(x) = x^2 is too often a name of its own to be read as f'
     assert not read_claim("f_x = 0", latex=True, where=["f(x) = x^2"]).sides[0].has(sp.Derivative)
+
+
+@pytest.mark.parametrize("latex,expected", [
+    # SymPy's own LaTeX (sp.latex of the expected side): braces around an argument's parentheses
+    (sp.latex(g(x)), g(x)),
+    (sp.latex(g(x)**2 + f(x * y)), g(x)**2 + f(x * y)),
+    (sp.latex(sp.Function("phi", real=True)(z)), sp.Function("phi", real=True)(z)),
+    (r"\operatorname{g}{\left(x \right)}", g(x)),
+    # braces that are a command's argument stay: 1/(x + 1), and a product written in braces
+    (r"\frac{1}{(x + 1)}", 1 / (x + 1)),
+    (r"\sqrt{(x + 1)}", sp.sqrt(x + 1)),
+    (r"a{(b + c)}", sp.Symbol("a", real=True) * (sp.Symbol("b", real=True)
+                                                  + sp.Symbol("c", real=True))),
+])
+def test_a_function_applied_as_sympy_prints_it_is_read_as_applied(latex, expected):
+    assert parse_latex(latex) == expected
+
+
+def test_a_defined_function_written_alone_before_a_factor_is_refused():
+    # g(t) = t^2 w: "g x" is g at x or a product of g with x, never g(t) times x with a t no one
+    # wrote; written with its own variables, or alone as a quantity, it still reads as g(t)
+    with pytest.raises(InputError, match="ambiguous: g is defined as a function of t"):
+        read_claim(r"y = w x + g x", latex=True, where=[r"g(t) = t^2 w"])
+    t = sp.Symbol("t", real=True)
+    lhs, _ = read_claim(r"\frac{dg}{dt} = 2 t w", latex=True, where=[r"g(t) = t^2 w"]).sides
+    assert lhs == sp.Derivative(g(t), t)
+    lhs, _ = read_claim(r"\frac{\partial f}{\partial x} = y", latex=True,
+                        where=[r"f(x, y) = x y"]).sides
+    assert lhs == sp.Derivative(f(x, y), x)
