@@ -145,18 +145,30 @@ KNOWN = [  # (claim, the verdict it must not have, what is right)
     ("2**9999*2**9999 = 1", "error", "false"),
     ("diff(f(x) + g(x), x) = diff(f(x), x)", "error", "false"),
 ]
+KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not have, what is right)
+    (r"y_i + \frac{\partial y_i}{\partial w} = w x_i^2 + x_i^2", (r"g(t) = w t^2", r"y_i = g(x_i)"),
+     "refuted", "true: y_i = w x_i^2 moves with w"),
+    (r"y_i + \frac{\partial y_i}{\partial w} = w x_i^2", (r"g(t) = w t^2", r"y_i = g(x_i)"),
+     "holds", "false"),
+    (r"\frac{\partial y_i}{\partial x_i} = 2 w x_i + w",
+     (r"g(t) = t^2 w", r"y_i = w x_i + g{\left(x_{i} \right)}"), "refuted",
+     "true: g{\\left(x_{i} \\right)} is g(x_i) as SymPy prints it"),
+]
 
 
 def known() -> tuple[int, int]:
-    right = 0
     run = api.check([Numbered(k, c) for k, (c, _, _) in enumerate(KNOWN, 1)], timeout=5, jobs=2)
-    for (_, bad, _), result in zip(KNOWN, run.results):
+    written = api.check([Numbered(k, c, where) for k, (c, where, _, _) in enumerate(KNOWN_LATEX, 1)],
+                        latex=True, timeout=5, jobs=2)
+    bads = [bad for _, bad, _ in KNOWN] + [bad for _, _, bad, _ in KNOWN_LATEX]
+    right = 0
+    for bad, result in zip(bads, run.results + written.results):
         v = result.verdict
         ok = {"holds": not v.status.holds, "refuted": v.status is not Status.REFUTED,
               "bare": v.one_side_real is not None,
               "error": v.status is not Status.UNDECIDED}[bad]
         right += ok
-    return len(KNOWN), right
+    return len(bads), right
 
 
 HOSTILE = [

@@ -181,10 +181,11 @@ def _without_empty_scripts(tokens: list[Tok]) -> list[Tok]:
 
 
 def _unbraced_arguments(tokens: list[Tok]) -> list[Tok]:
-    """`g{\\left(x \\right)}`, `\\operatorname{g}{\\left(x \\right)}`, `g^{2}{\\left(x \\right)}`: a
-    function applied as SymPy typesets it. Braces around nothing but a parenthesized group, right
-    after a name, are typeset as nothing, and read as nothing (never after a command's argument:
-    the `{(b)}` of `\\frac{a}{(b)}` stays)."""
+    """`g{\\left(x \\right)}`, `\\operatorname{g}{\\left(x \\right)}`, `g^{2}{\\left(x \\right)}`,
+    `\\log{\\left(x \\right)}^{2}`: a function applied as SymPy typesets it. Braces around nothing
+    but a parenthesized group, right after a name or a function's command, are typeset as nothing,
+    and read as nothing: `\\log{(x)}^2` is `\\log(x)^2` (never after a command's argument: the
+    `{(b)}` of `\\frac{a}{(b)}` stays)."""
     partner = _partners(tokens)
     dropped: set[int] = set()
     for n, t in enumerate(tokens):
@@ -212,10 +213,12 @@ def _partners(tokens: list[Tok]) -> dict[int, int]:
 
 
 def _after_name(tokens: list[Tok], n: int, partner: dict) -> bool:
-    """Whether the token at n ends a name: a letter, a Greek letter, or a group that is a name's
-    own (`\\mathrm{..}`, a subscript or a superscript)."""
+    """Whether the token at n ends a name or is a function's command (`\\log`, which takes no
+    braced argument): a letter, a Greek letter, or a group that is a name's own (`\\mathrm{..}`, a
+    subscript or a superscript)."""
     t = tokens[n]
-    if t.kind == "letter" or (t.kind == "cmd" and t.text[1:] in GREEK):
+    if t.kind == "letter" or (t.kind == "cmd" and (t.text[1:] in GREEK
+                                                   or t.text in FUNCTION_COMMANDS)):
         return True
     opening = partner.get(n) if t.text == "}" else None
     return opening is not None and opening > 0 and tokens[opening - 1].text in (

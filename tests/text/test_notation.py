@@ -280,6 +280,9 @@ def test_a_subscript_of_a_function_of_one_variable_stays_a_name():
     (sp.latex(g(x)**2 + f(x * y)), g(x)**2 + f(x * y)),
     (sp.latex(sp.Function("phi", real=True)(z)), sp.Function("phi", real=True)(z)),
     (r"\operatorname{g}{\left(x \right)}", g(x)),
+    (sp.latex(sp.log(1 + x**2)**2), sp.log(1 + x**2)**2),   # \log{\left(x^{2} + 1 \right)}^{2}
+    (r"\sin{\left(x \right)}^{2}", sp.sin(x)**2),           # as \sin(x)^2 reads
+    (r"\log{x}^2", sp.log(x**2)),                             # as \log x^2 reads
     # braces that are a command's argument stay: 1/(x + 1), and a product written in braces
     (r"\frac{1}{(x + 1)}", 1 / (x + 1)),
     (r"\sqrt{(x + 1)}", sp.sqrt(x + 1)),
