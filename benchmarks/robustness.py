@@ -153,6 +153,10 @@ KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not h
     (r"\frac{\partial y_i}{\partial x_i} = 2 w x_i + w",
      (r"g(t) = t^2 w", r"y_i = w x_i + g{\left(x_{i} \right)}"), "refuted",
      "true: g{\\left(x_{i} \\right)} is g(x_i) as SymPy prints it"),
+    (r"\frac{dy}{dx} = \frac{2 w^{2} x \log{\left(x^{2} + 1 \right)}}{\left(x^{2} + 1\right) "
+     r"\sqrt{w^{2} \log{\left(x^{2} + 1 \right)}^{2} + 1}}",
+     (r"u = w \log{\left(x^{2} + 1 \right)}", r"y = \sqrt{u^{2} + 1}"), "refuted",
+     "true: \\log{\\left(...\\right)}^{2} is the square of the log, as SymPy prints it"),
 ]
 
 
