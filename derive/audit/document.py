@@ -28,8 +28,9 @@ from derive.audit.extract import (
 from derive.audit.forms import (
     DERIVATIVES, composite_by_outer_name, constraint, definable, doubts, entry_of_a_function,
     is_step, letters, mentions, name_of, name_read_as_power, names_entries, names_the_other_side,
-    network_notation, property_of_one_name, says_what_a_function_is, spelled_name, split_sides,
-    unknowns, value_at_a_point, value_in_an_example, values_of_an_example)
+    network_notation, over_the_whole_side, property_of_one_name, says_what_a_function_is,
+    spelled_name, split_sides, unknowns, value_at_a_point, value_in_an_example,
+    values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
@@ -497,6 +498,10 @@ class DocumentReader:
             step = f"{head} = {right}"
             out.append(Alternative("as a step of the derivation from its first side", step,
                                    tuple(self.scope.where(step, without=given))))
+        whole = over_the_whole_side(text)
+        if whole is not None:   # \frac{d}{dx} x^2 + 3x: of the sum, for a writer who means it
+            out.append(Alternative("with the derivative taken of the whole sum after it", whole,
+                                   where))
         composite = PRIME_AT_A_COMPOSITE.sub(r"\\frac{d}{d\3} \1(\2(\3))", text)
         if composite != text:   # k'(h(x)) written for the derivative of k(h(x)), as notes do
             out.append(Alternative("with k'(h(x)) read as the derivative of k(h(x))", composite,

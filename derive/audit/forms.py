@@ -37,6 +37,39 @@ def split_sides(latex: str) -> list[str]:
     return [s for s in sides if s] if sides[0] or len(sides) == 1 else sides[1:]
 
 
+# a derivative operator with nothing above the bar but d: \frac{d}{dx}, \frac{\partial^2}{\partial x^2}
+OPERATOR = re.compile(r"\\[dt]?frac\s*\{\s*(?:d|\\partial|\\mathrm\{d\})(?:\^\{?\d\}?)?\s*\}"
+                      r"\s*\{[^{}]*\}")
+
+
+def over_the_whole_side(latex: str) -> str | None:
+    """`\\frac{d}{dx} x^2 + 3x = 2x + 3`: the operator that starts a side, taken over the whole sum
+    that follows it (`\\frac{d}{dx}\\left(x^2 + 3x\\right)`), as a writer who leaves out the
+    parentheses may mean it; None when no side starts with an operator before a sum outside
+    brackets."""
+    out, position, changed = [], 0, False
+    for m in OPERATOR.finditer(latex):
+        before = latex[:m.start()].rstrip()
+        if before and not before.endswith(("=", "&")):
+            continue
+        depth, end, summed = 0, m.end(), False
+        while end < len(latex):
+            ch = latex[end]
+            if ch in "{([":
+                depth += 1
+            elif ch in "})]":
+                depth -= 1
+            elif depth == 0 and (ch in "=&" or latex.startswith("\\\\", end)):
+                break
+            elif depth == 0 and ch in "+-" and latex[m.end():end].strip():
+                summed = True
+            end += 1
+        if summed and depth == 0:
+            out += [latex[position:m.end()], r"\left(", latex[m.end():end].rstrip(), r"\right) "]
+            position, changed = end, True
+    return "".join(out) + latex[position:] if changed else None
+
+
 def definable(expr) -> bool:
     """A name, an entry or a function of plain variables (or of a named vector, entry by entry):
     what a definition can define."""

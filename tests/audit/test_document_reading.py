@@ -1054,3 +1054,18 @@ def test_a_reason_beside_a_formula_does_not_break_its_chain():
     findings, report = audit(text)
     assert not report.refuted
     assert status_on(findings, 6) and all(s.holds for s in status_on(findings, 6))
+
+
+def test_a_derivative_written_before_a_sum_may_be_of_the_whole_sum():
+    # d/dx x^2 + 3x: by precedence (d/dx x^2) + 3x = 2x + 3x; a writer who leaves out the
+    # parentheses may mean d/dx (x^2 + 3x) = 2x + 3 (by hand). A claim that holds either way
+    # stands, with the reading shown; one that fails both ways (2x + 5) is still refuted
+    findings, _ = audit("Then\n\n$$\\frac{d}{dx} x^2 + 3x = 2x + 3$$\n\n"
+                        "$$\\frac{d}{dx} x^2 + 3x = 2x + 3x$$\n\n"
+                        "$$\\frac{\\partial}{\\partial x} x^2 y + y = 2 x y$$\n\n"
+                        "$$\\frac{d}{dx} x^2 + 3x = 2x + 5$$\n")
+    assert status_on(findings, 3) == [Status.PROVED]
+    assert "whole sum" in findings["L3"].verdict.note
+    assert status_on(findings, 5) == [Status.PROVED]
+    assert status_on(findings, 7) == [Status.PROVED]
+    assert status_on(findings, 9) == [Status.REFUTED]
