@@ -79,15 +79,34 @@ def emit(rendered, output: str | None = None, inputs=()) -> None:
 
 
 def write_atomically(path: str, content: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
+    """`content` written to `path`. A file is written through a temporary file beside it, renamed
+    over it once whole, so a failed or interrupted write leaves the old file as it was; through a
+    symbolic link, the file it points to is written and the link stays. A device or a pipe
+    (`-o /dev/stdout`, `-o /dev/null`, a FIFO) is written to as it is: renaming a file over it
+    would put a file in its place."""
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".derive-", suffix=".tmp")
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None   # a new file
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(content)
+        except OSError as err:
+            raise UsageError(f"cannot write {path}: {err.strerror}") from None
+        return
+    target = os.path.realpath(path) if mode is not None else os.path.abspath(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".derive-",
+                                             suffix=".tmp")
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
-        os.replace(temporary, path)
+        if mode is not None:   # the file's permissions, not mkstemp's 0600
+            os.chmod(temporary, stat.S_IMODE(mode))
+        os.replace(temporary, target)
     except BaseException as err:
         try:
             os.unlink(temporary)

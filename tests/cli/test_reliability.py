@@ -52,6 +52,31 @@ def test_a_failed_run_leaves_an_existing_output_file_alone(capsys, tmp_path):
     assert "PROVED" in target.read_text() and not list(tmp_path.glob(".derive-*"))
 
 
+def test_an_output_that_is_a_pipe_or_a_link_stays_what_it_is(capsys, tmp_path):
+    # -o /dev/stdout, -o /dev/null, -o a FIFO: written to, never replaced by a file renamed over
+    # it (as root, `-o /dev/null` used to leave a regular file in /dev); a link keeps pointing at
+    # the file it names, which is written, with its permissions
+    import stat
+    import threading
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    assert run(capsys, "check", "x = x", "-o", str(fifo))[0] == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and "PROVED" in received[0]
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("old")
+    real.chmod(0o644)
+    link.symlink_to(real)
+    assert run(capsys, "check", "x = x", "-o", str(link))[0] == 0
+    assert link.is_symlink() and "PROVED" in real.read_text()
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o644
+    code, _, err = run(capsys, "check", "x = x", "-o", str(tmp_path))
+    assert code == 2 and "Is a directory" in err
+
+
 def test_the_audited_document_is_never_overwritten(capsys, tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text("$x^2 = x \\cdot x$\n")
