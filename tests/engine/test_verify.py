@@ -181,6 +181,22 @@ def test_the_readable_form_of_a_quotient_is_one_fraction_multiplied_out():
     assert readable(1 / (x**2 - 1) + 1 / (x + 1) - 1 / (x - 1)) == -1 / (x**2 - 1)
 
 
+@pytest.mark.parametrize("claim,status", [
+    # by hand: for z > 0 both sides are 1, for z < 0 both 0 (and |x|' = x/|x| = sign x); the
+    # kink at 0 is what `!= 0` leaves out
+    ("diff(Max(0, z), z) = Heaviside(z)", Status.PROVED),
+    ("diff(Abs(x), x) = x/Abs(x)", Status.PROVED),
+    ("diff(Abs(x)*y, x) = y*sign(x)", Status.PROVED),
+    ("diff(Max(0, z), z) = Heaviside(-z)", Status.REFUTED),     # 1 against 0 for z > 0
+    ("diff(Abs(x), x) = 1", Status.REFUTED),                    # -1 against 1 for x < 0
+])
+def test_a_claim_with_a_kink_at_an_excluded_zero_is_proved_on_each_side(claim, status):
+    v = api.check([Numbered(1, claim)], assume=["z != 0", "x != 0"], timeout=5).results[0].verdict
+    assert v.status is status, v
+    if status is Status.PROVED:
+        assert v.method.startswith("on each side of")
+
+
 def test_the_readable_form_of_a_quotient_of_exponentials_is_found_without_simplify(monkeypatch):
     # exp(x) exp(y) is exp(x + y) (two operations, not three); -e^z/(e^z + 1)^2 has no shorter
     # form among those kept (a hyperbolic one is not: the source has exp only). Neither asks
