@@ -5,10 +5,13 @@
 1. Differential: random formulas (depth 2, x and y) against their expansion (true by construction:
    must not be REFUTED) and against mutations mpmath shows to differ (must not hold; a
    counterexample must be a point where mpmath agrees the sides differ).
-2. Known wrong verdicts: the claims that were once PROVED or NUMERIC though false, or REFUTED though
+2. Generated documents: u = F(x, y) and v = G(u, y) with random formulas, and claims of their
+   derivatives, true (SymPy's diff) or wrong (shown by mpmath): audited, no true claim may be
+   refuted and no wrong one hold.
+3. Known wrong verdicts: the claims that were once PROVED or NUMERIC though false, or REFUTED though
    true (a kink), or an error though valid.
-3. Hostile input: every item must end with exit code 2 and one line on stderr, within 10 s.
-4. Signals: Ctrl-C / SIGTERM to the process group of a busy command: nothing survives 1 s.
+4. Hostile input: every item must end with exit code 2 and one line on stderr, within 10 s.
+5. Signals: Ctrl-C / SIGTERM to the process group of a busy command: nothing survives 1 s.
 """
 
 from __future__ import annotations
@@ -160,6 +163,54 @@ KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not h
 ]
 
 
+u = sp.Symbol("u", real=True)
+DERIVATIVES = {   # a document's claim, and its value from the definitions u(x, y) and v(u, y)
+    r"\frac{dv}{dx}": lambda first, second: sp.diff(second.xreplace({u: first}), x),
+    r"\frac{\partial v}{\partial u}": lambda first, second: sp.diff(second, u).xreplace({u: first}),
+    r"\frac{\partial v}{\partial y}": lambda first, second: sp.diff(second.xreplace({u: first}), y),
+    r"\frac{du}{dx}": lambda first, second: sp.diff(first, x),
+}
+
+
+def documents(n: int, seed: int = 0) -> dict:
+    """Documents that let u = F(x, y) and v = G(u, y) (random formulas) and claim derivatives of
+    them: true (SymPy's diff, v's by u with u held) or wrong (doubled, or x added, shown to
+    differ by mpmath). Audited as a linter would; a claim not read counts as undecided."""
+    rng = random.Random(seed)
+    texts, expected = [], []
+    while sum(len(e) for e in expected) < 2 * n:
+        first = formula(rng, 2)[0]
+        second = formula(rng, 2)[0].xreplace({x: u})
+        if not (first.has(x) and second.has(u)) or any(
+                e.has(sp.I, sp.zoo, sp.nan) for e in (first, second)):
+            continue
+        lines, claims = [f"Let $u = {sp.latex(first)}$ and $v = {sp.latex(second)}$.", ""], []
+        for left, value in DERIVATIVES.items():
+            truth = value(first, second)
+            wrong = rng.choice([2 * truth, truth + x])
+            if not any(differs(truth, wrong, p) for p in POINTS):
+                continue
+            for rhs, holds in ((truth, True), (wrong, False)):
+                lines += ["Then", "", f"${left} = {sp.latex(rhs)}$", ""]
+                claims.append((len(lines) - 1, holds))
+        texts.append(api.Document("\n".join(lines), f"generated {len(texts)}"))
+        expected.append(claims)
+    results = {label: [0, 0, 0, 0] for label in ("true by SymPy's diff", "wrong, shown by mpmath")}
+    for report, claims in zip(api.audit_texts(texts, timeout=5, jobs=2), expected):
+        found = {f.source.line: f.verdict for f in report.findings if f.verdict is not None}
+        for line, holds in claims:
+            row = results["true by SymPy's diff" if holds else "wrong, shown by mpmath"]
+            verdict = found.get(line)
+            row[0] += 1
+            if verdict is None or verdict.status is Status.UNDECIDED:
+                row[3] += 1
+            elif (verdict.status is not Status.REFUTED) if holds else not verdict.status.holds:
+                row[1] += 1
+            else:
+                row[2] += 1
+    return {label: tuple(row) for label, row in results.items()}
+
+
 def known() -> tuple[int, int]:
     run = api.check([Numbered(k, c) for k, (c, _, _) in enumerate(KNOWN, 1)], timeout=5, jobs=2)
     written = api.check([Numbered(k, c, where) for k, (c, where, _, _) in enumerate(KNOWN_LATEX, 1)],
@@ -238,6 +289,8 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- |")
     for label, (cases, right, wrong, undecided) in differential(n).items():
         print(f"| differential, {label} | {cases} | {right} | {wrong} | {undecided} |")
+    for label, (cases, right, wrong, undecided) in documents(max(n // 4, 10)).items():
+        print(f"| generated documents, {label} | {cases} | {right} | {wrong} | {undecided} |")
     cases, right = known()
     print(f"| once-wrong verdicts | {cases} | {right} | {cases - right} | |")
     cases, right = hostile()
