@@ -5,7 +5,9 @@
 1. Differential: random formulas (depth 2, x and y) against their expansion (true by construction:
    must not be REFUTED) and against mutations mpmath shows to differ (must not hold; a
    counterexample must be a point where mpmath agrees the sides differ).
-2. Generated documents: u = F(x, y) and v = G(u, y) with random formulas, and claims of their
+2. Derivatives in LaTeX: d/dx of a random formula, written in one of several notations as SymPy
+   prints the formula, against SymPy's diff and a mutation mpmath shows to differ.
+   Generated documents: u = F(x, y) and v = G(u, y) with random formulas, and claims of their
    derivatives, true (SymPy's diff) or wrong (shown by mpmath): audited, no true claim may be
    refuted and no wrong one hold.
 3. Known wrong verdicts: the claims that were once PROVED or NUMERIC though false, or REFUTED though
@@ -211,6 +213,45 @@ def documents(n: int, seed: int = 0) -> dict:
     return {label: tuple(row) for label, row in results.items()}
 
 
+NOTATIONS = [   # one derivative by x of a formula F, as notes write it
+    lambda f: rf"\frac{{d}}{{dx}}\left({f}\right)",
+    lambda f: rf"\frac{{d\left({f}\right)}}{{dx}}",
+    lambda f: rf"\frac{{\partial}}{{\partial x}} \left[ {f} \right]",
+]
+
+
+def notations(n: int, seed: int = 0) -> dict:
+    """The derivative of a random formula F(x, y) written in each of `NOTATIONS`, in LaTeX as
+    SymPy prints F, against SymPy's diff (true) and a mutation shown to differ by mpmath."""
+    rng = random.Random(seed)
+    claims = []   # (LaTeX claim, holds)
+    while len(claims) < 2 * n:
+        e = formula(rng, 2)[0]
+        truth = sp.diff(e, x)
+        if not e.has(x) or e.has(sp.I, sp.zoo, sp.nan) or truth.has(sp.zoo, sp.nan):
+            continue
+        wrong = rng.choice([2 * truth, truth + 1, -truth])
+        if not any(differs(truth, wrong, p) for p in POINTS):
+            continue
+        write = rng.choice(NOTATIONS)
+        claims += [(f"{write(sp.latex(e))} = {sp.latex(truth)}", True),
+                   (f"{write(sp.latex(e))} = {sp.latex(wrong)}", False)]
+    run = api.check([Numbered(k, text) for k, (text, _) in enumerate(claims, 1)], latex=True,
+                    timeout=5, jobs=2)
+    results = {label: [0, 0, 0, 0] for label in ("true by SymPy's diff", "wrong, shown by mpmath")}
+    for (_, holds), result in zip(claims, run.results):
+        row = results["true by SymPy's diff" if holds else "wrong, shown by mpmath"]
+        verdict = getattr(result, "verdict", None)
+        row[0] += 1
+        if verdict is None or verdict.status is Status.UNDECIDED:
+            row[3] += 1
+        elif (verdict.status is not Status.REFUTED) if holds else not verdict.status.holds:
+            row[1] += 1
+        else:
+            row[2] += 1
+    return {label: tuple(row) for label, row in results.items()}
+
+
 def known() -> tuple[int, int]:
     run = api.check([Numbered(k, c) for k, (c, _, _) in enumerate(KNOWN, 1)], timeout=5, jobs=2)
     written = api.check([Numbered(k, c, where) for k, (c, where, _, _) in enumerate(KNOWN_LATEX, 1)],
@@ -289,6 +330,9 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- |")
     for label, (cases, right, wrong, undecided) in differential(n).items():
         print(f"| differential, {label} | {cases} | {right} | {wrong} | {undecided} |")
+    for label, (cases, right, wrong, undecided) in notations(max(n // 4, 10)).items():
+        print(f"| derivatives in LaTeX notations, {label} | {cases} | {right} | {wrong} | "
+              f"{undecided} |")
     for label, (cases, right, wrong, undecided) in documents(max(n // 4, 10)).items():
         print(f"| generated documents, {label} | {cases} | {right} | {wrong} | {undecided} |")
     cases, right = known()
