@@ -9,7 +9,8 @@
    prints the formula, against SymPy's diff and a mutation mpmath shows to differ.
    Generated documents: u = F(x, y) and v = G(u, y) with random formulas, and claims of their
    derivatives, true (SymPy's diff) or wrong (shown by mpmath): audited, no true claim may be
-   refuted and no wrong one hold.
+   refuted and no wrong one hold. Quantities defined through a document's function (g(t) = F,
+   w_i = G(g(x_i))): claims that evaluate w_i beside its derivatives, true or wrong alike.
 3. Known wrong verdicts: the claims that were once PROVED or NUMERIC though false, or REFUTED though
    true (a kink), or an error though valid.
 4. Hostile input: every item must end with exit code 2 and one line on stderr, within 10 s.
@@ -197,20 +198,12 @@ def documents(n: int, seed: int = 0) -> dict:
                 claims.append((len(lines) - 1, holds))
         texts.append(api.Document("\n".join(lines), f"generated {len(texts)}"))
         expected.append(claims)
-    results = {label: [0, 0, 0, 0] for label in ("true by SymPy's diff", "wrong, shown by mpmath")}
+    holds, verdicts = [], []
     for report, claims in zip(api.audit_texts(texts, timeout=5, jobs=2), expected):
         found = {f.source.line: f.verdict for f in report.findings if f.verdict is not None}
-        for line, holds in claims:
-            row = results["true by SymPy's diff" if holds else "wrong, shown by mpmath"]
-            verdict = found.get(line)
-            row[0] += 1
-            if verdict is None or verdict.status is Status.UNDECIDED:
-                row[3] += 1
-            elif (verdict.status is not Status.REFUTED) if holds else not verdict.status.holds:
-                row[1] += 1
-            else:
-                row[2] += 1
-    return {label: tuple(row) for label, row in results.items()}
+        holds += [true for _, true in claims]
+        verdicts += [found.get(line) for line, _ in claims]
+    return _tally(holds, verdicts)
 
 
 NOTATIONS = [   # one derivative by x of a formula F, as notes write it
@@ -238,18 +231,55 @@ def notations(n: int, seed: int = 0) -> dict:
                    (f"{write(sp.latex(e))} = {sp.latex(wrong)}", False)]
     run = api.check([Numbered(k, text) for k, (text, _) in enumerate(claims, 1)], latex=True,
                     timeout=5, jobs=2)
-    results = {label: [0, 0, 0, 0] for label in ("true by SymPy's diff", "wrong, shown by mpmath")}
-    for (_, holds), result in zip(claims, run.results):
-        row = results["true by SymPy's diff" if holds else "wrong, shown by mpmath"]
-        verdict = getattr(result, "verdict", None)
+    return _tally([true for _, true in claims],
+                  [getattr(result, "verdict", None) for result in run.results])
+
+
+def functions(n: int, seed: int = 0) -> dict:
+    """A document's function g(t) = F(t, y) (a random formula) and w_i = G(g(x_i)): claims that
+    evaluate w_i beside its derivatives (w_i + dw_i/dy, dw_i/dx_i), true (SymPy's diff) or
+    wrong (plus 1, doubled, shown by mpmath), checked at index level with the definitions."""
+    rng = random.Random(seed)
+    t, xi = sp.Symbol("t", real=True), sp.Symbol("x_i", real=True)
+    g = sp.Function("g")
+    claims = []   # (claim, where, holds)
+    while len(claims) < 2 * n:
+        body = formula(rng, 2)[0].xreplace({x: t})
+        if not body.has(t) or body.has(sp.I, sp.zoo, sp.nan):
+            continue
+        use = rng.choice([lambda v: v + xi * y, lambda v: v**2, lambda v: y * v])
+        value = use(body.xreplace({t: xi}))
+        left, truth = rng.choice([(r"w_i + \frac{\partial w_i}{\partial y}",
+                                   value + sp.diff(value, y)),
+                                  (r"\frac{\partial w_i}{\partial x_i}", sp.diff(value, xi))])
+        wrong = rng.choice([truth + 1, 2 * truth])
+        written = {e: e.xreplace({xi: x}) for e in (truth, wrong)}
+        if truth.has(sp.zoo, sp.nan) or not any(differs(written[truth], written[wrong], p)
+                                                  for p in POINTS):
+            continue
+        where = (f"g(t) = {sp.latex(body)}", f"w_i = {sp.latex(use(g(xi)))}")
+        claims += [(f"{left} = {sp.latex(truth)}", where, True),
+                   (f"{left} = {sp.latex(wrong)}", where, False)]
+    run = api.check([Numbered(k, text, where) for k, (text, where, _) in enumerate(claims, 1)],
+                    latex=True, timeout=5, jobs=2)
+    return _tally([holds for _, _, holds in claims],
+                  [getattr(result, "verdict", None) for result in run.results])
+
+
+def _tally(holds: list, verdicts: list) -> dict:
+    """(cases, right, wrong, undecided) for the true and the wrong claims; a claim not read (no
+    verdict) is undecided."""
+    rows = {label: [0, 0, 0, 0] for label in ("true by SymPy's diff", "wrong, shown by mpmath")}
+    for true, verdict in zip(holds, verdicts):
+        row = rows["true by SymPy's diff" if true else "wrong, shown by mpmath"]
         row[0] += 1
         if verdict is None or verdict.status is Status.UNDECIDED:
             row[3] += 1
-        elif (verdict.status is not Status.REFUTED) if holds else not verdict.status.holds:
+        elif (verdict.status is not Status.REFUTED) if true else not verdict.status.holds:
             row[1] += 1
         else:
             row[2] += 1
-    return {label: tuple(row) for label, row in results.items()}
+    return {label: tuple(row) for label, row in rows.items()}
 
 
 def known() -> tuple[int, int]:
@@ -335,6 +365,9 @@ def main() -> None:
               f"{undecided} |")
     for label, (cases, right, wrong, undecided) in documents(max(n // 4, 10)).items():
         print(f"| generated documents, {label} | {cases} | {right} | {wrong} | {undecided} |")
+    for label, (cases, right, wrong, undecided) in functions(max(n // 4, 10)).items():
+        print(f"| quantities defined through a function, {label} | {cases} | {right} | {wrong} | "
+              f"{undecided} |")
     cases, right = known()
     print(f"| once-wrong verdicts | {cases} | {right} | {cases - right} | |")
     cases, right = hostile()
