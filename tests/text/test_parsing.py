@@ -179,6 +179,7 @@ HOSTILE = [
     "f(x, y=1)",
     "diff(x, x, 100)",
     "\x00",
+    "0x0", "0b1*x", "0o7", "0X1F",   # Python's numbers in other bases: 0x0 may mean 0 times x0
 ]
 
 
