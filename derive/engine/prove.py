@@ -158,6 +158,22 @@ def _domain(s, assumptions: Assumptions):
                        left_open=lo.strict if lo else True, right_open=hi.strict if hi else True)
 
 
+def on_each_side_of_zero(D, assumptions: Assumptions, deadline: float, confirm) -> str | None:
+    """A proof for z != 0 of a claim with a kink at 0 (d/dz max(0, z) against the cases 0 for
+    z < 0, 1 otherwise): D is 0 for every z > 0 and for every z < 0, each side proved by the
+    cheap strategies with z written as t or -t, t > 0, where the kink's functions take their
+    value on that side. None when no one variable of D is assumed nonzero, or a side is not
+    proved."""
+    variables = [s for s in D.free_symbols if str(s) in assumptions.nonzero]
+    if len(variables) != 1 or assumptions.interval(str(variables[0])) != (None, None):
+        return None
+    t = sp.Dummy("t", positive=True)
+    for side in (t, -t):
+        if not prove(D.xreplace({variables[0]: side}), CHEAP_STRATEGIES, deadline, confirm):
+            return None
+    return f"on each side of {variables[0]} = 0"
+
+
 def proof_substitution(D, assumptions: Assumptions) -> dict:
     """For `x > 1`-style bounds SymPy cannot express, prove over x = 1 + t with t > 0 (a proof for
     x > lo covers any narrower interval too)."""

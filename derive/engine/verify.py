@@ -26,7 +26,7 @@ from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
 from derive.engine.missing_limits import missing_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
-    limits_opaque, proof_substitution, prove, under_the_limit
+    limits_opaque, on_each_side_of_zero, proof_substitution, prove, under_the_limit
 from derive.engine.search import (
     PRECISION, agree, clearly_nonzero, confirmed_gap, exact_gap, find_counterexample, on_kink, real_value,
     sample_points, unknown_functions)
@@ -130,7 +130,7 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     likely_false = not failure and clearly_nonzero(D, deadline)
     proved = None if likely_false else prove(to_prove, CHEAP_STRATEGIES, deadline, confirm)
     if not proved and cases is D and D.has(*NON_SMOOTH):
-        proved = _on_each_side_of_zero(D, assumptions, deadline, confirm)
+        proved = on_each_side_of_zero(D, assumptions, deadline, confirm)
     cheap_tried = not likely_false
     # what the simplifiers get (none when a cheap strategy proved it, or the sides could not be
     # evaluated): limits SymPy could not take as opaque values, or, for two limits of the same
@@ -308,22 +308,6 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
         return done(replace(base, status=Status.NUMERIC, method="numeric", points=search.points,
                             search_complete=search.complete))
     return done(replace(base, note=search.note or "no point where both sides are real"))
-
-
-def _on_each_side_of_zero(D, assumptions: Assumptions, deadline: float, confirm) -> str | None:
-    """A proof for z != 0 of a claim with a kink at 0 (d/dz max(0, z) against the cases 0 for
-    z < 0, 1 otherwise): D is 0 for every z > 0 and for every z < 0, each side proved by the
-    cheap strategies with z written as t or -t, t > 0, where the kink's functions take their
-    value on that side. None when no one variable of D is assumed nonzero, or a side is not
-    proved."""
-    variables = [s for s in D.free_symbols if str(s) in assumptions.nonzero]
-    if len(variables) != 1 or assumptions.interval(str(variables[0])) != (None, None):
-        return None
-    t = sp.Dummy("t", positive=True)
-    for side in (t, -t):
-        if not prove(D.xreplace({variables[0]: side}), CHEAP_STRATEGIES, deadline, confirm):
-            return None
-    return f"on each side of {variables[0]} = 0"
 
 
 NON_SMOOTH = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling)

@@ -201,9 +201,9 @@ class Builder:
     def integer(self, text: str) -> sp.Integer:
         digits = text.replace("_", "")
         if not digits.isdigit():   # 0x0, 0o7, 0b1: Python's numbers in other bases
-            raise InputError(f"{text} is a number in base {dict(x=16, o=8, b=2)[digits[1].lower()]} "
-                             f"to Python: write 0*{text[1:]} for a product, or the number in "
-                             "decimal")
+            base = {"x": 16, "o": 8, "b": 2}[digits[1].lower()]
+            raise InputError(f"{text} is a number in base {base} to Python: write "
+                             f"0*{text[1:]} for a product, or the number in decimal")
         if len(digits) > LIMITS.max_int_digits:
             raise InputError(f"number with {len(digits)} digits is too long "
                              f"(limit {LIMITS.max_int_digits})")
