@@ -398,7 +398,10 @@ def _backprop_part(part: str, spec: tuple, layers, report):
     (once per worker: the pair's derivations and the network share it and SymPy's caches)."""
     from derive.nn import backprop, network
     if part == "index":
-        report(backprop.index_level())
+        report(backprop.layer_steps())
+        return
+    if part == "batches":
+        report(backprop.batch_steps())
         return
     if spec not in _PAIRS:
         _PAIRS[spec] = _pair(*spec)
@@ -429,16 +432,19 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
         raise InputError(f"{output_activation} shares its value between the outputs: the network "
                          "needs 2 or more (e.g. --layers 2,2,3)")
     spec = (activation, output_activation, cost, force)
-    # the index level is the same for every pair: derived once per process
-    parts = ([] if _INDEX_LEVEL else ["index"]) + ["pair"] + (["network"] if sizes else [])
+    # the index level is the same for every pair: derived once per process, in two parts, the
+    # longer first, so that the other worker checks the batch forms, the pair and the network
+    parts = ([] if _INDEX_LEVEL else ["index", "batches"]) + ["pair"] \
+        + (["network"] if sizes else [])
     args = [(part, spec, sizes) for part in parts]
-    done = dict(_INDEX_LEVEL)
+    done = {}
     for index, outcome in isolation.run(_ReportingTask(_backprop_part), args,
                                         check_timeout(timeout), jobs):
         done[parts[index]] = _value(outcome, timeout)
-    _INDEX_LEVEL.setdefault("index", done["index"])
+    if not _INDEX_LEVEL:
+        _INDEX_LEVEL["index"] = bp.IndexLevel(*done["index"], *done["batches"])
     pair, derivations = done["pair"]
-    return bp.assemble(pair.hidden, pair.output, pair.cost, done["index"], derivations,
+    return bp.assemble(pair.hidden, pair.output, pair.cost, _INDEX_LEVEL["index"], derivations,
                        done.get("network"), pair.notes + tuple(notes))
 
 

@@ -225,14 +225,22 @@ class BackpropDocument(Displayed):
 def index_level() -> IndexLevel:
     """The same for every activation and cost: derived and checked once per process (a warm
     worker keeps it for the next document)."""
+    return IndexLevel(*layer_steps(), *batch_steps())
+
+
+def layer_steps() -> tuple[Derivation, ...]:
+    """The index level's weights, biases, output and hidden derivations, checked on a layer
+    model; kept on disk between runs."""
     from derive.engine.cache import cached, key_of
-    return cached("index-level", key_of(), _index_level)
+    return cached("index-level", key_of(), lambda: tuple(general()))
 
 
-def _index_level() -> IndexLevel:
+def batch_steps() -> tuple[Derivation, Derivation]:
+    """The batch and weight-decay forms, checked on explicit matrices; kept on disk between
+    runs. Apart from `layer_steps`, so that a second worker can check them meanwhile."""
+    from derive.engine.cache import cached, key_of
     from derive.nn import batches
-    weights, biases, output, hidden = general()
-    return IndexLevel(weights, biases, output, hidden, *batches.checked())
+    return cached("batches", key_of(), batches.checked)
 
 
 def pair_derivations(hidden: Activation, output: Activation, cost: Cost) -> PairDerivations:
