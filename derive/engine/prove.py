@@ -14,19 +14,16 @@ from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.text import Assumptions
 
 
-LARGE = 30   # operations beyond which SymPy's `is_zero` on an expression of variables is not asked
 FINE = 1000  # a denominator beyond which a rational power is a generator of huge degree
 
 
 def _is_zero(e) -> bool:
-    """Zero, as written or by SymPy's `is_zero`. On a long expression of variables that a strategy
-    left unreduced, `is_zero` searches the assumptions of every term (a quarter of a second on a
-    network's gradient) and has not once been the proof in this project's tests: not asked."""
-    if e == 0:
-        return True
-    if e.free_symbols and sp.count_ops(e) > LARGE:
-        return False
-    return e.is_zero is True
+    """Zero as written, or a constant SymPy's `is_zero` calls 0. An expression of variables that a
+    strategy left unreduced is not asked: `is_zero` searches the assumptions of every term, and
+    over the document corpus, the tutorial and the test suite it was the proof once in 1,088
+    questions (of a Piecewise that is 0 in every case, which a later strategy proves too), at
+    1.3 s of the corpus's 22 s of deciding."""
+    return e == 0 or (not e.free_symbols and e.is_zero is True)
 
 
 def _piecewise(e):
