@@ -128,9 +128,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         j = self.i + k
         return self.tokens[j] if j < len(self.tokens) else None
 
-    def at(self, *texts) -> bool:
-        t = self.peek()
-        return t is not None and t.text in texts
+    def at(self, *texts) -> bool:   # asked a million times reading a corpus: peek inlined
+        return self.i < len(self.tokens) and self.tokens[self.i].text in texts
 
     def at_seq(self, *texts) -> bool:
         return all(self.peek(k) is not None and self.peek(k).text == s for k, s in enumerate(texts))
