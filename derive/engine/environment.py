@@ -23,6 +23,7 @@ from derive.text.limits import LIMITS
 
 DIGITS = 120                    # working precision of a sampled evaluation
 STEP = 30                       # derivatives at a sample: central differences with step 10^-STEP
+POSITIVE = 1000                 # samples numbered from here draw every free value positive
 MEMO = 100_000                  # values kept per compiled function at a sample
 _COMPILED: dict = {}            # (function, arity, order, sample, digits) -> compiled stand-in
 # functions SymPy evaluates exactly as it builds them (x! at 10^99 never returns): those the
@@ -680,7 +681,8 @@ def _entry_symbols(name: str, shape) -> list:
 
 
 def _sample_value(symbol: sp.Symbol, sample: int, assumptions):
-    """A random exact value for `symbol` in sample `sample` (in its assumed domain)."""
+    """A random exact value for `symbol` in sample `sample` (in its assumed domain; positive
+    from sample POSITIVE on, where the roots and logarithms of a formula's variables are real)."""
     rng = random.Random(f"{sample}:{symbol.name}")
     if assumptions is not None:
         lo, hi = assumptions.interval(symbol.name)
@@ -689,7 +691,8 @@ def _sample_value(symbol: sp.Symbol, sample: int, assumptions):
             if pool:
                 return rng.choice(pool[:12])
     numerator = rng.choice([n for n in range(-9, 10) if n])
-    return sp.Rational(numerator, rng.randint(2, 7))
+    value = sp.Rational(numerator, rng.randint(2, 7))
+    return abs(value) if sample >= POSITIVE else value
 
 
 def _stand_in(name: str, arity: int, sample: int) -> sp.Lambda:

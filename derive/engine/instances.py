@@ -35,7 +35,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.engine.environment import (
-    DIGITS, Environment, closure, names_in, owner, target_name)
+    DIGITS, POSITIVE, Environment, closure, names_in, owner, target_name)
 from derive.engine.values import MAX_ENTRIES
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.isolation import TaskTimeout, clock, time_limit
@@ -50,6 +50,7 @@ DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is 
 SIZE_PATTERNS = ((2, 3, 4), (3, 4, 2))   # distinct widths, so a sum to the wrong bound shows
 MAX_INDEX_VALUES = 48           # free index assignments checked per instance
 SAMPLES = 3                     # random points (with stand-ins for unknown functions) per instance
+REDRAWS = 6                     # further points, of positive values, in place of points not real
 
 
 @dataclass(frozen=True)
@@ -804,41 +805,82 @@ def _explained(verdict: Verdict, instance: Instance, p, q, assumptions, deadline
 
 
 def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict:
-    """The instance at SAMPLES random points, computed with DIGITS-digit numbers: REFUTED at the
-    first point where an entry differs (and still differs computed again with twice the digits),
-    NUMERIC when every entry agrees at every point."""
-    compared = 0
-    for sample in range(samples):
+    """The instance at `samples` random points, computed with DIGITS-digit numbers: REFUTED at
+    the first point where an entry differs (and still differs computed again with twice the
+    digits), NUMERIC when every entry agrees at every point. A point where a side is not real
+    (the root or logarithm of a negative value) is no evidence: up to REDRAWS points of positive
+    values are drawn in its place, and the claim holds at most where both sides are real."""
+    compared, taken, one_side, unreal = 0, 0, None, None
+    for sample in [*range(samples), *range(POSITIVE, POSITIVE + REDRAWS)]:
+        if taken == samples:
+            break
         env = Environment(instance, sample=sample, assumptions=assumptions)
-        for indices in instance.index_values:
-            pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
-                                 env.claim_value(instance.rhs, indices))
-            for position, (p, q) in pairs:
-                same = _same_number(p, q, DIGITS)
-                if same is False:   # confirm with twice the digits before calling it wrong
-                    fine = Environment(instance, sample=sample, assumptions=assumptions,
-                                       digits=2 * DIGITS)
-                    fine_pairs = dict(_entry_pairs(fine.claim_value(instance.lhs, indices),
-                                                   fine.claim_value(instance.rhs, indices)))
-                    same = _same_number(*fine_pairs[position], 2 * DIGITS)
-                    if same is False:
-                        p, q = fine_pairs[position]
-                        written = names_in(instance.lhs) | names_in(instance.rhs)
-                        point = env.point_names()   # the claim's own names first
-                        point = dict(sorted(point.items(),
-                                            key=lambda kv: kv[0].split("[")[0] not in written))
-                        example = Counterexample(point, sp.N(p, 15), sp.N(q, 15),
-                                                 functions=env.functions_used())
-                        return Verdict(Status.REFUTED, instance.lhs, instance.rhs,
-                                       method="numeric counterexample", counterexample=example,
-                                       note=_fails(instance, indices, position),
-                                       points=compared + 1)
-                if same is None:
+        found = _at_sample(env, instance, assumptions, sample, compared)
+        if isinstance(found, Verdict):
+            return found
+        if isinstance(found, int):
+            compared, taken = found, taken + 1
+        else:
+            unreal = unreal or found[0]
+            one_side = one_side or found[1]
+    if not taken:
+        return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs, method="instantiated",
+                       note=f"could not compare the values {unreal}: a side is not real at any "
+                            f"of the {samples + REDRAWS} points tried")
+    return Verdict(Status.NUMERIC, instance.lhs, instance.rhs, method="numeric", points=compared,
+                   one_side_real=one_side)
+
+
+def _at_sample(env: Environment, instance: Instance, assumptions, sample: int, compared: int):
+    """The instance at one point: the verdict when it is refuted there or its values cannot be
+    compared; the count of entries compared so far when every entry agrees; or, when a side is
+    not real there, (where, the point when the other side is real)."""
+    for indices in instance.index_values:
+        pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
+                             env.claim_value(instance.rhs, indices))
+        for position, (p, q) in pairs:
+            same = _same_number(p, q, DIGITS)
+            if same is False:   # confirm with twice the digits before calling it wrong
+                fine = Environment(instance, sample=sample, assumptions=assumptions,
+                                   digits=2 * DIGITS)
+                fine_pairs = dict(_entry_pairs(fine.claim_value(instance.lhs, indices),
+                                               fine.claim_value(instance.rhs, indices)))
+                same = _same_number(*fine_pairs[position], 2 * DIGITS)
+                if same is False:
+                    p, q = fine_pairs[position]
+                    written = names_in(instance.lhs) | names_in(instance.rhs)
+                    point = env.point_names()   # the claim's own names first
+                    point = dict(sorted(point.items(),
+                                        key=lambda kv: kv[0].split("[")[0] not in written))
+                    example = Counterexample(point, sp.N(p, 15), sp.N(q, 15),
+                                             functions=env.functions_used())
+                    return Verdict(Status.REFUTED, instance.lhs, instance.rhs,
+                                   method="numeric counterexample", counterexample=example,
+                                   note=_fails(instance, indices, position),
+                                   points=compared + 1)
+            if same is None:
+                real = [_real(p), _real(q)]
+                where = _where(instance, indices, position)
+                if None in real or all(real):   # not numbers, or too close to tell
                     return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs,
-                                   method="instantiated", note="could not compare the values "
-                                   + _where(instance, indices, position))
-                compared += 1
-    return Verdict(Status.NUMERIC, instance.lhs, instance.rhs, method="numeric", points=compared)
+                                   method="instantiated",
+                                   note="could not compare the values " + where)
+                return where, env.point_names() if any(real) else None
+            compared += 1
+    return compared
+
+
+def _real(v) -> bool | None:
+    """Whether the number `v` is real and finite; None when it is no number (it has a name or an
+    unknown function left in it, or cannot be evaluated)."""
+    try:
+        if not isinstance(v, sp.Basic) or not v.is_number or v.has(AppliedUndef, sp.Derivative,
+                                                                     sp.Subs):
+            return None
+        value = v.evalf(15)
+    except EVALUATION_ERRORS:
+        return None
+    return bool(value.is_Number and value.is_finite)
 
 
 def _same_number(p, q, digits: int) -> bool | None:

@@ -365,3 +365,28 @@ def test_what_stays_ambiguous_is_refused_with_advice(claim, message):
 def test_a_quantity_defined_through_a_function_moves_with_the_names_in_its_formula(claim, holds):
     v = verdict(claim, [r"g(t) = w t^2", r"y_i = g(x_i)"])
     assert v.status.holds is holds, v.note
+
+
+@pytest.mark.parametrize("claim,where,holds", [
+    # d/dx sqrt(x) = 1/(2 sqrt(x)) (SymPy's diff), and the same without the 2
+    (r"\frac{\partial w_i}{\partial x_i} = \frac{1}{2\sqrt{x_i}}", (r"w_i = \sqrt{x_i}",), True),
+    (r"\frac{\partial w_i}{\partial x_i} = \frac{1}{\sqrt{x_i}}", (r"w_i = \sqrt{x_i}",), False),
+    # through a document's function with a logarithm: d/dx (log x + 1/4)^2 = 2 (log x + 1/4)/x
+    (r"\frac{\partial w_i}{\partial x_i} = \frac{2(\log(x_i) + 1/4)}{x_i}",
+     (r"g(t) = \log(t) + \frac{1}{4}", r"w_i = g(x_i)^2"), True),
+    (r"\frac{\partial w_i}{\partial x_i} = \frac{\log(x_i) + 1/4}{x_i}",
+     (r"g(t) = \log(t) + \frac{1}{4}", r"w_i = g(x_i)^2"), False),
+])
+def test_points_where_a_root_or_a_log_is_not_real_are_drawn_again(claim, where, holds):
+    """At a random point about half the x_i are negative, where these sides are not real: such
+    a point is no evidence, and points of positive values are drawn in its place (once the
+    claim was undecided, "could not compare the values")."""
+    v = verdict(claim, where)
+    assert v.status is (Status.NUMERIC if holds else Status.REFUTED), v.note
+
+
+def test_a_claim_real_on_one_side_only_holds_at_most_where_both_are():
+    """log(x^2) = 2 log(x) holds for x > 0; for x < 0 only the left side is real."""
+    v = verdict(r"w_i = 2\log(x_i)", (r"w_i = \log(x_i^2)",))
+    assert v.status is Status.NUMERIC and v.one_side_real is not None
+    assert any(value < 0 for value in v.one_side_real.values())
