@@ -818,11 +818,11 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
         found = _at_sample(env, instance, assumptions, sample, compared)
         if isinstance(found, Verdict):
             return found
-        if isinstance(found, int):
-            compared, taken = found, taken + 1
+        if isinstance(found, _NotReal):
+            unreal = unreal or found.where
+            one_side = one_side or found.one_side_real
         else:
-            unreal = unreal or found[0]
-            one_side = one_side or found[1]
+            compared, taken = found, taken + 1
     if not taken:
         return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs, method="instantiated",
                        note=f"could not compare the values {unreal}: a side is not real at any "
@@ -831,10 +831,17 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
                    one_side_real=one_side)
 
 
+@dataclass(frozen=True)
+class _NotReal:
+    """A point where a side of an entry is not real: where, and the point when the other is."""
+
+    where: str
+    one_side_real: dict | None
+
+
 def _at_sample(env: Environment, instance: Instance, assumptions, sample: int, compared: int):
     """The instance at one point: the verdict when it is refuted there or its values cannot be
-    compared; the count of entries compared so far when every entry agrees; or, when a side is
-    not real there, (where, the point when the other side is real)."""
+    compared; the count of entries compared so far when every entry agrees; or _NotReal."""
     for indices in instance.index_values:
         pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
                              env.claim_value(instance.rhs, indices))
@@ -865,7 +872,7 @@ def _at_sample(env: Environment, instance: Instance, assumptions, sample: int, c
                     return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs,
                                    method="instantiated",
                                    note="could not compare the values " + where)
-                return where, env.point_names() if any(real) else None
+                return _NotReal(where, env.point_names() if any(real) else None)
             compared += 1
     return compared
 
