@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+import derive.text.subs  # noqa: F401 - SymPy's Subs compared by what it states
+
 GREEK_LETTERS = frozenset(
     ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau "
      "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega ell").split())

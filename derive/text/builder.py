@@ -14,6 +14,7 @@ import re
 
 import sympy as sp
 
+import derive.text.subs  # noqa: F401 - SymPy's Subs compared by what it states
 from derive.text.assumptions import Assumptions
 from derive.text.limits import LIMITS, InputError, one_line
 

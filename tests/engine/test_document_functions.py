@@ -64,3 +64,45 @@ def test_a_claim_about_a_quantity_defined_through_a_function(function, use, clai
     assert differs(truth, wrong)
     v = decided(f"{left} = {sp.latex(wrong)}", where)
     assert not v.status.holds, (where, claim, v)
+
+
+# partials of f(x, y) at points whose coordinates are equal, where SymPy's own comparison of
+# `Subs` takes f_x(2, 2) and f_y(2, 2) for one value; each side's value is SymPy's `diff`
+X, Y = sp.symbols("x y", real=True)
+SURFACES = {"x y^3": X * Y**3, "x^3 + y^3 - 3 x y": X**3 + Y**3 - 3 * X * Y}
+PARTIALS = {"x": (X,), "y": (Y,), "xx": (X, X), "xy": (X, Y), "yy": (Y, Y)}
+
+
+def partial_at(surface: str, letters: str, a: int):
+    return sp.diff(SURFACES[surface], *PARTIALS[letters]).subs({X: a, Y: a})
+
+
+@pytest.mark.parametrize("surface,a", [("x y^3", 2), ("x^3 + y^3 - 3 x y", 1),
+                                       ("x^3 + y^3 - 3 x y", -1)])
+def test_partials_at_a_point_of_equal_coordinates_are_told_apart(surface, a):
+    """Every pair of partials whose values differ is refuted as an equality, and in one run each
+    partial is checked against its own value, right and wrong, whatever was checked before it."""
+    where = [f"f(x, y) = {surface}"]
+    claims, expected = [], []
+    for first, second in itertools.permutations(PARTIALS, 2):
+        left, right = partial_at(surface, first, a), partial_at(surface, second, a)
+        if left != right:
+            claims.append(f"f_{{{first}}}({a}, {a}) = f_{{{second}}}({a}, {a})")
+            expected.append(False)
+    for letters in PARTIALS:
+        value = partial_at(surface, letters, a)
+        claims += [f"f_{{{letters}}}({a}, {a}) = {value}", f"f_{{{letters}}}({a}, {a}) = {value + 1}"]
+        expected += [True, False]
+    run = api.check([Numbered(k, c) for k, c in enumerate(claims, 1)], latex=True, timeout=10,
+                    where=where)
+    for claim, holds, result in zip(claims, expected, run.results):
+        assert isinstance(result, Checked), claim
+        assert result.verdict.status.holds is holds, claim
+
+
+def test_a_worked_extremum_is_audited_line_by_line_at_a_point_of_equal_coordinates():
+    """f = x^3 + y^3 - 3xy at its critical point (1, 1): f_yy = 6y = 6 holds; f_xy = -3, not 6."""
+    report = api.audit_text("$$f(x, y) = x^3 + y^3 - 3xy$$\n\n$$f_{yy}(1, 1) = 6$$\n\n"
+                            "$$f_{xy}(1, 1) = 6$$\n", "extremum")
+    verdicts = {f.source.line: f.verdict.status for f in report.findings if f.verdict}
+    assert verdicts[3] is Status.PROVED and verdicts[5] is Status.REFUTED, verdicts
