@@ -85,6 +85,26 @@ def test_a_claim_with_nothing_to_choose_is_proved():
     assert verdict(r"\frac{dJ}{dL} = 1", ["J = L + s"]).status is Status.PROVED
 
 
+@pytest.mark.parametrize("claim,holds", [
+    # a closed form that fits n = 1, 2, 3 only: 2^n - 1 against n^2 - n + 1 (7 = 7 at n = 3,
+    # 15 against 13 at n = 4), and sums that differ by c n(n-1)(n-2)(n-3)
+    (r"\sum_{k=1}^{n} 2^{k-1} = n^2 - n + 1", False),
+    (r"\sum_{k=1}^{n} 2^{k-1} = 2^n - 1", True),
+    (r"\sum_{k=1}^{n} k^2 = \frac{n(n+1)(2n+1)}{6} + n(n-1)(n-2)(n-3)", False),
+    (r"\prod_{k=1}^{n} \frac{k+1}{k} = n + 1 + (n-1)(n-2)(n-3)", False),
+    # meant for n >= 3: at n = 1 SymPy still gives the sum from 3 to 1 a value, no evidence
+    (r"\sum_{k=3}^{n} k = \frac{n(n+1)}{2} - 3", True),
+    (r"\sum_{k=3}^{n} 1 = n - 2", True),
+    (r"\sum_{k=3}^{n} 1 = \max(n - 2, 0)", True),   # at n = 1 SymPy's sum is -1
+])
+def test_a_sum_to_n_is_refuted_at_a_whole_n_where_it_fails(claim, holds):
+    """The instances take n at two sizes; a formula wrong only from n = 4 on was NUMERIC."""
+    v = verdict(claim)
+    assert v.status.holds is holds, v.note
+    if not holds:
+        assert v.status is Status.REFUTED and int(v.counterexample.point["n"]) >= 4
+
+
 def test_einstein_summation_only_when_declared():
     claim = r"\frac{d}{dx_k}x_ia_{ij}x_j = a_{kj}x_j + x_ia_{ik}"
     assert verdict(claim, [r"\text{Einstein summation}"]).status.holds
