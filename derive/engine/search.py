@@ -196,6 +196,7 @@ def clearly_nonzero(D, deadline: float, points=None, stand_ins: bool = False) ->
 # -332.7 by default). 2000 digits resolve cancellations down to e^-4000, far beyond the sampled
 # points; a counterexample must also survive a fourfold `maxn` (see _search_points).
 MAXN = 2000
+DOMAIN_DIGITS = 15   # enough to tell a real value from one with an imaginary part
 LOST = 20  # bits: evalf's report of a value it could not resolve (e.g. -0.e-165 with _prec == 1)
 
 
@@ -305,14 +306,22 @@ def agree(coarse, fine) -> bool:
 
 
 def find_counterexample(L, R, assumptions: Assumptions, deadline: float, n: int = N_POINTS,
-                        kinks=None) -> Search:
+                        kinks=None, domain=()) -> Search:
     """A point where L and R differ, searched at the claim's own scales and breakpoints and at
     points across the assumed domain. `kinks`: expressions whose zeros are points where a claimed
-    derivative does not exist; a difference there is not a counterexample."""
+    derivative does not exist; a difference there is not a counterexample. `domain`: expressions
+    that must be real at a point for the claim to say anything there (what it differentiates)."""
     undefs = unknown_functions(L, R)
     if undefs:
-        return _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks)
-    return _search_points(L, R, assumptions, deadline, n, kinks=kinks)
+        return _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks, domain)
+    return _search_points(L, R, assumptions, deadline, n, kinks=kinks, domain=domain)
+
+
+def outside(domain, point) -> bool:
+    """Whether one of the `domain` expressions that the point gives a value is not real (or is
+    undefined) there."""
+    return any(real_value(e, DOMAIN_DIGITS, point=point) is None for e in domain
+               if e.free_symbols <= point.keys())
 
 
 def on_kink(kinks, point) -> bool:
@@ -323,13 +332,16 @@ def on_kink(kinks, point) -> bool:
     return False
 
 
-def _search_points(L, R, assumptions, deadline, n, functions=None, kinks=None) -> Search:
+def _search_points(L, R, assumptions, deadline, n, functions=None, kinks=None,
+                   domain=()) -> Search:
     symbols = sorted(L.free_symbols | R.free_symbols, key=str)
     points = sample_points(symbols, assumptions, n, expr=L - R) if symbols else [{}]
     checked, skipped_one_side, kink, defined, screened = 0, None, None, [0, 0], 0
     try:
         with time_limit(deadline - clock()):
             for point in points:
+                if domain and outside(domain, point):
+                    continue
                 lv, rv = real_value(L, PRECISION, point=point), real_value(R, PRECISION, point=point)
                 defined[0] += lv is not None
                 defined[1] += rv is not None
@@ -468,7 +480,8 @@ def _worked_out(e):
     return e.replace(lambda node: isinstance(node, sp.Sum), added).doit(deep=True)
 
 
-def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None) -> Search:
+def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None,
+                           domain=()) -> Search:
     total, notes, complete, one_side, kink = 0, [], True, None, None
     families = len(_concrete_functions(1))
     for k in range(families):
@@ -482,7 +495,8 @@ def _search_with_functions(L, R, undefs, assumptions, deadline, n, kinks=None) -
             complete = False
             continue
         search = _search_points(Lk, Rk, assumptions, deadline, max(8, n // 4),
-                                functions={str(f): lam for f, lam in chosen.items()}, kinks=kinks)
+                                functions={str(f): lam for f, lam in chosen.items()}, kinks=kinks,
+                                domain=domain)
         total += search.points
         if search.counterexample is not None:
             return Search(search.counterexample, total)

@@ -161,7 +161,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         names = ", ".join(sorted(str(f) for f in unknown))
         return done(replace(base, note=f"{names}: an unknown function at a given point; what it "
                             "is there is not stated (define it, e.g. in the document)"))
-    search = find_counterexample(*numeric, assumptions, deadline, kinks=kinks)
+    search = find_counterexample(*numeric, assumptions, deadline, kinks=kinks,
+                                 domain=real_domain_of(lhs, rhs))
     if search.counterexample is not None:
         verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",
                           counterexample=search.counterexample, difference=D,
@@ -327,6 +328,31 @@ def kinks_of(lhs, rhs, L, R) -> tuple:
         for m in e.atoms(sp.Max, sp.Min):
             kinks += [p - q for p, q in zip(m.args, m.args[1:])]
     return tuple(dict.fromkeys(k for k in kinks if k.free_symbols))
+
+
+# functions that leave the reals on part of the real line (and powers with exponents not whole)
+LEAVING_THE_REALS = (sp.log, sp.asin, sp.acos, sp.asec, sp.acsc, sp.acosh, sp.atanh, sp.acoth,
+                     sp.asech, sp.LambertW)
+
+
+def real_domain_of(lhs, rhs) -> tuple:
+    """What a claimed derivative differentiates, and its parts that leave the reals on part of the
+    line (roots, logarithms, inverse functions): where one of them is not real, the function has
+    no derivative to claim. d/dx acosh(x) = 1/sqrt(x^2 - 1) says nothing at x = -2, where the
+    right side is real all the same, and neither does d/dx (sqrt(x - 1) sqrt(x + 1)), whose
+    factors are not real there although their product is."""
+    found = []
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for derivative in side.atoms(sp.Derivative):
+            e = derivative.expr
+            if e.has(AppliedUndef, sp.Derivative, sp.Subs, sp.Limit):
+                continue
+            found += [e] + [t for t in sp.preorder_traversal(e)
+                            if isinstance(t, LEAVING_THE_REALS)
+                            or (isinstance(t, sp.Pow) and t.exp.is_integer is not True)]
+    return tuple(dict.fromkeys(t for t in found if t.free_symbols))
 
 
 def confirmed_zero(L, R, assumptions: Assumptions, kinks=(), n: int = 3) -> bool:

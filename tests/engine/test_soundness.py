@@ -8,6 +8,7 @@ import sys
 
 import mpmath
 import pytest
+import sympy as sp
 
 from derive import api
 from derive.engine.verdict import Status
@@ -95,6 +96,28 @@ def test_a_kink_is_not_a_counterexample(claim, kink):
     verdict = verdict_of(claim)
     assert verdict.status.holds
     assert verdict.kink == {"x": kink}
+
+
+@pytest.mark.parametrize("function,claimed,holds", [
+    # the textbook derivatives on the real domain of the function differentiated (x > 1 for
+    # acosh); at x = -2 acosh is not real, though 1/sqrt(x^2 - 1) is
+    ("acosh(x)", "1/sqrt(x**2 - 1)", True),
+    ("acosh(2*x)", "2/sqrt(4*x**2 - 1)", True),
+    ("sqrt(x - 1)*sqrt(x + 1)", "x/sqrt(x**2 - 1)", True),   # each factor not real at x = -2
+    ("acosh(x)", "1/sqrt(x**2 + 1)", False),
+    ("sqrt(x - 1)*sqrt(x + 1)", "-x/sqrt(x**2 - 1)", False),
+])
+def test_a_derivative_is_compared_only_where_the_function_is_real(function, claimed, holds):
+    verdict = verdict_of(f"diff({function}, x) = {claimed}")
+    assert verdict.status.holds is holds, verdict.counterexample
+    x = sp.Symbol("x")
+    f, g = (sp.lambdify(x, sp.sympify(text), "mpmath") for text in (function, claimed))
+    at = mpmath.mpf(3)   # inside the real domain: mpmath's derivative against the claimed side
+    with mpmath.workdps(40):
+        assert (abs(mpmath.diff(f, at) - g(at)) < 1e-20) is holds
+    if not holds:   # refuted at a point where the function is real
+        point = mpmath.mpf(verdict.counterexample.point["x"].evalf(30))
+        assert mpmath.im(f(point)) == 0
 
 
 @pytest.mark.parametrize("argv", [
