@@ -150,6 +150,7 @@ KNOWN = [  # (claim, the verdict it must not have, what is right)
     ("factorial(1000) = 1", "error", "false"),
     ("2**9999*2**9999 = 1", "error", "false"),
     ("diff(f(x) + g(x), x) = diff(f(x), x)", "error", "false"),
+    ("diff(acosh(x), x) = 1/sqrt(x**2 - 1)", "refuted", "true for x > 1, where acosh is real"),
 ]
 KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not have, what is right)
     (r"y_i + \frac{\partial y_i}{\partial w} = w x_i^2 + x_i^2", (r"g(t) = w t^2", r"y_i = g(x_i)"),
@@ -163,6 +164,10 @@ KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not h
      r"\sqrt{w^{2} \log{\left(x^{2} + 1 \right)}^{2} + 1}}",
      (r"u = w \log{\left(x^{2} + 1 \right)}", r"y = \sqrt{u^{2} + 1}"), "refuted",
      "true: \\log{\\left(...\\right)}^{2} is the square of the log, as SymPy prints it"),
+    (r"f_{x}(2, 2) = 8", (r"f(x, y) = x y^3",), "refuted", "true: y^3 = 8"),
+    (r"f_{y}(2, 2) = 8", (r"f(x, y) = x y^3",), "holds", "false: 3 x y^2 = 24, in a run after f_x"),
+    (r"f_{x}(2, 2) = f_{y}(2, 2)", (r"f(x, y) = x y^3",), "holds", "false: 8 against 24"),
+    (r"\sum_{k=1}^{n} 2^{k-1} = n^2 - n + 1", (), "holds", "false from n = 4: 15 against 13"),
 ]
 
 
