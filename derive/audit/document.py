@@ -500,8 +500,8 @@ class DocumentReader:
                                    tuple(self.scope.where(step, without=given))))
         whole = over_the_whole_side(text)
         if whole is not None:   # \frac{d}{dx} x^2 + 3x: of the sum, for a writer who means it
-            out.append(Alternative("with the derivative taken of the whole sum after it", whole,
-                                   where))
+            out.append(Alternative(f"with {whole.operator} taken of the whole sum after it",
+                                   whole.text, where))
         composite = PRIME_AT_A_COMPOSITE.sub(r"\\frac{d}{d\3} \1(\2(\3))", text)
         if composite != text:   # k'(h(x)) written for the derivative of k(h(x)), as notes do
             out.append(Alternative("with k'(h(x)) read as the derivative of k(h(x))", composite,

@@ -6,6 +6,7 @@ derivative by a variable the differentiated quantity is not said to depend on)."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -37,17 +38,27 @@ def split_sides(latex: str) -> list[str]:
     return [s for s in sides if s] if sides[0] or len(sides) == 1 else sides[1:]
 
 
-# a derivative operator with nothing above the bar but d: \frac{d}{dx}, \frac{\partial^2}{\partial x^2}
+# an operator that applies to what follows it: a derivative with nothing above the bar but d
+# (\frac{d}{dx}, \frac{\partial^2}{\partial x^2}), a sum or a product with its limits
 OPERATOR = re.compile(r"\\[dt]?frac\s*\{\s*(?:d|\\partial|\\mathrm\{d\})(?:\^\{?\d\}?)?\s*\}"
-                      r"\s*\{[^{}]*\}")
+                      r"\s*\{[^{}]*\}"
+                      r"|\\(?:sum|prod)(?:\s*[_^]\s*(?:\{[^{}]*\}|\w)){0,2}")
 
 
-def over_the_whole_side(latex: str) -> str | None:
-    """`\\frac{d}{dx} x^2 + 3x = 2x + 3`: the operator that starts a side, taken over the whole sum
-    that follows it (`\\frac{d}{dx}\\left(x^2 + 3x\\right)`), as a writer who leaves out the
-    parentheses may mean it; None when no side starts with an operator before a sum outside
-    brackets."""
-    out, position, changed = [], 0, False
+@dataclass(frozen=True)
+class OverTheWhole:
+    """A formula with the operator that starts a side taken over the whole sum after it."""
+
+    text: str
+    operator: str   # as the document writes it: \frac{d}{dx}, \sum_{k=1}^{n}
+
+
+def over_the_whole_side(latex: str) -> OverTheWhole | None:
+    """`\\frac{d}{dx} x^2 + 3x = 2x + 3` or `\\sum_{k=1}^{n} 2k - 1 = n^2`: the operator that
+    starts a side (a derivative, a sum or a product), taken over the whole sum that follows it
+    (`\\frac{d}{dx}\\left(x^2 + 3x\\right)`), as a writer who leaves out the parentheses may
+    mean it; None when no side starts with an operator before a sum outside brackets."""
+    out, position, operator = [], 0, ""
     for m in OPERATOR.finditer(latex):
         before = latex[:m.start()].rstrip()
         if before and not before.endswith(("=", "&")):
@@ -66,8 +77,8 @@ def over_the_whole_side(latex: str) -> str | None:
             end += 1
         if summed and depth == 0:
             out += [latex[position:m.end()], r"\left(", latex[m.end():end].rstrip(), r"\right) "]
-            position, changed = end, True
-    return "".join(out) + latex[position:] if changed else None
+            position, operator = end, operator or m.group().strip()
+    return OverTheWhole("".join(out) + latex[position:], operator) if operator else None
 
 
 def definable(expr) -> bool:

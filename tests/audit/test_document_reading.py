@@ -1069,3 +1069,17 @@ def test_a_derivative_written_before_a_sum_may_be_of_the_whole_sum():
     assert status_on(findings, 5) == [Status.PROVED]
     assert status_on(findings, 7) == [Status.PROVED]
     assert status_on(findings, 9) == [Status.REFUTED]
+
+
+def test_a_sum_written_before_a_difference_may_be_of_the_whole_difference():
+    # sum_{k=1}^n 2k - 1: by precedence (sum 2k) - 1 = n(n + 1) - 1; the sum of the first n odd
+    # numbers, n^2 (by hand: 1 + 3 + 5 = 9), for a writer who leaves out the parentheses. A claim
+    # that fails both ways (n^2 + 1: 1 against 2 at n = 1) is still refuted; a definition keeps
+    # the reading by precedence (dz/db = 1, not n)
+    findings, _ = audit("$$\\sum_{k=1}^{n} 2k - 1 = n^2$$\n\n$$\\sum_{k=1}^{n} 2k - 1 = n^2 + 1$$\n\n"
+                        "$$z = \\sum_{i=1}^{n} w_i x_i + b$$\n\n"
+                        "$$\\frac{\\partial z}{\\partial b} = 1$$\n")
+    assert status_on(findings, 1)[0].holds
+    assert "\\sum_{k=1}^{n} taken of the whole sum" in findings["L1"].verdict.note
+    assert status_on(findings, 3) == [Status.REFUTED]
+    assert status_on(findings, 7)[0].holds
