@@ -11,6 +11,9 @@
    derivatives, true (SymPy's diff) or wrong (shown by mpmath): audited, no true claim may be
    refuted and no wrong one hold. Quantities defined through a document's function (g(t) = F,
    w_i = G(g(x_i))): claims that evaluate w_i beside its derivatives, true or wrong alike.
+   Partials of a document's f(x, y) at points (equal coordinates among them), each claimed
+   with its own value or another partial's. Sums and products to n, as SymPy prints them,
+   against their closed forms and wrong ones (one that fits n = 1, 2, 3 only among them).
 3. Known wrong verdicts: the claims that were once PROVED or NUMERIC though false, or REFUTED though
    true (a kink), or an error though valid.
 4. Hostile input: every item must end with exit code 2 and one line on stderr, within 10 s.
@@ -271,12 +274,71 @@ def functions(n: int, seed: int = 0) -> dict:
                   [getattr(result, "verdict", None) for result in run.results])
 
 
-def _tally(holds: list, verdicts: list) -> dict:
-    """(cases, right, wrong, undecided) for the true and the wrong claims; a claim not read (no
-    verdict) is undecided."""
-    rows = {label: [0, 0, 0, 0] for label in ("true by SymPy's diff", "wrong, shown by mpmath")}
+SURFACES = [x * y**3, x**3 + y**3 - 3 * x * y, x**2 * y + sp.sin(y), sp.exp(x) * y**2,
+            x**2 - y**2 + x * y, x * sp.cos(y), (x + 2 * y)**3, x**4 * y - y**2]
+PARTIALS = {"x": (x,), "y": (y,), "xx": (x, x), "yy": (y, y), "xy": (x, y)}
+POINTS_OF_A_SURFACE = [(1, 1), (2, 2), (1, 2), (0, 1), (-1, -1)]
+
+
+def partials(seed: int = 0) -> dict:
+    """A document's f(x, y) and claims of its partials at points, `f_{xy}(1, 1) = ...`, in one
+    run per function: each the value SymPy's diff gives (true) or the value of another partial
+    at the same point where the two differ (wrong: a plausible mix-up), in random order. Points
+    with equal coordinates are among them (where SymPy's Subs took two partials for one)."""
+    rng = random.Random(seed)
+    holds, verdicts = [], []
+    for surface in SURFACES:
+        claims = []
+        for a, b in POINTS_OF_A_SURFACE:
+            values = {k: sp.diff(surface, *v).subs({x: a, y: b}) for k, v in PARTIALS.items()}
+            for letters in rng.sample(sorted(PARTIALS), len(PARTIALS)):
+                others = [v for v in values.values() if v != values[letters]]
+                wrong = others and rng.random() < 0.5
+                value = rng.choice(others) if wrong else values[letters]
+                claims.append((f"f_{{{letters}}}({a}, {b}) = {sp.latex(value)}", not wrong))
+        run = api.check([Numbered(k, text) for k, (text, _) in enumerate(claims, 1)], latex=True,
+                        timeout=5, jobs=2, where=(f"f(x, y) = {sp.latex(surface)}",))
+        holds += [h for _, h in claims]
+        verdicts += [getattr(result, "verdict", None) for result in run.results]
+    return _tally(holds, verdicts, ("true by SymPy's diff", "another partial's value"))
+
+
+k, n = sp.symbols("k n", integer=True, positive=True)
+SUMMANDS = [k, k**2, k**3, 2**k, 3**(k - 1), 1 / (k * (k + 1)), k * 2**k, 2 * k - 1,
+            k * (k + 1), (k + 1) / k]
+
+
+def sums(seed: int = 0) -> dict:
+    """Sums (and a product) from k = 1 to n, as SymPy prints them, against their closed form from
+    SymPy's summation (true) and against wrong forms shown to differ at a whole n by exact
+    arithmetic: the closed form to n - 1, doubled, or plus c n(n-1)(n-2)(n-3), which agrees at
+    n = 1, 2, 3 (a formula guessed from the first few terms)."""
+    rng = random.Random(seed)
+    claims = []
+    for term in SUMMANDS:
+        product = term == (k + 1) / k
+        big = sp.Product(term, (k, 1, n)) if product else sp.Sum(term, (k, 1, n))
+        truth = sp.simplify(big.doit())
+        written = sp.latex(big)   # as SymPy prints it
+        for wrong in (truth.subs(n, n - 1), 2 * truth,
+                      truth + rng.choice([1, 2, -1]) * n * (n - 1) * (n - 2) * (n - 3)):
+            if all((wrong - truth).subs(n, m) == 0 for m in range(1, 9)):
+                continue
+            claims.append((f"{written} = {sp.latex(wrong)}", False))
+        claims.append((f"{written} = {sp.latex(truth)}", True))
+    run = api.check([Numbered(i, text) for i, (text, _) in enumerate(claims, 1)], latex=True,
+                    timeout=5, jobs=2)
+    return _tally([h for _, h in claims], [getattr(r, "verdict", None) for r in run.results],
+                  ("true by SymPy's summation", "wrong at a whole n, by exact arithmetic"))
+
+
+def _tally(holds: list, verdicts: list,
+           labels: tuple = ("true by SymPy's diff", "wrong, shown by mpmath")) -> dict:
+    """(cases, right, wrong, undecided) for the true and the wrong claims (`labels`: how each
+    kind is known); a claim not read (no verdict) is undecided."""
+    rows = {label: [0, 0, 0, 0] for label in labels}
     for true, verdict in zip(holds, verdicts):
-        row = rows["true by SymPy's diff" if true else "wrong, shown by mpmath"]
+        row = rows[labels[0] if true else labels[1]]
         row[0] += 1
         if verdict is None or verdict.status is Status.UNDECIDED:
             row[3] += 1
@@ -373,6 +435,11 @@ def main() -> None:
     for label, (cases, right, wrong, undecided) in functions(max(n // 4, 10)).items():
         print(f"| quantities defined through a function, {label} | {cases} | {right} | {wrong} | "
               f"{undecided} |")
+    for label, (cases, right, wrong, undecided) in partials().items():
+        print(f"| partials of a defined f(x, y) at points, {label} | {cases} | {right} | {wrong} | "
+              f"{undecided} |")
+    for label, (cases, right, wrong, undecided) in sums().items():
+        print(f"| sums and products to n, {label} | {cases} | {right} | {wrong} | {undecided} |")
     cases, right = known()
     print(f"| once-wrong verdicts | {cases} | {right} | {cases - right} | |")
     cases, right = hostile()
