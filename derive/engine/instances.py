@@ -707,6 +707,8 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
     seconds = clock() - start
     verdicts = {reading: replace(_combine(plan_, found), seconds=seconds)
                 for reading, found in by_reading.items()}
+    if _every_array_one_entry(plan_):
+        verdicts = {reading: _no_evidence(v) for reading, v in verdicts.items()}
     readable = {r: v for r, v in verdicts.items() if not _unevaluable(v)}
     if readable and len(readable) < len(verdicts):   # a reading that cannot be evaluated is none
         verdicts = readable
@@ -723,6 +725,25 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
                    note=f"ambiguous: {described}; say which with --where (a layout: "
                         "'\\text{numerator layout}' or '\\text{denominator layout}'; "
                         "'\\text{Einstein summation}')")
+
+
+def _every_array_one_entry(plan_: Plan) -> bool:
+    """Whether the claim names vectors or matrices and every instance made each of them a
+    single entry: the sizes the claim and its definitions force (dC/dTheta = a delta^T with
+    Theta a number), where a transposition or an order of factors cannot show."""
+    shapes = [shape for instance in plan_.instances for shape in instance.shapes.values()]
+    return bool(shapes) and all(shape == (1, 1) for shape in shapes)
+
+
+def _no_evidence(verdict: Verdict) -> Verdict:
+    """A verdict that holds at single entries only is no evidence: UNDECIDED, with the reason."""
+    if not verdict.status.holds:
+        return verdict
+    return replace(verdict, status=Status.UNDECIDED, method="instantiated",
+                   note="every vector and matrix could only be given one entry (the sizes the "
+                        "claim and its definitions allow), where a transposition or the order "
+                        "of factors cannot show: declare the sizes (as in W \\in "
+                        "\\mathbb{R}^{m \\times n}), or write a matrix in uppercase")
 
 
 def _every_range_runs(example, sides) -> bool:

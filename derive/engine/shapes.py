@@ -96,6 +96,7 @@ class Shaper:
                                if isinstance(d, sp.Symbol)}
         self.row_vectors = row_vectors
         self.sizes = Sizes()
+        self.by_letter: dict[int, str] = {}   # the column of a name read as a vector by its letter
 
     def shape_of_name(self, name: str, rank: int | None = None) -> tuple[int, int]:
         s = self.sizes
@@ -107,6 +108,8 @@ class Shaper:
                     self._tie(d, size, name)
             elif rank == 1 or (rank is None and self._vector_name(name)):
                 s.union(shape[0 if self.row_vectors else 1], s.new(1), f"{name} is a vector")
+                if rank is None and not self.row_vectors:   # by its lowercase letter alone
+                    self.by_letter[shape[1]] = name
             s.shapes[name] = shape
         return s.shapes[name]
 
@@ -289,6 +292,20 @@ class Shaper:
                 self.shape(a)
         return SCALAR
 
+    def _not_a_vector_by_its_letter(self, left, right) -> None:
+        """`w a`, with w read as a column vector by its lowercase letter alone, fits only when a
+        has one row: every size would be 1, where a missing transpose cannot show. Nielsen's
+        w^l is a matrix: refused, with the way to say so."""
+        rows = self.sizes.find(right[0])
+        if self.sizes.value.get(rows) is not None or rows in self.sizes.names:
+            return   # x y^T: a row on the right, an outer product; or a size the text names
+        for column, name in self.by_letter.items():
+            if self.sizes.find(column) == self.sizes.find(left[1]):
+                raise ShapeError(f"{name}, written in lowercase, is read as a vector, and a "
+                                 "vector times a vector fits only when the second has one entry: "
+                                 f"if {name} is a matrix, declare its size (as in w^{{l}} \\in "
+                                 "\\mathbb{R}^{m \\times n}) or write it in uppercase")
+
     def product(self, shapes: list):
         """A product's shape: numbers commute out; arrays multiply in order (a 1 x 1 array is a
         number)."""
@@ -299,6 +316,7 @@ class Shaper:
             if result is SCALAR or self.is_one_by_one(result):
                 result = s
                 continue
+            self._not_a_vector_by_its_letter(result, s)
             self.sizes.union(result[1], s[0], "a matrix product (columns of the left factor "
                                               "against rows of the right)")
             result = (result[0], s[1])

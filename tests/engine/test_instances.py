@@ -410,3 +410,34 @@ def test_a_claim_real_on_one_side_only_holds_at_most_where_both_are():
     v = verdict(r"w_i = 2\log(x_i)", (r"w_i = \log(x_i^2)",))
     assert v.status is Status.NUMERIC and v.one_side_real is not None
     assert any(value < 0 for value in v.one_side_real.values())
+
+
+NIELSEN = [r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
+           r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}"]
+
+
+@pytest.mark.parametrize("claim", [
+    # BP2 without the transpose, and BP4 transposed the wrong way: false for any layer of two
+    # units or more (by hand: the shapes of W^T delta and W delta, of delta a^T and a delta^T)
+    r"\delta^l = (w^{l+1} \delta^{l+1}) \odot \sigma'(z^l)",
+    r"\frac{\partial C}{\partial w^l} = a^{l-1} (\delta^l)^T",
+])
+def test_a_lowercase_weight_is_not_made_a_vector_that_sizes_every_layer_one(claim):
+    """Nielsen's w^l is a matrix. Read as a vector by its lowercase letter, w a fits only when
+    a has one entry, every layer had one unit and these false claims were NUMERIC: now refused
+    with the way to declare it; declared, the claim is checked at real sizes."""
+    with pytest.raises(InputError, match="written in lowercase"):
+        api.check([Numbered(1, claim, tuple(NIELSEN))], latex=True)
+    declared = NIELSEN + [r"w^{l} \in \mathbb{R}^{n^{l} \times n^{l-1}}"]
+    with pytest.raises(InputError, match="agree only when"):
+        api.check([Numbered(1, claim, tuple(declared))], latex=True)
+    right = verdict(r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", declared)
+    assert right.status is Status.NUMERIC and "x" in right.covered
+
+
+def test_a_claim_whose_arrays_could_only_have_one_entry_is_no_evidence():
+    """With Theta a number (an uppercase Greek letter is no matrix), dC/dTheta is a number and a
+    delta^T fits it only at one entry each: the false BP4 was NUMERIC there."""
+    where = [r"z^{l} = \Theta^{l} a^{l-1} + b^{l}"] + NIELSEN[1:]
+    v = verdict(r"\frac{\partial C}{\partial \Theta^l} = a^{l-1} (\delta^l)^T", where)
+    assert v.status is Status.UNDECIDED and "one entry" in v.note
