@@ -1,4 +1,5 @@
-"""SymPy's `Subs` compared by what it states: applied when this package is imported.
+"""SymPy's `Subs` compared by what it states: applied when the readers (`text.builder`,
+`text.arrays`) import this module, before any expression is built.
 
 To let `Subs(f(x), x, 0)` and `Subs(f(y), y, 0)` compare equal, SymPy compares a `Subs` by its
 expression with each variable renamed after its point: `_2` for a variable at 2. Two variables at
