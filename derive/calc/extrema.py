@@ -119,7 +119,7 @@ def _critical_points(grad, variables, notes) -> tuple[list[dict], bool, list[dic
     except (NotImplementedError, ValueError, TypeError):
         raw = None
     if raw is not None and not _has_unsolved(raw, variables):
-        real = [s for s in raw if all(getattr(v, "is_real", True) is not False for v in s.values())]
+        real = [s for s in raw if all(_maybe_real(v) for v in s.values())]
         dropped = len(raw) - len(real)
         if dropped:
             notes.append(f"{dropped} complex solution(s) of the gradient equations set aside")
@@ -137,6 +137,16 @@ def _critical_points(grad, variables, notes) -> tuple[list[dict], bool, list[dic
     notes.append("SymPy cannot solve the gradient equations in closed form; numeric roots shown, "
                  "found from starting points in [-3, 3] (there may be others)")
     return _numeric_roots(grad, variables), False, []
+
+
+def _maybe_real(v) -> bool:
+    """Not known to be complex: SymPy's assumptions, and for a number they leave open its value
+    (a cubic's real root written with complex radicals keeps a negligible imaginary part; a
+    complex one does not)."""
+    if not isinstance(v, sp.Basic) or v.is_real is not None or not v.is_number:
+        return not isinstance(v, sp.Basic) or v.is_real is not False
+    re, im = sp.N(v, 30).as_real_imag()
+    return abs(im) <= sp.Float(10) ** -20 * (1 + abs(re))
 
 
 def _has_unsolved(raw, variables) -> bool:
@@ -184,7 +194,10 @@ def _sign(value) -> int:
     v = sp.simplify(value) if not value.is_Float else value
     if v.is_zero or (v.is_Float and abs(v) < 1e-12):
         return 0
-    return 1 if (v.is_positive or (v.is_number and sp.N(v) > 0)) else -1
+    if v.is_positive:
+        return 1
+    # at a real point written with complex radicals, the value's imaginary part is a residue
+    return 1 if v.is_number and sp.N(v, 30).as_real_imag()[0] > 0 else -1
 
 
 def _classify_1d(expr, x, point, value, exact) -> CriticalPoint:

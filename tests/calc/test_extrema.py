@@ -94,3 +94,18 @@ def test_a_function_with_kinks_is_refused_in_one_line(text, capsys):
     assert main(["extrema", text]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "needs a differentiable function" in err
+
+
+def test_a_cubic_gradient_with_complex_roots_keeps_only_the_real_point():
+    """f = 2x^2 y - 3x - 3y^2 - y: grad f = 0 gives y = (2x^2 - 1)/6 and 4x^3 - 2x - 9 = 0, one
+    real root (NumPy's roots) and two complex ones, which SymPy's solve returns with its
+    assumptions undecided (once "Invalid comparison of non-real"). At the real point the Hessian's
+    rt - s^2 = -24x^2 + 4 < 0 (by hand): a saddle."""
+    import numpy as np
+    x, y = sp.symbols("x y", real=True)
+    result = find_extrema(2 * x**2 * y - 3 * x - 3 * y**2 - y, [x, y])
+    (point,) = result.points
+    (root,) = [r.real for r in np.roots([4, 0, -2, -9]) if abs(r.imag) < 1e-9]
+    assert abs(float(sp.N(point.point[x])) - root) < 1e-9
+    assert abs(float(sp.N(point.point[y])) - (2 * root**2 - 1) / 6) < 1e-9
+    assert point.kind is Kind.SADDLE
