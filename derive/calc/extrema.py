@@ -143,8 +143,10 @@ def _maybe_real(v) -> bool:
     """Not known to be complex: SymPy's assumptions, and for a number they leave open its value
     (a cubic's real root written with complex radicals keeps a negligible imaginary part; a
     complex one does not)."""
-    if not isinstance(v, sp.Basic) or v.is_real is not None or not v.is_number:
-        return not isinstance(v, sp.Basic) or v.is_real is not False
+    if not isinstance(v, sp.Basic):
+        return True
+    if v.is_real is not None or not v.is_number:
+        return v.is_real is not False
     re, im = sp.N(v, 30).as_real_imag()
     return abs(im) <= sp.Float(10) ** -20 * (1 + abs(re))
 

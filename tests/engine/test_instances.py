@@ -412,8 +412,7 @@ def test_a_claim_real_on_one_side_only_holds_at_most_where_both_are():
     assert any(value < 0 for value in v.one_side_real.values())
 
 
-NIELSEN = [r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
-           r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}"]
+NIELSEN = [NETWORK[0].replace("W", "w"), *NETWORK[1:]]   # the weights in lowercase
 
 
 @pytest.mark.parametrize("claim", [
@@ -438,6 +437,6 @@ def test_a_lowercase_weight_is_not_made_a_vector_that_sizes_every_layer_one(clai
 def test_a_claim_whose_arrays_could_only_have_one_entry_is_no_evidence():
     """With Theta a number (an uppercase Greek letter is no matrix), dC/dTheta is a number and a
     delta^T fits it only at one entry each: the false BP4 was NUMERIC there."""
-    where = [r"z^{l} = \Theta^{l} a^{l-1} + b^{l}"] + NIELSEN[1:]
+    where = [NETWORK[0].replace("W", "\\Theta"), *NETWORK[1:]]
     v = verdict(r"\frac{\partial C}{\partial \Theta^l} = a^{l-1} (\delta^l)^T", where)
     assert v.status is Status.UNDECIDED and "one entry" in v.note
