@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import replace
 
 import sympy as sp
@@ -75,7 +76,8 @@ def readable(expr, like=None, seconds: float = 1.0):
         if form not in forms and {type(f) for f in form.atoms(sp.Function)} <= allowed:
             forms[form] = sp.count_ops(form)
     fewest = min(forms.values())   # among the fewest operations, the shortest to print
-    return min((f for f, n in forms.items() if n == fewest), key=lambda f: len(str(f)))
+    shortest = [f for f, n in forms.items() if n == fewest]
+    return shortest[0] if len(shortest) == 1 else min(shortest, key=lambda f: len(str(f)))
 
 
 def _simplified(expr, allowed: set):
@@ -110,16 +112,25 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     sides = dict(claimed_side=names[0], true_side=names[1])
     if claimed == 0 or true == 0:
         return None
-    if _holds(true, -claimed, assumptions, deadline):
+    # the sides' values at two points; at a third only where a ratio or a gap may be constant
+    found = _values(claimed, true, assumptions)
+    values = list(itertools.islice(found, 2))
+    if any(map(_one_value, _ratios_and_gaps(values))):
+        values += itertools.islice(found, 1)
+    ratios, gaps = _ratios_and_gaps(values)
+    needed = 3 if true.free_symbols | claimed.free_symbols else 1   # points for a constant
+    quotient, gap = claimed / true, claimed - true
+    ratio = quotient if quotient.is_Number else _constant(ratios, needed)
+    # the sign is tried unless the sides' values already rule it out
+    if not any(abs(c + t) > 1e-6 for c, t in values) and _holds(true, -claimed, assumptions,
+                                                                  deadline):
         return Diagnosis(Mistake.SIGN, **sides)
-    ratio = _constant_ratio(claimed, true, assumptions)
     if ratio is not None and ratio not in (0, 1, -1):
         if _holds(claimed, ratio * true, assumptions, deadline):
             return Diagnosis(Mistake.FACTOR, ratio, **sides)
     if not (true.free_symbols | claimed.free_symbols):
         return None  # two numbers always differ "by a constant": no diagnosis worth saying
-    gap = claimed - true
-    gap = gap if gap.is_Number else _constant_ratio(gap, sp.S.One, assumptions)
+    gap = gap if gap.is_Number else _constant(gaps, needed)
     if gap is not None and gap != 0 and _holds(claimed - true, gap, assumptions, deadline):
         return Diagnosis(Mistake.CONSTANT, gap, **sides)
     if stated is None:
@@ -138,23 +149,36 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     return None
 
 
-def _constant_ratio(A, B, assumptions):
-    """If A/B takes one value at several points, that value as a simple rational (else None)."""
-    if unknown_everywhere(A / B):   # f(x + h) under a limit: a value at no point
-        return None
-    symbols = sorted((A - B).free_symbols | A.free_symbols | B.free_symbols, key=str)
-    values = []
+def _values(claimed, true, assumptions):
+    """The two sides' values, one pair per point of the domain where both are real (none when a
+    side keeps an unknown function: it has a value at no point), as they are asked for. Each
+    candidate explanation (a sign, a factor, a constant) is read from these same values before
+    it is proved."""
+    if unknown_everywhere(claimed) or unknown_everywhere(true):
+        return
+    symbols = sorted(claimed.free_symbols | true.free_symbols, key=str)
     for point in sample_points(symbols, assumptions, 12, seed=1) if symbols else [{}]:
-        q = real_value(A / B, PRECISION, point=point)
-        if q is not None:
-            if values and abs(q - values[0]) > 1e-20 * (1 + abs(values[0])):
-                return None   # two values: not a constant
-            values.append(q)
-        if len(values) >= 3:   # a guess: the candidate is then proved or refuted as a whole
-            break
-    if len(values) < (3 if symbols else 1):
+        c = real_value(claimed, PRECISION, point=point)
+        t = real_value(true, PRECISION, point=point) if c is not None else None
+        if t is not None:
+            yield c, t
+
+
+def _ratios_and_gaps(values: list) -> tuple[list, list]:
+    return [c / t for c, t in values if t != 0], [c - t for c, t in values]
+
+
+def _one_value(numbers: list) -> bool:
+    """Whether `numbers` (two or more) are one value, to the precision they were computed to."""
+    return len(numbers) >= 2 and all(abs(q - numbers[0]) <= 1e-20 * (1 + abs(numbers[0]))
+                                     for q in numbers[1:])
+
+
+def _constant(numbers: list, needed: int):
+    """The one value of `numbers` (at `needed` points or more) as a simple rational, else None."""
+    if len(numbers) < needed or (len(numbers) > 1 and not _one_value(numbers)):
         return None
-    guess = sp.nsimplify(values[0], rational=True, tolerance=1e-15)
+    guess = sp.nsimplify(numbers[0], rational=True, tolerance=1e-15)
     return guess if guess.is_Rational and guess.q <= 1000 else None
 
 

@@ -475,25 +475,27 @@ def test_two_limits_of_the_same_expression_are_proved_equal_under_the_limit():
     assert other_point.status is not Status.PROVED
 
 
-def test_a_ratio_that_keeps_an_unknown_function_is_tried_at_no_point(monkeypatch):
-    """Diagnosing a refuted claim looks for a constant ratio of its sides at sample points; with
-    f(g(x + h)) left under a limit the ratio has a value at none of them (each one took SymPy's
-    limit a tenth of a second to find that). Where the unknown functions cancel it is found."""
+def test_a_side_that_keeps_an_unknown_function_is_tried_at_no_point(monkeypatch):
+    """Diagnosing a refuted claim compares its sides' values at sample points; with f(g(x + h))
+    left under a limit a side has a value at none of them (each one took SymPy's limit a tenth
+    of a second to find that). Where the unknown functions cancel in the ratio of the sides, the
+    factor is still found."""
     from derive.engine import diagnose
+    from derive.engine.isolation import clock
     from derive.text.assumptions import Assumptions
     tried = []
     real_value = diagnose.real_value
     monkeypatch.setattr(diagnose, "real_value",
                         lambda *args, **kwargs: tried.append(args) or real_value(*args, **kwargs))
     left = sp.Limit((F(G(X + H)) - F(G(X))) / H, H, 1, "+")
-    assert diagnose._constant_ratio(left, sp.Limit(F(X + H), H, 0), Assumptions()) is None
+    assert list(diagnose._values(left, sp.Limit(F(X + H), H, 0), Assumptions())) == []
     assert tried == []
     derivative = sp.Derivative(F(X), X)
-    assert diagnose._constant_ratio(2 * F(X) * derivative, F(X) * derivative,
-                                    Assumptions()) == 2   # by SymPy's own cancelling
-    assert diagnose._constant_ratio(F(X) * derivative * X, F(X) * derivative * (X + 1),
-                                    Assumptions()) is None   # x/(x + 1): not a constant
-    assert len(tried) >= 2
+    found = diagnose._diagnose(F(X) * derivative, 2 * F(X) * derivative, None, ("a", "b"),
+                               Assumptions(), clock() + 5)
+    assert (found.mistake, found.amount) == (Mistake.FACTOR, 2)   # by SymPy's own cancelling
+    assert list(diagnose._values(X + 1, X, Assumptions()))   # sides of known functions: tried
+    assert tried
 
 
 @pytest.mark.parametrize("claim, holds", [
