@@ -432,20 +432,32 @@ def backprop(activation: str = "sigmoid", output_activation: str | None = None,
         raise InputError(f"{output_activation} shares its value between the outputs: the network "
                          "needs 2 or more (e.g. --layers 2,2,3)")
     spec = (activation, output_activation, cost, force)
-    # the index level is the same for every pair: derived once per process, in two parts, the
-    # longer first, so that the other worker checks the batch forms, the pair and the network
+    check_timeout(timeout)
+    # a document made before is read back whole, without starting a worker
+    key = cache.key_of(spec, sizes)
+    found = cache.load("backprop", key)
+    if found is cache.MISSING:
+        found = _backprop_parts(spec, sizes, timeout, jobs)
+        cache.store("backprop", key, found)
+    index, (pair, derivations), network = found
+    _INDEX_LEVEL.setdefault("index", index)
+    return bp.assemble(pair.hidden, pair.output, pair.cost, index, derivations, network,
+                       pair.notes + tuple(notes))
+
+
+def _backprop_parts(spec: tuple, sizes, timeout: float, jobs: int) -> tuple:
+    """(index level, (pair, its derivations), network proof), derived in the pool. The index
+    level is the same for every pair: derived once per process, in two parts, the longer first,
+    so that the other worker checks the batch forms, the pair and the network."""
+    from derive.nn import backprop as bp
     parts = ([] if _INDEX_LEVEL else ["index", "batches"]) + ["pair"] \
         + (["network"] if sizes else [])
     args = [(part, spec, sizes) for part in parts]
     done = {}
-    for index, outcome in isolation.run(_ReportingTask(_backprop_part), args,
-                                        check_timeout(timeout), jobs):
+    for index, outcome in isolation.run(_ReportingTask(_backprop_part), args, timeout, jobs):
         done[parts[index]] = _value(outcome, timeout)
-    if not _INDEX_LEVEL:
-        _INDEX_LEVEL["index"] = bp.IndexLevel(*done["index"], *done["batches"])
-    pair, derivations = done["pair"]
-    return bp.assemble(pair.hidden, pair.output, pair.cost, _INDEX_LEVEL["index"], derivations,
-                       done.get("network"), pair.notes + tuple(notes))
+    index = _INDEX_LEVEL.get("index") or bp.IndexLevel(*done["index"], *done["batches"])
+    return index, done["pair"], done.get("network")
 
 
 _INDEX_LEVEL: dict = {}   # "index" -> the checked index-level derivations, once derived

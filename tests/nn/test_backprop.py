@@ -244,6 +244,23 @@ def test_an_inverse_only_solve_finds_still_gives_sigma_prime_in_a():
         assert abs(value - (1 + math.exp(z0))) < 1e-9
 
 
+def test_a_document_made_before_is_read_back_whole_without_a_worker(monkeypatch):
+    """A second `derive backprop` with the same pair and network reads the document back from
+    the cache instead of starting the pool (a fork and a result sent back for each part); the
+    document is the same, with the notes of this call."""
+    from derive.engine import isolation
+    first = api.backprop("tanh", layers="2,3,1")
+
+    def no_worker(*args, **kwargs):
+        raise AssertionError("a worker was started")
+    monkeypatch.setattr(isolation, "run", no_worker)
+    again = api.backprop("tanh", layers="2,3,1", notes=("a note",))
+    assert again.derivations == first.derivations and again.proof == first.proof
+    assert again.notes == first.notes + ("a note",)
+    with pytest.raises(AssertionError, match="a worker was started"):   # another network
+        api.backprop("tanh", layers="2,2,1,1")
+
+
 def test_the_default_pair_is_derived_without_loading_sympys_units_package():
     """SymPy's `solve`, `simplify` and `as_set` load its units package, a tenth of a second in
     every fresh process; the sigmoid's record, the pair's derivations and a network that
