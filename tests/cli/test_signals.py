@@ -44,19 +44,20 @@ def test_a_signal_to_the_process_group_leaves_nothing_behind(sig):
                                              text=True)
             started[name].stdin.write(CLAIMS if name == "check" else "")
             started[name].stdin.close()
-        # until every command has its workers running (a hang guard: a loaded machine is slow)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not all(len(_session(p.pid)) > 1
-                                                      for p in started.values()):
+        # each command is stopped as soon as its workers run (a hang guard: a loaded machine is
+        # slow), as a terminal sends Ctrl-C: to the whole group
+        deadline, stopped = time.monotonic() + 90, {}
+        while time.monotonic() < deadline and len(stopped) < len(started):
+            for name, process in started.items():
+                if name not in stopped and len(_session(process.pid)) > 1:
+                    os.killpg(process.pid, sig)
+                    stopped[name] = time.monotonic()
             time.sleep(0.1)
-        assert all(len(_session(p.pid)) > 1 for p in started.values()), \
-            {n: _session(p.pid) for n, p in started.items()}
-        for process in started.values():
-            os.killpg(process.pid, sig)  # as a terminal sends Ctrl-C: to the whole group
-        stopped = time.monotonic()
+        assert len(stopped) == len(started), {n: _session(p.pid) for n, p in started.items()}
         for name, process in started.items():
             assert process.wait(timeout=5) == 2, (name, process.stderr.read())
-        while time.monotonic() - stopped < 1.0 and any(_session(p.pid) for p in started.values()):
+        while time.monotonic() - max(stopped.values()) < 1.0 and any(
+                _session(p.pid) for p in started.values()):
             time.sleep(0.05)
         survivors = {name: _session(p.pid) for name, p in started.items() if _session(p.pid)}
         assert not survivors, survivors
