@@ -294,15 +294,17 @@ def confirmed_gap(L, R, point, lv, rv):
     rv_fine = real_value(R, CONFIRM_PRECISION, point=point)
     if not (agree(lv, lv_fine) and agree(rv, rv_fine)):
         return None
-    gap = lv_fine - rv_fine
-    scale = max(abs(lv_fine), abs(rv_fine), sp.Float(10) ** -300)
+    gap = lv_fine - rv_fine   # relative to the sides at any scale: exp(-1000) is not 0
+    scale = max(abs(lv_fine), abs(rv_fine))
     return gap if abs(gap) > sp.Float(10) ** (10 - CONFIRM_PRECISION) * scale else None
 
 
 def agree(coarse, fine) -> bool:
+    """Equal to 20 digits, relative to the values at whatever scale they are (a value of 1e-435,
+    which evalf resolves as well as any, is not 0)."""
     if coarse is None or fine is None:
         return False
-    return abs(coarse - fine) <= sp.Float(10) ** -20 * max(abs(fine), sp.Float(10) ** -300)
+    return abs(coarse - fine) <= sp.Float(10) ** -20 * max(abs(coarse), abs(fine))
 
 
 def find_counterexample(L, R, assumptions: Assumptions, deadline: float, n: int = N_POINTS,

@@ -68,6 +68,30 @@ def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
         assert abs(left - right) > mpmath.mpf(10) ** -20
 
 
+@pytest.mark.parametrize("lhs,rhs", [
+    ("exp(-1000)", "0"),                         # 5.1e-435
+    ("1/(1 + exp(1000))", "0"),                  # sigmoid(-1000)
+    ("E**(-E**10)", "0"),                        # about 1e-9566
+    ("x + exp(-10000)", "x"),
+])
+def test_a_difference_below_any_float_is_still_a_difference(lhs, rhs):
+    """Sides are compared relative to their own size at any scale: a value that evalf resolves
+    at 30 and at 100 digits alike is not 0 because it is below 1e-300."""
+    verdict = verdict_of(f"{lhs} = {rhs}")
+    assert verdict.status is Status.REFUTED, verdict
+    point = verdict.counterexample.point
+    with mpmath.workdps(50):
+        left, right = _mp(lhs, point), _mp(rhs, point)
+        assert abs(left - right) > mpmath.mpf(10) ** -20 * max(abs(left), abs(right))
+
+
+@pytest.mark.parametrize("claim", ["exp(-1000)*exp(-1000) = exp(-2000)",
+                                   "1/(1 + exp(1000)) = exp(-1000)/(1 + exp(-1000))",
+                                   "exp(-1000)*x**2 = x**2/exp(1000)"])
+def test_tiny_values_that_are_equal_hold(claim):
+    assert verdict_of(claim).status.holds
+
+
 def test_a_side_undefined_everywhere_is_no_evidence():
     # tan^2 - sec^2 + 1 and sin^2 + cos^2 - 1 are both 0: the left side is 0/0 at every point
     verdict = verdict_of("(tan(x)**2 - sec(x)**2 + 1)/(sin(x)**2 + cos(x)**2 - 1) = 12345",
