@@ -36,8 +36,9 @@ from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
 from derive.engine.environment import names_in, owner
 from derive.engine.independence import GENERIC
-from derive.engine.isolation import TaskTimeout, time_limit
+from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.links import links_of
+from derive.engine.search import clearly_nonzero
 from derive.text import InputError
 from derive.text.builder import FUNCTIONS, Builder
 from derive.text.claims import read_claim
@@ -131,6 +132,27 @@ VOCABULARY = set(FUNCTIONS) | set(WORD_FUNCTIONS) | {"sigma", "sigmoid"}   # fun
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
 FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
                            r"\s*\)\s*=")
+
+
+SIGMOID_WORDS = re.compile(r"sigmoid|logistic", re.IGNORECASE)
+
+
+def redefines_sigma(text: str, sides, equation: Equation) -> bool:
+    """`\\sigma(z) = \\max(0, z)`: \\sigma, the logistic sigmoid unless the document says otherwise,
+    is the usual letter of any activation; a formula for it that is not the sigmoid's, in words
+    that do not call it the sigmoid, defines the document's own \\sigma (its formula is then no
+    claim, and the formulas after it use it)."""
+    head = FUNCTION_HEAD.match(text)
+    if not head or head.group(1) != "\\sigma" or SIGMOID_WORDS.search(
+            " ".join((equation.lead, equation.prose, equation.after))):
+        return False
+    lhs, rhs = sides   # a formula of its own variable only (not \sigma(z) = P, P defined)
+    if not (isinstance(rhs, sp.Expr) and rhs.free_symbols <= lhs.free_symbols):
+        return False
+    try:
+        return clearly_nonzero(lhs - rhs, clock() + 0.2)
+    except (TypeError, ValueError):
+        return False
 
 
 class DocumentReader:
@@ -290,6 +312,8 @@ class DocumentReader:
                 continue
             try:
                 reading, given = self.read(text)
+                if k == 0 and redefines_sigma(text, reading.sides, equation):
+                    reading, given = self.read(text, redefined=True)
             except (InputError, RecursionError, ValueError, TypeError, AttributeError) as err:
                 head = FUNCTION_HEAD.match(text)
                 if head and k == 0 and self.scope.binding(left) is None \
@@ -531,14 +555,15 @@ class DocumentReader:
                 out.append(Alternative(f"where {written} (line {line})", text, where + (written,)))
         return tuple(out)
 
-    def read(self, text: str):
+    def read(self, text: str, redefined: bool = False):
         """The claim read with the definitions it mentions, and the keys of the values it is
-        read without (d/da with a = 2 given: differentiated for every a, the value after)."""
+        read without (d/da with a = 2 given: differentiated for every a, the value after).
+        `redefined`: its head is a function of the vocabulary that it defines anew."""
         # L(x) = x^2 + ...: L is the function it defines (a function of the vocabulary, such as
         # \sigma or \tanh, stays itself: its formula is a claim to check)
         head = FUNCTION_HEAD.match(text)
         name = head.group(1).lstrip("\\") if head else ""
-        functions = (name,) if name and name not in VOCABULARY else ()
+        functions = (name,) if name and (redefined or name not in VOCABULARY) else ()
         reading = read_claim(text, latex=True, where=self.scope.where(text), functions=functions)
         points = self.points_of(reading)
         if points:

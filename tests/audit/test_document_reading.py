@@ -34,6 +34,22 @@ def test_a_definition_ends_with_its_example():
     assert "f" in {str(k) for k in note}                      # f is a stand-in, not x^5
 
 
+def test_a_formula_for_sigma_that_is_not_the_sigmoid_defines_the_documents_sigma():
+    # \sigma is the letter of any activation: max(0, z) makes it the ReLU for what follows, so
+    # sigma(2) = max(0, 2) = 2 and sigma(-3) = 0 hold, sigma(-3) = -3 does not (by hand)
+    text = ("Each layer applies $\\sigma(z) = \\max(0, z)$, the ReLU.\n\n$$\\sigma(2) = 2$$\n\n"
+            "$$\\sigma(-3) = 0$$\n\n$$\\sigma(-3) = -3$$\n")
+    findings, report = audit(text)
+    assert status_on(findings, 1) == []                       # a definition, not refuted
+    assert [status_on(findings, line) for line in (3, 5, 7)] == [
+        [Status.PROVED], [Status.PROVED], [Status.REFUTED]]
+    # one the words call the sigmoid stays a claim about the sigmoid: 1/(1 + e^z) is not it
+    findings, _ = audit("The sigmoid is $\\sigma(z) = \\frac{1}{1 + e^{z}}$.\n")
+    assert status_on(findings, 1) == [Status.REFUTED]
+    findings, _ = audit("Here $\\sigma(z) = \\frac{1}{1 + e^{-z}}$.\n")
+    assert status_on(findings, 1) == [Status.PROVED]
+
+
 def test_an_undefined_function_does_not_refute_a_specific_claim():
     # C is the document's cost, never defined: dC/dw = 2w may hold for the C meant
     findings, report = audit("The cost has $$\\frac{dC}{dw} = 2w$$\n")
