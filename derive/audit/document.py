@@ -41,7 +41,7 @@ from derive.engine.links import links_of
 from derive.engine.search import clearly_nonzero
 from derive.text import InputError
 from derive.text.builder import FUNCTIONS, Builder
-from derive.text.claims import read_claim
+from derive.text.claims import NAMES_E, read_claim
 from derive.text.context import (
     CASE_LETTERS, Context, INDEX_CONDITION, SHAPE, index_condition, read_context)
 from derive.text.latex_tokens import WORD_FUNCTIONS
@@ -565,6 +565,10 @@ class DocumentReader:
         name = head.group(1).lstrip("\\") if head else ""
         functions = (name,) if name and (redefined or name not in VOCABULARY) else ()
         reading = read_claim(text, latex=True, where=self.scope.where(text), functions=functions)
+        if reading.sides[0] == sp.E and NAMES_E.match(text) and reading.sides[1].free_symbols:
+            # e = y - \hat{y}: e names the error (Euler's number is no formula of variables)
+            reading = read_claim(text, latex=True, where=self.scope.where(text),
+                                 functions=functions, e_named=True)
         points = self.points_of(reading)
         if points:
             reading = read_claim(text, latex=True, where=self.scope.where(text, without=points),

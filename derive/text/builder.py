@@ -117,6 +117,7 @@ class Builder:
         self.leibniz_conflict: str | None = None   # y by x here and by u there, not yet a chain
         self.strict = True               # False while a first reading learns which names are arrays
         self.scalar_only = False         # reading a function's definition: its arguments are numbers
+        self.e_is_named = False          # a definition names e (e = y - \hat{y}): e^2 is its square
 
     def trust_function(self, name: str) -> None:
         """Accept `name` as an unknown function: a Greek letter or labelled name the reader saw

@@ -46,9 +46,10 @@ class Reading:
 
 
 def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,
-               functions=(), where=(), units: bool = False) -> Reading:
+               functions=(), where=(), units: bool = False, e_named: bool = False) -> Reading:
     """Read a claim `LHS = RHS` (and the definitions it is read with) into a `Reading`; with
-    `units`, every quantity is a number (a network with one unit per layer)."""
+    `units`, every quantity is a number (a network with one unit per layer). A letter e is a
+    name, not Euler's number, where a definition names it (`e = y - \\hat{y}`) or `e_named`."""
     if not latex:
         if where:
             raise InputError("--where takes LaTeX: use it with --latex")
@@ -75,6 +76,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         builder.strict = final
         builder.units = units
         builder.scalar_only = builder.scalar_only or units
+        builder.e_is_named = e_named or any(NAMES_E.match(w) for w in where)
         builder.promoted |= arrays
         builder.families |= families
         try:
@@ -101,6 +103,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
     return Reading(tuple(sides), dict(builder.quantities), context, dict(builder.places))
 
 
+NAMES_E = re.compile(r"\s*e\s*(=|:=|\\coloneqq)")   # e = y - \hat{y}: e is a name, not Euler's
 PRIMED_CALL = re.compile(r"(?<![\\A-Za-z])([A-Za-z])'+\s*\(")   # p'(u): the function p
 CONTEXTS = 512   # contexts kept: a document's claims are read with the same definitions
 
@@ -117,7 +120,8 @@ def _context(where: list, builder: Builder) -> Context:
     where = [text.strip() for text in where if text.strip()]   # as `read_context` reads them
     start = (builder.assumptions.key, builder.declared_functions,
              tuple(sorted(builder.chains.items())), builder.strict, builder.units,
-             builder.scalar_only, frozenset(builder.promoted), frozenset(builder.families))
+             builder.scalar_only, frozenset(builder.promoted), frozenset(builder.families),
+             builder.e_is_named)
 
     def read():
         try:

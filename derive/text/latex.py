@@ -434,7 +434,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def named(self, bare: bool):
         """A name, and what follows it: e, a function application, or the name alone."""
         t = self.peek()
-        if t.text == "e" and not (self.peek(1) and self.peek(1).text in ("_", "'")):
+        if t.text == "e" and not self.b.e_is_named \
+                and not (self.peek(1) and self.peek(1).text in ("_", "'")):
             self.next()
             if self.at("^"):
                 self.next()

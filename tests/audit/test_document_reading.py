@@ -50,6 +50,16 @@ def test_a_formula_for_sigma_that_is_not_the_sigmoid_defines_the_documents_sigma
     assert status_on(findings, 1) == [Status.PROVED]
 
 
+def test_a_document_that_names_e_uses_its_e():
+    # e = y - hat y is the error, not Euler's number: d/d hat y (e^2 / 2) = -e (by hand:
+    # hat y - y), and = e is off by a sign
+    square = "\\frac{\\partial}{\\partial \\hat{y}} \\frac{1}{2} e^2"
+    findings, _ = audit(f"Let the error be $e = y - \\hat{{y}}$.\n\n$${square} = -e$$\n\n"
+                        f"$${square} = e$$\n")
+    assert [status_on(findings, line) for line in (1, 3, 5)] == [
+        [], [Status.PROVED], [Status.REFUTED]]
+
+
 def test_an_undefined_function_does_not_refute_a_specific_claim():
     # C is the document's cost, never defined: dC/dw = 2w may hold for the C meant
     findings, report = audit("The cost has $$\\frac{dC}{dw} = 2w$$\n")

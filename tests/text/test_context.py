@@ -82,3 +82,26 @@ def test_the_doubts_of_a_claim_come_in_the_same_order_in_every_run():
     (text,) = printed
     assert text.index("E is defined without w") < text.index("o is defined without n") \
         < text.index("u is defined without m")
+
+
+def test_e_defined_as_a_name_is_that_name_with_a_power_too():
+    """`e = y - \\hat{y}` makes e the error: e^2 is its square, as the bare e beside it is the
+    error. Read as Euler's number, d/d\\hat{y} (e^2 / 2) was 0, and its true value -e (by hand:
+    d/d\\hat{y} (y - \\hat{y})^2 / 2 = \\hat{y} - y) was refuted. A kept context read before
+    with e as Euler's number is not reused for it. Without the definition, e^{2x} stays exp(2x)."""
+    from derive import api
+    from derive.engine.verdict import Status
+    from derive.results import Numbered
+
+    def status(claim, where):
+        (result,) = api.check([Numbered(1, claim, tuple(where))], latex=True).results
+        return result.verdict.status
+
+    where = ["e = y - \\hat{y}"]
+    square = "\\frac{\\partial}{\\partial \\hat{y}} \\frac{1}{2} e^2"
+    assert status(f"{square} = -e", where).holds
+    assert status(f"{square} = 0", where) is Status.REFUTED
+    assert status("\\frac{d}{dx} e^{2x} = 2 e^{2x}", ()).holds
+    assert claims.read_claim("e = y", latex=True).sides[0] == claims.read_claim(
+        "e^1 = y", latex=True).sides[0]                      # Euler's number, read either way
+    assert str(claims.read_claim("e = y", latex=True, e_named=True).sides[0]) == "e"
