@@ -46,7 +46,8 @@ def _log(x, base=None):
 FUNCTIONS = {
     **{n: (1, 1, getattr(sp, n), False) for n in (
         "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot",
-        "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh",
+        "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "acoth",
+        "asech", "acsch",
         "exp", "sqrt", "cbrt", "sign", "floor", "ceiling", "erf")},
     "arcsin": (1, 1, sp.asin, False), "arccos": (1, 1, sp.acos, False),
     "arctan": (1, 1, sp.atan, False), "atan2": (2, 2, sp.atan2, False),

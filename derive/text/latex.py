@@ -17,7 +17,10 @@ descent parser that knows the conventions of the field and builds SymPy objects 
 * bold names (`\\mathbf`, `\\bm`, `\\boldsymbol`, `\\vec`, `\\mathsf`) and names next to `^\\top`,
   `\\odot`, `\\nabla` or a norm are vectors and matrices (`text.arrays`), sized only when checked;
 * `a(1-a)` is a product; f, g, h are functions. A letter applied to a lone variable, `u(x)`, is
-  ambiguous and refused with advice (`--function u` or `u \\cdot (x)`), never guessed.
+  ambiguous and refused with advice (`--function u` or `u \\cdot (x)`), never guessed;
+* an upright word before an argument (`\\operatorname{arsinh} x`, `\\mathrm{Var}(X)`,
+  `\\text{GELU} z`) is a function, with or without parentheses: one the reader knows, one declared
+  with `--function`, or an unknown function refused by name; never a name times its argument.
 
 What stays ambiguous or is not mathematics (`\\input`, `\\def`, an alignment) is an error with a
 one-line message.
@@ -34,8 +37,8 @@ from derive.text.latex_calculus import CalculusReader
 from derive.text.latex_names import INDEX_LETTERS, NameParts, NameReader
 from derive.text.latex_structures import MATRICES, StructureReader
 from derive.text.latex_tokens import (
-    ARRAY_FONTS, CONSTANT_COMMANDS, FONTS, FUNCTION_COMMANDS, FUNCTION_LETTERS, GREEK, INVERSE, WORD_FUNCTIONS,
-    Tok, tokenize, unexpected)
+    ARRAY_FONTS, BRANCHES, CONSTANT_COMMANDS, FONTS, FUNCTION_COMMANDS, FUNCTION_LETTERS, GREEK,
+    INVERSE, WORD_FUNCTIONS, Tok, tokenize, unexpected)
 from derive.text.limits import LIMITS, InputError
 
 # Greek letters that the field applies as functions: the activation phi(z), a loss ell(y, y_hat)
@@ -621,12 +624,17 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         return derivative.subs(t, args[0]) if args[0] != t else derivative
 
     def text_name(self, bare: bool):
-        """`\\text{softmax}(z)`, `\\text{MSE}`: a function word, or a name."""
+        """`\\text{softmax}(z)`, `\\text{MSE}`: a function word, or a name where no argument
+        follows it."""
         t = self.next()
         word = "".join(t.text.split())
         if word in WORD_FUNCTIONS:
             return self.function(WORD_FUNCTIONS[word])
+        if word in self.b.declared_functions:
+            return self.function(word)
         if word.isalpha() and word.isupper() and len(word) <= LIMITS.max_name:
+            if self.upright_applied():
+                raise unknown_upright(word, r"\text")
             return self.b.named_symbol(word)   # an acronym: MSE, BCE
         if self.spelled_name(word) and self.at("_"):
             return self.leaf(self.decorated(word))   # \text{out}_{h1}: a name in letters
@@ -678,7 +686,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         raise InputError(f"unknown or unsupported LaTeX command {c}")
 
     def roman(self, bare: bool):
-        """`\\mathrm{d}`, `\\mathrm{e}`, `\\operatorname{ReLU}(z)`."""
+        """`\\mathrm{d}`, `\\mathrm{e}`, `\\operatorname{ReLU}(z)`, `\\operatorname{arsinh} x`; a name
+        (`\\mathrm{MSE}`, `\\mathrm{net}_j`) only where no argument follows it."""
         self.next()
         self.expect("{")
         word = ""
@@ -700,13 +709,38 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             return self.function(WORD_FUNCTIONS[word])
         if word.lower() in FUNCTIONS:
             return self.function(word.lower())
-        if word.isalpha() and not self.at("("):
-            if self.spelled_name(word) and self.at("_", "^"):
-                parts = self.decorated(word)   # \mathrm{net}_j: a name in letters, indexed
-                if parts.subscript or parts.indices or parts.label is not None:
-                    return self.leaf(parts)
+        if word.isalpha() and self.spelled_name(word) and self.at("_", "^"):
+            parts = self.decorated(word)   # \mathrm{net}_j: a name in letters, indexed
+            if parts.subscript or parts.indices or parts.label is not None:
+                return self.leaf(parts)
+        if word in self.b.declared_functions:
+            return self.function(word)   # \operatorname{GELU} x with --function GELU
+        if word.isalpha() and not self.upright_applied():
             return self.b.named_symbol(word)
-        raise InputError(f"unknown function \\mathrm{{{word}}}")
+        raise unknown_upright(word, r"\mathrm")
+
+    def upright_applied(self) -> bool:
+        """Whether an argument, a prime or a power and then an argument follows an upright word:
+        the place of a function (`\\operatorname{Var} X`, `\\mathrm{GELU}(x)`,
+        `\\operatorname{Si}^2 x`). Such a word is never read as a name times its argument."""
+        mark = self.i
+        if self.at("^") and not self.at_seq("^", "{", "'"):
+            self.i = self.script_end(self.i + 1)
+        applied = self.at("'") or self.at_seq("^", "{", "'") or self.starts_factor()
+        self.i = mark
+        return applied
+
+    def script_end(self, n: int) -> int:
+        """Just past the superscript starting at token n: one token, or a braced group."""
+        if n >= len(self.tokens) or self.tokens[n].text != "{":
+            return n + 1
+        depth = 0
+        while n < len(self.tokens):
+            depth += (self.tokens[n].text == "{") - (self.tokens[n].text == "}")
+            n += 1
+            if depth == 0:
+                break
+        return n
 
     def function(self, name: str):
         """`\\sin x`, `\\sin(x)`, `\\sin^2 x`, `\\sin^{-1} x`, `\\log_2 x`, `\\max(0, z)`."""
@@ -768,6 +802,13 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                              "without parentheses could be a function or a product; put the "
                              "argument in parentheses")
         return value
+
+
+def unknown_upright(word: str, command: str) -> InputError:
+    """The error for an upright word applied as a function the reader does not know (with or
+    without parentheses: `\\operatorname{arccot} x` is no product arccot times x)."""
+    hint = BRANCHES.get(word)
+    return InputError(f"unknown function {command}{{{word}}}" + (f": {hint}" if hint else ""))
 
 
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:

@@ -17,6 +17,20 @@ from derive.text.letters import (
 from derive.text.limits import LIMITS, InputError, remembered
 from derive.text.unicode import normalize
 
+# the other names the inverse hyperbolic functions are written with (ISO's ar-, the older arc-
+# and arg-): each has one real principal value, on which every book agrees
+INVERSE_HYPERBOLIC = {
+    f"{prefix}{name}": f"a{name}" for name in ("sinh", "cosh", "tanh", "coth", "sech", "csch")
+    for prefix in ("arc", "ar", "arg")}
+# inverse functions whose values books choose differently: refused by name, with the way out
+BRANCHES = {
+    "arccot": "its values for x < 0 lie in (\\pi/2, \\pi) in some books and in (-\\pi/2, 0) in "
+              "others; write \\frac{\\pi}{2} - \\arctan x or \\arctan(1/x)",
+    "arcsec": "its values for x < -1 lie in (\\pi/2, \\pi) in some books and in (\\pi, 3\\pi/2) in "
+              "others; write \\arccos(1/x)",
+    "arccsc": "its values for x < -1 lie in (-\\pi/2, 0) in some books and in (\\pi, 3\\pi/2) in "
+              "others; write \\arcsin(1/x)",
+}
 # function names as words: with or without a backslash they mean the function
 WORD_FUNCTIONS = {
     "sin": "sin", "cos": "cos", "tan": "tan", "cot": "cot", "sec": "sec", "csc": "csc",
@@ -24,7 +38,7 @@ WORD_FUNCTIONS = {
     "tanh": "tanh", "coth": "coth", "exp": "exp", "ln": "log", "log": "log", "max": "Max",
     "min": "Min", "sgn": "sign", "sign": "sign", "sigmoid": "sigmoid", "logistic": "sigmoid",
     "relu": "relu", "ReLU": "relu", "softplus": "softplus", "sqrt": "sqrt", "abs": "Abs",
-    "softmax": "softmax", "tr": "trace", "trace": "trace", "Tr": "trace",
+    "softmax": "softmax", "tr": "trace", "trace": "trace", "Tr": "trace", **INVERSE_HYPERBOLIC,
 }
 TOKEN_RE = re.compile(r"""
     (?P<text>\\(?:text|textrm|textit|textbf|textsf|mbox|hbox)\s*\{[^{}]*\}) |

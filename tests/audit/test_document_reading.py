@@ -1109,3 +1109,23 @@ def test_a_sum_written_before_a_difference_may_be_of_the_whole_difference():
     assert "\\sum_{k=1}^{n} taken of the whole sum" in findings["L1"].verdict.note
     assert status_on(findings, 3) == [Status.REFUTED]
     assert status_on(findings, 7)[0].holds
+
+
+def test_an_upright_function_before_its_argument_is_a_function_in_a_document():
+    # d/dx arsinh x = 1/sqrt(x^2 + 1) (SymPy's diff of asinh); asinh(2) = 1.4436 is not
+    # 2 asinh(1) = 1.7627 (mpmath); GELU is no function the reader knows: read as GELU times 2x
+    # each of these was decided the other way
+    import mpmath
+    import sympy as sp
+    x = sp.Symbol("x", real=True)
+    assert sp.simplify(sp.diff(sp.asinh(x), x) - 1 / sp.sqrt(x**2 + 1)) == 0
+    assert abs(mpmath.asinh(2) - 2 * mpmath.asinh(1)) > 0.3
+    text = ("# Inverse hyperbolic functions\n\n"
+            "$$\\frac{d}{dx} \\operatorname{arsinh} x = \\frac{1}{\\sqrt{x^2+1}}$$\n\n"
+            "$$\\operatorname{arcsinh} 2x = 2 \\operatorname{arcsinh} x$$\n\n"
+            "$$\\operatorname{GELU} 2x = 2 \\operatorname{GELU} x$$\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.PROVED]
+    assert status_on(findings, 5) == [Status.REFUTED]
+    (gelu,) = [f for f in findings.values() if f.source.line == 7]
+    assert gelu.verdict is None and "unknown function" in gelu.skipped

@@ -304,3 +304,127 @@ def test_a_defined_function_written_alone_before_a_factor_is_refused():
     lhs, _ = read_claim(r"\frac{\partial f}{\partial x} = y", latex=True,
                         where=[r"f(x, y) = x y"]).sides
     assert lhs == sp.Derivative(f(x, y), x)
+
+
+# -- upright names (\operatorname, \mathrm, \text) before their argument: functions, never products
+
+# the inverse hyperbolic functions under the names books write them with (ar-, arc-, arg-)
+INVERSE_HYPERBOLIC_NAMES = [
+    (sp.asinh, "arcsinh"), (sp.asinh, "arsinh"), (sp.asinh, "argsinh"),
+    (sp.acosh, "arccosh"), (sp.acosh, "arcosh"), (sp.acosh, "argcosh"),
+    (sp.atanh, "arctanh"), (sp.atanh, "artanh"), (sp.atanh, "argtanh"),
+    (sp.acoth, "arccoth"), (sp.acoth, "arcoth"), (sp.asech, "arcsech"), (sp.asech, "arsech"),
+    (sp.acsch, "arccsch"), (sp.acsch, "arcsch"),
+]
+
+
+@pytest.mark.parametrize("function, name", INVERSE_HYPERBOLIC_NAMES)
+@pytest.mark.parametrize("written", [r"\operatorname{{{}}} 2x", r"\mathrm{{{}}}\, 2x",
+                                     r"\operatorname{{{}}}(2x)", r"\{} 2x", r"\text{{{}}} 2x"])
+def test_an_inverse_hyperbolic_function_under_another_name(function, name, written):
+    assert parse_latex(written.format(name)) == function(2 * x)
+
+
+def check(claim: str, functions=()):
+    from derive import api
+    from derive.results import Numbered
+    return api.check([Numbered(1, claim)], (), True, functions).results[0].verdict
+
+
+def holds_near(expected, derivative, points) -> bool:
+    """`derivative` (written by hand) agrees with SymPy's derivative of `expected` at `points`."""
+    diff = sp.diff(expected, x)
+    return all(abs(sp.N((diff - derivative).subs(x, p), 30)) < 1e-25 for p in points)
+
+
+@pytest.mark.parametrize("claim, function, derivative, points", [
+    (r"\frac{d}{dx} \operatorname{arcsinh} x = \frac{1}{\sqrt{x^2 + 1}}",
+     sp.asinh(x), 1 / sp.sqrt(x**2 + 1), (-2, sp.Rational(1, 3), 5)),
+    (r"\frac{d}{dx} \operatorname{arsinh} x = \frac{1}{\sqrt{x^2+1}}",
+     sp.asinh(x), 1 / sp.sqrt(x**2 + 1), (-2, sp.Rational(1, 3), 5)),
+    (r"\frac{d}{dx}\operatorname{artanh} x = \frac{1}{1 - x^2}",
+     sp.atanh(x), 1 / (1 - x**2), (-sp.Rational(1, 2), sp.Rational(1, 3))),
+    (r"\frac{d}{dx} \mathrm{arcosh}\, x = \frac{1}{\sqrt{x^2 - 1}}",
+     sp.acosh(x), 1 / sp.sqrt(x**2 - 1), (sp.Rational(3, 2), 4)),
+    (r"\frac{d}{dx} \operatorname{arcoth} x = \frac{1}{1 - x^2}",
+     sp.acoth(x), 1 / (1 - x**2), (-3, sp.Rational(3, 2))),
+    (r"\frac{d}{dx} \operatorname{arsech} x = -\frac{1}{x \sqrt{1 - x^2}}",
+     sp.asech(x), -1 / (x * sp.sqrt(1 - x**2)), (sp.Rational(1, 4), sp.Rational(2, 3))),
+    (r"\frac{d}{dx} \operatorname{arcsch} x = -\frac{1}{|x| \sqrt{1 + x^2}}",
+     sp.acsch(x), -1 / (sp.Abs(x) * sp.sqrt(1 + x**2)), (-2, sp.Rational(1, 2))),
+])
+def test_the_derivative_of_an_inverse_hyperbolic_function_under_another_name(
+        claim, function, derivative, points):
+    # each right side is the textbook derivative, checked against SymPy's diff first; the claim
+    # once read as d/dx (arcsinh times x) = arcsinh and was refuted
+    assert holds_near(function, derivative, points)
+    assert check(claim).status.holds is True
+
+
+@pytest.mark.parametrize("claim", [
+    r"\operatorname{arcsinh} 2x = 2 \operatorname{arcsinh} x",
+    r"\operatorname{arsinh} 2x = 2 \operatorname{arsinh} x",
+    r"\mathrm{arcsinh}\, 2x = 2 \mathrm{arcsinh} x",
+    r"\operatorname{arccosh} 2x = 2 \operatorname{arccosh} x",
+])
+def test_a_false_claim_about_an_upright_function_is_not_proved_as_a_product(claim):
+    # read as arcsinh times 2x it was "proved"; asinh(2) = 1.4436 but 2 asinh(1) = 1.7627, and
+    # acosh(4) = 2.0634 but 2 acosh(2) = 2.6339 (mpmath)
+    import mpmath
+    assert abs(mpmath.asinh(2) - 2 * mpmath.asinh(1)) > 0.3
+    assert abs(mpmath.acosh(4) - 2 * mpmath.acosh(2)) > 0.5
+    verdict = check(claim)
+    assert verdict.status.holds is False and "arcsinh" not in str(verdict.lhs)
+
+
+def refusal(claim: str) -> str:
+    with pytest.raises(InputError) as refused:
+        read_claim(claim, latex=True)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("name", ["GELU", "swish", "Si", "gd", "sinc", "logit", "Var", "arccot",
+                                  "arcsec", "arccsc"])
+@pytest.mark.parametrize("written", [r"\operatorname{{{}}} 2x = 2 \operatorname{{{}}} x",
+                                     r"\mathrm{{{}}}\, 2x = 2 \mathrm{{{}}} x",
+                                     r"\operatorname{{{}}}^2 x = \operatorname{{{}}} x^2",
+                                     r"\frac{{d}}{{dx}} \operatorname{{{}}} x = \operatorname{{{}}}' x"])
+def test_an_unknown_upright_function_is_refused_with_or_without_parentheses(name, written):
+    # without parentheses these were read as the variable NAME times x; with them, refused
+    parenthesized = refusal(rf"\operatorname{{{name}}}(2x) = 2 \operatorname{{{name}}}(x)")
+    assert parenthesized.startswith(rf"unknown function \mathrm{{{name}}}")
+    assert refusal(written.format(name, name)) == parenthesized
+
+
+@pytest.mark.parametrize("name, way_out", [("arccot", r"\arctan"), ("arcsec", r"\arccos(1/x)"),
+                                           ("arccsc", r"\arcsin(1/x)")])
+def test_an_inverse_function_books_disagree_on_is_refused_with_the_reason(name, way_out):
+    # arccot(-1) is 3 pi/4 with values in (0, pi) and -pi/4 with values in (-pi/2, pi/2]
+    with pytest.raises(InputError, match="some books") as refused:
+        read_claim(rf"\operatorname{{{name}}} x = 1", latex=True)
+    assert way_out in str(refused.value)
+
+
+def test_a_variance_written_before_its_argument_is_refused_and_a_lone_upright_name_stays_one():
+    # Var(2X) = 4 Var(X) (by hand) was refuted as Var times 2X; MSE alone is still a quantity
+    with pytest.raises(InputError, match=r"unknown function \\mathrm\{Var\}"):
+        read_claim(r"\operatorname{Var} 2X = 4\operatorname{Var} X", latex=True)
+    lhs, rhs = read_claim(r"\mathrm{MSE} \cdot x = \text{MSE} \cdot x^2", latex=True).sides
+    mse = sp.Symbol("MSE", real=True)
+    assert lhs == mse * x and rhs == mse * x**2
+
+
+@pytest.mark.parametrize("written", [r"\text{GELU} x = x", r"\text{GELU}(x) = x"])
+def test_an_acronym_in_text_before_its_argument_is_refused(written):
+    with pytest.raises(InputError, match=r"unknown function \\text\{GELU\}"):
+        read_claim(written, latex=True)
+
+
+def test_a_declared_upright_function_is_applied_with_or_without_parentheses():
+    # GELU declared (--function GELU) is any function: GELU 2x is GELU(2x), not 2 GELU(x)
+    gelu = sp.Function("GELU", real=True)
+    lhs, rhs = read_claim(r"\operatorname{GELU} 2x = \text{GELU}(2x)", latex=True,
+                          functions=("GELU",)).sides
+    assert lhs == rhs == gelu(2 * x)
+    assert check(r"\operatorname{GELU} 2x = 2 \operatorname{GELU} x", ("GELU",)).status.holds \
+        is False
