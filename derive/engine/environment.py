@@ -14,6 +14,7 @@ from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom
 
 from derive.engine import values as V
+from derive.engine.kinks import KINKED, Signs, crossing_values, crossings
 from derive.engine.sampled import evaluator
 from derive.engine.search import sample_values
 from derive.engine.shapes import ShapeError
@@ -98,6 +99,7 @@ class Environment:
             self.points: dict = {}
             self.used_functions: dict = {}
             self.arrays: dict = {}      # independent arrays at the sample, built once
+            self.kinks = Signs()        # the sides of their kinks the arguments fell on
         self.definitions = {}
         for target, value in instance.definitions:
             self.definitions.setdefault(target_name(target), []).append((target, value))
@@ -339,18 +341,32 @@ class Environment:
         if isinstance(e, AppliedUndef):
             return self.applied_undefined(e, [V.scalar(self.evaluated(a)) for a in e.args])
         if isinstance(e, sp.Piecewise):
+            if self.sample is not None:
+                self.meet_kinks(e, [V.scalar(self.evaluated(c)) for c in crossings(e)])
             return sp.Piecewise(*[(V.scalar(self.evaluated(v)), self.evaluated(c))
                                   for v, c in e.args])
         if isinstance(e, (sp.Function, sp.core.relational.Relational,
                           sp.logic.boolalg.BooleanFunction)):
-            return e.func(*[V.scalar(self.evaluated(a)) for a in e.args])
+            args = [V.scalar(self.evaluated(a)) for a in e.args]
+            if isinstance(e, KINKED) and self.sample is not None:
+                self.meet_kinks(e, crossing_values(e, args))
+            return e.func(*args)
         if not e.args:
             return e
-        return e.func(*[self.evaluated(a) for a in e.args])
+        args = [self.evaluated(a) for a in e.args]
+        if isinstance(e, KINKED) and self.sample is not None:   # max and min
+            self.meet_kinks(e, crossing_values(e, [V.scalar(a) for a in args]))
+        return e.func(*args)
 
-    def applied_undefined(self, e, args: list):
+    def meet_kinks(self, site, values) -> None:
+        """At a sample: the arguments `values` of the kinks met at `site` (`engine.kinks`)."""
+        if self.sample is not None:
+            self.root.kinks.meet(site, values)
+
+    def applied_undefined(self, e, args: list, site=None):
         """The unknown function applied in `e` at the values `args` of its arguments: the
-        document's definition of it, or a stand-in."""
+        document's definition of it, or a stand-in. `site`: where it is applied, for the kinks
+        of its formula (`e` itself when its indices are written in)."""
         name = e.func.__name__
         if name in self.definitions and name not in self.instance.functions:
             # f = u^2 (a quantity), then f'(x): no function f is defined to stand in for
@@ -359,10 +375,16 @@ class Environment:
         if name in self.instance.functions:
             function = self.instance.functions[name]
             value = _applied(name, function, args)
-            # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula; and
-            # f(t) = w t^2: the value of w
-            uses = _functions_called(function) & set(self.instance.functions)
-            return self.evaluated(value) if uses or _names_besides(function) else value
+            site = e if site is None else site
+            with self.root.kinks.within(site):
+                if self.sample is not None and crossings(function.expr):
+                    at = dict(zip(function.variables, args))
+                    self.meet_kinks(site, [V.scalar(self.evaluated(c.xreplace(at)))
+                                           for c in crossings(function.expr)])
+                # f(x) = g(x) k(h(x)) with k defined too: k's definition inside f's formula;
+                # and f(t) = w t^2: the value of w
+                uses = _functions_called(function) & set(self.instance.functions)
+                return self.evaluated(value) if uses or _names_besides(function) else value
         if self.sample is not None and all(isinstance(a, sp.Float) for a in args):
             return self.compiled(name, len(args))(*args)
         return self.function(name, len(args))(*args)
@@ -395,7 +417,11 @@ class Environment:
             return V.multiply([a, b])
         if isinstance(e, A.Map):
             name, arg, order = e.args
-            return V.apply(self.evaluated(arg), lambda x: self._function(str(name), x, int(order)))
+            value = self.evaluated(arg)
+            if not isinstance(value, sp.MatrixBase):
+                return self._function(str(name), value, int(order), (e, 0))
+            return sp.Matrix(value.rows, value.cols, [
+                self._function(str(name), x, int(order), (e, k)) for k, x in enumerate(value)])
         if isinstance(e, A.Softmax):
             exps = V.matrix(self.evaluated(e.args[0])).applyfunc(sp.exp)
             total = sum(exps)
@@ -427,10 +453,14 @@ class Environment:
             return jac if int(layout) == 0 else jac.T
         raise ShapeError(f"cannot evaluate {type(e).__name__}")
 
-    def _function(self, name: str, x, order: int):
+    def _function(self, name: str, x, order: int, site=None):
+        """The `order`-th derivative of the scalar function `name` at `x`, the entry `site` of an
+        array it is applied to (where the kinks of its formula are met)."""
         if self.sample is not None and isinstance(x, sp.Float) \
                 and name not in self.instance.functions:
             # a vocabulary function or a stand-in, at a number: compiled once, run in mpmath
+            if name in FUNCTIONS:
+                self.meet_kinks(site, [c.xreplace({_T: x}) for c in _vocabulary_crossings(name)])
             return self.compiled(name, 1, order)(x)
         t = sp.Dummy("t", real=True)
         if name in self.instance.functions:
@@ -439,6 +469,8 @@ class Environment:
             body = FUNCTIONS[name][2](t)
         else:
             body = self.function(name, 1)(t)
+        if self.sample is not None:
+            self.meet_kinks(site, [c.xreplace({t: x}) for c in crossings(body)])
         if order == 0:
             return body.xreplace({t: x})
         return sp.diff(body, t, order).subs(t, x)
@@ -602,6 +634,15 @@ class Environment:
         for variable, count in e.variable_count:
             value = sp.diff(value, free.get(variable.name, env.number(variable)), count)
         return _put_back(value, back) if back else value
+
+
+_T = sp.Dummy("t", real=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _vocabulary_crossings(name: str) -> tuple:
+    """Where the vocabulary's function `name` has its kinks (relu at 0), in the variable _T."""
+    return crossings(FUNCTIONS[name][2](_T))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -39,6 +39,7 @@ from derive.engine.environment import (
 from derive.engine.values import MAX_ENTRIES
 from derive.engine.shapes import SCALAR, Shaper, ShapeError
 from derive.engine.isolation import TaskTimeout, clock, time_limit
+from derive.engine.kinks import Signs
 from derive.engine.search import EVALUATION_ERRORS
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import NON_SMOOTH, decide_entry
@@ -51,6 +52,7 @@ SIZE_PATTERNS = ((2, 3, 4), (3, 4, 2))   # distinct widths, so a sum to the wron
 MAX_INDEX_VALUES = 48           # free index assignments checked per instance
 SAMPLES = 3                     # random points (with stand-ins for unknown functions) per instance
 REDRAWS = 6                     # further points, of positive values, in place of points not real
+KINK_DRAWS = 8                  # further points, until every kink met is seen on both sides
 
 
 @dataclass(frozen=True)
@@ -851,13 +853,23 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
     the first point where an entry differs (and still differs computed again with twice the
     digits), NUMERIC when every entry agrees at every point. A point where a side is not real
     (the root or logarithm of a negative value) is no evidence: up to REDRAWS points of positive
-    values are drawn in its place, and the claim holds at most where both sides are real."""
+    values are drawn in its place, and the claim holds at most where both sides are real.
+    A claim with kinks (max(0, z), |x|) may hold on one side of them only, so up to KINK_DRAWS
+    further points are drawn until the argument of every kink met has fallen on both sides of
+    it (`engine.kinks`); a point at a kink is no evidence either way."""
     compared, taken, one_side, unreal = 0, 0, None, None
-    for sample in [*range(samples), *range(POSITIVE, POSITIVE + REDRAWS)]:
-        if taken == samples:
+    sides, kinked = Signs(), False
+    extra = range(samples, samples + KINK_DRAWS)
+    for sample in [*range(samples), *extra, *range(POSITIVE, POSITIVE + REDRAWS)]:
+        if taken >= samples and sides.covered():
             break
+        if (sample in extra and not kinked) or (sample >= POSITIVE and taken >= samples):
+            continue   # no kink to see the other side of; positive values show none
         env = Environment(instance, sample=sample, assumptions=assumptions)
         found = _at_sample(env, instance, assumptions, sample, compared)
+        kinked = kinked or bool(env.kinks.seen)
+        if env.kinks.near:
+            continue
         if isinstance(found, Verdict):
             return found
         if isinstance(found, _NotReal):
@@ -865,10 +877,14 @@ def _sampled(instance: Instance, assumptions, samples: int = SAMPLES) -> Verdict
             one_side = one_side or found.one_side_real
         else:
             compared, taken = found, taken + 1
+            sides.gather(env.kinks)
     if not taken:
+        note = f"could not compare the values {unreal}: a side is not real at any of the " \
+               "points tried" if unreal else ("could not compare the values: every point tried "
+                                              "is at a kink (an argument of max, |.| or a step "
+                                              "is 0)")
         return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs, method="instantiated",
-                       note=f"could not compare the values {unreal}: a side is not real at any "
-                            f"of the {samples + REDRAWS} points tried")
+                       note=note)
     return Verdict(Status.NUMERIC, instance.lhs, instance.rhs, method="numeric", points=compared,
                    one_side_real=one_side)
 

@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom
 
 from derive.engine import values as V
+from derive.engine.kinks import AT_ZERO, crossing_values
 from derive.engine.shapes import ShapeError
 from derive.text import arrays as A
 
@@ -62,7 +63,9 @@ def _made(e) -> Evaluator:
     if isinstance(e, AppliedUndef):
         arguments = [evaluator(a) for a in e.args]
         return lambda env, indices: env.applied_undefined(
-            e, [V.scalar(a(env, indices)) for a in arguments])
+            e, [V.scalar(a(env, indices)) for a in arguments], (e, tuple(indices.items())))
+    if isinstance(e, AT_ZERO):
+        return _kinked(e)
     if isinstance(e, (sp.Function, sp.core.relational.Relational,
                       sp.logic.boolalg.BooleanFunction)):
         arguments = [evaluator(a) for a in e.args]
@@ -89,6 +92,18 @@ def _entry(e) -> Evaluator:
             return base[V.position(base, sp.Indexed(e.base, *at))]
         return base[found]
     return entry
+
+
+def _kinked(e) -> Evaluator:
+    """|x|, a step or a sign (max, min and piecewise formulas are `Environment.evaluated`'s),
+    with the side of its kink its argument falls on at the sample (`engine.kinks`)."""
+    arguments = [evaluator(a) for a in e.args]
+
+    def kinked(env, indices):
+        values = [V.scalar(a(env, indices)) for a in arguments]
+        env.meet_kinks((e, tuple(indices.items())), crossing_values(e, values))
+        return e.func(*values)
+    return kinked
 
 
 def _product(e) -> Evaluator:

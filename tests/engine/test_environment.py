@@ -52,3 +52,35 @@ def test_a_value_found_while_one_name_moves_is_kept_for_the_point_when_it_does_n
     assert "u" in env.cache and "z" not in env.cache
     assert abs(env.cache["u"] - 3 * v_) < 1e-100
     assert abs(env.value(z, {}) - 3 * W_ * v_) < 1e-50
+
+
+def _max_at(value) -> Environment:
+    """s = max(0, x) at a sample where x is `value`."""
+    s, x_ = sp.Symbol("s", real=True), sp.Symbol("x", real=True)
+    instance = Instance(labels={}, lhs=sp.Integer(0), rhs=sp.Integer(0),
+                        definitions=((s, sp.Max(0, x_)),), functions={}, shapes={},
+                        index_values=({},), sizes_of={})
+    env = Environment(instance, sample=0)
+    env.points[x_] = sp.Integer(value)
+    return env
+
+
+def test_the_side_of_a_kink_a_sample_falls_on_is_recorded():
+    # max(0, x) at x = -2: the argument of the kink, 0 - x, is 2 (one side); at x = 3, -3
+    left, right = _max_at(-2), _max_at(3)
+    s = sp.Symbol("s", real=True)
+    assert left.value(s, {}) == 0 and abs(right.value(s, {}) - 3) < 1e-50
+    assert list(left.kinks.seen.values()) == [{1}] and list(right.kinks.seen.values()) == [{-1}]
+    assert not left.kinks.near and not right.kinks.near
+
+
+def test_a_derivative_across_a_kink_marks_its_point():
+    # d max(0, x)/dx at x = 0: the central difference steps to either side of the kink (its
+    # value, 1/2, is no slope of max); max(0, x) itself at 0 is 0, with nothing moved across
+    s, x_ = sp.Symbol("s", real=True), sp.Symbol("x", real=True)
+    at = _max_at(0)
+    assert at.value(s, {}) == 0 and not at.kinks.near
+    assert abs(at.value(A.Partial(s, x_), {}) - sp.Rational(1, 2)) < 1e-50
+    assert at.kinks.near
+    beside = _max_at(-2)
+    assert beside.value(A.Partial(s, x_), {}) == 0 and not beside.kinks.near

@@ -2,12 +2,15 @@
 fact checked by hand (Nielsen's BP1-BP4, the matrix cookbook's gradient of x^T A x, the softmax
 Jacobian) or a mutation of one that a hand computation at small sizes shows to be false."""
 
+import numpy as np
 import pytest
+import sympy as sp
 
 from derive import api
 from derive.engine.verdict import Status
 from derive.results import Checked, Numbered
 from derive.text import InputError
+from derive.text import arrays as A
 
 NETWORK = [r"z^{l} = W^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
            r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}"]
@@ -440,3 +443,113 @@ def test_a_claim_whose_arrays_could_only_have_one_entry_is_no_evidence():
     where = [NETWORK[0].replace("W", "\\Theta"), *NETWORK[1:]]
     v = verdict(r"\frac{\partial C}{\partial \Theta^l} = a^{l-1} (\delta^l)^T", where)
     assert v.status is Status.UNDECIDED and "one entry" in v.note
+
+
+RELU = [NETWORK[0], NETWORK[1], r"\sigma(z) = \max(0, z)", NETWORK[2],
+        r"C = \frac{1}{2}\|a^L - y\|^2"]
+
+
+@pytest.mark.parametrize("right,wrong", [
+    # BP1 with sigma' = H (the step) and without it; by hand at z = -1, y = 1: a = 0, and
+    # delta = (a - y) H(z) = 0 while a - y = -1
+    (r"\delta^L = (a^L - y) \odot \sigma'(z^L)", r"\delta^L = a^L - y"),
+    (r"\delta^L_j = (a^L_j - y_j) \operatorname{Heaviside}(z^L_j)", r"\delta^L_j = a^L_j - y_j"),
+    # BP3 at the last layer: dC/db = delta, the same 0 at z = -1
+    (r"\frac{\partial C}{\partial b^L_j} = (a^L_j - y_j) \operatorname{Heaviside}(z^L_j)",
+     r"\frac{\partial C}{\partial b^L_j} = a^L_j - y_j"),
+    # delta = dC/da da/dz, and da/dz = H(z): 0, not 1, at z = -1
+    (r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \operatorname{Heaviside}(z^l_j)",
+     r"\delta^l_j = \frac{\partial C}{\partial a^l_j}"),
+    (r"\frac{\partial a^l_j}{\partial z^l_j} = \operatorname{Heaviside}(z^l_j)",
+     r"\frac{\partial a^l_j}{\partial z^l_j} = 1"),
+    # ReLU is the identity only for z > 0: max(0, -1) = 0
+    (r"a^l_j = \max(0, z^l_j)", r"a^l_j = z^l_j"),
+])
+def test_a_relu_network_is_checked_on_both_sides_of_its_kinks(right, wrong):
+    """With ReLU, each claim that leaves out ReLU' = H(z) holds wherever every z is positive,
+    and the one point drawn for each instance once made every z these claims read positive: the
+    wrong claims were NUMERIC. Points are drawn until each argument of a kink has been on both
+    sides of it, and the right claims hold on both."""
+    assert verdict(right, RELU).status is Status.NUMERIC
+    assert verdict(wrong, RELU).status is Status.REFUTED
+
+
+def _numpy_value(point: dict, name: str):
+    """The value a counterexample's point gives the name: a number, or an array of its entries
+    (named x[2] or W[1,2])."""
+    if name in point:
+        return float(point[name])
+    entries = {tuple(int(i) - 1 for i in key[len(name) + 1:-1].split(",")): float(value)
+               for key, value in point.items() if key.startswith(name + "[")}
+    shape = tuple(max(at[k] for at in entries) + 1 for k in range(len(next(iter(entries)))))
+    array = np.zeros(shape)
+    for at, value in entries.items():
+        array[at] = value
+    return array
+
+
+def test_a_relu_counterexample_is_one_by_an_independent_numpy_evaluation():
+    """The point that refutes delta^L = a^L - y, fed forward in NumPy: some z^L there is
+    negative, and at that entry dC/dz^L (a central difference of C in floating point) is the
+    left side the counterexample gives and a^L - y its right side, which differ."""
+    v = verdict(r"\delta^L = a^L - y", RELU)
+    assert v.status is Status.REFUTED
+    point = v.counterexample.point
+
+    def affine(layer, a):
+        weight = _numpy_value(point, f"W^{{{layer}}}")
+        return (weight @ a if np.ndim(weight) == 2 else weight * a) + _numpy_value(
+            point, f"b^{{{layer}}}")
+
+    def cost(z2):
+        return 0.5 * np.sum((np.maximum(0, z2) - y) ** 2)
+
+    y = _numpy_value(point, "y")
+    z2 = affine(2, np.maximum(0, affine(1, _numpy_value(point, "a^{0}"))))
+    h = 1e-6
+    delta = np.array([(cost(z2 + h * e) - cost(z2 - h * e)) / (2 * h) for e in np.eye(len(z2))])
+    rhs = np.maximum(0, z2) - y
+    failing = [j for j in range(len(z2)) if abs(delta[j] - float(v.counterexample.lhs)) < 1e-6
+               and abs(rhs[j] - float(v.counterexample.rhs)) < 1e-6]
+    assert failing and all(z2[j] < 0 and abs(delta[j] - rhs[j]) > 1e-3 for j in failing)
+
+
+@pytest.mark.parametrize("claim,z", [
+    (r"\delta^L = (a^L - y) \odot \sigma'(z^L)", "z^{2}"),                          # BP1
+    (r"\delta^l = ((W^{l+1})^\top \delta^{l+1}) \odot \sigma'(z^l)", "z^{1}"),     # BP2
+])
+def test_the_points_a_true_relu_claim_holds_at_put_every_z_on_both_sides_of_the_kink(
+        claim, z, monkeypatch):
+    """BP1 and BP2, with sigma' the derivative of max(0, z) (H(z)), hold at points where each
+    entry of the z they apply sigma' to is negative at one and positive at another: evidence for
+    both of ReLU's formulas (once every such z was positive at the one point drawn)."""
+    from derive.engine import instances
+    from derive.text import parse_assumptions
+    envs = []
+
+    def spy(env, *args):
+        envs.append(env)
+        return at_sample(env, *args)
+    at_sample = instances._at_sample
+    monkeypatch.setattr(instances, "_at_sample", spy)
+    (link,) = api._planned(claim, parse_assumptions([]), True, (), tuple(RELU))
+    for instance in link.plan.instances:
+        envs.clear()
+        assert instances._sampled(instance, link.plan.assumptions, 1).status is Status.NUMERIC
+        values = [env.name_value(z) for env in envs]
+        for j in range(instance.shapes[z][0]):
+            assert any(v[j] < 0 for v in values) and any(v[j] > 0 for v in values)
+
+
+def test_a_point_at_a_kink_is_no_evidence(monkeypatch):
+    """d max(0, x)/dx at x = 0 does not exist; the central difference there is the mean of the
+    two slopes, 1/2. Where every point drawn is at the kink, the claim that it is 1/2 is
+    undecided (once NUMERIC)."""
+    from derive.engine import environment, instances
+    x, s = sp.Symbol("x", real=True), sp.Symbol("s", real=True)
+    instance = instances.Instance(labels={}, lhs=A.Partial(s, x), rhs=sp.Rational(1, 2),
+                                  definitions=((s, sp.Max(0, x)),), functions={}, shapes={},
+                                  index_values=({},), sizes_of={})
+    monkeypatch.setattr(environment, "_sample_value", lambda symbol, sample, assumptions: 0)
+    v = instances._sampled(instance, None)
+    assert v.status is Status.UNDECIDED and "at a kink" in v.note
