@@ -753,6 +753,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             power = self.argument()
             if power == -1 and name in INVERSE:
                 name, power = INVERSE[name], None
+            elif power == -1:   # \cot^{-1} x: arccot in some books, 1/cot x in others
+                raise InputError(f"\\{name}^{{-1}} is ambiguous (its inverse function, or 1 over "
+                                 f"it?): write \\frac{{1}}{{\\{name} x}} for the reciprocal")
         primes = self.primes()
         if self.at("(") or self.at(r"\{") or self.at("["):
             close = {"(": ")", r"\{": r"\}", "[": "]"}[self.peek().text]

@@ -137,6 +137,9 @@ def test_primes_in_sympy_syntax_are_derivatives():
 @pytest.mark.parametrize("latex,message", [
     (r"f^{-1}(f(x)) = x", "inverse function"),      # never 1/f(f(x))
     (r"\frac{d}{dt} x^2 = 2 x \dot{x}", "by time"),  # never an unrelated variable x-dot
+    # arccot x in some books, 1/cot x = tan x in others: cot^{-1} x = tan x was PROVED
+    (r"\cot^{-1} x = \tan x", "ambiguous"), (r"\coth^{-1} x = \tanh x", "ambiguous"),
+    (r"\sec^{-1} x = \cos x", "ambiguous"),
 ])
 def test_notation_that_would_be_misread_is_refused(latex, message):
     with pytest.raises(InputError, match=message):
