@@ -154,9 +154,14 @@ KNOWN = [  # (claim, the verdict it must not have, what is right)
     ("2**9999*2**9999 = 1", "error", "false"),
     ("diff(f(x) + g(x), x) = diff(f(x), x)", "error", "false"),
     ("diff(acosh(x), x) = 1/sqrt(x**2 - 1)", "refuted", "true for x > 1, where acosh is real"),
+    ("exp(-1000) = 0", "holds", "false: 5.1e-435"),
+    ("1/(1 + exp(1000)) = 0", "holds", "false: sigmoid(-1000) is 5.1e-435"),
+    ("x + exp(-10000) = x", "holds", "false"),
 ]
 NIELSEN = (r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
            r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}")
+RELU = (r"z^{l} = W^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})", r"\sigma(z) = \max(0, z)",
+        r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"C = \frac{1}{2}\|a^L - y\|^2")
 KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not have, what is right)
     (r"y_i + \frac{\partial y_i}{\partial w} = w x_i^2 + x_i^2", (r"g(t) = w t^2", r"y_i = g(x_i)"),
      "refuted", "true: y_i = w x_i^2 moves with w"),
@@ -178,6 +183,16 @@ KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not h
     (r"\frac{\partial C}{\partial \Theta^l} = a^{l-1} (\delta^l)^T",
      (r"z^{l} = \Theta^{l} a^{l-1} + b^{l}",) + NIELSEN[1:], "holds",
      "false: BP4 transposed the wrong way; true only where every layer has one unit"),
+    (r"\delta^L = a^L - y", RELU, "holds", "false: 0 - y where z^L < 0"),
+    (r"\frac{\partial a^l_j}{\partial z^l_j} = 1", RELU, "holds", "false: 0 where z < 0"),
+    (r"\operatorname{arcsinh} 2x = 2 \operatorname{arcsinh} x", (), "holds",
+     "false: asinh(2) = 1.44 against 2 asinh(1) = 1.76"),
+    (r"\frac{d}{dx} \operatorname{arsinh} x = \frac{1}{\sqrt{x^2 + 1}}", (), "refuted", "true"),
+    (r"\cot^{-1} x = \tan x", (), "holds", "arccot x in many books: ambiguous"),
+    (r"\frac{\partial}{\partial \hat{y}} \frac{1}{2} e^2 = 0", (r"e = y - \hat{y}",), "holds",
+     "false: e is the error, the derivative is \\hat{y} - y"),
+    (r"\frac{\partial}{\partial \hat{y}} \frac{1}{2} e^2 = -e", (r"e = y - \hat{y}",),
+     "refuted", "true"),
 ]
 
 
