@@ -122,8 +122,8 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     quotient, gap = claimed / true, claimed - true
     ratio = quotient if quotient.is_Number else _constant(ratios, needed)
     # the sign is tried unless the sides' values already rule it out
-    if not any(abs(c + t) > 1e-6 for c, t in values) and _holds(true, -claimed, assumptions,
-                                                                  deadline):
+    if not any(abs(c + t) > 1e-6 for _, c, t in values) and _holds(true, -claimed, assumptions,
+                                                                     deadline):
         return Diagnosis(Mistake.SIGN, **sides)
     if ratio is not None and ratio not in (0, 1, -1):
         if _holds(claimed, ratio * true, assumptions, deadline):
@@ -136,7 +136,8 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
     if stated is None:
         return None
     for inner, d_inner in _inner_derivatives(stated):
-        if _holds(true, claimed * d_inner, assumptions, deadline):
+        if not _ruled_out(values, d_inner) and _holds(true, claimed * d_inner, assumptions,
+                                                      deadline):
             return Diagnosis(Mistake.INNER_DERIVATIVE, d_inner, inner, _wrt(stated), **sides)
     # the ratio in lowest terms: a missing factor when it is a product of powers (a numerator or
     # denominator with a sum is no product of simple factors). The sides factored: their common
@@ -150,10 +151,10 @@ def _diagnose(true, claimed, stated, names, assumptions, deadline) -> Diagnosis 
 
 
 def _values(claimed, true, assumptions):
-    """The two sides' values, one pair per point of the domain where both are real (none when a
-    side keeps an unknown function: it has a value at no point), as they are asked for. Each
-    candidate explanation (a sign, a factor, a constant) is read from these same values before
-    it is proved."""
+    """(point, the claimed side's value, the true side's) at each point of the domain where both
+    are real (none when a side keeps an unknown function: it has a value at no point), as they
+    are asked for. Each candidate explanation (a sign, a factor, a constant, an inner
+    derivative) is read from these same values before it is proved."""
     if unknown_everywhere(claimed) or unknown_everywhere(true):
         return
     symbols = sorted(claimed.free_symbols | true.free_symbols, key=str)
@@ -161,11 +162,21 @@ def _values(claimed, true, assumptions):
         c = real_value(claimed, PRECISION, point=point)
         t = real_value(true, PRECISION, point=point) if c is not None else None
         if t is not None:
-            yield c, t
+            yield point, c, t
 
 
 def _ratios_and_gaps(values: list) -> tuple[list, list]:
-    return [c / t for c, t in values if t != 0], [c - t for c, t in values]
+    return [c / t for _, c, t in values if t != 0], [c - t for _, c, t in values]
+
+
+def _ruled_out(values: list, d_inner) -> bool:
+    """Whether the sides' values already show that the claimed side times the inner derivative
+    `d_inner` is not the true one (at a point where the inner derivative has a value)."""
+    for point, c, t in values:
+        d = real_value(d_inner, PRECISION, point=point)
+        if d is not None and abs(c * d - t) > 1e-6 * (1 + abs(t)):
+            return True
+    return False
 
 
 def _one_value(numbers: list) -> bool:
