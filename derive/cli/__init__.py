@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     previous = signal.signal(signal.SIGTERM, _terminate) if argv is None else None
+    caching = os.environ.get("DERIVE_NO_CACHE")   # a caller's own, given back at the end
     try:
         args = parser.parse_args(argv)
         args.argv = list(sys.argv[1:] if argv is None else argv)
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if caching is None:
+            os.environ.pop("DERIVE_NO_CACHE", None)
+        else:
+            os.environ["DERIVE_NO_CACHE"] = caching
         if argv is None:   # the process exits next: its objects need no last collection
             _exit_without_collecting()
 

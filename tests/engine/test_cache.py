@@ -135,12 +135,16 @@ def test_a_damaged_entry_is_derived_again(folder):
     assert cache.cached("demo", b"k", lambda: 8) == 8
 
 
-def test_the_command_line_turns_it_off(monkeypatch, capsys):
+def test_the_command_line_turns_it_off_for_its_own_run(folder, capsys):
+    """--no-cache keeps nothing, and a caller of `main` (a test, a notebook) gets its environment
+    back as it was: the cache is on again for what it does next."""
     from derive.cli import main
-    monkeypatch.delenv("DERIVE_NO_CACHE", raising=False)
-    assert main(["--no-cache", "check", "x = x"]) == 0
-    assert os.environ.get("DERIVE_NO_CACHE") == "1"
-    monkeypatch.delenv("DERIVE_NO_CACHE")
+    claim = "diff(x**3*cos(x), x) = 3*x**2*cos(x) - x**3*sin(x)"
+    assert main(["--no-cache", "check", claim]) == 0
+    assert not list(folder.glob("v-*/*.pickle"))
+    assert "DERIVE_NO_CACHE" not in os.environ
+    assert main(["check", claim]) == 0
+    assert list(folder.glob("v-*/*.pickle"))
 
 
 def test_a_claim_decided_before_is_read_back_and_another_budget_decides_again(folder, monkeypatch):

@@ -249,7 +249,6 @@ def test_a_document_made_before_is_read_back_whole_without_a_worker(monkeypatch)
     the cache instead of starting the pool (a fork and a result sent back for each part); the
     document is the same, with the notes of this call."""
     from derive.engine import isolation
-    monkeypatch.delenv("DERIVE_NO_CACHE", raising=False)   # an in-process --no-cache before
     first = api.backprop("tanh", layers="2,3,1")
 
     def no_worker(*args, **kwargs):
