@@ -64,17 +64,64 @@ def suggested_values(expr, symbol) -> list:
             if isinstance(condition, sp.core.relational.Relational):
                 crossings.append(condition.lhs - condition.rhs)
     for crossing in crossings:
-        if crossing.free_symbols != {symbol} or not crossing.is_polynomial(symbol):
+        if crossing.free_symbols != {symbol}:
             continue
-        coefficients = sp.Poly(crossing, symbol).all_coeffs()
+        coefficients = sp.Poly(crossing, symbol).all_coeffs() \
+            if crossing.is_polynomial(symbol) else ()
         if len(coefficients) != 2 or not all(c.is_Rational for c in coefficients):
-            continue  # breakpoints of linear arguments only: where they are is then exact
+            # a curved argument (sin(x) - 999/1000) may cross its kink only on a narrow
+            # interval around one of its extremes: those are tried
+            values += _extremes(crossing, symbol)
+            continue
         r = -coefficients[1] / coefficients[0]
         values += [r, r + 1, r - 1, r + sp.Rational(1, 2), r - sp.Rational(1, 2), 2 * r]
     for c in expr.atoms(sp.Rational):
         if abs(c) > 1000 or (c != 0 and abs(c) < sp.Rational(1, 1000)):
             values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
     return list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
+
+
+EXTREME_GRID = [sp.Rational(k, 5) for k in range(-50, 51)]   # -10 to 10 in steps of 1/5
+EXTREME_STEPS = 24    # golden-section steps refining each extreme found on the grid
+EXTREMES_KEPT = 4
+
+
+def _extremes(g, symbol) -> list:
+    """Rational points near the local extremes of g on [-10, 10] (found on a grid and refined),
+    where g is farthest above or below 0 nearby: Max(sin(x), 999/1000) differs from 999/1000
+    only within 0.045 of pi/2. At most EXTREMES_KEPT; none when g cannot be evaluated."""
+    def at(v):
+        value = real_value(g, 15, maxn=60, point={symbol: v})
+        return float(value) if value is not None else None
+
+    values = [at(v) for v in EXTREME_GRID]
+    found = []
+    for k in range(1, len(EXTREME_GRID) - 1):
+        left, middle, right = values[k - 1:k + 2]
+        if None in (left, middle, right):
+            continue
+        for sign in (1, -1):   # a maximum, then a minimum
+            if sign * middle >= sign * left and sign * middle >= sign * right \
+                    and not (middle == left == right):
+                found.append(_refined(at, float(EXTREME_GRID[k - 1]),
+                                      float(EXTREME_GRID[k + 1]), sign))
+    return [sp.Rational(v).limit_denominator(10 ** 6) for v in found
+            if v is not None][:EXTREMES_KEPT]
+
+
+def _refined(at, lo: float, hi: float, sign: int) -> float | None:
+    """The point of [lo, hi] where sign * at() is largest, by golden-section search."""
+    ratio = (5 ** 0.5 - 1) / 2
+    for _ in range(EXTREME_STEPS):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        fa, fb = at(a), at(b)
+        if fa is None or fb is None:
+            return None
+        if sign * fa > sign * fb:
+            hi = b
+        else:
+            lo = a
+    return (lo + hi) / 2
 
 
 def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random,

@@ -38,7 +38,7 @@ def test_a_wrong_structural_zero_is_not_a_proof_under_any_hash_seed(tmp_path):
 def _mp(expr_text, point):
     """An independent evaluation: mpmath at the caller's precision, the point substituted."""
     names = {"E": mpmath.e, "exp": mpmath.exp, "Abs": abs, "pi": mpmath.pi, "acos": mpmath.acos,
-             "sin": mpmath.sin, "Min": min,
+             "sin": mpmath.sin, "Min": min, "Max": max, "sign": mpmath.sign,
              "Heaviside": lambda v: mpmath.mpf(1) if v > 0 else mpmath.mpf(0) if v < 0 else
              mpmath.mpf(0.5)}
     values = {k: sp_rational(v) for k, v in point.items()}
@@ -58,6 +58,12 @@ def sp_rational(value):
     ("Heaviside(x - 10**6)*x", "0"),             # differ for x >= 10**6
     ("Abs(x - 10**7)", "10**7 - x"),             # differ for x > 10**7
     (ACOS, "0"),
+    # a curved argument crosses its kink only near an extreme: within 0.1 of 17/3, 0.045 of pi/2
+    ("Max(1/(1 + (x - 17/3)**2), 99/100)", "99/100"),
+    ("Max(sin(x), 999/1000)", "999/1000"),
+    ("Heaviside(sin(x) - 9999/10000)", "0"),
+    ("sign(sin(x) - 99999/100000)", "-1"),
+    ("Min(sin(x)**2, 99999/100000)", "sin(x)**2"),
 ])
 def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     verdict = verdict_of(f"{lhs} = {rhs}")
