@@ -326,6 +326,16 @@ def _tiny_gap(L, R, point) -> bool:
     return v is not None and v != 0
 
 
+def _constant_gap(L, R):
+    """L - R for two numbers equal to all the digits their sides are compared to (tanh(1000)
+    against 1, 1 + e^-300 against 1), when evalf resolves it alike at 30 and at 100 digits with
+    its whole budget, and it is not 0; else None. A lost cancellation comes out differently at
+    the two (log(1 - 1/(1 + e^-1000)) + log(1 + e^1000), which is 0, as 728 and as 244)."""
+    coarse = real_value(L - R, PRECISION)
+    fine = real_value(L - R, CONFIRM_PRECISION, maxn=4 * MAXN)
+    return fine if agree(coarse, fine) and fine != 0 else None
+
+
 def confirmed_gap(L, R, point, lv, rv):
     """lhs - rhs at `point` if the sides really differ there, else None.
 
@@ -408,6 +418,8 @@ def _search_points(L, R, assumptions, deadline, n, functions=None, kinks=None,
                 elif screened < SCREENED:  # sides equal to 20 digits: a tiny offset shows here
                     screened += 1
                     gap = confirmed_gap(L, R, point, lv, rv) if _tiny_gap(L, R, point) else None
+                    if gap is None and not symbols:
+                        gap = _constant_gap(L, R)
                 else:
                     gap = None
                 if gap is not None and gap != 0 and on_kink(kinks, point):

@@ -79,16 +79,37 @@ def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     ("1/(1 + exp(1000))", "0"),                  # sigmoid(-1000)
     ("E**(-E**10)", "0"),                        # about 1e-9566
     ("x + exp(-10000)", "x"),
+    ("1/(1 + exp(-1000))", "1"),                 # sigmoid(1000): 1 - 5.1e-435
+    ("(exp(1000) - exp(-1000))/(exp(1000) + exp(-1000))", "1"),   # tanh(1000): 1 - 5.2e-869
+    ("1 + exp(-300)", "1"),
 ])
 def test_a_difference_below_any_float_is_still_a_difference(lhs, rhs):
     """Sides are compared relative to their own size at any scale: a value that evalf resolves
-    at 30 and at 100 digits alike is not 0 because it is below 1e-300."""
+    at 30 and at 100 digits alike is not 0 because it is below 1e-300; and two numbers whose
+    difference is below 100 digits of them differ when the difference itself comes out alike at
+    both precisions (mpmath at 1000 digits is the oracle)."""
     verdict = verdict_of(f"{lhs} = {rhs}")
     assert verdict.status is Status.REFUTED, verdict
     point = verdict.counterexample.point
-    with mpmath.workdps(50):
+    with mpmath.workdps(1000):
         left, right = _mp(lhs, point), _mp(rhs, point)
-        assert abs(left - right) > mpmath.mpf(10) ** -20 * max(abs(left), abs(right))
+        assert left - right != 0
+        assert abs(left - right) > mpmath.mpf(10) ** -950 * max(abs(left), abs(right))
+
+
+@pytest.mark.parametrize("lhs, rhs", [
+    (sp.log(1 - 1 / (1 + sp.exp(-1000))), -sp.log(1 + sp.exp(1000))),   # evalf: 728, then 244
+    (sp.tanh(1000), 1 - 2 / (sp.exp(2000) + 1)),
+    (sp.sqrt(1 + sp.exp(-1000)) - 1, sp.exp(-1000) / (sp.sqrt(1 + sp.exp(-1000)) + 1)),
+    (sp.atan(sp.Integer(10) ** 50), sp.pi / 2 - sp.atan(sp.Integer(10) ** -50)),
+])
+def test_numbers_equal_beyond_every_precision_are_no_counterexample(lhs, rhs):
+    """The search alone (no proof first): equal numbers whose difference evalf cannot resolve, or
+    resolves differently at two precisions, never make a counterexample."""
+    from derive.engine.isolation import clock
+    from derive.engine.search import find_counterexample
+    from derive.text import Assumptions
+    assert find_counterexample(lhs, rhs, Assumptions(), clock() + 10).counterexample is None
 
 
 @pytest.mark.parametrize("claim", ["exp(-1000)*exp(-1000) = exp(-2000)",
