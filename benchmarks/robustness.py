@@ -158,6 +158,7 @@ KNOWN = [  # (claim, the verdict it must not have, what is right)
     ("1/(1 + exp(1000)) = 0", "holds", "false: sigmoid(-1000) is 5.1e-435"),
     ("x + exp(-10000) = x", "holds", "false"),
     ("Max(sin(x), 999/1000) = 999/1000", "holds", "false within 0.045 of pi/2"),
+    ("tanh(1000) = 1", "holds", "false: 1 - 5.2e-869"),
 ]
 NIELSEN = (r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
            r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}")
