@@ -166,6 +166,7 @@ def _values(claimed, true, assumptions):
 
 
 def _ratios_and_gaps(values: list) -> tuple[list, list]:
+    """The claimed side over the true one, and their difference, at each point of `values`."""
     return [c / t for _, c, t in values if t != 0], [c - t for _, c, t in values]
 
 

@@ -18,6 +18,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.evaluate import UNEVALUATED
 from derive.engine.isolation import TaskTimeout, clock, time_limit
+from derive.engine.kinks import crossings
 from derive.engine.verdict import Counterexample
 from derive.text import Assumptions
 from derive.text.limits import remembered
@@ -47,8 +48,6 @@ _BASE_VALUES = [sp.Rational(v) for v in (
     "1/2", "-1/2", "1", "-1", "2", "-2", "3", "-3", "1/3", "-2/3", "7/3", "-5/7", "10", "-10",
     "1/10", "-1/10", "37/4", "-41/6", "100", "-100", "1/1000", "-1/1000", "1000", "-1000", "0")]
 _INTEGER_VALUES = [sp.Integer(v) for v in (1, 2, 3, -1, -2, 0, 5, -4, 7, 10, -10, 12, -7, 11)]
-# functions whose behaviour changes where an argument crosses 0 (or two arguments cross)
-_BREAKING = (sp.Heaviside, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.DiracDelta)
 
 
 def suggested_values(expr, symbol) -> list:
@@ -56,14 +55,7 @@ def suggested_values(expr, symbol) -> list:
     a step, |.|, sign, floor, or the two arguments of a max/min, meet; where a piecewise condition
     changes) and at the scales of its constants (10**6 suggests 10**6 + 1 and 2*10**6)."""
     values = []
-    crossings = [a.args[0] for a in expr.atoms(*_BREAKING)]
-    for m in expr.atoms(sp.Max, sp.Min):
-        crossings += [p - q for p, q in zip(m.args, m.args[1:])]
-    for piecewise in expr.atoms(sp.Piecewise):
-        for _, condition in piecewise.args:
-            if isinstance(condition, sp.core.relational.Relational):
-                crossings.append(condition.lhs - condition.rhs)
-    for crossing in crossings:
+    for crossing in [*crossings(expr), *(a.args[0] for a in expr.atoms(sp.floor, sp.ceiling))]:
         if crossing.free_symbols != {symbol}:
             continue
         coefficients = sp.Poly(crossing, symbol).all_coeffs() \

@@ -24,6 +24,7 @@ from derive.engine.conventions import STEP_AT_ZERO, combined, unset_steps, with_
 from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
+from derive.engine.kinks import crossings
 from derive.engine.missing_limits import missing_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
     limits_opaque, on_each_side_of_zero, proof_substitution, prove, under_the_limit
@@ -322,12 +323,7 @@ def kinks_of(lhs, rhs, L, R) -> tuple:
                       for d in side.atoms(sp.Derivative)]
     if not any(e.has(*NON_SMOOTH) for e in differentiated):
         return ()
-    kinks = []
-    for e in differentiated + [L, R]:
-        kinks += [a.args[0] for a in e.atoms(sp.Heaviside, sp.sign, sp.Abs, sp.DiracDelta)]
-        for m in e.atoms(sp.Max, sp.Min):
-            kinks += [p - q for p, q in zip(m.args, m.args[1:])]
-    return tuple(dict.fromkeys(k for k in kinks if k.free_symbols))
+    return tuple(dict.fromkeys(k for e in differentiated + [L, R] for k in crossings(e)))
 
 
 # functions that leave the reals on part of the real line (and powers with exponents not whole)
