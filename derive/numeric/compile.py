@@ -169,9 +169,26 @@ class WherePrinter(NumPyPrinter):
         return code
 
 
+@functools.cache
+def _numpy_names() -> dict:
+    """The names lambdify's "numpy" module gives a formula (NumPy's and numpy.linalg's public
+    names, I, Heaviside and Abs), taken from the modules as imported: lambdify's own
+    `from numpy import *` would also import the submodules NumPy loads lazily (numpy.testing,
+    numpy.f2py, ...), a tenth of a second of every run that compiles a formula."""
+    from sympy.utilities.lambdify import NUMPY_DEFAULT, NUMPY_TRANSLATIONS
+
+    loaded = vars(np)
+    names = {**NUMPY_DEFAULT, "numpy": np}
+    names.update({name: loaded[name] for name in np.__all__ if name in loaded})
+    names.update({name: getattr(np.linalg, name) for name in np.linalg.__all__})
+    names.update({sympy_name: names[name] for sympy_name, name in NUMPY_TRANSLATIONS.items()})
+    names.setdefault("Abs", abs)
+    return names
+
+
 def _lambdify(args, expr) -> Callable:
     # the names are derive's own symbols: nothing here comes from user text unparsed
-    f = sp.lambdify(args, expr, modules="numpy", cse=True,
+    f = sp.lambdify(args, expr, modules=[_numpy_names()], cse=True,
                     printer=WherePrinter({"fully_qualified_modules": False, "inline": True,
                                           "allow_unknown_functions": True,
                                           "user_functions": {}}))
