@@ -264,19 +264,26 @@ def test_a_document_made_before_is_read_back_whole_without_a_worker(monkeypatch)
 def test_the_default_pair_is_derived_without_loading_sympys_units_package():
     """SymPy's `solve`, `simplify` and `as_set` load its units package, a tenth of a second in
     every fresh process; the sigmoid's record, the pair's derivations and a network that
-    compiles them need none of them."""
+    compiles them need none of them. Nor do the compiled formulas need the NumPy submodules
+    that NumPy loads lazily (lambdify's own `from numpy import *` loads numpy.testing and
+    numpy.f2py, another tenth of a second)."""
     code = ("import sys\n"
             "from derive.nn.activations import activation\n"
             "from derive.nn.backprop import pair_derivations\n"
             "from derive.nn.costs import cost\n"
+            "from derive.numeric.compile import compile_activation, compile_cost\n"
             "s = activation('sigmoid')\n"
             "for name in ('cross-entropy', 'squared-error'):\n"
             "    pair = pair_derivations(s, s, cost(name))\n"
             "    assert pair.output_layer.holds and pair.updates.holds\n"
-            "print('sympy.physics.units' in sys.modules)\n")
+            "    compile_cost(cost(name), s)\n"
+            "forward = compile_activation(s).forward\n"
+            "assert abs(forward(0.5) - 1 / (1 + 2.718281828459045 ** -0.5)) < 1e-15\n"
+            "print([m for m in ('sympy.physics.units', 'numpy.testing', 'numpy.f2py')\n"
+            "       if m in sys.modules])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "DERIVE_NO_CACHE": "1"}, timeout=60)
-    assert out.stdout.strip() == "False", out.stderr[-500:]
+    assert out.stdout.strip() == "[]", out.stderr[-500:]
 
 
 def test_a_range_sympy_cannot_find_is_left_unknown_after_its_budget():

@@ -26,6 +26,22 @@ def test_activation_and_slope_are_finite_without_warnings(name):
     assert np.all(np.isfinite(a)) and np.all(np.isfinite(slope))
 
 
+def test_compiled_formulas_see_the_names_lambdifys_numpy_module_gives():
+    """The namespace of a compiled formula is lambdify's "numpy" namespace, name for name; only
+    NumPy's submodules may be missing (a formula never names them; importing those NumPy loads
+    lazily is what the namespace saves)."""
+    from sympy.utilities.lambdify import MODULES, _import
+    from derive.numeric.compile import _numpy_names
+
+    _import("numpy")   # lambdify's own: from numpy import *; from numpy.linalg import *
+    theirs, ours = dict(MODULES["numpy"][0]), _numpy_names()
+    theirs.setdefault("Abs", abs)   # lambdify adds it to every namespace but mpmath's
+    names = [name for name, value in theirs.items() if type(value) is not type(np)]
+    assert len(names) > 500 and {"exp", "where", "heaviside", "Heaviside", "I", "inv"} <= set(names)
+    assert [name for name in names if ours.get(name) is not theirs[name]] == []
+    assert ours["numpy"] is np
+
+
 def test_sigmoid_is_compiled_from_a_proved_stable_form():
     compiled = compile_activation(activation("sigmoid"))
     assert compiled.stabilised == ("sigma: proved",)
