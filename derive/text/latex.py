@@ -386,11 +386,15 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             # \frac12 and x^23 in TeX take one digit; keep the rest as the next token
             self.tokens[self.i] = Tok("num", t.text[1:], t.pos + 1)
             return self.b.integer(t.text[0])
-        if t.kind in ("num", "letter"):
-            return self.primary(bare=True)
-        if t.kind == "cmd" and (t.text in CONSTANT_COMMANDS or t.text[1:] in GREEK
-                                or t.text in FONTS):
-            return self.primary(bare=True)
+        if t.kind in ("num", "letter") or t.kind == "cmd" and (
+                t.text in CONSTANT_COMMANDS or t.text[1:] in GREEK or t.text in FONTS):
+            value = self.primary(bare=True)
+            if self.at("(") and isinstance(value, (AppliedUndef, A.Map)):
+                # \sqrt \phi(t) with phi defined: TeX takes phi alone; the writer may mean phi(t)
+                raise InputError(f"ambiguous: {value.func}(...) after \\sqrt, \\frac or ^ "
+                                 "without braces: TeX applies the command to the name alone; "
+                                 "put the function and its argument in braces")
+            return value
         raise InputError(unexpected(t))
 
     def group(self):
@@ -793,10 +797,13 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
 
     def argument_factor(self):
         """One factor of `\\log p(x)`'s argument: a function applied to its parentheses is all
-        of it (log of p(x)); a name that is no function leaves the parentheses ambiguous."""
+        of it (log of p(x)); a name that is no function leaves the parentheses ambiguous. A
+        function the text defines reads alone as applied to the variable of its definition: with
+        parentheses after it, it is applied to them (`\\ln g(x)` is ln(g(x)), not ln(g(t)) x)."""
         mark = self.i
         value = self.postfix(self.primary(bare=True))
-        if not self.at("(") or not isinstance(value, (sp.Symbol, sp.Indexed)):
+        if not self.at("(") or not isinstance(value, (sp.Symbol, sp.Indexed, AppliedUndef,
+                                                       A.Map)):
             return value
         self.i = mark
         value = self.postfix(self.primary())

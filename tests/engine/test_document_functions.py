@@ -14,6 +14,7 @@ import sympy as sp
 from derive import api
 from derive.engine.verdict import Status
 from derive.results import Checked, Numbered
+from derive.text import InputError
 
 t, w, xi = sp.symbols("t w x_i", real=True)
 g = sp.Function("g")
@@ -106,3 +107,44 @@ def test_a_worked_extremum_is_audited_line_by_line_at_a_point_of_equal_coordinat
                             "$$f_{xy}(1, 1) = 6$$\n", "extremum")
     verdicts = {f.source.line: f.verdict.status for f in report.findings if f.verdict}
     assert verdicts[3] is Status.PROVED and verdicts[5] is Status.REFUTED, verdicts
+
+
+x = sp.Symbol("x", real=True)
+OUTER = {r"\sin": sp.sin, r"\ln": sp.log, r"\exp": sp.exp, r"\cos": sp.cos}
+INNER = x**2 + 3 * x + 5   # positive for every real x: its logarithm is real
+
+
+@pytest.mark.parametrize("outer", sorted(OUTER))
+@pytest.mark.parametrize("variable", ["x", "s"])
+def test_a_defined_function_after_a_function_without_parentheses_is_its_whole_argument(
+        outer, variable):
+    """`\\ln g(x)` with g defined is ln(g(x)); it was read as ln(g(t)) times x (the function
+    alone, applied to its definition's variable, then the parentheses as a factor): the false
+    `\\ln g(x) = x \\ln(x^2 + 3x + 5)` was PROVED and the true one REFUTED. The true side is the
+    definition written in; the false one differs from it at x = 3/7 (mpmath)."""
+    s = sp.Symbol(variable, real=True)
+    where = [f"g({variable}) = {sp.latex(INNER.xreplace({x: s}))}"]
+    true = OUTER[outer](INNER)
+    with mpmath.workdps(30):
+        assert abs(sp.N((x * true - true).xreplace({x: sp.Rational(3, 7)}), 30)) > 0.1
+    run = api.check([Numbered(1, f"{outer} g(x) = {sp.latex(true)}"),
+                     Numbered(2, f"{outer} g(x) = x {sp.latex(true)}")],
+                    latex=True, timeout=10, where=where)
+    holds, fails = (result.verdict for result in run.results)
+    assert holds.status.holds, holds
+    assert fails.status is Status.REFUTED, fails
+
+
+@pytest.mark.parametrize("claim", [r"\sqrt \phi(t) = e^{-t^2/2}", r"e^\phi(t) = e^{e^{-t^2}}",
+                                   r"\frac 1 \phi(t) = e^{t^2}"])
+def test_a_defined_function_as_the_one_token_argument_of_a_command_is_refused(claim):
+    """TeX applies `\\sqrt`, `\\frac` and `^` without braces to the next token alone, so
+    `\\sqrt \\phi(t)` typesets as the root of phi, then (t); a writer may mean the root of
+    phi(t). Read either way, a verdict could be wrong (the root of phi(t), which holds here, was
+    REFUTED): it is refused as ambiguous, and with braces it is read."""
+    where = [r"\phi(t) = e^{-t^2}"]
+    with pytest.raises(InputError, match="ambiguous: phi"):
+        api.check([Numbered(1, claim)], latex=True, timeout=10, where=where)
+    braced = re.sub(r"(\\sqrt|\^|\\frac 1) ?\\phi\(t\)", r"\1{\\phi(t)}", claim)
+    (result,) = api.check([Numbered(1, braced)], latex=True, timeout=10, where=where).results
+    assert isinstance(result, Checked) and result.verdict.status.holds, (braced, result)
