@@ -195,6 +195,13 @@ KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not h
      "false: e is the error, the derivative is \\hat{y} - y"),
     (r"\frac{\partial}{\partial \hat{y}} \frac{1}{2} e^2 = -e", (r"e = y - \hat{y}",),
      "refuted", "true"),
+    (r"\sin g(x) = x \sin(x+1)", (r"g(x) = x + 1",), "holds",
+     "false: sin(3/2) against sin(3/2)/2 at x = 1/2"),
+    (r"\log f(x) = 2x \log x", (r"f(x) = x^2",), "holds", "false: log 4 against 4 log 2 at 2"),
+    (r"\frac{d}{dz} \ln \sigma(z) = 1 - \sigma(z)", (r"\sigma(z) = \frac{1}{1+e^{-z}}",),
+     "refuted", "true"),
+    (r"\sqrt \phi(t) = e^{-t^2/2}", (r"\phi(t) = e^{-t^2}",), "refuted",
+     "TeX roots phi alone, the writer may mean phi(t): ambiguous"),
 ]
 
 
