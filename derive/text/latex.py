@@ -391,7 +391,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             value = self.primary(bare=True)
             if self.at("(") and isinstance(value, (AppliedUndef, A.Map)):
                 # \sqrt \phi(t) with phi defined: TeX takes phi alone; the writer may mean phi(t)
-                raise InputError(f"ambiguous: {value.func}(...) after \\sqrt, \\frac or ^ "
+                name = value.args[0] if isinstance(value, A.Map) else value.func
+                raise InputError(f"ambiguous: {name}(...) after \\sqrt, \\frac or ^ "
                                  "without braces: TeX applies the command to the name alone; "
                                  "put the function and its argument in braces")
             return value
