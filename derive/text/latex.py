@@ -47,6 +47,9 @@ VECTOR_SIGNS = {r"\top", r"\odot", r"\otimes", r"\nabla", "‖"}
 CONDITION_WORDS = ("for", "if", "when", "where", "whenever", "with", "provided")
 
 
+# what a function the text defines reads as alone (applied to its definition's variable)
+DEFINED_APPLIED = (AppliedUndef, A.Map)
+
 class LatexReader(NameReader, CalculusReader, StructureReader):
     """Recursive descent over tokens; each method returns a SymPy object."""
 
@@ -389,7 +392,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if t.kind in ("num", "letter") or t.kind == "cmd" and (
                 t.text in CONSTANT_COMMANDS or t.text[1:] in GREEK or t.text in FONTS):
             value = self.primary(bare=True)
-            if self.at("(") and isinstance(value, (AppliedUndef, A.Map)):
+            if self.at("(") and isinstance(value, DEFINED_APPLIED):
                 # \sqrt \phi(t) with phi defined: TeX takes phi alone; the writer may mean phi(t)
                 name = value.args[0] if isinstance(value, A.Map) else value.func
                 raise InputError(f"ambiguous: {name}(...) after \\sqrt, \\frac or ^ "
@@ -803,8 +806,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         parentheses after it, it is applied to them (`\\ln g(x)` is ln(g(x)), not ln(g(t)) x)."""
         mark = self.i
         value = self.postfix(self.primary(bare=True))
-        if not self.at("(") or not isinstance(value, (sp.Symbol, sp.Indexed, AppliedUndef,
-                                                       A.Map)):
+        if not self.at("(") or not isinstance(value, (sp.Symbol, sp.Indexed, *DEFINED_APPLIED)):
             return value
         self.i = mark
         value = self.postfix(self.primary())
