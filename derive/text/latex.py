@@ -50,6 +50,7 @@ CONDITION_WORDS = ("for", "if", "when", "where", "whenever", "with", "provided")
 # what a function the text defines reads as alone (applied to its definition's variable)
 DEFINED_APPLIED = (AppliedUndef, A.Map)
 
+
 class LatexReader(NameReader, CalculusReader, StructureReader):
     """Recursive descent over tokens; each method returns a SymPy object."""
 
