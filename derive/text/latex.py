@@ -393,9 +393,12 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if t.kind in ("num", "letter") or t.kind == "cmd" and (
                 t.text in CONSTANT_COMMANDS or t.text[1:] in GREEK or t.text in FONTS):
             value = self.primary(bare=True)
-            if self.at("(") and isinstance(value, DEFINED_APPLIED):
-                # \sqrt \phi(t) with phi defined: TeX takes phi alone; the writer may mean phi(t)
-                name = value.args[0] if isinstance(value, A.Map) else value.func
+            if self.at("(") and (isinstance(value, DEFINED_APPLIED) or (
+                    isinstance(value, sp.Symbol) and value.name in self.function_letters)):
+                # \sqrt \phi(t) with phi a function (defined, declared or f, g, h): TeX takes phi
+                # alone; the writer may mean phi(t)
+                name = value.args[0] if isinstance(value, A.Map) else \
+                    value if isinstance(value, sp.Symbol) else value.func
                 raise InputError(f"ambiguous: {name}(...) after \\sqrt, \\frac or ^ "
                                  "without braces: TeX applies the command to the name alone; "
                                  "put the function and its argument in braces")

@@ -148,3 +148,28 @@ def test_a_defined_function_as_the_one_token_argument_of_a_command_is_refused(cl
     braced = re.sub(r"(\\sqrt|\^|\\frac 1) ?\\phi\(t\)", r"\1{\\phi(t)}", claim)
     (result,) = api.check([Numbered(1, braced)], latex=True, timeout=10, where=where).results
     assert isinstance(result, Checked) and result.verdict.status.holds, (braced, result)
+
+
+@pytest.mark.parametrize("name, functions", [("f", ()), ("g", ()), (r"\sigma", ("sigma",))])
+@pytest.mark.parametrize("command", [r"\sqrt", "e^", r"\frac 1"])
+def test_a_function_letter_or_declared_function_as_the_one_token_argument_is_refused(
+        name, functions, command):
+    """The same for a function that is not defined: f, g, h, or one declared (`--function`).
+    `\\sqrt f(x) = \\sqrt{f(x)}` was REFUTED, read as sqrt(f) times x, with f a number on the
+    left and a function on the right. It is refused as ambiguous; braced, it holds."""
+    bare = f"{command} {name}(x)"
+    braced = f"{command}{{{name}(x)}}"
+    with pytest.raises(InputError, match=r"ambiguous: \w+\(\.\.\.\) after"):
+        api.check([Numbered(1, f"{bare} = {braced}")], latex=True, timeout=10,
+                  functions=functions)
+    (result,) = api.check([Numbered(1, f"{braced} = {braced}")], latex=True, timeout=10,
+                          functions=functions).results
+    assert isinstance(result, Checked) and result.verdict.status.holds, (braced, result)
+
+
+@pytest.mark.parametrize("claim", [r"\sqrt x(y) = y \sqrt{x}", r"e^x(1 + x) = e^x + x e^x"])
+def test_a_variable_as_the_one_token_argument_is_read_as_tex_sets_it(claim):
+    """A letter that is no function before parentheses is read as TeX typesets it (the
+    parentheses are a factor): these hold by SymPy's expand of the right side."""
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=10).results
+    assert isinstance(result, Checked) and result.verdict.status.holds, (claim, result)
