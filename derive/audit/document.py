@@ -20,7 +20,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
-from derive.audit.conditions import condition_after
+from derive.audit.conditions import Stated, condition_after, condition_inside
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import (
@@ -236,6 +236,13 @@ class DocumentReader:
         words set before it in the formula (`\\text{Let }`), nearest of all."""
         words = (equation.prose + " " + words_inside(text) + " " + words_inside(said)).strip()
         body = self.lettered(clean(text))
+        inside = self.condition_inside(body)
+        assume = ()
+        if inside is not None:   # '..., \quad x > 0': the formula, checked where x > 0
+            body, assume = inside.formula, inside.assumptions
+        if assume:
+            source = replace(source, note="; ".join(filter(None, (
+                source.note, f"checked where {' and '.join(assume)}, as the formula states"))))
         stated = INDEX_CONDITION.match(body)
         if stated:   # 'for $i \neq j$': a case the section's formulas may be in
             self.conditions.append((equation.heading, source.line, body.strip(),
@@ -270,7 +277,7 @@ class DocumentReader:
         if len(sides) < 2:
             named = self.named_by_the_words(equation) if sides and before is None else None
             if named is not None:
-                self.links(equation, [named] + sides, source, Kind.DEFINITION)
+                self.links(equation, [named] + sides, source, Kind.DEFINITION, assume=assume)
                 return sides[-1]
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
@@ -281,12 +288,29 @@ class DocumentReader:
         if before is None:
             self.head = sides[0]
         self.links(equation, sides, source, told,
-                   self.head if before is not None and self.head != before else None, case)
+                   self.head if before is not None and self.head != before else None, case,
+                   assume)
         return sides[-1]
 
+    def condition_inside(self, body: str) -> Stated | None:
+        """The condition on a variable the formula states after itself, when --assume reads
+        it with the document's own assumptions (`x \\neq 1` is not read: the line is then a
+        relation, as before)."""
+        from derive.text import parse_assumptions
+        inside = condition_inside(body)
+        if inside is None:
+            return None
+        try:
+            parse_assumptions([*self.assume, *inside.assumptions])
+        except InputError:
+            return None
+        return inside
+
     def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None,
-              head: str | None = None, case: str = ""):
-        """Each equality of a line: a definition recorded, or a claim with its readings."""
+              head: str | None = None, case: str = "", assume: tuple = ()):
+        """Each equality of a line: a definition recorded, or a claim with its readings
+        (`assume`: the condition the line states, as --assume texts)."""
+        assume = self.assume + assume
         stated = bool(RULE_WORDS.search(equation.prose))   # 'for any differentiable y'
         general = stated or bool(RULE_WORDS.search(equation.section))
         for k, (left, right) in enumerate(zip(sides, sides[1:])):
@@ -339,7 +363,8 @@ class DocumentReader:
                     + (condition,)))
                 here = replace(here, note="; ".join(filter(None, (
                     here.note, f"checked where {condition.text}, as the text after it says"))))
-            reading, link, units = self.plan(text, reading, given, units_allowed=not conditioned)
+            reading, link, units = self.plan(text, reading, given, units_allowed=not conditioned,
+                                             assume=assume)
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue
@@ -355,7 +380,7 @@ class DocumentReader:
                 self.cases(text, lhs, rhs, equation, given, conditioned)
             values = self.scope.values()
             point = tuple(values[key].text for key in sorted(given))
-            self.claims.append(Claim(here, lhs, rhs, self.assume, ClaimKind.READ, link,
+            self.claims.append(Claim(here, lhs, rhs, assume, ClaimKind.READ, link,
                                      tuple(sorted(unknown)),
                                      (stated or (general and unknown <= GENERIC))
                                      and not says_what_a_function_is(lhs, rhs),
@@ -575,14 +600,14 @@ class DocumentReader:
                                  functions=functions)
         return reading, points
 
-    def plan(self, text: str, reading, points, units_allowed: bool = True):
+    def plan(self, text: str, reading, points, units_allowed: bool = True, assume: tuple = ()):
         """The claim's link to decide; when its vectors cannot be checked as written (a function
         of a vector, a power of one), it is read again with one unit per layer, where a vector
         is its one entry: what fails there fails for every width (not for a claim about some
         of its indices only: `units_allowed`). Returns (reading, link or the error that stops
         the check, whether it is read with one unit per layer)."""
         from derive.text import parse_assumptions
-        assumptions = parse_assumptions(list(self.assume))
+        assumptions = parse_assumptions(list(assume or self.assume))
         try:
             return reading, links_of(reading, assumptions)[0], False
         except (InputError, ValueError, TypeError) as err:

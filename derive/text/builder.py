@@ -230,7 +230,7 @@ class Builder:
         return value
 
     def constant(self, node: ast.AST, text: str) -> sp.Rational:
-        """A signed numeric literal (used by assumptions)."""
+        """A signed numeric literal or a fraction of two (used by assumptions)."""
         sign = 1
         while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             sign = -sign if isinstance(node.op, ast.USub) else sign
@@ -239,6 +239,11 @@ class Builder:
             literal = ast.get_source_segment(text, node) or repr(node.value)
             value = self.integer(literal) if type(node.value) is int else self.decimal(literal)
             return sign * value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):   # a fraction: 1/2
+            numerator, denominator = self.constant(node.left, text), self.constant(node.right, text)
+            if denominator == 0:
+                raise InputError(f"cannot read {text!r}: division by zero")
+            return sign * numerator / denominator
         raise InputError(f"cannot read {text!r}: expected a number")
 
     # -- operations ------------------------------------------------------------------------------

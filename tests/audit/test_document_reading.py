@@ -1129,3 +1129,47 @@ def test_an_upright_function_before_its_argument_is_a_function_in_a_document():
     assert status_on(findings, 5) == [Status.REFUTED]
     (gelu,) = [f for f in findings.values() if f.source.line == 7]
     assert gelu.verdict is None and "unknown function" in gelu.skipped
+
+
+@pytest.mark.parametrize("latex, assumptions", [
+    (r"\frac{d}{dx} \ln x = \frac{1}{x} \quad \text{where } x > 0", ("x > 0",)),
+    (r"\ln x = y, \quad 0 < x \leq \frac{1}{2}", ("0 < x <= 1/2",)),
+    (r"a = b \text{ for } \alpha \geq -1", ("alpha >= -1",)),
+    (r"a = b,\; x \neq 0.", ("x != 0",)),
+    (r"\frac{d}{dx} x^3 = 3x^2, \quad x \in \mathbb{R}", ()),
+    (r"f(x) = x^2 \quad \text{for all } x", ()),
+    (r"\ln(\frac{N}{M}) = \ln(N) - \ln(M) \quad (N, M > 0)", ("N > 0", "M > 0")),
+    (r"\ln(xy) = \ln x + \ln y, \quad x, y > 0", ("x > 0", "y > 0")),
+    (r"a = f(x, y), \quad y > 0", ("y > 0",)),
+])
+def test_a_condition_written_after_a_formula_is_split_from_it(latex, assumptions):
+    from derive.audit.conditions import condition_inside
+    stated = condition_inside(latex)
+    assert stated is not None and stated.assumptions == assumptions
+    assert "=" in stated.formula and stated.formula == latex[:len(stated.formula)]
+
+
+@pytest.mark.parametrize("latex", [r"f(x) = 2x > 0", r"y = W x + b, \quad W \in \mathbb{R}^{m}",
+                                   r"a = b \quad x", r"x > 0", r"a = f(x, y)", r"a = b, \quad c = d",
+                                   r"g(x) = \max(0, x)"])
+def test_what_is_no_condition_after_a_formula_is_not_split(latex):
+    from derive.audit.conditions import condition_inside
+    assert condition_inside(latex) is None
+
+
+def test_a_formula_is_checked_under_the_condition_it_states():
+    # d/dx sqrt(x^2) = x/|x| (SymPy's diff): 1 for x > 0, -1 for x < 0, so the formula holds
+    # where x > 0 and fails where x > -1 reaches below 0; |x| = x holds on [0, 1/2] (by hand);
+    # x != 1 is no condition an assumption can hold, and the line stays a relation; ln(xy) is
+    # ln x + ln y for positive x and y (for negative ones only the left side is real)
+    text = ("$$\\frac{d}{dx} \\sqrt{x^2} = 1, \\quad x > 0$$\n\n"
+            "$$\\frac{d}{dx} \\sqrt{x^2} = 1, \\quad x > -1$$\n\n"
+            "$$|x| = x \\quad \\text{for } 0 \\le x \\le \\frac{1}{2}$$\n\n"
+            "$$|x| = x, \\quad x \\neq 1$$\n\n"
+            "$$\\ln(xy) = \\ln x + \\ln y \\quad (x, y > 0)$$\n")
+    findings, _ = audit(text)
+    assert [status_on(findings, line) for line in (1, 3, 5, 7, 9)] == [
+        [Status.PROVED], [Status.REFUTED], [Status.PROVED], [], [Status.PROVED]]
+    assert -1 < findings["L3"].verdict.counterexample.point["x"] < 0
+    assert "x > 0" in findings["L1"].source.note
+    assert findings["L7"].skipped == "a relation, not an equality"

@@ -660,3 +660,16 @@ def test_a_worked_examples_exponentials_are_cancelled_as_symbols():
     assert left != 0 and not any(a.exp.is_Rational and a.exp.q > 1000 for a in left.atoms(sp.Pow))
     assert verify("exp(-1.105905967)/(1 + exp(-1.105905967))**2 * w = "
                   "w/(1 + exp(-1.105905967)) * (1 - 1/(1 + exp(-1.105905967)))").status.holds
+
+
+@pytest.mark.parametrize("assume, holds", [("x > 1/2", True), ("x > -1/2", False),
+                                           ("-3/4 < x < -1/4", False)])
+def test_an_interval_with_fractions_is_the_domain(assume, holds):
+    """sqrt(x^2) = |x| is x exactly where x >= 0 (by hand): it holds for x > 1/2 and fails
+    wherever the interval reaches below 0, at a counterexample inside it."""
+    v = verify("sqrt(x**2) = x", [assume])
+    assert v.status.holds is holds, v
+    if not holds:
+        (x,) = v.counterexample.point.values()
+        lo, hi = parse_assumptions([assume]).interval("x")
+        assert lo.value < x < 0 and (hi is None or x < hi.value), v.counterexample

@@ -233,6 +233,19 @@ def test_unicode_mathematics_reads_as_its_ascii_spelling(unicode_text, ascii_tex
     assert read(unicode_text) == read(ascii_text)
 
 
+@pytest.mark.parametrize("text, low, high", [
+    ("x > 1/2", sp.Rational(1, 2), None), ("-1/3 < x < 2/3", sp.Rational(-1, 3), sp.Rational(2, 3)),
+    ("x <= 0.5/2", None, sp.Rational(1, 4)), ("x >= -3/4", sp.Rational(-3, 4), None)])
+def test_assumptions_take_fractions(text, low, high):
+    lo, hi = parse_assumptions([text]).interval("x")
+    assert (lo and lo.value, hi and hi.value) == (low, high)
+
+
+def test_a_fraction_with_zero_below_is_refused():
+    with pytest.raises(InputError, match="division by zero"):
+        parse_assumptions(["x > 1/0"])
+
+
 def test_unicode_comparisons_in_assumptions():
     assert parse_assumptions(["x ≥ 1"]).interval("x")[0].value == 1
 
