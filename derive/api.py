@@ -174,9 +174,14 @@ def _decide_task(links, assumptions, timeout, report):
 
 def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
     """Read a claim into its equalities (one, or more for a chain)."""
+    from derive.audit.conditions import condition_inside
     from derive.engine.links import links_of
     from derive.text.claims import read_claim
 
+    stated = condition_inside(text) if latex else None
+    if stated is not None and stated.assumptions:   # one run's claims share their assumptions
+        flags = " ".join(f"--assume '{a}'" for a in stated.assumptions)
+        raise InputError(f"the formula states a condition: check the formula alone with {flags}")
     reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
     pairs = reading.links
     first = reading.sides[0]

@@ -293,3 +293,12 @@ def test_a_value_taken_for_an_option_gets_a_hint(capsys):
     assert code == 2 and "--cost='-y*log(a)'" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "check", "x = x", "--assume")
     assert code == 2 and "goes after '='" not in err   # no value at all: no such hint
+
+
+def test_a_claim_that_states_its_condition_is_told_the_assumption_to_give(capsys):
+    # check's claims share one run's assumptions: the condition is refused with the flag to
+    # give, and the claim with that flag holds (sqrt(x^2) = |x| = x for x > 0, by hand)
+    code, _, err = run(capsys, "check", "--latex", r"\sqrt{x^2} = x, \quad x > 0")
+    assert code == 2 and "--assume 'x > 0'" in err and "\n" not in err.strip()
+    code, out, _ = run(capsys, "check", "--latex", r"\sqrt{x^2} = x", "--assume", "x > 0")
+    assert code == 0 and "PROVED" in out
