@@ -216,7 +216,13 @@ class Environment:
                 if constrained == name and cols == 1:   # the entries sum to the total
                     value[rows - 1] = V.scalar(self.evaluated(total)) - sum(value[:rows - 1])
             return value
-        return self.number(sp.Symbol(name, real=True))
+        return self.number(self.symbol(name))
+
+    def symbol(self, name: str) -> sp.Symbol:
+        """The symbol of an independent scalar `name`, with the assumptions the claim was read
+        with (z > 0 makes z positive: a real z would be another symbol, not differentiated)."""
+        return self.assumptions.symbol(name) if self.assumptions is not None \
+            else sp.Symbol(name, real=True)
 
     def name_value(self, name: str):
         if name in self.free:
@@ -499,7 +505,8 @@ class Environment:
         defined = name in self.definitions or name in self.free or (
             self.instance.cost and name == self.instance.cost[0])
         if not defined:
-            symbols = _entry_symbols(name, self.instance.shapes.get(name))
+            shape = self.instance.shapes.get(name)
+            symbols = [self.symbol(name)] if shape is None else _entry_symbols(name, shape)
             env = self.child(symbolic=frozenset(str(s) for s in symbols))
             variable = env.independent(name)
             back = {s: self.number(s) for s in symbols} if self.sample is not None else None
@@ -713,9 +720,7 @@ def _scalar_or_matrix(v):
     return v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v
 
 
-def _entry_symbols(name: str, shape) -> list:
-    if shape is None:
-        return [sp.Symbol(name, real=True)]
+def _entry_symbols(name: str, shape: tuple) -> list:
     rows, cols = shape
     return [sp.Symbol(f"{name}[{r + 1}]" if cols == 1 else f"{name}[{r + 1},{c + 1}]", real=True)
             for r in range(rows) for c in range(cols)]

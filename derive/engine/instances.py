@@ -803,7 +803,7 @@ def _joined_note(first, second: str) -> str:
 
 def _decided(instance: Instance, timeout: float, assumptions, diagnose: bool = True) -> Verdict:
     start = clock()
-    env = Environment(instance)
+    env = Environment(instance, assumptions=assumptions)
     results = []
     for indices in instance.index_values:
         pairs = _entry_pairs(env.claim_value(instance.lhs, indices),

@@ -14,7 +14,7 @@ import sympy as sp
 from derive import api
 from derive.engine.verdict import Status
 from derive.results import Checked, Numbered
-from derive.text import InputError
+from derive.text import InputError, parse_assumptions
 
 t, w, xi = sp.symbols("t w x_i", real=True)
 g = sp.Function("g")
@@ -173,3 +173,28 @@ def test_a_variable_as_the_one_token_argument_is_read_as_tex_sets_it(claim):
     parentheses are a factor): these hold by SymPy's expand of the right side."""
     (result,) = api.check([Numbered(1, claim)], latex=True, timeout=10).results
     assert isinstance(result, Checked) and result.verdict.status.holds, (claim, result)
+
+
+DEFINED = [   # (definition, the claim's left side, the defined formula in z)
+    ("f(z) = z^2", "f'(z)", lambda z: z**2),
+    ("f(t) = t^3 + t", "f'(z)", lambda z: z**3 + z),
+    ("a = e^{2z}", r"\frac{da}{dz}", lambda z: sp.exp(2 * z)),
+    ("a = z \\ln z", r"\frac{\partial a}{\partial z}", lambda z: z * sp.log(z)),
+]
+
+
+@pytest.mark.parametrize("assume", ["z > 0", "z != 0", "0 < z < 1/2", "z >= 1", "z > 1/3"])
+@pytest.mark.parametrize("definition, lhs, formula", DEFINED)
+def test_a_definition_is_differentiated_by_the_assumed_variable(definition, lhs, formula, assume):
+    """An assumption that SymPy expresses on the symbol (z > 0: positive) made the variable of
+    the derivative another symbol than the definition's z, and every derivative 0: the true
+    f'(z) = 2z was REFUTED with z > 0 assumed, and f'(z) = 0 PROVED. The true side here is
+    SymPy's diff of the formula, with z carrying the assumption; one more than it is refuted."""
+    z = parse_assumptions([assume]).symbol("z")
+    true = sp.diff(formula(z), z)
+    run = api.check([Numbered(1, f"{lhs} = {sp.latex(true)}"),
+                     Numbered(2, f"{lhs} = {sp.latex(true + 1)}")],
+                    [assume], latex=True, timeout=10, where=[definition])
+    holds, fails = (result.verdict for result in run.results)
+    assert holds.status.holds, holds
+    assert fails.status is Status.REFUTED, fails
