@@ -563,9 +563,14 @@ class DocumentReader:
                 out.append(Alternative(f"given {relation}, as the text states (line {line})",
                                        text, tuple(relation if w == binding.text else w
                                                    for w in where), settles=False))
-        for current, first in self.scope.earlier(list(where)):
+        for current, first, used in self.scope.earlier(list(where)):
+            # options listed one after the other (g(s) = tanh(s), g(s) = sigma(s)) are each a
+            # reading; a definition a claim used, then replaced, is no longer in force: that it
+            # makes the claim hold only makes the claim ambiguous
             out.append(Alternative(f"with an earlier definition in its section, {first}", text,
-                                   tuple(first if w == current else w for w in where)))
+                                   tuple(first if w == current else w for w in where),
+                                   settles=not used))
+        self.scope.use(where)
         return tuple(out)
 
     def cases(self, text: str, lhs, rhs, equation: Equation, given, conditioned: bool) -> tuple:

@@ -60,6 +60,7 @@ class Scope:
     def __init__(self):
         self.bindings: dict[str, Binding] = {}
         self.replaced: dict[str, list] = {}   # a key's earlier definitions in its section
+        self.used: set[str] = set()   # the definitions (texts) a claim was read with
         self.aliases: dict = {}   # audit.aliases.Alias -> (level, heading) it was learned under
         self.heading = 0
 
@@ -106,13 +107,18 @@ class Scope:
         """The letters given a number (a = 2), by name."""
         return {b.key: b for b in self.bindings.values() if b.value}
 
-    def earlier(self, where: list[str]) -> list[tuple[str, str]]:
-        """(definition in `where`, one it replaced in the same section), each earlier one, first
-        first: a name defined again where the text has not moved on may be meant as defined
-        before (the later form a restatement, right or wrong, or another option)."""
+    def earlier(self, where: list[str]) -> list[tuple[str, str, bool]]:
+        """(definition in `where`, one it replaced in the same section, whether a claim was read
+        with that one), each earlier one, first first: a name defined again where the text has
+        not moved on may be meant as defined before (the later form a restatement, right or
+        wrong, or another option, listed before any claim uses the first)."""
         texts = {b.text: key for key, b in self.bindings.items()}
-        return [(text, old.text) for text in where if text in texts
+        return [(text, old.text, old.text in self.used) for text in where if text in texts
                 for old in self.replaced.get(texts[text], [])]
+
+    def use(self, where) -> None:
+        """A claim is read with the definitions `where`."""
+        self.used.update(where)
 
     def forget(self, target: str) -> None:
         self.bindings.pop(key_of(target), None)

@@ -631,8 +631,20 @@ def test_a_restated_definition_does_not_hide_the_first():
             "$$\\dfrac{\\partial \\hat{x}_i}{\\partial x_i} = \\dfrac{1}{\\sqrt{s + \\epsilon}}$$\n")
     findings, report = audit(text)
     assert not report.refuted
-    assert status_on(findings, 9)[0].holds
+    assert status_on(findings, 9)[0].holds   # a restatement no claim came between
     assert "earlier definition in its section" in findings["L9"].verdict.note
+
+
+def test_a_claim_that_holds_only_with_a_definition_made_before_a_redefinition_is_not_proved():
+    # f(x) = x^2, then f(x) = x^3: f'(x) = 3x^2 holds (by hand); f'(x) = 2x after the
+    # redefinition fails for the f in force and holds only for the earlier one, which a claim
+    # used before it was replaced: ambiguous, never proved (it was PROVED)
+    text = ("## Derivatives\n\nLet $f(x) = x^2$.\n\nThen $f'(x) = 2x$.\n\n"
+            "Now let $f(x) = x^3$.\n\nThen $f'(x) = 3x^2$.\n\nHence $f'(x) = 2x$.\n")
+    findings, _ = audit(text)
+    assert [status_on(findings, line) for line in (5, 9, 11)] == [
+        [Status.PROVED], [Status.PROVED], [Status.UNDECIDED]]
+    assert "earlier definition" in findings["L11"].verdict.note
 
 
 def test_a_squared_name_defined_by_a_formula_is_not_read_as_a_free_letter():
