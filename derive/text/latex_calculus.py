@@ -303,8 +303,9 @@ class CalculusReader:
         if high is not None and len(variables) > 1:
             raise InputError("one upper bound for several indices: write a sum for each")
         body = self.term()
-        if excluded is not None:
-            body = body * (1 - sp.KroneckerDelta(variables[0], excluded))
+        if excluded is not None:   # the excluded term is 0 in a sum, 1 in a product
+            keep = 1 - sp.KroneckerDelta(variables[0], excluded)
+            body = body ** keep if kind is sp.Product else body * keep
         for variable in reversed(variables):
             body = kind(body, (variable, low, high if high is not None
                                else A.index_size(variable)))

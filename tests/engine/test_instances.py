@@ -553,3 +553,19 @@ def test_a_point_at_a_kink_is_no_evidence(monkeypatch):
     monkeypatch.setattr(environment, "_sample_value", lambda symbol, sample, assumptions: 0)
     v = instances._sampled(instance, None)
     assert v.status is Status.UNDECIDED and "at a kink" in v.note
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # by hand: d/dx_i of prod_j x_j is the product of the others, which is prod_j x_j / x_i
+    (r"\frac{\partial}{\partial x_i} \prod_j x_j = \prod_{j \neq i} x_j", True),
+    (r"\prod_{j \neq i} x_j = \frac{\prod_j x_j}{x_i}", True),
+    (r"\sum_{j \neq i} x_j = \sum_j x_j - x_i", True),
+    (r"\prod_{j \neq i} x_j = \prod_j x_j", False),
+    (r"\frac{\partial}{\partial x_i} \prod_j x_j = \prod_j x_j", False),
+])
+def test_a_product_over_the_other_indices_leaves_out_one_factor(claim, holds):
+    """prod_{j != i} x_j was read as prod_j (1 - delta_ij) x_j, which is 0 (its factor j = i is
+    0): the true derivative of a product was REFUTED and prod_{j != i} x_j = 0 was NUMERIC. The
+    factor left out is 1 in a product, as the term left out is 0 in a sum."""
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20).results
+    assert result.verdict.status.holds is holds, result.verdict
