@@ -799,9 +799,23 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             t = self.peek()
             if t is None or t.spaced or not (
                     t.kind in ("num", "letter") or t.text in CONSTANT_COMMANDS
-                    or (t.kind == "cmd" and (t.text[1:] in GREEK or t.text in FONTS))):
+                    or (t.kind == "cmd" and (t.text[1:] in GREEK or t.text in FONTS))) \
+                    or self._names_a_function():
                 return value
             value = self.b.mul(value, self.argument_factor())
+
+    def _names_a_function(self) -> bool:
+        """Whether the next tokens name a function as `\cos` does: an upright word
+        (`\operatorname{sign}(x)`, `\mathrm{ReLU}(x)`), or a function letter applied to
+        parentheses (`\sigma(x)`, `f(x)`): `\cos x \operatorname{sign}(x)` is a product."""
+        t, after = self.peek(), self.peek(1)
+        if t.text == r"\mathrm" and after is not None and after.text == "{":
+            first, second = self.peek(2), self.peek(3)   # a word, not \mathrm{d} or \mathrm{e}
+            return first is not None and (first.kind == "cmd" or first.kind == "letter" and (
+                second is not None and second.kind == "letter"))
+        applied = after is not None and after.text == "("
+        return applied and (t.kind == "letter" and t.text in self.function_letters
+                            or t.kind == "cmd" and t.text[1:] in GREEK_FUNCTIONS)
 
     def argument_factor(self):
         """One factor of `\\log p(x)`'s argument: a function applied to its parentheses is all

@@ -673,3 +673,12 @@ def test_an_interval_with_fractions_is_the_domain(assume, holds):
         (x,) = v.counterexample.point.values()
         lo, hi = parse_assumptions([assume]).interval("x")
         assert lo.value < x < 0 and (hi is None or x < hi.value), v.counterexample
+
+
+@pytest.mark.parametrize("rhs, holds", [(r"\cos x \operatorname{sign}(\sin x)", True),
+                                        (r"\cos x \operatorname{sign}(x)", False)])
+def test_the_slope_of_an_absolute_sine_with_an_upright_sign(rhs, holds):
+    """d|sin x|/dx = cos(x) sign(sin x) (SymPy's diff); with sign(x) it differs at x = 4, where
+    sin 4 < 0 < 4. The first was REFUTED, read as cos(x sign(sin x))."""
+    v = verify(rf"\frac{{d}}{{dx}} |\sin x| = {rhs}", latex=True)
+    assert v.status.holds is holds, v

@@ -219,6 +219,22 @@ def test_spacing_ends_a_function_argument(latex, expected):
     assert parse_latex(latex) == parse_expression(expected)
 
 
+@pytest.mark.parametrize("latex,expected", [
+    # a function named after a function's argument ends it, as \sin x \cos x does: these were
+    # read cos(x sign(x)), cos(x sigma(x)), ...
+    (r"\cos x \operatorname{sign}(x)", "cos(x)*sign(x)"),
+    (r"\cos x \mathrm{sign}(\sin x)", "cos(x)*sign(sin(x))"),
+    (r"\cos x \operatorname{sech}^2 x", "cos(x)*sech(x)**2"),
+    (r"\sin x \sigma(x)", "sin(x)/(1 + exp(-x))"),
+    (r"\sin x \operatorname{ReLU}(x)", "sin(x)*Max(0, x)"),
+    (r"\sin x f(x)", "sin(x)*f(x)"),
+    (r"\sin x y", "sin(x*y)"),                            # a letter still goes on
+    (r"\sin 2 \pi x", "sin(2*pi*x)"),
+])
+def test_a_named_function_ends_a_function_argument(latex, expected):
+    assert parse_latex(latex) == parse_expression(expected)
+
+
 @pytest.mark.parametrize("unicode_text,ascii_text,latex", [
     ("x³ − 2·x²", "x**3 - 2*x**2", False),
     ("2×π ÷ 3", "2*pi/3", False),
