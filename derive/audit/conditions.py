@@ -46,6 +46,10 @@ _CONDITION = re.compile(
     rf"|(?P<alone>{_VARIABLE})(?P<real>\s*{_REAL})?")
 
 
+STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:where|for|if|when|whenever|provided(?: that)?)"
+                          r"\s+(?:all\s+|every\s+|any\s+)?" + MATH + r"(?P<condition>[^$]*?)" + END)
+
+
 @dataclass(frozen=True)
 class Stated:
     """A formula with the condition written after it: the formula alone, and the condition as
@@ -84,15 +88,30 @@ def condition_inside(latex: str) -> Stated | None:
         return None
     if m.group("alone") and not (last.group("all") or m.group("real")):
         return None   # a name alone after the formula is no condition
+    return Stated(formula, _assumptions(m))
+
+
+def assumptions_after(after: str) -> tuple | None:
+    """The condition on the variables the words right after a formula state ('... for $x > 0$'),
+    as --assume texts, or None."""
+    m = STATED_AFTER.match(after)
+    if m is None:
+        return None
+    condition = _CONDITION.fullmatch(m.group("condition").strip())
+    if condition is None or condition.group("alone"):
+        return None
+    return _assumptions(condition)
+
+
+def _assumptions(m: re.Match) -> tuple:
+    """The --assume texts of a `_CONDITION` match."""
     if m.group("between"):
-        return Stated(formula, (f"{_number(m.group('low'))} {_ORDER[m.group('r1')]} "
-                                f"{_name(m.group('between'))} {_ORDER[m.group('r2')]} "
-                                f"{_number(m.group('high'))}",))
+        return (f"{_number(m.group('low'))} {_ORDER[m.group('r1')]} {_name(m.group('between'))} "
+                f"{_ORDER[m.group('r2')]} {_number(m.group('high'))}",)
     if m.group("names"):
         bound = f"{_ORDER[m.group('r')]} {_number(m.group('bound'))}"
-        return Stated(formula, tuple(f"{_name(n.strip())} {bound}"
-                                     for n in m.group("names").split(",")))
-    return Stated(formula, ())
+        return tuple(f"{_name(n.strip())} {bound}" for n in m.group("names").split(","))
+    return ()
 
 
 def _name(latex: str) -> str:

@@ -20,7 +20,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
-from derive.audit.conditions import Stated, condition_after, condition_inside
+from derive.audit.conditions import assumptions_after, condition_after, condition_inside
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import (
@@ -143,8 +143,12 @@ def redefines_sigma(text: str, sides, equation: Equation) -> bool:
     that do not call it the sigmoid, defines the document's own \\sigma (its formula is then no
     claim, and the formulas after it use it)."""
     head = FUNCTION_HEAD.match(text)
+    # the words of its sentence, and those before it (not a section's title: "Sigmoid" over
+    # "Let $\sigma(z) = \max(0, z)$ be the ReLU" does not call it the sigmoid)
+    lead = re.sub(r"^#+\s*" + re.escape(equation.section), "", equation.lead.strip())
+    after = re.split(r"[.!?](?:\s|$)", equation.after, maxsplit=1)[0]
     if not head or head.group(1) != "\\sigma" or SIGMOID_WORDS.search(
-            " ".join((equation.lead, equation.prose, equation.after))):
+            " ".join((lead, equation.prose, after))):
         return False
     lhs, rhs = sides   # a formula of its own variable only (not \sigma(z) = P, P defined)
     if not (isinstance(rhs, sp.Expr) and rhs.free_symbols <= lhs.free_symbols):
@@ -236,10 +240,7 @@ class DocumentReader:
         words set before it in the formula (`\\text{Let }`), nearest of all."""
         words = (equation.prose + " " + words_inside(text) + " " + words_inside(said)).strip()
         body = self.lettered(clean(text))
-        inside = self.condition_inside(body)
-        assume = ()
-        if inside is not None:   # '..., \quad x > 0': the formula, checked where x > 0
-            body, assume = inside.formula, inside.assumptions
+        body, assume = self.domain(body, equation)
         if assume:
             source = replace(source, note="; ".join(filter(None, (
                 source.note, f"checked where {' and '.join(assume)}, as the formula states"))))
@@ -292,19 +293,28 @@ class DocumentReader:
                    assume)
         return sides[-1]
 
-    def condition_inside(self, body: str) -> Stated | None:
-        """The condition on a variable the formula states after itself, when --assume reads
-        it with the document's own assumptions (`x \\neq 1` is not read: the line is then a
-        relation, as before)."""
+    def domain(self, body: str, equation: Equation) -> tuple[str, tuple]:
+        """The formula of a line without the condition it states after itself ('..., \\quad
+        x > 0'), and the --assume texts of that condition and of one the words after the
+        formula state ('$f'(x) = 1$ for $x > 0$'). A condition --assume cannot hold with the
+        document's own assumptions (x \\neq 1) is not taken: the line is then read as before."""
         from derive.text import parse_assumptions
+
+        def readable(assumptions) -> bool:
+            try:
+                parse_assumptions([*self.assume, *assumptions])
+            except InputError:
+                return False
+            return True
         inside = condition_inside(body)
-        if inside is None:
-            return None
-        try:
-            parse_assumptions([*self.assume, *inside.assumptions])
-        except InputError:
-            return None
-        return inside
+        if inside is not None and readable(inside.assumptions):
+            body, assume = inside.formula, inside.assumptions
+        else:
+            assume = ()
+        after = assumptions_after(equation.after)
+        if after and readable([*assume, *after]):
+            assume += after
+        return body, assume
 
     def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None,
               head: str | None = None, case: str = "", assume: tuple = ()):

@@ -96,6 +96,7 @@ class Environment:
         # found here for any other name is that environment's too (`_lend`)
         self.lender: tuple | None = None
         if root is None:
+            self.named_symbols: dict | None = None   # the claim's own symbols, by name
             self.points: dict = {}
             self.used_functions: dict = {}
             self.arrays: dict = {}      # independent arrays at the sample, built once
@@ -219,8 +220,15 @@ class Environment:
         return self.number(self.symbol(name))
 
     def symbol(self, name: str) -> sp.Symbol:
-        """The symbol of an independent scalar `name`, with the assumptions the claim was read
-        with (z > 0 makes z positive: a real z would be another symbol, not differentiated)."""
+        """The symbol of an independent scalar `name`: the claim's own (z > 0 read into the
+        claim makes its z positive: a real z would be another symbol, never differentiated),
+        else one with the assumptions."""
+        root = self.root
+        if root.named_symbols is None:
+            root.named_symbols = _symbols_of(self.instance)
+        found = root.named_symbols.get(name)
+        if found is not None:
+            return found
         return self.assumptions.symbol(name) if self.assumptions is not None \
             else sp.Symbol(name, real=True)
 
@@ -718,6 +726,16 @@ def _float(number, digits: int) -> sp.Float:
 
 def _scalar_or_matrix(v):
     return v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v
+
+
+def _symbols_of(instance) -> dict:
+    """The plain symbols of a claim's instance and of its definitions, by name."""
+    found = {}
+    for e in (instance.lhs, instance.rhs, *(v for _, v in instance.definitions)):
+        if isinstance(e, sp.Basic):
+            found.update((s.name, s) for s in e.free_symbols
+                         if type(s) is sp.Symbol and s.is_commutative)
+    return found
 
 
 def _entry_symbols(name: str, shape: tuple) -> list:

@@ -1185,3 +1185,27 @@ def test_a_formula_is_checked_under_the_condition_it_states():
     assert -1 < findings["L3"].verdict.counterexample.point["x"] < 0
     assert "x > 0" in findings["L1"].source.note
     assert findings["L7"].skipped == "a relation, not an equality"
+
+
+def test_a_condition_in_the_words_after_a_formula_is_its_domain():
+    # max(0, x) has slope 1 for x > 0 (by hand): the claim stated 'for $x > 0$' is checked
+    # there (it was REFUTED at x = 0); with --assume the document's own domain still applies
+    text = "Let $f(x) = \\max(0, x)$. Then $f'(x) = 1$ for $x > 0$.\n\nAnd $f'(x) = 0$ for $x < 0$.\n"
+    findings, report = audit(text)
+    assert not report.refuted
+    assert [s.holds for s in status_on(findings, 1) + status_on(findings, 3)] == [True, True]
+    assert "x > 0" in findings["L1/2"].source.note
+    findings, report = audit("Let $f(x) = \\max(0, x)$. Then $f'(x) = 1$ for $x < 0$.\n")
+    assert [f.source.id for f in report.refuted] == ["L1/2"]
+
+
+def test_a_section_titled_sigmoid_does_not_make_a_relu_definition_a_claim():
+    # "Let sigma(z) = max(0, z) be the ReLU" under the title "Sigmoid" defines the document's
+    # sigma (it was REFUTED as a claim about the logistic sigmoid, and d sigma/dz = sigma(1 -
+    # sigma) PROVED for it); for the ReLU that slope is wrong: at z = 2 it is 1 against -2
+    text = ("## Sigmoid\n\nLet $\\sigma(z) = \\max(0, z)$ be the ReLU. Then $\\sigma'(z) = 1$ "
+            "for $z > 0$.\n\nThen $\\frac{d}{dz}\\sigma(z) = \\sigma(z)(1 - \\sigma(z))$.\n")
+    findings, report = audit(text)
+    assert findings["L3"].skipped and "definition" in findings["L3"].skipped
+    assert status_on(findings, 3)[0].holds
+    assert [f.source.line for f in report.refuted] == [5]
