@@ -24,7 +24,7 @@ from derive.audit.conditions import assumptions_after, condition_after, conditio
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import (
-    Equation, clean, expand, extract, lines, macros, unexpanded)
+    Equation, clean, expand, extract, lines, macro_definitions, macros, macros_at, unexpanded)
 from derive.audit.forms import (
     DERIVATIVES, composite_by_outer_name, constraint, definable, doubts, entry_of_a_function,
     is_step, letters, mentions, name_of, name_read_as_power, names_entries, names_the_other_side,
@@ -68,8 +68,12 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
     `seconds` to be read; the caller runs the whole under a deadline. `preamble` holds commands
     the document uses but defines elsewhere (its own definitions come after them)."""
     # \\newcommand{\\deriv}[2]{...}: written out in every formula
-    commands = {**macros(preamble), **macros(text)}
-    equations = [replace(e, latex=expand(e.latex, commands)) if commands else e
+    own, given = macro_definitions(text), macros(preamble)
+    commands = {**given, **macros(text)}
+
+    def at(line: int) -> dict:   # the commands in force at a line
+        return {**given, **macros_at(own, line)}
+    equations = [replace(e, latex=expand(e.latex, at(e.line))) if commands else e
                  for e in extract(text)]
     # a word one formula uses as a name (net_j below a \\partial) is that name in all of them
     reader = DocumentReader(seconds, assume,
@@ -90,7 +94,7 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
         return reader.claims, reader.findings
     # shown as the document writes them: \\gp(x), not what \\gp stands for
     def shown(source: Source) -> Source:
-        return replace(source, latex=unexpanded(source.latex, commands))
+        return replace(source, latex=unexpanded(source.latex, at(source.line)))
     return ([replace(c, source=shown(c.source),
                      written=tuple(unexpanded(w, commands) for w in c.written))
              for c in reader.claims],

@@ -502,19 +502,37 @@ MAX_EXPANSION = 20_000   # characters a formula may grow to by its macros
 
 def macros(text: str) -> dict[str, tuple[int, str]]:
     """The document's own commands: `\\newcommand{\\deriv}[2]{\\frac{\\partial #1}{\\partial #2}}`,
-    `\\def\\R{\\mathbb{R}}`, `\\DeclareMathOperator{\\tr}{tr}` (an operator name, as roman text)."""
-    found = {}
+    `\\def\\R{\\mathbb{R}}`, `\\DeclareMathOperator{\\tr}{tr}` (an operator name, as roman text);
+    a command defined again, as last defined."""
+    return {name: command for _, name, command in macro_definitions(text)}
+
+
+def macro_definitions(text: str) -> list[tuple[int, str, tuple[int, str]]]:
+    """(line, name, (arguments, body)) of each of the document's commands, in the text's order."""
+    found = []
     for m in MACRO.finditer(text):
         body = _group(text, m.end() - 1)
         if body is None:
             continue
+        line = text.count("\n", 0, m.start()) + 1
         if m.group(1):
-            found[m.group(1)] = (int(m.group(2) or 0), body)
+            found.append((line, m.group(1), (int(m.group(2) or 0), body)))
         elif m.group(3):
-            found[m.group(3)] = (0, body)
+            found.append((line, m.group(3), (0, body)))
         else:
-            found[m.group(4)] = (0, f"\\operatorname{{{body}}}")
+            found.append((line, m.group(4), (0, f"\\operatorname{{{body}}}")))
     return found
+
+
+def macros_at(definitions: list, line: int) -> dict[str, tuple[int, str]]:
+    """The commands in force at `line`: each as last defined on or before it (`\\renewcommand`
+    and a second `\\def` change what follows them only); one defined only after it, as first
+    defined."""
+    commands: dict = {}
+    for at, name, command in definitions:
+        if at <= line or name not in commands:
+            commands[name] = command
+    return commands
 
 
 def expand(latex: str, commands: dict[str, tuple[int, str]]) -> str:
@@ -561,7 +579,9 @@ def unexpanded(latex: str, commands: dict[str, tuple[int, str]]) -> str:
                       for name, (count, _) in commands.items() if not count),
                      key=lambda pair: -len(pair[0]))
     for body, name in written:
-        if body and body in latex:   # expand() set a space after it, kept only before a letter
+        if re.fullmatch(r"[\w.]{0,2}", body):
+            continue   # \def\K{3}: a 3 of the formula's own is not \K (shown as read)
+        if body in latex:   # expand() set a space after it, kept only before a letter
             command = "\\" + name
             latex = re.sub(re.escape(body) + r" ?(?=[A-Za-z])", lambda _: command + " ", latex)
             latex = re.sub(re.escape(body) + " ?", lambda _: command, latex)

@@ -303,6 +303,22 @@ def test_the_documents_own_commands_are_written_out(tmp_path):
     assert len(expand(r"\a", macros(r"\newcommand{\a}{\a\a}"))) <= 20_000
 
 
+@pytest.mark.parametrize("define, redefine", [
+    ("\\def\\K{2}", "\\def\\K{3}"),
+    ("\\newcommand{\\K}{2}", "\\renewcommand{\\K}{3}"),
+])
+def test_a_command_defined_again_changes_only_the_formulas_after_it(define, redefine):
+    # x^K with K = 2, then K = 3: d/dx x^2 = 2x and d/dx x^3 = 3x^2 hold (by hand), and 2x
+    # after the redefinition is wrong; the last definition used to apply to the whole text,
+    # refuting the first claim and proving the third; the formula is shown as it was read
+    text = (f"{define}\n\nWe have $\\frac{{d}}{{dx}} x^{{\\K}} = 2x$.\n\n{redefine}\n\n"
+            "We have $\\frac{d}{dx} x^{\\K} = 3x^2$ and $\\frac{d}{dx} x^{\\K} = 2x$.\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.PROVED]
+    assert status_on(findings, 7) == [Status.PROVED, Status.REFUTED]
+    assert "= 3x^2" in findings["L7"].source.latex   # not \K x^2
+
+
 @pytest.mark.parametrize("claim, status", [
     # a = 2, b = 4, d = ln a ln b: dd/db = ln a / b, which is ln 2 / 4 at the point (by hand)
     ("\\frac{\\partial d}{\\partial b} = \\frac{\\ln 2}{4}", Status.PROVED),
