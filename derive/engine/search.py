@@ -54,23 +54,46 @@ def suggested_values(expr, symbol) -> list:
     """Values the claim itself suggests for `symbol`: around its breakpoints (where the argument of
     a step, |.|, sign, floor, or the two arguments of a max/min, meet; where a piecewise condition
     changes) and at the scales of its constants (10**6 suggests 10**6 + 1 and 2*10**6)."""
-    values = []
+    values, kinks = [], []
     for crossing in [*crossings(expr), *(a.args[0] for a in expr.atoms(sp.floor, sp.ceiling))]:
         if crossing.free_symbols != {symbol}:
             continue
-        coefficients = sp.Poly(crossing, symbol).all_coeffs() \
-            if crossing.is_polynomial(symbol) else ()
-        if len(coefficients) != 2 or not all(c.is_Rational for c in coefficients):
+        r = _root(crossing, symbol)
+        if r is None:
             # a curved argument (sin(x) - 999/1000) may cross its kink only on a narrow
             # interval around one of its extremes: those are tried
             values += _extremes(crossing, symbol)
             continue
-        r = -coefficients[1] / coefficients[0]
+        kinks.append(r)
         values += [r, r + 1, r - 1, r + sp.Rational(1, 2), r - sp.Rational(1, 2), 2 * r]
+    # between two kinks close together (|x - 1/1000| against sign(x)): the window between them
+    ordered = sorted(set(kinks))
+    values += [(a + b) / 2 for a, b in zip(ordered, ordered[1:])]
     for c in expr.atoms(sp.Rational):
         if abs(c) > 1000 or (c != 0 and abs(c) < sp.Rational(1, 1000)):
             values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
+    # where a linear part of the claim is 0 (x - 7 in e^{-100 (x - 7)^2}): a narrow bump there
+    values += [r for r in map(lambda a: _root(a, symbol), _linear_parts(expr, symbol))
+               if r is not None]
     return list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
+
+
+def _root(e, symbol):
+    """The root of `e`, linear in `symbol` with rational coefficients, or None."""
+    if not e.is_polynomial(symbol):
+        return None
+    coefficients = sp.Poly(e, symbol).all_coeffs()
+    if len(coefficients) != 2 or not all(c.is_Rational for c in coefficients):
+        return None
+    return -coefficients[1] / coefficients[0]
+
+
+def _linear_parts(expr, symbol) -> list:
+    """The sums of `symbol` and numbers in `expr` (x - 7, 2x + 3), a few."""
+    return [a for a in expr.atoms(sp.Add) if a.free_symbols == {symbol}
+            and all(t.is_Number or t == symbol or (t.is_Mul and t.args[0].is_Number
+                                                   and t.args[1] == symbol and len(t.args) == 2)
+                    for t in a.args)][:6]
 
 
 EXTREME_GRID = [sp.Rational(k, 5) for k in range(-50, 51)]   # -10 to 10 in steps of 1/5

@@ -64,6 +64,8 @@ def sp_rational(value):
     ("Heaviside(sin(x) - 9999/10000)", "0"),
     ("sign(sin(x) - 99999/100000)", "-1"),
     ("Min(sin(x)**2, 99999/100000)", "sin(x)**2"),
+    # a bump 0.1 wide around a number of the claim; two kinks 1/1000 apart (both were NUMERIC)
+    ("1 + exp(-100*(x - 7)**2)", "1"),
 ])
 def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     verdict = verdict_of(f"{lhs} = {rhs}")
@@ -229,3 +231,13 @@ def test_a_definition_inside_a_definition_is_applied(claim, holds):
     verdict = api.check([Numbered(1, claim)], latex=True, where=[
         "k(x) = x^{-1}", "f(x) = g(x) * k(h(x))"]).results[0].verdict
     assert verdict.status is (Status.PROVED if holds else Status.REFUTED)
+
+
+@pytest.mark.parametrize("shift", ["1/1000", "1/10**6"])
+def test_a_window_between_two_close_kinks_is_searched(shift):
+    """d|x - c|/dx is sign(x - c) (by hand), which differs from sign(x) only for 0 < x < c: the
+    claim was NUMERIC for c = 1/1000. The counterexample must lie in that window."""
+    verdict = verdict_of(f"diff(Abs(x - {shift}), x) = sign(x)")
+    assert verdict.status is Status.REFUTED, verdict
+    x = verdict.counterexample.point["x"]
+    assert 0 < x < sp.sympify(shift)
