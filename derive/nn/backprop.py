@@ -109,7 +109,9 @@ def _output_layer(act: Activation, cost: Cost) -> Derivation:
         simplest = readable(sp.cancel(steps[-1].rhs), steps[-1].rhs)
         if simplest != steps[-1].rhs:
             steps.append(Step(steps[-1].rhs, simplest, _why_simpler(act, cost)))
-    meaning = {delta_L: sp.diff(cost.expr.xreplace({a: act.expr}), z), a: act.expr}
+    # (the derivative unevaluated: the check knows what is differentiated, and where it has a
+    # kink, a slope there is a convention, not a counterexample)
+    meaning = {delta_L: sp.Derivative(cost.expr.xreplace({a: act.expr}), z), a: act.expr}
     notes = (act.convention,) if act.convention else ()
     return Derivation(f"output layer: {act.name} with {cost.name}", tuple(steps), notes=notes,
                       meaning=meaning).check()
@@ -156,7 +158,7 @@ def hidden_layer(act: Activation) -> Derivation:
     steps = [Step(delta_m, e * act.derivative, f"sigma'(z) for {act.name}")]
     if act.derivative_in_a is not None:
         steps.append(Step(steps[-1].rhs, e * act.derivative_in_a, "in terms of a^m = sigma(z^m)"))
-    meaning = {delta_m: e * sp.diff(act.expr, z), a: act.expr}
+    meaning = {delta_m: e * sp.Derivative(act.expr, z), a: act.expr}
     return Derivation(f"hidden layers: {act.name}", tuple(steps), meaning=meaning,
                       notes=(act.convention,) if act.convention else ()).check()
 

@@ -241,3 +241,14 @@ def test_a_window_between_two_close_kinks_is_searched(shift):
     assert verdict.status is Status.REFUTED, verdict
     x = verdict.counterexample.point["x"]
     assert 0 < x < sp.sympify(shift)
+
+
+@pytest.mark.parametrize("where", [r"a = \max(0, z)", r"a = |z|"])
+def test_a_false_slope_is_shown_failing_off_the_kink(where):
+    """da/dz = a(1 - a) is false for the ReLU and |z| (at z = 2: slope 1, a(1 - a) = -2, by
+    hand), and its counterexample was z = 0, where the slope is only a convention. The points
+    off a kink are tried first."""
+    (result,) = api.check([Numbered(1, r"\frac{da}{dz} = a(1 - a)")], latex=True, timeout=10,
+                          where=[where]).results
+    assert result.verdict.status is Status.REFUTED
+    assert result.verdict.counterexample.point["z"] != 0
