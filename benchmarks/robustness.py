@@ -159,6 +159,8 @@ KNOWN = [  # (claim, the verdict it must not have, what is right)
     ("x + exp(-10000) = x", "holds", "false"),
     ("Max(sin(x), 999/1000) = 999/1000", "holds", "false within 0.045 of pi/2"),
     ("tanh(1000) = 1", "holds", "false: 1 - 5.2e-869"),
+    ("diff(Abs(x - 1/1000), x) = sign(x)", "holds", "false for 0 < x < 1/1000"),
+    ("1 + exp(-100*(x - 7)**2) = 1", "holds", "false near 7: 2 against 1 at 7"),
 ]
 NIELSEN = (r"z^{l} = w^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
            r"\delta^{l} = \frac{\partial C}{\partial z^{l}}", r"\sigma \text{ is a function}")
@@ -198,6 +200,11 @@ KNOWN_LATEX = [  # (claim, the document's definitions, the verdict it must not h
     (r"\sin g(x) = x \sin(x+1)", (r"g(x) = x + 1",), "holds",
      "false: sin(3/2) against sin(3/2)/2 at x = 1/2"),
     (r"\log f(x) = 2x \log x", (r"f(x) = x^2",), "holds", "false: log 4 against 4 log 2 at 2"),
+    (r"\frac{\partial}{\partial x_i} \prod_j x_j = \prod_{j \neq i} x_j", (), "refuted",
+     "true: the product of the others"),
+    (r"\frac{d}{dx} |\sin x| = \cos x \operatorname{sign}(\sin x)", (), "refuted",
+     "true: cos(x) times sign(sin x)"),
+    (r"\sqrt f(x) = \sqrt{f(x)}", (), "refuted", "ambiguous: TeX sets the root of f, then (x)"),
     (r"\frac{d}{dz} \ln \sigma(z) = 1 - \sigma(z)", (r"\sigma(z) = \frac{1}{1+e^{-z}}",),
      "refuted", "true"),
     (r"\sqrt \phi(t) = e^{-t^2/2}", (r"\phi(t) = e^{-t^2}",), "refuted",
