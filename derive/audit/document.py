@@ -96,7 +96,7 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
     def shown(source: Source) -> Source:
         return replace(source, latex=unexpanded(source.latex, at(source.line)))
     return ([replace(c, source=shown(c.source),
-                     written=tuple(unexpanded(w, commands) for w in c.written))
+                     written=tuple(unexpanded(w, at(c.source.line)) for w in c.written))
              for c in reader.claims],
             [replace(f, source=shown(f.source)) for f in reader.findings])
 

@@ -91,11 +91,13 @@ def _root(e, symbol):
 
 
 def _linear_parts(expr, symbol) -> list:
-    """The sums of `symbol` and numbers in `expr` (x - 7, 2x + 3), a few."""
-    return [a for a in expr.atoms(sp.Add) if a.free_symbols == {symbol}
-            and all(t.is_Number or t == symbol or (t.is_Mul and t.args[0].is_Number
-                                                   and t.args[1] == symbol and len(t.args) == 2)
-                    for t in a.args)][:6]
+    """The sums of `symbol` and numbers in `expr` (x - 7, 2x + 3), a few, in an order that does
+    not depend on the run's hashing."""
+    return sorted((a for a in expr.atoms(sp.Add) if a.free_symbols == {symbol}
+                   and all(t.is_Number or t == symbol or (t.is_Mul and t.args[0].is_Number
+                                                          and t.args[1] == symbol
+                                                          and len(t.args) == 2)
+                           for t in a.args)), key=sp.default_sort_key)[:6]
 
 
 EXTREME_GRID = [sp.Rational(k, 5) for k in range(-50, 51)]   # -10 to 10 in steps of 1/5
