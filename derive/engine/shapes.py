@@ -136,6 +136,7 @@ class Shaper:
         self.sizes.union(a[1], b[1], why)
 
     def is_one_by_one(self, shape) -> bool:
+        """A scalar, or a product of arrays known to be 1 x 1 (a^T x, x^T A x): a number."""
         return shape is SCALAR or (self.sizes.known(shape[0]) == 1 and self.sizes.known(shape[1]) == 1)
 
     def shape(self, e):
@@ -284,7 +285,7 @@ class Shaper:
         if isinstance(e, (sp.Piecewise, AppliedUndef, sp.Function, sp.core.relational.Relational,
                           sp.logic.boolalg.BooleanFunction)):
             for a in e.args:
-                if isinstance(a, sp.Basic) and self.shape(a) is not SCALAR:
+                if isinstance(a, sp.Basic) and not self.is_one_by_one(self.shape(a)):
                     raise ShapeError(f"{type(e).__name__} of a vector: write it entry by entry")
             return SCALAR
         for a in e.args:

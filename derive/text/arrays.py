@@ -90,6 +90,13 @@ def is_array(expr) -> bool:
     return any(is_array(a) for a in expr.args if isinstance(a, sp.Basic))
 
 
+def row_times(expr) -> bool:
+    """A product that starts with a transposed array (a^T x, x^T A x): a number where its sizes
+    make it 1 x 1, which the shapes check says (`engine.shapes`)."""
+    factors = [f for f in expr.args if not f.is_commutative] if isinstance(expr, sp.Mul) else []
+    return len(factors) >= 2 and isinstance(factors[0], Transposed)
+
+
 def has_arrays(expr) -> bool:
     """True when anything in `expr` needs concrete sizes: arrays, entries, labels, Partials."""
     return bool(expr.atoms(sp.Indexed, ArrayOp, ScalarOf)) or any(

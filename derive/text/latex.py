@@ -338,7 +338,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                     value = A.Transposed(value)
                     continue
                 exponent = self.argument()
-                if A.is_array(value):
+                if A.is_array(value) and not A.row_times(value):   # (a^T x)^2: a number
                     if exponent == -1:
                         value = A.Inverted(value)
                         continue
@@ -786,7 +786,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             value = self.apply(name, args, primes)
         if power is None:
             return value
-        if A.is_array(value):
+        if A.is_array(value) and not all(A.row_times(a) for a in value.args if A.is_array(a)):
             raise InputError("a power of a vector function is ambiguous: write it out")
         return self.b.pow(value, power)
 

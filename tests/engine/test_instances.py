@@ -569,3 +569,28 @@ def test_a_product_over_the_other_indices_leaves_out_one_factor(claim, holds):
     factor left out is 1 in a product, as the term left out is 0 in a sum."""
     (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20).results
     assert result.verdict.status.holds is holds, result.verdict
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # by hand: the gradient of g(a^T x) is g'(a^T x) a
+    (r"\nabla_x e^{a^T x} = e^{a^T x} a", True),
+    (r"\nabla_x e^{a^T x} = e^{a^T x} x", False),
+    (r"\nabla_x \sin(a^T x) = \cos(a^T x) a", True),
+    (r"\nabla_x \sin(a^T x) = -\cos(a^T x) a", False),
+    (r"\nabla_x (a^T x)^2 = 2 a a^T x", True),
+    (r"\nabla_x (a^T x)^2 = 2 x x^T a", False),
+    (r"\nabla_x \tanh(a^\top x) = (1 - \tanh^2(a^\top x)) a", True),
+    (r"\nabla_x \tanh(a^\top x) = (1 - \tanh^2(a^\top x)) x", False),
+])
+def test_a_function_or_power_of_a_one_by_one_product_is_of_a_number(claim, holds):
+    """a^T x is 1 x 1: a number, so e^{a^T x}, (a^T x)^2 and tanh^2(a^T x) have a value. They
+    were refused as the exp or the power of a vector."""
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20).results
+    assert result.verdict.status.holds is holds, result.verdict
+
+
+@pytest.mark.parametrize("claim", [r"\nabla_x x^2 = 2x", r"\nabla_x e^{x} = e^{x}",
+                                   r"\nabla_x (x a^T)^2 = a"])
+def test_a_function_or_power_of_a_vector_stays_refused(claim):
+    with pytest.raises(InputError):
+        api.check([Numbered(1, claim)], latex=True, timeout=20)
