@@ -72,6 +72,9 @@ def decide_written(lhs, rhs, assumptions: Assumptions | None = None,
     return replace(combined(lhs, rhs, verdicts), seconds=clock() - start)
 
 
+INFINITIES = (sp.oo, -sp.oo)   # what a limit that diverges to one side is, exactly
+
+
 def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DEFAULT_TIMEOUT,
            report=None, diagnose: bool = True) -> Verdict:
     """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
@@ -112,6 +115,12 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         # numeric search substitutes values first and evaluates afterwards
         L, R, failure = lhs, rhs, f"SymPy could not evaluate a side symbolically: {one_line(err)}"
     base = replace(base, lhs_value=L, rhs_value=R, note=failure)
+    if not failure and (L in INFINITIES or R in INFINITIES):   # lim 1/x = oo: it diverges so
+        if L == R:
+            return done(replace(base, status=Status.PROVED, method="identical after evaluation"))
+        if L.is_number and R.is_number and L.is_extended_real and R.is_extended_real:
+            return done(replace(base, status=Status.REFUTED, method="evaluated",
+                                counterexample=Counterexample({}, L, R)))
     D = L - R
     cases = conditions_decided(D, assumptions)   # Eq(alpha, 1) is false for 0 < alpha < 1
     substitution = proof_substitution(cases, assumptions)
@@ -181,7 +190,9 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         if report is not None:
             report(done(provisional))
     else:
-        undefined = f"the {search.undefined} could not be evaluated at any sampled point" \
+        undefined = (f"the {search.undefined} could not be evaluated at any sampled point"
+                     if search.undefined != "both sides" else
+                     "neither side could be evaluated at any sampled point") \
             if search.undefined else None
         provisional = replace(base, note=search.note or undefined or failure
                               or "no point where both sides are real")

@@ -21,6 +21,8 @@ def _digits_to_tell_apart(a, b) -> int:
     except (TypeError, ValueError):
         return SIGNIFICANT
     scale, gap = max(abs(a), abs(b)), abs(a - b)
+    if not (scale.is_finite and gap.is_finite):   # a side infinite: lim 1/x = oo against 5
+        return SIGNIFICANT
     if gap == 0 and scale > 0:
         return 30
     if scale == 0 or gap == 0:

@@ -682,3 +682,25 @@ def test_the_slope_of_an_absolute_sine_with_an_upright_sign(rhs, holds):
     sin 4 < 0 < 4. The first was REFUTED, read as cos(x sign(sin x))."""
     v = verify(rf"\frac{{d}}{{dx}} |\sin x| = {rhs}", latex=True)
     assert v.status.holds is holds, v
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # by hand: 1/x grows without bound from the right, falls from the left; e^x grows; x e^-x -> 0
+    (r"\lim_{x \to 0^-} \frac{1}{x} = -\infty", True),
+    (r"\lim_{x \to 0^+} \frac{1}{x} = \infty", True),
+    (r"\lim_{x \to \infty} e^x = \infty", True),
+    (r"\lim_{x \to 0^+} \frac{1}{x} = -\infty", False),
+    (r"\lim_{x \to 0^+} \frac{1}{x} = 5", False),
+    (r"\lim_{x \to \infty} x e^{-x} = \infty", False),
+])
+def test_a_limit_that_diverges_is_compared_with_infinity(claim, holds):
+    """A limit SymPy finds to be an infinity was UNDECIDED (no point where both sides have a
+    value); it equals an infinity of its sign and nothing else."""
+    v = verify(claim, latex=True)
+    assert v.status.holds is holds, v
+    assert v.status is (Status.PROVED if holds else Status.REFUTED)
+
+
+def test_a_limit_whose_sign_depends_on_a_parameter_is_not_decided():
+    v = verify(r"\lim_{x \to 0^+} \frac{a}{x} = \infty", latex=True)
+    assert v.status is Status.UNDECIDED, v
