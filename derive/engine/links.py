@@ -9,6 +9,7 @@ import sympy as sp
 
 from derive.engine.verdict import Verdict
 from derive.engine.verify import decide_chain, decide_rounded, decide_written, defining
+from derive.text import InputError
 from derive.text import arrays as A
 
 
@@ -40,6 +41,7 @@ def _open_sums(expr) -> bool:
 def links_of(reading, assumptions, pairs=None) -> list[Link]:
     """The links of a `text.claims.Reading` (or of the given pairs of its sides), planned."""
     pairs = reading.links if pairs is None else pairs
+    _assumptions_on_defined_names(reading.context, assumptions)
     links = []
     for lhs, rhs in pairs:
         rounded = reading.rounded_places(lhs, rhs)
@@ -53,6 +55,23 @@ def links_of(reading, assumptions, pairs=None) -> list[Link]:
         else:
             links.append(Link(lhs, rhs))
     return links
+
+
+def _assumptions_on_defined_names(context, assumptions) -> None:
+    """An assumption on a name the definitions give (u > 0 with u = x - 1) says where the other
+    variables are, which the points are not drawn to respect: a counterexample could break it.
+    Refused, with what to say instead."""
+    if context is None or assumptions is None:
+        return
+    assumed = set(assumptions.lower) | set(assumptions.upper) | set(assumptions.nonzero) \
+        | set(assumptions.integer)
+    for definition in context.definitions:
+        target = definition.target
+        name = getattr(target, "name", None) or str(getattr(getattr(target, "base", None),
+                                                            "label", ""))
+        if name in assumed:
+            raise InputError(f"the assumption on {name} cannot be checked: the definitions give "
+                             f"{name} in terms of other variables; assume what it says of those")
 
 
 def decide_link(link: Link, assumptions, timeout: float, report=None,

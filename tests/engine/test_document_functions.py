@@ -198,3 +198,18 @@ def test_a_definition_is_differentiated_by_the_assumed_variable(definition, lhs,
     holds, fails = (result.verdict for result in run.results)
     assert holds.status.holds, holds
     assert fails.status is Status.REFUTED, fails
+
+
+def test_an_assumption_on_a_defined_name_is_refused_rather_than_broken():
+    """With u = -x, u > 0 says x < 0, where sqrt(x^2) = -x holds (by hand); the points drawn for
+    x did not respect it, and the claim was REFUTED at x = 1/2. Such an assumption is refused;
+    the same said of x is checked."""
+    with pytest.raises(InputError, match="assumption on u"):
+        api.check([Numbered(1, r"\sqrt{x^2} = -x")], ["u > 0"], latex=True, timeout=10,
+                  where=["u = -x"])
+    (result,) = api.check([Numbered(1, r"\sqrt{x^2} = -x")], ["x < 0"], latex=True,
+                          timeout=10).results
+    assert result.verdict.status.holds
+    report = api.audit_text("Let $u = x - 1$. Then $\\sqrt{u^2} = u$ for $u > 0$.\n", "n.md",
+                            timeout=10, jobs=1)
+    assert not report.refuted
