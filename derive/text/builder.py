@@ -9,6 +9,7 @@ which bounds every size (literal digits, exponents, factorial arguments, nesting
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import re
 
@@ -187,6 +188,22 @@ class Builder:
         return self._symbols[name]
 
     # -- leaves ----------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def plain(self, names):
+        """Read with `names` as real variables whatever is assumed of them: the variables of a
+        function's definition stand for any value it is applied at (f(t) = sqrt(t^2) with t > 0
+        assumed is |t|, not t, at f(-1))."""
+        kept = {name: self._symbols.get(name) for name in names}
+        self._symbols.update({name: sp.Symbol(name, real=True) for name in names})
+        try:
+            yield
+        finally:
+            for name, symbol in kept.items():
+                if symbol is None:
+                    self._symbols.pop(name, None)
+                else:
+                    self._symbols[name] = symbol
+
     def symbol(self, name: str, function_names_ok: bool = False,
                constants: bool = True, reserved_ok: bool = False) -> sp.Symbol:
         """The variable `name` (or the constant: pi, e, E, oo). LaTeX passes constants=False for

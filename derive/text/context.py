@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.text import arrays as A
 from derive.text.builder import Builder
@@ -188,6 +189,11 @@ def _definition(text: str, builder: Builder) -> Definition:
     if len(sides) != 2:
         raise InputError(f"a definition is NAME = EXPRESSION: '{text}'")
     target, value = sides
+    assumed = [a.name for a in getattr(target, "args", ()) if isinstance(target, AppliedUndef)
+               and isinstance(a, sp.Symbol) and a != sp.Symbol(a.name, real=True)]
+    if assumed:   # f(t) = sqrt(t^2) with t > 0 assumed: the formula for every t
+        with builder.plain(assumed):
+            target, value = LatexReader(text, builder).sides()
     if not _definable(target) or _alias(target, value):
         # notation: '\\nabla_a C = \\frac{\\partial C}{\\partial a^L}', 'a = a^{L}'
         if _alias(target, value):   # u = x: du/dx is then dx/dx, u no unknown function of x

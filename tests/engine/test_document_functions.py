@@ -213,3 +213,13 @@ def test_an_assumption_on_a_defined_name_is_refused_rather_than_broken():
     report = api.audit_text("Let $u = x - 1$. Then $\\sqrt{u^2} = u$ for $u > 0$.\n", "n.md",
                             timeout=10, jobs=1)
     assert not report.refuted
+
+
+@pytest.mark.parametrize("claim, holds", [("f(x) = x", False), ("f'(x) = 1", False),
+                                          ("f(-t) = t", True), ("f'(t) = 1", True)])
+def test_an_assumption_on_a_functions_variable_does_not_change_its_formula(claim, holds):
+    """f(t) = sqrt(t^2) is |t| for every t (by hand); with t > 0 assumed it was read as t, so
+    f(x) = x was PROVED for every real x. t > 0 still holds for the claim's own t: |-t| = t."""
+    (result,) = api.check([Numbered(1, claim)], ["t > 0"], latex=True, timeout=10,
+                          where=[r"f(t) = \sqrt{t^2}"]).results
+    assert result.verdict.status.holds is holds, result.verdict
