@@ -121,8 +121,8 @@ class CalculusReader:
         else:
             operand = self.term()
         derivative = self.derivative_of(operand, variables)
-        if lone and self.at("(") and not self.peek().spaced and isinstance(derivative,
-                                                                         sp.Derivative):
+        if lone and self.at("(") and not self.peek().spaced and isinstance(
+                derivative, sp.Derivative) and not self._group_is_a_factor():
             # \frac{dg}{dx}(x), \frac{dg}{dh}(h(x)): the derivative evaluated there, as books
             # write it; not a product with (x)
             unique = list(dict.fromkeys(variables))
@@ -132,6 +132,25 @@ class CalculusReader:
                                  f"at {len(args)} value(s)")
             return derivative.subs(dict(zip(unique, args)), simultaneous=True)
         return derivative
+
+    def _group_is_a_factor(self) -> bool:
+        """Whether the parenthesized group ahead is a factor, not the point a derivative is
+        evaluated at: it holds a derivative, or is raised to a power (`\frac{d^2y}{du^2}
+        \left(\frac{du}{dx}\right)^2`, the second-order chain rule)."""
+        depth, k = 0, self.i
+        while k < len(self.tokens):
+            depth += self.tokens[k].text == "("
+            depth -= self.tokens[k].text == ")"
+            k += 1
+            if depth == 0:
+                break
+        inside = self.tokens[self.i + 1:k - 1]
+        texts = [t.text for t in inside]
+        derivative = r"\partial" in texts or "'" in texts or any(
+            t.text == r"\frac" and k2 + 2 < len(inside) and inside[k2 + 1].text == "{"
+            and inside[k2 + 2].text in ("d", r"\mathrm", r"\partial")
+            for k2, t in enumerate(inside))
+        return derivative or (k < len(self.tokens) and self.tokens[k].text == "^")
 
     def _at_roman_d(self) -> bool:
         return (self.at(r"\mathrm") and self.peek(1) is not None and self.peek(1).text == "{"

@@ -223,3 +223,20 @@ def test_an_assumption_on_a_functions_variable_does_not_change_its_formula(claim
     (result,) = api.check([Numbered(1, claim)], ["t > 0"], latex=True, timeout=10,
                           where=[r"f(t) = \sqrt{t^2}"]).results
     assert result.verdict.status.holds is holds, result.verdict
+
+
+SECOND_ORDER = (r"\frac{d^2y}{dx^2} = \frac{d^2y}{du^2}\left(\frac{du}{dx}\right)^2 + "
+                r"\frac{dy}{du}\frac{d^2u}{dx^2}")
+
+
+@pytest.mark.parametrize("where", [("y = u^3", "u = x^2 + 1"), (r"y = \sin u", "u = x^2")])
+def test_the_second_order_chain_rule_squares_the_inner_derivative(where):
+    """y'' = y_uu (u')^2 + y_u u'' (by hand: for y = u^3, u = x^2 + 1, 6u (2x)^2 + 3u^2 2). The
+    parentheses after d^2y/du^2 were read as the point it is evaluated at, and the true rule was
+    REFUTED; without the second term it is false."""
+    run = api.check([Numbered(1, SECOND_ORDER),
+                     Numbered(2, SECOND_ORDER.split(" + ")[0])], latex=True, timeout=10,
+                    where=list(where))
+    holds, fails = (result.verdict for result in run.results)
+    assert holds.status.holds, holds
+    assert fails.status is Status.REFUTED, fails
