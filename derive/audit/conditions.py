@@ -46,8 +46,35 @@ _CONDITION = re.compile(
     rf"|(?P<alone>{_VARIABLE})(?P<real>\s*{_REAL})?")
 
 
-STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:where|for|if|when|whenever|provided(?: that)?)"
-                          r"\s+(?:all\s+|every\s+|any\s+)?" + MATH + r"(?P<condition>[^$]*?)" + END)
+_IN_MATH = MATH + r"(?P<condition>[^$]*?)" + END
+_WORDED = (r"(?P<word>where|for|if|when|whenever|provided(?: that)?|as long as|only (?:for|if|when)"
+           r"|unless|except (?:when|for|if))\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
+STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
+STATED_BEFORE = re.compile(r"(?:^|[.;:]\s+)" + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
+                           + MATH + r"[^$]*?" + END + r")*)\s*,?\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$",
+                           re.IGNORECASE)   # 'If $x > 0$, then', 'For $x > 0$ we also get'
+
+SIGNS = {"positive": "> 0", "negative": "< 0", "nonnegative": ">= 0", "non-negative": ">= 0",
+         "nonpositive": "<= 0", "non-positive": "<= 0", "nonzero": "!= 0", "non-zero": "!= 0"}
+SIGNED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:for|where|when|if)\s+(?:all\s+|every\s+|any\s+)?"
+                          r"(?P<sign>" + "|".join(SIGNS) + r")\s+" + _IN_MATH, re.IGNORECASE)
+_MORE = re.compile(r"^\s*,?\s*(?P<joiner>and|or)\s+" + _IN_MATH, re.IGNORECASE)
+_A_RELATION = re.compile(r"<|>|\\(?:leq?|geq?|neq?|leqslant|geqslant|in)(?![A-Za-z])")
+_NEGATED = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition the words around a formula state: its --assume texts, or why it cannot be
+    taken (`unread`: the formula is then not checked rather than checked everywhere)."""
+
+    assumptions: tuple = ()
+    unread: str | None = None
+
+
+# '\quad \text{for } x = -3' after a formula: a claim at one point, which --assume cannot give
+AT_A_POINT = re.compile(r"(?:,|\\q?quad|\\[,;:]|\s)*\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:for|at|when|"
+                        r"where|if)\s*\}\s*" + _VARIABLE + r"\s*=\s*" + _NUMBER + r"\s*[.,;]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -91,16 +118,70 @@ def condition_inside(latex: str) -> Stated | None:
     return Stated(formula, _assumptions(m))
 
 
-def assumptions_after(after: str) -> tuple | None:
-    """The condition on the variables the words right after a formula state ('... for $x > 0$'),
-    as --assume texts, or None."""
+def stated_after(after: str) -> Condition | None:
+    """The condition on the variables the words right after a formula state ('... for $x > 0$',
+    'unless $x < 0$', 'for $x > 0$ and $y < 0$', 'for positive $x$'), or None when they state
+    none."""
+    signed = SIGNED_AFTER.match(after)
+    if signed is not None:
+        name = _CONDITION.fullmatch(signed.group("condition").strip())
+        if name is None or not name.group("alone") or name.group("real"):
+            return Condition(unread=f"'{signed.group(0).strip()}'")
+        return Condition((f"{_name(name.group('alone'))} {SIGNS[signed.group('sign').lower()]}",))
     m = STATED_AFTER.match(after)
     if m is None:
         return None
-    condition = _CONDITION.fullmatch(m.group("condition").strip())
-    if condition is None or condition.group("alone"):
+    conditions, joiners = [m.group("condition")], []
+    _joined(after[m.end():], conditions, joiners)
+    return _read_condition(m.group("word").lower(), conditions, joiners)
+
+
+def _joined(rest: str, conditions: list, joiners: list) -> None:
+    """The conditions joined on after the first ('and $y < 0$', 'or $x = 0$'); a formula joined
+    by 'and' is the next claim, not a condition ('for $x < 0$ and $\\sqrt{x^2} = x$ for ...')."""
+    while (more := _MORE.match(rest)) is not None and (more.group("joiner").lower() == "or" or (
+            _A_RELATION.search(more.group("condition")) and "=" not in more.group("condition"))):
+        joiners.append(more.group("joiner").lower())
+        conditions.append(more.group("condition"))
+        rest = rest[more.end():]
+
+
+def stated_before(prose: str) -> Condition | None:
+    """The condition the words right before a formula state ('If $x > 0$, then', 'For $x < 0$
+    we have'), or None."""
+    m = STATED_BEFORE.search(prose)
+    if m is None:
         return None
-    return _assumptions(condition)
+    conditions, joiners = [m.group("condition")], []
+    _joined(m.group("rest"), conditions, joiners)
+    return _read_condition(m.group("word").lower(), conditions, joiners)
+
+
+def _read_condition(word: str, conditions: list, joiners: list) -> Condition | None:
+    if not any(_A_RELATION.search(c) for c in conditions):
+        return None   # 'where $W$ is the weight matrix': no condition
+    if any(re.fullmatch(r"\s*" + CASE + r"\s*", c) for c in conditions):
+        return None   # 'where $j \\neq i$': a case of the indices (`condition_after`)
+    written = " and ".join(c.strip() for c in conditions)
+    if "or" in joiners:
+        return Condition(unread=f"'{written}' joined by 'or'")
+    negated = word.startswith(("unless", "except"))
+    assumptions = []
+    for text in conditions:
+        m = _CONDITION.fullmatch(text.strip())
+        if m is None:
+            return Condition(unread=f"'{text.strip()}'") if _A_RELATION.search(text) else None
+        if m.group("alone"):
+            continue   # x \in \mathbb{R}
+        if negated:
+            if len(conditions) > 1 or not m.group("names") or "," in m.group("names") \
+                    or _ORDER[m.group("r")] not in _NEGATED:
+                return Condition(unread=f"'{written}' after '{word}'")
+            assumptions.append(f"{_name(m.group('names'))} {_NEGATED[_ORDER[m.group('r')]]} "
+                               f"{_number(m.group('bound'))}")
+        else:
+            assumptions += _assumptions(m)
+    return Condition(tuple(assumptions))
 
 
 def _assumptions(m: re.Match) -> tuple:

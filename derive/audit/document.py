@@ -20,7 +20,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
-from derive.audit.conditions import assumptions_after, condition_after, condition_inside
+from derive.audit.conditions import (
+    AT_A_POINT, condition_after, condition_inside, stated_after, stated_before)
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import (
@@ -244,7 +245,7 @@ class DocumentReader:
         words set before it in the formula (`\\text{Let }`), nearest of all."""
         words = (equation.prose + " " + words_inside(text) + " " + words_inside(said)).strip()
         body = self.lettered(clean(text))
-        body, assume = self.domain(body, equation)
+        body, assume, unread = self.domain(body, equation)
         if assume:
             source = replace(source, note="; ".join(filter(None, (
                 source.note, f"checked where {' and '.join(assume)}, as the formula states"))))
@@ -282,7 +283,8 @@ class DocumentReader:
         if len(sides) < 2:
             named = self.named_by_the_words(equation) if sides and before is None else None
             if named is not None:
-                self.links(equation, [named] + sides, source, Kind.DEFINITION, assume=assume)
+                self.links(equation, [named] + sides, source, Kind.DEFINITION, assume=assume,
+                           unread=unread)
                 return sides[-1]
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
@@ -294,14 +296,15 @@ class DocumentReader:
             self.head = sides[0]
         self.links(equation, sides, source, told,
                    self.head if before is not None and self.head != before else None, case,
-                   assume)
+                   assume, unread)
         return sides[-1]
 
-    def domain(self, body: str, equation: Equation) -> tuple[str, tuple]:
+    def domain(self, body: str, equation: Equation) -> tuple[str, tuple, str | None]:
         """The formula of a line without the condition it states after itself ('..., \\quad
-        x > 0'), and the --assume texts of that condition and of one the words after the
-        formula state ('$f'(x) = 1$ for $x > 0$'). A condition --assume cannot hold with the
-        document's own assumptions (x \\neq 1) is not taken: the line is then read as before."""
+        x > 0'), the --assume texts of that condition and of those the words around the formula
+        state ('$f'(x) = 1$ for $x > 0$', 'If $x > 0$, then $...$'), and why a condition in the
+        words cannot be taken (None when all can). A condition inside the formula that --assume
+        cannot hold (x \\neq 1) is not taken: the line is then read as before."""
         from derive.text import parse_assumptions
 
         def readable(assumptions) -> bool:
@@ -310,20 +313,31 @@ class DocumentReader:
             except InputError:
                 return False
             return True
+        point = AT_A_POINT.search(body)
+        if point:   # the formula alone, not checked: no --assume says 'at x = -3'
+            return body[:point.start()], (), f"'{point.group(0).strip(' ,')}', at one point"
         inside = condition_inside(body)
         if inside is not None and readable(inside.assumptions):
             body, assume = inside.formula, inside.assumptions
         else:
             assume = ()
-        after = assumptions_after(equation.after)
-        if after and readable([*assume, *after]):
-            assume += after
-        return body, assume
+        unread = None
+        for stated in (stated_before(equation.prose), stated_after(equation.after)):
+            if stated is None:
+                continue
+            if stated.unread is None and readable([*assume, *stated.assumptions]):
+                assume += stated.assumptions
+            else:
+                unread = unread or stated.unread or f"'{' and '.join(stated.assumptions)}'"
+        return body, assume, unread
 
     def links(self, equation: Equation, sides: list[str], source: Source, told: Kind | None,
-              head: str | None = None, case: str = "", assume: tuple = ()):
+              head: str | None = None, case: str = "", assume: tuple = (),
+              unread: str | None = None):
         """Each equality of a line: a definition recorded, or a claim with its readings
-        (`assume`: the condition the line states, as --assume texts)."""
+        (`assume`: the condition the line states, as --assume texts; `unread`: why a condition
+        the words state cannot be taken, and its claims are then not checked: checked
+        everywhere, they could be refuted where the text does not claim them)."""
         assume = self.assume + assume
         stated = bool(RULE_WORDS.search(equation.prose))   # 'for any differentiable y'
         general = stated or bool(RULE_WORDS.search(equation.section))
@@ -367,6 +381,10 @@ class DocumentReader:
             if why is not None:
                 if why:
                     self.skip(here, why)
+                continue
+            if unread:
+                self.skip(here, f"stated under a condition that cannot be read ({unread}): not "
+                                "checked")
                 continue
             condition = index_condition(INDEX_CONDITION.match(case)) if case else \
                 condition_after(equation.after)

@@ -222,6 +222,10 @@ INNER_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|alig
                                r"multline)\*?\}")
 
 
+POINT = re.compile(r"^(?:[A-Za-z]|\\[a-z]+)\s*=\s*-?\s*\d+(?:\.\d+)?\s*[.,;]?$")
+POINT_WORDS = re.compile(r"\b(?:for|at|when|where|if)\b")
+
+
 def lines(body: str) -> list[Line]:
     """Lines of an aligned block; a line starting with '&=' or '=' continues the one before."""
     body = INNER_ENVIRONMENT.sub(" ", body)
@@ -240,6 +244,11 @@ def lines(body: str) -> list[Line]:
                 said.append(PROSE_PREFIX.match(stripped).group())
                 stripped = PROSE_PREFIX.sub("", stripped)
             if not stripped:
+                continue
+            if len(out) > first and POINT.match(stripped) and POINT_WORDS.search(" ".join(said)):
+                # '\\quad \\text{for } x = -3': the point the formula before is stated at, kept
+                # with it (no definition of x)
+                out[-1] = replace(out[-1], text=f"{out[-1].text} \\quad {' '.join(said)} {stripped}")
                 continue
             case = CASE.match(stripped)
             if case and len(out) > first:   # '..., \\quad i = j': the case of the formula before

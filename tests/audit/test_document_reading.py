@@ -1225,3 +1225,35 @@ def test_a_section_titled_sigmoid_does_not_make_a_relu_definition_a_claim():
     assert findings["L3"].skipped and "definition" in findings["L3"].skipped
     assert status_on(findings, 3)[0].holds
     assert [f.source.line for f in report.refuted] == [5]
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    # by hand: sqrt(x^2) = |x|, which is x for x >= 0 and -x for x <= 0
+    ("If $x > 0$, then $\\sqrt{x^2} = x$.", True),
+    ("For $x < 0$ we have $\\sqrt{x^2} = -x$.", True),
+    ("For $x > 0$ we also get $\\sqrt{x^2} = -x$.", False),
+    ("$\\sqrt{x^2 y^2} = -x y$ for $x > 0$ and $y < 0$.", True),
+    ("$\\sqrt{x^2} = x$ unless $x < 0$.", True),
+    ("$\\sqrt{x^2} = -x$ except when $x > 0$.", True),
+    ("$\\sqrt{x^2} = x$ only for $x > 0$.", True),
+    ("$\\sqrt{x^2} = x$ (for positive $x$).", True),
+    ("$\\sqrt{x^2} = -x$ for positive $x$.", False),
+    ("$\\sqrt{x^2} = -x$ for $x < 0$ and $\\sqrt{x^2} = x$ for $x > 0$.", True),
+])
+def test_a_condition_in_the_words_around_a_formula_is_its_domain(sentence, holds):
+    # each was refuted at a point outside the condition the words state
+    findings, report = audit(sentence + "\n")
+    verdicts = [f.verdict for f in findings.values() if f.verdict is not None]
+    assert verdicts and all(v.status.holds is holds for v in verdicts), verdicts
+
+
+@pytest.mark.parametrize("sentence", [
+    "$\\sqrt{x^2} = x$ for $x > 0$ or $x = 0$.",          # 'or': no --assume can say it
+    "$$ \\sqrt{x^2} = -x \\quad \\text{for } x = -3 $$",  # at one point: x is not defined by it
+    "$\\sqrt{x^2} = x$ for $0 < x < \\pi$.",              # a bound --assume cannot read
+])
+def test_a_condition_that_cannot_be_taken_leaves_the_formula_unchecked(sentence):
+    # checked everywhere, each would be refuted where the text does not claim it
+    findings, report = audit(sentence + "\n")
+    assert not report.refuted
+    assert any("condition that cannot be read" in (f.skipped or "") for f in findings.values())
