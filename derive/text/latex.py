@@ -805,9 +805,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             value = self.b.mul(value, self.argument_factor())
 
     def _names_a_function(self) -> bool:
-        """Whether the next tokens name a function as `\cos` does: an upright word
-        (`\operatorname{sign}(x)`, `\mathrm{ReLU}(x)`), or a function letter applied to
-        parentheses (`\sigma(x)`, `f(x)`): `\cos x \operatorname{sign}(x)` is a product."""
+        """Whether the next tokens name a function as `\\cos` does: an upright word
+        (`\\operatorname{sign}(x)`, `\\mathrm{ReLU}(x)`), or a function letter applied to
+        parentheses (`\\sigma(x)`, `f(x)`): `\\cos x \\operatorname{sign}(x)` is a product."""
         t, after = self.peek(), self.peek(1)
         if t.text == r"\mathrm" and after is not None and after.text == "{":
             first, second = self.peek(2), self.peek(3)   # a word, not \mathrm{d} or \mathrm{e}

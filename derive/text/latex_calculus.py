@@ -135,8 +135,8 @@ class CalculusReader:
 
     def _group_is_a_factor(self) -> bool:
         """Whether the parenthesized group ahead is a factor, not the point a derivative is
-        evaluated at: it holds a derivative, or is raised to a power (`\frac{d^2y}{du^2}
-        \left(\frac{du}{dx}\right)^2`, the second-order chain rule)."""
+        evaluated at: it holds a derivative, or is raised to a power (`\\frac{d^2y}{du^2}
+        \\left(\\frac{du}{dx}\\right)^2`, the second-order chain rule)."""
         depth, k = 0, self.i
         while k < len(self.tokens):
             depth += self.tokens[k].text == "("
