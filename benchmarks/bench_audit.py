@@ -23,8 +23,8 @@ def generated_notes(n: int = 500, seed: int = 0) -> str:
             lines.append(f"$$\\frac{{d}}{{dx}} x^{{{p}}} = {right}$$")
         elif kind == 1:
             f = rng.choice(functions)
-            derivative = {r"\sin": f"{p}\cos({p}x)", r"\cos": f"-{p}\sin({p}x)",
-                          r"\tanh": f"{p}(1 - \tanh^2({p}x))", r"\exp": f"{p}\exp({p}x)",
+            derivative = {r"\sin": rf"{p}\cos({p}x)", r"\cos": rf"-{p}\sin({p}x)",
+                          r"\tanh": rf"{p}(1 - \tanh^2({p}x))", r"\exp": rf"{p}\exp({p}x)",
                           r"\ln": r"\frac{1}{x}"}[f]
             lines.append(f"$$\\frac{{d}}{{dx}} {f}({p}x) = {derivative}$$")
         elif kind == 2:
