@@ -114,6 +114,7 @@ class Builder:
         #                                  \odot of numbers are the number and the product
         self.leibniz: dict = {}          # y in dy/dx -> the variables it is differentiated by
         self.chains: dict = {}           # y -> (u,), u -> (x,): y(u(x)) in dy/dx = dy/du du/dx
+        self.partials: set = set()       # (z, x) for each \partial z / \partial x of two names
         self.parameters: dict = {}       # f -> (x, y): a function defined as f(x, y) = ...
         self.of_arrays: dict = {}        # f -> f(x) as written: a function of a vector defined
         self.leibniz_conflict: str | None = None   # y by x here and by u there, not yet a chain

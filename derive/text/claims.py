@@ -96,11 +96,37 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
             break
         arrays |= builder.promoted
         families |= builder.families
+    _partials_are_plain(builder.partials, context)
     if len(sides) < 2:
         raise InputError("a claim needs '=': LHS = RHS")
     if len(sides) > MAX_LINKS + 1:
         raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
     return Reading(tuple(sides), dict(builder.quantities), context, dict(builder.places))
+
+
+def _partials_are_plain(partials: set, context) -> None:
+    """A partial derivative of a defined z by x, where z's formula holds x and also a name the
+    definitions make depend on x (z = x^2 y, y = sin x): the partial with y held and the total
+    derivative differ, and the reading cannot tell which the text means (it reads both as the
+    total). Refused as ambiguous."""
+    if not partials:
+        return
+    values = {d.target.name: d.value for d in context.definitions
+              if isinstance(d.target, sp.Symbol) and isinstance(d.value, sp.Basic)}
+
+    def depends(name: str, variable: str, seen=()) -> bool:
+        names = {s.name for s in values[name].free_symbols if isinstance(s, sp.Symbol)}
+        return variable in names or any(depends(n, variable, seen + (name,)) for n in names
+                                        if n in values and n not in seen)
+    for z, x in sorted(partials):
+        if z not in values:
+            continue
+        names = {s.name for s in values[z].free_symbols if isinstance(s, sp.Symbol)}
+        through = sorted(n for n in names if n in values and n != x and depends(n, x, (z,)))
+        if x in names and through:
+            raise InputError(f"ambiguous: \\partial {z}/\\partial {x} with {through[0]} depending "
+                             f"on {x}: the partial with {through[0]} held, or the total derivative "
+                             f"(write d{z}/d{x})?")
 
 
 NAMES_E = re.compile(r"\s*e\s*(=|:=|\\coloneqq)")   # e = y - \hat{y}: e is a name, not Euler's

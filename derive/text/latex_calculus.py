@@ -113,6 +113,8 @@ class CalculusReader:
         if not (lone and self.at("(")):   # \frac{dg}{dh}(h(x)) is g' at h(x)
             for v in variables:
                 self._refuse_a_function_as_variable(str(v))
+        if mark != "d" and lone and len(variables) == 1 and isinstance(variables[0], sp.Symbol):
+            self.b.partials.add((numerator_tokens[0].text.lstrip("\\"), variables[0].name))
         chained = self.chained_derivative(numerator_tokens, variables)
         if chained is not None:
             return chained

@@ -240,3 +240,21 @@ def test_the_second_order_chain_rule_squares_the_inner_derivative(where):
     holds, fails = (result.verdict for result in run.results)
     assert holds.status.holds, holds
     assert fails.status is Status.REFUTED, fails
+
+
+@pytest.mark.parametrize("claim", [
+    r"\frac{dz}{dx} = \frac{\partial z}{\partial x}",   # false for the partial: PROVED
+    r"\frac{\partial z}{\partial x} = 2xy",            # true for the partial: REFUTED
+    r"\frac{dz}{dx} = \frac{\partial z}{\partial x} + \frac{\partial z}{\partial y}\frac{dy}{dx}",
+])
+def test_a_partial_by_a_variable_that_also_acts_through_a_defined_name_is_ambiguous(claim):
+    """With z = x^2 y and y = sin x, the partial of z by x with y held is 2xy (by hand) and the
+    total derivative 2x sin x + x^2 cos x; both were read as the total, so the false first claim
+    was PROVED and the true second and third REFUTED. They are refused as ambiguous; without y
+    depending on x the partial is read."""
+    where = ["z = x^2 y", r"y = \sin x"]
+    with pytest.raises(InputError, match="ambiguous"):
+        api.check([Numbered(1, claim)], latex=True, timeout=10, where=where)
+    (result,) = api.check([Numbered(1, r"\frac{\partial z}{\partial x} = 2xy")], latex=True,
+                          timeout=10, where=["z = x^2 y"]).results
+    assert result.verdict.status.holds
