@@ -32,7 +32,8 @@ _FOR_ALL = r"\\(?:text|textrm|mathrm|mbox)\s*\{\s*for\s+(?:all|every|any)\s*\}"
 # what sets a condition off from its formula: a comma, a space command, words
 _SEPARATOR = re.compile(rf"(?P<all>{_FOR_ALL})|(?P<words>{_WORDS})|,|;|~|\\[,;:! ]"
                         r"|\\q?quad(?![A-Za-z])")
-_VARIABLE = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r"))(?![A-Za-z])"
+_VARIABLE = (r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True))
+             + r"))(?![A-Za-z])")
 _NUMBER = (r"(?:-\s*)?(?:\d+(?:\.\d+)?|\\frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}"
            r"|\\frac\s*\d\s*\d|\d+\s*/\s*\d+)")
 _ORDER = {"<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\leqslant": "<=", r"\ge": ">=",
@@ -50,9 +51,10 @@ _IN_MATH = MATH + r"(?P<condition>[^$]*?)" + END
 _WORDED = (r"(?P<word>where|for|if|when|whenever|provided(?: that)?|as long as|only (?:for|if|when)"
            r"|unless|except (?:when|for|if))\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
 STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
+# 'If $x > 0$, then', 'For $x > 0$ we also get': the condition, then a few words
 STATED_BEFORE = re.compile(r"(?:^|[.;:]\s+)" + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
-                           + MATH + r"[^$]*?" + END + r")*)\s*,?\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$",
-                           re.IGNORECASE)   # 'If $x > 0$, then', 'For $x > 0$ we also get'
+                           + MATH + r"[^$]*?" + END + r")*)\s*,?\s*(?:[A-Za-z]+\s+){0,4}"
+                           r"[A-Za-z]*\s*[:,]?\s*$", re.IGNORECASE)
 
 SIGNS = {"positive": "> 0", "negative": "< 0", "nonnegative": ">= 0", "non-negative": ">= 0",
          "nonpositive": "<= 0", "non-positive": "<= 0", "nonzero": "!= 0", "non-zero": "!= 0"}
@@ -73,8 +75,23 @@ class Condition:
 
 
 # '\quad \text{for } x = -3' after a formula: a claim at one point, which --assume cannot give
-AT_A_POINT = re.compile(r"(?:,|\\q?quad|\\[,;:]|\s)*\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:for|at|when|"
-                        r"where|if)\s*\}\s*" + _VARIABLE + r"\s*=\s*" + _NUMBER + r"\s*[.,;]?\s*$")
+AT_A_POINT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:for|at|when|where|if)\s*\}\s*"
+                        + _VARIABLE + r"\s*=\s*" + _NUMBER + r"\s*[.,;]?\s*$")
+
+
+def without_separators(text: str) -> str:
+    """`text` without the commas and spaces (`\\quad`, `\\,`) at its end."""
+    end = len(text)
+    while end:
+        if text[end - 1] in " \t\n,;~":
+            end -= 1
+            continue
+        mark = next((m for m in ("\\qquad", "\\quad", "\\,", "\\;", "\\:")
+                     if text.startswith(m, end - len(m))), None)
+        if mark is None:
+            break
+        end -= len(mark)
+    return text[:end]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
 from derive.audit.conditions import (
-    AT_A_POINT, condition_after, condition_inside, stated_after, stated_before)
+    AT_A_POINT, condition_after, condition_inside, stated_after, stated_before, without_separators)
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import (
@@ -315,7 +315,8 @@ class DocumentReader:
             return True
         point = AT_A_POINT.search(body)
         if point:   # the formula alone, not checked: no --assume says 'at x = -3'
-            return body[:point.start()], (), f"'{point.group(0).strip(' ,')}', at one point"
+            return without_separators(body[:point.start()]), (), \
+                f"'{point.group(0).strip()}', at one point"
         inside = condition_inside(body)
         if inside is not None and readable(inside.assumptions):
             body, assume = inside.formula, inside.assumptions

@@ -248,7 +248,8 @@ def lines(body: str) -> list[Line]:
             if len(out) > first and POINT.match(stripped) and POINT_WORDS.search(" ".join(said)):
                 # '\\quad \\text{for } x = -3': the point the formula before is stated at, kept
                 # with it (no definition of x)
-                out[-1] = replace(out[-1], text=f"{out[-1].text} \\quad {' '.join(said)} {stripped}")
+                said_words = " ".join(said)
+                out[-1] = replace(out[-1], text=f"{out[-1].text} \\quad {said_words} {stripped}")
                 continue
             case = CASE.match(stripped)
             if case and len(out) > first:   # '..., \\quad i = j': the case of the formula before

@@ -1257,3 +1257,17 @@ def test_a_condition_that_cannot_be_taken_leaves_the_formula_unchecked(sentence)
     findings, report = audit(sentence + "\n")
     assert not report.refuted
     assert any("condition that cannot be read" in (f.skipped or "") for f in findings.values())
+
+
+@pytest.mark.parametrize("line", ["a = b" + " " * 100_000 + "x", "a = b" + ", \\quad" * 20_000,
+                                  "a = b, 1 <" + " " * 50_000 + "x <" + " " * 50_000 + "2",
+                                  "for $x$ " * 20_000])
+def test_reading_a_condition_is_linear_in_the_lines_length(line):
+    # a first version was cubic in a run of spaces (58 s for 2000); a hang guard, not a timing
+    import time
+    from derive.audit.conditions import (
+        AT_A_POINT, condition_inside, stated_after, stated_before, without_separators)
+    start = time.process_time()
+    condition_inside(line), stated_after(line), stated_before(line), AT_A_POINT.search(line)
+    without_separators(line)
+    assert time.process_time() - start < 5
