@@ -274,11 +274,29 @@ def _probe(expr, variables, point, value) -> Kind:
         centre = [mpmath.mpf(sp.N(point[v], 40)) for v in variables]
         f0 = f(*centre)
         for radius in (mpmath.mpf("0.01"), mpmath.mpf("0.001")):
-            for u in directions:
+            for u in directions + _on_parabolas(n, radius):
                 fv = f(*[c + radius * d for c, d in zip(centre, u)]) - f0
                 higher += fv > 0
                 lower += fv < 0
     return Kind.MINIMUM if lower == 0 else Kind.MAXIMUM if higher == 0 else Kind.SADDLE
+
+
+PARABOLAS = (0.5, 1, 1.5, 2, 3, 5)   # y = c x^2 through the point, both ways and both signs
+
+
+def _on_parabolas(n: int, radius) -> list:
+    """Steps (over `radius`) to points on the parabolas y = c x^2 and x = c y^2 through the point,
+    in the first two variables: f can be lower only between two such curves (f = (y - x^2)(y -
+    2x^2) at 0, a saddle no circle of straight directions meets)."""
+    if n < 2:
+        return []
+    steps = []
+    for c in PARABOLAS:
+        for sign in (1, -1):
+            for side in (1, -1):
+                bend = sign * c * radius   # (c x^2) / radius at x = radius
+                steps += [[side, bend] + [0] * (n - 2), [bend, side] + [0] * (n - 2)]
+    return steps
 
 
 # -- global behaviour -------------------------------------------------------------------------------

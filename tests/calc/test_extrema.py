@@ -50,6 +50,20 @@ def test_test_fails_case_gets_a_numeric_probe():
     assert result.points[0].probe is Kind.MINIMUM  # x^4 + y^4 > 0 = f(0, 0) nearby
 
 
+@pytest.mark.parametrize("text, kind", [
+    # by hand: (y - x^2)(y - 2x^2) is < 0 between the parabolas (at (t, 1.5 t^2): -0.25 t^4) and
+    # > 0 on the axes, so (0, 0) is a saddle that no straight line through it shows (it was
+    # probed as a minimum); x^4 - y^4 and x^3 y are saddles, x^4 + y^2 a minimum
+    ("(y - x**2)*(y - 2*x**2)", Kind.SADDLE),
+    ("x**4 - y**4", Kind.SADDLE),
+    ("x**4 + y**2", Kind.MINIMUM),
+])
+def test_the_probe_looks_along_parabolas_too(text, kind):
+    _, result = classify(text)
+    origin = [p for p in result.points if all(v == 0 for v in p.point.values())]
+    assert origin and origin[0].probe is kind, origin
+
+
 def test_global_behaviour():
     _, result = classify("x**4")
     assert result.global_min.kind is GlobalKind.ATTAINED and result.global_min.value == 0
