@@ -10,6 +10,7 @@ replaced by several concrete functions, and a counterexample names them.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -74,10 +75,34 @@ def suggested_values(expr, symbol) -> list:
     for c in expr.atoms(sp.Rational):
         if abs(c) > 1000 or (c != 0 and abs(c) < sp.Rational(1, 1000)):
             values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
+    values += _at_powers(expr, symbol)
     # where a linear part of the claim is 0 (x - 7 in e^{-100 (x - 7)^2}): a narrow bump there
     values += [r for r in map(lambda a: _root(a, symbol), _linear_parts(expr, symbol))
                if r is not None]
     return list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
+
+
+# a power with a variable exponent: a negative base has a real power only at whole exponents and
+# odd denominators, so the power laws fail where both sides are real only at such points
+# (((-1)^2)^(1/2) = 1 against (-1)^1 = -1): these exponents and negative bases, tried together
+POWER_EXPONENTS = tuple(sp.Rational(v) for v in ("2", "1/2", "3", "1/3"))
+POWER_BASES = (sp.Integer(-1), sp.Integer(-2))
+
+
+def _powers(expr) -> list:
+    return [p for p in expr.atoms(sp.Pow) if not p.exp.is_Number]
+
+
+def _at_powers(expr, symbol) -> list:
+    """The exponents and bases the power laws fail at, for a variable of a power's exponent or
+    base."""
+    powers = _powers(expr)
+    values = []
+    if any(symbol in p.exp.free_symbols for p in powers):
+        values += POWER_EXPONENTS
+    if any(symbol in p.base.free_symbols for p in powers):
+        values += POWER_BASES
+    return values
 
 
 def _root(e, symbol):
@@ -193,6 +218,18 @@ def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0
     return _sample_points(symbols, assumptions, n, seed, expr)
 
 
+def _power_grid(symbols: list, pools: list, expr) -> list[dict]:
+    """Every combination of the power laws' exponents and bases (`_at_powers`) for the variables
+    of a power, the other variables at their first value: the strided points do not meet them
+    together."""
+    chosen = [[v for v in _at_powers(expr, s) if v in pool] or pool[:1]
+              for s, pool in zip(symbols, pools)]
+    if all(len(values) == 1 for values in chosen):
+        return []
+    return [dict(zip(symbols, combination))
+            for combination in itertools.islice(itertools.product(*chosen), 64)]
+
+
 POINTS_KEPT = 256
 _POINTS: dict = {}   # (symbols, domain, n, seed) -> the points
 
@@ -203,7 +240,7 @@ def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, e
     pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
     if any(not p for p in pools):
         return []
-    points = []
+    points = _power_grid(symbols, pools, expr) if expr is not None else []
     for i in range(n + max(map(len, suggested), default=0)):
         point = {}
         for k, (s, pool) in enumerate(zip(symbols, pools)):

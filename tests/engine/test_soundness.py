@@ -66,6 +66,10 @@ def sp_rational(value):
     ("Min(sin(x)**2, 99999/100000)", "sin(x)**2"),
     # a bump 0.1 wide around a number of the claim; two kinks 1/1000 apart (both were NUMERIC)
     ("1 + exp(-100*(x - 7)**2)", "1"),
+    # the power laws, false at a negative base with a whole and a half exponent (were NUMERIC)
+    ("(x**a)**b", "x**(a*b)"),
+    ("(x*y)**a", "x**a*y**a"),
+    ("(x**2)**b", "x**(2*b)"),
 ])
 def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     verdict = verdict_of(f"{lhs} = {rhs}")
