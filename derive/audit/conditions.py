@@ -12,8 +12,11 @@ from derive.text.latex_tokens import GREEK
 
 MATH = r"(?:\$|\\\\?\()"        # $...$, \(...\) or Markdown's escaped \\(...\\)
 END = r"(?:\$|\\\\?\))"
-AFTER = re.compile(r"^\s*[,.;:]?\s*\(?\s*(?:where|for|if|when|whenever|provided(?: that)?)\s+"
-                   + MATH + r"\s*" + CASE + r"\s*" + END)
+# the words that state a condition, and the roman text LaTeX writes them in
+IF = r"(?:where|for|if|when|whenever|provided(?: that)?)"
+AT = r"(?:for|at|when|where|if)"   # before a point: '\text{for } x = -3'
+_UPRIGHT = r"\\(?:text|textrm|mathrm|mbox)\s*\{\s*"
+AFTER = re.compile(r"^\s*[,.;:]?\s*\(?\s*" + IF + r"\s+" + MATH + r"\s*" + CASE + r"\s*" + END)
 
 
 def condition_after(after: str) -> IndexCondition | None:
@@ -26,9 +29,8 @@ def condition_after(after: str) -> IndexCondition | None:
 # `\frac{d}{dx} \ln x = \frac{1}{x}, \quad x > 0` or `... \quad \text{for } 0 < x < 1`: the formula
 # is claimed where the condition holds, so it is checked under it (as with --assume)
 
-_WORDS = (r"\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:where|for|if|when|whenever|provided(?: that)?"
-          r"|with)\s*\}")
-_FOR_ALL = r"\\(?:text|textrm|mathrm|mbox)\s*\{\s*for\s+(?:all|every|any)\s*\}"
+_WORDS = _UPRIGHT + r"(?:" + IF + r"|with)\s*\}"
+_FOR_ALL = _UPRIGHT + r"for\s+(?:all|every|any)\s*\}"
 # what sets a condition off from its formula: a comma, a space command, words
 _SEPARATOR = re.compile(rf"(?P<all>{_FOR_ALL})|(?P<words>{_WORDS})|,|;|~|\\[,;:! ]"
                         r"|\\q?quad(?![A-Za-z])")
@@ -48,8 +50,8 @@ _CONDITION = re.compile(
 
 
 _IN_MATH = MATH + r"(?P<condition>[^$]*?)" + END
-_WORDED = (r"(?P<word>where|for|if|when|whenever|provided(?: that)?|as long as|only (?:for|if|when)"
-           r"|unless|except (?:when|for|if))\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
+_WORDED = (r"(?P<word>" + IF + r"|as long as|only (?:for|if|when)|unless|except (?:when|for|if))"
+           r"\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
 STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
 # 'If $x > 0$, then', 'For $x > 0$ we also get': the condition, then a few words
 STATED_BEFORE = re.compile(r"(?:^|[.;:]\s+)" + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
@@ -75,8 +77,8 @@ class Condition:
 
 
 # '\quad \text{for } x = -3' after a formula: a claim at one point, which --assume cannot give
-AT_A_POINT = re.compile(r"\\(?:text|textrm|mathrm|mbox)\s*\{\s*(?:for|at|when|where|if)\s*\}\s*"
-                        + _VARIABLE + r"\s*=\s*" + _NUMBER + r"\s*[.,;]?\s*$")
+AT_A_POINT = re.compile(_UPRIGHT + AT + r"\s*\}\s*" + _VARIABLE + r"\s*=\s*" + _NUMBER
+                        + r"\s*[.,;]?\s*$")
 
 
 def without_separators(text: str) -> str:

@@ -396,8 +396,8 @@ class DocumentReader:
                     + (condition,)))
                 here = replace(here, note="; ".join(filter(None, (
                     here.note, f"checked where {condition.text}, as the text after it says"))))
-            reading, link, units = self.plan(text, reading, given, units_allowed=not conditioned,
-                                             assume=assume)
+            reading, link, units = self.plan(text, reading, given, assume,
+                                             units_allowed=not conditioned)
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue
@@ -638,14 +638,15 @@ class DocumentReader:
                                  functions=functions)
         return reading, points
 
-    def plan(self, text: str, reading, points, units_allowed: bool = True, assume: tuple = ()):
+    def plan(self, text: str, reading, points, assume: tuple, units_allowed: bool = True):
         """The claim's link to decide; when its vectors cannot be checked as written (a function
         of a vector, a power of one), it is read again with one unit per layer, where a vector
         is its one entry: what fails there fails for every width (not for a claim about some
-        of its indices only: `units_allowed`). Returns (reading, link or the error that stops
-        the check, whether it is read with one unit per layer)."""
+        of its indices only: `units_allowed`), under the claim's --assume texts `assume`.
+        Returns (reading, link or the error that stops the check, whether it is read with one
+        unit per layer)."""
         from derive.text import parse_assumptions
-        assumptions = parse_assumptions(list(assume or self.assume))
+        assumptions = parse_assumptions(list(assume))
         try:
             return reading, links_of(reading, assumptions)[0], False
         except (InputError, ValueError, TypeError) as err:

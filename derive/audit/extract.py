@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+from derive.audit.conditions import AT
 from derive.text.context import CASE as CASE_PATTERN
 from derive.text.latex_packages import written_out
 from derive.text.latex_tokens import DECORATIONS, group_end
@@ -223,7 +224,7 @@ INNER_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|alig
 
 
 POINT = re.compile(r"^(?:[A-Za-z]|\\[a-z]+)\s*=\s*-?\s*\d+(?:\.\d+)?\s*[.,;]?$")
-POINT_WORDS = re.compile(r"\b(?:for|at|when|where|if)\b")
+POINT_WORDS = re.compile(r"\b" + AT + r"\b")
 
 
 def lines(body: str) -> list[Line]:
@@ -245,11 +246,11 @@ def lines(body: str) -> list[Line]:
                 stripped = PROSE_PREFIX.sub("", stripped)
             if not stripped:
                 continue
-            if len(out) > first and POINT.match(stripped) and POINT_WORDS.search(" ".join(said)):
+            words = " ".join(said)
+            if len(out) > first and POINT.match(stripped) and POINT_WORDS.search(words):
                 # '\\quad \\text{for } x = -3': the point the formula before is stated at, kept
                 # with it (no definition of x)
-                said_words = " ".join(said)
-                out[-1] = replace(out[-1], text=f"{out[-1].text} \\quad {said_words} {stripped}")
+                out[-1] = replace(out[-1], text=f"{out[-1].text} \\quad {words} {stripped}")
                 continue
             case = CASE.match(stripped)
             if case and len(out) > first:   # '..., \\quad i = j': the case of the formula before

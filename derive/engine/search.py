@@ -77,8 +77,7 @@ def suggested_values(expr, symbol) -> list:
             values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
     values += _at_powers(expr, symbol)
     # where a linear part of the claim is 0 (x - 7 in e^{-100 (x - 7)^2}): a narrow bump there
-    values += [r for r in map(lambda a: _root(a, symbol), _linear_parts(expr, symbol))
-               if r is not None]
+    values += [r for r in (_root(a, symbol) for a in _linear_parts(expr, symbol)) if r is not None]
     return list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
 
 
