@@ -362,18 +362,41 @@ def _global_1d(expr, x, minima, maxima) -> tuple[GlobalExtremum, GlobalExtremum]
 
 
 def _unbounded(expr, variables, towards) -> str | None:
-    """A direction u (small integers) along which f(t u) -> towards*oo as t -> oo, proved by limit."""
+    """A path along which f -> towards*oo as t -> oo, proved by limit: a line t u (u of small
+    integers), else a parabola through the first two variables (f = (y - x^2)(y - 2x^2) is
+    bounded below on every line and -> -oo along y = 3/2 x^2)."""
     t = sp.Symbol("t", positive=True)
-    for u in itertools.product((-1, 0, 1, 2), repeat=len(variables)):
-        if not any(u):
-            continue
+    for values, described in _paths(variables, t):
         try:
-            lim = sp.limit(expr.xreplace({v: c * t for v, c in zip(variables, u)}), t, sp.oo)
+            lim = sp.limit(expr.xreplace(dict(zip(variables, values))), t, sp.oo)
         except (NotImplementedError, ValueError, TypeError):
             continue
         if lim == towards * sp.oo:
-            return "(" + ", ".join(map(str, u)) + ") t, t -> oo"
+            return described
     return None
+
+
+def _paths(variables, t):
+    """(the variables' values along a path, its description): the lines, then the parabolas
+    y = c x^2 and x = c y^2 in the first two variables (c of `PARABOLAS`, both signs, the other
+    variables 0)."""
+    n = len(variables)
+    for u in itertools.product((-1, 0, 1, 2), repeat=n):
+        if any(u):
+            yield [c * t for c in u], "(" + ", ".join(map(str, u)) + ") t, t -> oo"
+    if n < 2:
+        return
+    rest = [sp.Integer(0)] * (n - 2)
+    x, y = variables[:2]
+    others = "".join(f", {v} = 0" for v in variables[2:])
+    for c in PARABOLAS:
+        for bend in (sp.nsimplify(c), -sp.nsimplify(c)):
+            for side in (1, -1):
+                towards = "+oo" if side > 0 else "-oo"
+                yield [side * t, bend * t**2] + rest, \
+                    f"{y} = {bend} {x}^2{others}, {x} -> {towards}"
+                yield [bend * t**2, side * t] + rest, \
+                    f"{x} = {bend} {y}^2{others}, {y} -> {towards}"
 
 
 def _derivations(expr, variables) -> tuple:

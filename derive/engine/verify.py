@@ -415,20 +415,57 @@ def _rebind(expr, assumptions: Assumptions):
 
 
 def defining(lhs, rhs, assumptions: Assumptions | None = None) -> Verdict | None:
-    """UNDECIDED when the claim defines a function: one side is an unknown function applied to
-    distinct variables and that function is nowhere on the other side (f(x) = x^2). It holds for
-    that function and fails for every other, so it is no identity to prove or refute. Else None."""
+    """UNDECIDED when the claim defines a function: one side is an unknown function, once, that
+    the other side does not use, and the claim can be solved for it (`_defined_function`:
+    f(x) = x^2, 2 f(x) = x^2, x^2 = -f(1 - x) + 1). It holds for that function and fails for every
+    other, so it is no identity to prove or refute. Else None."""
     for side, other in ((lhs, rhs), (rhs, lhs)):
-        if isinstance(side, AppliedUndef) and side.args \
-                and all(isinstance(v, sp.Symbol) for v in side.args) \
-                and len(set(side.args)) == len(side.args) \
-                and side.func not in {f.func for f in other.atoms(AppliedUndef)}:
+        function = _defined_function(side, other)
+        if function is not None:
             described = (assumptions or Assumptions()).describe(_names(lhs, rhs))
             return Verdict(Status.UNDECIDED, lhs, rhs, method="definition",
                            assumptions=tuple(described),
-                           note=f"this defines {side.func}: true for that function and false "
+                           note=f"this defines {function}: true for that function and false "
                                 "for others, it is a definition, not an identity")
     return None
+
+
+def _defined_function(side, other):
+    """The unknown function `side` defines: applied once in it, nowhere in `other`, not under a
+    derivative, as c f(u) + r with c a non-zero number and r free of f, and read at arguments
+    that can be solved for (each a variable, or a non-constant linear form of one, the variables
+    distinct). Else None."""
+    if not isinstance(side, sp.Expr):
+        return None
+    applications = side.atoms(AppliedUndef)
+    for f in applications:
+        if not f.args or sum(g.func == f.func for g in applications) != 1 \
+                or f.func in {g.func for g in other.atoms(AppliedUndef)} \
+                or any(d.has(f.func) for d in side.atoms(sp.Derivative, sp.Subs, sp.Integral)):
+            continue
+        stand_in = sp.Dummy()
+        linear = side.xreplace({f: stand_in})
+        if not linear.is_polynomial(stand_in) or sp.Poly(linear, stand_in).degree() != 1:
+            continue
+        factor = linear.diff(stand_in)
+        variables = [_variable_of(a) for a in f.args]
+        if factor.is_Number and factor != 0 and None not in variables \
+                and len(set(variables)) == len(variables):
+            return f.func
+    return None
+
+
+def _variable_of(argument):
+    """The one variable of a function's argument that is that variable or a non-constant linear
+    form of it (1 - z, 2x + 3), so the argument can be solved for it; else None."""
+    symbols = argument.free_symbols
+    if len(symbols) != 1:
+        return None
+    (x,) = symbols
+    if not argument.is_polynomial(x):
+        return None
+    poly = sp.Poly(argument, x)
+    return x if poly.degree() == 1 and poly.LC().is_Number else None
 
 
 def _names(*exprs) -> list[str]:

@@ -74,6 +74,18 @@ def test_global_behaviour():
     assert result.global_max.kind is GlobalKind.UNBOUNDED
 
 
+def test_a_surface_bounded_below_on_every_line_is_unbounded_along_a_parabola():
+    """f = (y - x^2)(y - 2x^2) is >= 0 far out on every line through 0 (its x^4 or y^2 term
+    wins), but along y = 3/2 x^2 it is (x^2/2)(-x^2/2) = -x^4/4 -> -oo (by hand): no global
+    minimum, and the path that shows it is named."""
+    _, result = classify("(y - x**2)*(y - 2*x**2)")
+    assert result.global_min.kind is GlobalKind.UNBOUNDED
+    assert "y = 3/2 x^2" in result.global_min.reason
+    x, y = sp.symbols("x y")
+    along = ((y - x**2)*(y - 2*x**2)).subs(y, sp.Rational(3, 2) * x**2)
+    assert sp.expand(along) == -x**4 / 4
+
+
 def test_numeric_fallback_when_no_closed_form():
     _, result = classify("x*exp(-x) + cos(x)/5")
     assert any("numeric" in n for n in result.notes)

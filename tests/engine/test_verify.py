@@ -583,10 +583,15 @@ def test_the_cheap_log_strategy_leaves_the_log_of_a_number_whole():
         + sp.log(x)
 
 
-@pytest.mark.parametrize("claim", ["f(x) = x**2", "x*y = g(x, y)", "h(t) = exp(-t)*f(t)"])
+@pytest.mark.parametrize("claim", [
+    "f(x) = x**2", "x*y = g(x, y)", "h(t) = exp(-t)*f(t)",
+    # solved for f by hand: f(u) = u, f(u) = -Heaviside(u) (u = 1 - z), f(u) = 1 - sin(1 - u)
+    "diff(x**2, x) = 2*f(x)", "diff(Max(0, 1 - z), z) = -f(1 - z)", "sin(x) = 1 - f(1 - x)"])
 def test_a_claim_that_defines_a_function_is_not_refuted(claim):
     """f(x) = x^2 holds for f(x) = x^2 and fails for any other f: a definition, not an identity
-    (it was refuted with a stand-in f). A rule that holds for every f is still decided."""
+    (it was refuted with a stand-in f). So is a side that is a number times f at an argument
+    that can be solved for, plus terms without f. A rule that holds for every f is still
+    decided."""
     verdict = verify(claim)
     assert verdict.status is Status.UNDECIDED and verdict.method == "definition"
 
@@ -594,6 +599,7 @@ def test_a_claim_that_defines_a_function_is_not_refuted(claim):
 @pytest.mark.parametrize("claim, status", [
     ("f(x) = f(x) + 0", Status.PROVED),                     # f on both sides: an identity
     ("f(x, x) = x", Status.REFUTED),                         # not distinct variables
+    ("f(x) + f(y) = x", Status.REFUTED),      # no f satisfies it: y = x gives f(x) = x/2, y = 0 not
     ("diff(f(x)*g(x), x) = diff(f(x), x)*diff(g(x), x)", Status.REFUTED),
 ])
 def test_claims_about_every_function_are_still_decided(claim, status):
