@@ -73,7 +73,10 @@ def multiply(values: list):
         return _floats(values, mpf_mul)
     result = sp.Integer(1)
     for v in values:
-        if isinstance(result, sp.MatrixBase) and isinstance(v, sp.MatrixBase):
+        if isinstance(result, sp.MatrixBase) and result.shape == (1, 1) \
+                and isinstance(v, sp.MatrixBase) and v.rows != 1:
+            result = result[0, 0] * v   # (a^T x) a: a 1 x 1 product is a number before a vector
+        elif isinstance(result, sp.MatrixBase) and isinstance(v, sp.MatrixBase):
             if result.cols != v.rows:
                 raise ShapeError(f"a product of a {result.rows}x{result.cols} and a "
                                  f"{v.rows}x{v.cols} matrix")

@@ -579,6 +579,10 @@ def test_a_product_over_the_other_indices_leaves_out_one_factor(claim, holds):
     (r"\nabla_x \sin(a^T x) = -\cos(a^T x) a", False),
     (r"\nabla_x (a^T x)^2 = 2 a a^T x", True),
     (r"\nabla_x (a^T x)^2 = 2 x x^T a", False),
+    # (a^T x) a: the 1 x 1 product is a number before the vector (it was UNDECIDED as a
+    # product of a 1 x 1 and a 2 x 1 matrix)
+    (r"\nabla_x (a^T x)^2 = 2 (a^T x) a", True),
+    (r"\nabla_x (a^T x)^2 = (a^T x) a", False),
     (r"\nabla_x \tanh(a^\top x) = (1 - \tanh^2(a^\top x)) a", True),
     (r"\nabla_x \tanh(a^\top x) = (1 - \tanh^2(a^\top x)) x", False),
 ])
