@@ -461,6 +461,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if t.text == r"\mathrm" and not self._single_letter_group():
             return self.roman(bare)
         parts = self.name_parts()
+        if parts.letter in GREEK_FUNCTIONS and self.at_seq("^", "{", "-", "1", "}", "("):
+            raise InputError(f"{parts.display}^{{-1}} is the inverse function of "
+                             f"{parts.display}: write it out")   # \sigma^{-1}(p), never p/sigma
         if parts.display in self.function_letters and self.at("^") and not bare \
                 and not self.at_seq("^", "{", "'") and not self.at_seq("^", "{", "("):
             mark = self.i   # g^2(x): the square of g(x), as \sin^2 x is
@@ -510,10 +513,12 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         return self.application(name, primes, parts)
 
     def lone_name_in_parentheses(self) -> bool:
-        """`(x)`, `(x_i)`, `(z^{l-1})`: one name alone in the parentheses that follow, as a
-        function's argument is written (a product's factor is rarely a bare name)."""
+        """`(x)`, `(x_i)`, `(z^{l-1})`, `(\\theta)`: one name alone in the parentheses that follow,
+        as a function's argument is written (a product's factor is rarely a bare name)."""
         k = 1
-        if self.peek(k) is None or self.peek(k).kind != "letter":
+        first = self.peek(k)
+        if first is None or not (first.kind == "letter"
+                                 or (first.kind == "cmd" and first.text[1:] in GREEK)):
             return False
         k += 1
         while self.peek(k) is not None and self.peek(k).text in ("_", "^"):
@@ -582,7 +587,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def application(self, name: str, primes: int, parts: NameParts):
         """`f(x)`, `f'(x)`, `a(1-a)`: a function only when the name is one."""
         if name not in self.function_letters:
-            if self.lone_name_in_parentheses() or primes:
+            # Gamma(x + 1) is the gamma function as often as a product
+            if self.lone_name_in_parentheses() or primes or name == "Gamma":
                 raise InputError(f"ambiguous: {name}(...) could be a function or a product; "
                                  f"write {name} \\cdot (...) for a product, or declare the "
                                  f"function with --function {name}")

@@ -140,6 +140,12 @@ def test_primes_in_sympy_syntax_are_derivatives():
     # arccot x in some books, 1/cot x = tan x in others: cot^{-1} x = tan x was PROVED
     (r"\cot^{-1} x = \tan x", "ambiguous"), (r"\coth^{-1} x = \tanh x", "ambiguous"),
     (r"\sec^{-1} x = \cos x", "ambiguous"),
+    # J(theta)^2 was J theta^2, so d/dtheta J(theta)^2 = 2 J(theta) was PROVED (by hand it is
+    # 2 J J'); Gamma(x + 1) was Gamma (x + 1) and x! = Gamma(x + 1) REFUTED; sigma^{-1}(p) was
+    # p / sigma and the logit REFUTED
+    (r"\frac{d}{d\theta} J(\theta)^2 = 2 J(\theta)", "function or a product"),
+    (r"x! = \Gamma(x+1)", "function or a product"),
+    (r"\sigma^{-1}(p) = \log\frac{p}{1-p}", "inverse function"),
 ])
 def test_notation_that_would_be_misread_is_refused(latex, message):
     with pytest.raises(InputError, match=message):
