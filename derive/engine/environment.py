@@ -590,6 +590,12 @@ class Environment:
 
     def _derivative(self, e):
         variables = {v for v, _ in e.variable_count}
+        for v in variables:
+            if isinstance(v, AppliedUndef) and v.func.__name__ in self.instance.functions:
+                # d/du with u(x) = x^2 defined: the chain rule's du held free, which writing
+                # u's formula in first would lose (dy/du was 0)
+                raise ShapeError(f"a derivative by {v.func.__name__}, defined as a function "
+                                 f"{v}: write {v.func.__name__} = ... to differentiate by it")
         for applied in e.expr.atoms(AppliedUndef):
             function = self.instance.functions.get(applied.func.__name__)
             if function is not None and variables & set(applied.args) \

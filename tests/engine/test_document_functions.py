@@ -258,3 +258,16 @@ def test_a_partial_by_a_variable_that_also_acts_through_a_defined_name_is_ambigu
     (result,) = api.check([Numbered(1, r"\frac{\partial z}{\partial x} = 2xy")], latex=True,
                           timeout=10, where=["z = x^2 y"]).results
     assert result.verdict.status.holds
+
+
+@pytest.mark.parametrize("claim, where", [
+    # dy/du = cos u with u(x) = x^2, y = sin u holds (by hand), and was REFUTED with 0 for dy/du:
+    # u's formula was written in before the derivative by u; d/dx x^2 = 0 with x(t) = t^3 - 2t
+    # is false (it is 2x), and was PROVED
+    (r"\frac{dy}{du} = \cos u", [r"u(x) = x^2", r"y = \sin u"]),
+    (r"\frac{d}{dx} x^2 = 0", [r"x(t) = t^3 - 2t"]),
+    (r"\frac{d}{dx} x^2 = 2x", [r"x(t) = t^3 - 2t"]),
+])
+def test_a_derivative_by_a_name_defined_as_a_function_is_not_decided(claim, where):
+    verdict = decided(claim, where)
+    assert verdict.status is Status.UNDECIDED and "defined as a function" in verdict.note
