@@ -106,6 +106,16 @@ WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)
 SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
 
 
+def _declares_an_array(where: str, claim: str) -> bool:
+    """Whether `where` declares a name of `claim` a vector or a matrix (x in R^2, A in
+    R^{3 x 2}): a size other than 1."""
+    shape = SHAPE.match(where.strip())
+    if shape is None or not shape.group("dims"):
+        return False
+    dims = shape.group("dims").strip("{} ")
+    return dims != "1" and shape.group("name").strip() in claim
+
+
 def in_reading_order(numbered: list) -> list:
     """The formulas in the order a reader takes them: the definitions a formula's own sentence
     gives after it (`..., where $f(x) = x^3$ and $g(x) = 1 - x$`) before the formula."""
@@ -653,8 +663,10 @@ class DocumentReader:
             problem = err
         if not units_allowed:
             return reading, problem, False
-        scalar = [w for w in self.scope.where(text, units=True, without=points)
-                  if not SHAPE.match(w.strip())]
+        where = self.scope.where(text, units=True, without=points)
+        if any(_declares_an_array(w, text) for w in where):
+            return reading, problem, False   # A in R^{3 x 2}: never one number
+        scalar = [w for w in where if not SHAPE.match(w.strip())]
         if any(OTHER_UNIT.search(t) for t in [text, *scalar]):
             return reading, problem, False   # w_{21} names a second unit: not one per layer
         try:

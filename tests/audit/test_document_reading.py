@@ -1271,3 +1271,15 @@ def test_reading_a_condition_is_linear_in_the_lines_length(line):
     condition_inside(line), stated_after(line), stated_before(line), AT_A_POINT.search(line)
     without_separators(line)
     assert time.process_time() - start < 5
+
+
+def test_names_declared_vectors_are_never_read_as_one_number():
+    # A is 3 x 2, so A (A x - y) has no value (2 columns against 3 rows) and the gradient is
+    # 2 A^T (A x - y) (by hand); read with one unit per layer, A x and y were numbers and the
+    # claim was PROVED
+    text = ("Let $A \\in \\mathbb{R}^{3 \\times 2}$, $x \\in \\mathbb{R}^{2}$, "
+            "$y \\in \\mathbb{R}^{3}$.\n\n"
+            "Then $\\nabla_x \\|A x - y\\|^2 = 2 A (A x - y)$.\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == []
+    assert "sizes do not match" in findings["L3"].skipped
