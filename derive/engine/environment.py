@@ -14,6 +14,7 @@ from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom
 
 from derive.engine import values as V
+from derive.engine.evaluate import relu_convention
 from derive.engine.kinks import KINKED, Signs, crossing_values, crossings
 from derive.engine.sampled import evaluator
 from derive.engine.search import sample_values
@@ -62,6 +63,23 @@ def closure(start, graph: dict) -> set:
             found.add(name)
             todo.extend(graph.get(name, ()))
     return found
+
+
+def _no_kink_at(derivative, variable, point, what: str = "") -> None:
+    """Raises ShapeError where `derivative` (of a function of `variable`) is taken at an exact
+    `point` on a kink of |.| (a sign there) and its limits from the two sides differ: the
+    derivative of |x| at 0 does not exist (SymPy's sign(0) = 0 is no slope)."""
+    if not isinstance(derivative, sp.Expr) or not point.is_Rational or not any(
+            s.args[0].xreplace({variable: point}) == 0 for s in derivative.atoms(sp.sign)):
+        return
+    try:
+        left, right = (sp.limit(derivative, variable, point, side) for side in ("-", "+"))
+    except (NotImplementedError, ValueError, TypeError, ArithmeticError):
+        return
+    if left.is_number and right.is_number and (left - right).is_zero is False:
+        what = what or f"by {variable} at {variable} = {point}"
+        raise ShapeError(f"the derivative {what} does not exist (a kink): from the left it is "
+                         f"{left}, from the right {right}")
 
 
 def owner(variable) -> str | None:
@@ -350,6 +368,11 @@ class Environment:
         if isinstance(e, sp.Subs):
             inner = self.evaluated(e.expr)
             points = [V.scalar(self.evaluated(p)) for p in e.point]
+            if isinstance(e.expr, sp.Derivative) and len(points) == 1:
+                function = e.expr.expr
+                _no_kink_at(inner, e.variables[0], points[0],
+                            f"of {function.func.__name__} at {points[0]}"
+                            if isinstance(function, AppliedUndef) else "")
             return V.apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
                                                    simultaneous=True).doit())
         if isinstance(e, AppliedUndef):
@@ -487,7 +510,9 @@ class Environment:
             self.meet_kinks(site, [c.xreplace({t: x}) for c in crossings(body)])
         if order == 0:
             return body.xreplace({t: x})
-        return sp.diff(body, t, order).subs(t, x)
+        derivative = relu_convention(sp.diff(body, t, order), body)
+        _no_kink_at(derivative, t, x, f"of {name} at {x}")
+        return derivative.subs(t, x)
 
     def compiled(self, name: str, arity: int, order: int = 0):
         """A function of the program's own making (a stand-in or the vocabulary's), as a Python
@@ -569,9 +594,9 @@ class Environment:
         value = V.scalar(env.evaluated(f))
         variable = self._pick(whole, v)
         if isinstance(variable, sp.MatrixBase):
-            result = variable.applyfunc(lambda x: sp.diff(value, x))
+            result = variable.applyfunc(lambda x: relu_convention(sp.diff(value, x), value))
         else:
-            result = sp.diff(value, variable)
+            result = relu_convention(sp.diff(value, variable), value)
         return V.apply(result, lambda x: _put_back(x, back)) if back else result
 
     def _jacobian(self, f, x):
@@ -585,7 +610,7 @@ class Environment:
         value = V.matrix(env.evaluated(f))
         variables = list(self._pick(whole, x)) if isinstance(whole, sp.MatrixBase) else [whole]
         jac = sp.Matrix(len(value), len(variables),
-                        lambda r, c: sp.diff(value[r], variables[c]))
+                        lambda r, c: relu_convention(sp.diff(value[r], variables[c]), value[r]))
         return jac.applyfunc(lambda x: _put_back(x, back)) if back else jac
 
     def _derivative(self, e):
@@ -626,11 +651,11 @@ class Environment:
                     and not variable.is_integer:
                 env, whole, back = self._variable(variable)
                 value = V.scalar(env.evaluated(result) if not evaluated else result)
-                result = sp.diff(value, whole, count)
+                result = relu_convention(sp.diff(value, whole, count), value)
                 result = _put_back(result, back) if back else result
             else:
                 value = V.scalar(self.evaluated(result)) if not evaluated else result
-                result = sp.diff(value, variable, count)
+                result = relu_convention(sp.diff(value, variable, count), value)
             evaluated = True
         return result
 

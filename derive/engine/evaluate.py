@@ -13,6 +13,11 @@ def evaluate(expr):
     with the project's ReLU convention at 0."""
     if not isinstance(expr, sp.Basic):
         return sp.Integer(expr) if isinstance(expr, int) else expr
+    if expr.has(sp.Subs) and expr.has(sp.Max, sp.Min):
+        # d/dz max(0, z) at z = 0: the derivative with the convention first, then the point (a
+        # step worth 1/2 at 0 was put in before the convention could see it)
+        expr = expr.replace(lambda e: isinstance(e, sp.Derivative),
+                            lambda d: relu_convention(d.doit(deep=True), d))
     return relu_convention(expr.doit(deep=True), expr)
 
 

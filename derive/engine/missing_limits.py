@@ -1,6 +1,7 @@
 """Two-sided limits whose sides disagree: `\\lim_{h \\to 0} |h|/h` does not exist, so no claim of
 its value holds. SymPy's one-sided limits say so; each is confirmed by the expression's values
-close to the point on that side before a claim is refuted on it."""
+close to the point on that side before a claim is refuted on it. A derivative at a kink, the
+limit of its difference quotient, is missing the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
+
+from derive.engine.kinks import AT_ZERO
 
 CLOSE = (sp.Rational(1, 10**12), sp.Rational(1, 10**20))   # distances from the point tried
 DIGITS = 60
@@ -66,3 +69,42 @@ def _approached(expr, variable, point, value, sign: int) -> bool:
             return False
         gaps.append(mpmath.mpf(str(gap)))
     return gaps[-1] <= gaps[0] and gaps[-1] < mpmath.mpf("1e-6")
+
+
+@dataclass(frozen=True)
+class MissingDerivative:
+    at: sp.Subs
+    left: sp.Expr
+    right: sp.Expr
+
+    @property
+    def note(self) -> str:
+        (variable,), (point,) = self.at.variables, self.at.point
+        return (f"the derivative by {variable} at {variable} = {point} does not exist (a kink): "
+                f"from the left it is {self.left}, from the right {self.right}; a value there "
+                "is a convention")
+
+
+def missing_derivative(*sides) -> MissingDerivative | None:
+    """The first derivative at a point, d/dx f at x = p with f of x alone, where f has a kink of
+    |.|, a step or sign (max and min take the slope on the left, the stated convention): its
+    difference quotient's limit is missing (`missing_limit`). Else None."""
+    h = sp.Dummy("h")
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for at in side.atoms(sp.Subs):
+            derivative = at.expr
+            if not isinstance(derivative, sp.Derivative) or len(at.variables) != 1 \
+                    or derivative.variable_count != ((at.variables[0], 1),) \
+                    or not derivative.expr.has(*AT_ZERO):
+                continue
+            (variable,), (point,) = at.variables, at.point
+            f = derivative.expr
+            if f.free_symbols - {variable} or not point.is_number:
+                continue
+            quotient = (f.xreplace({variable: point + h}) - f.xreplace({variable: point})) / h
+            missing = missing_limit(sp.Limit(quotient, h, 0, dir="+-"))
+            if missing is not None:
+                return MissingDerivative(at, missing.left, missing.right)
+    return None

@@ -25,7 +25,7 @@ from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
 from derive.engine.kinks import crossings
-from derive.engine.missing_limits import missing_limit
+from derive.engine.missing_limits import missing_derivative, missing_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
     limits_opaque, on_each_side_of_zero, proof_substitution, prove, under_the_limit
 from derive.engine.search import (
@@ -104,6 +104,14 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
             found = next(m for m in missing if m)
             status = Status.UNDECIDED if all(missing) else Status.REFUTED
             return done(replace(base, status=status, method="one-sided limits", note=found.note))
+    if lhs.has(sp.Subs) or rhs.has(sp.Subs):   # d|x|/dx at x = 0: no value to claim either
+        try:
+            with time_limit(deadline - clock()):
+                kink = missing_derivative(lhs, rhs)
+        except TaskTimeout:
+            kink = None
+        if kink is not None:
+            return done(replace(base, method="one-sided limits", note=kink.note))
     failure = None
     try:
         with time_limit(deadline - clock()):

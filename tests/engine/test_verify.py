@@ -710,3 +710,24 @@ def test_a_limit_that_diverges_is_compared_with_infinity(claim, holds):
 def test_a_limit_whose_sign_depends_on_a_parameter_is_not_decided():
     v = verify(r"\lim_{x \to 0^+} \frac{a}{x} = \infty", latex=True)
     assert v.status is Status.UNDECIDED, v
+
+
+@pytest.mark.parametrize("claim, where, status", [
+    # the stated ReLU convention: max(0, z) has slope 0 at 0 (the slope on the left), at a point
+    # as anywhere; SymPy's step put 1/2 there, and the convention's own value was REFUTED
+    (r"\left.\frac{d}{dz}\max(0, z)\right|_{z=0} = 0", [], Status.PROVED),
+    (r"\left.\frac{d}{dz}\max(0, z)\right|_{z=0} = \frac{1}{2}", [], Status.REFUTED),
+    (r"f'(0) = 0", [r"f(z) = \max(0, z)"], Status.PROVED),
+    # |x| has no derivative at 0: (|h| - 0)/h is -1 for h < 0 and 1 for h > 0 (by hand); SymPy's
+    # sign(0) = 0 made d|x|/dx = 0 at 0 PROVED
+    (r"\left.\frac{d}{dx}|x|\right|_{x=0} = 0", [], Status.UNDECIDED),
+    (r"\left.\frac{d}{dx}\sqrt{x^2}\right|_{x=0} = 0", [], Status.UNDECIDED),
+    (r"g'(0) = 0", [r"g(x) = |x|"], Status.UNDECIDED),
+    # where the derivative exists it is still decided: x|x| has slope 0 at 0, |x| slope 1 at 1
+    (r"g'(0) = 0", [r"g(x) = x|x|"], Status.PROVED),
+    (r"\left.\frac{d}{dx}|x|\right|_{x=1} = 1", [], Status.PROVED),
+    (r"\left.\frac{d}{dx}|x|\right|_{x=1} = -1", [], Status.REFUTED),
+])
+def test_a_derivative_at_a_kink_follows_the_convention_or_is_not_decided(claim, where, status):
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
+    assert result.verdict.status is status, result.verdict
