@@ -433,6 +433,17 @@ class DocumentReader:
                                      written, point))
             self.note_property(lhs, rhs, text, equation)
 
+    def at_every_layer(self, left: str):
+        """The definition of `left` at every layer l (or m), when `left` is at the last, L, and
+        that definition is a derivative: delta^L_j = ... after delta^l_j = dC/dz^l_j is a result
+        about it (BP1), not a definition of delta^L. Else None."""
+        for label in ("l", "m"):
+            general = re.sub(r"\^\s*\{\s*L\s*\}|\^\s*L(?![A-Za-z])", f"^{label}", left)
+            found = self.scope.binding(general) if general != left else None
+            if found is not None and found.derived:
+                return found
+        return None
+
     def not_a_claim(self, left, right, lhs, rhs, equation, told, general, here) -> str | None:
         """Why `left = right` is not checked as an identity (recording it when it defines a
         name; judging it when it is a descent step: then ''), or None."""
@@ -466,7 +477,7 @@ class DocumentReader:
             return (f"definition of {left.strip()} (a name with a mark this reader takes for a "
                     "power: the formulas that use it are not checked)")
         if definable(lhs) and not mentions(rhs, lhs):
-            existing = self.scope.binding(left)
+            existing = self.scope.binding(left) or self.at_every_layer(left)
             if existing is not None and not existing.value and not existing.derived \
                     and isinstance(rhs, sp.Basic) and rhs.is_Number and not lhs.is_Number:
                 # net = w_1 i_1 + ..., then net = 0.3775: its value in the worked example, while

@@ -1283,3 +1283,19 @@ def test_names_declared_vectors_are_never_read_as_one_number():
     findings, _ = audit(text)
     assert status_on(findings, 3) == []
     assert "sizes do not match" in findings["L3"].skipped
+
+
+@pytest.mark.parametrize("bp1, holds", [
+    ("(a_j^L - y_j)", True), ("(y_j - a_j^L)", False)])
+def test_a_quantity_defined_at_every_layer_and_stated_at_the_last_is_a_claim(bp1, holds):
+    # with delta = dC/dz and C = 1/2 sum (a - y)^2, delta_j^L = (a_j^L - y_j) sigma'(z_j^L) (by
+    # hand, BP1); the wrong sign was taken as a definition of delta^L, and BP3 (dC/db = delta,
+    # true since dz/db = 1) was then refuted against it
+    text = ("Define $\\delta_j^l = \\frac{\\partial C}{\\partial z_j^l}$ with "
+            "$z_j^l = \\sum_k w_{jk}^l a_k^{l-1} + b_j^l$, $a_j^l = \\sigma(z_j^l)$, "
+            "$C = \\frac{1}{2}\\sum_j (a_j^L - y_j)^2$.\n\n"
+            f"**BP1.** $\\delta_j^L = {bp1}\\sigma'(z_j^L)$.\n\n"
+            "**BP3.** $\\frac{\\partial C}{\\partial b_j^L} = \\delta_j^L$.\n")
+    findings, _ = audit(text)
+    assert [s.holds for s in status_on(findings, 3)] == [holds]
+    assert [s.holds for s in status_on(findings, 5)] == [True]
