@@ -587,8 +587,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def application(self, name: str, primes: int, parts: NameParts):
         """`f(x)`, `f'(x)`, `a(1-a)`: a function only when the name is one."""
         if name not in self.function_letters:
-            # Gamma(x + 1) is the gamma function as often as a product
-            if self.lone_name_in_parentheses() or primes or name == "Gamma":
+            # Gamma(x + 1) and zeta(2) are the gamma and zeta functions as often as products
+            if self.lone_name_in_parentheses() or primes or name in ("Gamma", "zeta"):
                 raise InputError(f"ambiguous: {name}(...) could be a function or a product; "
                                  f"write {name} \\cdot (...) for a product, or declare the "
                                  f"function with --function {name}")

@@ -145,6 +145,7 @@ def test_primes_in_sympy_syntax_are_derivatives():
     # p / sigma and the logit REFUTED
     (r"\frac{d}{d\theta} J(\theta)^2 = 2 J(\theta)", "function or a product"),
     (r"x! = \Gamma(x+1)", "function or a product"),
+    (r"\Gamma(5) = 24", "function or a product"), (r"\zeta(2) = \frac{\pi^2}{6}", "function or"),
     (r"\sigma^{-1}(p) = \log\frac{p}{1-p}", "inverse function"),
 ])
 def test_notation_that_would_be_misread_is_refused(latex, message):
