@@ -32,7 +32,7 @@ from derive.audit.forms import (
     network_notation, over_the_whole_side, property_of_one_name, says_what_a_function_is,
     spelled_name, split_sides, unknowns, value_at_a_point, value_in_an_example,
     values_of_an_example)
-from derive.audit.kinds import Kind, by_marks, by_words, words_inside
+from derive.audit.kinds import Kind, by_marks, by_words, denied_after, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import TOKEN, Scope, base_name
 from derive.engine.environment import names_in, owner
@@ -299,6 +299,8 @@ class DocumentReader:
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
         told = by_words(words)
+        if told is not Kind.EXERCISE and before is None and denied_after(equation.after):
+            told = Kind.DENIED   # '$...$, which is wrong'
         if before is None and any(abs(line - source.line) <= 1
                                   for line in self.denied.get(compact(body), ())):
             told = Kind.DENIED   # the text also writes it with \\neq, next to it

@@ -79,6 +79,18 @@ def by_words(prose: str) -> Kind | None:
     return None if kind is Kind.CLAIM else kind
 
 
+# '$...$, which is wrong', '$...$ is false', '$...$ (wrong!)', '$...$ is a classic error'
+DENIED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:which\s+|that\s+)?(?:is|are)?\s*(?:(?:also|clearly|"
+                          r"simply|plainly|a|an|classic|common|typical|frequent)\s+)*"
+                          r"(?:wrong|false|incorrect|mistaken|not true|error|mistake|slip)"
+                          r"\s*(?:[.,;:!)]|$)", re.I)
+
+
+def denied_after(after: str) -> bool:
+    """Whether the words right after a formula say it does not hold."""
+    return DENIED_AFTER.match(after) is not None
+
+
 def _distance(cues: re.Pattern, text: str) -> int | None:
     """How many characters lie between the last cue in `text` and its end; None without one."""
     ends = [m.end() for m in cues.finditer(text)]

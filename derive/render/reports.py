@@ -51,7 +51,11 @@ def _in_its_notation(finding: Finding):
 
 
 def report_totals(report: Report) -> str:
-    return ", ".join(f"{n} {k.lower()}" for k, n in report.totals.items() if n)
+    exercises = sum(f.verdict.status is Status.REFUTED and f.source.exercise
+                    for f in report.checked)
+    totals = ", ".join(f"{n} {k.lower()}" for k, n in report.totals.items() if n)
+    return totals + (f" ({exercises} of the refuted are exercises' statements, not errors of "
+                     "the text)" if exercises else "")
 
 
 def report_rich(report: Report, options):
@@ -286,7 +290,8 @@ def report_github(report: Report, options) -> str:
         status = finding.verdict.status
         if status not in (Status.REFUTED, Status.UNDECIDED):
             continue
-        level = "error" if status is Status.REFUTED else "warning"
+        level = "warning" if status is Status.UNDECIDED else \
+            "notice" if finding.source.exercise else "error"   # 'true or false: ...' is no error
         where = [] if finding.source.curated else [f"file={_property(report.title)}"]
         if finding.source.line:
             where.append(f"line={finding.source.line}")

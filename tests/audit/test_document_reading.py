@@ -1299,3 +1299,20 @@ def test_a_quantity_defined_at_every_layer_and_stated_at_the_last_is_a_claim(bp1
     findings, _ = audit(text)
     assert [s.holds for s in status_on(findings, 3)] == [holds]
     assert [s.holds for s in status_on(findings, 5)] == [True]
+
+
+@pytest.mark.parametrize("after", [", which is wrong.", " is false.", " (wrong!)",
+                                   " is a classic error."])
+def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
+    # d/dx e^{2x} = 2 e^{2x} (by hand): the text quotes the slip to warn against it
+    findings, report = audit(f"Students often write $\\frac{{d}}{{dx}} e^{{2x}} = e^{{2x}}${after}\n")
+    assert status_on(findings, 1) == [] and not report.refuted
+    assert "not holding" in findings["L1"].skipped
+
+
+def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
+    # cos' = -sin (by hand): the exercise's statement is false, and that is the exercise
+    from derive.render.reports import report_github
+    _, report = audit("True or false: $\\frac{d}{dx} \\cos x = \\sin x$.\n")
+    out = report_github(report, None)
+    assert "::notice" in out and "::error" not in out and "exercises" in out
