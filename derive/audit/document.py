@@ -107,13 +107,14 @@ SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
 
 
 def _declares_an_array(where: str, claim: str) -> bool:
-    """Whether `where` declares a name of `claim` a vector or a matrix (x in R^2, A in
-    R^{3 x 2}): a size other than 1."""
+    """Whether `where` declares a name of `claim` a vector or a matrix of given sizes, not 1
+    (x in R^2, A in R^{3 x 2}); sizes in letters (R^n, R^{N^m}) include 1."""
     shape = SHAPE.match(where.strip())
     if shape is None or not shape.group("dims"):
         return False
-    dims = shape.group("dims").strip("{} ")
-    return dims != "1" and shape.group("name").strip() in claim
+    sizes = re.findall(r"\d+", shape.group("dims"))
+    return not re.search(r"[A-Za-z]", shape.group("dims").replace("\\times", "")) \
+        and sizes != ["1"] * len(sizes) and shape.group("name").strip() in claim
 
 
 def in_reading_order(numbered: list) -> list:

@@ -512,13 +512,14 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             return self.apply(name, self.call_arguments(), primes)
         return self.application(name, primes, parts)
 
-    def lone_name_in_parentheses(self) -> bool:
-        """`(x)`, `(x_i)`, `(z^{l-1})`, `(\\theta)`: one name alone in the parentheses that follow,
-        as a function's argument is written (a product's factor is rarely a bare name)."""
+    def lone_name_in_parentheses(self, greek: bool = False) -> bool:
+        """`(x)`, `(x_i)`, `(z^{l-1})`: one name alone in the parentheses that follow, as a
+        function's argument is written (a product's factor is rarely a bare name); with `greek`,
+        a Greek letter's too (`(\\theta)`)."""
         k = 1
         first = self.peek(k)
-        if first is None or not (first.kind == "letter"
-                                 or (first.kind == "cmd" and first.text[1:] in GREEK)):
+        if first is None or not (first.kind == "letter" or (
+                greek and first.kind == "cmd" and first.text[1:] in GREEK)):
             return False
         k += 1
         while self.peek(k) is not None and self.peek(k).text in ("_", "^"):
@@ -588,7 +589,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         """`f(x)`, `f'(x)`, `a(1-a)`: a function only when the name is one."""
         if name not in self.function_letters:
             # Gamma(x + 1) and zeta(2) are the gamma and zeta functions as often as products
-            if self.lone_name_in_parentheses() or primes or name in ("Gamma", "zeta"):
+            # J(\theta), not a^{l-1} (\delta^l)^T: a bare letter before a Greek one
+            bare = parts.label is None and not parts.subscript and not parts.indices
+            if self.lone_name_in_parentheses(greek=bare) or primes or name in ("Gamma", "zeta"):
                 raise InputError(f"ambiguous: {name}(...) could be a function or a product; "
                                  f"write {name} \\cdot (...) for a product, or declare the "
                                  f"function with --function {name}")
