@@ -167,10 +167,11 @@ def _written(e, indices: dict):
 
 
 def _big(e) -> Evaluator:
-    """A sum or product over an index: its first limit run here, the rest nested inside. Over a
-    letter the indices already give a value (sum_i inside a claim about x_i), the sum keeps its
-    own, as `values.bind_free` leaves it."""
-    (var, low, high), rest = e.limits[0], e.limits[1:]
+    """A sum or product over an index: its last limit (SymPy's outermost) run here, the rest
+    nested inside, so an inner bound may be an outer index (sum_i sum_{j <= i}). Over a letter
+    the indices already give a value (sum_i inside a claim about x_i), the sum keeps its own, as
+    `values.bind_free` leaves it."""
+    (var, low, high), rest = e.limits[-1], e.limits[:-1]
     inner = evaluator(type(e)(e.function, *rest) if rest else e.function)
     bounds = evaluator(low), evaluator(high)
     bound_here = {limit[0] for limit in e.limits}

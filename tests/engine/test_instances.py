@@ -598,3 +598,20 @@ def test_a_function_or_power_of_a_one_by_one_product_is_of_a_number(claim, holds
 def test_a_function_or_power_of_a_vector_stays_refused(claim):
     with pytest.raises(InputError):
         api.check([Numbered(1, claim)], latex=True, timeout=20)
+
+
+@pytest.mark.parametrize("claim, holds", [
+    (r"\sum_{i=1}^{n} \sum_{j=1}^{i} \frac{1}{j} = (n+1)\sum_{k=1}^{n} \frac{1}{k} - n", True),
+    (r"\sum_{i=1}^{n}\sum_{j=1}^{i} j = \frac{n(n+1)(n+2)}{3}", False),
+])
+def test_an_inner_sum_may_run_to_the_outer_index(claim, holds):
+    """SymPy lists a sum's limits innermost first; the outer one was run inside, so sum_{j <= i}
+    was taken at one fixed i and the first (true) identity was REFUTED."""
+    from fractions import Fraction
+    for n in range(1, 8):   # the identities by exact arithmetic
+        harmonic = [sum(Fraction(1, j) for j in range(1, i + 1)) for i in range(1, n + 1)]
+        assert sum(harmonic) == (n + 1) * harmonic[-1] - n
+        assert (sum(j for i in range(1, n + 1) for j in range(1, i + 1))
+                == Fraction(n * (n + 1) * (n + 2), 3)) is (n == 0)
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20).results
+    assert result.verdict.status.holds is holds, result.verdict
