@@ -221,11 +221,14 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
 def decide_rounded(lhs, rhs, places: int) -> Verdict:
     """`value = 1.406`: the decimal side is the other side rounded, or cut off (as worked examples
     often do), to the places it was written with. Two exact numbers that are equal are PROVED."""
-    literal, other = (rhs, lhs) if _written_to(rhs, places) or not lhs.is_Rational else (lhs, rhs)
+    # the side written with those places (1.01 = 1: 1.01, though 1 is 1.00 too)
+    literal, other = (rhs, lhs) if _written_to(rhs, places) and not (
+        _written_to(lhs, places) and not _written_to(lhs, places - 1)) or not lhs.is_Rational \
+        else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
     if other.is_Rational and other == literal:
         return replace(base, status=Status.PROVED, method="equal numbers")
-    value = real_value(other, PRECISION)
+    value = real_value(other, max(PRECISION, places + 20))   # past the places written
     if value is None:
         return replace(base, note="the value could not be computed")
     unit = sp.Rational(1, 10) ** places
@@ -241,7 +244,7 @@ def decide_rounded(lhs, rhs, places: int) -> Verdict:
                             f"{sp.Float(literal, places + 1)}")
     return replace(base, status=Status.REFUTED, points=1,
                    counterexample=Counterexample({}, *(
-                       sp.Float(value, 15) if side is other else sp.Float(literal, 15)
+                       sp.Float(value if side is other else literal, max(15, places + 4))
                        for side in (lhs, rhs))),
                    note=f"the value is {shown}, which neither rounds nor cuts off to "
                         f"{sp.Float(literal, places + 1)}")

@@ -731,3 +731,28 @@ def test_a_limit_whose_sign_depends_on_a_parameter_is_not_decided():
 def test_a_derivative_at_a_kink_follows_the_convention_or_is_not_decided(claim, where, status):
     (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
     assert result.verdict.status is status, result.verdict
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # 1.01 is no rounding of 1 (1 to 2 places is 1.00): the exact 1 was taken for the decimal
+    # side, and 1.01 "cut off at 2 places" for its value
+    (r"1.01 = 1", False), (r"0.301 = \frac{3}{10}", False), (r"\frac{1}{2} = 0.50", True),
+    # more places than the 30 digits of a value: computed past the places written (mpmath)
+    (r"\frac{1}{3} = 0.33333333333333333333333333333334", False),
+    (r"\frac{1}{3} = 0.33333333333333333333333333333333", True),
+    (r"\sqrt{2} = 1.4142135623730950488016887242098", False),
+    (r"\sqrt{2} = 1.4142135623730950488016887242097", True),
+])
+def test_a_decimal_is_the_rounding_of_the_other_side_to_its_own_places(claim, holds):
+    from fractions import Fraction
+    literal = [s.strip() for s in claim.split("=") if "." in s][0]
+    places = len(literal.split(".")[1])
+    with mpmath.workdps(60):
+        exact = {r"\frac{1}{3}": mpmath.mpf(1) / 3, r"\sqrt{2}": mpmath.sqrt(2),
+                 "1": mpmath.mpf(1), r"\frac{3}{10}": mpmath.mpf(3) / 10,
+                 r"\frac{1}{2}": mpmath.mpf(1) / 2}
+        other = exact[[s.strip() for s in claim.split("=") if "." not in s][0]]
+        by_hand = abs(Fraction(str(mpmath.nstr(other, 50))) - Fraction(literal)) \
+            <= Fraction(1, 2 * 10**places)
+    assert by_hand is holds   # the judgement, by mpmath at 60 digits
+    assert verify(claim, latex=True).status.holds is holds
