@@ -108,3 +108,23 @@ def missing_derivative(*sides) -> MissingDerivative | None:
             if missing is not None:
                 return MissingDerivative(at, missing.left, missing.right)
     return None
+
+
+def divergent_sum(*sides) -> str | None:
+    """Why a series in `sides` has no value: an infinite sum of a constant expression that SymPy
+    finds divergent (sum (-1)^k k/(k + 1): its terms do not tend to 0), said as a note; else
+    None. (A divergent alternating series still gets a number from evalf's acceleration.)"""
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for total in side.atoms(sp.Sum):
+            if total.free_symbols or not any(high in (sp.oo, -sp.oo) or low in (sp.oo, -sp.oo)
+                                             for _, low, high in total.limits):
+                continue
+            try:
+                convergent = total.is_convergent()
+            except (NotImplementedError, ValueError, TypeError, ArithmeticError, AttributeError):
+                continue
+            if convergent is sp.false or convergent is False:
+                return f"the series {total} diverges: it has no value"
+    return None

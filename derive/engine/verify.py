@@ -25,7 +25,7 @@ from derive.engine.diagnose import explain
 from derive.engine.evaluate import UNEVALUATED, evaluate
 from derive.engine.isolation import Outcome, TaskTimeout, clock, time_limit
 from derive.engine.kinks import crossings
-from derive.engine.missing_limits import missing_derivative, missing_limit
+from derive.engine.missing_limits import divergent_sum, missing_derivative, missing_limit
 from derive.engine.prove import CHEAP_STRATEGIES, EXPENSIVE_STRATEGIES, conditions_decided, \
     limits_opaque, on_each_side_of_zero, proof_substitution, prove, under_the_limit
 from derive.engine.search import (
@@ -104,6 +104,10 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
             found = next(m for m in missing if m)
             status = Status.UNDECIDED if all(missing) else Status.REFUTED
             return done(replace(base, status=status, method="one-sided limits", note=found.note))
+    if lhs.has(sp.Sum) or rhs.has(sp.Sum):   # sum (-1)^k k/(k + 1): no value to claim
+        found = _divergent(lhs, rhs, deadline)
+        if found is not None:
+            return done(replace(base, **found))
     if lhs.has(sp.Subs) or rhs.has(sp.Subs):   # d|x|/dx at x = 0: no value to claim either
         try:
             with time_limit(deadline - clock()):
@@ -226,6 +230,9 @@ def decide_rounded(lhs, rhs, places: int) -> Verdict:
         _written_to(lhs, places) and not _written_to(lhs, places - 1)) or not lhs.is_Rational \
         else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
+    found = _divergent(lhs, rhs, clock() + 2.0)
+    if found is not None:
+        return replace(base, **found)
     if other.is_Rational and other == literal:
         return replace(base, status=Status.PROVED, method="equal numbers")
     value = real_value(other, max(PRECISION, places + 20))   # past the places written
@@ -248,6 +255,20 @@ def decide_rounded(lhs, rhs, places: int) -> Verdict:
                        for side in (lhs, rhs))),
                    note=f"the value is {shown}, which neither rounds nor cuts off to "
                         f"{sp.Float(literal, places + 1)}")
+
+
+def _divergent(lhs, rhs, deadline: float) -> dict | None:
+    """The verdict's fields when a side is a divergent series (`divergent_sum`): REFUTED when
+    the other side has a value, UNDECIDED when both diverge; else None."""
+    try:
+        with time_limit(max(0.05, deadline - clock())):
+            found = [divergent_sum(side) for side in (lhs, rhs)]
+    except TaskTimeout:
+        return None
+    if not any(found):
+        return None
+    status = Status.UNDECIDED if all(found) else Status.REFUTED
+    return dict(status=status, method="convergence test", note=next(f for f in found if f))
 
 
 def _written_to(number, places: int) -> bool:

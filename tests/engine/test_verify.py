@@ -756,3 +756,19 @@ def test_a_decimal_is_the_rounding_of_the_other_side_to_its_own_places(claim, ho
             <= Fraction(1, 2 * 10**places)
     assert by_hand is holds   # the judgement, by mpmath at 60 digits
     assert verify(claim, latex=True).status.holds is holds
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # the terms of these series do not tend to 0, so they diverge (mpmath: the partial sums of
+    # sum (-1)^k k/(k + 1) alternate near 0.307 and -0.693); evalf's acceleration gave a value
+    (r"\sum_{k=1}^{\infty} (-1)^k \frac{k}{k+1} = -0.6931", False),
+    (r"\sum_{k=1}^{\infty} (-1)^k \frac{k^2}{k^2+1} = -0.6", False),
+    # convergent ones keep their value: ln 2 = 0.693147..., pi^2/6 = 1.644934...
+    (r"\sum_{k=1}^{\infty} \frac{(-1)^{k+1}}{k} = 0.693", True),
+    (r"\sum_{k=1}^{\infty} \frac{1}{k^2} = 1.645", True),
+])
+def test_a_divergent_series_has_no_value(claim, holds):
+    with mpmath.workdps(30):
+        partial = [mpmath.nsum(lambda k: (-1)**k * k / (k + 1), [1, n]) for n in (1000, 1001)]
+        assert abs(partial[0] - partial[1]) > 0.9   # the partial sums do not settle
+    assert verify(claim, latex=True).status.holds is holds
