@@ -62,6 +62,32 @@ SIGNS = {"positive": "> 0", "negative": "< 0", "nonnegative": ">= 0", "non-negat
          "nonpositive": "<= 0", "non-positive": "<= 0", "nonzero": "!= 0", "non-zero": "!= 0"}
 SIGNED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:for|where|when|if)\s+(?:all\s+|every\s+|any\s+)?"
                           r"(?P<sign>" + "|".join(SIGNS) + r")\s+" + _IN_MATH, re.IGNORECASE)
+# 'For negative $x$, ...', 'When $x$ is positive, ...': a sign stated before the formula
+_CLOSING = r"\s*,?\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$"
+SIGNED_BEFORE = re.compile(r"(?:^|[.;:]\s+)(?:for|when|if)\s+(?:all\s+|every\s+|any\s+)?"
+                           r"(?P<sign>" + "|".join(SIGNS) + r")\s+(?:real\s+)?" + _IN_MATH
+                           + _CLOSING, re.IGNORECASE)
+IS_SIGNED_BEFORE = re.compile(r"(?:^|[.;:]\s+)(?:for|when|if|whenever|since|as)\s+" + _IN_MATH
+                              + r"\s+is\s+(?P<sign>" + "|".join(SIGNS) + r")" + _CLOSING,
+                              re.IGNORECASE)
+# what restricts a formula in words this reader does not take ('for symmetric $A$', 'when $x$ is
+# small', 'to first order'): the formula is then not checked
+RESTRICTING = re.compile(r"(?<![A-Za-z])(?:(?:for|if|when|whenever|where|provided|assuming|"
+                         r"as long as)(?![A-Za-z])[^.;!?]{0,40}?(?<![A-Za-z])(?:symmetric|"
+                         r"orthogonal|invertible|non-?singular|positive[- ](?:semi-?)?definite|"
+                         r"diagonal|unitary|positive|negative|non-?negative|non-?positive|small|"
+                         r"large)|(?:on|in) the interval|to (?:first|second|leading) order|"
+                         r"near zero)(?![A-Za-z])", re.IGNORECASE)
+# 'Assume $x > 0$.': a condition for the formulas after it on its line
+ASSUMING = re.compile(r"(?:^|[.;:]\s+)(?:assume|assuming|suppose|let)(?:\s+that)?\s*$",
+                      re.IGNORECASE)
+# 'For $x \in (0, 1)$, $A$ and $B$.': a condition that opens the sentence holds for all of it
+STATED_AT_START = re.compile(r"^(?P<word>for|if|when|whenever)\s+(?:all\s+|every\s+|any\s+)?"
+                             + _IN_MATH + r"\s*,", re.IGNORECASE)
+# x \in (0, 1), x \in [0, \infty): an interval
+_INTERVAL = re.compile(rf"\s*(?P<name>{_VARIABLE})\s*\\in\s*(?:\\left)?\s*(?P<open>[(\[])\s*"
+                       rf"(?P<low>{_NUMBER}|-\s*\\infty)\s*,\s*(?P<high>{_NUMBER}|\+?\s*\\infty)\s*"
+                       rf"(?:\\right)?\s*(?P<close>[)\]])\s*")
 _MORE = re.compile(r"^\s*,?\s*(?P<joiner>and|or)\s+" + _IN_MATH, re.IGNORECASE)
 _A_RELATION = re.compile(r"<|>|\\(?:leq?|geq?|neq?|leqslant|geqslant|in)(?![A-Za-z])")
 _NEGATED = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
@@ -143,16 +169,39 @@ def stated_after(after: str) -> Condition | None:
     none."""
     signed = SIGNED_AFTER.match(after)
     if signed is not None:
-        name = _CONDITION.fullmatch(signed.group("condition").strip())
-        if name is None or not name.group("alone") or name.group("real"):
-            return Condition(unread=f"'{signed.group(0).strip()}'")
-        return Condition((f"{_name(name.group('alone'))} {SIGNS[signed.group('sign').lower()]}",))
+        return _signed(signed)
     m = STATED_AFTER.match(after)
     if m is None:
         return None
     conditions, joiners = [m.group("condition")], []
     _joined(after[m.end():], conditions, joiners)
     return _read_condition(m.group("word").lower(), conditions, joiners)
+
+
+def _signed(signed: re.Match) -> Condition:
+    """The condition 'positive $x$' (or '$x$ is positive') states."""
+    name = _CONDITION.fullmatch(signed.group("condition").strip())
+    if name is None or not name.group("alone") or name.group("real"):
+        return Condition(unread=f"'{signed.group(0).strip()}'")
+    return Condition((f"{_name(name.group('alone'))} {SIGNS[signed.group('sign').lower()]}",))
+
+
+def restricted(prose: str, after: str) -> Condition | None:
+    """A restriction the words around a formula state that is not read ('for symmetric $A$',
+    'to first order', 'on the interval $(0, 1)$', 'for positive inputs'): the formula is not
+    checked (None when there is none). `prose`: its sentence before it; `after`: its line after
+    it, to the sentence's end."""
+    words = prose + " " + re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
+    found = RESTRICTING.search(words)
+    return None if found is None else Condition(unread=f"'{found.group(0).strip()}'")
+
+
+def assumed(prose: str, latex: str) -> Condition | None:
+    """The condition a formula is when the words before it assume it ('Assume $x > 0$.',
+    'Suppose that $0 < x < 1$'): it holds for the formulas after it on its line. Else None."""
+    if ASSUMING.search(prose) is None:
+        return None
+    return _read_condition("if", [latex], [])
 
 
 def _joined(rest: str, conditions: list, joiners: list) -> None:
@@ -167,10 +216,15 @@ def _joined(rest: str, conditions: list, joiners: list) -> None:
 
 def stated_before(prose: str) -> Condition | None:
     """The condition the words right before a formula state ('If $x > 0$, then', 'For $x < 0$
-    we have'), or None."""
+    we have', 'For negative $x$,', 'When $x$ is positive,'), or None."""
+    for signed in (SIGNED_BEFORE.search(prose), IS_SIGNED_BEFORE.search(prose)):
+        if signed is not None:
+            return _signed(signed)
     m = STATED_BEFORE.search(prose)
     if m is None:
-        return None
+        start = STATED_AT_START.match(prose)
+        return None if start is None else _read_condition(start.group("word").lower(),
+                                                          [start.group("condition")], [])
     conditions, joiners = [m.group("condition")], []
     _joined(m.group("rest"), conditions, joiners)
     return _read_condition(m.group("word").lower(), conditions, joiners)
@@ -187,6 +241,10 @@ def _read_condition(word: str, conditions: list, joiners: list) -> Condition | N
     negated = word.startswith(("unless", "except"))
     assumptions = []
     for text in conditions:
+        interval = _INTERVAL.fullmatch(text)
+        if interval is not None and not negated:
+            assumptions += _between(interval)
+            continue
         m = _CONDITION.fullmatch(text.strip())
         if m is None:
             return Condition(unread=f"'{text.strip()}'") if _A_RELATION.search(text) else None
@@ -201,6 +259,18 @@ def _read_condition(word: str, conditions: list, joiners: list) -> Condition | N
         else:
             assumptions += _assumptions(m)
     return Condition(tuple(assumptions))
+
+
+def _between(interval: re.Match) -> list:
+    """The --assume texts of `x \\in (a, b)`: a bound for each finite end."""
+    name, out = _name(interval.group("name")), []
+    if "infty" not in interval.group("low"):
+        out.append(f"{name} {'>' if interval.group('open') == '(' else '>='} "
+                   f"{_number(interval.group('low'))}")
+    if "infty" not in interval.group("high"):
+        out.append(f"{name} {'<' if interval.group('close') == ')' else '<='} "
+                   f"{_number(interval.group('high'))}")
+    return out
 
 
 def _assumptions(m: re.Match) -> tuple:

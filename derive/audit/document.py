@@ -21,7 +21,8 @@ from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
 from derive.audit.conditions import (
-    AT_A_POINT, condition_after, condition_inside, stated_after, stated_before, without_separators)
+    AT_A_POINT, assumed, condition_after, condition_inside, restricted, stated_after, stated_before,
+    without_separators)
 from derive.audit.descent import (
     ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
 from derive.audit.extract import (
@@ -180,6 +181,7 @@ class DocumentReader:
                  numbered: frozenset = frozenset()):
         self.seconds = seconds
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
+        self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
         self.numbered = numbered              # letters with a layer's number: w^{2}_{11}
@@ -200,6 +202,9 @@ class DocumentReader:
 
     def equation(self, equation: Equation, nth: int = 1) -> None:
         self.scope.enter(equation)
+        condition = assumed(equation.prose, equation.latex)
+        if condition is not None:   # 'Assume $x > 0$. Then $...$': for what follows on the line
+            self.assumed.setdefault(equation.line, []).append(condition)
         for name, heading in list(self.sectioned.items()):
             if heading != equation.heading:   # the text has moved on
                 del self.sectioned[name]
@@ -336,7 +341,10 @@ class DocumentReader:
         else:
             assume = ()
         unread = None
-        for stated in (stated_before(equation.prose), stated_after(equation.after)):
+        around = [stated_before(equation.prose), stated_after(equation.after)]
+        if around == [None, None]:
+            around.append(restricted(equation.prose, equation.after))
+        for stated in around + self.assumed.get(equation.line, []):
             if stated is None:
                 continue
             if stated.unread is None and readable([*assume, *stated.assumptions]):

@@ -22,6 +22,7 @@ class Link:
     rhs: object
     plan: object = None
     places: int | None = None
+    decimal: str = "rhs"   # the side written with those places
 
 
 def needs_instances(lhs, rhs, context, quantities: dict) -> bool:
@@ -46,7 +47,7 @@ def links_of(reading, assumptions, pairs=None) -> list[Link]:
     for lhs, rhs in pairs:
         rounded = reading.rounded_places(lhs, rhs)
         if rounded is not None:
-            links.append(Link(lhs, rhs, places=rounded))
+            links.append(Link(lhs, rhs, places=rounded[0], decimal=rounded[1]))
         elif needs_instances(lhs, rhs, reading.context, reading.quantities) \
                 or reading.context.index_conditions:   # a case of its indices: at their values
             from derive.engine import instances   # arrays and indices: most claims have none
@@ -78,7 +79,7 @@ def decide_link(link: Link, assumptions, timeout: float, report=None,
                 diagnose: bool = True) -> Verdict:
     """`diagnose`: say what kind of slip a refuted link is (not when only the status matters)."""
     if link.places is not None:
-        return decide_rounded(link.lhs, link.rhs, link.places)
+        return decide_rounded(link.lhs, link.rhs, link.places, link.decimal)
     if link.plan is None:
         return decide_written(link.lhs, link.rhs, assumptions, timeout, report=report,
                               diagnose=diagnose)

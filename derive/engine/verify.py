@@ -222,13 +222,11 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     return done(provisional)
 
 
-def decide_rounded(lhs, rhs, places: int) -> Verdict:
-    """`value = 1.406`: the decimal side is the other side rounded, or cut off (as worked examples
-    often do), to the places it was written with. Two exact numbers that are equal are PROVED."""
-    # the side written with those places (1.01 = 1: 1.01, though 1 is 1.00 too)
-    literal, other = (rhs, lhs) if _written_to(rhs, places) and not (
-        _written_to(lhs, places) and not _written_to(lhs, places - 1)) or not lhs.is_Rational \
-        else (lhs, rhs)
+def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
+    """`value = 1.406`: the `decimal` side ("lhs" or "rhs", the one written with `places`
+    places) is the other side rounded, or cut off (as worked examples often do), to those
+    places. Two exact numbers that are equal are PROVED."""
+    literal, other = (rhs, lhs) if decimal == "rhs" else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
     found = _divergent(lhs, rhs, clock() + 2.0)
     if found is not None:
@@ -269,11 +267,6 @@ def _divergent(lhs, rhs, deadline: float) -> dict | None:
         return None
     status = Status.UNDECIDED if all(found) else Status.REFUTED
     return dict(status=status, method="convergence test", note=next(f for f in found if f))
-
-
-def _written_to(number, places: int) -> bool:
-    """Whether `number` is a decimal of at most `places` places (the side written as one)."""
-    return number.is_Rational and (number * 10 ** places).is_Integer
 
 
 def decide_chain(verdicts: list) -> Verdict:

@@ -33,15 +33,16 @@ class Reading:
         """The equalities the claim makes: (A, B) and (B, C) for A = B = C."""
         return list(zip(self.sides, self.sides[1:]))
 
-    def rounded_places(self, lhs, rhs) -> int | None:
+    def rounded_places(self, lhs, rhs) -> tuple[int, str] | None:
         """The decimal places of a side written as a decimal number (1.406) when the other side
-        is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example): such an
-        equality states a value rounded, or cut off, to those places."""
-        for one, other in ((rhs, lhs), (lhs, rhs)):
+        is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example), and
+        which side it is ("lhs" or "rhs"): such an equality states a value rounded, or cut off,
+        to those places."""
+        for one, other, side in ((rhs, lhs, "rhs"), (lhs, rhs, "lhs")):
             places = self.places.get(one, 0) or (  # -0.038: the literal 0.038, negated
                 self.places.get(-one, 0) if isinstance(one, sp.Rational) else 0)
             if places > 0 and isinstance(other, sp.Basic) and not other.free_symbols:
-                return places
+                return places, side
         return None
 
 

@@ -1316,3 +1316,35 @@ def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
     _, report = audit("True or false: $\\frac{d}{dx} \\cos x = \\sin x$.\n")
     out = report_github(report, None)
     assert "::notice" in out and "::error" not in out and "exercises" in out
+
+
+@pytest.mark.parametrize("text, holds", [
+    # each true on its stated domain and false outside it (by hand: |x| = -x for x < 0,
+    # sqrt(x^2) = |x|, ln(1 - x) + ln(1 + x) = ln(1 - x^2) where both logs are real)
+    ("For negative $x$, $|x| = -x$.", True), ("For negative $x$, $|x| = x$.", False),
+    ("When $x$ is positive, $\\sqrt{x^2} = x$.", True),
+    ("If $x$ is negative, $\\sqrt{x^2} = x$.", False),
+    ("Assume $x > 0$. Then $\\sqrt{x^2} = x$.", True),
+    ("Assume $x > 0$. Then $\\sqrt{x^2} = -x$.", False),
+    ("For $x \\in (0, 1)$, $\\ln(1-x) + \\ln(1+x) = \\ln(1-x^2)$ and $|x - 1| = 1 - x$.", True),
+    ("For $x \\in (0, 1)$, $\\ln(1-x) = 0$ and $|x - 1| = x - 1$.", False),
+])
+def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
+    findings, _ = audit(text + "\n")
+    verdicts = [f.verdict.status for f in findings.values()
+                if f.verdict is not None and "=" in f.source.latex]
+    assert verdicts and all(s.holds is holds for s in verdicts), verdicts
+
+
+@pytest.mark.parametrize("text", [
+    "For symmetric $A$, $\\nabla_x (x^\\top A x) = 2Ax$.",
+    "On the interval $(0, \\infty)$ we have $\\sqrt{x^2} = x$.",
+    "The ReLU has $\\frac{d}{dz}\\max(0, z) = 1$ for positive inputs.",
+    "For small $x$, $\\sin x = x$ to first order.",
+])
+def test_a_restriction_in_words_that_is_not_read_leaves_the_formula_unchecked(text):
+    # each holds only under its restriction (2Ax needs A = A^T; sin x = x to first order), and
+    # was refuted everywhere
+    findings, report = audit(text + "\n")
+    assert not report.refuted
+    assert any("cannot be read" in (f.skipped or "") for f in findings.values())
