@@ -70,6 +70,7 @@ def extract(text: str) -> list[Equation]:
     `$...$`, `$$...$$`, `\(...\)`, `\[...\]` (and their Markdown-escaped `\\(...\\)`, `\\[...\\]`),
     and the equation environments; not inside code fences, inline code or HTML comments. Linear in
     the size of the text: each delimiter is paired by a jump to the next closer of its kind."""
+    text = without_code(text)
     tokens = [(m.start(), m.end(), _kind(m)) for m in TOKEN.finditer(text)]
     where: dict[str, list[int]] = {}
     for index, (_, _, kind) in enumerate(tokens):
@@ -120,6 +121,36 @@ def extract(text: str) -> list[Equation]:
 
 HEADING = re.compile(r"^(#{1,6})\s*(.+)$|\\((?:sub)*)section\*?\{([^{}\n]*)\}"
                      r"|\\paragraph\{([^{}\n]*)\}", re.M)
+# a Markdown code fence: ``` or ~~~ (three or more), indented at most three spaces
+FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})", re.M)
+VERB = re.compile(r"\\verb\*?(?P<mark>[^A-Za-z\s*])[^\n]*?(?P=mark)")
+
+
+def without_code(text: str) -> str:
+    """`text` with its code blanked (each character a space, its lines kept): Markdown fenced
+    blocks as CommonMark closes them (a fence of the same character, at least as long; an
+    unclosed one runs to the end) and LaTeX's `\\verb|...|`."""
+    spans = [(m.start(), m.end()) for m in VERB.finditer(text)]
+    position = 0
+    while (opening := FENCE_OPEN.search(text, position)) is not None:
+        fence = opening.group("fence")
+        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence))
+                             + r",}[ \t]*$", re.M)
+        line_end = text.find("\n", opening.end())
+        found = closing.search(text, len(text) if line_end < 0 else line_end + 1)
+        end = len(text) if found is None else found.end()
+        spans.append((opening.start(), end))
+        position = end
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for k in range(start, end):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
 FENCE = re.compile(r"^\s*```", re.M)
 SENTENCE_END = re.compile(r"(?:[.!?]\s|\n\s*\n|^\s*[-*+]\s|^\s*\d+\.\s)", re.M)
 

@@ -1348,3 +1348,16 @@ def test_a_restriction_in_words_that_is_not_read_leaves_the_formula_unchecked(te
     findings, report = audit(text + "\n")
     assert not report.refuted
     assert any("cannot be read" in (f.skipped or "") for f in findings.values())
+
+
+@pytest.mark.parametrize("code", [
+    "~~~\n$\\frac{d}{dx} x^2 = 3x$\n~~~\n",                            # a tilde fence
+    "````markdown\n```\n$\\frac{d}{dx} x^2 = 3x$\n```\n````\n",        # a longer fence around one
+    "In code: \\verb|$\\frac{d}{dx} x^2 = 3x$|.\n",                     # LaTeX's verbatim text
+])
+def test_code_is_not_read_however_it_is_fenced(code):
+    # the formula inside is false (2x by hand) and is code: the formula after the code is read
+    findings, _ = audit(code + "\nThen $\\frac{d}{dx} x^3 = 2x^2$.\n")
+    lines = {f.source.line for f in findings.values() if f.verdict is not None}
+    after = code.count("\n") + 2
+    assert lines == {after} and status_on(findings, after) == [Status.REFUTED]
