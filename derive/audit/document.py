@@ -35,7 +35,7 @@ from derive.audit.forms import (
     values_of_an_example)
 from derive.audit.kinds import Kind, by_marks, by_words, denied_after, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
-from derive.audit.scope import TOKEN, Scope, base_name
+from derive.audit.scope import ENTRY, TOKEN, Scope, base_name, key_of
 from derive.engine.environment import names_in, owner
 from derive.engine.independence import GENERIC
 from derive.engine.isolation import TaskTimeout, clock, time_limit
@@ -448,6 +448,8 @@ class DocumentReader:
         """The definition of `left` at every layer l (or m), when `left` is at the last, L, and
         that definition is a derivative: delta^L_j = ... after delta^l_j = dC/dz^l_j is a result
         about it (BP1), not a definition of delta^L. Else None."""
+        if self.scope.bindings.get(key_of(left).replace(ENTRY, "")) is not None:
+            return None   # delta^L = grad_a C * sigma'(z^L) came first: its entries are defined
         for label in ("l", "m"):
             general = re.sub(r"\^\s*\{\s*L\s*\}|\^\s*L(?![A-Za-z])", f"^{label}", left)
             found = self.scope.binding(general) if general != left else None
