@@ -20,6 +20,7 @@ from derive.engine.verdict import Status, Verdict
 STEP_SIZES = {"alpha", "eta", "lambda", "gamma", "epsilon", "varepsilon", "mu", "rho", "lr",
               "tau"}
 DESCENT_WORDS = re.compile(r"descent|descend|minimi[sz]|decreas|reduc|lower", re.I)
+ASCENT_WORDS = re.compile(r"ascent|ascend|maximi[sz]|climb|increas|reward|likelihood", re.I)
 GRADIENT_TEXT = re.compile(r"\\nabla|\\frac\s*\{\s*\\partial|\\partial\s*\S+\s*/\s*\\partial")
 ARROW = re.compile(r"\\leftarrow|\\gets|←|:=|\\coloneqq")
 
@@ -77,7 +78,10 @@ def climbing_corrected(left: str, right: str, arrow: str) -> str:
 
 
 def is_descent(*texts: str) -> bool:
-    return any(DESCENT_WORDS.search(t) for t in texts)
+    """Whether the text around a step is about descent, and not about ascent ('to maximize the
+    reward we climb instead')."""
+    return any(DESCENT_WORDS.search(t) for t in texts) \
+        and not any(ASCENT_WORDS.search(t) for t in texts)
 
 
 def names_a_gradient(text: str, parameter: str | None) -> bool:

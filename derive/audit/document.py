@@ -41,6 +41,7 @@ from derive.engine.independence import GENERIC
 from derive.engine.isolation import TaskTimeout, clock, time_limit
 from derive.engine.links import links_of
 from derive.engine.search import clearly_nonzero
+from derive.engine.verdict import Status
 from derive.text import InputError
 from derive.text.builder import FUNCTIONS, Builder
 from derive.text.claims import NAMES_E, read_claim
@@ -105,6 +106,9 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
 
 WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)
 SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
+
+
+OBJECTIVE = re.compile(r"(?<![\\A-Za-z])([A-Z])\s*\(")   # J(\theta) in w - eta grad J(\theta)
 
 
 def _declares_an_array(where: str, claim: str) -> bool:
@@ -182,6 +186,7 @@ class DocumentReader:
         self.seconds = seconds
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
+        self.descended: set = set()   # the names the text's descent steps take gradients of
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
         self.numbered = numbered              # letters with a layer's number: w^{2}_{11}
@@ -704,9 +709,12 @@ class DocumentReader:
         """An update rule: judged as a descent step where the text is about descent and the step
         is a multiple of a gradient; otherwise reported as an update rule."""
         if lhs is None:
+            # the objective at the parameter (J(\theta), L(w)) is a function in an update rule
+            objectives = tuple(sorted(set(OBJECTIVE.findall(right))))
             try:
                 lhs, rhs = read_claim(f"{left} = {right}", latex=True, units=True,
-                                      where=self.scope.where(right, units=True)).sides
+                                      where=self.scope.where(right, units=True),
+                                      functions=objectives).sides
             except (InputError, RecursionError, ValueError, TypeError, AttributeError):
                 lhs = rhs = None
         step = step_of(lhs, rhs) if lhs is not None else None
@@ -720,9 +728,15 @@ class DocumentReader:
             gradient = by_parameter or any(
                 names_a_gradient(self.written.get(base_name(name) or "", ""), parameter)
                 for name in {name_of(a) for a in step.gradient.atoms(sp.Symbol, sp.Indexed)})
-            descent = is_descent(equation.section, equation.prose, equation.lead)
+            descent = is_descent(equation.section, equation.prose, equation.lead, equation.after)
+            of = (names_in(step.gradient) | {f.func.__name__ for f in
+                                             step.gradient.atoms(AppliedUndef)}) - {parameter}
+            if self.descended and not of & self.descended:
+                descent = False   # after w - eta grad J: w + eta grad l may descend J = -l
             verdict = judge(step, gradient, descent, lhs, rhs,
                             climbing_corrected(left, right, arrow))
+            if verdict is not None and verdict.status is Status.PROVED:
+                self.descended |= of
         if verdict is not None:
             self.findings.append(Finding(source, verdict=verdict))
         elif arrow == "=":

@@ -1361,3 +1361,27 @@ def test_code_is_not_read_however_it_is_fenced(code):
     lines = {f.source.line for f in findings.values() if f.verdict is not None}
     after = code.count("\n") + 2
     assert lines == {after} and status_on(findings, after) == [Status.REFUTED]
+
+
+@pytest.mark.parametrize("text", [
+    # J = -l, so w - eta grad J = w + eta grad l (by hand): the second form descends J too
+    "We minimize $J(w) = -\\ell(w)$ by gradient descent: $w \\leftarrow w - \\eta \\nabla_w J$, "
+    "that is, $w \\leftarrow w + \\eta \\nabla_w \\ell$.",
+    # an ascent the text announces, in a section about descent
+    "# Gradient descent\n\nWe descend: $\\theta \\leftarrow \\theta - \\alpha \\nabla_\\theta "
+    "J(\\theta)$.\n\nTo maximize a reward $R(\\theta)$ we climb instead: "
+    "$\\theta \\leftarrow \\theta + \\alpha \\nabla_\\theta R(\\theta)$.",
+])
+def test_a_step_up_a_gradient_is_not_refuted_where_it_climbs_something_else(text):
+    findings, report = audit(text + "\n")
+    assert not report.refuted
+    assert any(f.verdict is not None and f.verdict.status is Status.PROVED
+               for f in findings.values())   # the descent step itself is judged
+
+
+def test_a_step_up_the_gradient_of_what_the_text_descends_is_still_refuted():
+    text = ("# Gradient descent\n\nWe descend: $\\theta \\leftarrow \\theta - \\alpha "
+            "\\nabla_\\theta J(\\theta)$.\n\nA slip: $\\theta \\leftarrow \\theta + \\alpha "
+            "\\nabla_\\theta J(\\theta)$.\n")
+    _, report = audit(text)
+    assert [f.source.line for f in report.refuted] == [5]
