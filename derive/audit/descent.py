@@ -20,7 +20,7 @@ from derive.engine.verdict import Status, Verdict
 STEP_SIZES = {"alpha", "eta", "lambda", "gamma", "epsilon", "varepsilon", "mu", "rho", "lr",
               "tau"}
 DESCENT_WORDS = re.compile(r"descent|descend|minimi[sz]|decreas|reduc|lower", re.I)
-ASCENT_WORDS = re.compile(r"ascent|ascend|maximi[sz]|climb|increas|reward|likelihood", re.I)
+ASCENT_WORDS = re.compile(r"ascent|ascend|maximi[sz]|climb", re.I)
 GRADIENT_TEXT = re.compile(r"\\nabla|\\frac\s*\{\s*\\partial|\\partial\s*\S+\s*/\s*\\partial")
 ARROW = re.compile(r"\\leftarrow|\\gets|←|:=|\\coloneqq")
 

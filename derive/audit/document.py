@@ -186,7 +186,7 @@ class DocumentReader:
         self.seconds = seconds
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
-        self.descended: set = set()   # the names the text's descent steps take gradients of
+        self.descended: dict = {}   # a section -> what its descent steps take gradients of
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
         self.numbered = numbered              # letters with a layer's number: w^{2}_{11}
@@ -731,12 +731,13 @@ class DocumentReader:
             descent = is_descent(equation.section, equation.prose, equation.lead, equation.after)
             of = (names_in(step.gradient) | {f.func.__name__ for f in
                                              step.gradient.atoms(AppliedUndef)}) - {parameter}
-            if self.descended and not of & self.descended:
+            descended = self.descended.get(equation.heading, set())
+            if descended and not of & descended:
                 descent = False   # after w - eta grad J: w + eta grad l may descend J = -l
             verdict = judge(step, gradient, descent, lhs, rhs,
                             climbing_corrected(left, right, arrow))
             if verdict is not None and verdict.status is Status.PROVED:
-                self.descended |= of
+                self.descended.setdefault(equation.heading, set()).update(of)
         if verdict is not None:
             self.findings.append(Finding(source, verdict=verdict))
         elif arrow == "=":
