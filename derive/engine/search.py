@@ -60,15 +60,20 @@ def suggested_values(expr, symbol) -> list:
         if crossing.free_symbols != {symbol}:
             continue
         r = _root(crossing, symbol)
-        if r is None:
+        roots = [(r, True)] if r is not None else _polynomial_roots(crossing, symbol)
+        if not roots:
             # a curved argument (sin(x) - 999/1000) may cross its kink only on a narrow
             # interval around one of its extremes: those are tried
             values += _extremes(crossing, symbol)
             continue
-        kinks.append(r)
-        # off the kink first: a claim that also fails there is shown failing where both sides
-        # are smooth, not at the kink, where a slope's value is a convention
-        values += [r + sp.Rational(1, 2), r - sp.Rational(1, 2), r + 1, r - 1, 2 * r, r]
+        for r, exact in roots:
+            kinks.append(r)
+            # off the kink first: a claim that also fails there is shown failing where both
+            # sides are smooth, not at the kink, where a slope's value is a convention (and
+            # never at a rational next to an irrational kink: a gap of 10^-25 shows nothing)
+            near = [r + sp.Rational(1, 2), r - sp.Rational(1, 2), r + 1, r - 1, 2 * r]
+            values += near + [r] if exact else \
+                [sp.Rational(round(float(v) * 1000), 1000) for v in near]   # -0.914, not 10^12
     # between two kinks close together (|x - 1/1000| against sign(x)): the window between them
     ordered = sorted(set(kinks))
     values += [(a + b) / 2 for a, b in zip(ordered, ordered[1:])]
@@ -102,6 +107,24 @@ def _at_powers(expr, symbol) -> list:
     if any(symbol in p.base.free_symbols for p in powers):
         values += POWER_BASES
     return values
+
+
+def _polynomial_roots(e, symbol, degree: int = 6) -> list:
+    """The real roots of a quotient of polynomials in `symbol` of low degree with rational
+    coefficients ((x - 20)(x - 30), (x - 20)/(x - 30)), where it may change sign, each with
+    whether it is exact: a rational root is, an irrational one is a rational within 10^-12; at
+    most four. None for any other `e`."""
+    roots = []
+    for part in sp.fraction(sp.together(e)):
+        if not part.free_symbols or not part.is_polynomial(symbol):
+            continue
+        poly = sp.Poly(part, symbol)
+        if poly.degree() > degree or not all(c.is_Rational for c in poly.all_coeffs()):
+            return []
+        for root in poly.real_roots():
+            roots.append((root, True) if root.is_Rational else
+                         (sp.nsimplify(sp.N(root, 30), rational=True, tolerance=1e-12), False))
+    return sorted(set(roots))[:4]
 
 
 def _root(e, symbol):
@@ -229,13 +252,22 @@ def _power_grid(symbols: list, pools: list, expr) -> list[dict]:
             for combination in itertools.islice(itertools.product(*chosen), 64)]
 
 
+def _near_bounds(values: list, interval) -> list:
+    """`values`, and between each and an end of the assumed interval less than 1 from it (a kink
+    at 0 with x > -1/1000 assumed: the window below it is narrower than the usual steps)."""
+    ends = [b.value for b in interval if b is not None and b.value.is_Rational]
+    between = [(v + end) / 2 for v in values for end in ends if 0 < abs(v - end) < 1]
+    return values + between
+
+
 POINTS_KEPT = 256
 _POINTS: dict = {}   # (symbols, domain, n, seed) -> the points
 
 
 def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, expr) -> list[dict]:
     rng = random.Random(seed)
-    suggested = [suggested_values(expr, s) if expr is not None else [] for s in symbols]
+    suggested = [_near_bounds(suggested_values(expr, s), assumptions.interval(s.name))
+                 if expr is not None else [] for s in symbols]
     pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
     if any(not p for p in pools):
         return []

@@ -70,6 +70,11 @@ def sp_rational(value):
     ("(x**a)**b", "x**(a*b)"),
     ("(x*y)**a", "x**a*y**a"),
     ("(x**2)**b", "x**(2*b)"),
+    # a kink whose argument is a product or a quotient, with roots far out (were NUMERIC): at
+    # x = 25 |(5)(-5)| = 25 against -25; max(0, (x - 500)(600 - x)) > 0 on (500, 600)
+    ("Abs((x - 20)*(x - 30))", "(x - 20)*(x - 30)"),
+    ("Max(0, (x - 500)*(600 - x))", "0"),
+    ("Abs((x - 20)/(x - 30))", "(x - 20)/(x - 30)"),
 ])
 def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     verdict = verdict_of(f"{lhs} = {rhs}")
@@ -256,3 +261,19 @@ def test_a_false_slope_is_shown_failing_off_the_kink(where):
                           where=[where]).results
     assert result.verdict.status is Status.REFUTED
     assert result.verdict.counterexample.point["z"] != 0
+
+
+@pytest.mark.parametrize("claim, assume", [
+    # the assumed interval reaches a little past the kink: |x| = -x at x = -1/2000 > -1/1000
+    ("Abs(x) = x", "x > -1/1000"), ("x/Abs(x) = 1", "x > -1/1000000"),
+    ("Abs(x - 1) = x - 1", "x > 999999/1000000"),
+])
+def test_a_kink_just_inside_the_assumed_interval_is_crossed(claim, assume):
+    verdict = api.check([Numbered(1, claim)], [assume], timeout=10).results[0].verdict
+    assert verdict.status is Status.REFUTED, verdict
+    point = verdict.counterexample.point
+    lhs, rhs = claim.split(" = ")
+    bound = sp.Rational(assume.split(" > ")[1])
+    assert all(sp.Rational(v) > bound for v in point.values())   # inside the interval
+    with mpmath.workdps(50):
+        assert abs(_mp(lhs, point) - _mp(rhs, point)) > mpmath.mpf(10) ** -20
