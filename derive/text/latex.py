@@ -345,6 +345,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                     raise InputError("a power of a vector or matrix is ambiguous (entrywise or "
                                      "matrix power?): write x \\odot x or A A")
                 value = self.b.pow(value, exponent)
+                self.no_second_superscript()
             elif self.at("!"):
                 self.next()
                 value = self.b.call("factorial", [value])
@@ -359,6 +360,13 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 value = A.Entry(value, *self.subscript_indices())
             else:
                 return value
+
+    def no_second_superscript(self) -> None:
+        """TeX refuses x^2^3 (a double superscript), and x^{2^3} and {x^2}^3 differ; a transpose
+        after a power (x^2^T) is left to the caller."""
+        if self.at("^") and not any(self.at_seq("^", *t) for t in (
+                ("T",), (r"\top",), ("{", "T"), ("{", r"\top"))):
+            raise InputError("a double superscript: write x^{2^3} or {x^2}^3")
 
     def evaluated_at(self, value):
         """`\\left. f(x) \\right|_{x=a}`: the value at x = a."""
@@ -454,7 +462,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             self.next()
             if self.at("^"):
                 self.next()
-                return self.b.call("exp", [self.argument()])
+                power = self.b.call("exp", [self.argument()])
+                self.no_second_superscript()
+                return power
             return sp.E
         if t.text == r"\mathbb":
             return self.blackboard()
@@ -724,7 +734,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if word == "e":
             if self.at("^"):
                 self.next()
-                return self.b.call("exp", [self.argument()])
+                power = self.b.call("exp", [self.argument()])
+                self.no_second_superscript()
+                return power
             return sp.E
         if word in WORD_FUNCTIONS:
             return self.function(WORD_FUNCTIONS[word])

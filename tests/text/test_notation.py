@@ -147,6 +147,8 @@ def test_primes_in_sympy_syntax_are_derivatives():
     (r"x! = \Gamma(x+1)", "function or a product"),
     (r"\Gamma(5) = 24", "function or a product"), (r"\zeta(2) = \frac{\pi^2}{6}", "function or"),
     (r"\sigma^{-1}(p) = \log\frac{p}{1-p}", "inverse function"),
+    # TeX refuses a double superscript; x^2^3 was (x^2)^3 here and x^(2^3) in SymPy's syntax
+    (r"x^2^3 = x^6", "double superscript"), (r"e^{x}^2 = e^{2x}", "double superscript"),
 ])
 def test_notation_that_would_be_misread_is_refused(latex, message):
     with pytest.raises(InputError, match=message):
