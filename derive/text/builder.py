@@ -86,9 +86,11 @@ def check_name(name: str) -> None:
 
 
 def _digits(n: sp.Rational) -> float:
-    """Decimal digits in the larger of numerator and denominator of a rational."""
-    p, q = abs(int(n.p)), int(n.q)
-    return max(len(str(p)) if p else 1, len(str(q)))
+    """Decimal digits in the larger of numerator and denominator of a rational (past 4000
+    digits, from its bits, within one: Python will not write so long an integer by default)."""
+    def digits(k: int) -> float:
+        return len(str(k)) if k.bit_length() < 14_000 else k.bit_length() * 0.30103
+    return max(digits(abs(int(n.p))) if n.p else 1, digits(int(n.q)))
 
 
 class Builder:
@@ -369,6 +371,9 @@ class Builder:
     def _checked(expr):
         if expr.has(sp.zoo, sp.nan):
             raise InputError("the expression is undefined (division by zero or 0/0)")
+        if expr.is_Rational and _digits(expr) > LIMITS.max_result_digits:
+            # 1000!^26: each factor is bounded, the product too
+            raise InputError(f"a number of more than {LIMITS.max_result_digits} digits")
         return expr
 
 

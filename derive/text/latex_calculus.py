@@ -323,6 +323,9 @@ class CalculusReader:
             high = self._upper_bound()
         if high is not None and len(variables) > 1:
             raise InputError("one upper bound for several indices: write a sum for each")
+        if kind is sp.Product and high is not None and (high - low).is_Number \
+                and high - low > LIMITS.max_combinatorial:   # prod_{k=1}^{20000} k: 20000!
+            raise InputError(f"a product of more than {LIMITS.max_combinatorial} factors")
         body = self.term()
         if excluded is not None:   # the excluded term is 0 in a sum, 1 in a product
             keep = 1 - sp.KroneckerDelta(variables[0], excluded)

@@ -129,6 +129,9 @@ AMBIGUOUS_OR_INVALID_LATEX = [
     (r"x & y = 1", "alignment"),
     (r"\frac{1}{0} = 1", "division by zero"),
     (r"10^{10^{10}} = 1", "too large"),
+    # 20000! and 1000!^26 (77 338 and 66 766 digits): Python's own error was shown for them
+    (r"\prod_{k=1}^{20000} k = 1", "more than 1000 factors"),
+    ("(1000!)" + r" \cdot (1000!)" * 25 + " = 1", "more than 10000 digits"),
     (r"x' = 1", "argument"),
     (r"\partial x = 1", "fraction"),
     (r"\top = 1", "transpose"),
