@@ -127,9 +127,12 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
             layout = {"numerator layout": 0, "denominator layout": 1}.get(layout_reading,
                                                                            context.layout)
             for pattern in (SIZE_PATTERNS if len(layers) == 1 else [patterns[number]]):
+                # the convention holds in the definitions too (q = x_i B_ij x_j is a sum)
+                summed = convention or "einstein summation" in context.conventions
                 try:
-                    instance = _instance(left, right, quantities, context, definitions, functions,
-                                         values, pattern, layout)
+                    instance = _instance(left, right, quantities, context,
+                                         [(t, _einstein(v)) for t, v in definitions] if summed
+                                         else definitions, functions, values, pattern, layout)
                 except ShapeError as err:
                     errors.append((reading, str(err)))
                     break

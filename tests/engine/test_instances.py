@@ -615,3 +615,18 @@ def test_an_inner_sum_may_run_to_the_outer_index(claim, holds):
                 == Fraction(n * (n + 1) * (n + 2), 3)) is (n == 0)
     (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20).results
     assert result.verdict.status.holds is holds, result.verdict
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # q = x^T B x: dq/dx_k = (B x)_k + (x^T B)_k (by hand); 2 (B x)_k only for a symmetric B
+    (r"\frac{\partial q}{\partial x_k} = B_{kj} x_j + x_i B_{ik}", True),
+    (r"\frac{\partial q}{\partial x_k} = 2 B_{kj} x_j", False),
+])
+def test_the_summation_convention_holds_in_the_definitions_too(claim, holds):
+    """q = x_i B_ij x_j with the convention declared is a double sum; it was read without one,
+    so the true gradient was REFUTED."""
+    where = [r"q = x_i B_{ij} x_j", r"\text{Einstein summation}"]
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
+    assert result.verdict.status.holds is holds, result.verdict
+    if not holds:
+        assert result.verdict.status is Status.REFUTED
