@@ -228,7 +228,36 @@ def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,
             results[k] = Checked(claims[k].line, claims[k].text, verdict)
             if progress:
                 progress()
+    if latex:
+        _over_the_whole_sum(results, claims, assume, functions, timeout, jobs, where)
     return CheckRun(tuple(results))
+
+
+def _over_the_whole_sum(results: list, claims: Sequence, assume, functions, timeout: float,
+                        jobs: int, where) -> None:
+    """A refuted `\\frac{d}{dx} x^2 + 3x = 2x + 3` decided again with the operator taken of the
+    whole sum after it, as `derive audit` reads it for a writer who means it: where that holds,
+    its verdict, with a note that the claim as first read fails."""
+    from derive.audit.forms import over_the_whole_side
+    from derive.engine.verdict import Status
+    from derive.results import Checked, Numbered
+    redo = [(k, whole) for k, result in enumerate(results)
+            if isinstance(result, Checked) and result.verdict.status is Status.REFUTED
+            and (whole := over_the_whole_side(claims[k].text)) is not None]
+    if not redo:
+        return
+    try:
+        others = check([Numbered(claims[k].line, whole.text, claims[k].where) for k, whole in redo],
+                       assume, True, functions, timeout, jobs, where=where).results
+    except InputError:   # the one other reading cannot be read
+        return
+    for (k, whole), other in zip(redo, others):
+        if isinstance(other, Checked) and other.verdict.status.holds:
+            first = results[k].verdict
+            results[k] = replace(results[k], verdict=replace(
+                other.verdict, lhs=first.lhs, rhs=first.rhs,
+                note=f"holds with {whole.operator} taken of the whole sum after it; as first "
+                     "read it fails"))
 
 
 def _decided(kind: str, keys: list, tasks: list, task, deadline: float, jobs: int, subjects: list,

@@ -772,3 +772,16 @@ def test_a_divergent_series_has_no_value(claim, holds):
         partial = [mpmath.nsum(lambda k: (-1)**k * k / (k + 1), [1, n]) for n in (1000, 1001)]
         assert abs(partial[0] - partial[1]) > 0.9   # the partial sums do not settle
     assert verify(claim, latex=True).status.holds is holds
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # d/dx (x^2 + 3x) = 2x + 3 and sum_{k=1}^n (2k - 1) = n^2 (by hand); as first read (the
+    # operator of its first term only) each fails, and `derive audit` already read them so
+    (r"\frac{d}{dx} x^2 + 3x = 2x + 3", True), (r"\sum_{k=1}^{n} 2k - 1 = n^2", True),
+    (r"\frac{d}{dx} x^2 + 3x = 2x + 4", False),
+])
+def test_check_reads_an_operator_over_the_whole_sum_as_the_audit_does(claim, holds):
+    verdict = verify(claim, latex=True)
+    assert verdict.status.holds is holds, verdict
+    if holds:
+        assert "taken of the whole sum" in verdict.note
