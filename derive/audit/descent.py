@@ -16,6 +16,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.engine.verdict import Status, Verdict
+from derive.text import arrays as A
+
+DERIVATIVES = (sp.Derivative, A.Partial, A.Grad)
 
 STEP_SIZES = {"alpha", "eta", "lambda", "gamma", "epsilon", "varepsilon", "mu", "rho", "lr",
               "tau"}
@@ -53,9 +56,16 @@ def step_of(target, value) -> Step | None:
     sizes = [f for f in factors
              if f.is_Number or (isinstance(f, sp.Symbol) and f.name in STEP_SIZES)]
     others = [f for f in factors if f not in sizes]
-    if not others or not any(isinstance(f, sp.Symbol) for f in sizes):
-        return None
-    return Step(olds[0], sp.Mul(*sizes), sp.Mul(*others))
+    if len(others) != 1 or not any(isinstance(f, sp.Symbol) for f in sizes):
+        return None   # (dC/dw)^2, |dC/dw| or w dC/dw: no multiple of the gradient
+    (gradient,) = others
+    if isinstance(gradient, DERIVATIVES) and gradient.args[0].could_extract_minus_sign():
+        # d(-C)/dw = -dC/dw: the sign belongs to the step
+        gradient = type(gradient)(-gradient.args[0], *gradient.args[1:])
+        sizes.append(sp.Integer(-1))
+    elif not isinstance(gradient, (*DERIVATIVES, sp.Symbol, sp.Indexed)):
+        return None   # a name (v_i = grad f(x_i)) or a derivative, nothing else
+    return Step(olds[0], sp.Mul(*sizes), gradient)
 
 
 def judge(step: Step, is_gradient: bool, descent: bool, lhs, rhs, corrected: str) -> Verdict | None:

@@ -108,6 +108,7 @@ WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)
 SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
 
 
+NEGATED = re.compile(r"negative|=\s*-\s*\\?[A-Za-z]", re.I)   # an objective that is minus another
 OBJECTIVE = re.compile(r"(?<![\\A-Za-z])([A-Z])\s*\(")   # J(\theta) in w - eta grad J(\theta)
 
 
@@ -721,10 +722,12 @@ class DocumentReader:
         verdict = None
         if step is not None:
             parameter = base_name(name_of(step.old))
-            by_parameter = any(base_name(owner(v) or "") == parameter
+            by_parameter = any(v == step.old or (base_name(owner(v) or "") == parameter and not (
+                                   isinstance(v, sp.Symbol) and isinstance(step.old, sp.Symbol))
+                                   and not isinstance(step.old, sp.Indexed))
                                for d in step.gradient.atoms(*DERIVATIVES)
                                for v in (d.variables if isinstance(d, sp.Derivative)
-                                         else d.args[1:2]))
+                                         else d.args[1:2]))   # w_1 by dC/dw_2: no descent
             gradient = by_parameter or any(
                 names_a_gradient(self.written.get(base_name(name) or "", ""), parameter)
                 for name in {name_of(a) for a in step.gradient.atoms(sp.Symbol, sp.Indexed)})
@@ -736,6 +739,9 @@ class DocumentReader:
                 descent = False   # after w - eta grad J: w + eta grad l may descend J = -l
             verdict = judge(step, gradient, descent, lhs, rhs,
                             climbing_corrected(left, right, arrow))
+            if verdict is not None and verdict.status is Status.REFUTED and NEGATED.search(
+                    " ".join((equation.prose, equation.lead))):
+                verdict = None   # 'the loss L = -l', 'the negative log-likelihood': up grad l
             if verdict is not None and verdict.status is Status.PROVED:
                 self.descended.setdefault(equation.heading, set()).update(of)
         if verdict is not None:

@@ -152,7 +152,10 @@ def without_code(text: str) -> str:
 
 
 FENCE = re.compile(r"^\s*```", re.M)
-SENTENCE_END = re.compile(r"(?:[.!?]\s|\n\s*\n|^\s*[-*+]\s|^\s*\d+\.\s)", re.M)
+# a sentence ends at '.', '!' or '?' (not the one of 'i.e.', 'e.g.', 'cf.', 'vs.'), a blank line
+# or a list item
+SENTENCE_END = re.compile(r"(?:(?<!\bi\.e)(?<!\be\.g)(?<!\bcf)(?<!\bvs)[.!?]\s|\n\s*\n"
+                          r"|^\s*[-*+]\s|^\s*\d+\.\s)", re.M)
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

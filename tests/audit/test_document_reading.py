@@ -1385,3 +1385,27 @@ def test_a_step_up_the_gradient_of_what_the_text_descends_is_still_refuted():
             "\\nabla_\\theta J(\\theta)$.\n")
     _, report = audit(text)
     assert [f.source.line for f in report.refuted] == [5]
+
+
+@pytest.mark.parametrize("step, judged", [
+    # by hand, to first order each changes C by: -eta g^3, -eta g |g|, -eta w g^2 (any sign),
+    # -eta g_1 g_2 (any sign): no descent step; d(-C)/dw = -dC/dw, so + eta d(-C)/dw descends
+    (r"w \leftarrow w - \eta \left(\frac{\partial C}{\partial w}\right)^2", None),
+    (r"w \leftarrow w - \eta \left|\frac{\partial C}{\partial w}\right|", None),
+    (r"w \leftarrow w - \eta\, w \frac{\partial C}{\partial w}", None),
+    (r"w_1 \leftarrow w_1 - \eta \frac{\partial C}{\partial w_2}", None),
+    (r"w \leftarrow w + \eta \frac{\partial (-C)}{\partial w}", Status.PROVED),
+    (r"w \leftarrow w + \eta \frac{\partial C}{\partial w}", Status.REFUTED),
+])
+def test_only_a_multiple_of_the_gradient_by_the_parameter_is_judged_as_a_descent_step(step, judged):
+    findings, _ = audit(f"We minimize the cost $C$ by gradient descent:\n\n$${step}$$\n")
+    assert status_on(findings, 3) == ([judged] if judged else [])
+
+
+def test_a_plus_step_on_the_gradient_of_a_negated_objective_is_not_refuted():
+    # L = -l: w + eta dl/dw = w - eta dL/dw descends L (by hand)
+    findings, report = audit("We train by gradient descent on the loss $L = -\\ell$, that is\n\n"
+                             "$$w \\leftarrow w + \\eta \\frac{\\partial \\ell}{\\partial w}$$\n\n"
+                             "We minimize the negative log-likelihood $-\\ell$ by gradient "
+                             "descent, i.e. $w \\leftarrow w + \\eta \\nabla_w \\ell$.\n")
+    assert not report.refuted
