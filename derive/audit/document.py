@@ -451,14 +451,22 @@ class DocumentReader:
             self.note_property(lhs, rhs, text, equation)
 
     def at_every_layer(self, left: str):
-        """The definition of `left` at every layer l (or m), when `left` is at the last, L, and
-        that definition is a derivative: delta^L_j = ... after delta^l_j = dC/dz^l_j is a result
-        about it (BP1), not a definition of delta^L. Else None."""
-        if self.scope.bindings.get(key_of(left).replace(ENTRY, "")) is not None:
+        """The definition of `left` by a derivative that a line stating `left` is a result about
+        (BP1, BP2), not a new definition of: its entries' (delta^l after delta^l_j =
+        dC/dz^l_j), or its form at every layer l (or m) when `left` is at the last, L (delta^L_j
+        after delta^l_j = dC/dz^l_j). None when the text defined `left` itself (its vector form
+        first, say) or no such derivative."""
+        key = key_of(left)
+        if self.scope.bindings.get(key.replace(ENTRY, "")) is not None:
             return None   # delta^L = grad_a C * sigma'(z^L) came first: its entries are defined
+        candidates = [key + ENTRY] if not key.endswith(ENTRY) else []
         for label in ("l", "m"):
             general = re.sub(r"\^\s*\{\s*L\s*\}|\^\s*L(?![A-Za-z])", f"^{label}", left)
-            found = self.scope.binding(general) if general != left else None
+            if general != left:
+                candidates += [key_of(general)] + ([key_of(general) + ENTRY]
+                                                   if not key.endswith(ENTRY) else [])
+        for candidate in candidates:
+            found = self.scope.bindings.get(candidate)
             if found is not None and found.derived:
                 return found
         return None

@@ -111,20 +111,26 @@ def missing_derivative(*sides) -> MissingDerivative | None:
 
 
 def divergent_sum(*sides) -> str | None:
-    """Why a series in `sides` has no value: an infinite sum of a constant expression that SymPy
-    finds divergent (sum (-1)^k k/(k + 1): its terms do not tend to 0), said as a note; else
-    None. (A divergent alternating series still gets a number from evalf's acceleration.)"""
+    """Why a series in `sides` has no value: an infinite sum of a constant expression whose terms
+    do not tend to 0 (sum (-1)^k k/(k + 1)), said as a note; else None. (A divergent
+    alternating series still gets a number from evalf's acceleration. SymPy's own
+    `is_convergent` is not trusted: it calls sum sin(k)/k and sum (1 - cos(1/k)) divergent.)"""
     for side in sides:
         if not isinstance(side, sp.Basic):
             continue
         for total in side.atoms(sp.Sum):
-            if total.free_symbols or not any(high in (sp.oo, -sp.oo) or low in (sp.oo, -sp.oo)
-                                             for _, low, high in total.limits):
+            if total.free_symbols or len(total.limits) != 1:
                 continue
-            try:
-                convergent = total.is_convergent()
-            except (NotImplementedError, ValueError, TypeError, ArithmeticError, AttributeError):
+            variable, low, high = total.limits[0]
+            if high is not sp.oo or low.has(sp.oo, -sp.oo):
                 continue
-            if convergent is sp.false or convergent is False:
-                return f"the series {total} diverges: it has no value"
+            try:   # the size of the terms: |(-1)^k k/(k + 1)| tends to 1
+                tail = sp.limit(sp.Abs(total.function), variable, sp.oo)
+            except (NotImplementedError, ValueError, TypeError, ArithmeticError):
+                continue
+            if isinstance(tail, sp.AccumBounds):
+                tail = tail.min
+            if tail.is_extended_positive:
+                return (f"the series {total} diverges: its terms do not tend to 0 (their size "
+                        f"tends to {tail} as {variable} -> oo), so it has no value")
     return None

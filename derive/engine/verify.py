@@ -233,17 +233,20 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
         return replace(base, **found)
     if other.is_Rational and other == literal:
         return replace(base, status=Status.PROVED, method="equal numbers")
-    value = real_value(other, max(PRECISION, places + 20))   # past the places written
+    digits = max(PRECISION, places + 20)   # past the places written
+    value = other if other.is_Rational else real_value(other, digits)
     if value is None:
         return replace(base, note="the value could not be computed")
     unit = sp.Rational(1, 10) ** places
-    slack = sp.Rational(1, 10) ** (places + 12)
+    # the value's own error, far below any boundary a written number can come near: 0.2499...9
+    # (17 nines) does not round to 0.3, and 4 cut off is 4.0, never 3.9
+    slack = 0 if other.is_Rational else sp.Rational(1, 10) ** (digits - 5)
     gap = (value - literal) * sp.sign(literal or value)   # away from zero is positive
     shown = sp.Float(value, places + 4)
     if abs(gap) <= unit / 2 + slack:
         return replace(base, status=Status.NUMERIC, points=1,
                        note=f"{shown} rounds to {sp.Float(literal, places + 1)}")
-    if 0 <= gap < unit + slack:
+    if 0 <= gap < unit - slack:
         return replace(base, status=Status.NUMERIC, points=1,
                        note=f"{shown} cut off at {places} places is "
                             f"{sp.Float(literal, places + 1)}")

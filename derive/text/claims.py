@@ -38,9 +38,12 @@ class Reading:
         is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example), and
         which side it is ("lhs" or "rhs"): such an equality states a value rounded, or cut off,
         to those places."""
-        for one, other, side in ((rhs, lhs, "rhs"), (lhs, rhs, "lhs")):
-            places = self.places.get(one, 0) or (  # -0.038: the literal 0.038, negated
-                self.places.get(-one, 0) if isinstance(one, sp.Rational) else 0)
+        written = [self.places.get(one, 0) or (  # -0.038: the literal 0.038, negated
+            self.places.get(-one, 0) if isinstance(one, sp.Rational) else 0) for one in (rhs, lhs)]
+        if all(written):
+            return None   # 0.51 = 0.5: two written numbers, compared as they are
+        for one, other, side, places in ((rhs, lhs, "rhs", written[0]),
+                                         (lhs, rhs, "lhs", written[1])):
             if places > 0 and isinstance(other, sp.Basic) and not other.free_symbols:
                 return places, side
         return None

@@ -785,3 +785,28 @@ def test_check_reads_an_operator_over_the_whole_sum_as_the_audit_does(claim, hol
     assert verdict.status.holds is holds, verdict
     if holds:
         assert "taken of the whole sum" in verdict.note
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # 4 cut off at one place is 4.0, not 3.9; 0.2499...9 (17 nines) rounds and cuts off to 0.2;
+    # two written decimals are two numbers (by hand)
+    (r"\sqrt{16} = 3.9", False), (r"1 = 0.9", False), (r"\log_2 8 = 2.99", False),
+    (r"0.24999999999999999 = 0.3", False), (r"0.51 = 0.5", False), (r"0.5 = 0.51", False),
+    (r"\frac{2}{3} = 0.667", True), (r"\sqrt{2} = 1.414", True),
+])
+def test_a_rounded_value_is_one_unit_wide_and_no_wider(claim, holds):
+    assert verify(claim, latex=True).status.holds is holds
+
+
+@pytest.mark.parametrize("claim, holds", [
+    # convergent (terms at most 1/(2k^2); mpmath's nsum: 0.7787586): SymPy's is_convergent
+    # calls it divergent, and it was refuted as having no value
+    (r"\sum_{k=1}^{\infty} \left(1 - \cos\frac{1}{k}\right) = 0.779", True),
+    (r"\sum_{k=1}^{\infty} (-1)^k = 0.5", False),   # the partial sums are -1, 0, -1, ...
+])
+def test_only_terms_that_do_not_tend_to_zero_make_a_series_divergent(claim, holds):
+    with mpmath.workdps(20):
+        assert abs(mpmath.nsum(lambda k: 1 - mpmath.cos(1 / k), [1, mpmath.inf])
+                   - mpmath.mpf("0.7787586")) < 1e-6
+    verdict = verify(claim, latex=True)
+    assert verdict.status.holds is holds, verdict
