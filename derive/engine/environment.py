@@ -15,7 +15,8 @@ from sympy.logic.boolalg import BooleanAtom
 
 from derive.engine import values as V
 from derive.engine.evaluate import relu_convention
-from derive.engine.kinks import KINKED, Signs, crossing_values, crossings
+from derive.engine.kinks import KINKED, Signs, crossing_values, crossings, curved_kink_at
+from derive.engine.missing_limits import one_sided_slopes
 from derive.engine.sampled import evaluator
 from derive.engine.search import sample_values
 from derive.engine.shapes import ShapeError
@@ -65,12 +66,30 @@ def closure(start, graph: dict) -> set:
     return found
 
 
+def _exact(point) -> bool:
+    """Whether `point` is an exact real number (0, pi, sqrt(2)), not a sample's Float."""
+    return point.is_number and point.is_real and not point.has(sp.Float)
+
+
+def _no_curved_kink_at(body, variable, point, name: str) -> None:
+    """Raises ShapeError where the function `name` (`body` in `variable`) has a kink of max or min
+    along a curve at an exact `point` (max(0, x^3 - x) at 0) and the slopes on its two sides
+    differ: the convention of the slope on the left is for the activations' linear kinks."""
+    if _exact(point) and curved_kink_at(body, variable, point):
+        slopes = one_sided_slopes(body, variable, point)
+        if slopes is not None:
+            raise ShapeError(f"the derivative of {name} at {point} does not exist (a kink): from "
+                             f"the left it is {slopes[0]}, from the right {slopes[1]}")
+
+
 def _no_kink_at(derivative, variable, point, what: str = "") -> None:
     """Raises ShapeError where `derivative` (of a function of `variable`) is taken at an exact
-    `point` on a kink of |.| (a sign there) and its limits from the two sides differ: the
-    derivative of |x| at 0 does not exist (SymPy's sign(0) = 0 is no slope)."""
-    if not isinstance(derivative, sp.Expr) or not point.is_Rational or not any(
-            s.args[0].xreplace({variable: point}) == 0 for s in derivative.atoms(sp.sign)):
+    `point` (0, pi, sqrt(2): not at a sample) on a kink of |.| (a sign there) and its limits
+    from the two sides differ: the derivative of |x| at 0 does not exist (SymPy's sign(0) = 0 is
+    no slope)."""
+    if not isinstance(derivative, sp.Expr) or not _exact(point) or not any(
+            sp.simplify(s.args[0].xreplace({variable: point})) == 0
+            for s in derivative.atoms(sp.sign)):
         return
     try:
         left, right = (sp.limit(derivative, variable, point, side) for side in ("-", "+"))
@@ -373,6 +392,11 @@ class Environment:
                 _no_kink_at(inner, e.variables[0], points[0],
                             f"of {function.func.__name__} at {points[0]}"
                             if isinstance(function, AppliedUndef) else "")
+                defined = self.instance.functions.get(function.func.__name__) \
+                    if isinstance(function, AppliedUndef) else None
+                if defined is not None and len(defined.variables) == 1:   # f'(0), f = max(...)
+                    _no_curved_kink_at(defined.expr, defined.variables[0], points[0],
+                                       function.func.__name__)
             return V.apply(inner, lambda x: x.subs(dict(zip(e.variables, points)),
                                                    simultaneous=True).doit())
         if isinstance(e, AppliedUndef):
@@ -510,6 +534,8 @@ class Environment:
             self.meet_kinks(site, [c.xreplace({t: x}) for c in crossings(body)])
         if order == 0:
             return body.xreplace({t: x})
+        if order == 1:
+            _no_curved_kink_at(body, t, x, name)
         derivative = relu_convention(sp.diff(body, t, order), body)
         _no_kink_at(derivative, t, x, f"of {name} at {x}")
         return derivative.subs(t, x)

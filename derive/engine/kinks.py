@@ -111,3 +111,22 @@ class Signs:
     def covered(self) -> bool:
         """Whether every site met has been seen on both sides of its kink."""
         return all(len(signs) == 2 for signs in self.seen.values())
+
+
+def curved_kink_at(f, variable, point) -> bool:
+    """Whether `f` has a kink of max or min at `point` whose arguments meet along a curve, not a
+    line (max(0, x^3 - x) at 0, max(0, sin x) at pi): the convention of the slope on the left
+    is stated for the activations' kinks, where the argument is linear in the variable; at a
+    curved one the derivative is taken only where the two one-sided slopes agree."""
+    for kink in f.atoms(sp.Max, sp.Min):
+        for a, b in zip(kink.args, kink.args[1:]):
+            gap = a - b
+            if gap.is_polynomial(variable) and sp.Poly(gap, variable).degree() <= 1:
+                continue
+            try:
+                meets = sp.simplify(gap.xreplace({variable: point})) == 0
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+            if meets:
+                return True
+    return False

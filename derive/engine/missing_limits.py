@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from derive.engine.kinks import AT_ZERO
+from derive.engine.kinks import AT_ZERO, curved_kink_at
 
 CLOSE = (sp.Rational(1, 10**12), sp.Rational(1, 10**20))   # distances from the point tried
 DIGITS = 60
@@ -87,8 +87,9 @@ class MissingDerivative:
 
 def missing_derivative(*sides) -> MissingDerivative | None:
     """The first derivative at a point, d/dx f at x = p with f of x alone, where f has a kink of
-    |.|, a step or sign (max and min take the slope on the left, the stated convention): its
-    difference quotient's limit is missing (`missing_limit`). Else None."""
+    |.|, a step or sign, or of max or min along a curve (at a linear one they take the slope on
+    the left, the stated convention): its difference quotient's limit is missing
+    (`missing_limit`). Else None."""
     h = sp.Dummy("h")
     for side in sides:
         if not isinstance(side, sp.Basic):
@@ -96,12 +97,17 @@ def missing_derivative(*sides) -> MissingDerivative | None:
         for at in side.atoms(sp.Subs):
             derivative = at.expr
             if not isinstance(derivative, sp.Derivative) or len(at.variables) != 1 \
-                    or derivative.variable_count != ((at.variables[0], 1),) \
-                    or not derivative.expr.has(*AT_ZERO):
+                    or derivative.variable_count != ((at.variables[0], 1),):
                 continue
             (variable,), (point,) = at.variables, at.point
             f = derivative.expr
-            if f.free_symbols - {variable} or not point.is_number:
+            if f.free_symbols - {variable} or not point.is_number or not (
+                    f.has(*AT_ZERO) or curved_kink_at(f, variable, point)):
+                continue
+            if not f.has(*AT_ZERO):   # a curved kink of max or min: SymPy's limits fail there
+                slopes = one_sided_slopes(f, variable, point)
+                if slopes is not None:
+                    return MissingDerivative(at, *slopes)
                 continue
             quotient = (f.xreplace({variable: point + h}) - f.xreplace({variable: point})) / h
             missing = missing_limit(sp.Limit(quotient, h, 0, dir="+-"))
@@ -134,3 +140,32 @@ def divergent_sum(*sides) -> str | None:
                 return (f"the series {total} diverges: its terms do not tend to 0 (their size "
                         f"tends to {tail} as {variable} -> oo), so it has no value")
     return None
+
+
+def one_sided_slopes(f, variable, point) -> tuple | None:
+    """(slope from the left, slope from the right) of `f` at `point` when they differ: difference
+    quotients at 10^-12 and 10^-20 on each side, evaluated to 60 digits, that agree between the
+    two distances and differ between the sides. None when they agree or cannot be evaluated.
+    (SymPy's limits of max and of a step of a curved argument are not to be trusted: it takes
+    d/dx max(0, x^3 - x) to be -1/2 from both sides of 0.)"""
+    slopes = []
+    for distance in CLOSE:
+        sides = []
+        for sign in (-1, 1):
+            moved = f.xreplace({variable: point + sign * distance})
+            quotient = (moved - f.xreplace({variable: point})) / (sign * distance)
+            try:
+                value = sp.N(quotient, DIGITS)
+            except (ValueError, TypeError, ArithmeticError):
+                return None
+            if not (value.is_number and value.is_real and value.is_finite):
+                return None
+            sides.append(mpmath.mpf(str(value)))
+        slopes.append(sides)
+    (left, right), (left2, right2) = slopes
+    tolerance = mpmath.mpf("1e-6")
+    if abs(left - left2) > tolerance or abs(right - right2) > tolerance \
+            or abs(left2 - right2) <= tolerance:
+        return None
+    return (sp.nsimplify(sp.Float(str(left2), 15), rational=True, tolerance=1e-9),
+            sp.nsimplify(sp.Float(str(right2), 15), rational=True, tolerance=1e-9))

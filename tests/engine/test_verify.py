@@ -723,6 +723,17 @@ def test_a_limit_whose_sign_depends_on_a_parameter_is_not_decided():
     (r"\left.\frac{d}{dx}|x|\right|_{x=0} = 0", [], Status.UNDECIDED),
     (r"\left.\frac{d}{dx}\sqrt{x^2}\right|_{x=0} = 0", [], Status.UNDECIDED),
     (r"g'(0) = 0", [r"g(x) = |x|"], Status.UNDECIDED),
+    # at an exact point that is not rational: |sin x| at pi has slopes -1 and 1 (by hand)
+    (r"f'(\pi) = 0", [r"f(x) = |\sin x|"], Status.UNDECIDED),
+    (r"f'(\sqrt{2}) = 0", [r"f(x) = |x^2 - 2|"], Status.UNDECIDED),
+    (r"f'(1) = -2", [r"f(x) = |x^2 - 2|"], Status.PROVED),   # 2x sign(x^2 - 2) at 1
+    # a kink of max along a curve: max(0, x^3 - x) has slopes -1 and 0 at 0, max(0, sin x)
+    # slopes -1 and 0 at pi (by hand); the convention's left slope is for linear kinks, and
+    # SymPy's limits put -1/2 on both sides
+    (r"\left.\frac{d}{dx}\max(0, x^3 - x)\right|_{x=0} = 0", [], Status.UNDECIDED),
+    (r"f'(\pi) = 0", [r"f(x) = \max(0, \sin x)"], Status.UNDECIDED),
+    (r"f'(0) = 0", [r"f(x) = \max(0, x^3 - x)"], Status.UNDECIDED),
+    (r"\left.\frac{d}{dx}\max(0, x^3)\right|_{x=0} = 0", [], Status.PROVED),   # 0 both sides
     # where the derivative exists it is still decided: x|x| has slope 0 at 0, |x| slope 1 at 1
     (r"g'(0) = 0", [r"g(x) = x|x|"], Status.PROVED),
     (r"\left.\frac{d}{dx}|x|\right|_{x=1} = 1", [], Status.PROVED),
