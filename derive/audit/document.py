@@ -503,6 +503,12 @@ class DocumentReader:
             self.make_opaque(left, equation, whole=True)
             return (f"definition of {left.strip()} (a name with a mark this reader takes for a "
                     "power: the formulas that use it are not checked)")
+        if definable(lhs) and told is not Kind.DEFINITION and self.scope.binding(left) is None \
+                and self.at_every_layer(left) is not None:
+            if base_name(left) in TOKEN.findall(right):   # BP2: never a new definition of delta
+                return (f"a recurrence for {left.strip()}, which the text defines by a "
+                        "derivative: not checked")
+            return None   # BP1 after delta = dC/dz: a result about delta, to check
         if definable(lhs) and not mentions(rhs, lhs):
             existing = self.scope.binding(left) or self.at_every_layer(left)
             if existing is not None and not existing.value and not existing.derived \

@@ -1409,3 +1409,20 @@ def test_a_plus_step_on_the_gradient_of_a_negated_objective_is_not_refuted():
                              "We minimize the negative log-likelihood $-\\ell$ by gradient "
                              "descent, i.e. $w \\leftarrow w + \\eta \\nabla_w \\ell$.\n")
     assert not report.refuted
+
+
+@pytest.mark.parametrize("bp2", [
+    r"((W^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)",   # BP2 (by hand)
+    r"(W^{l+1} \delta^{l+1}) \odot \sigma'(z^l)",       # the transpose left out
+])
+def test_a_recurrence_after_the_entries_defined_by_a_derivative_defines_nothing(bp2):
+    # delta^l = ... was taken as a new definition of delta, and BP3, true since dz_j/db_j = 1,
+    # was refuted against it (with the transpose left out)
+    text = ("The network computes $z^l = W^l a^{l-1} + b^l$ and $a^l = \\sigma(z^l)$, with cost "
+            "$C = \\frac{1}{2}\\|a^L - y\\|^2$.\n\n"
+            "Define $\\delta_j^l = \\frac{\\partial C}{\\partial z_j^l}$.\n\n"
+            f"Backwards, $\\delta^l = {bp2}$.\n\n"
+            "Hence $\\frac{\\partial C}{\\partial b_j^l} = \\delta_j^l$.\n")
+    findings, _ = audit(text)
+    assert "recurrence" in findings["L5"].skipped
+    assert [s.holds for s in status_on(findings, 7)] == [True]
