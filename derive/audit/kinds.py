@@ -27,8 +27,11 @@ def _cue(*words: str) -> re.Pattern:
     return re.compile(r"(?<![A-Za-z])(?:" + "|".join(words) + r")(?![A-Za-z])", re.I)
 
 
-EXERCISE_CUES = _cue(r"true or false", r"exercise", r"prove or disprove", r"is it true",
-                     r"check whether", r"question", r"quiz", r"which of")
+EXERCISE_CUES = _cue(r"true or false", r"prove or disprove", r"is it true", r"check whether",
+                     r"check if", r"verify whether", r"which of", r"or find the error")
+# 'Exercise:', 'Question 2.': a label that opens the sentence ('as shown in Exercise 2' is none)
+EXERCISE_LABEL = re.compile(r"^\W*(?:exercise|question|quiz|problem)\b(?:\s*\d+)?\s*[.:)]?",
+                            re.I)
 DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac(?:y|ious)",
                    r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))",
                    r"wrong(?:ly)?", r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?",
@@ -64,7 +67,7 @@ def by_marks(latex: str) -> Kind | None:
 
 def by_words(prose: str) -> Kind | None:
     """The kind the words before a formula give it ('solve', 'if', 'let', 'true or false')."""
-    if EXERCISE_CUES.search(prose):
+    if EXERCISE_CUES.search(prose) or EXERCISE_LABEL.match(prose):
         return Kind.EXERCISE
     # a denial in the formula's own sentence governs it: 'we cannot write $...$'
     if DENIAL_CUES.search(re.split(r"[.!?;]\s", prose[-40:])[-1]):

@@ -1426,3 +1426,10 @@ def test_a_recurrence_after_the_entries_defined_by_a_derivative_defines_nothing(
     findings, _ = audit(text)
     assert "recurrence" in findings["L5"].skipped
     assert [s.holds for s in status_on(findings, 7)] == [True]
+
+
+def test_an_exercise_is_a_label_or_a_question_not_any_mention_of_one():
+    # cos' = -sin, (x^2)' = 2x (by hand): the first is the text's own claim, citing an exercise
+    _, report = audit("As shown in Exercise 2, $\\frac{d}{dx} \\cos x = \\sin x$.\n\n"
+                      "Exercise: $\\frac{d}{dx} x^2 = x$.\n")
+    assert [(f.source.line, f.source.exercise) for f in report.refuted] == [(1, False)]
