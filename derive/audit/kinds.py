@@ -36,12 +36,15 @@ DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac
                    r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))",
                    r"wrong(?:ly)?", r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?",
                    r"erroneous(?:ly)?")
+OPENS_WITH_A_CONDITION = re.compile(r"^\W*(?:if|when|whenever|for|unless|provided|assuming)\b",
+                                    re.I)
+NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)", re.I)
 SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
                   r"equate", r"equating")
 CONSEQUENCE_CUES = _cue(r"then", r"hence", r"thus", r"therefore")   # 'if a = 2, then a^2 = 4'
-CONDITION_CUES = _cue(r"if", r"when", r"whenever", r"unless", r"case", r"for all", r"assuming",
-                      r"provided")
+CONDITION_CUES = _cue(r"if", r"when", r"whenever", r"unless", r"case", r"assuming",
+                      r"provided")   # not 'for all': 'for all x, ...' is an identity
 DEFINITION_CUES = _cue(r"let", r"define[sd]?", r"defin(?:e|ing|ition)", r"where", r"with",
                        r"denote[sd]?", r"given", r"suppose", r"assume", r"by definition", r"is",
                        r"are", r"computed by", r"called", r"writ(?:e|ten)")
@@ -69,8 +72,11 @@ def by_words(prose: str) -> Kind | None:
     """The kind the words before a formula give it ('solve', 'if', 'let', 'true or false')."""
     if EXERCISE_CUES.search(prose) or EXERCISE_LABEL.match(prose):
         return Kind.EXERCISE
-    # a denial in the formula's own sentence governs it: 'we cannot write $...$'
-    if DENIAL_CUES.search(re.split(r"[.!?;]\s", prose[-40:])[-1]):
+    # a denial in the formula's own sentence governs it: 'we cannot write $...$' (not a 'not' in
+    # the condition that opens it: 'if $x$ is not positive, ...'; not 'nothing is wrong with')
+    sentence = re.split(r"[.!?;]\s", prose[-40:])[-1]
+    if DENIAL_CUES.search(sentence) and not OPENS_WITH_A_CONDITION.match(prose) \
+            and not NOT_DENIED.search(sentence):
         return Kind.DENIED
     # else the cue nearest the formula: 'the critical points. Let $f(x, y) = ...$' defines f
     found = [(distance, rank, kind) for rank, (cues, window, kind) in enumerate(

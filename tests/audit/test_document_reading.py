@@ -1433,3 +1433,26 @@ def test_an_exercise_is_a_label_or_a_question_not_any_mention_of_one():
     _, report = audit("As shown in Exercise 2, $\\frac{d}{dx} \\cos x = \\sin x$.\n\n"
                       "Exercise: $\\frac{d}{dx} x^2 = x$.\n")
     assert [(f.source.line, f.source.exercise) for f in report.refuted] == [(1, False)]
+
+
+@pytest.mark.parametrize("text, holds", [
+    # by hand: |x| = -x fails at x = 1; |x| = x fails at x = -1 (x <= 0 unless excluded)
+    ("For all $x$, $|x| = -x$.", False), ("For all $x$, $\\sqrt{x^2} = |x|$.", True),
+    ("Unless $x > 0$, $|x| = -x$.", True), ("Except when $x > 0$, $|x| = x$.", False),
+    ("Provided $x > 0$, $\\sqrt{x^2} = x$.", True),
+    ("Nothing is wrong with $\\frac{d}{dx} x^2 = 2x$.", True),
+])
+def test_words_that_quantify_or_condition_a_formula_leave_it_a_claim(text, holds):
+    # 'for all', 'unless', 'provided' made the line a skipped condition; 'wrong' a denial
+    findings, _ = audit(text + "\n")
+    verdicts = [f.verdict.status for f in findings.values()
+                if f.verdict is not None and "=" in f.source.latex]
+    assert [s.holds for s in verdicts] == [holds]
+
+
+def test_a_restricted_remark_gives_no_new_meaning_to_a_known_function():
+    # sigma(0) = 1/2 and sigma'(x) = sigma(1 - sigma) != 0 (by hand): 'for large x, sigma(x) =
+    # 1' made sigma the constant 1 for the rest of the text
+    findings, _ = audit("For large $x$, $\\sigma(x) = 1$.\n\nFor the sigmoid we have "
+                        "$\\sigma(0) = \\frac{1}{2}$ and $\\frac{d}{dx}\\sigma(x) = 0$.\n")
+    assert [s.holds for s in status_on(findings, 3)] == [True, False]
