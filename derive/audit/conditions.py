@@ -76,8 +76,12 @@ RESTRICTING = re.compile(r"(?<![A-Za-z])(?:(?:for|if|when|whenever|where|provide
                          r"as long as)(?![A-Za-z])[^.;!?]{0,40}?(?<![A-Za-z])(?:symmetric|"
                          r"orthogonal|invertible|non-?singular|positive[- ](?:semi-?)?definite|"
                          r"diagonal|unitary|positive|negative|non-?negative|non-?positive|small|"
-                         r"large)|(?:on|in) the interval|to (?:first|second|leading) order|"
-                         r"near zero)(?![A-Za-z])", re.IGNORECASE)
+                         r"large|greater than|less than|larger than|smaller than|close to)|"
+                         r"(?:on|in) the (?:unit )?interval|half-line|to (?:first|second|leading) "
+                         r"order|near zero|asymptotic(?:ally)?|in the limit|otherwise|else|"
+                         r"(?:holds|is true|applies) only|if and only if|exactly when|"
+                         r"\bas\s+" + MATH + r"[^$]*\\to|\\notin|\bon\s+" + MATH + r"\s*[\[(])"
+                         r"(?![A-Za-z])", re.IGNORECASE)
 # 'Assume $x > 0$.': a condition for the formulas after it on its line
 ASSUMING = re.compile(r"(?:^|[.;:]\s+)(?:assume|assuming|suppose|let)(?:\s+that)?\s*$",
                       re.IGNORECASE)

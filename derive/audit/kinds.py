@@ -89,10 +89,11 @@ def by_words(prose: str) -> Kind | None:
 
 
 # '$...$, which is wrong', '$...$ is false', '$...$ (wrong!)', '$...$ is a classic error'
-DENIED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:which\s+|that\s+)?(?:is|are)?\s*(?:(?:also|clearly|"
-                          r"simply|plainly|a|an|classic|common|typical|frequent)\s+)*"
-                          r"(?:wrong|false|incorrect|mistaken|not true|error|mistake|slip)"
-                          r"\s*(?:[.,;:!)]|$)", re.I)
+DENIED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:which\s+|that\s+|this\s+|it\s+)?(?:is|are|was)?\s*"
+                          r"(?:(?:also|clearly|simply|plainly|a|an|classic|common|typical|"
+                          r"frequent)\s+)*(?:wrong|false|incorrect|mistaken|not true|error|"
+                          r"mistake|slip)(?:\s*(?:[.,;:!)]|$)|\s+(?:for|when|if|unless)\s)"
+                          r"|^\s*[,;:]?\s*(?:does not|doesn't|do not) hold", re.I)
 
 
 def denied_after(after: str) -> bool:

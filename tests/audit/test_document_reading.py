@@ -1456,3 +1456,21 @@ def test_a_restricted_remark_gives_no_new_meaning_to_a_known_function():
     findings, _ = audit("For large $x$, $\\sigma(x) = 1$.\n\nFor the sigmoid we have "
                         "$\\sigma(0) = \\frac{1}{2}$ and $\\frac{d}{dx}\\sigma(x) = 0$.\n")
     assert [s.holds for s in status_on(findings, 3)] == [True, False]
+
+
+@pytest.mark.parametrize("text", [
+    # each true only where the words say (by hand), and refuted everywhere else before
+    "For $x \\notin [-1, 1]$, $\\max(|x|, 1) = |x|$.", "On $[0, 1]$, $|x| = x$.",
+    "For $x$ in the unit interval, $|x| = x$.", "On the positive half-line, $|x| = x$.",
+    "For $x$ greater than $1$, $|1 - x| = x - 1$.", "As $x \\to \\infty$, $\\tanh x = 1$.",
+    "Asymptotically, $\\tanh x = 1$.", "In the limit of small $x$, $e^x = 1 + x$.",
+    "Note that $|x| = x$ holds only for $x \\ge 0$.",
+    "We have $\\max(0, z) = z$ if and only if $z \\ge 0$.",
+    # denied in other words
+    "Note that $|x| = x$ is false for $x < 0$.",
+    "Students often claim $\\frac{d}{dx} x^3 = 3x$; this is incorrect.",
+    "Beware: $\\frac{d}{dx} \\sin(2x) = \\cos(2x)$ does not hold.",
+])
+def test_restrictions_and_denials_in_other_words_are_not_refuted(text):
+    _, report = audit(text + "\n")
+    assert not report.refuted
