@@ -113,7 +113,7 @@ def extract(text: str) -> list[Equation]:
                                 kind not in ("$", r"\(", "\\\\("), level, position, cell,
                                 " ".join(text[max(previous_end, position, start - 150):start]
                                          .split()),
-                                text[close_end:close_end + 120].split("\n", 1)[0]))
+                                _after(text, close_end)))
         previous_end = close_end
         i = j + 1
     return out
@@ -173,6 +173,15 @@ def _headings(text: str) -> list[tuple[int, int, str]]:
         else:
             out.append((m.start(), 4, m.group(5).strip()))
     return out
+
+
+def _after(text: str, end: int) -> str:
+    """The words after a formula, to the end of its line; for a formula that ends its line (a
+    display), the next line of the paragraph ('$$\\sqrt{x^2} = x$$' then 'for $x > 0$.')."""
+    rest, _, following = text[end:end + 240].partition("\n")
+    if rest.strip() or not following.strip() or following.lstrip().startswith(("$$", "\\[")):
+        return rest[:120]
+    return following.split("\n", 1)[0][:120]
 
 
 def _prose(text: str, start: int, end: int) -> str:

@@ -1474,3 +1474,14 @@ def test_a_restricted_remark_gives_no_new_meaning_to_a_known_function():
 def test_restrictions_and_denials_in_other_words_are_not_refuted(text):
     _, report = audit(text + "\n")
     assert not report.refuted
+
+
+@pytest.mark.parametrize("text, holds", [
+    # sqrt(x^2) = |x| (by hand): x for x > 0, not for x < 0; the condition on the next line of
+    # the paragraph was dropped and the claim refuted at x = -1/2
+    ("$$\\sqrt{x^2} = x$$\nfor $x > 0$.", True), ("We have $\\sqrt{x^2} = x$\nfor $x > 0$.", True),
+    ("$$\\sqrt{x^2} = x$$\n\nfor every $x$.", False),   # another paragraph: no condition
+])
+def test_a_condition_on_the_next_line_of_the_paragraph_is_the_domain(text, holds):
+    findings, _ = audit(text + "\n")
+    assert [s.holds for s in status_on(findings, 1)] == [holds]
