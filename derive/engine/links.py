@@ -46,8 +46,10 @@ def links_of(reading, assumptions, pairs=None) -> list[Link]:
     links = []
     for lhs, rhs in pairs:
         rounded = reading.rounded_places(lhs, rhs)
-        if rounded is not None:
-            links.append(Link(lhs, rhs, places=rounded[0], decimal=rounded[1]))
+        if rounded is not None:   # the other side as the number the definitions make it
+            places, decimal, value = rounded
+            lhs, rhs = (value, rhs) if decimal == "rhs" else (lhs, value)
+            links.append(Link(lhs, rhs, places=places, decimal=decimal))
         elif needs_instances(lhs, rhs, reading.context, reading.quantities) \
                 or reading.context.index_conditions:   # a case of its indices: at their values
             from derive.engine import instances   # arrays and indices: most claims have none

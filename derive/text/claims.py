@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
+from derive.text import arrays as A
 from derive.text.assumptions import Assumptions
 from derive.text.builder import Builder
 from derive.text.context import Context, extended, plain_definition, read_context
@@ -33,20 +35,45 @@ class Reading:
         """The equalities the claim makes: (A, B) and (B, C) for A = B = C."""
         return list(zip(self.sides, self.sides[1:]))
 
-    def rounded_places(self, lhs, rhs) -> tuple[int, str] | None:
+    def rounded_places(self, lhs, rhs) -> tuple[int, str, sp.Basic] | None:
         """The decimal places of a side written as a decimal number (1.406) when the other side
-        is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example), and
-        which side it is ("lhs" or "rhs"): such an equality states a value rounded, or cut off,
-        to those places."""
+        is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example, or a
+        name the definitions make one: y = 0.574 with y = sigma(0.3)), which side it is ("lhs"
+        or "rhs"), and that constant: such an equality states a value rounded, or cut off, to
+        those places."""
         written = [self.places.get(one, 0) or (  # -0.038: the literal 0.038, negated
             self.places.get(-one, 0) if isinstance(one, sp.Rational) else 0) for one in (rhs, lhs)]
         if all(written):
             return None   # 0.51 = 0.5: two written numbers, compared as they are
-        for one, other, side, places in ((rhs, lhs, "rhs", written[0]),
-                                         (lhs, rhs, "lhs", written[1])):
-            if places > 0 and isinstance(other, sp.Basic) and not other.free_symbols:
-                return places, side
+        for other, side, places in ((lhs, "rhs", written[0]), (rhs, "lhs", written[1])):
+            value = self.constant_of(other) if places > 0 else None
+            if value is not None:
+                return places, side, value
         return None
+
+    def constant_of(self, expr):
+        """`expr` with the names and functions its definitions give written in, when that leaves
+        a number (y with y = sigma(0.3); f(2) with f(x) = sqrt(x)); else None."""
+        if not isinstance(expr, sp.Basic):
+            return None
+        values = {d.target: d.value for d in self.context.definitions
+                  if isinstance(d.target, sp.Symbol) and not d.rewrite}
+        functions = {d.target.func: sp.Lambda(d.target.args, d.value)
+                     for d in self.context.definitions
+                     if isinstance(d.target, AppliedUndef) and not d.rewrite
+                     and all(isinstance(a, sp.Symbol) for a in d.target.args)}
+        for _ in range(8):   # definitions in terms of definitions, a few deep
+            if not expr.free_symbols and not expr.atoms(AppliedUndef):
+                break
+            written = expr.xreplace(values)
+            for function, formula in functions.items():
+                written = written.replace(function, formula)
+            if written == expr:
+                break
+            expr = written
+        plain = not expr.free_symbols and not expr.atoms(AppliedUndef) and not expr.has(
+            sp.Derivative, sp.Subs, sp.Integral, sp.Limit) and not A.has_arrays(expr)
+        return expr if plain else None
 
 
 def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = False,

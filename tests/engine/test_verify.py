@@ -821,3 +821,16 @@ def test_only_terms_that_do_not_tend_to_zero_make_a_series_divergent(claim, hold
                    - mpmath.mpf("0.7787586")) < 1e-6
     verdict = verify(claim, latex=True)
     assert verdict.status.holds is holds, verdict
+
+
+@pytest.mark.parametrize("claim, where, holds", [
+    # sigma(0.3) = 0.574443 (mpmath), sqrt(2) = 1.414, 0.5^2 = 0.25: a value reached through the
+    # definitions is rounded as one written out (it was compared exactly and refuted)
+    (r"y = 0.574", [r"y = \sigma(0.3)"], True), (r"y = 0.575", [r"y = \sigma(0.3)"], False),
+    (r"f(2) = 1.414", [r"f(x) = \sqrt{x}"], True), (r"f(2) = 5.5", [r"f(x) = \sqrt{x}"], False),
+])
+def test_a_value_the_definitions_give_is_rounded_as_one_written_out(claim, where, holds):
+    with mpmath.workdps(20):
+        assert abs(1 / (1 + mpmath.exp(-0.3)) - mpmath.mpf("0.5744425")) < 1e-6
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
+    assert result.verdict.status.holds is holds, result.verdict
