@@ -51,29 +51,41 @@ _BASE_VALUES = [sp.Rational(v) for v in (
 _INTEGER_VALUES = [sp.Integer(v) for v in (1, 2, 3, -1, -2, 0, 5, -4, 7, 10, -10, 12, -7, 11)]
 
 
-def suggested_values(expr, symbol) -> list:
-    """Values the claim itself suggests for `symbol`: around its breakpoints (where the argument of
-    a step, |.|, sign, floor, or the two arguments of a max/min, meet; where a piecewise condition
-    changes) and at the scales of its constants (10**6 suggests 10**6 + 1 and 2*10**6)."""
-    values, kinks = [], []
+def _kinks(expr, symbol) -> tuple[list, list]:
+    """(the breakpoints of `expr` in `symbol`, each with whether it is exact, as
+    `_polynomial_roots` gives them; the arguments whose breakpoints are not found that way):
+    where the argument of a step, |.|, sign, floor, or the two arguments of a max/min, meet."""
+    found, curved = [], []
     for crossing in [*crossings(expr), *(a.args[0] for a in expr.atoms(sp.floor, sp.ceiling))]:
         if crossing.free_symbols != {symbol}:
             continue
         r = _root(crossing, symbol)
         roots = [(r, True)] if r is not None else _polynomial_roots(crossing, symbol)
-        if not roots:
-            # a curved argument (sin(x) - 999/1000) may cross its kink only on a narrow
-            # interval around one of its extremes: those are tried
-            values += _extremes(crossing, symbol)
-            continue
-        for r, exact in roots:
-            kinks.append(r)
-            # off the kink first: a claim that also fails there is shown failing where both
-            # sides are smooth, not at the kink, where a slope's value is a convention (and
-            # never at a rational next to an irrational kink: a gap of 10^-25 shows nothing)
-            near = [r + sp.Rational(1, 2), r - sp.Rational(1, 2), r + 1, r - 1, 2 * r]
-            values += near + [r] if exact else \
-                [sp.Rational(round(float(v) * 1000), 1000) for v in near]   # -0.914, not 10^12
+        if roots:
+            found += roots
+        else:
+            curved.append(crossing)
+    return found, curved
+
+
+def suggested_values(expr, symbol) -> list:
+    """Values the claim itself suggests for `symbol`: around its breakpoints (`_kinks`; where a
+    piecewise condition changes) and at the scales of its constants (10**6 suggests 10**6 + 1
+    and 2*10**6)."""
+    values, kinks = [], []
+    roots, curved = _kinks(expr, symbol)
+    for crossing in curved:
+        # a curved argument (sin(x) - 999/1000) may cross its kink only on a narrow interval
+        # around one of its extremes: those are tried
+        values += _extremes(crossing, symbol)
+    for r, exact in roots:
+        kinks.append(r)
+        # off the kink first: a claim that also fails there is shown failing where both sides
+        # are smooth, not at the kink, where a slope's value is a convention (and never at a
+        # rational next to an irrational kink: a gap of 10^-25 shows nothing)
+        near = [r + sp.Rational(1, 2), r - sp.Rational(1, 2), r + 1, r - 1, 2 * r]
+        values += near + [r] if exact else \
+            [sp.Rational(round(float(v) * 1000), 1000) for v in near]   # -0.914, not 10^12
     # between two kinks close together (|x - 1/1000| against sign(x)): the window between them
     ordered = sorted(set(kinks))
     values += [(a + b) / 2 for a, b in zip(ordered, ordered[1:])]
@@ -252,11 +264,12 @@ def _power_grid(symbols: list, pools: list, expr) -> list[dict]:
             for combination in itertools.islice(itertools.product(*chosen), 64)]
 
 
-def _near_bounds(values: list, interval) -> list:
-    """`values`, and between each and an end of the assumed interval less than 1 from it (a kink
-    at 0 with x > -1/1000 assumed: the window below it is narrower than the usual steps)."""
+def _near_bounds(values: list, interval, kinks: list) -> list:
+    """`values`, and between each of them and of the `kinks` and an end of the assumed interval
+    less than 1 from it (a kink at 0 with x > -1/1000 assumed, or at sqrt(2) with x > 1.414: the
+    window past the end is narrower than the usual steps)."""
     ends = [b.value for b in interval if b is not None and b.value.is_Rational]
-    between = [(v + end) / 2 for v in values for end in ends if 0 < abs(v - end) < 1]
+    between = [(v + end) / 2 for v in values + kinks for end in ends if 0 < abs(v - end) < 1]
     return values + between
 
 
@@ -266,7 +279,8 @@ _POINTS: dict = {}   # (symbols, domain, n, seed) -> the points
 
 def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, expr) -> list[dict]:
     rng = random.Random(seed)
-    suggested = [_near_bounds(suggested_values(expr, s), assumptions.interval(s.name))
+    suggested = [_near_bounds(suggested_values(expr, s), assumptions.interval(s.name),
+                              [r for r, _ in _kinks(expr, s)[0]])
                  if expr is not None else [] for s in symbols]
     pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
     if any(not p for p in pools):

@@ -267,6 +267,8 @@ def test_a_false_slope_is_shown_failing_off_the_kink(where):
     # the assumed interval reaches a little past the kink: |x| = -x at x = -1/2000 > -1/1000
     ("Abs(x) = x", "x > -1/1000"), ("x/Abs(x) = 1", "x > -1/1000000"),
     ("Abs(x - 1) = x - 1", "x > 999999/1000000"),
+    # an irrational kink just past the bound: x^2 < 2 at x = 1.4141 > 1.414
+    ("Abs(x**2 - 2) = x**2 - 2", "x > 1414/1000"), ("Max(0, 2 - x**2) = 0", "x > 14142/10000"),
 ])
 def test_a_kink_just_inside_the_assumed_interval_is_crossed(claim, assume):
     verdict = api.check([Numbered(1, claim)], [assume], timeout=10).results[0].verdict
