@@ -112,6 +112,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         builder.families |= families
         try:
             context = _context(where, builder)
+            builder.places.clear()   # the claim's own decimals, not its definitions' (a = 0.3)
             sides = parse_latex_sides(text, builder)
         except InputError:
             found = builder.found_chains()

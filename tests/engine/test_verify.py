@@ -834,3 +834,14 @@ def test_a_value_the_definitions_give_is_rounded_as_one_written_out(claim, where
         assert abs(1 / (1 + mpmath.exp(-0.3)) - mpmath.mpf("0.5744425")) < 1e-6
     (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
     assert result.verdict.status.holds is holds, result.verdict
+
+
+@pytest.mark.parametrize("claim, where", [
+    # 1/2 + 1/30 = 8/15 and 1/3 are no roundings of 1/2 and 3/10, which are written as fractions:
+    # a decimal in a definition (w = 0.5) made an equal fraction of the claim the rounded side
+    (r"\frac{1}{2} + \frac{1}{30} = \frac{1}{2}", [r"w = 0.5"]),
+    (r"\frac{1}{3} = \frac{3}{10}", [r"a = 0.3"]),
+])
+def test_only_the_claims_own_decimals_are_rounded_values(claim, where):
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
+    assert result.verdict.status is Status.REFUTED, result.verdict
