@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
+from derive.engine.environment import names_in
 from derive.engine.verdict import Status, Verdict
 from derive.text import arrays as A
 
@@ -68,14 +70,19 @@ def step_of(target, value) -> Step | None:
     return Step(olds[0], sp.Mul(*sizes), gradient)
 
 
-def judge(step: Step, is_gradient: bool, descent: bool, lhs, rhs, corrected: str) -> Verdict | None:
-    """The verdict on a descent step, or None when it cannot be judged."""
+def judge(step: Step, is_gradient: bool, descent: bool, lhs, rhs, corrected: str,
+          negated: bool = False) -> Verdict | None:
+    """The verdict on a descent step, or None when it cannot be judged; `negated`: the text
+    minimizes the negative of something ('the loss L = -l', 'the negative log-likelihood'), so a
+    step up a gradient may be a step down another's."""
     if not is_gradient or not descent:
         return None
     sign = sp.sign(step.coefficient.subs({s: 1 for s in step.coefficient.free_symbols}))
     if sign < 0:
         return Verdict(Status.PROVED, lhs, rhs, method="a descent step: to first order it "
                        "changes what it descends by -(step size) |gradient|^2")
+    if negated:
+        return None
     return Verdict(Status.REFUTED, lhs, rhs, method="a step up the gradient",
                    note=f"in a text about descent this step climbs: to first order it changes "
                         f"what it descends by +(step size) |gradient|^2; should be {corrected}")
@@ -85,6 +92,20 @@ def climbing_corrected(left: str, right: str, arrow: str) -> str:
     """The rule with its step subtracted: `x_{i+1} = x_i - \\alpha v_i`."""
     fixed = re.sub(r"\+", "-", right, count=1) if "+" in right else right
     return f"{left} {arrow} {fixed}"
+
+
+NEGATED = re.compile(r"negative|=\s*-\s*\\?[A-Za-z]", re.I)   # an objective that is minus another
+
+
+def is_negated(*texts: str) -> bool:
+    """Whether the words say that what is descended is the negative of something."""
+    return any(NEGATED.search(t) for t in texts)
+
+
+def descended_names(step: Step, parameter: str | None) -> set:
+    """The names and functions the step takes the gradient of (not its parameter)."""
+    return (names_in(step.gradient) | {f.func.__name__ for f in
+                                       step.gradient.atoms(AppliedUndef)}) - {parameter}
 
 
 def is_descent(*texts: str) -> bool:

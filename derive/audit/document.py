@@ -24,7 +24,8 @@ from derive.audit.conditions import (
     AT_A_POINT, assumed, condition_after, condition_inside, restricted, stated_after, stated_before,
     without_separators)
 from derive.audit.descent import (
-    ARROW, climbing_corrected, is_descent, judge, names_a_gradient, split_update, step_of)
+    ARROW, climbing_corrected, descended_names, is_descent, is_negated, judge, names_a_gradient,
+    split_update, step_of)
 from derive.audit.extract import (
     Equation, clean, expand, extract, lines, macro_definitions, macros, macros_at, unexpanded)
 from derive.audit.forms import (
@@ -108,7 +109,6 @@ WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)
 SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
 
 
-NEGATED = re.compile(r"negative|=\s*-\s*\\?[A-Za-z]", re.I)   # an objective that is minus another
 OBJECTIVE = re.compile(r"(?<![\\A-Za-z])([A-Z])\s*\(")   # J(\theta) in w - eta grad J(\theta)
 
 
@@ -754,16 +754,13 @@ class DocumentReader:
                 names_a_gradient(self.written.get(base_name(name) or "", ""), parameter)
                 for name in {name_of(a) for a in step.gradient.atoms(sp.Symbol, sp.Indexed)})
             descent = is_descent(equation.section, equation.prose, equation.lead, equation.after)
-            of = (names_in(step.gradient) | {f.func.__name__ for f in
-                                             step.gradient.atoms(AppliedUndef)}) - {parameter}
+            of = descended_names(step, parameter)
             descended = self.descended.get(equation.heading, set())
             if descended and not of & descended:
                 descent = False   # after w - eta grad J: w + eta grad l may descend J = -l
             verdict = judge(step, gradient, descent, lhs, rhs,
-                            climbing_corrected(left, right, arrow))
-            if verdict is not None and verdict.status is Status.REFUTED and NEGATED.search(
-                    " ".join((equation.prose, equation.lead))):
-                verdict = None   # 'the loss L = -l', 'the negative log-likelihood': up grad l
+                            climbing_corrected(left, right, arrow),
+                            negated=is_negated(equation.prose, equation.lead))
             if verdict is not None and verdict.status is Status.PROVED:
                 self.descended.setdefault(equation.heading, set()).update(of)
         if verdict is not None:

@@ -66,6 +66,11 @@ def closure(start, graph: dict) -> set:
     return found
 
 
+def _diff(value, *variables):
+    """`sp.diff`, with the convention at a kink of max or min (`engine.evaluate`)."""
+    return relu_convention(sp.diff(value, *variables), value)
+
+
 def _exact(point) -> bool:
     """Whether `point` is an exact real number (0, pi, sqrt(2)), not a sample's Float."""
     return point.is_number and point.is_real and not point.has(sp.Float)
@@ -536,7 +541,7 @@ class Environment:
             return body.xreplace({t: x})
         if order == 1:
             _no_curved_kink_at(body, t, x, name)
-        derivative = relu_convention(sp.diff(body, t, order), body)
+        derivative = _diff(body, t, order)
         _no_kink_at(derivative, t, x, f"of {name} at {x}")
         return derivative.subs(t, x)
 
@@ -620,9 +625,9 @@ class Environment:
         value = V.scalar(env.evaluated(f))
         variable = self._pick(whole, v)
         if isinstance(variable, sp.MatrixBase):
-            result = variable.applyfunc(lambda x: relu_convention(sp.diff(value, x), value))
+            result = variable.applyfunc(lambda x: _diff(value, x))
         else:
-            result = relu_convention(sp.diff(value, variable), value)
+            result = _diff(value, variable)
         return V.apply(result, lambda x: _put_back(x, back)) if back else result
 
     def _jacobian(self, f, x):
@@ -636,7 +641,7 @@ class Environment:
         value = V.matrix(env.evaluated(f))
         variables = list(self._pick(whole, x)) if isinstance(whole, sp.MatrixBase) else [whole]
         jac = sp.Matrix(len(value), len(variables),
-                        lambda r, c: relu_convention(sp.diff(value[r], variables[c]), value[r]))
+                        lambda r, c: _diff(value[r], variables[c]))
         return jac.applyfunc(lambda x: _put_back(x, back)) if back else jac
 
     def _derivative(self, e):
@@ -677,11 +682,11 @@ class Environment:
                     and not variable.is_integer:
                 env, whole, back = self._variable(variable)
                 value = V.scalar(env.evaluated(result) if not evaluated else result)
-                result = relu_convention(sp.diff(value, whole, count), value)
+                result = _diff(value, whole, count)
                 result = _put_back(result, back) if back else result
             else:
                 value = V.scalar(self.evaluated(result)) if not evaluated else result
-                result = relu_convention(sp.diff(value, variable, count), value)
+                result = _diff(value, variable, count)
             evaluated = True
         return result
 

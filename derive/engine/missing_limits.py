@@ -101,11 +101,12 @@ def missing_derivative(*sides) -> MissingDerivative | None:
                 continue
             (variable,), (point,) = at.variables, at.point
             f = derivative.expr
-            if f.free_symbols - {variable} or not point.is_number or not (
-                    f.has(*AT_ZERO) or curved_kink_at(f, variable, point)):
+            if f.free_symbols - {variable} or not point.is_number:
                 continue
-            if not f.has(*AT_ZERO):   # a curved kink of max or min: SymPy's limits fail there
-                slopes = one_sided_slopes(f, variable, point)
+            if not f.has(*AT_ZERO):
+                # a curved kink of max or min: SymPy's limits fail there
+                slopes = one_sided_slopes(f, variable, point) \
+                    if curved_kink_at(f, variable, point) else None
                 if slopes is not None:
                     return MissingDerivative(at, *slopes)
                 continue
@@ -116,11 +117,23 @@ def missing_derivative(*sides) -> MissingDerivative | None:
     return None
 
 
-def divergent_sum(*sides) -> str | None:
-    """Why a series in `sides` has no value: an infinite sum of a constant expression whose terms
-    do not tend to 0 (sum (-1)^k k/(k + 1)), said as a note; else None. (A divergent
-    alternating series still gets a number from evalf's acceleration. SymPy's own
-    `is_convergent` is not trusted: it calls sum sin(k)/k and sum (1 - cos(1/k)) divergent.)"""
+@dataclass(frozen=True)
+class DivergentSum:
+    total: sp.Sum
+    size: sp.Expr   # what the size of its terms tends to
+
+    @property
+    def note(self) -> str:
+        variable = self.total.limits[0][0]
+        return (f"the series {self.total} diverges: its terms do not tend to 0 (their size "
+                f"tends to {self.size} as {variable} -> oo), so it has no value")
+
+
+def divergent_sum(*sides) -> DivergentSum | None:
+    """A series in `sides` that has no value: an infinite sum of a constant expression whose
+    terms do not tend to 0 (sum (-1)^k k/(k + 1)); else None. (A divergent alternating series
+    still gets a number from evalf's acceleration. SymPy's own `is_convergent` is not trusted:
+    it calls sum sin(k)/k and sum (1 - cos(1/k)) divergent.)"""
     for side in sides:
         if not isinstance(side, sp.Basic):
             continue
@@ -137,8 +150,7 @@ def divergent_sum(*sides) -> str | None:
             if isinstance(tail, sp.AccumBounds):
                 tail = tail.min
             if tail.is_extended_positive:
-                return (f"the series {total} diverges: its terms do not tend to 0 (their size "
-                        f"tends to {tail} as {variable} -> oo), so it has no value")
+                return DivergentSum(total, tail)
     return None
 
 

@@ -68,10 +68,11 @@ def _kinks(expr, symbol) -> tuple[list, list]:
     return found, curved
 
 
-def suggested_values(expr, symbol) -> list:
+def suggested_values(expr, symbol, interval=(None, None)) -> list:
     """Values the claim itself suggests for `symbol`: around its breakpoints (`_kinks`; where a
-    piecewise condition changes) and at the scales of its constants (10**6 suggests 10**6 + 1
-    and 2*10**6)."""
+    piecewise condition changes), at the scales of its constants (10**6 suggests 10**6 + 1
+    and 2*10**6), and between a value or a breakpoint and an end of the assumed `interval`
+    near it (`_near_bounds`)."""
     values, kinks = [], []
     roots, curved = _kinks(expr, symbol)
     for crossing in curved:
@@ -95,7 +96,8 @@ def suggested_values(expr, symbol) -> list:
     values += _at_powers(expr, symbol)
     # where a linear part of the claim is 0 (x - 7 in e^{-100 (x - 7)^2}): a narrow bump there
     values += [r for r in (_root(a, symbol) for a in _linear_parts(expr, symbol)) if r is not None]
-    return list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
+    values = list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
+    return _near_bounds(values, interval, kinks)
 
 
 # a power with a variable exponent: a negative base has a real power only at whole exponents and
@@ -279,9 +281,8 @@ _POINTS: dict = {}   # (symbols, domain, n, seed) -> the points
 
 def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, expr) -> list[dict]:
     rng = random.Random(seed)
-    suggested = [_near_bounds(suggested_values(expr, s), assumptions.interval(s.name),
-                              [r for r, _ in _kinks(expr, s)[0]])
-                 if expr is not None else [] for s in symbols]
+    suggested = [suggested_values(expr, s, assumptions.interval(s.name)) if expr is not None
+                 else [] for s in symbols]
     pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
     if any(not p for p in pools):
         return []

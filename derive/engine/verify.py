@@ -94,28 +94,9 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     if lhs == rhs:
         return done(replace(base, status=Status.PROVED, method="identical sides",
                             difference=sp.S.Zero))
-    if lhs.has(sp.Limit) or rhs.has(sp.Limit):   # lim_{h -> 0} |h|/h: no value to claim
-        try:
-            with time_limit(deadline - clock()):
-                missing = [missing_limit(side) for side in (lhs, rhs)]
-        except TaskTimeout:
-            missing = [None, None]
-        if any(missing):
-            found = next(m for m in missing if m)
-            status = Status.UNDECIDED if all(missing) else Status.REFUTED
-            return done(replace(base, status=status, method="one-sided limits", note=found.note))
-    if lhs.has(sp.Sum) or rhs.has(sp.Sum):   # sum (-1)^k k/(k + 1): no value to claim
-        found = _divergent(lhs, rhs, deadline)
-        if found is not None:
-            return done(replace(base, **found))
-    if lhs.has(sp.Subs) or rhs.has(sp.Subs):   # d|x|/dx at x = 0: no value to claim either
-        try:
-            with time_limit(deadline - clock()):
-                kink = missing_derivative(lhs, rhs)
-        except TaskTimeout:
-            kink = None
-        if kink is not None:
-            return done(replace(base, method="one-sided limits", note=kink.note))
+    found = _without_value(lhs, rhs, deadline)
+    if found is not None:
+        return done(replace(base, **found))
     failure = None
     try:
         with time_limit(deadline - clock()):
@@ -228,7 +209,7 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
     places. Two exact numbers that are equal are PROVED."""
     literal, other = (rhs, lhs) if decimal == "rhs" else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
-    found = _divergent(lhs, rhs, clock() + 2.0)
+    found = _without_value(lhs, rhs, clock() + 2.0, (NO_VALUE[1],))
     if found is not None:
         return replace(base, **found)
     if other.is_Rational and other == literal:
@@ -258,18 +239,29 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
                         f"{sp.Float(literal, places + 1)}")
 
 
-def _divergent(lhs, rhs, deadline: float) -> dict | None:
-    """The verdict's fields when a side is a divergent series (`divergent_sum`): REFUTED when
-    the other side has a value, UNDECIDED when both diverge; else None."""
-    try:
-        with time_limit(max(0.05, deadline - clock())):
-            found = [divergent_sum(side) for side in (lhs, rhs)]
-    except TaskTimeout:
-        return None
-    if not any(found):
-        return None
-    status = Status.UNDECIDED if all(found) else Status.REFUTED
-    return dict(status=status, method="convergence test", note=next(f for f in found if f))
+# what a side can be that has no value: (the SymPy object it holds, the test, the method named,
+# whether a number on the other side is refuted by it)
+NO_VALUE = ((sp.Limit, missing_limit, "one-sided limits", True),          # lim |h|/h
+            (sp.Sum, divergent_sum, "convergence test", True),            # sum (-1)^k
+            (sp.Subs, missing_derivative, "one-sided limits", False))     # d|x|/dx at 0
+
+
+def _without_value(lhs, rhs, deadline: float, checks=NO_VALUE) -> dict | None:
+    """The verdict's fields when a side has no value (`NO_VALUE`): REFUTED against a side that
+    has one, UNDECIDED when neither has; a derivative at a kink, where a value is a convention,
+    UNDECIDED. Else None."""
+    for kind, missing, method, refutes in checks:
+        if not (lhs.has(kind) or rhs.has(kind)):
+            continue
+        try:
+            with time_limit(max(0.05, deadline - clock())):
+                found = [missing(side) for side in (lhs, rhs)]
+        except TaskTimeout:
+            continue
+        if any(found):
+            status = Status.REFUTED if refutes and not all(found) else Status.UNDECIDED
+            return dict(status=status, method=method, note=next(f for f in found if f).note)
+    return None
 
 
 def decide_chain(verdicts: list) -> Verdict:
