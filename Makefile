@@ -31,7 +31,7 @@ demo: $(STAMP) bytecode
 	$(BIN)/derive audit; test $$? -le 1
 
 test: $(TESTS) bytecode
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 derivations: $(STAMP) bytecode
 	$(BIN)/derive export derivations

@@ -40,6 +40,7 @@ def cache_of_this_run(request, tmp_path_factory, worker_id):
     the user's: every run derives afresh, and a test sees no result of another version. The
     shared results the selected tests need are started here."""
     root = _root(tmp_path_factory, worker_id)
+    shared.load_what_workers_load()
     os.environ["DERIVE_CACHE_DIR"] = str(root / "derive-cache")
     os.environ.pop("DERIVE_NO_CACHE", None)
     needed = set().union(*map(_needs, request.session.items))

@@ -47,6 +47,13 @@ def _notation():
 MAKERS = {"published": _published, "corpus": _corpus, "notation": _notation}
 
 
+def load_what_workers_load() -> None:
+    """SymPy's `simplify` (and `solve`, `as_set`) import its units package the first time they
+    run, a tenth of a second of CPU in every worker forked before then. A test process forks
+    workers many times over, so it imports the package once, before any of them."""
+    import sympy.physics.units  # noqa: F401
+
+
 def start(root: Path, names) -> list[subprocess.Popen]:
     """A process making each of `names` not yet started in this run (`root` is the run's own
     directory, the same for every worker)."""
@@ -100,6 +107,7 @@ def _make(name: str, path: str) -> int:   # pragma: no cover - runs in the maker
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG: dies with its test worker
     except (OSError, AttributeError):
         pass
+    load_what_workers_load()
     value = MAKERS[name]()
     partial = Path(path + ".partial")
     partial.write_bytes(dumps(value))   # SymPy's unevaluated forms kept
