@@ -183,12 +183,11 @@ def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
         flags = " ".join(f"--assume '{a}'" for a in stated.assumptions)
         raise InputError(f"the formula states a condition: check the formula alone with {flags}")
     reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
-    pairs = reading.links
     first = reading.sides[0]
-    if len(pairs) > 1 and getattr(first, "is_Symbol", False) and not any(
-            first in getattr(side, "free_symbols", ()) for side in reading.sides[1:]):
-        pairs = pairs[1:]   # L = -log(0.245) = 1.406: the chain names its value L first
-    return links_of(reading, assumptions, pairs)
+    named = len(reading.sides) > 2 and getattr(first, "is_Symbol", False) and not any(
+        first in getattr(side, "free_symbols", ()) for side in reading.sides[1:])
+    # L = -log(0.245) = 1.406: the chain names its value L first
+    return links_of(reading, assumptions, first=1 if named else 0)
 
 
 def check(claims: Sequence, assume: Sequence[str] = (), latex: bool = False,

@@ -39,13 +39,12 @@ def _open_sums(expr) -> bool:
                for s in expr.atoms(sp.Sum, sp.Product) for limit in s.limits)
 
 
-def links_of(reading, assumptions, pairs=None) -> list[Link]:
-    """The links of a `text.claims.Reading` (or of the given pairs of its sides), planned."""
-    pairs = reading.links if pairs is None else pairs
+def links_of(reading, assumptions, first: int = 0) -> list[Link]:
+    """The links of a `text.claims.Reading` (those from its side `first` on), planned."""
     _assumptions_on_defined_names(reading.context, assumptions)
     links = []
-    for lhs, rhs in pairs:
-        rounded = reading.rounded_places(lhs, rhs)
+    for k, (lhs, rhs) in enumerate(reading.links[first:], first):
+        rounded = reading.rounded_places(k)
         if rounded is not None:   # the other side as the number the definitions make it
             places, decimal, value = rounded
             lhs, rhs = (value, rhs) if decimal == "rhs" else (lhs, value)

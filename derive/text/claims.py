@@ -28,21 +28,30 @@ class Reading:
     sides: tuple
     quantities: dict = field(default_factory=dict)
     context: Context = field(default_factory=Context)
-    places: dict = field(default_factory=dict)   # decimal literal -> decimal places written
+    # each side's decimal literals -> the decimal places they were written with
+    side_places: tuple = ()
 
     @property
     def links(self) -> list[tuple]:
         """The equalities the claim makes: (A, B) and (B, C) for A = B = C."""
         return list(zip(self.sides, self.sides[1:]))
 
-    def rounded_places(self, lhs, rhs) -> tuple[int, str, sp.Basic] | None:
-        """The decimal places of a side written as a decimal number (1.406) when the other side
-        is a constant (an exact one too: 1/2 (0.01 - 0.75)^2 = 0.27 in a worked example, or a
-        name the definitions make one: y = 0.574 with y = sigma(0.3)), which side it is ("lhs"
-        or "rhs"), and that constant: such an equality states a value rounded, or cut off, to
-        those places."""
-        written = [self.places.get(one, 0) or (  # -0.038: the literal 0.038, negated
-            self.places.get(-one, 0) if isinstance(one, sp.Rational) else 0) for one in (rhs, lhs)]
+    def _written_places(self, k: int) -> int:
+        """The decimal places of side k when it is written as a decimal number (-0.038 too),
+        else 0: a side only equal to one (3/10 beside 0.3 in a chain) is not one."""
+        side = self.sides[k]
+        places = self.side_places[k] if k < len(self.side_places) else {}
+        return places.get(side, 0) or (places.get(-side, 0) if isinstance(side, sp.Rational)
+                                       else 0)
+
+    def rounded_places(self, k: int) -> tuple[int, str, sp.Basic] | None:
+        """For the equality of sides k and k + 1: the decimal places of a side written as a
+        decimal number (1.406) when the other side is a constant (an exact one too: 1/2 (0.01 -
+        0.75)^2 = 0.27 in a worked example, or a name the definitions make one: y = 0.574 with
+        y = sigma(0.3)), which side it is ("lhs" or "rhs"), and that constant: such an equality
+        states a value rounded, or cut off, to those places."""
+        lhs, rhs = self.sides[k], self.sides[k + 1]
+        written = [self._written_places(k + 1), self._written_places(k)]
         if all(written):
             return None   # 0.51 = 0.5: two written numbers, compared as they are
         for other, side, places in ((lhs, "rhs", written[0]), (rhs, "lhs", written[1])):
@@ -112,7 +121,6 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         builder.families |= families
         try:
             context = _context(where, builder)
-            builder.places.clear()   # the claim's own decimals, not its definitions' (a = 0.3)
             sides = parse_latex_sides(text, builder)
         except InputError:
             found = builder.found_chains()
@@ -133,7 +141,7 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         raise InputError("a claim needs '=': LHS = RHS")
     if len(sides) > MAX_LINKS + 1:
         raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
-    return Reading(tuple(sides), dict(builder.quantities), context, dict(builder.places))
+    return Reading(tuple(sides), dict(builder.quantities), context, tuple(builder.side_places))
 
 
 def _partials_are_plain(partials: set, context) -> None:

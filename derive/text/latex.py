@@ -174,13 +174,20 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if not self.tokens:
             raise InputError("empty formula")
         self.skip_alignment()
-        sides = [self.expr()]
+        places = []   # the decimals written in each side, apart: 1/3 = 3/10 = 0.3 has one, last
+
+        def side():
+            self.b.places.clear()
+            value = self.expr()
+            places.append(dict(self.b.places))
+            return value
+        sides = [side()]
         while True:
             self.skip_alignment()
             if self.at("="):
                 self.next()
                 self.skip_alignment()
-                sides.append(self.expr())
+                sides.append(side())
             elif self.at(r"\\") and self.abs_depth == 0:
                 self.next()
                 if self.at("[") and self.peek(1) is not None and self.peek(1).kind == "num":
@@ -196,6 +203,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         t = self.peek()
         if t is not None:
             raise InputError(unexpected(t))
+        self.b.side_places = places
         return sides
 
     def skip_alignment(self) -> None:

@@ -810,6 +810,17 @@ def test_a_rounded_value_is_one_unit_wide_and_no_wider(claim, holds):
 
 
 @pytest.mark.parametrize("claim, holds", [
+    # a side is a rounded value only where it is written as a decimal: 3/10 is no rounding of
+    # 1/3 for being equal to the 0.3 beside it (by hand: 1/3 - 3/10 = 1/30)
+    (r"\frac{1}{3} = \frac{3}{10} = 0.3", False), (r"0.3 = \frac{3}{10} = \frac{1}{3}", False),
+    (r"\frac{1}{3} = 0.3 = \frac{3}{10}", True), (r"\frac{3}{10} = 0.3 = \frac{1}{3}", True),
+])
+def test_in_a_chain_only_a_side_written_as_a_decimal_is_rounded(claim, holds):
+    verdict = verify(claim, latex=True)
+    assert verdict.status.holds is holds, verdict
+
+
+@pytest.mark.parametrize("claim, holds", [
     # convergent (terms at most 1/(2k^2); mpmath's nsum: 0.7787586): SymPy's is_convergent
     # calls it divergent, and it was refuted as having no value
     (r"\sum_{k=1}^{\infty} \left(1 - \cos\frac{1}{k}\right) = 0.779", True),
