@@ -311,6 +311,9 @@ class DocumentReader:
             self.skip(source, "not an equation")
             return sides[-1] if sides else None
         told = by_words(words)
+        if told is None and equation.introduction:   # 'Common slips:' over a list of them
+            introduced = by_words(equation.introduction)
+            told = introduced if introduced in (Kind.DENIED, Kind.EXERCISE) else None
         if told is Kind.CONDITION and assume:
             told = None   # 'Unless $x > 0$, ...': the condition is the claim's domain
         if told is not Kind.EXERCISE and before is None and denied_after(equation.after):

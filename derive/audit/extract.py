@@ -34,6 +34,7 @@ class Equation:
     cell: Cell | None = None
     lead: str = ""              # the words just before it, across a paragraph break
     after: str = ""             # the rest of its line after it ('$C$ - the cost')
+    introduction: str = ""      # what introduces the list or block it opens ('Common slips:')
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def extract(text: str) -> list[Equation]:
                                 kind not in ("$", r"\(", "\\\\("), level, position, cell,
                                 " ".join(text[max(previous_end, position, start - 150):start]
                                          .split()),
-                                _after(text, close_end)))
+                                _after(text, close_end), _introduction(text, start)))
         previous_end = close_end
         i = j + 1
     return out
@@ -182,6 +183,27 @@ def _after(text: str, end: int) -> str:
     if rest.strip() or not following.strip() or following.lstrip().startswith(("$$", "\\[")):
         return rest[:120]
     return following.split("\n", 1)[0][:120]
+
+
+LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+INTRODUCED = 40   # lines back to the line that introduces a list
+
+
+def _introduction(text: str, start: int) -> str:
+    """The line that introduces the list item or the block a formula opens: the last line
+    before it, ending in ':' or '?', with only blank lines and the list's earlier items (and their
+    indented lines) between ('Common slips:' over '- $...$'). Empty for a formula with words of
+    its own before it on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    own = text[line_start:start]
+    if own.strip() and not LIST_ITEM.fullmatch(own):
+        return ""
+    lines = text[:line_start].split("\n")[-INTRODUCED - 1:-1]
+    for line in reversed(lines):
+        if not line.strip() or LIST_ITEM.match(line) or line[:1].isspace():
+            continue
+        return " ".join(line.split()) if line.rstrip().endswith((":", "?")) else ""
+    return ""
 
 
 def _prose(text: str, start: int, end: int) -> str:

@@ -35,7 +35,9 @@ EXERCISE_LABEL = re.compile(r"^\W*(?:exercise|question|quiz|problem)\b(?:\s*\d+)
 DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac(?:y|ious)",
                    r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))",
                    r"wrong(?:ly)?", r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?",
-                   r"erroneous(?:ly)?")
+                   r"erroneous(?:ly)?", r"slips?", r"pitfalls?", r"misconceptions?", r"typos?",
+                   r"(?:common|frequent|typical|classic|usual|popular)\s+errors?",
+                   r"avoid\s+writing", r"never\s+write")
 OPENS_WITH_A_CONDITION = re.compile(r"^\W*(?:if|when|whenever|for|unless|provided|assuming)\b",
                                     re.I)
 NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)", re.I)

@@ -129,7 +129,7 @@ CURATED_LINES = {"T03": {73}, "T07": {97}, "T08": {99}, "T17": {256, 257, 258},
 
 NOTES = r"""# Notes
 
-The power rule, $\frac{d}{dx} x^3 = 3x^2$, and a slip: $\frac{d}{dx} e^{2x} = e^{2x}$.
+The power rule, $\frac{d}{dx} x^3 = 3x^2$, and the exponential: $\frac{d}{dx} e^{2x} = e^{2x}$.
 
 $$\begin{aligned}
 f(x) &= x^2 \sin x \\

@@ -148,7 +148,7 @@ def test_tab_separated_tables_are_read():
 def test_annotate_writes_a_note_under_the_wrong_formula(tmp_path, capsys):
     from derive.cli import main
     notes = tmp_path / "notes.md"
-    notes.write_text("# N\n\nA slip:\n$$\\frac{d}{dx} e^{2x} = e^{2x}$$\nmore.\n\nEnd.\n")
+    notes.write_text("# N\n\nThe derivative:\n$$\\frac{d}{dx} e^{2x} = e^{2x}$$\nmore.\n\nEnd.\n")
     assert main(["audit", str(notes), "--annotate"]) == 1
     copy = (tmp_path / "notes.annotated.md").read_text()
     lines = copy.split("\n")
@@ -1308,6 +1308,44 @@ def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
     findings, report = audit(f"Students often write $\\frac{{d}}{{dx}} e^{{2x}} = e^{{2x}}${after}\n")
     assert status_on(findings, 1) == [] and not report.refuted
     assert "not holding" in findings["L1"].skipped
+
+
+@pytest.mark.parametrize("text", [
+    # each formula is wrong (by hand: cos' = -sin, (e^{2x})' = 2e^{2x}, (x^3)' = 3x^2): the text
+    # lists them as slips, or calls each one an error before it
+    "Common slips:\n\n- $\\frac{d}{dx} \\cos x = \\sin x$\n- $\\frac{d}{dx} e^{2x} = e^{2x}$\n",
+    "Typical mistakes students make:\n\n1. $\\frac{d}{dx} x^3 = 3x$\n\n"
+    "2. $\\frac{d}{dx} \\cos x = \\sin x$\n",
+    "A frequent error: $\\frac{d}{dx} x^3 = 3x$.\n",
+    "Avoid writing $\\frac{d}{dx} \\cos x = \\sin x$.\n",
+    "Pitfalls to watch for:\n\n$$\\frac{d}{dx} e^{2x} = e^{2x}$$\n",
+])
+def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
+    findings, report = audit(text)
+    assert not report.refuted
+    assert findings and all("not holding" in f.skipped for f in findings.values())
+
+
+@pytest.mark.parametrize("text, refuted", [
+    # a list introduced by neutral words is checked item by item; so is a formula after
+    # 'to avoid overflow' (by hand: log(1 + e^x) = x + log(1 + e^{-x}); (x^4)' = 4x^3)
+    ("The rules:\n\n- $\\frac{d}{dx} x^4 = 4x^3$\n- $\\frac{d}{dx} x^4 = 4x^4$\n", [4]),
+    ("To avoid overflow, compute $\\log(1 + e^{x}) = x + \\log(1 + e^{-x})$.\n", []),
+    ("To avoid overflow, compute $\\log(1 + e^{x}) = x - \\log(1 + e^{-x})$.\n", [1]),
+])
+def test_a_list_or_formula_not_introduced_as_slips_is_checked(text, refuted):
+    findings, report = audit(text)
+    assert [f.source.line for f in report.refuted] == refuted
+    assert all(not f.skipped for f in findings.values())
+
+
+def test_items_under_a_question_are_an_exercise():
+    # 'Which of these hold?': (x^2)' = x is false (by hand), and that is the exercise
+    _, report = audit("Which of these hold?\n\n1. $\\frac{d}{dx} x^2 = 2x$\n"
+                      "2. $\\frac{d}{dx} x^2 = x$\n")
+    assert not report.refuted
+    assert [(f.source.line, f.source.exercise) for f in report.checked
+            if f.verdict.status is Status.REFUTED] == [(4, True)]
 
 
 def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
