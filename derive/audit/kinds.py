@@ -90,8 +90,10 @@ def by_words(prose: str) -> Kind | None:
     return None if kind is Kind.CLAIM else kind
 
 
-# '$...$, which is wrong', '$...$ is false', '$...$ (wrong!)', '$...$ is a classic error'
-DENIED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:which\s+|that\s+|this\s+|it\s+)?(?:is|are|was)?\s*"
+# '$...$, which is wrong', '$...$ is false', '$...$ (wrong!)', '$...$ is a classic error',
+# '$...$. This is incorrect.'
+DENIED_AFTER = re.compile(r"^\s*(?:[,;:]|\.(?=\s+(?:this|that|it)\s))?\s*\(?\s*"
+                          r"(?:which\s+|that\s+|this\s+|it\s+)?(?:is|are|was)?\s*"
                           r"(?:(?:also|clearly|simply|plainly|a|an|classic|common|typical|"
                           r"frequent)\s+)*(?:wrong|false|incorrect|mistaken|not true|error|"
                           r"mistake|slip)(?:\s*(?:[.,;:!)]|$)|\s+(?:for|when|if|unless)\s)"

@@ -1302,7 +1302,7 @@ def test_a_quantity_defined_at_every_layer_and_stated_at_the_last_is_a_claim(bp1
 
 
 @pytest.mark.parametrize("after", [", which is wrong.", " is false.", " (wrong!)",
-                                   " is a classic error."])
+                                   " is a classic error.", ". This is incorrect."])
 def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
     # d/dx e^{2x} = 2 e^{2x} (by hand): the text quotes the slip to warn against it
     findings, report = audit(f"Students often write $\\frac{{d}}{{dx}} e^{{2x}} = e^{{2x}}${after}\n")
@@ -1319,6 +1319,8 @@ def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
     "A frequent error: $\\frac{d}{dx} x^3 = 3x$.\n",
     "Avoid writing $\\frac{d}{dx} \\cos x = \\sin x$.\n",
     "Pitfalls to watch for:\n\n$$\\frac{d}{dx} e^{2x} = e^{2x}$$\n",
+    "Never write $\\frac{d}{dx} x^3 = 3x$.\n",
+    "Another slip is the wrong power: $$\\frac{d}{dx} x^3 = 3x$$\n",
 ])
 def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     findings, report = audit(text)
@@ -1332,6 +1334,8 @@ def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     ("The rules:\n\n- $\\frac{d}{dx} x^4 = 4x^3$\n- $\\frac{d}{dx} x^4 = 4x^4$\n", [4]),
     ("To avoid overflow, compute $\\log(1 + e^{x}) = x + \\log(1 + e^{-x})$.\n", []),
     ("To avoid overflow, compute $\\log(1 + e^{x}) = x - \\log(1 + e^{-x})$.\n", [1]),
+    # the next sentence is about something else: 'wrong to forget' denies no formula
+    ("So $\\frac{d}{dx} x^2 = x$. It is wrong to forget the 2.\n", [1]),
 ])
 def test_a_list_or_formula_not_introduced_as_slips_is_checked(text, refuted):
     findings, report = audit(text)
