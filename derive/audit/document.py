@@ -34,7 +34,7 @@ from derive.audit.forms import (
     network_notation, over_the_whole_side, property_of_one_name, says_what_a_function_is,
     spelled_name, split_sides, unknowns, value_at_a_point, value_in_an_example,
     values_of_an_example)
-from derive.audit.kinds import Kind, by_marks, by_words, denied_after, words_inside
+from derive.audit.kinds import Kind, by_marks, by_words, denied_after, quantified, words_inside
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import ENTRY, TOKEN, Scope, base_name, key_of
 from derive.engine.environment import names_in, owner
@@ -172,8 +172,11 @@ def redefines_sigma(text: str, sides, equation: Equation) -> bool:
     if not head or head.group(1) != "\\sigma" or SIGMOID_WORDS.search(
             " ".join((lead, equation.prose, after))):
         return False
-    lhs, rhs = sides   # a formula of its own variable only (not \sigma(z) = P, P defined)
-    if not (isinstance(rhs, sp.Expr) and rhs.free_symbols <= lhs.free_symbols):
+    # a formula of its own variable only (not \sigma(z) = P, P defined; not \sigma(z) = 1/2, a
+    # value at a point the text gives)
+    lhs, rhs = sides
+    if not (isinstance(rhs, sp.Expr) and rhs.free_symbols
+            and rhs.free_symbols <= lhs.free_symbols):
         return False
     try:
         return clearly_nonzero(lhs - rhs, clock() + 0.2)
@@ -372,6 +375,7 @@ class DocumentReader:
         the words state cannot be taken, and its claims are then not checked: checked
         everywhere, they could be refuted where the text does not claim them)."""
         assume = self.assume + assume
+        every = quantified(f"{equation.prose} {equation.after}", equation.latex)
         stated = bool(RULE_WORDS.search(equation.prose))   # 'for any differentiable y'
         general = stated or bool(RULE_WORDS.search(equation.section))
         for k, (left, right) in enumerate(zip(sides, sides[1:])):
@@ -396,9 +400,9 @@ class DocumentReader:
                                 "that use it are not checked)")
                 continue
             try:
-                reading, given = self.read(text)
+                reading, given = self.read(text, every=every)
                 if k == 0 and redefines_sigma(text, reading.sides, equation):
-                    reading, given = self.read(text, redefined=True)
+                    reading, given = self.read(text, redefined=True, every=every)
             except (InputError, RecursionError, ValueError, TypeError, AttributeError) as err:
                 head = FUNCTION_HEAD.match(text)
                 if head and k == 0 and self.scope.binding(left) is None \
@@ -415,6 +419,13 @@ class DocumentReader:
                 # 'for large x, sigma(x) = 1': no new meaning of a function known by name
                 self.skip(here, f"stated under a condition that cannot be read ({unread}): not "
                                 "checked")
+                continue
+            if applied and applied.group(1).lstrip("\\") in VOCABULARY and isinstance(
+                    rhs, sp.Basic) and rhs.is_number and not self.all_given(text):
+                # 'at the boundary sigma(z) = 1/2', 'tanh(z) = 0 at the origin': a value at a
+                # point the text does not give, or an equation for z (never a new sigma)
+                self.skip(here, f"the value of {left.strip()} at a point the text does not give "
+                                "here: not an identity")
                 continue
             why = self.not_a_claim(left, right, lhs, rhs, equation, told, general, here)
             if why is not None:
@@ -683,10 +694,12 @@ class DocumentReader:
                 out.append(Alternative(f"where {written} (line {line})", text, where + (written,)))
         return tuple(out)
 
-    def read(self, text: str, redefined: bool = False):
+    def read(self, text: str, redefined: bool = False, every: set = frozenset()):
         """The claim read with the definitions it mentions, and the keys of the values it is
         read without (d/da with a = 2 given: differentiated for every a, the value after).
-        `redefined`: its head is a function of the vocabulary that it defines anew."""
+        `redefined`: its head is a function of the vocabulary that it defines anew. The values
+        of the names in `every` are left out too, and not put in after: the words state the
+        claim for every value of them ('Let $z = 0$.' then '... for every $z$')."""
         # L(x) = x^2 + ...: L is the function it defines (a function of the vocabulary, such as
         # \sigma or \tanh, stays itself: its formula is a claim to check)
         head = FUNCTION_HEAD.match(text)
@@ -697,10 +710,11 @@ class DocumentReader:
             # e = y - \hat{y}: e names the error (Euler's number is no formula of variables)
             reading = read_claim(text, latex=True, where=self.scope.where(text),
                                  functions=functions, e_named=True)
-        points = self.points_of(reading)
-        if points:
-            reading = read_claim(text, latex=True, where=self.scope.where(text, without=points),
-                                 functions=functions)
+        held = {key for key, b in self.scope.values().items() if b.name.lstrip("\\") in every}
+        points = self.points_of(reading) - held
+        if points or held:
+            reading = read_claim(text, latex=True, functions=functions,
+                                 where=self.scope.where(text, without=points | held))
         return reading, points
 
     def plan(self, text: str, reading, points, assume: tuple, units_allowed: bool = True):
@@ -795,6 +809,12 @@ class DocumentReader:
         words = set(WORD.findall(lead))
         named = [name for name, own in self.glossary.items() if own & words]
         return named[0] if len(named) == 1 else None
+
+    def all_given(self, text: str) -> bool:
+        """Whether every variable of the head `f(x, y) = ...` has a value the text gave."""
+        given = {b.name.lstrip("\\") for b in self.scope.values().values()}
+        arguments = re.match(r"[^(]*\(([^)]*)\)", text).group(1).split(",")
+        return all(a.strip().lstrip("\\") in given for a in arguments)
 
     def points_of(self, reading) -> set[str]:
         """Keys of the numbers the document gave (a = 2, c = 6) that a claim with a derivative

@@ -100,6 +100,23 @@ DENIED_AFTER = re.compile(r"^\s*(?:[,;:]|\.(?=\s+(?:this|that|it)\s))?\s*\(?\s*"
                           r"|^\s*[,;:]?\s*(?:does not|doesn't|do not) hold", re.I)
 
 
+# 'for every $z$', 'holds for all real $x$', 'for any $x$': stated for each value of the name
+QUANTIFIED = re.compile(r"(?:\bfor\s+(?:all|every|any|each)|\\forall|∀)\s+(?:(?:real|positive|"
+                        r"negative|non-?negative|non-?zero|values?\s+of|numbers?|inputs?|choices?"
+                        r"\s+of|layers?|units?|ind(?:ex|ices)|neurons?|samples?|examples?)\s+)*"
+                        r"\$?\s*(\\?[A-Za-z]+)", re.I)
+
+
+UPRIGHT = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{([^{}]*)\}")
+
+
+def quantified(words: str, latex: str = "") -> set[str]:
+    """The names the words, or the formula's own upright text (`\\text{ for all } x`), say a
+    formula holds for every value of ('for every $z$')."""
+    return {m.group(1).lstrip("\\") for m in QUANTIFIED.finditer(
+        words + " " + UPRIGHT.sub(r" \1 ", latex))}
+
+
 def denied_after(after: str) -> bool:
     """Whether the words right after a formula say it does not hold."""
     return DENIED_AFTER.match(after) is not None

@@ -1352,6 +1352,38 @@ def test_items_under_a_question_are_an_exercise():
             if f.verdict.status is Status.REFUTED] == [(4, True)]
 
 
+@pytest.mark.parametrize("text", [
+    # each false for some value (by hand: sigma(-1) = 0.269, sigma(1) = 0.731; 2^2 != 2) and
+    # true at the example's value: the words state it for every value
+    "Let $z = 0$. The sigmoid is even: $\\sigma(-z) = \\sigma(z)$ for every $z$.\n",
+    "Let $x = 1$. The identity $x^2 = x$ holds for all real $x$.\n",
+    "Let $x = 1$.\n\nFor all $x$, $x^3 = x$.\n",
+])
+def test_a_formula_stated_for_every_value_is_not_read_at_the_examples(text):
+    _, report = audit(text)
+    assert len(report.refuted) == 1
+
+
+def test_a_value_of_the_sigmoid_is_no_new_sigmoid():
+    # sigma(0) = 1/2 (by hand) is a claim about the sigmoid at the z given, not a constant
+    # sigma that made sigma(-z) = sigma(z) hold; sigma(0) = 1/3 is then refuted
+    findings, report = audit("Let $z = 0$. Then $\\sigma(z) = \\frac{1}{2}$.\n\n"
+                             "Also $\\sigma(z) = \\frac{1}{3}$.\n\n"
+                             "$$\\sigma(-z) = \\sigma(z) \\text{ for every } z$$\n")
+    assert [s.holds for s in status_on(findings, 1)] == [True]
+    assert [f.source.line for f in report.refuted] == [3, 5]
+
+
+@pytest.mark.parametrize("text", [
+    "At the decision boundary $\\sigma(z) = \\frac{1}{2}$.\n",
+    "Note that $\\tanh(z) = 0$ at the origin.\n",
+])
+def test_a_known_function_equal_to_a_number_at_an_unnamed_point_is_not_refuted(text):
+    # an equation for z (sigma(z) = 1/2 at z = 0), not an identity in z
+    findings, report = audit(text)
+    assert not report.refuted and "at a point the text does not give" in findings["L1"].skipped
+
+
 def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
     # cos' = -sin (by hand): the exercise's statement is false, and that is the exercise
     from derive.render.reports import report_github
