@@ -84,6 +84,7 @@ class Plan:
     assumptions: object = None
     general: tuple = ()           # sizes (n in a sum to n) for which a proof for every value is tried
     unknown: str = ""             # an undefined vector or matrix only one side depends on
+    ordered: str = ""             # a product of layer quantities all read as numbers (W^l delta^l)
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -157,7 +158,23 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
     covered = "; ".join(dict.fromkeys(c for c in covered if c)) + (f" (where {cases})" if cases
                                                                  else "")
     return Plan(lhs, rhs, tuple(instances), good, exact, covered, assumptions, general,
-                _one_sided(instances[0]))
+                _one_sided(instances[0]), _ordered_numbers(lhs, rhs, quantities, label_vars))
+
+
+def _ordered_numbers(lhs, rhs, quantities: dict, label_vars: list) -> str:
+    """A product of two or more layer quantities (W^l delta^l, delta^l a^{l-1}) in a claim where
+    nothing makes any of them a vector or a matrix: read as numbers, the product cannot show a
+    transposition or the order of its factors, which the notation of layers usually means. The
+    product as read, or ''."""
+    if not label_vars or any(q.array for q in quantities.values()):
+        return ""
+    for side in (lhs, rhs):
+        for term in sp.Add.make_args(side):
+            layered = [f for f in sp.Mul.make_args(term)
+                       if any(q.label is not None for q in _quantities_in(f, quantities))]
+            if len(layered) >= 2:
+                return str(sp.Mul(*layered))
+    return ""
 
 
 def _index_counts(e) -> dict:
@@ -712,8 +729,8 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
     seconds = clock() - start
     verdicts = {reading: replace(_combine(plan_, found), seconds=seconds)
                 for reading, found in by_reading.items()}
-    if _every_array_one_entry(plan_):
-        verdicts = {reading: _no_evidence(v) for reading, v in verdicts.items()}
+    if _every_array_one_entry(plan_) or plan_.ordered:
+        verdicts = {reading: _no_evidence(v, plan_.ordered) for reading, v in verdicts.items()}
     readable = {r: v for r, v in verdicts.items() if not _unevaluable(v)}
     if readable and len(readable) < len(verdicts):   # a reading that cannot be evaluated is none
         verdicts = readable
@@ -740,15 +757,18 @@ def _every_array_one_entry(plan_: Plan) -> bool:
     return bool(shapes) and all(shape == (1, 1) for shape in shapes)
 
 
-def _no_evidence(verdict: Verdict) -> Verdict:
-    """A verdict that holds at single entries only is no evidence: UNDECIDED, with the reason."""
+def _no_evidence(verdict: Verdict, ordered: str = "") -> Verdict:
+    """A verdict that holds at single entries only is no evidence: UNDECIDED, with the reason
+    (`ordered`: the product of layer quantities that were all read as numbers)."""
     if not verdict.status.holds:
         return verdict
+    why = f"every quantity of the layers was read as a number, and their product {ordered}" \
+        if ordered else "every vector and matrix could only be given one entry (the sizes the " \
+        "claim and its definitions allow), where a transposition or the order of factors"
     return replace(verdict, status=Status.UNDECIDED, method="instantiated",
-                   note="every vector and matrix could only be given one entry (the sizes the "
-                        "claim and its definitions allow), where a transposition or the order "
-                        "of factors cannot show: declare the sizes (as in W \\in "
-                        "\\mathbb{R}^{m \\times n}), or write a matrix in uppercase")
+                   note=f"{why} cannot show a transposition or the order of its factors: declare "
+                        "the sizes (as in W \\in \\mathbb{R}^{m \\times n})" +
+                        ("" if ordered else ", or write a matrix in uppercase"))
 
 
 def _every_range_runs(example, sides) -> bool:

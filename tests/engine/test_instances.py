@@ -40,6 +40,21 @@ def test_backprop_equations_of_a_network_with_a_generic_cost(claim, holds):
         assert "fails at l = " in v.note
 
 
+@pytest.mark.parametrize("claim", [
+    # with vectors and matrices these are false (by hand: dC/da^{l-1} = (W^l)^T delta^l and
+    # dC/dW^l = delta^l (a^{l-1})^T; W^l delta^l is wrong for a non-square W^l, delta^l a^{l-1}
+    # a product of two column vectors): nothing in them or in NETWORK makes any quantity a
+    # vector, and read as numbers they held, where no transposition can show
+    r"\frac{\partial C}{\partial a^{l-1}} = W^l \delta^l",
+    r"\frac{\partial C}{\partial W^l} = \delta^l a^{l-1}",
+])
+def test_a_product_of_layer_quantities_read_as_numbers_is_no_evidence(claim):
+    v = verdict(claim, NETWORK)
+    assert v.status is Status.UNDECIDED and "read as a number" in v.note, v
+    # BP3 has no product to transpose: read as numbers it is evidence (by hand: dC/db^l = delta^l)
+    assert verdict(r"\frac{\partial C}{\partial b^l} = \delta^l", NETWORK).status.holds
+
+
 @pytest.mark.parametrize("claim,where,holds", [
     (r"\nabla_x x^\top A x = (A + A^\top)x", (), True),
     (r"\nabla_x x^\top A x = 2 A x", (), False),          # only for a symmetric A
