@@ -166,6 +166,9 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                             "is there is not stated (define it, e.g. in the document)"))
     search = find_counterexample(*numeric, assumptions, deadline, kinks=kinks,
                                  domain=real_domain_of(lhs, rhs))
+    if search.counterexample is None and search.one_side_real is not None:
+        search = replace(search, counterexample=limit_at_points(
+            lhs, rhs, L, R, assumptions, search.one_side_real, deadline))
     if search.counterexample is not None:
         verdict = replace(base, status=Status.REFUTED, method="numeric counterexample",
                           counterexample=search.counterexample, difference=D,
@@ -201,6 +204,43 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     if provisional.status is Status.NUMERIC and clock() >= deadline:
         provisional = replace(provisional, note=provisional.note + "; symbolic proof timed out")
     return done(provisional)
+
+
+LIMIT_POINTS = 8          # points where a limit with a parameter is taken again, its value put in
+LIMIT_SECONDS = 0.5       # for each of them
+
+
+def limit_at_points(lhs, rhs, L, R, assumptions, skipped: dict, deadline: float):
+    """A limit with a parameter that SymPy gives in a form with no value at some points
+    (lim a^n = exp(oo sign(log a)): infinite or undefined for a >= 1), where the search skipped
+    them as outside the real domain: taken again with the parameter's value put in first, it
+    has a value there (oo at a = 2, 1 at a = 1). The first point where the sides then differ,
+    one of them infinite or both finite, as a counterexample; else None."""
+    if not any(isinstance(side, sp.Basic) and side.has(sp.Limit) for side in (lhs, rhs)):
+        return None
+    symbols = sorted(L.free_symbols | R.free_symbols, key=str)
+    by_name = {str(s): s for s in symbols}
+    first = {by_name[k]: v for k, v in skipped.items() if k in by_name}
+    for point in [first] + sample_points(symbols, assumptions, LIMIT_POINTS, expr=L - R):
+        if clock() > deadline or set(point) != set(symbols):
+            continue
+        try:
+            with time_limit(min(LIMIT_SECONDS, deadline - clock())):
+                at = [evaluate(side.xreplace(point)) for side in (lhs, rhs)]
+        except (TaskTimeout, NotImplementedError, ValueError, TypeError, ArithmeticError,
+                RecursionError):
+            continue
+        if not all(v.is_number and (v in INFINITIES or v.is_real) for v in at):
+            continue   # no value there either (an oscillation, nan, a complex value)
+        infinite = [v in INFINITIES for v in at]
+        if any(infinite):
+            gap = None if at[0] == at[1] else sp.oo
+        else:
+            values = [real_value(v, PRECISION) for v in at]
+            gap = None if None in values else confirmed_gap(*at, {}, *values)
+        if gap is not None and gap != 0:
+            return Counterexample({str(k): v for k, v in point.items()}, at[0], at[1], {}, gap)
+    return None
 
 
 def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:

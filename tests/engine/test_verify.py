@@ -809,6 +809,26 @@ def test_a_rounded_value_is_one_unit_wide_and_no_wider(claim, holds):
     assert verify(claim, latex=True).status.holds is holds
 
 
+@pytest.mark.parametrize("claim, far", [
+    # false for some values of a: SymPy's limit has a form with no value there (exp(oo sign(log
+    # a))), and those points were skipped as outside the real domain. By mpmath, far along:
+    (r"\lim_{n \to \infty} a^n = 0", lambda: 1 ** mpmath.mpf(10)**6),             # a = 1
+    (r"\lim_{n \to \infty} (1 + a)^n = 0", lambda: mpmath.mpf("1.5") ** 1000),     # a = 1/2
+    (r"\lim_{x \to \infty} \frac{e^{ax}}{x} = 0",
+     lambda: mpmath.exp(mpmath.mpf(500)) / 1000),                                 # a = 1/2
+    (r"\lim_{x \to 0^+} x^a \ln x = 0",
+     lambda: (lambda x: x ** -0.5 * mpmath.log(x))(mpmath.mpf(10) ** -6)),        # a = -1/2
+])
+def test_a_limit_with_a_parameter_is_taken_again_where_its_form_has_no_value(claim, far):
+    assert abs(far()) >= 1   # far from the claimed 0
+    verdict = verify(claim, latex=True)
+    assert verdict.status is Status.REFUTED, verdict
+    # where the assumptions keep a in range, the limit is 0 (by hand) and still holds
+    assert verify(claim, latex=True, assume=["-1 < a < 0"] if "1 + a" in claim else
+                  ["0 < a < 1"] if "a^n" in claim else ["a < 0"] if "ax" in claim
+                  else ["a > 0"]).status.holds
+
+
 @pytest.mark.parametrize("claim, holds", [
     # a side is a rounded value only where it is written as a decimal: 3/10 is no rounding of
     # 1/3 for being equal to the 0.3 beside it (by hand: 1/3 - 3/10 = 1/30)
