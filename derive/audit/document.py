@@ -53,6 +53,16 @@ from derive.text.letters import layer_numbers, names_in_letters, numbered, spell
 
 LOG = re.compile(r"\\log(?![A-Za-z_])")
 TARGET_ENTRY = re.compile(r"(?<![A-Za-z\\])y_\{?[a-z]")
+# what the text says of its own notation, which rules out another reading of it
+LOG_WORD = r"(?:\\log\b|\blog(?:arithms?|s)?\b)(?!-)\$?"
+NATURAL_LOG = re.compile(LOG_WORD + r"\W+(?:\w+\W+){0,6}?(?:is|are|means|denotes|stands for)\s+"
+                         r"(?:\w+\s+){0,3}?(?:the\s+)?natural\b|\bnatural log(?:arithm)?s?\s+"
+                         r"(?:is|are)\s+(?:written|denoted)|" + LOG_WORD + r"\s+(?:to|with)\s+"
+                         r"base\s+(?:\$\s*)?e\b|(?:write|use)\s+\$?" + LOG_WORD +
+                         r"\s+for\s+the\s+natural", re.I)
+NOT_ONE_HOT = re.compile(r"multi[- ]?(?:hot|label)|not one[- ]hot|several\s+(?:of the\s+)?(?:\$?"
+                         r"y_?\{?\w*\}?\$?|labels|targets|entries|classes)\s+(?:can\s+be|are|"
+                         r"equal)\s+(?:\$?1\$?|one)\b", re.I)
 GLOSSARY = re.compile(r"^\s*[-–—:]\s+([A-Za-z][^.,;(]{2,60})")
 NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
 WORD = re.compile(r"[a-z]{3,}")
@@ -83,6 +93,9 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
     reader = DocumentReader(seconds, assume,
                             names_in_letters((e.latex for e in equations), WORD_FUNCTIONS),
                             layer_numbers(e.latex for e in equations))
+    reader.natural_log = NATURAL_LOG.search(text) is not None   # 'log is the natural logarithm'
+    reader.one_hot = NOT_ONE_HOT.search(text) is None           # 'multi-hot targets'
+
     for e in equations:   # `f'(x) \neq -\sin(2x)`: the same formula with = beside it is denied
         if NOT_EQUAL.search(e.latex):
             reader.denied.setdefault(compact(NOT_EQUAL.sub("=", clean(e.latex))), set()).add(
@@ -188,6 +201,8 @@ class DocumentReader:
     def __init__(self, seconds: float, assume: tuple = (), spelled: frozenset = frozenset(),
                  numbered: frozenset = frozenset()):
         self.seconds = seconds
+        self.natural_log = False   # the text says its log is the natural one: no other base tried
+        self.one_hot = True        # nothing in the text says its targets are not one-hot
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
         self.descended: dict = {}   # a section -> what its descent steps take gradients of
@@ -644,12 +659,12 @@ class DocumentReader:
         derivation's first side (the line before may be the wrong one)."""
         where = tuple(self.scope.where(text, without=given))
         out = []
-        if LOG.search(text) or any(LOG.search(w) for w in where):
+        if (LOG.search(text) or any(LOG.search(w) for w in where)) and not self.natural_log:
             for base in ("2", "10"):
                 out.append(Alternative(f"with \\log to base {base}",
                                        LOG.sub(rf"\\log_{{{base}}}", text),
                                        tuple(LOG.sub(rf"\\log_{{{base}}}", w) for w in where)))
-        if TARGET_ENTRY.search(text):
+        if TARGET_ENTRY.search(text) and self.one_hot:
             out.append(Alternative("with targets y whose entries sum to 1 (one-hot)", text,
                                    where + (r"\sum_k y_k = 1",)))
         if head is not None:

@@ -2,6 +2,7 @@
 chains across blocks, and the soundness rule for functions the document does not define. Each
 expected verdict is the hand judgement written next to it."""
 
+import numpy as np
 import pytest
 
 from derive import api
@@ -1382,6 +1383,34 @@ def test_a_known_function_equal_to_a_number_at_an_unnamed_point_is_not_refuted(t
     # an equation for z (sigma(z) = 1/2 at z = 0), not an identity in z
     findings, report = audit(text)
     assert not report.refuted and "at a point the text does not give" in findings["L1"].skipped
+
+
+def test_the_texts_word_on_its_log_rules_out_another_base():
+    # (log x)' = 1/x for the natural log (by hand); 1/(x ln 10) holds only for log to base 10,
+    # which the first text rules out and the second leaves open
+    claim = "$$\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}$$\n"
+    _, report = audit("Here $\\log$ is the natural logarithm throughout.\n\n" + claim)
+    assert [f.source.line for f in report.refuted] == [3]
+    _, report = audit(claim)
+    assert not report.refuted and "base 10" in report.checked[0].verdict.note
+
+
+def test_targets_the_text_calls_multi_hot_are_not_taken_one_hot():
+    # dL/dz_j = (sum_k y_k) p_j - y_j for L = -sum_k y_k log p_k (by hand; by finite differences
+    # below): p_j - y_j only when the targets sum to 1, which 'multi-hot' rules out
+    z, y = np.array([0.3, -1.2, 0.8]), np.array([1.0, 1.0, 0.0])
+
+    def loss(v):
+        return -(y * (v - np.log(np.exp(v).sum()))).sum()
+    slope = [(loss(z + h) - loss(z - h)) / 2e-6 for h in np.eye(3) * 1e-6]
+    p = np.exp(z) / np.exp(z).sum()
+    assert np.allclose(slope, y.sum() * p - y) and not np.allclose(slope, p - y)
+    text = ("Let $p_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$ and $L = -\\sum_k y_k \\log p_k$.\n\n"
+            "$$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$$\n")
+    _, report = audit("The targets are multi-hot: several $y_k$ equal 1.\n\n" + text)
+    assert [f.source.line for f in report.refuted] == [5]
+    _, report = audit(text)
+    assert not report.refuted and "one-hot" in report.checked[0].verdict.note
 
 
 def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
