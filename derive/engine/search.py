@@ -162,31 +162,42 @@ def _linear_parts(expr, symbol) -> list:
 
 
 EXTREME_GRID = [sp.Rational(k, 5) for k in range(-50, 51)]   # -10 to 10 in steps of 1/5
+WIDE_GRID = [sp.Integer(k) for k in range(-200, 201) if abs(k) >= 10]   # then out to 200
 EXTREME_STEPS = 24    # golden-section steps refining each extreme found on the grid
-EXTREMES_KEPT = 4
+EXTREMES_KEPT = 4     # on [-10, 10], the first; beyond it, the two highest and the two lowest
 
 
 def _extremes(g, symbol) -> list:
-    """Rational points near the local extremes of g on [-10, 10] (found on a grid and refined),
-    where g is farthest above or below 0 nearby: Max(sin(x), 999/1000) differs from 999/1000
-    only within 0.045 of pi/2. At most EXTREMES_KEPT; none when g cannot be evaluated."""
+    """Rational points near the local extremes of g on [-10, 10], and beyond it to 200 (found
+    on a grid and refined), where g is farthest above or below 0 nearby: Max(sin(x), 999/1000)
+    differs from 999/1000 only within 0.045 of pi/2, Max(0, -9/10 - sin(x/10)) from 0 only
+    around -5 pi. None when g cannot be evaluated."""
     def at(v):
         value = real_value(g, 15, maxn=60, point={symbol: v})
         return float(value) if value is not None else None
 
-    values = [at(v) for v in EXTREME_GRID]
+    near = _grid_extremes(at, EXTREME_GRID)[:EXTREMES_KEPT]
+    far = _grid_extremes(at, WIDE_GRID)   # refined only once chosen: most are alike (sin(x))
+    chosen = sorted((c for c in far if c[2] > 0), key=lambda c: -c[3])[:2] + \
+        sorted((c for c in far if c[2] < 0), key=lambda c: c[3])[:2]
+    refined = [_refined(at, lo, hi, sign) for lo, hi, sign, _ in near + chosen]
+    return [sp.Rational(v).limit_denominator(10 ** 6) for v in refined if v is not None]
+
+
+def _grid_extremes(at, grid: list) -> list[tuple[float, float, int, float]]:
+    """(left, right, 1 for a maximum or -1 for a minimum, the value) of each local extreme of
+    `at` on `grid` (between the grid's neighbours of the point), in the grid's order."""
+    values = [at(v) for v in grid]
     found = []
-    for k in range(1, len(EXTREME_GRID) - 1):
+    for k in range(1, len(grid) - 1):
         left, middle, right = values[k - 1:k + 2]
-        if None in (left, middle, right):
-            continue
+        if None in (left, middle, right) or grid[k + 1] - grid[k - 1] > 2:
+            continue   # (the wide grid skips [-10, 10])
         for sign in (1, -1):   # a maximum, then a minimum
             if sign * middle >= sign * left and sign * middle >= sign * right \
                     and not (middle == left == right):
-                found.append(_refined(at, float(EXTREME_GRID[k - 1]),
-                                      float(EXTREME_GRID[k + 1]), sign))
-    return [sp.Rational(v).limit_denominator(10 ** 6) for v in found
-            if v is not None][:EXTREMES_KEPT]
+                found.append((float(grid[k - 1]), float(grid[k + 1]), sign, middle))
+    return found
 
 
 def _refined(at, lo: float, hi: float, sign: int) -> float | None:

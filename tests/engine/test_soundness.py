@@ -64,6 +64,10 @@ def sp_rational(value):
     ("Heaviside(sin(x) - 9999/10000)", "0"),
     ("sign(sin(x) - 99999/100000)", "-1"),
     ("Min(sin(x)**2, 99999/100000)", "sin(x)**2"),
+    # ... or beyond [-10, 10]: around -5 pi (within 4.5 of it) and 10 pi (within 0.3 of it)
+    ("Max(0, -9/10 - sin(x/10))", "0"),
+    ("Min(sin(x/10), -9/10)", "-9/10"),
+    ("Max(sin(x/20), 9999/10000)", "9999/10000"),
     # a bump 0.1 wide around a number of the claim; two kinks 1/1000 apart (both were NUMERIC)
     ("1 + exp(-100*(x - 7)**2)", "1"),
     # the power laws, false at a negative base with a whole and a half exponent (were NUMERIC)
