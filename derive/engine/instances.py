@@ -115,32 +115,48 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
     readings = ("numerator layout", "denominator layout") \
         if (lhs.has(A.Jacobian) or rhs.has(A.Jacobian) or any(
             v.has(A.Jacobian) for _, v in definitions)) and context.layout is None else ("",)
-    instances, errors, covered = [], [], []
     layers = _label_values(label_vars, lhs, rhs, quantities)
     if last_layer:
         layers = [v for v in layers if all(v.get(x) == DEPTH for x in label_vars)]
-    # with several layers the sizes already vary from layer to layer; each pattern shifts them
-    patterns = SIZE_PATTERNS if len(layers) == 1 else \
-        [SIZE_PATTERNS[n % len(SIZE_PATTERNS)] for n in range(len(layers))]
-    for number, values in enumerate(layers):
-        for (convention, left, right), layout_reading in itertools.product(variants, readings):
-            reading = " and ".join(r for r in (convention, layout_reading) if r)
-            layout = {"numerator layout": 0, "denominator layout": 1}.get(layout_reading,
-                                                                           context.layout)
-            for pattern in (SIZE_PATTERNS if len(layers) == 1 else [patterns[number]]):
-                # the convention holds in the definitions too (q = x_i B_ij x_j is a sum)
-                summed = convention or "einstein summation" in context.conventions
-                try:
-                    instance = _instance(left, right, quantities, context,
-                                         [(t, _einstein(v)) for t, v in definitions] if summed
-                                         else definitions, functions, values, pattern, layout)
-                except ShapeError as err:
-                    errors.append((reading, str(err)))
-                    break
-                instances.append(replace(instance, reading=reading, constraints=constraints))
-                covered.append(_describe(values, instance))
-                if not _free_sizes(instance):
-                    break   # nothing to vary: one size pattern is the whole story
+
+    def build(first: tuple) -> tuple[list, list, list]:
+        """(instances, errors, what each covers), with the sizes of `first` on one layer."""
+        instances, errors, covered = [], [], []
+        # with several layers the sizes already vary from layer to layer; each pattern shifts them
+        patterns = first if len(layers) == 1 else \
+            [SIZE_PATTERNS[n % len(SIZE_PATTERNS)] for n in range(len(layers))]
+        for number, values in enumerate(layers):
+            for (convention, left, right), layout_reading in itertools.product(variants, readings):
+                reading = " and ".join(r for r in (convention, layout_reading) if r)
+                layout = {"numerator layout": 0, "denominator layout": 1}.get(layout_reading,
+                                                                               context.layout)
+                for pattern in (patterns if len(layers) == 1 else [patterns[number]]):
+                    # the convention holds in the definitions too (q = x_i B_ij x_j is a sum)
+                    summed = convention or "einstein summation" in context.conventions
+                    try:
+                        instance = _instance(left, right, quantities, context,
+                                             [(t, _einstein(v)) for t, v in definitions]
+                                             if summed else definitions, functions, values,
+                                             pattern, layout)
+                    except ShapeError as err:
+                        errors.append((reading, str(err)))
+                        break
+                    instances.append(replace(instance, reading=reading, constraints=constraints))
+                    covered.append(_describe(values, instance))
+                    if not _free_sizes(instance):
+                        break   # nothing to vary: one size pattern is the whole story
+        return instances, errors, covered
+
+    instances, errors, covered = build(SIZE_PATTERNS)
+    if instances and not any(_sizes_assumed(i, assumptions) for i in instances):
+        # 2 <= n <= 2, n > 100: the sizes the assumptions allow instead
+        allowed = _assumed_sizes(instances, assumptions)
+        if allowed:
+            instances, errors, covered = build(allowed)
+        if not any(_sizes_assumed(i, assumptions) for i in instances):
+            raise ShapeError("no size the assumptions allow could be given to the claim")
+    covered = [c for c, i in zip(covered, instances) if _sizes_assumed(i, assumptions)]
+    instances = [i for i in instances if _sizes_assumed(i, assumptions)]
     if not instances:
         if not errors:
             raise InputError("the claim's layers do not exist in a network: check its labels")
@@ -159,6 +175,41 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
                                                                  else "")
     return Plan(lhs, rhs, tuple(instances), good, exact, covered, assumptions, general,
                 _one_sided(instances[0]), _ordered_numbers(lhs, rhs, quantities, label_vars))
+
+
+def _sizes_assumed(instance, assumptions) -> bool:
+    """Whether each size the instance gives a value (n in a sum to n) is inside the interval
+    the assumptions give it (2 <= n <= 2: only n = 2)."""
+    if assumptions is None:
+        return True
+    for symbol, value in instance.sizes_of.items():
+        lo, hi = assumptions.interval(str(symbol))
+        if lo is not None and (value < lo.value or (lo.strict and value == lo.value)):
+            return False
+        if hi is not None and (value > hi.value or (hi.strict and value == hi.value)):
+            return False
+    return True
+
+
+def _assumed_sizes(instances: list, assumptions) -> tuple:
+    """Size patterns made of the first whole numbers (at least 1) that the assumptions allow
+    every size of the instances (n > 100: 101, 102, 103), or () when none is allowed."""
+    lowest, highest = sp.Integer(1), None
+    for symbol in {s for i in instances for s in i.sizes_of}:
+        lo, hi = assumptions.interval(str(symbol))
+        if lo is not None:
+            lowest = max(lowest, sp.floor(lo.value) + 1 if lo.strict and lo.value.is_integer
+                         else sp.ceiling(lo.value))
+        if hi is not None:
+            top = sp.ceiling(hi.value) - 1 if hi.strict and hi.value.is_integer \
+                else sp.floor(hi.value)
+            highest = top if highest is None else min(highest, top)
+    values = [int(lowest) + k for k in range(3)
+              if highest is None or lowest + k <= highest]
+    if not values:
+        return ()
+    values = (values * 3)[:3]
+    return (tuple(values), tuple(values[1:] + values[:1]))
 
 
 def _ordered_numbers(lhs, rhs, quantities: dict, label_vars: list) -> str:

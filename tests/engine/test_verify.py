@@ -829,6 +829,23 @@ def test_a_limit_with_a_parameter_is_taken_again_where_its_form_has_no_value(cla
                   else ["a > 0"]).status.holds
 
 
+@pytest.mark.parametrize("claim, assume, holds", [
+    # by hand: 1 + 2 = 3; the sum of 1/(k^3 + 1) is 1/2 at n = 1 and 1/2 + 1/9 at n = 2, the
+    # formula's values there; |n - 3| = n - 3 for n >= 3; 1 + ... + 101 = 5151
+    (r"\sum_{k=1}^{n} k = 3", ["n integer", "2 <= n <= 2"], True),
+    (r"\sum_{k=1}^{n} \frac{1}{k^3+1} = \frac{1}{2} + \frac{n-1}{9}", ["n integer", "0 < n < 3"],
+     True),
+    (r"\sum_{k=1}^{n} \frac{1}{k^3+1} = \sum_{k=1}^{n} \frac{1}{k^3+1} + |n-3| - (n-3)",
+     ["n integer", "n > 2"], True),
+    (r"\sum_{k=1}^{n} k = 3", ["n integer", "n > 100"], False),
+])
+def test_a_sum_to_n_is_tried_only_at_the_n_the_assumptions_allow(claim, assume, holds):
+    verdict = verify(claim, assume, latex=True)
+    assert verdict.status.holds is holds, verdict
+    if not holds:
+        assert int(verdict.counterexample.point["n"]) > 100
+
+
 @pytest.mark.parametrize("claim, holds", [
     # a side is a rounded value only where it is written as a decimal: 3/10 is no rounding of
     # 1/3 for being equal to the 0.3 beside it (by hand: 1/3 - 3/10 = 1/30)
