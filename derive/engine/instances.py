@@ -96,6 +96,12 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
     context = context or Context()
     rewrites = {d.target: d.value for d in context.definitions if d.rewrite}
     lhs, rhs = _rewritten(lhs, rewrites), _rewritten(rhs, rewrites)
+    # K = 4 given, then a sum to K: the sum runs to 4 (K is no size to choose)
+    bounds = {b for side in (lhs, rhs) for total in side.atoms(sp.Sum, sp.Product)
+              for limit in total.limits for b in limit[1:] if isinstance(b, sp.Symbol)}
+    given = {d.target: d.value for d in context.definitions
+             if not d.rewrite and d.target in bounds and d.value.is_Integer}
+    lhs, rhs = lhs.xreplace(given), rhs.xreplace(given)
     constraints = tuple((t.function.base.label.name, v) for t, v in rewrites.items()
                         if isinstance(t, sp.Sum) and isinstance(t.function, sp.Indexed)
                         and len(t.limits) == 1 and t.function.indices == (t.limits[0][0],))
@@ -169,7 +175,7 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
     if not exact and all(not i.shapes and i.index_values == ({},) for i in instances) \
             and not label_vars:
         general = tuple(sorted({s for i in instances for s in i.sizes_of
-                                if not isinstance(s, A.IndexSize)}, key=str))
+                                if not isinstance(s, A.IndexSize) and s not in given}, key=str))
     cases = ", ".join(c.text for c in context.index_conditions)
     covered = "; ".join(dict.fromkeys(c for c in covered if c)) + (f" (where {cases})" if cases
                                                                  else "")

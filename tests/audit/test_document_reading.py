@@ -1385,6 +1385,19 @@ def test_a_known_function_equal_to_a_number_at_an_unnamed_point_is_not_refuted(t
     assert not report.refuted and "at a point the text does not give" in findings["L1"].skipped
 
 
+@pytest.mark.parametrize("text, refuted", [
+    # by hand: 1 + 4 + 9 + 16 = 30, three terms (1/3) ln 3 make ln 3, 1 + 2 + 3 = 6 (not 7)
+    ("With $K = 4$ classes, $\\sum_{k=1}^{K} k^2 = 1 + 4 + 9 + 16 = 30$.\n", []),
+    ("With $K = 3$ classes, $$-\\sum_{k=1}^{K}\\frac{1}{K}\\ln\\frac{1}{K} = \\ln 3 .$$\n", []),
+    ("Let $n = 3$. Then $\\sum_{i=1}^{n} i = 6$.\n", []),
+    ("Let $n = 3$. Then $\\sum_{i=1}^{n} i = 7$.\n", [1]),
+])
+def test_a_sum_to_a_bound_the_text_gives_runs_to_that_value(text, refuted):
+    findings, report = audit(text)
+    assert [f.source.line for f in report.refuted] == refuted
+    assert report.checked
+
+
 def test_the_texts_word_on_its_log_rules_out_another_base():
     # (log x)' = 1/x for the natural log (by hand); 1/(x ln 10) holds only for log to base 10,
     # which the first text rules out and the second leaves open
