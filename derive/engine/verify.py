@@ -263,20 +263,21 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
     # (17 nines) does not round to 0.3, and 4 cut off is 4.0, never 3.9
     slack = 0 if other.is_Rational else sp.Rational(1, 10) ** (digits - 5)
     gap = (value - literal) * sp.sign(literal or value)   # away from zero is positive
-    shown = sp.Float(value, places + 4)
+    # significant digits that show the places written (4.54e-5 has 3, 22026 five), and more
+    magnitude = int(sp.floor(sp.log(abs(literal or value), 10))) + 1
+    shown = sp.Float(value, max(2, magnitude + places + 3))
+    written = sp.Float(literal, max(1, magnitude + places))
     if abs(gap) <= unit / 2 + slack:
-        return replace(base, status=Status.NUMERIC, points=1,
-                       note=f"{shown} rounds to {sp.Float(literal, places + 1)}")
+        return replace(base, status=Status.NUMERIC, points=1, note=f"{shown} rounds to {written}")
     if 0 <= gap < unit - slack:
         return replace(base, status=Status.NUMERIC, points=1,
-                       note=f"{shown} cut off at {places} places is "
-                            f"{sp.Float(literal, places + 1)}")
+                       note=f"{shown} cut off at {places} places is {written}")
     return replace(base, status=Status.REFUTED, points=1,
                    counterexample=Counterexample({}, *(
-                       sp.Float(value if side is other else literal, max(15, places + 4))
+                       sp.Float(value if side is other else literal,
+                                max(15, magnitude + places + 3))
                        for side in (lhs, rhs))),
-                   note=f"the value is {shown}, which neither rounds nor cuts off to "
-                        f"{sp.Float(literal, places + 1)}")
+                   note=f"the value is {shown}, which neither rounds nor cuts off to {written}")
 
 
 # what a side can be that has no value: (the SymPy object it holds, the test, the method named,

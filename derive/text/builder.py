@@ -246,7 +246,7 @@ class Builder:
             raise InputError(f"exponent of {text[:30]!r} is too large "
                              f"(limit 1e±{LIMITS.max_decimal_exponent})")
         value = sp.Rational(clean)
-        if "." in clean and not m.group(3):
+        if "." in clean and m.group(2) and not m.group(3):
             self.places[value] = max(self.places.get(value, 0), len(m.group(2)))
         return value
 

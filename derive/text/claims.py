@@ -36,13 +36,15 @@ class Reading:
         """The equalities the claim makes: (A, B) and (B, C) for A = B = C."""
         return list(zip(self.sides, self.sides[1:]))
 
-    def _written_places(self, k: int) -> int:
-        """The decimal places of side k when it is written as a decimal number (-0.038 too),
-        else 0: a side only equal to one (3/10 beside 0.3 in a chain) is not one."""
+    def _written_places(self, k: int) -> int | None:
+        """The decimal places of side k when it is written as a decimal number (-0.038 too; 4.54
+        x 10^-5 has 7, 2.2 x 10^3 has -2), else None: a side only equal to one (3/10 beside 0.3
+        in a chain) is not one."""
         side = self.sides[k]
         places = self.side_places[k] if k < len(self.side_places) else {}
-        return places.get(side, 0) or (places.get(-side, 0) if isinstance(side, sp.Rational)
-                                       else 0)
+        if side in places:
+            return places[side]
+        return places.get(-side) if isinstance(side, sp.Rational) else None
 
     def rounded_places(self, k: int) -> tuple[int, str, sp.Basic] | None:
         """For the equality of sides k and k + 1: the decimal places of a side written as a
@@ -52,10 +54,10 @@ class Reading:
         states a value rounded, or cut off, to those places."""
         lhs, rhs = self.sides[k], self.sides[k + 1]
         written = [self._written_places(k + 1), self._written_places(k)]
-        if all(written):
+        if None not in written:
             return None   # 0.51 = 0.5: two written numbers, compared as they are
         for other, side, places in ((lhs, "rhs", written[0]), (rhs, "lhs", written[1])):
-            value = self.constant_of(other) if places > 0 else None
+            value = self.constant_of(other) if places is not None else None
             if value is not None:
                 return places, side, value
         return None

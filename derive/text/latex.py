@@ -28,6 +28,8 @@ one-line message.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -178,8 +180,13 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
 
         def side():
             self.b.places.clear()
+            first = self.i
             value = self.expr()
-            places.append(dict(self.b.places))
+            written = dict(self.b.places)
+            scientific = SCIENTIFIC.fullmatch("".join(t.text for t in self.tokens[first:self.i]))
+            if scientific and isinstance(value, sp.Rational):   # 4.54 x 10^{-5}: to 10^-7
+                written[abs(value)] = len(scientific.group(1)) - int(scientific.group(2))
+            places.append(written)
             return value
         sides = [side()]
         while True:
@@ -869,6 +876,10 @@ def unknown_upright(word: str, command: str) -> InputError:
     without parentheses: `\\operatorname{arccot} x` is no product arccot times x)."""
     hint = BRANCHES.get(word)
     return InputError(f"unknown function {command}{{{word}}}" + (f": {hint}" if hint else ""))
+
+
+# a number in scientific notation, as tokenized: 4.54 \times 10^{-5}, 9.5367 \cdot 10^7
+SCIENTIFIC = re.compile(r"-?\d+\.(\d+)[*·]10\^\{?([-+]?\d+)\}?")
 
 
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:

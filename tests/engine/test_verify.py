@@ -829,6 +829,29 @@ def test_a_limit_with_a_parameter_is_taken_again_where_its_form_has_no_value(cla
                   else ["a > 0"]).status.holds
 
 
+@pytest.mark.parametrize("claim, exact, mantissa, exponent", [
+    # a value in scientific notation is rounded to its mantissa's places (judged by mpmath)
+    (r"e^{-10} = 4.54\times10^{-5}", lambda: mpmath.exp(-10), "4.54", -5),
+    (r"\sigma(-10) = 4.54 \times 10^{-5}", lambda: 1 / (1 + mpmath.exp(10)), "4.54", -5),
+    (r"0.25^{10} = 9.5367 \times 10^{-7}", lambda: mpmath.mpf("0.25") ** 10, "9.5367", -7),
+    (r"e^{10} = 2.2026\times10^{4}", lambda: mpmath.exp(10), "2.2026", 4),
+    (r"e^{-10} = 4.55\times10^{-5}", lambda: mpmath.exp(-10), "4.55", -5),
+    (r"e^{10} = 2.2036\times10^{4}", lambda: mpmath.exp(10), "2.2036", 4),
+])
+def test_a_value_in_scientific_notation_is_rounded_to_its_mantissas_places(claim, exact,
+                                                                           mantissa, exponent):
+    with mpmath.workdps(40):
+        places = len(mantissa.split(".")[1]) - exponent
+        holds = abs(exact() - mpmath.mpf(mantissa) * mpmath.mpf(10) ** exponent) \
+            <= mpmath.mpf(10) ** -places / 2
+    assert verify(claim, latex=True).status.holds is holds
+
+
+def test_a_number_with_a_point_and_no_places_is_no_rounded_value():
+    # 7/2 = 3.5 (by hand): '3.' is the number 3, not 3.5 cut off to no places
+    assert verify(r"\frac{7}{2} = 3.", latex=True).status is Status.REFUTED
+
+
 @pytest.mark.parametrize("claim, assume, holds", [
     # by hand: 1 + 2 = 3; the sum of 1/(k^3 + 1) is 1/2 at n = 1 and 1/2 + 1/9 at n = 2, the
     # formula's values there; |n - 3| = n - 3 for n >= 3; 1 + ... + 101 = 5151
