@@ -165,8 +165,10 @@ def compact(latex: str) -> str:
 
 VOCABULARY = set(FUNCTIONS) | set(WORD_FUNCTIONS) | {"sigma", "sigmoid"}   # functions known by name
 # `L(x) = ...`, `V(w, \\ell) = ...`: a name applied to variables, defined
-FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*"
-                           r"\s*\)\s*=")
+# an argument: a letter or a decorated one (\hat{y}, \mathbf{w}, \tilde{w})
+ARGUMENT = r"(?:\\(?:hat|bar|tilde|vec|mathbf|boldsymbol|bm)\s*\{\s*\\?[A-Za-z]+\s*\}|\\?[A-Za-z]+)"
+FUNCTION_HEAD = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\(\s*" + ARGUMENT + r"(?:\s*,\s*" + ARGUMENT
+                           + r")*\s*\)\s*=")
 
 
 SIGMOID_WORDS = re.compile(r"sigmoid|logistic", re.IGNORECASE)

@@ -1398,6 +1398,16 @@ def test_a_sum_to_a_bound_the_text_gives_runs_to_that_value(text, refuted):
     assert report.checked
 
 
+@pytest.mark.parametrize("slope, holds", [("\\hat{y} - y", True), ("y - \\hat{y}", False)])
+def test_a_function_of_a_decorated_letter_is_defined_not_refuted(slope, holds):
+    # L(y^) = (y - y^)^2 / 2 defines L (it was read as L times y^ and refuted); by hand
+    # dL/dy^ = y^ - y
+    findings, report = audit("Define $$L(\\hat{y}) = \\frac{1}{2}(y - \\hat{y})^2 .$$\n\n"
+                             f"Then $$\\frac{{dL}}{{d\\hat{{y}}}} = {slope} .$$\n")
+    assert findings["L1"].skipped.startswith("definition of")
+    assert [s.holds for s in status_on(findings, 3)] == [holds]
+
+
 def test_the_texts_word_on_its_log_rules_out_another_base():
     # (log x)' = 1/x for the natural log (by hand); 1/(x ln 10) holds only for log to base 10,
     # which the first text rules out and the second leaves open
