@@ -140,6 +140,7 @@ class Environment:
         if root is None:
             self.named_symbols: dict | None = None   # the claim's own symbols, by name
             self.points: dict = {}
+            self.constrained: dict = {}   # an entry set by a constraint -> its value there
             self.used_functions: dict = {}
             self.arrays: dict = {}      # independent arrays at the sample, built once
             self.kinks = Signs()        # the sides of their kinks the arguments fell on
@@ -221,7 +222,9 @@ class Environment:
         return sp.Float(points[symbol], self.digits)
 
     def point_names(self) -> dict:
-        return {str(k): v for k, v in sorted(self.root.points.items(), key=lambda kv: str(kv[0]))}
+        """The point, by name: each entry a constraint sets (sum_k y_k = 1) with its value."""
+        points = {**self.root.points, **self.root.constrained}
+        return {str(k): v for k, v in sorted(points.items(), key=lambda kv: str(kv[0]))}
 
     def functions_used(self) -> dict:
         return dict(self.root.used_functions)
@@ -253,11 +256,13 @@ class Environment:
     def _independent(self, name: str):
         if name in self.instance.shapes:
             rows, cols = self.instance.shapes[name]
-            value = sp.Matrix(rows, cols, [self.number(s)
-                                           for s in _entry_symbols(name, (rows, cols))])
+            symbols = _entry_symbols(name, (rows, cols))
+            value = sp.Matrix(rows, cols, [self.number(s) for s in symbols])
             for constrained, total in self.instance.constraints:
                 if constrained == name and cols == 1:   # the entries sum to the total
                     value[rows - 1] = V.scalar(self.evaluated(total)) - sum(value[:rows - 1])
+                    self.root.constrained[symbols[rows - 1]] = sp.nsimplify(
+                        sp.N(value[rows - 1], 15), rational=True)
             return value
         return self.number(self.symbol(name))
 

@@ -40,6 +40,17 @@ def test_backprop_equations_of_a_network_with_a_generic_cost(claim, holds):
         assert "fails at l = " in v.note
 
 
+def test_a_counterexample_shows_the_entries_a_constraint_sets():
+    # (by hand: dL/dz_k = p_k - y_k with one-hot targets, so the + 1 is wrong) the point shown
+    # is the one compared: its targets sum to 1, as the constraint makes them
+    v = verdict(r"\frac{\partial \mathcal{L}}{\partial z_k} = p_k - y_k + 1",
+                (r"\mathcal{L} = -\sum_k y_k \log p_k", r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
+                 r"\sum_k y_k = 1"))
+    assert v.status is Status.REFUTED
+    targets = [value for name, value in v.counterexample.point.items() if name.startswith("y[")]
+    assert len(targets) >= 2 and sum(targets) == 1, v.counterexample.point
+
+
 @pytest.mark.parametrize("claim", [
     # with vectors and matrices these are false (by hand: dC/da^{l-1} = (W^l)^T delta^l and
     # dC/dW^l = delta^l (a^{l-1})^T; W^l delta^l is wrong for a non-square W^l, delta^l a^{l-1}
