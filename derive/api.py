@@ -184,8 +184,10 @@ def _planned(text: str, assumptions, latex: bool, functions, where) -> list:
         raise InputError(f"the formula states a condition: check the formula alone with {flags}")
     reading = read_claim(text, assumptions, latex=latex, functions=functions, where=where)
     first = reading.sides[0]
+    defined = {d.target for d in reading.context.definitions}   # x = 5 = 10/2 with x = 3 given
     named = len(reading.sides) > 2 and getattr(first, "is_Symbol", False) and not any(
-        first in getattr(side, "free_symbols", ()) for side in reading.sides[1:])
+        first in getattr(side, "free_symbols", ()) for side in reading.sides[1:]) \
+        and first not in defined
     # L = -log(0.245) = 1.406: the chain names its value L first
     return links_of(reading, assumptions, first=1 if named else 0)
 

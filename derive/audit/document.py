@@ -55,11 +55,13 @@ LOG = re.compile(r"\\log(?![A-Za-z_])")
 TARGET_ENTRY = re.compile(r"(?<![A-Za-z\\])y_\{?[a-z]")
 # what the text says of its own notation, which rules out another reading of it
 LOG_WORD = r"(?:\\log\b|\blog(?:arithms?|s)?\b)(?!-)\$?"
-NATURAL_LOG = re.compile(LOG_WORD + r"\W+(?:\w+\W+){0,6}?(?:is|are|means|denotes|stands for)\s+"
-                         r"(?:\w+\s+){0,3}?(?:the\s+)?natural\b|\bnatural log(?:arithm)?s?\s+"
+NATURAL_LOG = re.compile(LOG_WORD + r"\W+(?:(?!not\b)\w+\W+){0,6}?(?:is|are|means|denotes|"
+                         r"stands for)\s+(?:(?!not\b)\w+\s+){0,3}?(?:the\s+)?natural(?:\s+(?:log"
+                         r"|logarithms?|one|base)\b|\s*[.,;:)]|\s*$)|\bnatural log(?:arithm)?s?\s+"
                          r"(?:is|are)\s+(?:written|denoted)|" + LOG_WORD + r"\s+(?:to|with)\s+"
                          r"base\s+(?:\$\s*)?e\b|(?:write|use)\s+\$?" + LOG_WORD +
-                         r"\s+for\s+the\s+natural", re.I)
+                         r"\s+for\s+the\s+natural", re.I | re.M)
+ONE_HOT = re.compile(r"(?<!not )(?<!not a )\bone[- ]hot\b", re.I)   # 'are one-hot, not multi-hot'
 NOT_ONE_HOT = re.compile(r"multi[- ]?(?:hot|label)|not one[- ]hot|several\s+(?:of the\s+)?(?:\$?"
                          r"y_?\{?\w*\}?\$?|labels|targets|entries|classes)\s+(?:can\s+be|are|"
                          r"equal)\s+(?:\$?1\$?|one)\b", re.I)
@@ -94,7 +96,7 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
                             names_in_letters((e.latex for e in equations), WORD_FUNCTIONS),
                             layer_numbers(e.latex for e in equations))
     reader.natural_log = NATURAL_LOG.search(text) is not None   # 'log is the natural logarithm'
-    reader.one_hot = NOT_ONE_HOT.search(text) is None           # 'multi-hot targets'
+    reader.one_hot = NOT_ONE_HOT.search(text) is None or ONE_HOT.search(text) is not None
 
     for e in equations:   # `f'(x) \neq -\sin(2x)`: the same formula with = beside it is denied
         if NOT_EQUAL.search(e.latex):

@@ -40,7 +40,12 @@ DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac
                    r"avoid\s+writing", r"never\s+write")
 OPENS_WITH_A_CONDITION = re.compile(r"^\W*(?:if|when|whenever|for|unless|provided|assuming)\b",
                                     re.I)
-NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)", re.I)
+# 'nothing is wrong with', and a slip set aside: 'to avoid mistakes', 'pitfalls aside', 'without
+# any pitfalls', 'the typical mistake is fixed by', 'a frequent error is avoided' ('avoid writing'
+# right before the formula still denies it)
+NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)|\baside\b|"
+                        r"\bwithout\b|\bfix(?:es|ed)?\b|\bfree of\b|"
+                        r"\bavoid(?:s|ed|ing)?\b(?!\s+writing\W*$)", re.I)
 SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
                   r"equate", r"equating")

@@ -154,8 +154,8 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
         return instances, errors, covered
 
     instances, errors, covered = build(SIZE_PATTERNS)
-    if instances and not any(_sizes_assumed(i, assumptions) for i in instances):
-        # 2 <= n <= 2, n > 100: the sizes the assumptions allow instead
+    if not all(_sizes_assumed(i, assumptions) for i in instances):
+        # 2 <= n <= 2, 2.5 < n < 4.5, n > 100: the sizes the assumptions allow instead
         allowed = _assumed_sizes(instances, assumptions)
         if allowed:
             instances, errors, covered = build(allowed)
@@ -809,8 +809,10 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
 def _every_array_one_entry(plan_: Plan) -> bool:
     """Whether the claim names vectors or matrices and every instance made each of them a
     single entry: the sizes the claim and its definitions force (dC/dTheta = a delta^T with
-    Theta a number), where a transposition or an order of factors cannot show."""
-    shapes = [shape for instance in plan_.instances for shape in instance.shapes.values()]
+    Theta a number; dC/dW^l = (a^{l-1})^T delta^l, where the definitions' other quantities
+    may have more), where a transposition or an order of factors cannot show."""
+    shapes = [shape for instance in plan_.instances for name, shape in instance.shapes.items()
+              if name in names_in(instance.lhs) | names_in(instance.rhs)]
     return bool(shapes) and all(shape == (1, 1) for shape in shapes)
 
 

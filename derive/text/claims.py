@@ -56,7 +56,11 @@ class Reading:
         written = [self._written_places(k + 1), self._written_places(k)]
         if None not in written:
             return None   # 0.51 = 0.5: two written numbers, compared as they are
-        for other, side, places in ((lhs, "rhs", written[0]), (rhs, "lhs", written[1])):
+        for (other, side, places), own in zip(((lhs, "rhs", written[0]),
+                                               (rhs, "lhs", written[1])), (k + 1, k)):
+            if places is not None and set(self.side_places[own]) & set(
+                    self.side_places[2 * k + 1 - own]):
+                return None   # 0.3 + 0.04 = 0.3: a number written on both sides, no rounding
             value = self.constant_of(other) if places is not None else None
             if value is not None:
                 return places, side, value

@@ -183,7 +183,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             first = self.i
             value = self.expr()
             written = dict(self.b.places)
-            scientific = SCIENTIFIC.fullmatch("".join(t.text for t in self.tokens[first:self.i]))
+            scientific = SCIENTIFIC.fullmatch(_unwrapped(
+                "".join(t.text for t in self.tokens[first:self.i])))
             if scientific and isinstance(value, sp.Rational):   # 4.54 x 10^{-5}: to 10^-7
                 written[abs(value)] = len(scientific.group(1)) - int(scientific.group(2))
             places.append(written)
@@ -878,8 +879,17 @@ def unknown_upright(word: str, command: str) -> InputError:
     return InputError(f"unknown function {command}{{{word}}}" + (f": {hint}" if hint else ""))
 
 
-# a number in scientific notation, as tokenized: 4.54 \times 10^{-5}, 9.5367 \cdot 10^7
-SCIENTIFIC = re.compile(r"-?\d+\.(\d+)[*·]10\^\{?([-+]?\d+)\}?")
+# a number in scientific notation, as tokenized and unwrapped: 4.54 \times 10^{-5}, 9.5367 \cdot
+# 10^7, (4.54 \times {10}^{(-5)})
+SCIENTIFIC = re.compile(r"-?\d+\.(\d+)[*·]10\^\(?([-+]?\d+)\)?")
+
+
+def _unwrapped(text: str) -> str:
+    """`text` without its braces, and without parentheses around the whole."""
+    text = text.replace("{", "").replace("}", "")
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return text
 
 
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:

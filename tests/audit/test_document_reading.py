@@ -1337,6 +1337,14 @@ def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     ("To avoid overflow, compute $\\log(1 + e^{x}) = x - \\log(1 + e^{-x})$.\n", [1]),
     # the next sentence is about something else: 'wrong to forget' denies no formula
     ("So $\\frac{d}{dx} x^2 = x$. It is wrong to forget the 2.\n", [1]),
+    # slips set aside: each formula is the text's own, and wrong (by hand: (sin x)' = cos x,
+    # (cos x)' = -sin x, (tan x)' = sec^2 x, (x^6)' = 6x^5, (x^3)' = 3x^2, (e^{2x})' = 2e^{2x})
+    ("To avoid mistakes, remember:\n\n- $\\frac{d}{dx} \\sin x = -\\cos x$\n", [3]),
+    ("A slip of the pen aside, $\\frac{d}{dx} \\cos x = \\sin x$.\n", [1]),
+    ("We avoid writing long proofs: $\\frac{d}{dx} \\tan x = \\sec x$.\n", [1]),
+    ("A frequent error is avoided here: $\\frac{d}{dx} x^6 = 6x^4$.\n", [1]),
+    ("Pitfalls aside, the key fact is $\\frac{d}{dx} x^3 = 3x^3$.\n", [1]),
+    ("Without any pitfalls, we get $\\frac{d}{dx} e^{2x} = e^{2x}$.\n", [1]),
 ])
 def test_a_list_or_formula_not_introduced_as_slips_is_checked(text, refuted):
     findings, report = audit(text)
@@ -1416,6 +1424,11 @@ def test_the_texts_word_on_its_log_rules_out_another_base():
     assert [f.source.line for f in report.refuted] == [3]
     _, report = audit(claim)
     assert not report.refuted and "base 10" in report.checked[0].verdict.note
+    # saying that log is not the natural one, or natural for another reason, rules nothing out
+    for words in ("Here $\\log$ is not the natural logarithm: it is to base 10.",
+                  "Using $\\log$ is the natural choice for decibels, so log is to base 10 here."):
+        _, report = audit(f"{words}\n\n{claim}")
+        assert not report.refuted, words
 
 
 def test_targets_the_text_calls_multi_hot_are_not_taken_one_hot():
@@ -1434,6 +1447,10 @@ def test_targets_the_text_calls_multi_hot_are_not_taken_one_hot():
     assert [f.source.line for f in report.refuted] == [5]
     _, report = audit(text)
     assert not report.refuted and "one-hot" in report.checked[0].verdict.note
+    for words in ("Our targets are one-hot, not multi-hot.",
+                  "Unlike multi-label classification, here each $y$ is one-hot."):
+        _, report = audit(f"{words}\n\n{text}")
+        assert not report.refuted, words
 
 
 def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
