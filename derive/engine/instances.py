@@ -811,8 +811,9 @@ def _every_array_one_entry(plan_: Plan) -> bool:
     single entry: the sizes the claim and its definitions force (dC/dTheta = a delta^T with
     Theta a number; dC/dW^l = (a^{l-1})^T delta^l, where the definitions' other quantities
     may have more), where a transposition or an order of factors cannot show."""
-    shapes = [shape for instance in plan_.instances for name, shape in instance.shapes.items()
-              if name in names_in(instance.lhs) | names_in(instance.rhs)]
+    shapes = [shape for instance in plan_.instances if instance.shapes
+              for own in [names_in(instance.lhs) | names_in(instance.rhs)]
+              for name, shape in instance.shapes.items() if name in own]
     return bool(shapes) and all(shape == (1, 1) for shape in shapes)
 
 
