@@ -1416,19 +1416,26 @@ def test_a_function_of_a_decorated_letter_is_defined_not_refuted(slope, holds):
     assert [s.holds for s in status_on(findings, 3)] == [holds]
 
 
+def _ruled_out(text: str, words: str, line: int, reading: str, open_words: tuple) -> None:
+    """`text` fails as read and holds in `reading`; after `words` it is refuted at `line`, and
+    after each of `open_words` it still holds."""
+    _, report = audit(f"{words}\n\n{text}")
+    assert [f.source.line for f in report.refuted] == [line]
+    _, report = audit(text)
+    assert not report.refuted and reading in report.checked[0].verdict.note
+    for other in open_words:
+        _, report = audit(f"{other}\n\n{text}")
+        assert not report.refuted, other
+
+
 def test_the_texts_word_on_its_log_rules_out_another_base():
     # (log x)' = 1/x for the natural log (by hand); 1/(x ln 10) holds only for log to base 10,
-    # which the first text rules out and the second leaves open
-    claim = "$$\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}$$\n"
-    _, report = audit("Here $\\log$ is the natural logarithm throughout.\n\n" + claim)
-    assert [f.source.line for f in report.refuted] == [3]
-    _, report = audit(claim)
-    assert not report.refuted and "base 10" in report.checked[0].verdict.note
-    # saying that log is not the natural one, or natural for another reason, rules nothing out
-    for words in ("Here $\\log$ is not the natural logarithm: it is to base 10.",
-                  "Using $\\log$ is the natural choice for decibels, so log is to base 10 here."):
-        _, report = audit(f"{words}\n\n{claim}")
-        assert not report.refuted, words
+    # which the first text rules out; saying that log is not the natural one, or natural for
+    # another reason, rules nothing out
+    _ruled_out("$$\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}$$\n",
+               "Here $\\log$ is the natural logarithm throughout.", 3, "base 10",
+               ("Here $\\log$ is not the natural logarithm: it is to base 10.",
+                "Using $\\log$ is the natural choice for decibels, so log is to base 10 here."))
 
 
 def test_targets_the_text_calls_multi_hot_are_not_taken_one_hot():
@@ -1441,16 +1448,11 @@ def test_targets_the_text_calls_multi_hot_are_not_taken_one_hot():
     slope = [(loss(z + h) - loss(z - h)) / 2e-6 for h in np.eye(3) * 1e-6]
     p = np.exp(z) / np.exp(z).sum()
     assert np.allclose(slope, y.sum() * p - y) and not np.allclose(slope, p - y)
-    text = ("Let $p_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$ and $L = -\\sum_k y_k \\log p_k$.\n\n"
-            "$$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$$\n")
-    _, report = audit("The targets are multi-hot: several $y_k$ equal 1.\n\n" + text)
-    assert [f.source.line for f in report.refuted] == [5]
-    _, report = audit(text)
-    assert not report.refuted and "one-hot" in report.checked[0].verdict.note
-    for words in ("Our targets are one-hot, not multi-hot.",
-                  "Unlike multi-label classification, here each $y$ is one-hot."):
-        _, report = audit(f"{words}\n\n{text}")
-        assert not report.refuted, words
+    _ruled_out("Let $p_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$ and $L = -\\sum_k y_k \\log p_k$.\n\n"
+               "$$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$$\n",
+               "The targets are multi-hot: several $y_k$ equal 1.", 5, "one-hot",
+               ("Our targets are one-hot, not multi-hot.",
+                "Unlike multi-label classification, here each $y$ is one-hot."))
 
 
 def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
