@@ -822,12 +822,12 @@ def _no_evidence(verdict: Verdict, ordered: str = "") -> Verdict:
     (`ordered`: the product of layer quantities that were all read as numbers)."""
     if not verdict.status.holds:
         return verdict
-    why = f"every quantity of the layers was read as a number, and their product {ordered}" \
-        if ordered else "every vector and matrix could only be given one entry (the sizes the " \
-        "claim and its definitions allow), where a transposition or the order of factors"
+    why = f"every quantity of the layers was read as a number, where their product {ordered} " \
+        "cannot show a transposition or the order of its factors" if ordered else \
+        "every vector and matrix could only be given one entry (the sizes the claim and its " \
+        "definitions allow), where a transposition or the order of factors cannot show"
     return replace(verdict, status=Status.UNDECIDED, method="instantiated",
-                   note=f"{why} cannot show a transposition or the order of its factors: declare "
-                        "the sizes (as in W \\in \\mathbb{R}^{m \\times n})" +
+                   note=why + ": declare the sizes (as in W \\in \\mathbb{R}^{m \\times n})" +
                         ("" if ordered else ", or write a matrix in uppercase"))
 
 

@@ -264,7 +264,7 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
     slack = 0 if other.is_Rational else sp.Rational(1, 10) ** (digits - 5)
     gap = (value - literal) * sp.sign(literal or value)   # away from zero is positive
     # significant digits that show the places written (4.54e-5 has 3, 22026 five), and more
-    magnitude = int(sp.floor(sp.log(abs(literal or value), 10))) + 1
+    magnitude = int(sp.floor(sp.log(abs(literal or value), 10))) + 1 if literal or value else 1
     shown = sp.Float(value, max(2, magnitude + places + 3))
     written = sp.Float(literal, max(1, magnitude + places))
     if abs(gap) <= unit / 2 + slack:
