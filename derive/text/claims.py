@@ -71,8 +71,8 @@ class Reading:
         a number (y with y = sigma(0.3); f(2) with f(x) = sqrt(x)); else None."""
         if not isinstance(expr, sp.Basic):
             return None
-        values = {d.target: d.value for d in self.context.definitions
-                  if isinstance(d.target, sp.Symbol) and not d.rewrite}
+        values = {d.target: d.value for d in self.context.definitions   # y = x: x's value too
+                  if isinstance(d.target, sp.Symbol)}
         functions = {d.target.func: sp.Lambda(d.target.args, d.value)
                      for d in self.context.definitions
                      if isinstance(d.target, AppliedUndef) and not d.rewrite

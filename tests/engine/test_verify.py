@@ -922,6 +922,9 @@ def test_only_terms_that_do_not_tend_to_zero_make_a_series_divergent(claim, hold
     # definitions is rounded as one written out (it was compared exactly and refuted)
     (r"y = 0.574", [r"y = \sigma(0.3)"], True), (r"y = 0.575", [r"y = \sigma(0.3)"], False),
     (r"f(2) = 1.414", [r"f(x) = \sqrt{x}"], True), (r"f(2) = 5.5", [r"f(x) = \sqrt{x}"], False),
+    # through a name that stands for another (y = x, x = 1/3: 0.333... rounds to 0.3, not 0.4)
+    (r"y = 0.3", [r"y = x", r"x = \frac{1}{3}"], True),
+    (r"y = 0.4", [r"y = x", r"x = \frac{1}{3}"], False),
 ])
 def test_a_value_the_definitions_give_is_rounded_as_one_written_out(claim, where, holds):
     with mpmath.workdps(20):
