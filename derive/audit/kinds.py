@@ -43,8 +43,10 @@ OPENS_WITH_A_CONDITION = re.compile(r"^\W*(?:if|when|whenever|for|unless|provide
 # 'nothing is wrong with', and a slip set aside: 'to avoid mistakes', 'pitfalls aside', 'without
 # any pitfalls', 'the typical mistake is fixed by', 'a frequent error is avoided' ('avoid writing'
 # right before the formula still denies it)
-NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)|\baside\b|"
-                        r"\bwithout\b|\bfix(?:es|ed)?\b|\bfree of\b|"
+SLIP = r"(?:slips?|pitfalls?|mistakes?|errors?|typos?)"
+NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)|"
+                        rf"\b{SLIP}\b[^.;]{{0,25}}\baside\b|\bwithout\s+(?:any\s+)?{SLIP}\b|"
+                        rf"\bfree of\s+{SLIP}\b|\b{SLIP}\s+(?:is|are)\s+(?:fixed|avoided)\b|"
                         r"\bavoid(?:s|ed|ing)?\b(?!\s+writing\W*$)", re.I)
 SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",

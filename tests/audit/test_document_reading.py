@@ -1322,6 +1322,8 @@ def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
     "Pitfalls to watch for:\n\n$$\\frac{d}{dx} e^{2x} = e^{2x}$$\n",
     "Never write $\\frac{d}{dx} x^3 = 3x$.\n",
     "Another slip is the wrong power: $$\\frac{d}{dx} x^3 = 3x$$\n",
+    # 'without' sets no slip aside here: the slip is what one writes without the chain rule
+    "Without the chain rule one might wrongly write $\\frac{d}{dx}\\sin(2x) = \\cos(2x)$.\n",
 ])
 def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     findings, report = audit(text)
