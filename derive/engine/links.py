@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.engine.verdict import Verdict
-from derive.engine.verify import decide_chain, decide_rounded, decide_written, defining
+from derive.engine.verify import (
+    decide_chain, decide_rounded, decide_within, decide_written, defining)
 from derive.text import InputError
 from derive.text import arrays as A
 
@@ -22,7 +23,8 @@ class Link:
     rhs: object
     plan: object = None
     places: int | None = None
-    decimal: str = "rhs"   # the side written with those places
+    decimal: str = "rhs"   # the side written with those places, or computed from rounded numbers
+    interval: tuple | None = None   # what a side computed from rounded numbers stands for
 
 
 def needs_instances(lhs, rhs, context, quantities: dict) -> bool:
@@ -45,10 +47,15 @@ def links_of(reading, assumptions, first: int = 0) -> list[Link]:
     links = []
     for k, (lhs, rhs) in enumerate(reading.links[first:], first):
         rounded = reading.rounded_places(k)
+        computed = reading.computed_from_rounded(k) if rounded is None else None
         if rounded is not None:   # the other side as the number the definitions make it
             places, decimal, value = rounded
             lhs, rhs = (value, rhs) if decimal == "rhs" else (lhs, value)
             links.append(Link(lhs, rhs, places=places, decimal=decimal))
+        elif computed is not None:   # = 0.8581 x 0.1419: within the rounding, or as written
+            interval, decimal, value = computed
+            lhs, rhs = (value, rhs) if decimal == "rhs" else (lhs, value)
+            links.append(Link(lhs, rhs, decimal=decimal, interval=interval))
         elif needs_instances(lhs, rhs, reading.context, reading.quantities) \
                 or reading.context.index_conditions:   # a case of its indices: at their values
             from derive.engine import instances   # arrays and indices: most claims have none
@@ -81,6 +88,10 @@ def decide_link(link: Link, assumptions, timeout: float, report=None,
     """`diagnose`: say what kind of slip a refuted link is (not when only the status matters)."""
     if link.places is not None:
         return decide_rounded(link.lhs, link.rhs, link.places, link.decimal)
+    if link.interval is not None:
+        verdict = decide_within(link.lhs, link.rhs, link.interval, link.decimal)
+        if verdict.status.holds:
+            return verdict
     if link.plan is None:
         return decide_written(link.lhs, link.rhs, assumptions, timeout, report=report,
                               diagnose=diagnose)
@@ -92,7 +103,8 @@ def decide_links(links, assumptions, timeout: float, report=None) -> Verdict:
     """A claim's verdict: each equality of a chain decided in its share of the time. A claim that
     defines a function (f(x) = x^2) holds for that function and fails for every other: it is
     no identity, and is not refuted as one."""
-    if len(links) == 1 and links[0].plan is None and links[0].places is None:
+    if len(links) == 1 and links[0].plan is None and links[0].places is None \
+            and links[0].interval is None:
         definition = defining(links[0].lhs, links[0].rhs, assumptions)
         if definition is not None:
             return definition

@@ -280,6 +280,25 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
                    note=f"the value is {shown}, which neither rounds nor cuts off to {written}")
 
 
+def decide_within(lhs, rhs, interval: tuple, computed: str = "rhs") -> Verdict:
+    """`sigma(1.8)(1 - sigma(1.8)) = 0.8581 x 0.1419`: the `computed` side is arithmetic on
+    rounded numbers, and stands for `interval` (exact rationals); the other side, a number,
+    holds when it lies inside. Otherwise UNDECIDED here (the claim is then decided as
+    written)."""
+    other, written = (lhs, rhs) if computed == "rhs" else (rhs, lhs)
+    base = Verdict(Status.UNDECIDED, lhs, rhs, method="within the rounding of its numbers")
+    if other.is_Rational and other == written:
+        return replace(base, status=Status.PROVED, method="equal numbers")
+    value = other if other.is_Rational else real_value(other, PRECISION)
+    low, high = interval
+    if value is None or not low <= value <= high:
+        return base
+    return replace(base, status=Status.NUMERIC, points=1,
+                   note=f"{sp.Float(value, 6)} lies within [{sp.Float(low, 6)}, "
+                        f"{sp.Float(high, 6)}], what the {computed} stands for: it is computed "
+                        "from numbers rounded to the places written")
+
+
 # what a side can be that has no value: (the SymPy object it holds, the test, the method named,
 # whether a number on the other side is refuted by it)
 NO_VALUE = ((sp.Limit, missing_limit, "one-sided limits", True),          # lim |h|/h

@@ -110,6 +110,7 @@ class Builder:
         self.applied: dict = {}          # unknown function -> its one application (g -> g(x))
         self.places: dict = {}           # decimal literal -> the decimal places it was written with
         self.side_places: list = []      # `places` of each side of the last formula read
+        self.side_intervals: list = []   # the interval of each side computed from rounded numbers
         self.promoted: set[str] = set()  # names read as numbers that turn out to be arrays
         self.families: set[tuple] = set()  # (letter, font, style) of labelled arrays: W^l, W^{l+1}
         self.layer_sizes: set[str] = set()  # letters declared as a size per layer: N in N^{m-1}

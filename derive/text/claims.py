@@ -30,6 +30,8 @@ class Reading:
     context: Context = field(default_factory=Context)
     # each side's decimal literals -> the decimal places they were written with
     side_places: tuple = ()
+    # each side's interval when it is arithmetic on rounded numbers (0.8581 x 0.1419), or None
+    side_intervals: tuple = ()
 
     @property
     def links(self) -> list[tuple]:
@@ -64,6 +66,19 @@ class Reading:
             value = self.constant_of(other) if places is not None else None
             if value is not None:
                 return places, side, value
+        return None
+
+    def computed_from_rounded(self, k: int) -> tuple[tuple, str, sp.Basic] | None:
+        """For the equality of sides k and k + 1: when one side is arithmetic on rounded numbers
+        (sigma(1.8)(1 - sigma(1.8)) = 0.8581 x 0.1419) and the other a constant, the interval the
+        first stands for, which side it is ("lhs" or "rhs"), and the constant."""
+        intervals = [self.side_intervals[j] if j < len(self.side_intervals) else None
+                     for j in (k, k + 1)]
+        for (interval, other, side) in ((intervals[1], self.sides[k], "rhs"),
+                                        (intervals[0], self.sides[k + 1], "lhs")):
+            value = self.constant_of(other) if interval is not None else None
+            if value is not None and None in intervals:
+                return interval, side, value
         return None
 
     def constant_of(self, expr):
@@ -147,7 +162,8 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         raise InputError("a claim needs '=': LHS = RHS")
     if len(sides) > MAX_LINKS + 1:
         raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
-    return Reading(tuple(sides), dict(builder.quantities), context, tuple(builder.side_places))
+    return Reading(tuple(sides), dict(builder.quantities), context, tuple(builder.side_places),
+                   tuple(builder.side_intervals))
 
 
 def _partials_are_plain(partials: set, context) -> None:

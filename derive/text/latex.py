@@ -35,6 +35,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.text import arrays as A
 from derive.text.builder import FUNCTIONS, Builder
+from derive.text.intervals import computed_interval
 from derive.text.latex_calculus import CalculusReader
 from derive.text.latex_names import INDEX_LETTERS, NameParts, NameReader
 from derive.text.latex_structures import MATRICES, StructureReader
@@ -177,17 +178,19 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             raise InputError("empty formula")
         self.skip_alignment()
         places = []   # the decimals written in each side, apart: 1/3 = 3/10 = 0.3 has one, last
+        intervals = []   # 0.8581 x 0.1419: what a side computed from rounded numbers stands for
 
         def side():
             self.b.places.clear()
             first = self.i
             value = self.expr()
             written = dict(self.b.places)
-            scientific = SCIENTIFIC.fullmatch(_unwrapped(
-                "".join(t.text for t in self.tokens[first:self.i])))
+            tokens = self.tokens[first:self.i]
+            scientific = SCIENTIFIC.fullmatch(_unwrapped("".join(t.text for t in tokens)))
             if scientific and isinstance(value, sp.Rational):   # 4.54 x 10^{-5}: to 10^-7
                 written[abs(value)] = len(scientific.group(1)) - int(scientific.group(2))
             places.append(written)
+            intervals.append(computed_interval(tokens) if scientific is None else None)
             return value
         sides = [side()]
         while True:
@@ -211,7 +214,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         t = self.peek()
         if t is not None:
             raise InputError(unexpected(t))
-        self.b.side_places = places
+        self.b.side_places, self.b.side_intervals = places, intervals
         return sides
 
     def skip_alignment(self) -> None:

@@ -868,6 +868,25 @@ def test_a_chain_does_not_drop_a_first_side_the_definitions_give(claim, where):
     assert result.verdict.status is Status.REFUTED, result.verdict
 
 
+@pytest.mark.parametrize("claim, holds", [
+    # by mpmath: sigma(1.8) = 0.858149 and 1 - sigma(1.8) = 0.141851 round to 0.8581 and 0.1419,
+    # whose product is 0.121764 against 0.121729: equal within the rounding of the factors, not
+    # exactly; tanh(0.5) = 0.462117 rounds to 0.4621. The others are off by more than that, or
+    # computed from numbers too coarse to say (0.3 x 1.1 stands for 0.2625 to 0.4025)
+    (r"\sigma(1.8)(1 - \sigma(1.8)) = 0.8581 \times 0.1419", True),
+    (r"\sigma(1.8)(1 - \sigma(1.8)) = 0.8581 \times 0.1519", False),
+    (r"1 - \tanh^2(0.5) = 1 - 0.4621^2", True), (r"1 - \tanh^2(0.5) = 1 - 0.4721^2", False),
+    (r"\frac{1}{3} = 0.3 \times 1.1", False),
+])
+def test_a_side_computed_from_rounded_numbers_holds_within_their_rounding(claim, holds):
+    with mpmath.workdps(30):
+        s = 1 / (1 + mpmath.exp(-1.8))
+        assert abs(s - mpmath.mpf("0.8581")) < 5e-5 and abs(1 - s - mpmath.mpf("0.1419")) < 5e-5
+        assert abs(s * (1 - s) - mpmath.mpf("0.8581") * mpmath.mpf("0.1419")) > 1e-6
+        assert abs(mpmath.tanh(0.5) - mpmath.mpf("0.4621")) < 5e-5
+    assert verify(claim, latex=True).status.holds is holds
+
+
 def test_a_number_with_a_point_and_no_places_is_no_rounded_value():
     # 7/2 = 3.5 (by hand): '3.' is the number 3, not 3.5 cut off to no places
     assert verify(r"\frac{7}{2} = 3.", latex=True).status is Status.REFUTED
