@@ -247,8 +247,9 @@ class Builder:
             raise InputError(f"exponent of {text[:30]!r} is too large "
                              f"(limit 1e±{LIMITS.max_decimal_exponent})")
         value = sp.Rational(clean)
-        if "." in clean and m.group(2) and not m.group(3):
-            self.places[value] = max(self.places.get(value, 0), len(m.group(2)))
+        if "." in clean and m.group(2):   # 4.54e-5: rounded to 10^-7
+            places = len(m.group(2)) - int(m.group(3) or 0)
+            self.places[value] = max(self.places.get(value, places), places)
         return value
 
     def constant(self, node: ast.AST, text: str) -> sp.Rational:

@@ -109,9 +109,13 @@ class _Reader:
 
 
 def _rounded(text: str) -> Interval:
-    value = sp.Rational(text)
-    places = len(text.partition(".")[2])
-    half = sp.Rational(1, 2 * 10**places) if places else sp.S.Zero
+    """A number as written: exact when whole, else half a unit either way of its last place
+    (4.54e-5: of 10^-7)."""
+    mantissa, _, exponent = text.lower().partition("e")
+    value = sp.Rational(mantissa) * sp.Integer(10) ** int(exponent or 0)
+    if "." not in mantissa:
+        return value, value
+    half = sp.Rational(1, 2) * sp.Integer(10) ** (int(exponent or 0) - len(mantissa.partition(".")[2]))
     return value - half, value + half
 
 

@@ -413,7 +413,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if t.text == "-":  # lenient: x^-1
             self.next()
             return self.b.neg(self.argument())
-        if t.kind == "num" and len(t.text) > 1 and "." not in t.text:
+        if t.kind == "num" and len(t.text) > 1 and t.text.isdigit():
             # \frac12 and x^23 in TeX take one digit; keep the rest as the next token
             self.tokens[self.i] = Tok("num", t.text[1:], t.pos + 1)
             return self.b.integer(t.text[0])
@@ -446,7 +446,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             raise InputError("the formula ends too early (incomplete input)")
         if t.kind == "num":
             self.next()
-            return self.b.decimal(t.text) if "." in t.text else self.b.integer(t.text)
+            return self.b.integer(t.text) if t.text.isdigit() else self.b.decimal(t.text)
         if t.kind == "letter" or (t.kind == "cmd" and (t.text[1:] in GREEK or t.text in FONTS)):
             return self.named(bare)
         if t.text in ("(", "["):

@@ -45,7 +45,7 @@ TOKEN_RE = re.compile(r"""
     (?P<hspace>\\(?:hspace|vspace|phantom|hphantom|vphantom)\*?\s*\{[^{}]*\}
         | \\(?:hskip|kern|mkern|mskip)\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*(?:pt|em|ex|mu|bp|cm|mm|in|sp|pc)) |
     (?P<cmd>\\[A-Za-z]+|\\[,;:!\s{}|%\\.>]) |
-    (?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+) |
+    (?P<num>(?:[0-9]*\.[0-9]+)(?:[eE][-+]?[0-9]+(?![0-9A-Za-z.]))?|[0-9]+(?:\.[0-9]+)?) |
     (?P<word>(?<![A-Za-z])(?:""" + "|".join(sorted(WORD_FUNCTIONS, key=len, reverse=True)) + r""")
         (?![A-Za-z])) |
     (?P<letter>[A-Za-z]) |
@@ -96,6 +96,9 @@ KNOWN_COMMANDS = {r"\frac", r"\sqrt", r"\lim", r"\to", r"\partial", r"\top", r"\
 WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
 # a letter (or two) written straight before digits, as code names variables: A2, dZ2, W1
 CODE_NAME = re.compile(r"(?<![\\A-Za-z^_{])([A-Za-z]{1,3})([0-9]+)")
+# 4.54e-5 is a number (the tokens read it); 1e-8, with no point, is ambiguous
+SCIENTIFIC_BEFORE = re.compile(r"[0-9]*\.[0-9]+$")
+E_NOTATION = re.compile(r"(?<![0-9.A-Za-z\\^_])([0-9]+)[eE]([-+][0-9]+)(?![0-9A-Za-z.])")
 SIGNS = re.compile(r"\\(?:approx|leftarrow|gets|coloneqq|equiv|propto|sim|mapsto|Rightarrow|"
                    r"implies|iff|forall|exists)(?![A-Za-z])|:=")
 
@@ -340,7 +343,13 @@ def _refuse_slips(text: str) -> None:
     if word:
         raise InputError(f"'{word.group()}' looks like a word, not a product of {len(word.group())} "
                          "variables; separate factors with spaces or \\cdot")
-    code_name = CODE_NAME.search(body)
+    ambiguous = E_NOTATION.search(body)
+    if ambiguous:   # 1e-8 without a point: 10^-8, or 1 times e minus 8
+        raise InputError(f"ambiguous: '{ambiguous.group()}' may be {ambiguous.group(1)} \\times "
+                         f"10^{{{ambiguous.group(2)}}} or {ambiguous.group(1)} e "
+                         f"{ambiguous.group(2)[0]} {ambiguous.group(2)[1:]}: write which")
+    code_name = next((m for m in CODE_NAME.finditer(body) if not (
+        m.group(1) in ("e", "E") and SCIENTIFIC_BEFORE.search(body, 0, m.start()))), None)
     if code_name:
         letter, digits = code_name.group(1), code_name.group(2)
         raise InputError(f"'{code_name.group()}' reads as {letter} times {digits}, but looks like a "

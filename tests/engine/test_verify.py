@@ -839,6 +839,8 @@ def test_a_limit_with_a_parameter_is_taken_again_where_its_form_has_no_value(cla
     (r"e^{10} = 2.2036\times10^{4}", lambda: mpmath.exp(10), "2.2036", 4),
     (r"e^{-10} = (4.54 \times 10^{-5})", lambda: mpmath.exp(-10), "4.54", -5),
     (r"e^{-10} = 4.54 \times {10}^{(-5)}", lambda: mpmath.exp(-10), "4.54", -5),
+    (r"e^{-10} = 4.54e-5", lambda: mpmath.exp(-10), "4.54", -5),    # as code writes it
+    (r"e^{-10} = 4.55e-5", lambda: mpmath.exp(-10), "4.55", -5),
 ])
 def test_a_value_in_scientific_notation_is_rounded_to_its_mantissas_places(claim, exact,
                                                                            mantissa, exponent):

@@ -29,3 +29,20 @@ def test_a_side_that_is_not_arithmetic_on_rounded_numbers_has_none():
     assert interval(r"\sqrt{0.25} \times 2.0") is None   # a function
     assert interval(r"0.3 \times 1.1") is None          # too coarse: 0.2625 .. 0.4025
     assert interval(r"1.0000 / (0.0001 - 0.0001)") is None   # divided by an interval around 0
+
+
+def test_a_number_in_e_notation_is_half_a_unit_of_its_last_place_either_way():
+    # 1.2176e-1 is 0.12176, to five places
+    assert interval(r"0.8581 \times 1.2176e-1") == (R("0.85805") * R("0.121755"),
+                                                    R("0.85815") * R("0.121765"))
+
+
+def test_e_notation_without_a_point_is_ambiguous():
+    # 1e-8 may be 10^-8 or 1 times e minus 8 (e^{2e-1} writes the second): refused, not guessed
+    import pytest
+
+    from derive.text import InputError, parse_latex
+    for text in ("1e-8", r"e^{2e-1}"):
+        with pytest.raises(InputError, match="ambiguous"):
+            parse_latex(text)
+    assert parse_latex("2e") == 2 * sp.E and parse_latex("4.54e-5") == R(454, 10**7)
