@@ -159,10 +159,10 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
         allowed = _assumed_sizes(instances, assumptions)
         if allowed:
             instances, errors, covered = build(allowed)
-        if not any(_sizes_assumed(i, assumptions) for i in instances):
+        kept = [(i, c) for i, c in zip(instances, covered) if _sizes_assumed(i, assumptions)]
+        if not kept:
             raise ShapeError("no size the assumptions allow could be given to the claim")
-    covered = [c for c, i in zip(covered, instances) if _sizes_assumed(i, assumptions)]
-    instances = [i for i in instances if _sizes_assumed(i, assumptions)]
+        instances, covered = [i for i, _ in kept], [c for _, c in kept]
     if not instances:
         if not errors:
             raise InputError("the claim's layers do not exist in a network: check its labels")

@@ -54,16 +54,16 @@ class Reading:
         0.75)^2 = 0.27 in a worked example, or a name the definitions make one: y = 0.574 with
         y = sigma(0.3)), which side it is ("lhs" or "rhs"), and that constant: such an equality
         states a value rounded, or cut off, to those places."""
-        lhs, rhs = self.sides[k], self.sides[k + 1]
-        written = [self._written_places(k + 1), self._written_places(k)]
-        if None not in written:
+        written = {j: self._written_places(j) for j in (k, k + 1)}
+        if None not in written.values():
             return None   # 0.51 = 0.5: two written numbers, compared as they are
-        for (other, side, places), own in zip(((lhs, "rhs", written[0]),
-                                               (rhs, "lhs", written[1])), (k + 1, k)):
-            if places is not None and set(self.side_places[own]) & set(
-                    self.side_places[2 * k + 1 - own]):
+        for decimal, other, side in ((k + 1, k, "rhs"), (k, k + 1, "lhs")):
+            places = written[decimal]
+            if places is None:
+                continue
+            if set(self.side_places[decimal]) & set(self.side_places[other]):
                 return None   # 0.3 + 0.04 = 0.3: a number written on both sides, no rounding
-            value = self.constant_of(other) if places is not None else None
+            value = self.constant_of(self.sides[other])
             if value is not None:
                 return places, side, value
         return None

@@ -64,7 +64,8 @@ def test_a_counterexample_shows_the_entries_a_constraint_sets():
 ])
 def test_a_product_of_layer_quantities_read_as_numbers_is_no_evidence(claim):
     v = verdict(claim, NETWORK)
-    assert v.status is Status.UNDECIDED and "one entry" in v.note or "read as a number" in v.note, v
+    assert v.status is Status.UNDECIDED and ("one entry" in v.note
+                                              or "read as a number" in v.note), v
     # BP3 has no product to transpose: read as numbers it is evidence (by hand: dC/db^l = delta^l)
     assert verdict(r"\frac{\partial C}{\partial b^l} = \delta^l", NETWORK).status.holds
 
