@@ -215,6 +215,60 @@ def _refined(at, lo: float, hi: float, sign: int) -> float | None:
     return (lo + hi) / 2
 
 
+PLANE_GRID = [sp.Integer(k) for k in range(-10, 11)]   # [-10, 10]^2 in steps of 1
+PLANE_ROUNDS = 3   # rounds of refining each coordinate in turn
+
+
+def plane_points(expr, symbols: list) -> list[dict]:
+    """Points near the local extremes of each argument of a breakpoint of `expr` in two of
+    `symbols` (where a max/min or |.| switches; `_kinks` takes those in one): found on a grid of
+    [-10, 10]^2, the two highest and the two lowest, each refined one coordinate at a time.
+    Max(exp(-(x-3)^2 - (y+4)^2), 1/2) differs from 1/2 only within 0.84 of (3, -4)."""
+    points = []
+    for crossing in crossings(expr):
+        pair = sorted(crossing.free_symbols, key=str)
+        if len(pair) != 2 or not set(pair) <= set(symbols) \
+                or any(s.is_integer for s in pair):
+            continue
+        for u, v in _plane_extremes(crossing, *pair):
+            points.append({pair[0]: u, pair[1]: v})
+    return points
+
+
+def _plane_extremes(g, x, y) -> list[tuple]:
+    def at(u, v):
+        value = real_value(g, 15, maxn=60, point={x: sp.Rational(u), y: sp.Rational(v)})
+        return float(value) if value is not None else None
+
+    grid = [float(v) for v in PLANE_GRID]
+    values = {(i, j): at(u, v) for i, u in enumerate(grid) for j, v in enumerate(grid)}
+    found = []
+    for (i, j), middle in values.items():
+        around = [values.get((i + di, j + dj)) for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                  if di or dj]
+        if middle is None or None in around:
+            continue   # (and the grid's edge)
+        for sign in (1, -1):
+            if all(sign * middle >= sign * n for n in around) \
+                    and not all(n == middle for n in around):
+                found.append((sign, middle, grid[i], grid[j]))
+    chosen = sorted((f for f in found if f[0] > 0), key=lambda f: -f[1])[:2] + \
+        sorted((f for f in found if f[0] < 0), key=lambda f: f[1])[:2]
+    refined = []
+    for sign, _, u, v in chosen:
+        for _ in range(PLANE_ROUNDS):
+            u = _refined(lambda t: at(t, v), u - 1, u + 1, sign)
+            if u is None:
+                break
+            v = _refined(lambda t: at(u, t), v - 1, v + 1, sign)
+            if v is None:
+                break
+        if u is not None and v is not None:
+            refined.append((sp.Rational(u).limit_denominator(10 ** 6),
+                            sp.Rational(v).limit_denominator(10 ** 6)))
+    return refined
+
+
 def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random,
                   suggested=()) -> list:
     """Exact values for `symbol` inside its assumed domain, interesting ones first."""
@@ -233,23 +287,27 @@ def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Rando
         pool += [lo.value + v for v in steps]
     elif hi is not None:
         pool += [hi.value - v for v in steps]
+    return list(dict.fromkeys(v for v in pool if inside(symbol, assumptions, v)))
 
-    def inside(v) -> bool:
-        if integer and not v.is_integer:
-            return False
-        if symbol.is_positive and v <= 0 or symbol.is_nonnegative and v < 0:
-            return False
-        if symbol.is_negative and v >= 0 or symbol.is_nonpositive and v > 0:
-            return False
-        if symbol.is_nonzero and v == 0:
-            return False
-        if lo is not None and (v < lo.value or (lo.strict and v == lo.value)):
-            return False
-        if hi is not None and (v > hi.value or (hi.strict and v == hi.value)):
-            return False
-        return True
 
-    return list(dict.fromkeys(v for v in pool if inside(v)))
+def inside(symbol: sp.Symbol, assumptions: Assumptions, v) -> bool:
+    """Whether the value `v` of `symbol` is in its assumed domain."""
+    lo, hi = assumptions.interval(str(symbol))
+    if symbol.is_integer and not v.is_integer:
+        return False
+    if symbol.is_positive and v <= 0 or symbol.is_nonnegative and v < 0:
+        return False
+    if symbol.is_negative and v >= 0 or symbol.is_nonpositive and v > 0:
+        return False
+    if symbol.is_nonzero and v == 0:
+        return False
+    if lo is not None and (v < lo.value or (lo.strict and v == lo.value)):
+        return False
+    if hi is not None and (v > hi.value or (hi.strict and v == hi.value)):
+        return False
+    return True
+
+
 
 
 def sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int = 0,
@@ -297,7 +355,10 @@ def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, e
     pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
     if any(not p for p in pools):
         return []
-    points = _power_grid(symbols, pools, expr) if expr is not None else []
+    points = [] if expr is None else _power_grid(symbols, pools, expr) + [
+        {**{s: pool[0] for s, pool in zip(symbols, pools)}, **joint}
+        for joint in plane_points(expr, symbols)
+        if all(inside(s, assumptions, v) for s, v in joint.items())]
     for i in range(n + max(map(len, suggested), default=0)):
         point = {}
         for k, (s, pool) in enumerate(zip(symbols, pools)):

@@ -79,6 +79,13 @@ def sp_rational(value):
     ("Abs((x - 20)*(x - 30))", "(x - 20)*(x - 30)"),
     ("Max(0, (x - 500)*(600 - x))", "0"),
     ("Abs((x - 20)/(x - 30))", "(x - 20)/(x - 30)"),
+    # a kink whose argument has two variables, crossed only near its extreme in both (were
+    # NUMERIC): within 0.84 of (3, -4); within 0.045 of (pi/2, pi/2) in each; within 0.1 of
+    # (3/10, 7/10), where no grid point is
+    ("Max(exp(-(x - 3)**2 - (y + 4)**2), 1/2)", "1/2"),
+    ("Max(sin(x)*sin(y), 999/1000)", "999/1000"),
+    ("Min((x - 3/10)**2 + (y - 7/10)**2 - 1/100, 0)", "0"),
+    ("Heaviside(1/10 - (x - 5)**2 - (y - 5)**2)", "0"),
 ])
 def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     verdict = verdict_of(f"{lhs} = {rhs}")
