@@ -40,7 +40,7 @@ from derive.text.latex_calculus import CalculusReader
 from derive.text.latex_names import INDEX_LETTERS, NameParts, NameReader
 from derive.text.latex_structures import MATRICES, StructureReader
 from derive.text.latex_tokens import (
-    ARRAY_FONTS, BRANCHES, CONSTANT_COMMANDS, FONTS, FUNCTION_COMMANDS, FUNCTION_LETTERS, GREEK,
+    ARRAY_FONTS, BRACKETS, BRANCHES, CONSTANT_COMMANDS, FONTS, FUNCTION_COMMANDS, FUNCTION_LETTERS, GREEK,
     INVERSE, WORD_FUNCTIONS, Tok, tokenize, unexpected)
 from derive.text.limits import LIMITS, InputError
 
@@ -320,7 +320,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             return True
         if t.kind == "cmd":
             return t.text not in (r"\to", r"\}", r"\\", r"\in", r"\end", r"\neq", r"\mid",
-                                  r"\odot", r"\otimes", r"\circ") \
+                                  r"\odot", r"\otimes", r"\circ", r"\rfloor", r"\rceil") \
                 and not t.text.startswith(r"\end")
         if t.text == "|":
             return self.abs_depth == 0 and not self.at_seq("|", "_")
@@ -700,6 +700,12 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         if c == r"\frac":
             self.next()
             return self.fraction()
+        if c in BRACKETS:
+            self.next()
+            value = self.expr()
+            name, close = BRACKETS[c]
+            self.expect(close)
+            return self.b.call(name, [value])
         if c == r"\binom":
             self.next()
             n = self.argument()

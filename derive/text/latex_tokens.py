@@ -78,6 +78,8 @@ GREEK = frozenset(
      "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega Pi Upsilon "
      "ell").split())
 CONSTANT_COMMANDS = {r"\pi": sp.pi, r"\infty": sp.oo}
+# brackets that are functions: \lfloor x \rfloor, \lceil x \rceil (each with its closing one)
+BRACKETS = {r"\lfloor": ("floor", r"\rfloor"), r"\lceil": ("ceiling", r"\rceil")}
 # Letters read as functions when followed by '(' (others are multiplied); more with --function.
 FUNCTION_LETTERS = frozenset("fghFGH")
 FONTS = {r"\mathbf": "mathbf", r"\mathcal": "mathcal", r"\hat": "hat", r"\tilde": "tilde",
@@ -92,7 +94,7 @@ RELATIONS = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, "<=": sp.LessTha
 KNOWN_COMMANDS = {r"\frac", r"\sqrt", r"\lim", r"\to", r"\partial", r"\top", r"\{", r"\}", r"\\",
                   r"\sum", r"\prod", r"\nabla", r"\odot", r"\circ", r"\otimes", r"\begin", r"\end",
                   r"\in", r"\neq", r"\mid", r"\binom", *FUNCTION_COMMANDS, *CONSTANT_COMMANDS,
-                  *FONTS}
+                  *FONTS, *BRACKETS, *(close for _, close in BRACKETS.values())}
 WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
 # a letter (or two) written straight before digits, as code names variables: A2, dZ2, W1
 CODE_NAME = re.compile(r"(?<![\\A-Za-z^_{])([A-Za-z]{1,3})([0-9]+)")

@@ -88,6 +88,9 @@ LATEX = [
     (r"\left( x + 1 \right)^{2} = x^2 + 2x + 1", "(x + 1)**2 = x**2 + 2*x + 1"),
     (r"\pi r^2 = \pi \cdot r \cdot r", "pi*r**2 = pi*r*r"),
     (r"\frac{dy}{dx} = y", "diff(y(x), x) = y"),
+    (r"\lfloor x/2 \rfloor = \lceil x \rceil", "floor(x/2) = ceiling(x)"),
+    (r"\left\lfloor{x}\right\rfloor = -\left\lceil{-x}\right\rceil",
+     "floor(x) = -ceiling(-x)"),   # (as SymPy's LaTeX writes them)
 ]
 
 
