@@ -34,6 +34,18 @@ def _layer(claim: Claim, timeout: float) -> Verdict:
 
 
 def _read(claim: Claim, timeout: float) -> Verdict:
+    """A claim read from a document (`_as_read`). Read with one unit per layer, where each of its
+    vectors is one number, it is refuted when it fails there (a width of 1 is one of every
+    width), but what holds for one unit need not hold for more (W z = W^T z): never a proof."""
+    verdict = _as_read(claim, timeout)
+    if claim.units and verdict.status.holds:
+        return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="one unit per layer",
+                       note="holds with one unit per layer, which says nothing of wider "
+                            "layers")
+    return verdict
+
+
+def _as_read(claim: Claim, timeout: float) -> Verdict:
     """A claim read from a document, refuted only when every plausible reading of it fails.
     Where it depends on a function the document does not define (C in dC/dw), a refutation by
     stand-in functions says only that it fails for some C: it stands for a rule about arbitrary

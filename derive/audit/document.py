@@ -488,7 +488,7 @@ class DocumentReader:
                                      others, tuple(doubts(lhs, rhs, reading.context)) +
                                      property_of_one_name(lhs, rhs, reading.context) +
                                      self.resting_on_properties(lhs, rhs, equation),
-                                     written, point))
+                                     written, point, units))
             self.note_property(lhs, rhs, text, equation)
 
     def at_every_layer(self, left: str):

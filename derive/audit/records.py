@@ -58,6 +58,7 @@ class Claim:
     doubts: tuple = ()        # READ: why a refutation may rest on notation (dL/dz_c beside z_j)
     written: tuple = ()       # READ: the two sides as the document writes them (LaTeX)
     points: tuple = ()        # READ: values given before it to variables it differentiates by
+    units: bool = False       # READ: read with one unit per layer (its vectors could not be)
 
 
 @dataclass(frozen=True)

@@ -1286,6 +1286,30 @@ def test_names_declared_vectors_are_never_read_as_one_number():
     assert "sizes do not match" in findings["L3"].skipped
 
 
+@pytest.mark.parametrize("claim", [
+    r"\nabla_{\mathbf{x}} L = W \mathbf{z}",            # W^T z by hand: W is m x n, z has m
+    r"\nabla_{\mathbf{x}} L = W W^\top \mathbf{x}",     # W^T W x by hand
+])
+def test_what_holds_with_one_unit_per_layer_is_no_proof_for_wider_layers(claim):
+    # read with one unit per layer, W^T = W and W z held: PROVED, though for m != n it has no
+    # value at all; a width of 1 refutes (it is one of every width) but never proves
+    text = ("Let $W \\in \\mathbb{R}^{m \\times n}$ with $m \\neq n$, "
+            "$\\mathbf{x} \\in \\mathbb{R}^{n}$, $\\mathbf{z} = W\\mathbf{x}$ and "
+            "$L = \\frac{1}{2}\\|\\mathbf{z}\\|^2$.\n\n"
+            f"Then ${claim}$.\n")
+    findings, _ = audit(text)
+    assert not any(s.holds for s in status_on(findings, 3)), findings
+
+
+def test_a_failure_with_one_unit_per_layer_is_still_a_refutation():
+    # d/dx of 1/2 ||W x||^2 is W^T W x (by hand); with one unit w^2 x, against 2 w^2 x here
+    text = ("Let $W \\in \\mathbb{R}^{m \\times n}$, $\\mathbf{x} \\in \\mathbb{R}^{n}$, "
+            "$\\mathbf{z} = W\\mathbf{x}$ and $L = \\frac{1}{2}\\|\\mathbf{z}\\|^2$.\n\n"
+            "Then $\\nabla_{\\mathbf{x}} L = 2 W W^\\top \\mathbf{x}$.\n")
+    findings, _ = audit(text)
+    assert status_on(findings, 3) == [Status.REFUTED], findings
+
+
 @pytest.mark.parametrize("bp1, holds", [
     ("(a_j^L - y_j)", True), ("(y_j - a_j^L)", False)])
 def test_a_quantity_defined_at_every_layer_and_stated_at_the_last_is_a_claim(bp1, holds):
