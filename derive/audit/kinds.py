@@ -32,7 +32,8 @@ EXERCISE_CUES = _cue(r"true or false", r"prove or disprove", r"is it true", r"ch
 # 'Exercise:', 'Question 2.': a label that opens the sentence ('as shown in Exercise 2' is none)
 EXERCISE_LABEL = re.compile(r"^\W*(?:exercise|question|quiz|problem)\b(?:\s*\d+)?\s*[.:)]?",
                             re.I)
-DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"false", r"fallac(?:y|ious)",
+DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"(?:do|does|should|must)n't",
+                   r"beware", r"tempted", r"false", r"fallac(?:y|ious)",
                    r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))",
                    r"wrong(?:ly)?", r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?",
                    r"erroneous(?:ly)?", r"slips?", r"pitfalls?", r"misconceptions?", r"typos?",
@@ -77,13 +78,16 @@ def by_marks(latex: str) -> Kind | None:
     return None
 
 
+DENIAL_REACH = 60   # characters of the formula's sentence before it a denial governs
+
+
 def by_words(prose: str) -> Kind | None:
     """The kind the words before a formula give it ('solve', 'if', 'let', 'true or false')."""
     if EXERCISE_CUES.search(prose) or EXERCISE_LABEL.match(prose):
         return Kind.EXERCISE
     # a denial in the formula's own sentence governs it: 'we cannot write $...$' (not a 'not' in
     # the condition that opens it: 'if $x$ is not positive, ...'; not 'nothing is wrong with')
-    sentence = re.split(r"[.!?;]\s", prose[-40:])[-1]
+    sentence = re.split(r"[.!?;]\s", prose[-DENIAL_REACH:])[-1]
     if DENIAL_CUES.search(sentence) and not OPENS_WITH_A_CONDITION.match(prose) \
             and not NOT_DENIED.search(sentence):
         return Kind.DENIED
@@ -98,12 +102,17 @@ def by_words(prose: str) -> Kind | None:
 
 
 # '$...$, which is wrong', '$...$ is false', '$...$ (wrong!)', '$...$ is a classic error',
-# '$...$. This is incorrect.'
+# '$...$. This is incorrect.', '$...$ is a mistake that students make', '$...$; it is wrong off
+# the diagonal'
 DENIED_AFTER = re.compile(r"^\s*(?:[,;:]|\.(?=\s+(?:this|that|it)\s))?\s*\(?\s*"
                           r"(?:which\s+|that\s+|this\s+|it\s+)?(?:is|are|was)?\s*"
                           r"(?:(?:also|clearly|simply|plainly|a|an|classic|common|typical|"
                           r"frequent)\s+)*(?:wrong|false|incorrect|mistaken|not true|error|"
-                          r"mistake|slip)(?:\s*(?:[.,;:!)]|$)|\s+(?:for|when|if|unless)\s)"
+                          r"mistake|slip)(?![A-Za-z])(?!\s+(?:function|term|signal|rate|"
+                          r"surface|vector|bound|analysis|of\s+the\s+(?:network|model|output)))"
+                          # (not one that introduces the next: ', a common mistake is $...$',
+                          # '. It is wrong to forget the 2')
+                          r"(?!\s*(?::|(?:is|are|was|were|would|will|to|here)\b))"
                           r"|^\s*[,;:]?\s*(?:does not|doesn't|do not) hold", re.I)
 
 

@@ -101,8 +101,15 @@ class Reading:
             if written == expr:
                 break
             expr = written
-        plain = not expr.free_symbols and not expr.atoms(AppliedUndef) and not expr.has(
-            sp.Derivative, sp.Subs, sp.Integral, sp.Limit) and not A.has_arrays(expr)
+        if expr.free_symbols or expr.atoms(AppliedUndef) or A.has_arrays(expr):
+            return None
+        if expr.has(sp.Derivative, sp.Subs):   # sigma'(0.5): the slope's value there
+            try:
+                expr = expr.doit()
+            except (ValueError, TypeError, ArithmeticError, NotImplementedError, RecursionError):
+                return None
+        plain = not expr.free_symbols and not expr.has(
+            sp.Derivative, sp.Subs, sp.Integral, sp.Limit, AppliedUndef)
         return expr if plain else None
 
 

@@ -1335,6 +1335,17 @@ def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
     assert "not holding" in findings["L1"].skipped
 
 
+def test_a_slip_the_text_quotes_is_no_definition():
+    # E = (yhat - y)^2 / 2, so dE/dyhat = yhat - y (by hand), not the 1/2 of the quoted slip
+    # E = (yhat - y) / 2, which had replaced E's definition and made the claim PROVED
+    text = ("The squared error is $E = \\frac{1}{2}(\\hat{y} - y)^2$. Writing "
+            "$E = \\frac{1}{2}(\\hat{y} - y)$ is a mistake that students make every year.\n\n"
+            "$$\\frac{\\partial E}{\\partial \\hat{y}} = \\frac{1}{2}$$\n")
+    findings, report = audit(text)
+    assert "not holding" in findings["L1/2"].skipped
+    assert status_on(findings, 3) == [Status.REFUTED]
+
+
 @pytest.mark.parametrize("text", [
     # each formula is wrong (by hand: cos' = -sin, (e^{2x})' = 2e^{2x}, (x^3)' = 3x^2): the text
     # lists them as slips, or calls each one an error before it
@@ -1348,6 +1359,14 @@ def test_a_formula_the_words_after_it_call_wrong_is_not_refuted(after):
     "Another slip is the wrong power: $$\\frac{d}{dx} x^3 = 3x$$\n",
     # 'without' sets no slip aside here: the slip is what one writes without the chain rule
     "Without the chain rule one might wrongly write $\\frac{d}{dx}\\sin(2x) = \\cos(2x)$.\n",
+    "Beware of writing $\\frac{d}{dx} x^3 = 3x$.\n",
+    "Don't write $\\frac{d}{dx} x^3 = 3x^4$.\n",
+    "You might be tempted to write $\\frac{d}{dx} x^3 = 6x$, but that is the second one.\n",
+    # the cue further back in the formula's sentence than a few words
+    "A mistake I see in nearly every problem set is $\\frac{d}{dx} x^3 = 3x^3$.\n",
+    # and words after it that go on past the denial
+    "Students write $\\frac{d}{dx} x^3 = x^3$; it is wrong off the diagonal.\n",
+    "Writing $\\frac{d}{dx} x^3 = 3x$ is a mistake that students make every year.\n",
 ])
 def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     findings, report = audit(text)

@@ -889,6 +889,25 @@ def test_a_side_computed_from_rounded_numbers_holds_within_their_rounding(claim,
     assert verify(claim, latex=True).status.holds is holds
 
 
+@pytest.mark.parametrize("claim, holds", [
+    # a slope's value at a point, rounded: sigma'(0.5) = 0.2350037 and tanh'(2) = 0.0706508 (by
+    # mpmath below); sigma'(0.1374) = 0.2488238 against 0.5343 (1 - 0.5343), the rounded
+    # sigma(0.1374) = 0.534296 of a worked example
+    (r"\sigma'(0.5) = 0.2350", True), (r"\sigma'(0.5) = 0.2351", False),
+    (r"\tanh'(2) = 0.0707", True), (r"\tanh'(2) = 0.0708", False),
+    (r"\sigma'(0.1374) = 0.5343 \cdot (1 - 0.5343)", True),
+    (r"\sigma'(0.1374) = 0.5343 \cdot (1 - 0.5353)", False),
+])
+def test_a_derivatives_value_at_a_point_is_compared_as_rounded(claim, holds):
+    with mpmath.workdps(30):
+        slope = mpmath.diff(lambda t: 1 / (1 + mpmath.exp(-t)), mpmath.mpf("0.5"))
+        assert mpmath.nint(slope * 10 ** 4) == 2350
+        assert mpmath.nint(mpmath.diff(mpmath.tanh, 2) * 10 ** 4) == 707
+        s = 1 / (1 + mpmath.exp(-mpmath.mpf("0.1374")))
+        assert mpmath.nint(s * 10 ** 4) == 5343
+    assert verify(claim, latex=True).status.holds is holds
+
+
 def test_a_number_with_a_point_and_no_places_is_no_rounded_value():
     # 7/2 = 3.5 (by hand): '3.' is the number 3, not 3.5 cut off to no places
     assert verify(r"\frac{7}{2} = 3.", latex=True).status is Status.REFUTED
