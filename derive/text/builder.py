@@ -209,6 +209,15 @@ class Builder:
                 else:
                     self._symbols[name] = symbol
 
+    def in_claim(self, expr):
+        """`expr`, read from a definition (whose variables are plain, `plain`), with each of its
+        variables as the claim has it: f_x after f(x, y) = x^2 y is by the x that 'x > 0' is
+        assumed of, not by another x."""
+        swap = {s: self._symbols.get(s.name) or self.assumptions.symbol(s.name)
+                for s in expr.free_symbols if type(s) is sp.Symbol
+                and self.assumptions.symbol(s.name) != sp.Symbol(s.name, real=True)}
+        return expr.xreplace(swap)
+
     def symbol(self, name: str, function_names_ok: bool = False,
                constants: bool = True, reserved_ok: bool = False) -> sp.Symbol:
         """The variable `name` (or the constant: pi, e, E, oo). LaTeX passes constants=False for

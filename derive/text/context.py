@@ -185,6 +185,7 @@ def _definition(text: str, builder: Builder) -> Definition:
     """The definition `text`, read with what `builder` knows (and teaching it the name)."""
     from derive.text.latex import LatexReader
 
+    applied = dict(builder.applied)
     sides = LatexReader(text, builder).sides()
     if len(sides) != 2:
         raise InputError(f"a definition is NAME = EXPRESSION: '{text}'")
@@ -192,6 +193,7 @@ def _definition(text: str, builder: Builder) -> Definition:
     assumed = [a.name for a in getattr(target, "args", ()) if isinstance(target, AppliedUndef)
                and isinstance(a, sp.Symbol) and a != sp.Symbol(a.name, real=True)]
     if assumed:   # f(t) = sqrt(t^2) with t > 0 assumed: the formula for every t
+        builder.applied = applied   # (as read the first time, f would be applied twice)
         with builder.plain(assumed):
             target, value = LatexReader(text, builder).sides()
     if not _definable(target) or _alias(target, value):

@@ -595,7 +595,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
         """`f_x`, `f_{xy}(1, 2)`: a partial derivative (by x, then y) of a function of several
         variables defined with named parameters (f(x, y) = ...), when every letter of the
         subscript is one of them; None otherwise (f_1, w_x of a name that is no such function)."""
-        parameters = self.b.parameters.get(parts.letter, ())
+        parameters = tuple(map(self.b.in_claim, self.b.parameters.get(parts.letter, ())))
         if len(parameters) < 2 or parts.font or parts.label is not None or parts.style \
                 or parts.indices or not parts.subscript:
             return None

@@ -421,7 +421,7 @@ class NameReader:
         if self.b.applied.get(name) is not None and self.b.defined:
             # g in dz/dg where z = f(g(x)): its value; \\mathcal{L} of \\mathcal{L}(\\hat y, y) = ...
             self._refuse_placeholders(name)
-            return self.b.applied[name]
+            return self.b.in_claim(self.b.applied[name])
         if parts.label is not None or parts.font:
             self.b.quantity(A.Quantity(name, parts.letter, parts.font, parts.label, parts.style,
                                        subscript=parts.subscript))

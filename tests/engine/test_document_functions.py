@@ -200,6 +200,28 @@ def test_a_definition_is_differentiated_by_the_assumed_variable(definition, lhs,
     assert fails.status is Status.REFUTED, fails
 
 
+@pytest.mark.parametrize("assume", [["x > 0"], ["y > 0"], ["x > 0", "y > 0"], ["x < -1"]])
+@pytest.mark.parametrize("lhs, by", [("f_x", "x"), ("f_{xx}", "xx"), ("f_y", "y"),
+                                     ("f_{xy}", "xy"), (r"\frac{\partial f}{\partial y}", "y"),
+                                     (r"\frac{\partial f}{\partial x}", "x")])
+def test_a_partial_of_a_function_of_two_variables_is_by_the_assumed_variable(lhs, by, assume):
+    """With f(x, y) = x^2 y + y^3 and x > 0 assumed, f_x was the partial by another x than the
+    claim's: f_x + x = x was PROVED (f_x is 2xy) and the true f_x = 2xy REFUTED; with y > 0,
+    df/dy took f for an unknown function. The true side is SymPy's diff, with the assumptions on
+    the variables; one more than it is refuted."""
+    assumptions = parse_assumptions(assume)
+    x, y = assumptions.symbol("x"), assumptions.symbol("y")
+    true = sp.diff(x**2 * y + y**3, *[{"x": x, "y": y}[v] for v in by])
+    run = api.check([Numbered(1, f"{lhs} = {sp.latex(true)}"),
+                     Numbered(2, f"{lhs} = {sp.latex(true + 1)}"),
+                     Numbered(3, f"{lhs} + x = x")],
+                    assume, latex=True, timeout=10, where=["f(x, y) = x^2 y + y^3"])
+    holds, fails, zero = (result.verdict for result in run.results)
+    assert holds.status.holds, holds
+    assert fails.status is Status.REFUTED, fails
+    assert zero.status is Status.REFUTED, zero   # no partial of f here is 0
+
+
 def test_an_assumption_on_a_defined_name_is_refused_rather_than_broken():
     """With u = -x, u > 0 says x < 0, where sqrt(x^2) = -x holds (by hand); the points drawn for
     x did not respect it, and the claim was REFUTED at x = 1/2. Such an assumption is refused;
