@@ -49,6 +49,8 @@ from derive.text.limits import InputError, one_line
 
 DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
 SIZE_PATTERNS = ((2, 3, 4), (3, 4, 2))   # distinct widths, so a sum to the wrong bound shows
+# a sum to n with nothing else sized: n = 1 to 12 (a closed form can fit a few values only)
+WHOLE_PATTERNS = tuple((v, v + 1, v + 2) for v in range(1, 13))
 MAX_INDEX_VALUES = 48           # free index assignments checked per instance
 SAMPLES = 3                     # random points (with stand-ins for unknown functions) per instance
 REDRAWS = 6                     # further points, of positive values, in place of points not real
@@ -176,6 +178,11 @@ def plan(lhs, rhs, quantities: dict, context: Context | None, assumptions=None,
             and not label_vars:
         general = tuple(sorted({s for i in instances for s in i.sizes_of
                                 if not isinstance(s, A.IndexSize) and s not in given}, key=str))
+    if general and len(layers) == 1:
+        more, _, more_covered = build(WHOLE_PATTERNS)
+        kept = [(i, c) for i, c in zip(more, more_covered) if _sizes_assumed(i, assumptions)]
+        if kept:
+            instances, covered = [i for i, _ in kept], [c for _, c in kept]
     cases = ", ".join(c.text for c in context.index_conditions)
     covered = "; ".join(dict.fromkeys(c for c in covered if c)) + (f" (where {cases})" if cases
                                                                  else "")
@@ -901,10 +908,22 @@ def _decided(instance: Instance, timeout: float, assumptions, diagnose: bool = T
                 where = _fails(instance, indices, position)
                 if where is None and diagnose:   # a scalar claim as written: what kind of slip
                     verdict = _explained(verdict, instance, p, q, assumptions, start + timeout)
-                return replace(verdict, note=where)
+                return replace(verdict, note=where, counterexample=_with_sizes(
+                    verdict.counterexample, instance))
             results.append(verdict)
     return worst(results) if results else Verdict(Status.PROVED, instance.lhs, instance.rhs,
                                                   method="identical sides")
+
+
+def _with_sizes(example, instance: Instance):
+    """A counterexample with the sizes the instance gave the claim's own names (n = 4 of a sum
+    to n) before its point."""
+    own = instance.lhs.free_symbols | instance.rhs.free_symbols
+    sized = {str(k): sp.Integer(v) for k, v in instance.sizes_of.items()
+             if not isinstance(k, A.IndexSize) and k in own}
+    if example is None or not sized:
+        return example
+    return replace(example, point={**sized, **example.point})
 
 
 EXPLAINED = 40          # operations in a refuted entry beyond which no diagnosis is tried
@@ -1000,8 +1019,9 @@ def _at_sample(env: Environment, instance: Instance, assumptions, sample: int, c
                     point = env.point_names()   # the claim's own names first
                     point = dict(sorted(point.items(),
                                         key=lambda kv: kv[0].split("[")[0] not in written))
-                    example = Counterexample(point, sp.N(p, 15), sp.N(q, 15),
-                                             functions=env.functions_used())
+                    example = _with_sizes(Counterexample(point, sp.N(p, 15), sp.N(q, 15),
+                                                         functions=env.functions_used()),
+                                          instance)
                     return Verdict(Status.REFUTED, instance.lhs, instance.rhs,
                                    method="numeric counterexample", counterexample=example,
                                    note=_fails(instance, indices, position),

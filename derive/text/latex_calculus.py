@@ -327,6 +327,13 @@ class CalculusReader:
                 and high - low > LIMITS.max_combinatorial:   # prod_{k=1}^{20000} k: 20000!
             raise InputError(f"a product of more than {LIMITS.max_combinatorial} factors")
         body = self.term()
+        if kind is sp.Product and isinstance(body, sp.Mul) and any(
+                isinstance(f, (sp.Sum, sp.Product)) and not f.free_symbols & set(variables)
+                for f in body.args):
+            # \prod_k k \prod_k 2: n! 2^n as two products, n! 2^(n^2) with the second inside
+            raise InputError("ambiguous: a sum or product after \prod_{...} and its factor: "
+                             "inside the product, or multiplied by it? put parentheses around "
+                             "each")
         if excluded is not None:   # the excluded term is 0 in a sum, 1 in a product
             keep = 1 - sp.KroneckerDelta(variables[0], excluded)
             body = body ** keep if kind is sp.Product else body * keep

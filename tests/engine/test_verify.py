@@ -908,6 +908,22 @@ def test_a_derivatives_value_at_a_point_is_compared_as_rounded(claim, holds):
     assert verify(claim, latex=True).status.holds is holds
 
 
+@pytest.mark.parametrize("claim", [
+    r"\sum_{k=1}^{n} \frac{1}{k^2+1} + P = \sum_{k=1}^{n} \frac{1}{k^2+1}",
+    r"\sum_{k=1}^{n} \left(\frac{1}{k^2+1} + P\right) = \sum_{k=1}^{n} \frac{1}{k^2+1}",
+    r"\prod_{k=1}^{n} \frac{k+1}{k} = n + 1 + P",
+])
+def test_a_sum_to_n_is_tried_at_more_n_than_a_closed_form_can_fit(claim):
+    # P vanishes at n = 1, 2, 3, 5, 7, 10 (by hand), the values once tried, and not at n = 4,
+    # 6, 8, 9, 11, 12: each claim is false exactly where P is not 0 (the product telescopes to
+    # n + 1, by hand); either reading of the first (the sum of the first term, or of both)
+    P = "(n-1)(n-2)(n-3)(n-5)(n-7)(n-10)"
+    verdict = verify(claim.replace("P", P), latex=True)
+    assert verdict.status is Status.REFUTED, verdict
+    n = int(verdict.counterexample.point["n"])
+    assert (n - 1) * (n - 2) * (n - 3) * (n - 5) * (n - 7) * (n - 10) != 0
+
+
 def test_a_number_with_a_point_and_no_places_is_no_rounded_value():
     # 7/2 = 3.5 (by hand): '3.' is the number 3, not 3.5 cut off to no places
     assert verify(r"\frac{7}{2} = 3.", latex=True).status is Status.REFUTED

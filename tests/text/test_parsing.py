@@ -386,6 +386,10 @@ def test_an_unclosed_wrapper_is_refused_by_name():
     ("\\frac{d}{dx}(x^2 \\circ x^3)", "composition"),
     # by the value of g (the chain rule's df/dg); by a letter g it was 0
     ("\\frac{d}{dg} (g(x))^2", "by the function g"),
+    # by hand at n = 2: (1 * 2)(2 * 2) = 8 as two products; (1 * 4)(2 * 4) = 32 with the second
+    # inside the first, the reading that refuted the true 2^n n!
+    ("\\prod_{k=1}^{n} k \\cdot \\prod_{k=1}^{n} 2", "inside the product, or multiplied"),
+    ("\\prod_{i=1}^{n} a_i \\prod_{j=1}^{n} b_j", "inside the product, or multiplied"),
 ])
 def test_notation_with_two_readings_is_refused_with_the_reason(latex, why):
     with pytest.raises(InputError, match=why):
