@@ -353,13 +353,16 @@ def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, e
     rng = random.Random(seed)
     suggested = [suggested_values(expr, s, assumptions.interval(s.name)) if expr is not None
                  else [] for s in symbols]
-    pools = [sample_values(s, assumptions, rng, extra) for s, extra in zip(symbols, suggested)]
+    edges = [edge_values(s, assumptions) if expr is not None else [] for s in symbols]
+    pools = [sample_values(s, assumptions, rng, extra + edge)
+             for s, extra, edge in zip(symbols, suggested, edges)]
     if any(not p for p in pools):
         return []
     points = [] if expr is None else _power_grid(symbols, pools, expr) + [
         {**{s: pool[0] for s, pool in zip(symbols, pools)}, **joint}
         for joint in plane_points(expr, symbols)
-        if all(inside(s, assumptions, v) for s, v in joint.items())]
+        if all(inside(s, assumptions, v) for s, v in joint.items())] + \
+        _corners(symbols, pools, edges)
     for i in range(n + max(map(len, suggested), default=0)):
         point = {}
         for k, (s, pool) in enumerate(zip(symbols, pools)):
@@ -367,6 +370,40 @@ def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, e
             point[s] = pool[(i * (2 * k + 1) + k) % len(pool)] if i < len(pool) else rng.choice(pool)
         points.append(point)
     return list({tuple(sorted((str(k), v) for k, v in p.items())): p for p in points}.values())
+
+
+EDGES = (sp.Rational(1, 1000), sp.Rational(1, 100), sp.Rational(1, 30))   # of the width, inside
+CORNERS = 64
+
+
+def edge_values(symbol: sp.Symbol, assumptions: Assumptions) -> list:
+    """Values just inside the ends of the assumed interval of a real `symbol` (a thousandth, a
+    hundredth and a thirtieth of its width in; 1/1000 and 1/100 in from the one end of a ray):
+    a claim may fail only in a sliver of it, asin(sin x) = x on (-3/2, 1.6) only past pi/2."""
+    lo, hi = assumptions.interval(str(symbol))
+    if symbol.is_integer or (lo is None and hi is None):
+        return []
+    if lo is not None and hi is not None:
+        width = hi.value - lo.value
+        values = [end for f in EDGES for end in (hi.value - width * f, lo.value + width * f)]
+    elif lo is not None:
+        values = [lo.value + f for f in EDGES[:2]]
+    else:
+        values = [hi.value - f for f in EDGES[:2]]
+    return [v for v in values if inside(symbol, assumptions, v)]
+
+
+def _corners(symbols: list, pools: list, edges: list) -> list[dict]:
+    """The corners of the assumed box, just inside (`edge_values`), where two variables near
+    their ends together break a claim that each alone does not (atan x + atan y =
+    atan((x + y)/(1 - xy)) with x < 2 and y < 0.6 fails only where xy > 1); a variable with no
+    bound takes 0 and its first value. None when no variable has a bound."""
+    if not any(edges):
+        return []
+    choices = [edge[:2] or list(dict.fromkeys(v for v in (sp.Integer(0), pool[0]) if v in pool))
+               or pool[:1] for edge, pool in zip(edges, pools)]
+    return [dict(zip(symbols, combination))
+            for combination in itertools.islice(itertools.product(*choices), CORNERS)]
 
 
 PROBES = ((sp.Rational(37, 100), sp.Rational(61, 100)), (sp.Rational(-29, 50), sp.Rational(43, 40)))

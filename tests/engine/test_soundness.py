@@ -13,6 +13,7 @@ import sympy as sp
 from derive import api
 from derive.engine.verdict import Status
 from derive.results import Numbered
+from derive.text import parse_assumptions
 from support import ROOT
 
 ACOS = "acos(7823207/7823209)"   # about 7.15e-4, but SymPy's is_zero says 0 in some processes
@@ -38,7 +39,8 @@ def test_a_wrong_structural_zero_is_not_a_proof_under_any_hash_seed(tmp_path):
 def _mp(expr_text, point):
     """An independent evaluation: mpmath at the caller's precision, the point substituted."""
     names = {"E": mpmath.e, "exp": mpmath.exp, "Abs": abs, "pi": mpmath.pi, "acos": mpmath.acos,
-             "sin": mpmath.sin, "Min": min, "Max": max, "sign": mpmath.sign,
+             "sin": mpmath.sin, "asin": mpmath.asin, "atan": mpmath.atan,
+             "cos": mpmath.cos, "sqrt": mpmath.sqrt, "Min": min, "Max": max, "sign": mpmath.sign,
              "Heaviside": lambda v: mpmath.mpf(1) if v > 0 else mpmath.mpf(0) if v < 0 else
              mpmath.mpf(0.5)}
     values = {k: sp_rational(v) for k, v in point.items()}
@@ -272,6 +274,32 @@ def test_a_false_slope_is_shown_failing_off_the_kink(where):
                           where=[where]).results
     assert result.verdict.status is Status.REFUTED
     assert result.verdict.counterexample.point["z"] != 0
+
+
+@pytest.mark.parametrize("claim, assumed", [
+    # false only in a sliver of the assumed box, at its ends (were NUMERIC): past pi/2 below
+    # 1.6, past pi below 3.2, past 1 below 1.05; where y - 0.9 > x > 0; where x y > 1 (the sum
+    # of arctangents jumps by pi); where sin y < 0 < sin x; where x^2 + y^2 < 1 with x > 0.9
+    ("asin(sin(x)) = x", ["-3/2 < x < 1.6"]),
+    ("acos(cos(x)) = x", ["0 < x < 3.2"]),
+    ("sqrt(x**2 - 2*x + 1) = 1 - x", ["x < 1.05"]),
+    ("Max(x, y - 9/10) = x", ["x > 0", "y < 1"]),
+    ("atan(x) + atan(y) = atan((x + y)/(1 - x*y))", ["0 < x < 2", "0 < y < 0.6"]),
+    ("Abs(sin(x)*sin(y)) = sin(x)*sin(y)", ["0 < x < 3.1", "0 < y < 3.2"]),
+    ("Max(x**2 + y**2 - 1, 0) = x**2 + y**2 - 1", ["x > 0.9"]),
+])
+def test_a_claim_false_only_near_the_ends_of_the_assumed_box_is_refuted(claim, assumed):
+    verdict = api.check([Numbered(1, claim)], assumed, timeout=10).results[0].verdict
+    assert verdict.status is Status.REFUTED, verdict
+    point = verdict.counterexample.point
+    assumptions = parse_assumptions(assumed)
+    for name, value in point.items():   # inside the box
+        lo, hi = assumptions.interval(name)
+        assert lo is None or sp.Rational(value) > lo.value
+        assert hi is None or sp.Rational(value) < hi.value
+    lhs, rhs = claim.split(" = ")
+    with mpmath.workdps(50):
+        assert abs(_mp(lhs, point) - _mp(rhs, point)) > mpmath.mpf(10) ** -20
 
 
 @pytest.mark.parametrize("claim, assume", [
