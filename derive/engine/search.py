@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.evaluate import UNEVALUATED
 from derive.engine.isolation import TaskTimeout, clock, time_limit
+from derive.engine.joint import golden, joint_points, linear_root
 from derive.engine.kinks import crossings
 from derive.engine.verdict import Counterexample
 from derive.text import Assumptions
@@ -60,7 +61,7 @@ def _kinks(expr, symbol) -> tuple[list, list]:
     for crossing in [*crossings(expr), *(a.args[0] for a in expr.atoms(sp.floor, sp.ceiling))]:
         if crossing.free_symbols != {symbol}:
             continue
-        r = _root(crossing, symbol)
+        r = linear_root(crossing, symbol)
         roots = [(r, True)] if r is not None else _polynomial_roots(crossing, symbol)
         if roots:
             found += roots
@@ -96,7 +97,7 @@ def suggested_values(expr, symbol, interval=(None, None)) -> list:
             values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
     values += _at_powers(expr, symbol)
     # where a linear part of the claim is 0 (x - 7 in e^{-100 (x - 7)^2}): a narrow bump there
-    values += [r for r in (_root(a, symbol) for a in _linear_parts(expr, symbol)) if r is not None]
+    values += [r for r in (linear_root(a, symbol) for a in _linear_parts(expr, symbol)) if r is not None]
     values = list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
     return _near_bounds(values, interval, kinks)
 
@@ -142,16 +143,6 @@ def _polynomial_roots(e, symbol, degree: int = 6) -> list:
     return sorted(set(roots))[:4]
 
 
-def _root(e, symbol):
-    """The root of `e`, linear in `symbol` with rational coefficients, or None."""
-    if not e.is_polynomial(symbol):
-        return None
-    coefficients = sp.Poly(e, symbol).all_coeffs()
-    if len(coefficients) != 2 or not all(c.is_Rational for c in coefficients):
-        return None
-    return -coefficients[1] / coefficients[0]
-
-
 def _linear_parts(expr, symbol) -> list:
     """The sums of `symbol` and numbers in `expr` (x - 7, 2x + 3), a few, in an order that does
     not depend on the run's hashing."""
@@ -181,7 +172,7 @@ def _extremes(g, symbol) -> list:
     far = _grid_extremes(at, WIDE_GRID)   # refined only once chosen: most are alike (sin(x))
     chosen = sorted((c for c in far if c[2] > 0), key=lambda c: -c[3])[:2] + \
         sorted((c for c in far if c[2] < 0), key=lambda c: c[3])[:2]
-    refined = [_refined(at, lo, hi, sign) for lo, hi, sign, _ in near + chosen]
+    refined = [golden(at, lo, hi, sign, EXTREME_STEPS) for lo, hi, sign, _ in near + chosen]
     return [sp.Rational(v).limit_denominator(10 ** 6) for v in refined if v is not None]
 
 
@@ -199,75 +190,6 @@ def _grid_extremes(at, grid: list) -> list[tuple[float, float, int, float]]:
                     and not (middle == left == right):
                 found.append((float(grid[k - 1]), float(grid[k + 1]), sign, middle))
     return found
-
-
-def _refined(at, lo: float, hi: float, sign: int) -> float | None:
-    """The point of [lo, hi] where sign * at() is largest, by golden-section search."""
-    ratio = (5 ** 0.5 - 1) / 2
-    for _ in range(EXTREME_STEPS):
-        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-        fa, fb = at(a), at(b)
-        if fa is None or fb is None:
-            return None
-        if sign * fa > sign * fb:
-            hi = b
-        else:
-            lo = a
-    return (lo + hi) / 2
-
-
-PLANE_GRID = [sp.Integer(k) for k in range(-10, 11)]   # [-10, 10]^2 in steps of 1
-PLANE_ROUNDS = 3   # rounds of refining each coordinate in turn
-
-
-def plane_points(expr, symbols: list) -> list[dict]:
-    """Points near the local extremes of each argument of a breakpoint of `expr` in two of
-    `symbols` (where a max/min or |.| switches; `_kinks` takes those in one): found on a grid of
-    [-10, 10]^2, the two highest and the two lowest, each refined one coordinate at a time.
-    Max(exp(-(x-3)^2 - (y+4)^2), 1/2) differs from 1/2 only within 0.84 of (3, -4)."""
-    points = []
-    for crossing in crossings(expr):
-        pair = sorted(crossing.free_symbols, key=str)
-        if len(pair) != 2 or not set(pair) <= set(symbols) \
-                or any(s.is_integer for s in pair):
-            continue
-        for u, v in _plane_extremes(crossing, *pair):
-            points.append({pair[0]: u, pair[1]: v})
-    return points
-
-
-def _plane_extremes(g, x, y) -> list[tuple]:
-    def at(u, v):
-        value = real_value(g, 15, maxn=60, point={x: sp.Rational(u), y: sp.Rational(v)})
-        return float(value) if value is not None else None
-
-    grid = [float(v) for v in PLANE_GRID]
-    values = {(i, j): at(u, v) for i, u in enumerate(grid) for j, v in enumerate(grid)}
-    found = []
-    for (i, j), middle in values.items():
-        around = [values.get((i + di, j + dj)) for di in (-1, 0, 1) for dj in (-1, 0, 1)
-                  if di or dj]
-        if middle is None or None in around:
-            continue   # (and the grid's edge)
-        for sign in (1, -1):
-            if all(sign * middle >= sign * n for n in around) \
-                    and not all(n == middle for n in around):
-                found.append((sign, middle, grid[i], grid[j]))
-    chosen = sorted((f for f in found if f[0] > 0), key=lambda f: -f[1])[:2] + \
-        sorted((f for f in found if f[0] < 0), key=lambda f: f[1])[:2]
-    refined = []
-    for sign, _, u, v in chosen:
-        for _ in range(PLANE_ROUNDS):
-            u = _refined(lambda t: at(t, v), u - 1, u + 1, sign)
-            if u is None:
-                break
-            v = _refined(lambda t: at(u, t), v - 1, v + 1, sign)
-            if v is None:
-                break
-        if u is not None and v is not None:
-            refined.append((sp.Rational(u).limit_denominator(10 ** 6),
-                            sp.Rational(v).limit_denominator(10 ** 6)))
-    return refined
 
 
 def sample_values(symbol: sp.Symbol, assumptions: Assumptions, rng: random.Random,
@@ -360,7 +282,7 @@ def _sample_points(symbols: list, assumptions: Assumptions, n: int, seed: int, e
         return []
     points = [] if expr is None else _power_grid(symbols, pools, expr) + [
         {**{s: pool[0] for s, pool in zip(symbols, pools)}, **joint}
-        for joint in plane_points(expr, symbols)
+        for joint in joint_points(expr, symbols)
         if all(inside(s, assumptions, v) for s, v in joint.items())] + \
         _corners(symbols, pools, edges)
     for i in range(n + max(map(len, suggested), default=0)):

@@ -88,6 +88,17 @@ def sp_rational(value):
     ("Max(sin(x)*sin(y), 999/1000)", "999/1000"),
     ("Min((x - 3/10)**2 + (y - 7/10)**2 - 1/100, 0)", "0"),
     ("Heaviside(1/10 - (x - 5)**2 - (y - 5)**2)", "0"),
+    # ... in three: within 0.001 of (0.731, 2.417, -0.29); near (1/sqrt 2, 1/sqrt 2, 1/sqrt 2),
+    # where x y z e^(-x^2-y^2-z^2) is 0.0789; near (pi/2, pi/2, pi/2); on the line x = z, y = 0
+    ("Min((x - 731/1000)**2 + (y - 2417/1000)**2 + (z + 29/100)**2, 1/10**6)", "1/10**6"),
+    ("Max(x*y*z*exp(-x**2 - y**2 - z**2), 6/100)", "6/100"),
+    ("Max(sin(x)*sin(y)*sin(z), 999/1000)", "999/1000"),
+    ("Max(x**2 + y**2 + z**2 - 2*x*z, 1/10**9)", "(x - z)**2 + y**2"),
+    # kinks side by side, crossed only in the strip between them (were NUMERIC): 0 < x - y <
+    # 1/10; x^2/2 - 1/2000000 < y < x^2/2; x^2 - 1/10^6 < y < x^2
+    ("Abs(x - y) + Abs(x - y - 1/10)", "Abs(2*x - 2*y - 1/10)"),
+    ("Abs(x**2 - 2*y) + Abs(x**2 - 2*y - 1/10**6)", "Abs(2*x**2 - 4*y - 1/10**6)"),
+    ("Max(Min(x**2 - y, 1/10**6 - x**2 + y), 0)", "0"),
 ])
 def test_false_claims_are_refuted_at_a_real_counterexample(lhs, rhs):
     verdict = verdict_of(f"{lhs} = {rhs}")

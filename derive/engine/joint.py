@@ -1,0 +1,156 @@
+"""Points where several variables together bring a claim to a breakpoint (where a max/min, |.|, a
+step or a piecewise condition switches), for the numeric search (`engine.search`), which
+decides at them exactly. One variable's breakpoints are `search.suggested_values`'.
+
+Two kinds of place are missed by points drawn one variable at a time:
+- near an extreme of an argument in two to four variables: Max(exp(-(x-3)^2 - (y+4)^2), 1/2)
+  differs from 1/2 only within 0.84 of (3, -4). Found on a grid, the highest and lowest
+  refined one coordinate at a time (`extremes`);
+- between breakpoints that run side by side: |x - y| + |x - y - 1/10| = |2x - 2y - 1/10| fails
+  only in the strip 0 < x - y < 1/10. Found by solving each argument for one variable, the
+  others held (`strips`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import sympy as sp
+
+from derive.engine.kinks import crossings
+
+GRIDS = {2: range(-10, 11), 3: range(-10, 11, 2), 4: range(-8, 9, 4)}   # by the variables' count
+KEPT = 2          # the highest and the lowest extremes refined, of each argument
+ROUNDS = 3        # rounds of refining each coordinate in turn
+STEPS = 24        # golden-section steps per coordinate and round
+HELD = (sp.Integer(0), sp.Rational(1, 2))   # the values the other variables are held at
+STRIP_POINTS = 48
+
+
+def joint_points(expr, symbols: list) -> list[dict]:
+    """Points (of some of `symbols`) near where several of them together reach a breakpoint of
+    `expr`."""
+    found = [c for c in crossings(expr) if c.free_symbols <= set(symbols)
+             and not any(s.is_integer for s in c.free_symbols)]
+    points = []
+    for crossing in found:
+        variables = sorted(crossing.free_symbols, key=str)
+        if len(variables) in GRIDS:
+            points += [dict(zip(variables, p)) for p in extremes(crossing, variables)]
+    return points + strips([c for c in found if len(c.free_symbols) > 1], symbols)
+
+
+def extremes(g, variables: list) -> list[tuple]:
+    """Rational points near the local extremes of g on a grid of [-10, 10]^k (the KEPT highest
+    and lowest), each refined one coordinate at a time by golden-section search."""
+    at = _evaluator(g, variables)
+    grid = [float(v) for v in GRIDS[len(variables)]]
+    step = grid[1] - grid[0]
+    cells = list(itertools.product(range(len(grid)), repeat=len(variables)))
+    values = {cell: at(*(grid[i] for i in cell)) for cell in cells}
+    moves = [m for m in itertools.product((-1, 0, 1), repeat=len(variables)) if any(m)]
+    found = []
+    for cell, middle in values.items():
+        around = [values.get(tuple(i + d for i, d in zip(cell, move))) for move in moves]
+        if middle is None or None in around:
+            continue   # (and the grid's edge)
+        for sign in (1, -1):
+            if all(sign * middle >= sign * n for n in around) \
+                    and not all(n == middle for n in around):
+                found.append((sign, middle, [grid[i] for i in cell]))
+    chosen = sorted((f for f in found if f[0] > 0), key=lambda f: -f[1])[:KEPT] + \
+        sorted((f for f in found if f[0] < 0), key=lambda f: f[1])[:KEPT]
+    refined = []
+    for sign, _, point in chosen:
+        point = _climbed(at, point, sign, step)
+        if point is not None:
+            refined.append(tuple(sp.Rational(v).limit_denominator(10 ** 6) for v in point))
+    return refined
+
+
+def _climbed(at, point: list, sign: int, width: float) -> list | None:
+    for _ in range(ROUNDS):
+        for k in range(len(point)):
+            def along(t, k=k):
+                return at(*point[:k], t, *point[k + 1:])
+            best = golden(along, point[k] - width, point[k] + width, sign)
+            if best is None:
+                return None
+            point[k] = best
+    return point
+
+
+def golden(at, lo: float, hi: float, sign: int, steps: int = STEPS) -> float | None:
+    """The point of [lo, hi] where sign * at() is largest, by golden-section search (None where
+    `at` has no value)."""
+    ratio = (5 ** 0.5 - 1) / 2
+    for _ in range(steps):
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        fa, fb = at(a), at(b)
+        if fa is None or fb is None:
+            return None
+        if sign * fa > sign * fb:
+            hi = b
+        else:
+            lo = a
+    return (lo + hi) / 2
+
+
+def strips(found: list, symbols: list) -> list[dict]:
+    """For each variable, the others held at HELD values: where each argument in `found` that
+    is linear in it is 0, and midway between two such places."""
+    points = []
+    for v in symbols:
+        others = [s for s in symbols if s != v]
+        for held in itertools.product(HELD, repeat=len(others)):
+            fixed = dict(zip(others, held))
+            roots = sorted({r for c in found if v in c.free_symbols
+                            for r in [linear_root(c.xreplace(fixed), v)] if r is not None})
+            places = roots + [(a + b) / 2 for a, b in zip(roots, roots[1:])]
+            points += [{**fixed, v: r} for r in places]
+    return points[:STRIP_POINTS]
+
+
+def linear_root(e, symbol):
+    """The root of `e`, linear in `symbol` with rational coefficients, or None."""
+    if e.free_symbols != {symbol} or not e.is_polynomial(symbol):
+        return None
+    coefficients = sp.Poly(e, symbol).all_coeffs()
+    if len(coefficients) != 2 or not all(c.is_Rational for c in coefficients):
+        return None
+    return -coefficients[1] / coefficients[0]
+
+
+EVALUATION_ERRORS = (TypeError, ValueError, NameError, ArithmeticError, AttributeError,
+                     SyntaxError, KeyError, RecursionError)
+
+
+def _evaluator(g, variables: list):
+    """g as a function of floats, None where it has no real value: compiled with Python's math
+    module (the names replaced by dummies, so no name of the claim is in the code) when that
+    agrees with SymPy at a probe point, else evaluated by SymPy at 15 digits."""
+    def slow(*values):
+        try:
+            v = g.xreplace(dict(zip(variables, map(sp.Float, values)))).evalf(15)
+        except EVALUATION_ERRORS:
+            return None
+        return float(v) if v.is_Number and v.is_real and v.is_finite else None
+
+    try:
+        compiled = sp.lambdify(variables, g, modules="math", dummify=True)
+        probe = [0.5 + 0.125 * k for k in range(len(variables))]
+        want, got = slow(*probe), compiled(*probe)
+        if want is None or not isinstance(got, (int, float)) \
+                or abs(got - want) > 1e-9 * (1 + abs(want)):
+            return slow
+    except EVALUATION_ERRORS:
+        return slow
+
+    def fast(*values):
+        try:
+            v = compiled(*values)
+        except EVALUATION_ERRORS:
+            return None
+        return float(v) if isinstance(v, (int, float)) and math.isfinite(v) else None
+    return fast
