@@ -49,12 +49,14 @@ _CONDITION = re.compile(
     rf"|(?P<alone>{_VARIABLE})(?P<real>\s*{_REAL})?")
 
 
+# where a sentence starts: the text's start, a full stop, or the end of a display (\] or $$)
+SENTENCE_START = r"(?:^|[.;:]\s+|(?:\\\]|\$\$)\s*)"
 _IN_MATH = MATH + r"(?P<condition>[^$]*?)" + END
 _WORDED = (r"(?P<word>" + IF + r"|as long as|only (?:for|if|when)|unless|except (?:when|for|if))"
            r"\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
 STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
 # 'If $x > 0$, then', 'For $x > 0$ we also get': the condition, then a few words
-STATED_BEFORE = re.compile(r"(?:^|[.;:]\s+)" + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
+STATED_BEFORE = re.compile(SENTENCE_START + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
                            + MATH + r"[^$]*?" + END + r")*)\s*,?\s*(?:[A-Za-z]+\s+){0,4}"
                            r"[A-Za-z]*\s*[:,]?\s*$", re.IGNORECASE)
 
@@ -64,10 +66,10 @@ SIGNED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:for|where|when|if)\s+(?:all\s+
                           r"(?P<sign>" + "|".join(SIGNS) + r")\s+" + _IN_MATH, re.IGNORECASE)
 # 'For negative $x$, ...', 'When $x$ is positive, ...': a sign stated before the formula
 _CLOSING = r"\s*,?\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$"
-SIGNED_BEFORE = re.compile(r"(?:^|[.;:]\s+)(?:for|when|if)\s+(?:all\s+|every\s+|any\s+)?"
+SIGNED_BEFORE = re.compile(SENTENCE_START + r"(?:for|when|if)\s+(?:all\s+|every\s+|any\s+)?"
                            r"(?P<sign>" + "|".join(SIGNS) + r")\s+(?:real\s+)?" + _IN_MATH
                            + _CLOSING, re.IGNORECASE)
-IS_SIGNED_BEFORE = re.compile(r"(?:^|[.;:]\s+)(?:for|when|if|whenever|since|as)\s+" + _IN_MATH
+IS_SIGNED_BEFORE = re.compile(SENTENCE_START + r"(?:for|when|if|whenever|since|as)\s+" + _IN_MATH
                               + r"\s+is\s+(?P<sign>" + "|".join(SIGNS) + r")" + _CLOSING,
                               re.IGNORECASE)
 # what restricts a formula in words this reader does not take ('for symmetric $A$', 'when $x$ is
@@ -83,7 +85,7 @@ RESTRICTING = re.compile(r"(?<![A-Za-z])(?:(?:for|if|when|whenever|where|provide
                          r"\bas\s+" + MATH + r"[^$]*\\to|\\notin|\bon\s+" + MATH + r"\s*[\[(])"
                          r"(?![A-Za-z])", re.IGNORECASE)
 # 'Assume $x > 0$.': a condition for the formulas after it on its line
-ASSUMING = re.compile(r"(?:^|[.;:]\s+)(?:assume|assuming|suppose|let)(?:\s+that)?\s*$",
+ASSUMING = re.compile(SENTENCE_START + r"(?:assume|assuming|suppose|let)(?:\s+that)?\s*$",
                       re.IGNORECASE)
 # 'For $x \in (0, 1)$, $A$ and $B$.': a condition that opens the sentence holds for all of it
 STATED_AT_START = re.compile(r"^(?P<word>for|if|when|whenever)\s+(?:all\s+|every\s+|any\s+)?"
@@ -206,6 +208,27 @@ def assumed(prose: str, latex: str) -> Condition | None:
     if ASSUMING.search(prose) is None:
         return None
     return _read_condition("if", [latex], [])
+
+
+# 'f(z) = \max(\alpha z, z) with $0 < \alpha < 1$': the range of a parameter, which holds for what
+# the section says of it after
+INTRODUCING = re.compile(r"(?:\bwith|\bwhere|\bfor some|\bfor a fixed|\blet|\bassume|\band)\s*$",
+                         re.IGNORECASE)
+GREEK_NAME = re.compile(r"\\(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
+def parameter_range(prose: str, latex: str) -> tuple[str, Condition] | None:
+    """(the parameter, its range) when the formula bounds one Greek letter (a parameter such as
+    alpha, lambda, eta) and the words introduce it ('with $0 < \alpha < 1$'); else None."""
+    if INTRODUCING.search(prose) is None or "=" in latex.replace("<=", "").replace(">=", ""):
+        return None
+    names = set(GREEK_NAME.findall(latex))
+    if len(names) != 1 or re.search(r"(?<!\\)\b[A-Za-z]\b", GREEK_NAME.sub(" ", latex)):
+        return None   # (a Roman letter too: a variable's condition, not a parameter's)
+    condition = _read_condition("if", [latex], [])
+    if condition is None or condition.unread is not None:
+        return None
+    return names.pop(), condition
 
 
 def _joined(rest: str, conditions: list, joiners: list) -> None:

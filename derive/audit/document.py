@@ -21,8 +21,8 @@ from sympy.core.function import AppliedUndef
 
 from derive.audit.aliases import by_value, learned
 from derive.audit.conditions import (
-    AT_A_POINT, assumed, condition_after, condition_inside, restricted, stated_after, stated_before,
-    without_separators)
+    AT_A_POINT, assumed, condition_after, condition_inside, parameter_range, restricted,
+    stated_after, stated_before, without_separators)
 from derive.audit.descent import (
     ARROW, climbing_corrected, descended_names, is_descent, is_negated, judge, names_a_gradient,
     split_update, step_of)
@@ -122,6 +122,11 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
 
 WHERE_AFTER = re.compile(r"^\s*[,;:]?\s*(?:where|with)\b", re.I)
 SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
+# '$\frac{da}{dz} = 1 - a^2$ for $a = \tanh(z)$': a formula for a name (not a value of it, not
+# an index's range) given after the formula it is for
+FOR_AFTER = re.compile(r"^\s*[,;:]?\s*for\s*\$", re.I)
+FORMULA_FOR = re.compile(r"^\s*\\?[A-Za-z]+(?:\^\{?[^=]*?\}?)?\s*=\s*\S*[A-Za-z\\]")
+LEFT = re.compile(r"^\s*([^=]+?)\s*=")
 
 
 OBJECTIVE = re.compile(r"(?<![\\A-Za-z])([A-Z])\s*\(")   # J(\theta) in w - eta grad J(\theta)
@@ -150,9 +155,27 @@ def in_reading_order(numbered: list) -> list:
                     and not numbered[end][0].display and "=" in numbered[end][0].latex \
                     and SAME_SENTENCE.search(numbered[end][0].prose):
                 end += 1
-        out += numbered[k + 1:end] + [numbered[k]]
+        elif FOR_AFTER.match(equation.after) and end < len(numbered) \
+                and numbered[end][0].line == equation.line and not numbered[end][0].display \
+                and FORMULA_FOR.match(numbered[end][0].latex) \
+                and not INDEX_NAME.match(numbered[end][0].latex):
+            end += 1
+        # a formula for the formula's own name stays after it: 'Let $z = g(x, y)$ where ...
+        # and $z = p^2 + q$' says what g is
+        head = _left(equation.latex)
+        given = numbered[k + 1:end]
+        out += [n for n in given if _left(n[0].latex) != head] + [numbered[k]] + \
+            [n for n in given if _left(n[0].latex) == head]
         k = end
     return out
+
+
+INDEX_NAME = re.compile(r"^\s*[ijklmnt]\s*=")
+
+
+def _left(latex: str) -> str | None:
+    found = LEFT.match(latex)
+    return "".join(found.group(1).split()) if found else None
 
 
 # k'(h(x)): a prime of a function at another function of one variable
@@ -209,6 +232,7 @@ class DocumentReader:
         self.one_hot = True        # nothing in the text says its targets are not one-hot
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
+        self.ranges: dict[str, tuple] = {}   # alpha -> (its section, 'with $0 < \alpha < 1$')
         self.descended: dict = {}   # a section -> what its descent steps take gradients of
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
@@ -233,6 +257,9 @@ class DocumentReader:
         condition = assumed(equation.prose, equation.latex)
         if condition is not None:   # 'Assume $x > 0$. Then $...$': for what follows on the line
             self.assumed.setdefault(equation.line, []).append(condition)
+        given = parameter_range(equation.prose, equation.latex)
+        if given is not None:   # '... with $0 < \alpha < 1$': for what the section says after
+            self.ranges[given[0]] = (equation.heading, given[1])
         for name, heading in list(self.sectioned.items()):
             if heading != equation.heading:   # the text has moved on
                 del self.sectioned[name]
@@ -377,7 +404,9 @@ class DocumentReader:
         around = [stated_before(equation.prose), stated_after(equation.after)]
         if around == [None, None]:
             around.append(restricted(equation.prose, equation.after))
-        for stated in around + self.assumed.get(equation.line, []):
+        ranges = [condition for name, (heading, condition) in self.ranges.items()
+                  if heading == equation.heading and re.search(rf"\\{name}(?![A-Za-z])", body)]
+        for stated in around + self.assumed.get(equation.line, []) + ranges:
             if stated is None:
                 continue
             if stated.unread is None and readable([*assume, *stated.assumptions]):

@@ -1675,3 +1675,44 @@ def test_restrictions_and_denials_in_other_words_are_not_refuted(text):
 def test_a_condition_on_the_next_line_of_the_paragraph_is_the_domain(text, holds):
     findings, _ = audit(text + "\n")
     assert [s.holds for s in status_on(findings, 1)] == [holds]
+
+
+@pytest.mark.parametrize("text, line", [
+    # da/dz = 1 - a^2 for a = tanh z (by hand: tanh' = 1 - tanh^2); the formula for a after it,
+    # behind 'for', was read after the claim: it was undecided, or refuted against an earlier
+    # generic a = phi(z)
+    ("In terms of the activation, $\\frac{da}{dz} = 1 - a^2$ for $a = \\tanh(z)$.\n", 1),
+    ("Let $a = \\phi(z)$ for a generic activation. In terms of the activation, "
+     "$\\frac{da}{dz} = 1 - a^2$ for $a = \\tanh(z)$.\n", 1),
+    # z = g(x, y) where p = x + y, q = xy and z = p^2 + q: dz/dx = 2p + y (by hand); the
+    # formula for z after it says what g is, and was overridden by the unknown g
+    ("Let $z = g(x, y)$ where $p = x + y$, $q = xy$ and $z = p^2 + q$.\n\n"
+     "$$\\frac{\\partial z}{\\partial x} = 2p + y$$\n", 3),
+])
+def test_a_formula_given_after_the_claim_it_is_for_is_read_first(text, line):
+    findings, report = audit(text)
+    assert not report.refuted
+    assert [s.holds for s in status_on(findings, line) if s is not Status.UNDECIDED] == [True]
+
+
+@pytest.mark.parametrize("text, line", [
+    # the slope of max(alpha z, z) is 1 for z > 0 when alpha < 1 (by hand), alpha for z > 0
+    # when alpha > 1: the range the text gives alpha holds for the section; and a condition
+    # after a display ('\] For $z > 0$ we have') is the claim's
+    ("The leaky ReLU is $f(z) = \\max(\\alpha z, z)$ with $0 < \\alpha < 1$.\n"
+     "For $z > 0$ we have $\\frac{d}{dz}\\max(\\alpha z, z) = 1$.\n", 2),
+    ("The leaky ReLU is $f(z) = \\max(\\alpha z, z)$ with $0 < \\alpha < 1$, and\n"
+     "\\[\nf(0) = 0\n\\]\nFor $z > 0$ we have $\\frac{d}{dz}\\max(\\alpha z, z) = 1$.\n", 5),
+])
+def test_the_range_the_text_gives_a_parameter_holds_for_its_section(text, line):
+    findings, report = audit(text)
+    assert not report.refuted
+    assert [s.holds for s in status_on(findings, line)] == [True]
+
+
+def test_a_parameters_range_does_not_outlive_its_section():
+    # in the next section alpha is unbounded again: max(alpha z, z)' = 1 fails at alpha = 2
+    text = ("# One\n\nThe leaky ReLU is $f(z) = \\max(\\alpha z, z)$ with $0 < \\alpha < 1$.\n\n"
+            "# Two\n\nFor $z > 0$ we have $\\frac{d}{dz}\\max(\\alpha z, z) = 1$.\n")
+    findings, report = audit(text)
+    assert status_on(findings, 7) == [Status.REFUTED]
