@@ -453,10 +453,14 @@ class DocumentReader:
                     reading, given = self.read(text, redefined=True, every=every)
             except (InputError, RecursionError, ValueError, TypeError, AttributeError) as err:
                 head = FUNCTION_HEAD.match(text)
-                if head and k == 0 and self.scope.binding(left) is None \
+                defines = told is Kind.DEFINITION or (
+                    not equation.prose and by_words(equation.lead) is Kind.DEFINITION)
+                if head and k == 0 and (self.scope.binding(left) is None or defines) \
                         and head.group(1).lstrip("\\") not in VOCABULARY:
                     # f(x) = k u(x) unread: the f' after it is of that f, not of any f (\sigma
-                    # keeps its own meaning: its formulas are claims)
+                    # keeps its own meaning: its formulas are claims); so too after an f the
+                    # text had defined, when the words say this one defines it
+                    # ('the negative log-likelihood is $J(w) = ...$')
                     self.make_opaque(left, equation)
                 self.skip(here, f"cannot read: {err}" if isinstance(err, InputError)
                           else f"cannot read: {type(err).__name__}")

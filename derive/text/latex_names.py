@@ -113,6 +113,10 @@ class NameReader:
             letter = t.text
         elif t.kind == "cmd" and t.text[1:] in GREEK:
             letter = t.text[1:]
+        elif t.kind == "num" and font == "mathbf" and not self.b.scalar_only:
+            # the vector of ones (or of zeros): as a name its entries would be anything
+            raise InputError(f"\\mathbf{{{t.text}}}, a vector of {t.text}s, is not read: write "
+                             "its sum or its entries out")
         elif t.kind == "num" and font in ("mathbb", "mathbf"):
             letter = t.text
         else:

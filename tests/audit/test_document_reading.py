@@ -1716,3 +1716,18 @@ def test_a_parameters_range_does_not_outlive_its_section():
             "# Two\n\nFor $z > 0$ we have $\\frac{d}{dz}\\max(\\alpha z, z) = 1$.\n")
     findings, report = audit(text)
     assert status_on(findings, 7) == [Status.REFUTED]
+
+
+def test_a_definition_that_cannot_be_read_retires_the_one_before():
+    # the logistic loss's gradient is X^T (sigma(Xw) - y)/n (by hand); it was refuted against
+    # the least-squares J defined before, the logistic J (with the ones vector) being unread
+    text = ("Let $J(\\mathbf{w}) = \\frac{1}{2n}\\|X\\mathbf{w} - \\mathbf{y}\\|^2$.\n\n"
+            "Let $\\mathbf{1}$ be the vector of ones. The negative log-likelihood is\n\n"
+            "$$J(\\mathbf{w}) = -\\frac{1}{n}\\left[\\mathbf{y}^\\top \\log \\sigma(X\\mathbf{w})"
+            " + (\\mathbf{1} - \\mathbf{y})^\\top \\log(\\mathbf{1} - \\sigma(X\\mathbf{w}))"
+            "\\right]$$\n\n"
+            "and $\\nabla_{\\mathbf{w}} J = \\frac{1}{n} X^\\top (\\sigma(X\\mathbf{w}) - "
+            "\\mathbf{y})$.\n")
+    findings, report = audit(text)
+    assert "vector of 1s" in findings["L5"].skipped
+    assert not report.refuted and status_on(findings, 7) == []

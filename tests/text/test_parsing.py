@@ -390,6 +390,10 @@ def test_an_unclosed_wrapper_is_refused_by_name():
     # inside the first, the reading that refuted the true 2^n n!
     ("\\prod_{k=1}^{n} k \\cdot \\prod_{k=1}^{n} 2", "inside the product, or multiplied"),
     ("\\prod_{i=1}^{n} a_i \\prod_{j=1}^{n} b_j", "inside the product, or multiplied"),
+    # the vector of ones: read as a vector named 1, its entries took random values and the true
+    # 1^T x = sum_i x_i was undecided, a true logistic gradient refuted
+    ("\\mathbf{1}^T \\mathbf{x}", "vector of 1s"),
+    ("\\mathbf{0} + \\mathbf{x}", "vector of 0s"),
 ])
 def test_notation_with_two_readings_is_refused_with_the_reason(latex, why):
     with pytest.raises(InputError, match=why):
