@@ -65,6 +65,9 @@ ONE_HOT = re.compile(r"(?<!not )(?<!not a )\bone[- ]hot\b", re.I)   # 'are one-h
 NOT_ONE_HOT = re.compile(r"multi[- ]?(?:hot|label)|not one[- ]hot|several\s+(?:of the\s+)?(?:\$?"
                          r"y_?\{?\w*\}?\$?|labels|targets|entries|classes)\s+(?:can\s+be|are|"
                          r"equal)\s+(?:\$?1\$?|one)\b", re.I)
+# 'rounded (not truncated)', 'we never cut values off': a decimal is its value rounded, only
+ROUNDED_ONLY = re.compile(r"\bnot\s+(?:truncated|cut\s+off)\b|\bnever\s+(?:truncat\w*|cut\w*\s+\w*\s*"
+                          r"off)\b|\bround\w*\s+to\s+the\s+nearest\b", re.I)
 GLOSSARY = re.compile(r"^\s*[-–—:]\s+([A-Za-z][^.,;(]{2,60})")
 NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
 WORD = re.compile(r"[a-z]{3,}")
@@ -97,6 +100,7 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
                             layer_numbers(e.latex for e in equations))
     reader.natural_log = NATURAL_LOG.search(text) is not None   # 'log is the natural logarithm'
     reader.one_hot = NOT_ONE_HOT.search(text) is None or ONE_HOT.search(text) is not None
+    reader.cut_off = ROUNDED_ONLY.search(text) is None
 
     for e in equations:   # `f'(x) \neq -\sin(2x)`: the same formula with = beside it is denied
         if NOT_EQUAL.search(e.latex):
@@ -230,6 +234,7 @@ class DocumentReader:
         self.seconds = seconds
         self.natural_log = False   # the text says its log is the natural one: no other base tried
         self.one_hot = True        # nothing in the text says its targets are not one-hot
+        self.cut_off = True        # nothing says its decimals are rounded, never cut off
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
         self.ranges: dict[str, tuple] = {}   # alpha -> (its section, 'with $0 < \alpha < 1$')
@@ -499,6 +504,8 @@ class DocumentReader:
                     here.note, f"checked where {condition.text}, as the text after it says"))))
             reading, link, units = self.plan(text, reading, given, assume,
                                              units_allowed=not conditioned)
+            if not self.cut_off and getattr(link, "places", None) is not None:
+                link = replace(link, cut_off=False)   # the text says it rounds
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue

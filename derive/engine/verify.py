@@ -243,10 +243,10 @@ def limit_at_points(lhs, rhs, L, R, assumptions, skipped: dict, deadline: float)
     return None
 
 
-def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
+def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs", cut_off: bool = True) -> Verdict:
     """`value = 1.406`: the `decimal` side ("lhs" or "rhs", the one written with `places`
-    places) is the other side rounded, or cut off (as worked examples often do), to those
-    places. Two exact numbers that are equal are PROVED."""
+    places) is the other side rounded, or cut off (as worked examples often do; not with
+    `cut_off` False), to those places. Two exact numbers that are equal are PROVED."""
     literal, other = (rhs, lhs) if decimal == "rhs" else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
     found = _without_value(lhs, rhs, clock() + 2.0, (NO_VALUE[1],))
@@ -269,7 +269,7 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
     written = sp.Float(literal, max(1, magnitude + places))
     if abs(gap) <= unit / 2 + slack:
         return replace(base, status=Status.NUMERIC, points=1, note=f"{shown} rounds to {written}")
-    if 0 <= gap < unit - slack:
+    if cut_off and 0 <= gap < unit - slack:
         return replace(base, status=Status.NUMERIC, points=1,
                        note=f"{shown} cut off at {places} places is {written}")
     return replace(base, status=Status.REFUTED, points=1,
@@ -277,7 +277,9 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs") -> Verdict:
                        sp.Float(value if side is other else literal,
                                 max(15, magnitude + places + 3))
                        for side in (lhs, rhs))),
-                   note=f"the value is {shown}, which neither rounds nor cuts off to {written}")
+                   note=f"the value is {shown}, which neither rounds nor cuts off to {written}"
+                   if cut_off else f"the value is {shown}, which does not round to {written} "
+                                   "(the text says its values are rounded)")
 
 
 def decide_within(lhs, rhs, interval: tuple, computed: str = "rhs") -> Verdict:

@@ -3,6 +3,7 @@ chains across blocks, and the soundness rule for functions the document does not
 expected verdict is the hand judgement written next to it."""
 
 import numpy as np
+import mpmath
 import pytest
 
 from derive import api
@@ -1731,3 +1732,17 @@ def test_a_definition_that_cannot_be_read_retires_the_one_before():
     findings, report = audit(text)
     assert "vector of 1s" in findings["L5"].skipped
     assert not report.refuted and status_on(findings, 7) == []
+
+
+@pytest.mark.parametrize("convention, holds", [
+    ("Values are rounded (not truncated) to four decimal places.", False),
+    ("We round to the nearest fourth decimal.", False),
+    ("Values are given to four decimal places.", True),
+])
+def test_a_value_cut_off_is_wrong_where_the_text_says_it_rounds(convention, holds):
+    # sigma(1) = 0.7310586 (by mpmath) rounds to 0.7311 and is 0.7310 cut off, which worked
+    # examples often write; a text that says it rounds has made a slip there
+    with mpmath.workdps(30):
+        assert mpmath.nint(10 ** 4 / (1 + mpmath.exp(-1))) == 7311
+    findings, _ = audit(f"{convention}\n\n$$\\sigma(1) = 0.7310$$\n")
+    assert [s.holds for s in status_on(findings, 3)] == [holds]
