@@ -2,8 +2,8 @@
 chains across blocks, and the soundness rule for functions the document does not define. Each
 expected verdict is the hand judgement written next to it."""
 
-import numpy as np
 import mpmath
+import numpy as np
 import pytest
 
 from derive import api
