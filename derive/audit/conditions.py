@@ -51,12 +51,14 @@ _CONDITION = re.compile(
 
 # where a sentence starts: the text's start, a full stop, or the end of a display (\] or $$)
 SENTENCE_START = r"(?:^|[.;:]\s+|(?:\\\]|\$\$)\s*)"
+# ... or a clause: '..., and for $z < 0$ we have'
+CLAUSE_START = r"(?:^|[.;:]\s+|,\s*(?:(?:and|but|while|whereas)\s+)?|(?:\\\]|\$\$)\s*)"
 _IN_MATH = MATH + r"(?P<condition>[^$]*?)" + END
 _WORDED = (r"(?P<word>" + IF + r"|as long as|only (?:for|if|when)|unless|except (?:when|for|if))"
            r"\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
 STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
 # 'If $x > 0$, then', 'For $x > 0$ we also get': the condition, then a few words
-STATED_BEFORE = re.compile(SENTENCE_START + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
+STATED_BEFORE = re.compile(CLAUSE_START + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
                            + MATH + r"[^$]*?" + END + r")*)\s*,?\s*(?:[A-Za-z]+\s+){0,4}"
                            r"[A-Za-z]*\s*[:,]?\s*$", re.IGNORECASE)
 
@@ -66,10 +68,10 @@ SIGNED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*(?:for|where|when|if)\s+(?:all\s+
                           r"(?P<sign>" + "|".join(SIGNS) + r")\s+" + _IN_MATH, re.IGNORECASE)
 # 'For negative $x$, ...', 'When $x$ is positive, ...': a sign stated before the formula
 _CLOSING = r"\s*,?\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$"
-SIGNED_BEFORE = re.compile(SENTENCE_START + r"(?:for|when|if)\s+(?:all\s+|every\s+|any\s+)?"
+SIGNED_BEFORE = re.compile(CLAUSE_START + r"(?:for|when|if)\s+(?:all\s+|every\s+|any\s+)?"
                            r"(?P<sign>" + "|".join(SIGNS) + r")\s+(?:real\s+)?" + _IN_MATH
                            + _CLOSING, re.IGNORECASE)
-IS_SIGNED_BEFORE = re.compile(SENTENCE_START + r"(?:for|when|if|whenever|since|as)\s+" + _IN_MATH
+IS_SIGNED_BEFORE = re.compile(CLAUSE_START + r"(?:for|when|if|whenever|since|as)\s+" + _IN_MATH
                               + r"\s+is\s+(?P<sign>" + "|".join(SIGNS) + r")" + _CLOSING,
                               re.IGNORECASE)
 # what restricts a formula in words this reader does not take ('for symmetric $A$', 'when $x$ is
@@ -90,6 +92,8 @@ ASSUMING = re.compile(SENTENCE_START + r"(?:assume|assuming|suppose|let)(?:\s+th
 # 'For $x \in (0, 1)$, $A$ and $B$.': a condition that opens the sentence holds for all of it
 STATED_AT_START = re.compile(r"^(?P<word>for|if|when|whenever)\s+(?:all\s+|every\s+|any\s+)?"
                              + _IN_MATH + r"\s*,", re.IGNORECASE)
+CLAUSE_ENDS = re.compile(r";|\.\s|\b(?:hence|so|thus|therefore|but|whereas|while|in general|"
+                         r"everywhere)\b", re.IGNORECASE)
 # x \in (0, 1), x \in [0, \infty): an interval
 _INTERVAL = re.compile(rf"\s*(?P<name>{_VARIABLE})\s*\\in\s*(?:\\left)?\s*(?P<open>[(\[])\s*"
                        rf"(?P<low>{_NUMBER}|-\s*\\infty)\s*,\s*(?P<high>{_NUMBER}|\+?\s*\\infty)\s*"
@@ -250,8 +254,9 @@ def stated_before(prose: str) -> Condition | None:
     m = STATED_BEFORE.search(prose)
     if m is None:
         start = STATED_AT_START.match(prose)
-        return None if start is None else _read_condition(start.group("word").lower(),
-                                                          [start.group("condition")], [])
+        if start is None or CLAUSE_ENDS.search(prose[start.end():]):
+            return None   # 'For $z > 0$, $h'(z) = 1$; hence ...': the condition's clause is over
+        return _read_condition(start.group("word").lower(), [start.group("condition")], [])
     conditions, joiners = [m.group("condition")], []
     _joined(m.group("rest"), conditions, joiners)
     return _read_condition(m.group("word").lower(), conditions, joiners)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import sympy as sp
@@ -38,11 +39,31 @@ def _read(claim: Claim, timeout: float) -> Verdict:
     vectors is one number, it is refuted when it fails there (a width of 1 is one of every
     width), but what holds for one unit need not hold for more (W z = W^T z): never a proof."""
     verdict = _as_read(claim, timeout)
+    named = _named_here(claim)
+    if named is not None and verdict.status is Status.REFUTED:
+        return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="none",
+                       note=f"{named} is not defined before it and only its left side has it: "
+                            f"the formula says what {named} is rather than stating an identity")
     if claim.units and verdict.status.holds:
         return Verdict(Status.UNDECIDED, claim.lhs, claim.rhs, method="one unit per layer",
                        note="holds with one unit per layer, which says nothing of wider "
                             "layers")
     return verdict
+
+
+def _named_here(claim: Claim) -> str | None:
+    """The name a claim's left side is alone, when no definition gives it and the right side
+    does not have it ('or, $\\delta^L = y - t$' in a derivation whose definition of delta could
+    not be read): the line names a value, it does not state an identity. Else None."""
+    lhs = claim.lhs
+    if not isinstance(lhs, sp.Symbol) or lhs in claim.rhs.free_symbols:
+        return None
+    plan = getattr(claim.link, "plan", None)
+    letter = re.split(r"[\^_\[{]", str(lhs))[0]   # (a layer's label may be put in: delta^{2})
+    defined = {re.split(r"[\^_\[{]", str(target))[0]
+               for instance in (plan.instances if plan is not None else ())
+               for target, _ in instance.definitions}
+    return None if letter in defined else str(lhs)
 
 
 def _as_read(claim: Claim, timeout: float) -> Verdict:

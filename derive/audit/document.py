@@ -129,8 +129,16 @@ SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
 # '$\frac{da}{dz} = 1 - a^2$ for $a = \tanh(z)$': a formula for a name (not a value of it, not
 # an index's range) given after the formula it is for
 FOR_AFTER = re.compile(r"^\s*[,;:]?\s*for\s*\$", re.I)
-FORMULA_FOR = re.compile(r"^\s*\\?[A-Za-z]+(?:\^\{?[^=]*?\}?)?\s*=\s*\S*[A-Za-z\\]")
+# a formula of vectors or matrices: a name defined by one is no number
+ARRAY_HINT = re.compile(r"\\(?:mathbf|boldsymbol|bm|top|odot|otimes|intercal)(?![A-Za-z])|\^\s*\{?\s*T\b|"
+                        r"\\(?:operatorname|mathrm)\s*\{\s*diag\s*\}|\\begin\{[pbBvV]?matrix\}")
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+LETTER_AFTER = re.compile(r"=\s*.*[A-Za-z\\]")   # a formula, not a number
 LEFT = re.compile(r"^\s*([^=]+?)\s*=")
+# what a definition's left side looks like: a name (with a font, indices, a label), or a function
+# of arguments; not a derivative or an expression ('with $\frac{dE}{dy} = ...$' is a claim)
+DEFINITION_HEAD = re.compile(r"^\s*(?:\\[A-Za-z]+\s*\{[^{}]*\}|\\?[A-Za-z]+)(?:\s*[_^]\s*(?:\{[^{}]*\}"
+                             r"|\w))*\s*(?:\\left)?(?:\([^()=]*\\?(?:right)?\))?\s*=")
 
 
 OBJECTIVE = re.compile(r"(?<![\\A-Za-z])([A-Z])\s*\(")   # J(\theta) in w - eta grad J(\theta)
@@ -156,12 +164,14 @@ def in_reading_order(numbered: list) -> list:
         end = k + 1
         if WHERE_AFTER.match(equation.after):
             while end < len(numbered) and numbered[end][0].line == equation.line \
-                    and not numbered[end][0].display and "=" in numbered[end][0].latex \
+                    and not numbered[end][0].display \
+                    and DEFINITION_HEAD.match(numbered[end][0].latex) \
                     and SAME_SENTENCE.search(numbered[end][0].prose):
                 end += 1
         elif FOR_AFTER.match(equation.after) and end < len(numbered) \
                 and numbered[end][0].line == equation.line and not numbered[end][0].display \
-                and FORMULA_FOR.match(numbered[end][0].latex) \
+                and DEFINITION_HEAD.match(numbered[end][0].latex) \
+                and LETTER_AFTER.search(numbered[end][0].latex) \
                 and not INDEX_NAME.match(numbered[end][0].latex):
             end += 1
         # a formula for the formula's own name stays after it: 'Let $z = g(x, y)$ where ...
@@ -438,6 +448,14 @@ class DocumentReader:
             text = f"{left} = {right}"
             if NAME.match(left) and base_name(left):
                 self.written[base_name(left)] = right   # v_i = \\nabla f(x_i), even unread
+            if RESPECTIVELY.search(f"{equation.prose} {equation.after}"):
+                # '... for $a = \sigma(z)$ and $a = \tanh(z)$ respectively': which formula goes
+                # with which is not read, so neither the claims nor the names are used
+                if NAME.match(left) or FUNCTION_HEAD.match(text):
+                    self.make_opaque(left, equation)
+                self.skip(here, "paired with other formulas 'respectively': which goes with which "
+                                "is not read")
+                continue
             # a name defined again (f(x) = a^x after an f that could not be read) is redefined
             redefined = (NAME.match(left) or FUNCTION_HEAD.match(text)) and k == 0
             opaque = self.opaque_in(right if redefined else text)
@@ -460,12 +478,15 @@ class DocumentReader:
                 head = FUNCTION_HEAD.match(text)
                 defines = told is Kind.DEFINITION or (
                     not equation.prose and by_words(equation.lead) is Kind.DEFINITION)
-                if head and k == 0 and (self.scope.binding(left) is None or defines) \
-                        and head.group(1).lstrip("\\") not in VOCABULARY:
-                    # f(x) = k u(x) unread: the f' after it is of that f, not of any f (\sigma
-                    # keeps its own meaning: its formulas are claims); so too after an f the
-                    # text had defined, when the words say this one defines it
-                    # ('the negative log-likelihood is $J(w) = ...$')
+                named = head is not None or (NAME.match(left) is not None
+                                             and ARRAY_HINT.search(right) is not None)
+                if named and k == 0 and (self.scope.binding(left) is None or defines) \
+                        and (head is None or head.group(1).lstrip("\\") not in VOCABULARY):
+                    # f(x) = k u(x) or P = \frac{1}{N} 1 1^T unread: the f' after it is of that
+                    # f, not of any f, and P (of vectors) is no number (\sigma keeps its own
+                    # meaning: its formulas are claims); so too after an f the text had defined,
+                    # when the words say this one defines it ('the negative log-likelihood is
+                    # $J(w) = ...$')
                     self.make_opaque(left, equation)
                 self.skip(here, f"cannot read: {err}" if isinstance(err, InputError)
                           else f"cannot read: {type(err).__name__}")
@@ -731,13 +752,13 @@ class DocumentReader:
                 out.append(Alternative(f"given {relation}, as the text states (line {line})",
                                        text, tuple(relation if w == binding.text else w
                                                    for w in where), settles=False))
-        for current, first, used in self.scope.earlier(list(where)):
+        for current, first, option in self.scope.earlier(list(where)):
             # options listed one after the other (g(s) = tanh(s), g(s) = sigma(s)) are each a
-            # reading; a definition a claim used, then replaced, is no longer in force: that it
+            # reading; a definition replaced ('Now let ...') is no longer in force: that it
             # makes the claim hold only makes the claim ambiguous
             out.append(Alternative(f"with an earlier definition in its section, {first}", text,
                                    tuple(first if w == current else w for w in where),
-                                   settles=not used))
+                                   settles=option))
         self.scope.use(where)
         return tuple(out)
 

@@ -54,6 +54,10 @@ class Binding:
     row: tuple | None   # the table row it belongs to
     derived: bool       # its value is a derivative: later statements about it are results
     value: bool = False  # it gives a letter a number (a worked example's point)
+    listed: bool = False  # written as another option right after the one it replaced
+
+
+LISTED = re.compile(r"\s*(?:,|or|and|,\s*(?:or|and))?\s*", re.I)
 
 
 class Scope:
@@ -97,8 +101,11 @@ class Scope:
         else:
             self.replaced.pop(key, None)
         row = (equation.cell.table, equation.cell.row) if equation.cell else None
+        # '$g(s) = \tanh(s)$, $g(s) = \sigma(s)$' or '... or $...$': options, where 'Let $f(x) =
+        # x^2$. Now let $f(x) = x^3$' replaces
+        listed = old is not None and LISTED.fullmatch(equation.prose.rpartition("$")[2]) is not None
         self.bindings[key] = Binding(key, name, text, local, equation.level, equation.heading,
-                                     row, derived, value)
+                                     row, derived, value, listed)
 
     def binding(self, target: str) -> Binding | None:
         return self.bindings.get(key_of(target))
@@ -108,13 +115,16 @@ class Scope:
         return {b.key: b for b in self.bindings.values() if b.value}
 
     def earlier(self, where: list[str]) -> list[tuple[str, str, bool]]:
-        """(definition in `where`, one it replaced in the same section, whether a claim was read
-        with that one), each earlier one, first first: a name defined again where the text has
+        """(definition in `where`, one it replaced in the same section, whether that one is an
+        option beside it), each earlier one, first first: a name defined again where the text has
         not moved on may be meant as defined before (the later form a restatement, right or
-        wrong, or another option, listed before any claim uses the first)."""
-        texts = {b.text: key for key, b in self.bindings.items()}
-        return [(text, old.text, old.text in self.used) for text in where if text in texts
-                for old in self.replaced.get(texts[text], [])]
+        wrong), and is another option when listed right after it before any claim uses the
+        first (g(s) = tanh(s), g(s) = sigma(s)); otherwise ('Now let f(x) = x^3'), or once a
+        claim has used the first, the later one replaces it."""
+        current = {b.text: b for b in self.bindings.values()}
+        return [(text, old.text, current[text].listed and old.text not in self.used)
+                for text in where if text in current
+                for old in self.replaced.get(current[text].key, [])]
 
     def use(self, where) -> None:
         """A claim is read with the definitions `where`."""

@@ -1746,3 +1746,42 @@ def test_a_value_cut_off_is_wrong_where_the_text_says_it_rounds(convention, hold
         assert mpmath.nint(10 ** 4 / (1 + mpmath.exp(-1))) == 7311
     findings, _ = audit(f"{convention}\n\n$$\\sigma(1) = 0.7310$$\n")
     assert [s.holds for s in status_on(findings, 3)] == [holds]
+
+
+@pytest.mark.parametrize("text, line", [
+    # f = x^3 replaced f = x^2, so f' = 2x is false (by hand); held with the earlier definition
+    ("Let $f(x) = x^2$. Now let $f(x) = x^3$; then $f'(x) = 2x$.\n", 1),
+    # the claim after ', with' is no definition to read first: dE/dyhat = yhat - y for the squared
+    # loss, not sign(yhat - y), which held with the absolute loss before it
+    ("For the absolute loss, $E = |\\hat{y} - y|$.\n"
+     "The squared loss is $E = \\frac{1}{2}(\\hat{y} - y)^2$, with "
+     "$\\frac{\\partial E}{\\partial \\hat{y}} = \\operatorname{sign}(\\hat{y} - y)$.\n", 2),
+    # 'respectively' pairs them the other way (by hand: sigma' = a(1 - a), tanh' = 1 - a^2)
+    ("$\\frac{da}{dz} = 1 - a^2$ and $\\frac{da}{dz} = a(1 - a)$ for $a = \\sigma(z)$ and "
+     "$a = \\tanh(z)$ respectively.\n", 1),
+    # 'hence ... for all z != 0' is not under 'For z > 0': |z|' = -1 for z < 0
+    ("Let $h(z) = |z|$. For $z > 0$, $h'(z) = 1$; hence $h'(z) = 1$ for all $z \\neq 0$.\n",
+     "L1/4"),
+    # P and Q are matrices, defined in forms not read; as numbers they commute
+    ("Let $P = \\frac{1}{N}\\mathbf{1}\\mathbf{1}^\\top$ and $Q = \\operatorname{diag}(\\mathbf{q})$."
+     " Then $PQ = QP$.\n", 1),
+])
+def test_a_false_claim_does_not_hold_through_a_definition_it_is_not_read_with(text, line):
+    findings, _ = audit(text)
+    statuses = [findings[line].verdict.status] if isinstance(line, str) else \
+        status_on(findings, line)
+    assert not any(s.holds for s in statuses), findings
+
+
+@pytest.mark.parametrize("text, line", [
+    # each claim true with its own 'for' (by hand: (x e^x)' = e^x (1 + x), (x e^-x)' =
+    # e^-x (1 - x)); the second was refuted with the first k
+    ("We have $k'(x) = e^{x}(1 + x)$ for $k(x) = x e^{x}$ and $k'(x) = e^{-x}(1 - x)$ for "
+     "$k(x) = x e^{-x}$.\n", 1),
+    # the second clause's condition: max(0, z)' = 0 for z < 0; |z|' = 1 for z > 0
+    ("For $z > 0$ we have $\\frac{d}{dz}\\max(0, z) = 1$, and for $z < 0$ we have "
+     "$\\frac{d}{dz}\\max(0, z) = 0$.\n", 1),
+])
+def test_a_true_claim_is_read_with_its_own_definitions_and_conditions(text, line):
+    findings, report = audit(text)
+    assert not report.refuted, findings
