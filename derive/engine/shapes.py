@@ -97,6 +97,7 @@ class Shaper:
         self.row_vectors = row_vectors
         self.sizes = Sizes()
         self.by_letter: dict[int, str] = {}   # the column of a name read as a vector by its letter
+        self.ranges: dict = {}   # an index a sum or product runs over -> its bounds as written
 
     def shape_of_name(self, name: str, rank: int | None = None) -> tuple[int, int]:
         s = self.sizes
@@ -168,6 +169,12 @@ class Shaper:
             for var, low, high in e.limits:
                 if isinstance(high, A.IndexSize):
                     continue
+                tied = isinstance(high, sp.Symbol) or (high.is_Integer and low == 1)
+                if tied and self.ranges.setdefault(var, high) != high:
+                    # \sum_{k=1}^{n} k = 5 + \prod_{k=1}^{3} 1: an index's range is its size,
+                    # one for the letter, so n would be 3
+                    raise ShapeError(f"the index {var} runs over two ranges: write another letter "
+                                     "for one of them")
                 if isinstance(high, sp.Symbol) and high in self.declared_sizes:
                     self.sizes.bound(high)   # a stated width: the sum runs to it, as written
                 elif isinstance(high, sp.Symbol):

@@ -13,7 +13,7 @@ from derive import api
 from derive.engine.verdict import Mistake, Status
 from derive.engine.verify import decide
 from derive.results import Numbered
-from derive.text import parse_assumptions, parse_claim, parse_expression
+from derive.text import InputError, parse_assumptions, parse_claim, parse_expression
 
 
 def verify(text, assume=(), latex=False, timeout=10.0):
@@ -998,3 +998,18 @@ def test_a_value_the_definitions_give_is_rounded_as_one_written_out(claim, where
 def test_only_the_claims_own_decimals_are_rounded_values(claim, where):
     (result,) = api.check([Numbered(1, claim)], latex=True, timeout=20, where=where).results
     assert result.verdict.status is Status.REFUTED, result.verdict
+
+
+@pytest.mark.parametrize("claim", [
+    # one letter, two ranges: tied, they made n = 3 and n = 5, where these hold; at n = 1 the
+    # sides are 1 against 6, and 2 against 62 (by hand)
+    r"\sum_{k=1}^{n} k = 5 + \prod_{k=1}^{3} 1",
+    r"\sum_{k=1}^{n} 2^k = \sum_{k=1}^{5} 2^k",
+])
+def test_an_index_run_over_two_ranges_is_refused_not_tied(claim):
+    try:
+        verdict = verify(claim, latex=True)
+    except InputError as err:
+        assert "two ranges" in str(err)
+    else:
+        assert not verdict.status.holds, verdict
