@@ -57,6 +57,9 @@ def after_stop(outcome: Outcome, lhs, rhs, assumptions: Assumptions, timeout: fl
                    assumptions=tuple(assumptions.describe(names)), seconds=outcome.seconds)
 
 
+FEW_POINTS = 3   # points compared, fewer of which (a side undefined at the rest) prove nothing
+
+
 def decide_written(lhs, rhs, assumptions: Assumptions | None = None,
                    timeout: float = DEFAULT_TIMEOUT, report=None, diagnose: bool = True) -> Verdict:
     """`decide` for a claim as a user wrote it: a step function without its value at 0 is read with
@@ -175,7 +178,13 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
                           points=search.points, note=search.note)
         return done(explain(verdict, lhs, rhs, L, R, assumptions, deadline) if diagnose
                     else verdict)
-    if search.points:
+    if search.points and search.points < FEW_POINTS and search.one_side_real is not None:
+        # d/dx floor(x^2) = 2x: SymPy leaves floor's derivative unevaluated, and the one point
+        # where a side had a value (a factor 0 there) is no evidence for the claim
+        provisional = replace(base, points=search.points, one_side_real=search.one_side_real,
+                              note=f"both sides have a value at only {search.points} of the "
+                                   "points tried")
+    elif search.points:
         notes = [n for n in (search.note, failure) if n]
         provisional = replace(base, status=Status.NUMERIC, method="numeric",
                               points=search.points, difference=D,
