@@ -894,6 +894,8 @@ def _joined_note(first, second: str) -> str:
 def _decided(instance: Instance, timeout: float, assumptions, diagnose: bool = True) -> Verdict:
     start = clock()
     env = Environment(instance, assumptions=assumptions)
+    differentiated = any(side.has(sp.Derivative, A.Partial, A.Grad, A.Jacobian)
+                         for side in (instance.lhs, instance.rhs))
     results = []
     for indices in instance.index_values:
         pairs = _entry_pairs(env.claim_value(instance.lhs, indices),
@@ -903,7 +905,7 @@ def _decided(instance: Instance, timeout: float, assumptions, diagnose: bool = T
             if remaining <= 0.05:
                 return Verdict(Status.UNDECIDED, instance.lhs, instance.rhs,
                                note="time limit reached")
-            verdict = decide_entry(p, q, assumptions, remaining)
+            verdict = decide_entry(p, q, assumptions, remaining, differentiated=differentiated)
             if verdict.status is Status.REFUTED:
                 where = _fails(instance, indices, position)
                 if where is None and diagnose:   # a scalar claim as written: what kind of slip

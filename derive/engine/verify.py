@@ -362,11 +362,13 @@ SMALL_ENOUGH = 300      # operations in a difference worth a symbolic try before
 
 
 def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> Verdict:
+                 timeout: float = DEFAULT_TIMEOUT, differentiated: bool = False) -> Verdict:
     """One entry of a claim instantiated at concrete sizes (`engine.instances`): such entries are
     large trees of unknown functions, so the numbers come first (a few points, each unknown
     function replaced by concrete ones), and a symbolic proof is tried only on small differences.
-    A difference found is confirmed at high precision, as in `decide`."""
+    A difference found is confirmed at high precision, as in `decide`. `differentiated`: the
+    claim differentiates (its definitions written in, the derivative may be taken already), so
+    a difference where a non-smooth function switches is a kink's convention, no counterexample."""
     assumptions = assumptions or Assumptions()
     start = clock()
     deadline = start + timeout * 0.9
@@ -400,7 +402,9 @@ def decide_entry(lhs, rhs, assumptions: Assumptions | None = None,
     proved = None if likely_false else proof()
     if proved:
         return done(replace(base, status=Status.PROVED, method=proved))
-    search = find_counterexample(L, R, assumptions, deadline, n=ENTRY_POINTS)
+    kinks = tuple(dict.fromkeys(k for e in (L, R) for k in crossings(e))) if differentiated \
+        else kinks_of(lhs, rhs, L, R)
+    search = find_counterexample(L, R, assumptions, deadline, n=ENTRY_POINTS, kinks=kinks)
     if search.counterexample is not None:
         return done(replace(base, status=Status.REFUTED, method="numeric counterexample",
                             counterexample=search.counterexample, lhs_value=L, rhs_value=R,

@@ -293,3 +293,20 @@ def test_a_partial_by_a_variable_that_also_acts_through_a_defined_name_is_ambigu
 def test_a_derivative_by_a_name_defined_as_a_function_is_not_decided(claim, where):
     verdict = decided(claim, where)
     assert verdict.status is Status.UNDECIDED and "defined as a function" in verdict.note
+
+
+@pytest.mark.parametrize("claim, where, holds", [
+    # the slope of max(x, y) by x is 1 where x > y and 0 where x < y, of |x| 1 and -1 (by
+    # hand); at the kink it is a convention, and a point there (now tried: x = y = 0) refuted
+    # the true claims; a false one still fails off the kink
+    (r"f_x = \begin{cases} 1 & x \ge y \\ 0 & x < y \end{cases}", r"f(x, y) = \max(x, y)", True),
+    (r"f'(x) = \begin{cases} 1 & x \ge 0 \\ -1 & \text{otherwise} \end{cases}", r"f(x) = |x|",
+     True),
+    (r"f_x = \begin{cases} 1 & x \ge y \\ 1 & x < y \end{cases}", r"f(x, y) = \max(x, y)", False),
+])
+def test_a_defined_functions_slope_is_not_refuted_at_its_kink(claim, where, holds):
+    (result,) = api.check([Numbered(1, claim)], latex=True, timeout=10, where=[where]).results
+    assert result.verdict.status.holds is holds, result.verdict
+    if not holds:
+        x, y = (sp.Rational(result.verdict.counterexample.point.get(v, 0)) for v in "xy")
+        assert x != y
