@@ -382,8 +382,14 @@ LOST = 20  # bits: evalf's report of a value it could not resolve (e.g. -0.e-165
 
 
 def _at(expr, point):
-    """`expr` with the point substituted (None when that is undefined, e.g. d/d(1/2))."""
+    """`expr` with the point substituted (None when that is undefined, e.g. d/d(1/2), or when a
+    floor or ceiling there cannot be told: `_at_a_step`)."""
     try:
+        if point and expr.has(sp.floor, sp.ceiling):
+            with sp.evaluate(False):   # SymPy's own floor(tanh(1000)) is 1
+                held = expr.xreplace(point)
+            if _at_a_step(held):
+                return None
         return expr.xreplace(point) if point else expr
     except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, RecursionError):
         return None
@@ -419,6 +425,26 @@ def real_value(expr, precision: int, maxn: int = MAXN, point=None):
         # -1.5e-284, but its argument rounds to 1 and the log comes back as an exact 0
         return None
     return v
+
+
+STEP_DIGITS = 60   # an argument this close to a whole number is at a step of floor or ceiling
+
+
+def _at_a_step(expr) -> bool:
+    """Whether the argument of a floor or ceiling in `expr` (a number, not a rational one, which
+    SymPy takes exactly) is so close to a whole number that its side of the step cannot be told:
+    floor(tanh(1000)) is 0, as 1 - tanh(1000) is 5e-869, but SymPy makes it 1."""
+    for step in expr.atoms(sp.floor, sp.ceiling):
+        argument = step.args[0].doit()
+        if argument.free_symbols or argument.is_Rational:
+            continue
+        value = argument.evalf(STEP_DIGITS, maxn=STEP_DIGITS * 2)
+        if not value.is_Number:
+            return True
+        whole = sp.Integer(round(value))
+        if abs(value - whole) <= sp.Float(10, STEP_DIGITS) ** (10 - STEP_DIGITS) * (1 + abs(whole)):
+            return True
+    return False
 
 
 def unknown_everywhere(expr) -> bool:

@@ -1022,3 +1022,16 @@ def test_a_claim_compared_at_one_point_where_a_factor_vanishes_does_not_hold(cla
     # x = 0.7). SymPy leaves floor's derivative unevaluated, and a side had a value only at
     # x = 0, where 2x times it is 0: NUMERIC on that one point, and for '= 0' alike
     assert not verify(claim).status.holds
+
+
+@pytest.mark.parametrize("claim, assume", [
+    ("floor(tanh(x)) = 0", ["x > 0"]), ("ceiling(tanh(x)) = 0", ["x < 0"]),
+    ("floor(erf(x)) = 0", ["x > 0"]), ("ceiling(tanh(x)) + floor(tanh(x)) = sign(x)", []),
+])
+def test_a_floor_just_below_a_whole_number_is_not_taken_for_it(claim, assume):
+    # 1 - tanh(1000) = 5.2e-869 and 1 - erf(100) = 6.4e-4346 (mpmath below): floor is 0 there,
+    # and these hold; SymPy's own floor(tanh(1000)) is 1, which refuted them at x = 1000
+    with mpmath.workdps(30):   # 1 - tanh(x) = 2 / (e^(2x) + 1); 1 - erf(x) = erfc(x)
+        assert 0 < 2 / (mpmath.exp(2000) + 1) < mpmath.mpf(10) ** -860
+        assert 0 < mpmath.erfc(100) < mpmath.mpf(10) ** -4000
+    assert verify(claim, assume).status is not Status.REFUTED
