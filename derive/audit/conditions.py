@@ -216,8 +216,9 @@ def assumed(prose: str, latex: str) -> Condition | None:
 
 # 'f(z) = \max(\alpha z, z) with $0 < \alpha < 1$': the range of a parameter, which holds for what
 # the section says of it after
-INTRODUCING = re.compile(r"(?:\bwith|\bwhere|\bfor some|\bfor a fixed|\blet|\bassume|\band)\s*$",
-                         re.IGNORECASE)
+INTRODUCING = re.compile(r"(?:\bwith|\bwhere|\bfor some|\bfor a fixed|\blet|\bassume|\band|"
+                         r"\buses?)(?:\s+(?:a|an|the|some|fixed|factor|rate|parameter|constant|"
+                         r"coefficient|slope|scale|step|size))*\s*$", re.IGNORECASE)
 GREEK_NAME = re.compile(r"\\(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
 
 

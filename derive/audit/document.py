@@ -65,9 +65,14 @@ ONE_HOT = re.compile(r"(?<!not )(?<!not a )\bone[- ]hot\b", re.I)   # 'are one-h
 NOT_ONE_HOT = re.compile(r"multi[- ]?(?:hot|label)|not one[- ]hot|several\s+(?:of the\s+)?(?:\$?"
                          r"y_?\{?\w*\}?\$?|labels|targets|entries|classes)\s+(?:can\s+be|are|"
                          r"equal)\s+(?:\$?1\$?|one)\b", re.I)
-# 'rounded (not truncated)', 'we never cut values off': a decimal is its value rounded, only
-ROUNDED_ONLY = re.compile(r"\bnot\s+(?:truncated|cut\s+off)\b|\bnever\s+(?:truncat\w*|cut\w*\s+\w*\s*"
-                          r"off)\b|\bround\w*\s+to\s+the\s+nearest\b", re.I)
+# what the text says it does with its decimals: 'values are rounded to four decimals', 'correct
+# to three decimal places', 'rounded (not truncated)'; or 'truncated to four decimals'
+PLACES = r"(?:\w+\s+){0,2}(?:decimals?|decimal\s+places|places|digits|significant\s+figures)"
+ROUNDED_STATED = re.compile(r"\bround(?:ed|s)?\s+(?:\w+\s+){0,2}to\s+(?:the\s+nearest\b|" + PLACES
+                            + r")|\bcorrect\s+to\s+" + PLACES + r"|\bround(?:ed)?\s*\(?\s*(?:and\s+)?"
+                            r"not\s+(?:truncated|cut\s+off)", re.I)
+CUT_STATED = re.compile(r"\b(?:truncated|cut\s+off)\s+(?:\w+\s+){0,2}to\s+" + PLACES + r"|"
+                        r"\btruncated\s*\(?\s*(?:and\s+)?not\s+rounded|\bnever\s+rounded", re.I)
 GLOSSARY = re.compile(r"^\s*[-–—:]\s+([A-Za-z][^.,;(]{2,60})")
 NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
 WORD = re.compile(r"[a-z]{3,}")
@@ -100,7 +105,9 @@ def read_document(text: str, seconds: float = 2.0, assume: tuple = (),
                             layer_numbers(e.latex for e in equations))
     reader.natural_log = NATURAL_LOG.search(text) is not None   # 'log is the natural logarithm'
     reader.one_hot = NOT_ONE_HOT.search(text) is None or ONE_HOT.search(text) is not None
-    reader.cut_off = ROUNDED_ONLY.search(text) is None
+    rounded, cut = ROUNDED_STATED.search(text) is not None, CUT_STATED.search(text) is not None
+    reader.rounding = "round" if rounded and not cut else "cut" if cut and not rounded \
+        else "either"
 
     for e in equations:   # `f'(x) \neq -\sin(2x)`: the same formula with = beside it is denied
         if NOT_EQUAL.search(e.latex):
@@ -244,10 +251,10 @@ class DocumentReader:
         self.seconds = seconds
         self.natural_log = False   # the text says its log is the natural one: no other base tried
         self.one_hot = True        # nothing in the text says its targets are not one-hot
-        self.cut_off = True        # nothing says its decimals are rounded, never cut off
+        self.rounding = "either"   # whether the text says its decimals are rounded or cut off
         self.denied: dict[str, set] = {}   # a formula the text writes with \\neq -> its lines
         self.assumed: dict[int, list] = {}   # a line -> the conditions 'Assume $x > 0$' states
-        self.ranges: dict[str, tuple] = {}   # alpha -> (its section, 'with $0 < \alpha < 1$')
+        self.ranges: dict[str, tuple] = {}   # alpha -> (its section's level and heading, range)
         self.descended: dict = {}   # a section -> what its descent steps take gradients of
         self.assume = tuple(assume)
         self.spelled = spelled                # names in plain letters: net_j (text.letters)
@@ -272,9 +279,12 @@ class DocumentReader:
         condition = assumed(equation.prose, equation.latex)
         if condition is not None:   # 'Assume $x > 0$. Then $...$': for what follows on the line
             self.assumed.setdefault(equation.line, []).append(condition)
+        for name, (level, heading, _) in list(self.ranges.items()):
+            if equation.heading != heading and equation.level <= level:
+                del self.ranges[name]   # a section of the same rank or higher: it is over
         given = parameter_range(equation.prose, equation.latex)
         if given is not None:   # '... with $0 < \alpha < 1$': for what the section says after
-            self.ranges[given[0]] = (equation.heading, given[1])
+            self.ranges[given[0]] = (equation.level, equation.heading, given[1])
         for name, heading in list(self.sectioned.items()):
             if heading != equation.heading:   # the text has moved on
                 del self.sectioned[name]
@@ -419,8 +429,8 @@ class DocumentReader:
         around = [stated_before(equation.prose), stated_after(equation.after)]
         if around == [None, None]:
             around.append(restricted(equation.prose, equation.after))
-        ranges = [condition for name, (heading, condition) in self.ranges.items()
-                  if heading == equation.heading and re.search(rf"\\{name}(?![A-Za-z])", body)]
+        ranges = [condition for name, (_, _, condition) in self.ranges.items()
+                  if re.search(rf"\\{name}(?![A-Za-z])", body)]
         for stated in around + self.assumed.get(equation.line, []) + ranges:
             if stated is None:
                 continue
@@ -525,8 +535,8 @@ class DocumentReader:
                     here.note, f"checked where {condition.text}, as the text after it says"))))
             reading, link, units = self.plan(text, reading, given, assume,
                                              units_allowed=not conditioned)
-            if not self.cut_off and getattr(link, "places", None) is not None:
-                link = replace(link, cut_off=False)   # the text says it rounds
+            if getattr(link, "places", None) is not None:
+                link = replace(link, rounding=self.rounding)   # as the text says it does
             if isinstance(link, Exception):
                 self.skip(here, f"cannot check: {link}")
                 continue

@@ -33,7 +33,7 @@ EXERCISE_CUES = _cue(r"true or false", r"prove or disprove", r"is it true", r"ch
 EXERCISE_LABEL = re.compile(r"^\W*(?:exercise|question|quiz|problem)\b(?:\s*\d+)?\s*[.:)]?",
                             re.I)
 DENIAL_CUES = _cue(r"cannot", r"can not", r"can't", r"isn't", r"(?:do|does|should|must)n't",
-                   r"beware", r"tempted", r"false", r"fallac(?:y|ious)",
+                   r"beware", r"tempt(?:ed|ing)", r"false", r"fallac(?:y|ious)",
                    r"not(?!\s(?:hard|difficult|surprising|unlike|only|just|too|much))",
                    r"wrong(?:ly)?", r"incorrect(?:ly)?", r"mistakes?", r"mistaken(?:ly)?",
                    r"erroneous(?:ly)?", r"slips?", r"pitfalls?", r"misconceptions?", r"typos?",
@@ -79,6 +79,9 @@ def by_marks(latex: str) -> Kind | None:
 
 
 DENIAL_REACH = 60   # characters of the formula's sentence before it a denial governs
+# 'It is tempting to write $f'(x) = ...$ for $f(x) = \cos(x^2)$': the denial is of the formula
+# before 'for', not of what it is for
+GIVEN_FOR = re.compile(r"^\s*,?\s*(?:for|where|with)\s*$", re.I)
 
 
 def by_words(prose: str) -> Kind | None:
@@ -88,8 +91,9 @@ def by_words(prose: str) -> Kind | None:
     # a denial in the formula's own sentence governs it: 'we cannot write $...$' (not a 'not' in
     # the condition that opens it: 'if $x$ is not positive, ...'; not 'nothing is wrong with')
     sentence = re.split(r"[.!?;]\s", prose[-DENIAL_REACH:])[-1]
+    given_for = GIVEN_FOR.match(sentence.rpartition("$")[2]) and "$" in sentence
     if DENIAL_CUES.search(sentence) and not OPENS_WITH_A_CONDITION.match(prose) \
-            and not NOT_DENIED.search(sentence):
+            and not NOT_DENIED.search(sentence) and not given_for:
         return Kind.DENIED
     # else the cue nearest the formula: 'the critical points. Let $f(x, y) = ...$' defines f
     found = [(distance, rank, kind) for rank, (cues, window, kind) in enumerate(
@@ -104,16 +108,17 @@ def by_words(prose: str) -> Kind | None:
 # '$...$, which is wrong', '$...$ is false', '$...$ (wrong!)', '$...$ is a classic error',
 # '$...$. This is incorrect.', '$...$ is a mistake that students make', '$...$; it is wrong off
 # the diagonal'
-DENIED_AFTER = re.compile(r"^\s*(?:[,;:]|\.(?=\s+(?:this|that|it)\s))?\s*\(?\s*"
+DENIED_AFTER = re.compile(r"^\s*(?:[,;:]|—|--?|\.(?=\s+(?:this|that|it)\s))?\s*\(?\s*"
                           r"(?:which\s+|that\s+|this\s+|it\s+)?(?:is|are|was)?\s*"
-                          r"(?:(?:also|clearly|simply|plainly|a|an|classic|common|typical|"
+                          r"(?:(?:also|clearly|simply|plainly|a|an|another|classic|common|typical|"
                           r"frequent)\s+)*(?:wrong|false|incorrect|mistaken|not true|error|"
                           r"mistake|slip)(?![A-Za-z])(?!\s+(?:function|term|signal|rate|"
                           r"surface|vector|bound|analysis|of\s+the\s+(?:network|model|output)))"
                           # (not one that introduces the next: ', a common mistake is $...$',
                           # '. It is wrong to forget the 2')
                           r"(?!\s*(?::|(?:is|are|was|were|would|will|to|here)\b))"
-                          r"|^\s*[,;:]?\s*(?:does not|doesn't|do not) hold", re.I)
+                          r"|^\s*[,;:]?\s*(?:does not|doesn't|do not) hold"
+                          r"|^\s*[,;:]\s*(?:don't|do not)\s*[.!]", re.I)
 
 
 # 'for every $z$', 'holds for all real $x$', 'for any $x$': stated for each value of the name

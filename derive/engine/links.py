@@ -25,7 +25,8 @@ class Link:
     places: int | None = None
     decimal: str = "rhs"   # the side written with those places, or computed from rounded numbers
     interval: tuple | None = None   # what a side computed from rounded numbers stands for
-    cut_off: bool = True   # a decimal may be its value cut off (not where the text says rounded)
+    rounding: str = "either"   # a decimal is its value rounded or cut off; "round" or "cut"
+                               # where the text says which
 
 
 def needs_instances(lhs, rhs, context, quantities: dict) -> bool:
@@ -88,7 +89,7 @@ def decide_link(link: Link, assumptions, timeout: float, report=None,
                 diagnose: bool = True) -> Verdict:
     """`diagnose`: say what kind of slip a refuted link is (not when only the status matters)."""
     if link.places is not None:
-        return decide_rounded(link.lhs, link.rhs, link.places, link.decimal, link.cut_off)
+        return decide_rounded(link.lhs, link.rhs, link.places, link.decimal, link.rounding)
     if link.interval is not None:
         verdict = decide_within(link.lhs, link.rhs, link.interval, link.decimal)
         if verdict.status.holds:

@@ -252,10 +252,12 @@ def limit_at_points(lhs, rhs, L, R, assumptions, skipped: dict, deadline: float)
     return None
 
 
-def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs", cut_off: bool = True) -> Verdict:
+def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs",
+                   rounding: str = "either") -> Verdict:
     """`value = 1.406`: the `decimal` side ("lhs" or "rhs", the one written with `places`
-    places) is the other side rounded, or cut off (as worked examples often do; not with
-    `cut_off` False), to those places. Two exact numbers that are equal are PROVED."""
+    places) is the other side rounded, or cut off (as worked examples often do), to those
+    places; only rounded with `rounding` "round", only cut off with "cut" (where a text says
+    which it does). Two exact numbers that are equal are PROVED."""
     literal, other = (rhs, lhs) if decimal == "rhs" else (lhs, rhs)
     base = Verdict(Status.UNDECIDED, lhs, rhs, method=f"rounded to {places} decimal places")
     found = _without_value(lhs, rhs, clock() + 2.0, (NO_VALUE[1],))
@@ -276,9 +278,9 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs", cut_off: bool = 
     magnitude = int(sp.floor(sp.log(abs(literal or value), 10))) + 1 if literal or value else 1
     shown = sp.Float(value, max(2, magnitude + places + 3))
     written = sp.Float(literal, max(1, magnitude + places))
-    if abs(gap) <= unit / 2 + slack:
+    if rounding != "cut" and abs(gap) <= unit / 2 + slack:
         return replace(base, status=Status.NUMERIC, points=1, note=f"{shown} rounds to {written}")
-    if cut_off and 0 <= gap < unit - slack:
+    if rounding != "round" and 0 <= gap < unit - slack:
         return replace(base, status=Status.NUMERIC, points=1,
                        note=f"{shown} cut off at {places} places is {written}")
     return replace(base, status=Status.REFUTED, points=1,
@@ -286,9 +288,12 @@ def decide_rounded(lhs, rhs, places: int, decimal: str = "rhs", cut_off: bool = 
                        sp.Float(value if side is other else literal,
                                 max(15, magnitude + places + 3))
                        for side in (lhs, rhs))),
-                   note=f"the value is {shown}, which neither rounds nor cuts off to {written}"
-                   if cut_off else f"the value is {shown}, which does not round to {written} "
-                                   "(the text says its values are rounded)")
+                   note={"either": f"the value is {shown}, which neither rounds nor cuts off "
+                                   f"to {written}",
+                         "round": f"the value is {shown}, which does not round to {written} "
+                                  "(the text says its values are rounded)",
+                         "cut": f"the value is {shown}, which cut off is not {written} (the "
+                                "text says its values are cut off)"}[rounding])
 
 
 def decide_within(lhs, rhs, interval: tuple, computed: str = "rhs") -> Verdict:

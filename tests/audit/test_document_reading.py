@@ -1368,6 +1368,9 @@ def test_a_slip_the_text_quotes_is_no_definition():
     # and words after it that go on past the denial
     "Students write $\\frac{d}{dx} x^3 = x^3$; it is wrong off the diagonal.\n",
     "Writing $\\frac{d}{dx} x^3 = 3x$ is a mistake that students make every year.\n",
+    "$\\frac{d}{dx} x^3 = 3x$ is another frequent error.\n",
+    "It is tempting to write $\\frac{d}{dx} x^3 = x^3$ — wrong!\n",
+    "People often forget the exponent and write $\\frac{d}{dx} x^3 = x^3$; don't.\n",
 ])
 def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     findings, report = audit(text)
@@ -1711,6 +1714,20 @@ def test_the_range_the_text_gives_a_parameter_holds_for_its_section(text, line):
     assert [s.holds for s in status_on(findings, line)] == [True]
 
 
+@pytest.mark.parametrize("text, line", [
+    # |alpha (e^z - 1)| = alpha (1 - e^z) for z < 0 needs alpha > 0; |beta - 1| = 1 - beta needs
+    # beta < 1 (by hand): the ranges hold in a subsection, and after 'uses a factor'
+    ("## ELU\n\nThe ELU uses a scale $\\alpha > 0$.\n\n### Negative part\n\n"
+     "For $z < 0$ we have $|\\alpha(e^{z} - 1)| = \\alpha(1 - e^{z})$.\n", 7),
+    ("## Momentum\n\nMomentum uses a factor $0 < \\beta < 1$.\n\n### Weights\n\n"
+     "Here too $|\\beta - 1| = 1 - \\beta$.\n", 7),
+])
+def test_a_parameters_range_holds_in_its_subsections(text, line):
+    findings, report = audit(text)
+    assert not report.refuted
+    assert [s.holds for s in status_on(findings, line)] == [True]
+
+
 def test_a_parameters_range_does_not_outlive_its_section():
     # in the next section alpha is unbounded again: max(alpha z, z)' = 1 fails at alpha = 2
     text = ("# One\n\nThe leaky ReLU is $f(z) = \\max(\\alpha z, z)$ with $0 < \\alpha < 1$.\n\n"
@@ -1734,17 +1751,23 @@ def test_a_definition_that_cannot_be_read_retires_the_one_before():
     assert not report.refuted and status_on(findings, 7) == []
 
 
-@pytest.mark.parametrize("convention, holds", [
-    ("Values are rounded (not truncated) to four decimal places.", False),
-    ("We round to the nearest fourth decimal.", False),
-    ("Values are given to four decimal places.", True),
+@pytest.mark.parametrize("convention, written, holds", [
+    ("Values are rounded (not truncated) to four decimal places.", "0.7310", False),
+    ("We round to the nearest fourth decimal.", "0.7310", False),
+    ("All values in these notes are rounded to four decimals.", "0.7310", False),
+    ("The numbers are correct to four decimal places.", "0.7310", False),
+    ("Values are given to four decimal places.", "0.7310", True),
+    ("The series below is never truncated.", "0.7310", True),
+    ("Values are truncated to four decimals, never rounded up.", "0.7311", False),
+    ("Values are truncated to four decimals, never rounded up.", "0.7310", True),
 ])
-def test_a_value_cut_off_is_wrong_where_the_text_says_it_rounds(convention, holds):
+def test_a_value_is_rounded_or_cut_off_as_the_text_says(convention, written, holds):
     # sigma(1) = 0.7310586 (by mpmath) rounds to 0.7311 and is 0.7310 cut off, which worked
-    # examples often write; a text that says it rounds has made a slip there
+    # examples often write; a text that says which it does has made a slip with the other
     with mpmath.workdps(30):
         assert mpmath.nint(10 ** 4 / (1 + mpmath.exp(-1))) == 7311
-    findings, _ = audit(f"{convention}\n\n$$\\sigma(1) = 0.7310$$\n")
+        assert mpmath.floor(10 ** 4 / (1 + mpmath.exp(-1))) == 7310
+    findings, _ = audit(f"{convention}\n\n$$\\sigma(1) = {written}$$\n")
     assert [s.holds for s in status_on(findings, 3)] == [holds]
 
 
