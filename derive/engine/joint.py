@@ -26,6 +26,7 @@ ROUNDS = 3        # rounds of refining each coordinate in turn
 STEPS = 24        # golden-section steps per coordinate and round
 HELD = (sp.Integer(0), sp.Rational(1, 2))   # the values the other variables are held at
 STRIP_POINTS = 48
+HOLDINGS = 8      # ways of holding the other variables, for each variable solved for
 
 
 def joint_points(expr, symbols: list) -> list[dict]:
@@ -98,12 +99,14 @@ def golden(at, lo: float, hi: float, sign: int, steps: int = STEPS) -> float | N
 
 
 def strips(found: list, symbols: list) -> list[dict]:
-    """For each variable, the others held at HELD values: where each argument in `found` that
-    is linear in it is 0, and midway between two such places."""
+    """For each variable of an argument in `found`, the others of them held at HELD values (a
+    few ways): where each argument that is linear in it is 0, and midway between two such
+    places."""
     points = []
-    for v in symbols:
-        others = [s for s in symbols if s != v]
-        for held in itertools.product(HELD, repeat=len(others)):
+    involved = [s for s in symbols if any(s in c.free_symbols for c in found)]
+    for v in involved:
+        others = [s for s in involved if s != v]
+        for held in itertools.islice(itertools.product(HELD, repeat=len(others)), HOLDINGS):
             fixed = dict(zip(others, held))
             roots = sorted({r for c in found if v in c.free_symbols
                             for r in [linear_root(c.xreplace(fixed), v)] if r is not None})

@@ -331,7 +331,7 @@ class CalculusReader:
                 isinstance(f, (sp.Sum, sp.Product)) and not f.free_symbols & set(variables)
                 for f in body.args):
             # \prod_k k \prod_k 2: n! 2^n as two products, n! 2^(n^2) with the second inside
-            raise InputError("ambiguous: a sum or product after \prod_{...} and its factor: "
+            raise InputError("ambiguous: a sum or product after \\prod_{...} and its factor: "
                              "inside the product, or multiplied by it? put parentheses around "
                              "each")
         if excluded is not None:   # the excluded term is 0 in a sum, 1 in a product
