@@ -139,6 +139,14 @@ FOR_AFTER = re.compile(r"^\s*[,;:]?\s*for\s*\$", re.I)
 # a formula of vectors or matrices: a name defined by one is no number
 ARRAY_HINT = re.compile(r"\\(?:mathbf|boldsymbol|bm|top|odot|otimes|intercal)(?![A-Za-z])|\^\s*\{?\s*T\b|"
                         r"\\(?:operatorname|mathrm)\s*\{\s*diag\s*\}|\\begin\{[pbBvV]?matrix\}")
+def lists_its_entries(left: str, right: str) -> bool:
+    """Whether `right` writes out the entries of the name `left` (w^l = (w^l_{11} ... ), x =
+    [x_1, ..., x_n]^T): it says what shape the name has, not what else it is."""
+    letter = base_name(left)
+    return letter is not None and re.search(rf"(?<![A-Za-z\\]){re.escape(letter)}\s*(?:\^\s*"
+                                            r"(?:\{[^{}]*\}|\w)\s*)?_", right) is not None
+
+
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 LETTER_AFTER = re.compile(r"=\s*.*[A-Za-z\\]")   # a formula, not a number
 LEFT = re.compile(r"^\s*([^=]+?)\s*=")
@@ -489,7 +497,8 @@ class DocumentReader:
                 defines = told is Kind.DEFINITION or (
                     not equation.prose and by_words(equation.lead) is Kind.DEFINITION)
                 named = head is not None or (NAME.match(left) is not None
-                                             and ARRAY_HINT.search(right) is not None)
+                                             and ARRAY_HINT.search(right) is not None
+                                             and not lists_its_entries(left, right))
                 if named and k == 0 and (self.scope.binding(left) is None or defines) \
                         and (head is None or head.group(1).lstrip("\\") not in VOCABULARY):
                     # f(x) = k u(x) or P = \frac{1}{N} 1 1^T unread: the f' after it is of that
