@@ -68,9 +68,10 @@ NOT_ONE_HOT = re.compile(r"multi[- ]?(?:hot|label)|not one[- ]hot|several\s+(?:o
 # what the text says it does with its decimals: 'values are rounded to four decimals', 'correct
 # to three decimal places', 'rounded (not truncated)'; or 'truncated to four decimals'
 PLACES = r"(?:\w+\s+){0,2}(?:decimals?|decimal\s+places|places|digits|significant\s+figures)"
-ROUNDED_STATED = re.compile(r"\bround(?:ed|s)?\s+(?:\w+\s+){0,2}to\s+(?:the\s+nearest\b|" + PLACES
-                            + r")|\bcorrect\s+to\s+" + PLACES + r"|\bround(?:ed)?\s*\(?\s*(?:and\s+)?"
-                            r"not\s+(?:truncated|cut\s+off)", re.I)
+ROUNDED_STATED = re.compile(r"\bround(?:ed|s)?\s+(?:\w+\s+){0,2}to\s+(?:the\s+nearest\b|"
+                            + PLACES + r")|\bcorrect\s+to\s+" + PLACES
+                            + r"|\bround(?:ed)?\s*\(?\s*(?:and\s+)?not\s+(?:truncated|cut\s+off)",
+                            re.I)
 CUT_STATED = re.compile(r"\b(?:truncated|cut\s+off)\s+(?:\w+\s+){0,2}to\s+" + PLACES + r"|"
                         r"\btruncated\s*\(?\s*(?:and\s+)?not\s+rounded|\bnever\s+rounded", re.I)
 GLOSSARY = re.compile(r"^\s*[-–—:]\s+([A-Za-z][^.,;(]{2,60})")
@@ -136,24 +137,19 @@ SAME_SENTENCE = re.compile(r"\b(?:where|with)\b", re.I)
 # '$\frac{da}{dz} = 1 - a^2$ for $a = \tanh(z)$': a formula for a name (not a value of it, not
 # an index's range) given after the formula it is for
 FOR_AFTER = re.compile(r"^\s*[,;:]?\s*for\s*\$", re.I)
+INDEX_NAME = re.compile(r"^\s*[ijklmnt]\s*=")   # 'for $i = 1, ..., n$': an index's range
 # a formula of vectors or matrices: a name defined by one is no number
-ARRAY_HINT = re.compile(r"\\(?:mathbf|boldsymbol|bm|top|odot|otimes|intercal)(?![A-Za-z])|\^\s*\{?\s*T\b|"
-                        r"\\(?:operatorname|mathrm)\s*\{\s*diag\s*\}|\\begin\{[pbBvV]?matrix\}")
-def lists_its_entries(left: str, right: str) -> bool:
-    """Whether `right` writes out the entries of the name `left` (w^l = (w^l_{11} ... ), x =
-    [x_1, ..., x_n]^T): it says what shape the name has, not what else it is."""
-    letter = base_name(left)
-    return letter is not None and re.search(rf"(?<![A-Za-z\\]){re.escape(letter)}\s*(?:\^\s*"
-                                            r"(?:\{[^{}]*\}|\w)\s*)?_", right) is not None
-
-
+ARRAY_HINT = re.compile(r"\\(?:mathbf|boldsymbol|bm|top|odot|otimes|intercal)(?![A-Za-z])"
+                        r"|\^\s*\{?\s*T\b|\\(?:operatorname|mathrm)\s*\{\s*diag\s*\}"
+                        r"|\\begin\{[pbBvV]?matrix\}")
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 LETTER_AFTER = re.compile(r"=\s*.*[A-Za-z\\]")   # a formula, not a number
 LEFT = re.compile(r"^\s*([^=]+?)\s*=")
 # what a definition's left side looks like: a name (with a font, indices, a label), or a function
 # of arguments; not a derivative or an expression ('with $\frac{dE}{dy} = ...$' is a claim)
-DEFINITION_HEAD = re.compile(r"^\s*(?:\\[A-Za-z]+\s*\{[^{}]*\}|\\?[A-Za-z]+)(?:\s*[_^]\s*(?:\{[^{}]*\}"
-                             r"|\w))*\s*(?:\\left)?(?:\([^()=]*\\?(?:right)?\))?\s*=")
+DEFINITION_HEAD = re.compile(r"^\s*(?:\\[A-Za-z]+\s*\{[^{}]*\}|\\?[A-Za-z]+)"
+                             r"(?:\s*[_^]\s*(?:\{[^{}]*\}|\w))*"
+                             r"\s*(?:\\left)?(?:\([^()=]*\\?(?:right)?\))?\s*=")
 
 
 OBJECTIVE = re.compile(r"(?<![\\A-Za-z])([A-Z])\s*\(")   # J(\theta) in w - eta grad J(\theta)
@@ -199,12 +195,17 @@ def in_reading_order(numbered: list) -> list:
     return out
 
 
-INDEX_NAME = re.compile(r"^\s*[ijklmnt]\s*=")
-
-
 def _left(latex: str) -> str | None:
     found = LEFT.match(latex)
     return "".join(found.group(1).split()) if found else None
+
+
+def lists_its_entries(left: str, right: str) -> bool:
+    """Whether `right` writes out the entries of the name `left` (w^l = (w^l_{11} ... ), x =
+    [x_1, ..., x_n]^T): it says what shape the name has, not what else it is."""
+    letter = base_name(left)
+    return letter is not None and re.search(rf"(?<![A-Za-z\\]){re.escape(letter)}\s*(?:\^\s*"
+                                            r"(?:\{[^{}]*\}|\w)\s*)?_", right) is not None
 
 
 # k'(h(x)): a prime of a function at another function of one variable

@@ -97,7 +97,8 @@ def suggested_values(expr, symbol, interval=(None, None)) -> list:
             values += [c + 1, c - 1, 2 * c, -c, -2 * c, c / 2]
     values += _at_powers(expr, symbol)
     # where a linear part of the claim is 0 (x - 7 in e^{-100 (x - 7)^2}): a narrow bump there
-    values += [r for r in (linear_root(a, symbol) for a in _linear_parts(expr, symbol)) if r is not None]
+    values += [r for r in (linear_root(a, symbol) for a in _linear_parts(expr, symbol))
+               if r is not None]
     values = list(dict.fromkeys(v for v in values if v.is_Rational))[:24]
     return _near_bounds(values, interval, kinks)
 
