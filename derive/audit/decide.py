@@ -35,8 +35,9 @@ def _layer(claim: Claim, timeout: float) -> Verdict:
 
 
 def _read(claim: Claim, timeout: float) -> Verdict:
-    """A claim read from a document (`_as_read`). Read with one unit per layer, where each of its
-    vectors is one number, it is refuted when it fails there (a width of 1 is one of every
+    """A claim read from a document (`_as_read`). One whose left side is a name nothing gives
+    (`_named_here`) names a value: it is not refuted. Read with one unit per layer, where each of
+    its vectors is one number, it is refuted when it fails there (a width of 1 is one of every
     width), but what holds for one unit need not hold for more (W z = W^T z): never a proof."""
     verdict = _as_read(claim, timeout)
     named = _named_here(claim)

@@ -103,7 +103,8 @@ class Scope:
         row = (equation.cell.table, equation.cell.row) if equation.cell else None
         # '$g(s) = \tanh(s)$, $g(s) = \sigma(s)$' or '... or $...$': options, where 'Let $f(x) =
         # x^2$. Now let $f(x) = x^3$' replaces
-        listed = old is not None and LISTED.fullmatch(equation.prose.rpartition("$")[2]) is not None
+        between = equation.prose.rpartition("$")[2]
+        listed = old is not None and LISTED.fullmatch(between) is not None
         self.bindings[key] = Binding(key, name, text, local, equation.level, equation.heading,
                                      row, derived, value, listed)
 

@@ -40,8 +40,8 @@ from derive.text.latex_calculus import CalculusReader
 from derive.text.latex_names import INDEX_LETTERS, NameParts, NameReader
 from derive.text.latex_structures import MATRICES, StructureReader
 from derive.text.latex_tokens import (
-    ARRAY_FONTS, BRACKETS, BRANCHES, CONSTANT_COMMANDS, FONTS, FUNCTION_COMMANDS, FUNCTION_LETTERS, GREEK,
-    INVERSE, WORD_FUNCTIONS, Tok, tokenize, unexpected)
+    ARRAY_FONTS, BRACKETS, BRANCHES, CONSTANT_COMMANDS, FONTS, FUNCTION_COMMANDS, FUNCTION_LETTERS,
+    GREEK, INVERSE, WORD_FUNCTIONS, Tok, tokenize, unexpected)
 from derive.text.limits import LIMITS, InputError
 
 # Greek letters that the field applies as functions: the activation phi(z), a loss ell(y, y_hat)
