@@ -1770,8 +1770,8 @@ def test_a_value_is_rounded_or_cut_off_as_the_text_says(convention, written, hol
     ("Let $h(z) = |z|$. For $z > 0$, $h'(z) = 1$; hence $h'(z) = 1$ for all $z \\neq 0$.\n",
      "L1/4"),
     # P and Q are matrices, defined in forms not read; as numbers they commute
-    ("Let $P = \\frac{1}{N}\\mathbf{1}\\mathbf{1}^\\top$ and $Q = \\operatorname{diag}(\\mathbf{q})$."
-     " Then $PQ = QP$.\n", 1),
+    ("Let $P = \\frac{1}{N}\\mathbf{1}\\mathbf{1}^\\top$ and "
+     "$Q = \\operatorname{diag}(\\mathbf{q})$. Then $PQ = QP$.\n", 1),
 ])
 def test_a_false_claim_does_not_hold_through_a_definition_it_is_not_read_with(text, line):
     findings, _ = audit(text)
