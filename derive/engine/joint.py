@@ -21,6 +21,7 @@ import sympy as sp
 from derive.engine.kinks import crossings
 
 GRIDS = {2: range(-10, 11), 3: range(-10, 11, 2), 4: range(-8, 9, 4)}   # by the variables' count
+WIDE = range(-100, 101, 10)   # in two variables, then out to 100
 KEPT = 2          # the highest and the lowest extremes refined, of each argument
 ROUNDS = 3        # rounds of refining each coordinate in turn
 STEPS = 24        # golden-section steps per coordinate and round
@@ -43,14 +44,20 @@ def joint_points(expr, symbols: list) -> list[dict]:
 
 
 def extremes(g, variables: list) -> list[tuple]:
-    """Rational points near the local extremes of g on a grid of [-10, 10]^k (the KEPT highest
-    and lowest), each refined one coordinate at a time by golden-section search."""
+    """Rational points near the local extremes of g on a grid of [-10, 10]^k, and in two
+    variables on a coarser one out to 100 (the KEPT highest and lowest of each), each refined one
+    coordinate at a time by golden-section search."""
     at = _evaluator(g, variables)
-    grid = [float(v) for v in GRIDS[len(variables)]]
+    grids = [GRIDS[len(variables)]] + ([WIDE] if len(variables) == 2 else [])
+    return [point for grid in grids for point in _on_grid(at, [float(v) for v in grid],
+                                                          len(variables))]
+
+
+def _on_grid(at, grid: list, count: int) -> list[tuple]:
     step = grid[1] - grid[0]
-    cells = list(itertools.product(range(len(grid)), repeat=len(variables)))
+    cells = list(itertools.product(range(len(grid)), repeat=count))
     values = {cell: at(*(grid[i] for i in cell)) for cell in cells}
-    moves = [m for m in itertools.product((-1, 0, 1), repeat=len(variables)) if any(m)]
+    moves = [m for m in itertools.product((-1, 0, 1), repeat=count) if any(m)]
     found = []
     for cell, middle in values.items():
         around = [values.get(tuple(i + d for i, d in zip(cell, move))) for move in moves]

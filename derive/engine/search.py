@@ -300,19 +300,22 @@ CORNERS = 64
 
 
 def edge_values(symbol: sp.Symbol, assumptions: Assumptions) -> list:
-    """Values just inside the ends of the assumed interval of a real `symbol` (a thousandth, a
-    hundredth and a thirtieth of its width in; 1/1000 and 1/100 in from the one end of a ray):
-    a claim may fail only in a sliver of it, asin(sin x) = x on (-3/2, 1.6) only past pi/2."""
+    """The closed ends of the assumed interval of a real `symbol`, and values just inside its
+    ends (a thousandth, a hundredth and a thirtieth of its width in; 1/1000 and 1/100 in from the
+    one end of a ray): a claim may fail only in a sliver of it, asin(sin x) = x on (-3/2, 1.6)
+    only past pi/2, or only at a closed end."""
     lo, hi = assumptions.interval(str(symbol))
     if symbol.is_integer or (lo is None and hi is None):
         return []
+    # a closed end first: x <= 1 allows 1 itself
+    values = [b.value for b in (hi, lo) if b is not None and not b.strict]
     if lo is not None and hi is not None:
         width = hi.value - lo.value
-        values = [end for f in EDGES for end in (hi.value - width * f, lo.value + width * f)]
+        values += [end for f in EDGES for end in (hi.value - width * f, lo.value + width * f)]
     elif lo is not None:
-        values = [lo.value + f for f in EDGES[:2]]
+        values += [lo.value + f for f in EDGES[:2]]
     else:
-        values = [hi.value - f for f in EDGES[:2]]
+        values += [hi.value - f for f in EDGES[:2]]
     return [v for v in values if inside(symbol, assumptions, v)]
 
 
