@@ -45,10 +45,10 @@ def joint_points(expr, symbols: list) -> list[dict]:
 
 def extremes(g, variables: list) -> list[tuple]:
     """Rational points near the local extremes of g on a grid of [-10, 10]^k, and in two
-    variables on a coarser one out to 100 (the KEPT highest and lowest of each), each refined one
-    coordinate at a time by golden-section search."""
+    variables on a coarser one out to 100 where g compiles (the KEPT highest and lowest of each),
+    each refined one coordinate at a time by golden-section search."""
     at = _evaluator(g, variables)
-    grids = [GRIDS[len(variables)]] + ([WIDE] if len(variables) == 2 else [])
+    grids = [GRIDS[len(variables)]] + ([WIDE] if len(variables) == 2 and at.compiled else [])
     return [point for grid in grids for point in _on_grid(at, [float(v) for v in grid],
                                                           len(variables))]
 
@@ -139,7 +139,8 @@ EVALUATION_ERRORS = (TypeError, ValueError, NameError, ArithmeticError, Attribut
 def _evaluator(g, variables: list):
     """g as a function of floats, None where it has no real value: compiled with Python's math
     module (the names replaced by dummies, so no name of the claim is in the code) when that
-    agrees with SymPy at a probe point, else evaluated by SymPy at 15 digits."""
+    agrees with SymPy at a probe point, else evaluated by SymPy at 15 digits (its `compiled`
+    says which)."""
     def slow(*values):
         try:
             v = g.xreplace(dict(zip(variables, map(sp.Float, values)))).evalf(15)
@@ -147,6 +148,7 @@ def _evaluator(g, variables: list):
             return None
         return float(v) if v.is_Number and v.is_real and v.is_finite else None
 
+    slow.compiled = False
     try:
         compiled = sp.lambdify(variables, g, modules="math", dummify=True)
         probe = [0.5 + 0.125 * k for k in range(len(variables))]
@@ -163,4 +165,5 @@ def _evaluator(g, variables: list):
         except EVALUATION_ERRORS:
             return None
         return float(v) if isinstance(v, (int, float)) and math.isfinite(v) else None
+    fast.compiled = True
     return fast
