@@ -118,6 +118,7 @@ DENIED_AFTER = re.compile(r"^\s*(?:[,;:]|—|--?|\.(?=\s+(?:this|that|it)\s))?\s
                           # '. It is wrong to forget the 2')
                           r"(?!\s*(?::|(?:is|are|was|were|would|will|to|here)\b))"
                           r"|^\s*[,;:]?\s*(?:does not|doesn't|do not) hold"
+                          r"|^\s*[,;:]?\s*(?:cannot|can not|can't|must not)\s+be\s+used\b"
                           r"|^\s*[,;:]\s*(?:don't|do not)\s*[.!]", re.I)
 
 

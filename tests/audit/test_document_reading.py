@@ -1371,6 +1371,8 @@ def test_a_slip_the_text_quotes_is_no_definition():
     "$\\frac{d}{dx} x^3 = 3x$ is another frequent error.\n",
     "It is tempting to write $\\frac{d}{dx} x^3 = x^3$ — wrong!\n",
     "People often forget the exponent and write $\\frac{d}{dx} x^3 = x^3$; don't.\n",
+    "The power rule is local, so in general $\\frac{d}{dx} x^3 = 3$ cannot be used for every "
+    "value.\n",
 ])
 def test_formulas_the_text_introduces_as_slips_are_not_refuted(text):
     findings, report = audit(text)
