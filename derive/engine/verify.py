@@ -78,13 +78,33 @@ def decide_written(lhs, rhs, assumptions: Assumptions | None = None,
 INFINITIES = (sp.oo, -sp.oo)   # what a limit that diverges to one side is, exactly
 
 
+DECIDED_KEPT = 512
+_DECIDED: dict = {}   # (lhs, rhs, domain, timeout, diagnose) -> the verdict, in this process
+
+
 def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DEFAULT_TIMEOUT,
            report=None, diagnose: bool = True) -> Verdict:
     """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
     the numeric search is done, so a later time-out still leaves an answer. `diagnose`: say what
     kind of mistake a refuted claim is, and the correct side (for the user; internal checks that
-    only need the status skip it)."""
+    only need the status skip it). A claim decided before in this process under the same
+    assumptions and budget gets the verdict it got then (a derivation repeats its steps: the
+    slope of ReLU at every layer)."""
     assumptions = assumptions or Assumptions()
+    key = (lhs, rhs, assumptions.key, timeout, diagnose)
+    try:
+        known = _DECIDED.get(key)
+    except TypeError:   # unhashable (a mutable matrix)
+        return _decide(lhs, rhs, assumptions, timeout, report, diagnose)
+    if known is None:
+        known = _decide(lhs, rhs, assumptions, timeout, report, diagnose)
+        _DECIDED[key] = known
+        if len(_DECIDED) > DECIDED_KEPT:
+            _DECIDED.pop(next(iter(_DECIDED)))
+    return known
+
+
+def _decide(lhs, rhs, assumptions: Assumptions, timeout: float, report, diagnose: bool) -> Verdict:
     lhs, rhs = _rebind(lhs, assumptions), _rebind(rhs, assumptions)
     start = clock()
     deadline = start + timeout * 0.9

@@ -1035,3 +1035,14 @@ def test_a_floor_just_below_a_whole_number_is_not_taken_for_it(claim, assume):
         assert 0 < 2 / (mpmath.exp(2000) + 1) < mpmath.mpf(10) ** -860
         assert 0 < mpmath.erfc(100) < mpmath.mpf(10) ** -4000
     assert verify(claim, assume).status is not Status.REFUTED
+
+
+def test_a_claim_decided_again_in_the_same_process_gets_the_verdict_it_got():
+    """A derivation repeats its steps (ReLU's slope at every layer): each is decided once per
+    process. The same claim under other assumptions is decided anew, with their answer."""
+    x = sp.Symbol("x", real=True)
+    first = decide(sp.Abs(x), x, timeout=5.0)
+    assert decide(sp.Abs(x), x, timeout=5.0) is first
+    assert first.status is Status.REFUTED   # |-1| = 1, not -1
+    positive = decide(sp.Abs(x), x, parse_assumptions(["x > 0"]), timeout=5.0)
+    assert positive is not first and positive.status is Status.PROVED
