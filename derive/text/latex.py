@@ -504,6 +504,15 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             if self.at("("):
                 return self.b.pow(self.apply(parts.display, self.call_arguments()), power)
             self.i = mark
+        if parts.letter in GREEK_FUNCTIONS and not (parts.subscript or parts.indices) \
+                and parts.label is None and self.at("^") and not bare:
+            mark = self.i   # \sigma^2(z): the square of sigma(z), as \sin^2 z is (a layer's
+            self.next()     # function has a letter or brackets: \sigma^{l}, \sigma^{[2]})
+            power = self.argument()
+            if isinstance(power, sp.Integer) and power > 1 and self.at("(") \
+                    and self.lone_name_in_parentheses(greek=True):   # sigma^2 (1 - p): a product
+                return self.b.pow(self.applied(parts, 0), power)
+            self.i = mark
         primes = self.primes()
         if primes and self.at("_") and not parts.subscript and not parts.indices:
             self.next()   # \sigma'_{\mathrm{tanh}}(z): the prime before the subscript
@@ -528,11 +537,18 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             if not (order.is_Integer and 0 < order <= LIMITS.max_order):
                 raise InputError(f"derivative order must be a whole number 1..{LIMITS.max_order}")
             return self.apply(parts.letter, self.call_arguments(), int(order))
+        return self.applied(parts, primes)
+
+    def applied(self, parts: NameParts, primes: int):
+        """The name `parts` applied to the arguments in parentheses that follow (with `primes`,
+        its derivative)."""
         if parts.letter in ("sigma", "phi") and parts.subscript.lower() in FUNCTIONS:
             # \sigma_{\mathrm{ReLU}}(z): the function named in the subscript
             return self.apply(parts.subscript.lower(), self.call_arguments(), primes)
         name = parts.display
         if name == "sigma" and name not in self.b.declared_functions:
+            if not primes and self.bare_inside(r"\sigma"):
+                return self.leaf(parts)   # \sigma(1 - \sigma): sigma times (1 - sigma)
             return self.apply("sigmoid", self.call_arguments(), primes)
         if parts.letter in GREEK_FUNCTIONS or name in self.function_letters \
                 or self.at_call_with_commas():
@@ -560,6 +576,20 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 if depth == 0:
                     break
         return self.peek(k) is not None and self.peek(k).text == ")"
+
+    def bare_inside(self, command: str) -> bool:
+        """The parentheses that follow have `command` alone in them, not applied to anything
+        (`\\sigma(1 - \\sigma)`): a name multiplying what it is written in, not a function."""
+        depth = 0
+        for k, t in enumerate(self.tokens[self.i:]):
+            depth += t.text in ("(", "{", "[")
+            depth -= t.text in (")", "}", "]")
+            if depth == 0:
+                return False
+            after = self.peek(k + 1)
+            if t.text == command and not (after and after.text in ("(", "^", "_", "'")):
+                return True
+        return False
 
     def at_call_with_commas(self) -> bool:
         """`(a, b)` follows: arguments of a function, never a factor."""
@@ -907,7 +937,30 @@ def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     sides = LatexReader(text, builder).sides()
     if builder.leibniz_conflict:   # read to the end first, so a chain y -> u -> x can be found
         raise InputError(builder.leibniz_conflict)
-    return sides
+    return _as_functions(sides, builder)
+
+
+def _as_functions(sides: list, builder: Builder) -> list:
+    """The sides with each letter differentiated Leibniz-style (y in dy/dx, sigma in
+    d sigma/dz) read as that function wherever it is written alone: in dy/dx = y(1 - y) or
+    d(xy)/dx = y + x dy/dx, y is y(x), as implicit differentiation reads it."""
+    chains = builder.found_chains()
+    values = {}
+    for name, uses in builder.leibniz.items():
+        if len(uses) != 1 or name in chains:
+            continue
+        variables = [builder.symbol(v) for v in next(iter(uses))]
+        values[name] = builder.call("sigmoid", variables[:1]) if name == "sigma" else \
+            builder.unknown_function(name, constants=False)(*variables)
+    if not values:
+        return sides
+    differentiated = {v for side in sides if isinstance(side, sp.Basic)
+                      for d in side.atoms(sp.Derivative, sp.Subs) for v in d.variables}
+    bare = {s: values[s.name] for side in sides if isinstance(side, sp.Basic)
+            for s in side.free_symbols
+            if isinstance(s, sp.Symbol) and s.name in values and s not in differentiated}
+    return [side.xreplace(bare) if isinstance(side, sp.Basic) and bare else side
+            for side in sides]
 
 
 def parse_latex(text: str, builder: Builder | None = None):

@@ -38,6 +38,10 @@ def same(a, b) -> bool:
     (r"\sum_{k=1}^{4} k^2", 30),
     (r"\prod_{k=1}^{3} (x + k)", (x + 1) * (x + 2) * (x + 3)),
     (r"\frac{g(x) f(x)}{g^2(x)}", f(x) / g(x)),                    # g^2(x) is g(x) squared
+    (r"\sigma(x) - \sigma^2(x)", sig(x) - sig(x)**2),              # and sigma^2(x) sigma(x)'s
+    (r"\sigma^{3}(z)", sig(z)**3),
+    (r"\phi^2(x)", sp.Function("phi", real=True)(x)**2),
+    (r"\sigma^2 (1 - p)", sp.Symbol("sigma", real=True)**2 * (1 - sp.Symbol("p", real=True))),
     ("x₁ + x²", sp.Symbol("x_1", real=True) + x**2),               # Unicode sub/superscripts
     (r"dy/dx", sp.Derivative(sp.Function("y", real=True)(x), x)),  # plain-text Leibniz
     (r"\frac{df}{dx}(x)", sp.Derivative(f(x), x)),
@@ -440,3 +444,23 @@ def test_a_declared_upright_function_is_applied_with_or_without_parentheses():
     assert lhs == rhs == gelu(2 * x)
     assert check(r"\operatorname{GELU} 2x = 2 \operatorname{GELU} x", ("GELU",)).status.holds \
         is False
+
+
+SIGMA = sp.Symbol("sigma", real=True)
+
+
+@pytest.mark.parametrize("latex, expected", [
+    # the letter differentiated Leibniz-style is that function wherever it stands alone (by
+    # hand: sigma' = sigma (1 - sigma), and the product rule with y = y(x))
+    (r"\frac{d\sigma}{dz} = \sigma(1-\sigma)", (sp.diff(sig(z), z), sig(z) * (1 - sig(z)))),
+    (r"\frac{d\sigma}{dz} = \sigma - \sigma^2", (sp.diff(sig(z), z), sig(z) - sig(z)**2)),
+    (r"\frac{d}{dx}(x y) = y + x\frac{dy}{dx}",
+     (sp.diff(x * sp.Function("y", real=True)(x), x),
+      sp.Function("y", real=True)(x) + x * sp.diff(sp.Function("y", real=True)(x), x))),
+    # with no such derivative, sigma(1 - sigma) is a product of the number sigma
+    (r"\sigma(1-\sigma) = \sigma", (SIGMA * (1 - SIGMA), SIGMA)),
+])
+def test_a_letter_differentiated_leibniz_style_is_the_function_where_it_stands_alone(latex,
+                                                                                       expected):
+    sides = parse_latex_sides(latex)
+    assert all(same(side, want) for side, want in zip(sides, expected)), sides
