@@ -44,6 +44,7 @@ from derive.engine.search import EVALUATION_ERRORS
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import NON_SMOOTH, decide_entry
 from derive.text import arrays as A
+from derive.text.builder import SCALAR_NAMES
 from derive.text.context import Context
 from derive.text.limits import InputError, one_line
 
@@ -795,6 +796,8 @@ def check(plan_: Plan, timeout: float, diagnose: bool = True) -> Verdict:
                 for reading, found in by_reading.items()}
     if _every_array_one_entry(plan_) or plan_.ordered:
         verdicts = {reading: _no_evidence(v, plan_.ordered) for reading, v in verdicts.items()}
+    elif (alone := _a_matrix_as_a_number(plan_)) is not None:
+        verdicts = {reading: _no_evidence(v, alone=alone) for reading, v in verdicts.items()}
     readable = {r: v for r, v in verdicts.items() if not _unevaluable(v)}
     if readable and len(readable) < len(verdicts):   # a reading that cannot be evaluated is none
         verdicts = readable
@@ -824,18 +827,47 @@ def _every_array_one_entry(plan_: Plan) -> bool:
     return bool(shapes) and all(shape == (1, 1) for shape in shapes)
 
 
-def _no_evidence(verdict: Verdict, ordered: str = "") -> Verdict:
+def _a_matrix_as_a_number(plan_: Plan) -> str | None:
+    """A name of the claim that every instance could only make one entry, or a matrix's
+    uppercase letter read as a number, while other vectors of the claim have more entries:
+    the name whose sizes the claim fits only that way (grad_w |Xw - y|^2 = 2X^T X w - 2y^T X
+    fits only with w one entry, X a column; dC/da = W delta with W a number). What holds
+    then says nothing of the matrix it stands for. None when there is none."""
+    single, wider = None, False
+    for instance in plan_.instances:
+        own = names_in(instance.lhs) | names_in(instance.rhs)
+        arrays = {name: shape for name, shape in instance.shapes.items() if name in own}
+        wider = wider or any(shape != (1, 1) for shape in arrays.values())
+        ones = {_letter(name) for name, shape in arrays.items() if shape == (1, 1)}
+        numbers = {_letter(s.name) for side in (instance.lhs, instance.rhs)
+                   for s in side.free_symbols
+                   if isinstance(s, sp.Symbol) and not s.is_integer and s.name[:1].isupper()
+                   and s.name not in instance.shapes} - SCALAR_NAMES
+        found = ones | numbers   # (by letter: W^{1} at one layer is W^{2} at the next)
+        single = found if single is None else single & found
+    return min(single) if wider and single else None
+
+
+def _letter(name: str) -> str:
+    """The letter of a quantity's name, without its layer or subscript (W of W^{2}_{jk})."""
+    return name.split("^")[0].split("_")[0]
+
+
+def _no_evidence(verdict: Verdict, ordered: str = "", alone: str = "") -> Verdict:
     """A verdict that holds at single entries only is no evidence: UNDECIDED, with the reason
-    (`ordered`: the product of layer quantities that were all read as numbers)."""
+    (`ordered`: the product of layer quantities that were all read as numbers; `alone`: the one
+    name that could only be one number)."""
     if not verdict.status.holds:
         return verdict
     why = f"every quantity of the layers was read as a number, where their product {ordered} " \
         "cannot show a transposition or the order of its factors" if ordered else \
+        f"{alone} could only be read as one number (the sizes the claim and its definitions " \
+        "allow), where a transposition or the order of factors cannot show" if alone else \
         "every vector and matrix could only be given one entry (the sizes the claim and its " \
         "definitions allow), where a transposition or the order of factors cannot show"
     return replace(verdict, status=Status.UNDECIDED, method="instantiated",
                    note=why + ": declare the sizes (as in W \\in \\mathbb{R}^{m \\times n})" +
-                        ("" if ordered else ", or write a matrix in uppercase"))
+                        ("" if ordered or alone else ", or write a matrix in uppercase"))
 
 
 def _every_range_runs(example, sides) -> bool:

@@ -954,11 +954,18 @@ def _as_functions(sides: list, builder: Builder) -> list:
             builder.unknown_function(name, constants=False)(*variables)
     if not values:
         return sides
-    differentiated = {v for side in sides if isinstance(side, sp.Basic)
-                      for d in side.atoms(sp.Derivative, sp.Subs) for v in d.variables}
+    derivatives = [d for side in sides if isinstance(side, sp.Basic)
+                   for d in side.atoms(sp.Derivative, sp.Subs)]
+    differentiated = {v for d in derivatives for v in d.variables}
+    # (C alone in dC/dz_i, with C(w) in dC/dw: C is differentiated by other variables there)
+    otherwise = {s.name for d in derivatives for s in d.expr.free_symbols
+                 if s.name in values and {str(v) for v in d.variables}
+                 - {str(v) for v in values[s.name].free_symbols}}
+    otherwise |= {s.name for side in sides if isinstance(side, sp.Basic)
+                  for op in side.atoms(A.ArrayOp, A.ScalarOf) for s in op.free_symbols}
     bare = {s: values[s.name] for side in sides if isinstance(side, sp.Basic)
-            for s in side.free_symbols
-            if isinstance(s, sp.Symbol) and s.name in values and s not in differentiated}
+            for s in side.free_symbols if isinstance(s, sp.Symbol) and s.name in values
+            and s not in differentiated and s.name not in otherwise}
     return [side.xreplace(bare) if isinstance(side, sp.Basic) and bare else side
             for side in sides]
 

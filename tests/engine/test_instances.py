@@ -2,6 +2,8 @@
 fact checked by hand (Nielsen's BP1-BP4, the matrix cookbook's gradient of x^T A x, the softmax
 Jacobian) or a mutation of one that a hand computation at small sizes shows to be false."""
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -660,3 +662,44 @@ def test_the_summation_convention_holds_in_the_definitions_too(claim, holds):
     assert result.verdict.status.holds is holds, result.verdict
     if not holds:
         assert result.verdict.status is Status.REFUTED
+
+
+BACKPROP_DEFINITIONS = [r"z^{l} = W^{l} a^{l-1} + b^{l}", r"a^{l} = \sigma(z^{l})",
+                        r"\delta^{l} = \frac{\partial C}{\partial z^{l}}",
+                        r"C = \frac{1}{2}\|y - a^L\|^2"]
+
+
+def _gradient_by_hand():
+    # dC/da = W^T delta with C = |W a - y|^2 / 2 (identity activation, b = 0): with
+    # W = [[1, 2], [0, 1]], a = (1, 1), y = 0, delta = W a = (3, 1), so W^T delta = (3, 7) while
+    # W delta = (5, 1) (finite differences agree with the first)
+    W, a = sp.Matrix([[1, 2], [0, 1]]), sp.Matrix([1, 1])
+    a1, a2 = sp.symbols("a1 a2")
+    C = ((W * sp.Matrix([a1, a2])).dot(W * sp.Matrix([a1, a2]))) / 2
+    grad = sp.Matrix([sp.diff(C, v) for v in (a1, a2)]).subs({a1: 1, a2: 1})
+    return grad, W.T * (W * a), W * (W * a)
+
+
+@pytest.mark.parametrize("claim, where", [
+    # W left a number where the vectors have two and three entries: a missing transpose holds
+    (r"\frac{\partial C}{\partial a^{l-1}} = W^l \delta^l", BACKPROP_DEFINITIONS),
+    # fits only with w one entry (X a column): y^T X is a row where 2 X^T X w is a column
+    (r"\nabla_w \|X w - y\|^2 = 2 X^\top X w - 2 y^\top X", ()),
+    (r"\nabla_w \frac{1}{2}\|X w - y\|^2 = X^\top X w - y^\top X", ()),
+])
+def test_a_claim_that_fits_only_with_a_matrix_as_one_number_does_not_hold(claim, where):
+    grad, transposed, as_written = _gradient_by_hand()
+    assert grad == transposed != as_written
+    v = verdict(claim, where)
+    assert not v.status.holds, v
+
+
+@pytest.mark.parametrize("claim, where", [
+    (r"\frac{\partial C}{\partial a^{l-1}} = (W^l)^T \delta^l", BACKPROP_DEFINITIONS),
+    (r"\nabla_w \|X w - y\|^2 = 2 X^\top X w - 2 X^\top y", ()),   # (the normal equations)
+])
+def test_the_same_claims_written_right_hold_at_sizes_where_the_matrix_is_not_square(claim,
+                                                                                      where):
+    v = verdict(claim, where)
+    assert v.status.holds, v
+    assert re.search(r"(W\^\{\d\}|X) (\d)x(?!\2)\d", v.covered), v.covered
