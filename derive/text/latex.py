@@ -527,6 +527,10 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             shown = f"{parts.display}_{{{','.join(str(i) for i in parts.indices)}}}"
             raise InputError(f"ambiguous: {shown}(...) could be a function {shown} at (...) or a "
                              f"product; write {shown} \\cdot (...) for a product")
+        if parts.display in ("E", "P", "V") and not bare and self.at("["):
+            raise InputError(f"ambiguous: {parts.display}[...] could be an expectation, a "
+                             f"probability or a product; write {parts.display} \\cdot (...) "
+                             "for a product")
         if bare or not self.at("(") or parts.indices:
             if primes:
                 raise InputError(f"write {parts.display}{chr(39) * primes}(x): a derivative "

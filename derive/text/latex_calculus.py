@@ -60,6 +60,7 @@ class CalculusReader:
         """d operand / d variables: SymPy's Derivative for scalar variables, else the array forms."""
         if all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables) \
                 and not A.has_arrays(operand):
+            _refuse_entries_without_their_vector(operand, variables)
             return self.b.derivative(operand, variables)
         if all(isinstance(v, AppliedUndef) for v in variables) and not A.has_arrays(operand):
             return sp.Derivative(operand, *variables)   # dz/dg, g = g(x): by the function's value
@@ -359,3 +360,19 @@ class CalculusReader:
             high = self.argument()
         self.b.scalar_only = was
         return high
+
+
+def _refuse_entries_without_their_vector(operand, variables: list) -> None:
+    """d/dz of a formula of z_1 and z_2 that has no z: 0 if they are other names, the gradient
+    if they are z's entries, as ML notes write them. Which is meant is not said: refused."""
+    if not isinstance(operand, sp.Basic):
+        return
+    names = {str(s) for s in operand.free_symbols} | {
+        str(e.base) for e in operand.atoms(sp.Indexed)}
+    for v in variables:
+        entries = sorted(n for n in names if n.startswith(f"{v.name}_"))
+        if entries and v.name not in {str(s) for s in operand.free_symbols}:
+            raise InputError(f"ambiguous: {', '.join(entries)} could be entries of {v.name} or "
+                             f"other names, so the derivative by {v.name} could be a gradient "
+                             f"or 0: differentiate by an entry ({entries[0]}), or write "
+                             f"{v.name} in the formula")

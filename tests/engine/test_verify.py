@@ -1046,3 +1046,17 @@ def test_a_claim_decided_again_in_the_same_process_gets_the_verdict_it_got():
     assert first.status is Status.REFUTED   # |-1| = 1, not -1
     positive = decide(sp.Abs(x), x, parse_assumptions(["x > 0"]), timeout=5.0)
     assert positive is not first and positive.status is Status.PROVED
+
+
+@pytest.mark.parametrize("claim, holds_for_the_unit", [
+    (r"e^{i\pi} + 1 = 0", True), (r"e^{i\theta} = \cos\theta + i\sin\theta", True),
+    (r"e^{i\pi} = 1", False), (r"i^2 + 1 = 2", False),
+])
+def test_a_claim_true_with_i_the_imaginary_unit_is_not_refuted(claim, holds_for_the_unit):
+    import cmath
+    # by cmath: e^{i pi} = -1 and Euler's formula at theta = 0.7; i^2 + 1 = 0, not 2
+    assert abs(cmath.exp(1j * cmath.pi) + 1) < 1e-15
+    assert abs(cmath.exp(0.7j) - (cmath.cos(0.7) + 1j * cmath.sin(0.7))) < 1e-15
+    assert (1j ** 2 + 1) != 2 and cmath.exp(1j * cmath.pi) != 1
+    status = verify(claim, latex=True).status
+    assert status is (Status.UNDECIDED if holds_for_the_unit else Status.REFUTED)

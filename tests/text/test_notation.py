@@ -153,6 +153,12 @@ def test_primes_in_sympy_syntax_are_derivatives():
     (r"\sigma^{-1}(p) = \log\frac{p}{1-p}", "inverse function"),
     # TeX refuses a double superscript; x^2^3 was (x^2)^3 here and x^(2^3) in SymPy's syntax
     (r"x^2^3 = x^6", "double superscript"), (r"e^{x}^2 = e^{2x}", "double superscript"),
+    # z_1, z_2 as names unrelated to z made d/dz of the softmax entry 0, PROVED; as z's entries
+    # (by hand) it is the gradient (s(1 - s), -s_1 s_2), not 0
+    (r"\frac{d}{dz}\left(\frac{e^{z_1}}{e^{z_1}+e^{z_2}}\right) = 0", "entries of z"),
+    (r"\frac{\partial}{\partial w} (w_1 x_1 + w_2 x_2) = x_1 + x_2", "entries of w"),
+    # E[aX + b] = aE[X] + b (linearity of expectation) was refuted as E times (aX + b)
+    (r"E[aX + b] = aE[X] + b", "expectation"), (r"P[X > 0] = 1 - P[X \le 0]", "expectation"),
 ])
 def test_notation_that_would_be_misread_is_refused(latex, message):
     with pytest.raises(InputError, match=message):
