@@ -58,9 +58,11 @@ _WORDED = (r"(?P<word>" + IF + r"|as long as|only (?:for|if|when)|unless|except 
            r"\s+(?:all\s+|every\s+|any\s+)?" + _IN_MATH)
 STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
 # 'If $x > 0$, then', 'For $x > 0$ we also get': the condition, then a few words
-STATED_BEFORE = re.compile(CLAUSE_START + _WORDED + r"(?P<rest>(?:\s*,?\s*(?:and|or)\s+"
-                           + MATH + r"[^$]*?" + END + r")*)\s*,?\s*(?:[A-Za-z]+\s+){0,4}"
-                           r"[A-Za-z]*\s*[:,]?\s*$", re.IGNORECASE)
+# (also 'With $u > 0$ and $v > 0$ we have', 'Assuming $u < 0$, $v < 0$:'; a list of conditions)
+STATED_BEFORE = re.compile(CLAUSE_START + _WORDED.replace(
+    "(?P<word>", "(?P<word>with|assuming(?: that)?|given(?: that)?|") + r"(?P<rest>(?:\s*,?\s*"
+    r"(?:and|or)\s+" + MATH + r"[^$]*?" + END + r"|\s*,\s*" + MATH + r"[^$]*?" + END + r")*)\s*,?"
+    r"\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$", re.IGNORECASE)
 
 SIGNS = {"positive": "> 0", "negative": "< 0", "nonnegative": ">= 0", "non-negative": ">= 0",
          "nonpositive": "<= 0", "non-positive": "<= 0", "nonzero": "!= 0", "non-zero": "!= 0"}
@@ -98,7 +100,7 @@ CLAUSE_ENDS = re.compile(r";|\.\s|\b(?:hence|so|thus|therefore|but|whereas|while
 _INTERVAL = re.compile(rf"\s*(?P<name>{_VARIABLE})\s*\\in\s*(?:\\left)?\s*(?P<open>[(\[])\s*"
                        rf"(?P<low>{_NUMBER}|-\s*\\infty)\s*,\s*(?P<high>{_NUMBER}|\+?\s*\\infty)\s*"
                        rf"(?:\\right)?\s*(?P<close>[)\]])\s*")
-_MORE = re.compile(r"^\s*,?\s*(?P<joiner>and|or)\s+" + _IN_MATH, re.IGNORECASE)
+_MORE = re.compile(r"^\s*(?:,?\s*(?P<joiner>and|or)\s+|,\s*)" + _IN_MATH, re.IGNORECASE)
 _A_RELATION = re.compile(r"<|>|\\(?:leq?|geq?|neq?|leqslant|geqslant|in)(?![A-Za-z])")
 _NEGATED = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
 
@@ -239,9 +241,12 @@ def parameter_range(prose: str, latex: str) -> tuple[str, Condition] | None:
 def _joined(rest: str, conditions: list, joiners: list) -> None:
     """The conditions joined on after the first ('and $y < 0$', 'or $x = 0$'); a formula joined
     by 'and' is the next claim, not a condition ('for $x < 0$ and $\\sqrt{x^2} = x$ for ...')."""
-    while (more := _MORE.match(rest)) is not None and (more.group("joiner").lower() == "or" or (
-            _A_RELATION.search(more.group("condition")) and "=" not in more.group("condition"))):
-        joiners.append(more.group("joiner").lower())
+    while (more := _MORE.match(rest)) is not None:
+        joiner = (more.group("joiner") or "and").lower()   # (a comma lists one more)
+        if joiner != "or" and not (_A_RELATION.search(more.group("condition"))
+                                   and "=" not in more.group("condition")):
+            break
+        joiners.append(joiner)
         conditions.append(more.group("condition"))
         rest = rest[more.end():]
 

@@ -1524,6 +1524,12 @@ def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
     ("Assume $x > 0$. Then $\\sqrt{x^2} = -x$.", False),
     ("For $x \\in (0, 1)$, $\\ln(1-x) + \\ln(1+x) = \\ln(1-x^2)$ and $|x - 1| = 1 - x$.", True),
     ("For $x \\in (0, 1)$, $\\ln(1-x) = 0$ and $|x - 1| = x - 1$.", False),
+    # several conditions (by hand: with u, v > 0, max(0, uv) has slope v in u and u in v; with
+    # u, v < 0, uv > 0 and the slope in u is v; max(0, u + v) has slope 1 in u where u + v > 0)
+    ("With $u > 0$ and $v > 0$ we have $\\frac{\\partial}{\\partial v} \\max(0, u v) = u$.", True),
+    ("For $u > 0$, $v > 0$: $\\frac{\\partial}{\\partial u} \\max(0, u + v) = 1$.", True),
+    ("Assuming $u < 0$ and $v < 0$, $\\frac{\\partial}{\\partial u} \\max(0, u v) = v$.", True),
+    ("Assuming $u < 0$ and $v < 0$, $\\frac{\\partial}{\\partial u} \\max(0, u v) = 0$.", False),
 ])
 def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
     findings, _ = audit(text + "\n")
