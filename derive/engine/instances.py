@@ -829,7 +829,8 @@ def _every_array_one_entry(plan_: Plan) -> bool:
 
 def _a_matrix_as_a_number(plan_: Plan) -> str | None:
     """A name of the claim that every instance could only make one entry, or a matrix's
-    uppercase letter read as a number, while other vectors of the claim have more entries:
+    uppercase letter read as a number multiplying a vector, while other vectors of the claim
+    have more entries:
     the name whose sizes the claim fits only that way (grad_w |Xw - y|^2 = 2X^T X w - 2y^T X
     fits only with w one entry, X a column; dC/da = W delta with W a number). What holds
     then says nothing of the matrix it stands for. None when there is none."""
@@ -839,10 +840,14 @@ def _a_matrix_as_a_number(plan_: Plan) -> str | None:
         arrays = {name: shape for name, shape in instance.shapes.items() if name in own}
         wider = wider or any(shape != (1, 1) for shape in arrays.values())
         ones = {_letter(name) for name, shape in arrays.items() if shape == (1, 1)}
+        array_symbols = {s for side in (instance.lhs, instance.rhs) for s in side.free_symbols
+                         if getattr(s, "name", None) in instance.shapes}
         numbers = {_letter(s.name) for side in (instance.lhs, instance.rhs)
-                   for s in side.free_symbols
-                   if isinstance(s, sp.Symbol) and not s.is_integer and s.name[:1].isupper()
-                   and s.name not in instance.shapes} - SCALAR_NAMES
+                   for product in side.atoms(sp.Mul)
+                   if any(a.free_symbols & array_symbols for a in product.args)
+                   for s in product.args   # (a matrix's letter as a factor: W delta)
+                   if isinstance(s, sp.Symbol) and len(_letter(s.name)) == 1
+                   and s.name[:1].isupper() and s.name not in instance.shapes} - SCALAR_NAMES
         found = ones | numbers   # (by letter: W^{1} at one layer is W^{2} at the next)
         single = found if single is None else single & found
     return min(single) if wider and single else None
