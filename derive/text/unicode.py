@@ -31,6 +31,7 @@ SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₙ", "0123456789ijkln")
 SUBSCRIPT_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₙ]+")
+ROOT_OF_ONE = re.compile(r"([\w)]?)√\s*([A-Za-z_]\w*|\d+(?:\.\d+)?)(?![\w.])(?!\s*\()")
 
 
 def normalize(text: str, latex: bool = False) -> str:
@@ -40,7 +41,11 @@ def normalize(text: str, latex: bool = False) -> str:
     text = SUPERSCRIPT_RUN.sub(
         lambda m: (f"^{{{m.group().translate(SUPERSCRIPTS)}}}" if latex
                    else f"**({m.group().translate(SUPERSCRIPTS)})"), text)
-    text = SUBSCRIPT_RUN.sub(lambda m: f"_{{{m.group().translate(SUBSCRIPTS)}}}", text)
+    text = SUBSCRIPT_RUN.sub(lambda m: (f"_{{{m.group().translate(SUBSCRIPTS)}}}" if latex
+                                        else f"_{m.group().translate(SUBSCRIPTS)}"), text)
+    if not latex:   # √x, 2√2: the root of the name or number after it (as \sqrt x is)
+        text = ROOT_OF_ONE.sub(lambda m: m.group(1) + ("*" if m.group(1) else "")
+                               + f"sqrt({m.group(2)})", text)
     out = []
     for ch in text:
         if ch in SYMBOLS:

@@ -249,6 +249,9 @@ def test_a_named_function_ends_a_function_argument(latex, expected):
     (r"σ(z)(1 − σ(z))", r"\sigma(z)(1 - \sigma(z))", True),
     (r"δ · λ", r"\delta \cdot \lambda", True),
     ("√x", r"\sqrt x", True),
+    # the root of the name or number after it, in SymPy syntax too (√x was a name 'sqrtx')
+    ("√x", "sqrt(x)", False), ("√2 + 2√x", "sqrt(2) + 2*sqrt(x)", False),
+    ("√(x + 1)", "sqrt(x + 1)", False), ("x₁ + x₂", "x_1 + x_2", False),
 ])
 def test_unicode_mathematics_reads_as_its_ascii_spelling(unicode_text, ascii_text, latex):
     read = parse_latex if latex else parse_expression
