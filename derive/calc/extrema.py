@@ -98,6 +98,11 @@ def find_extrema(expr, variables) -> Extrema:
                          "without a derivative, where an extremum can lie and a zero gradient "
                          "does not find it (|x| has its minimum at 0)")
     variables = tuple(variables)
+    parameters = sorted(str(s) for s in expr.free_symbols - set(variables))
+    if parameters:   # a x^2: a minimum for a > 0, a maximum for a < 0; its sign is not given
+        raise InputError(f"the function has parameters besides its variables "
+                         f"({', '.join(parameters)}): where its extrema are and what kind "
+                         "depends on their values; give them values, or list them with --vars")
     grad = tuple(sp.diff(expr, v) for v in variables)
     hessian = sp.hessian(expr, variables)
     notes = []

@@ -135,3 +135,14 @@ def test_a_cubic_gradient_with_complex_roots_keeps_only_the_real_point():
     assert abs(float(sp.N(point.point[x])) - root) < 1e-9
     assert abs(float(sp.N(point.point[y])) - (2 * root**2 - 1) / 6) < 1e-9
     assert point.kind is Kind.SADDLE
+
+
+@pytest.mark.parametrize("text", ["a**2*x**2", "a*x**2", "x**3 - a*x", "x**2 + a*x"])
+def test_a_function_with_a_parameter_is_refused_in_one_line(text, capsys):
+    """a^2 x^2 has f'' = 2a^2 >= 0 at x = 0 (by hand): a minimum, which was called a maximum, as
+    every sign SymPy could not decide was; a x^2 is either, by the sign of a; x^2 + a x made the
+    classification crash on a float of a. The sign of a parameter is not given: refused."""
+    from derive.cli import main
+    assert main(["extrema", text, "--vars", "x"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "parameters besides its variables (a)" in err
