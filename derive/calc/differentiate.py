@@ -16,6 +16,7 @@ from derive.calc.rules import DiffRule, MixedDerivativeRule, rule_for
 from derive.calc.steps import Derivation, Reference, Step
 from derive.engine.diagnose import readable
 from derive.engine.evaluate import relu_convention
+from derive.engine.isolation import TaskTimeout, time_limit
 from derive.engine.notation import D
 
 
@@ -75,7 +76,33 @@ def differentiate(expr, x, order: int = 1, title: str | None = None) -> Derivati
     symbol = "d" if len(expr.free_symbols) <= 1 else "∂"
     power = f"^{order}" if order > 1 else ""
     heading = title or f"{symbol}{power}/{symbol}{x}{power} of {plain(expr)}"
-    return Derivation(heading, tuple(steps), reference=Reference(steps[-1].rhs, reference, "sympy.diff"))
+    return Derivation(heading, tuple(steps), assumptions=real_domain(expr, x),
+                      reference=Reference(steps[-1].rhs, reference, "sympy.diff"))
+
+
+DOMAIN_SECONDS = 1.0
+
+
+def real_domain(expr, x) -> tuple:
+    """Where a function of x alone is real, as assumptions on x (`x > 1` for acosh x), when that
+    is one interval with rational ends; else none. Its derivative's steps hold there: the rule
+    1/sqrt(x^2 - 1) and SymPy's 1/(sqrt(x - 1) sqrt(x + 1)) differ for x < -1, where acosh x has
+    no real value to differentiate."""
+    if expr.free_symbols != {x}:
+        return ()
+    from sympy.calculus.util import continuous_domain
+    try:
+        with time_limit(DOMAIN_SECONDS):
+            domain = continuous_domain(expr, x, sp.S.Reals)
+    except (TaskTimeout, NotImplementedError, ValueError, TypeError, AttributeError,
+            RecursionError):
+        return ()
+    if not isinstance(domain, sp.Interval) or domain == sp.S.Reals:
+        return ()
+    ends = [(domain.start, ">"), (domain.end, "<")]
+    if not all(end.is_infinite or end.is_Rational for end, _ in ends):
+        return ()
+    return tuple(f"{x} {sign} {end}" for end, sign in ends if not end.is_infinite)
 
 
 def gradient(expr, variables) -> list[Derivation]:

@@ -185,6 +185,8 @@ def derivation_rich(derivation):
     lines = [Text(derivation.title, style="bold underline"), StepTable(tuple(rows))]
     for note in _notes(derivation):
         lines.append(Text(f"  note: {note}", style="dim"))
+    if derivation.assumptions:
+        lines.append(Text(f"  assuming {', '.join(derivation.assumptions)}", style="dim"))
     ok = derivation.holds
     lines.append(Text(f"  checked: {_check_line(derivation)}", style="green" if ok else "bold red"))
     return Group(*lines)

@@ -148,3 +148,18 @@ def test_a_kink_without_a_rule_of_its_own_follows_the_left_slope_convention(text
     assert derivation.holds
     for point, slope in slopes.items():
         assert derivation.result.subs(x, point) == slope, (point, derivation.result)
+
+
+@pytest.mark.parametrize("text, domain", [
+    ("acosh(x)", ("x > 1",)), ("acosh(2*x)", ("x > 1/2",)), ("asin(x)", ("x > -1", "x < 1")),
+    ("log(x)", ("x > 0",)), ("x**2", ()),
+])
+def test_the_steps_of_a_derivative_hold_where_the_function_is_real(text, domain):
+    # by hand: acosh x is real for x >= 1 only; for x < -1, sqrt(x - 1) sqrt(x + 1) is
+    # i sqrt(1 - x) i sqrt(-1 - x) = -sqrt(x^2 - 1), so the rule's 1/sqrt(x^2 - 1) and SymPy's
+    # 1/(sqrt(x - 1) sqrt(x + 1)) differ there, where there is nothing to differentiate
+    x = sp.Symbol("x", real=True)
+    at = {x: sp.Integer(-3)}
+    assert (sp.sqrt(x - 1) * sp.sqrt(x + 1)).subs(at).equals(-sp.sqrt(x**2 - 1).subs(at))
+    derivation = differentiate(parse_expression(text), x).check()
+    assert derivation.assumptions == domain and derivation.holds, derivation.verdicts
