@@ -47,7 +47,7 @@ def extremes(g, variables: list) -> list[tuple]:
     """Rational points near the local extremes of g on a grid of [-10, 10]^k, and in two
     variables on a coarser one out to 100 where g compiles (the KEPT highest and lowest of each),
     each refined one coordinate at a time by golden-section search."""
-    at = _evaluator(g, variables)
+    at = float_function(g, variables)
     grids = [GRIDS[len(variables)]] + ([WIDE] if len(variables) == 2 and at.compiled else [])
     return [point for grid in grids for point in _on_grid(at, [float(v) for v in grid],
                                                           len(variables))]
@@ -136,7 +136,7 @@ EVALUATION_ERRORS = (TypeError, ValueError, NameError, ArithmeticError, Attribut
                      SyntaxError, KeyError, RecursionError)
 
 
-def _evaluator(g, variables: list):
+def float_function(g, variables: list):
     """g as a function of floats, None where it has no real value: compiled with Python's math
     module (the names replaced by dummies, so no name of the claim is in the code) when that
     agrees with SymPy at a probe point, else evaluated by SymPy at 15 digits (its `compiled`
@@ -167,3 +167,30 @@ def _evaluator(g, variables: list):
         return float(v) if isinstance(v, (int, float)) and math.isfinite(v) else None
     fast.compiled = True
     return fast
+
+
+# where a curved argument may change sign far out or close in (sqrt(x) - 100 at 10^4, log(x) - 7
+# at e^7, x^2/10^9 - 1 at 31623): 0 and +-10^(k/2) for k = -24 .. 30
+FAR_GRID = sorted({0.0} | {sign * 10 ** (k / 2) for k in range(-24, 31) for sign in (1, -1)})
+
+
+def far_roots(g, symbol, limit: int = 6) -> list:
+    """Up to `limit` places where `g`, of `symbol` alone, changes sign between neighbours on
+    `FAR_GRID`, each found by bisection to the float's precision: the breakpoints of a kink
+    whose argument no closed form solves, far beyond the values tried otherwise."""
+    f = float_function(g, [symbol])
+    values = [(x, f(x)) for x in FAR_GRID]
+    roots = []
+    for (a, fa), (b, fb) in zip(values, values[1:]):
+        if fa is None or fb is None or (fa > 0) == (fb > 0) or fa == 0:
+            continue
+        for _ in range(200):
+            middle = (a + b) / 2
+            fm = f(middle)
+            if fm is None or middle in (a, b):
+                break
+            a, fa, b = (middle, fm, b) if (fm > 0) == (fa > 0) else (a, fa, middle)
+        roots.append((a + b) / 2)
+        if len(roots) == limit:
+            break
+    return roots

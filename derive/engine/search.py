@@ -19,7 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.evaluate import UNEVALUATED
 from derive.engine.isolation import TaskTimeout, clock, time_limit
-from derive.engine.joint import golden, joint_points, linear_root
+from derive.engine.joint import far_roots, golden, joint_points, linear_root
 from derive.engine.kinks import crossings
 from derive.engine.verdict import Counterexample
 from derive.text import Assumptions
@@ -58,7 +58,10 @@ def _kinks(expr, symbol) -> tuple[list, list]:
     `_polynomial_roots` gives them; the arguments whose breakpoints are not found that way):
     where the argument of a step, |.|, sign, floor, or the two arguments of a max/min, meet."""
     found, curved = [], []
-    for crossing in [*crossings(expr), *(a.args[0] for a in expr.atoms(sp.floor, sp.ceiling))]:
+    # (a floor or ceiling steps where its argument is whole: at 0, and at 1 and -1, where
+    # floor(x^2/10^9) first steps, at 31623)
+    steps = [a.args[0] + k for a in expr.atoms(sp.floor, sp.ceiling) for k in (0, -1, 1)]
+    for crossing in [*crossings(expr), *steps]:
         if crossing.free_symbols != {symbol}:
             continue
         r = linear_root(crossing, symbol)
@@ -79,8 +82,12 @@ def suggested_values(expr, symbol, interval=(None, None)) -> list:
     roots, curved = _kinks(expr, symbol)
     for crossing in curved:
         # a curved argument (sin(x) - 999/1000) may cross its kink only on a narrow interval
-        # around one of its extremes: those are tried
+        # around one of its extremes: those are tried; and where it changes sign far out
+        # (sqrt(x) - 100 at 10^4) or close in, on either side of the place
         values += _extremes(crossing, symbol)
+        for r in far_roots(crossing, symbol):   # (to six digits: 1097.73, 2.41e-7)
+            values += [sp.Rational(f"{v:.6g}") for v in (r * 1.001, r * 0.999, r / 2, 2 * r)
+                       if v == v]
     for r, exact in roots:
         kinks.append(r)
         # off the kink first: a claim that also fails there is shown failing where both sides
