@@ -86,8 +86,8 @@ def suggested_values(expr, symbol, interval=(None, None)) -> list:
         # (sqrt(x) - 100 at 10^4) or close in, on either side of the place
         values += _extremes(crossing, symbol)
         for r in far_roots(crossing, symbol):   # (to six digits: 1097.73, 2.41e-7)
-            values += [sp.Rational(f"{v:.6g}") for v in (r * 1.001, r * 0.999, r / 2, 2 * r)
-                       if v == v]
+            values += [sp.Rational(f"{v:.6g}") for v in (r * 1.001, r * 0.999, r / 2, 2 * r)]
+            kinks.append(sp.Rational(f"{r:.10g}"))   # (and between it and a bound near it)
     for r, exact in roots:
         kinks.append(r)
         # off the kink first: a claim that also fails there is shown failing where both sides

@@ -357,3 +357,15 @@ def test_the_joint_search_grows_with_the_variables_of_a_kink_not_of_the_claim():
     points = joint_points(sp.Abs(names[0] - names[1]) + sum(names[2:]), list(names))
     assert points and all(set(p) <= set(names[:2]) for p in points)
     assert time.process_time() - start < 5
+
+
+@pytest.mark.parametrize("claim", ["Max(0, x**10 - 999/1000) = 0", "Min(x**10, 0.999) = x**10",
+                                   "Heaviside(x**10 - 0.999, 0) = 0"])
+def test_a_kink_of_high_degree_next_to_a_bound_is_crossed(claim):
+    # by hand: x^10 = 0.999 at x = 0.999^(1/10) = 0.99989996, inside (0, 1): past it, up to 1,
+    # x^10 - 0.999 > 0 and each claim fails (mpmath at the counterexample)
+    run = api.check([Numbered(1, claim)], ["0 < x < 1"], timeout=10.0)
+    verdict = run.results[0].verdict
+    assert verdict.status is Status.REFUTED, verdict
+    x = sp_rational(verdict.counterexample.point["x"])
+    assert 0 < x < 1 and x ** 10 > mpmath.mpf("0.999")
