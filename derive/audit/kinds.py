@@ -49,9 +49,14 @@ NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)|"
                         rf"\b{SLIP}\b[^.;]{{0,25}}\baside\b|\bwithout\s+(?:any\s+)?{SLIP}\b|"
                         rf"\bfree of\s+{SLIP}\b|\b{SLIP}\s+(?:is|are)\s+(?:fixed|avoided)\b|"
                         r"\bavoid(?:s|ed|ing)?\b(?!\s+writing\W*$)", re.I)
-SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
+SOLVE_CUES = _cue(r"(?:boundary|curve|locus|set|line)\s+(?:is\s+)?(?:where|at)",   # (first)
+                  r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
-                  r"equate", r"equating")
+                  r"equate", r"equating",
+                  # an equation of a curve or a set: 'the decision boundary is where $...$',
+                  # 'the circle $x^2 + y^2 = 25$', 'differentiate implicitly'
+                  r"curves?", r"circles?", r"ellipses?", r"parabola", r"hyperbola", r"locus",
+                  r"boundary", r"contours?", r"surfaces?", r"implicit(?:ly)?")
 CONSEQUENCE_CUES = _cue(r"then", r"hence", r"thus", r"therefore")   # 'if a = 2, then a^2 = 4'
 CONDITION_CUES = _cue(r"if", r"when", r"whenever", r"unless", r"case", r"assuming",
                       r"provided")   # not 'for all': 'for all x, ...' is an identity
