@@ -47,9 +47,10 @@ def parse_assumptions(texts) -> Assumptions:
         terms = [node.left, *node.comparators]
         for left, op, right in zip(terms, node.ops, terms[1:]):
             if isinstance(left, ast.Name) and not isinstance(right, ast.Name):
-                name, value, kind = left.id, builder.constant(right, text), type(op)
+                name, value, kind = name_of(left), builder.constant(right, text), type(op)
             elif isinstance(right, ast.Name) and not isinstance(left, ast.Name):
-                name, value, kind = right.id, builder.constant(left, text), _FLIP.get(type(op))
+                name, value = name_of(right), builder.constant(left, text)
+                kind = _FLIP.get(type(op))
             else:
                 raise InputError(f"cannot read assumption {text!r}: compare one variable with a number")
             check_name(name)
@@ -81,6 +82,15 @@ def _primes_as_names(text: str) -> str:
     return _PRIMED.sub(lambda m: m.group(1) + PRIME * len(m.group(2)), text)
 
 
+KEYWORD_NAME = re.compile(r"(?<![\w.])lambda(?!\w)")
+KEPT_NAME = "lambd_"   # what the parse calls it (as long: literals are read by offset)
+
+
+def name_of(node: ast.Name) -> str:
+    """A name as written: lambda for the name the parse gave it."""
+    return "lambda" if node.id == KEPT_NAME else node.id
+
+
 def python_tree(text: str, what: str = "claim") -> ast.Expression:
     """`ast.parse` with the size bounds checked first. Parsing never executes anything."""
     if len(text) > LIMITS.max_chars:
@@ -94,8 +104,8 @@ def python_tree(text: str, what: str = "claim") -> ast.Expression:
         peak = max(peak, depth)
     if peak > LIMITS.max_depth:
         raise InputError(f"{what} nested too deeply ({peak} levels, limit {LIMITS.max_depth})")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
+    try:   # (lambda, a Greek letter, is a Python keyword: read as a name)
+        tree = ast.parse(KEYWORD_NAME.sub(KEPT_NAME, text.strip()), mode="eval")
     except SyntaxError as err:
         where = f" at column {err.offset}" if err.offset else ""
         raise InputError(f"cannot read {what}{where}: {err.msg}") from None
@@ -142,7 +152,7 @@ class _SympySyntax:
         raise InputError(_refusal(node))
 
     def _Name(self, node):
-        return self.b.symbol(node.id)
+        return self.b.symbol(name_of(node))
 
     def _UnaryOp(self, node):
         operand = self.build(node.operand)

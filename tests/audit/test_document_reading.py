@@ -1821,3 +1821,14 @@ def test_a_false_claim_near_the_word_curve_is_still_refuted():
     # d/dx x^2 = 2x, not 3x (by hand)
     findings, _ = audit("On the curve the slope is $\\frac{d}{dx} x^2 = 3x$.\n")
     assert [f.verdict.status for f in findings.values() if f.verdict] == [Status.REFUTED]
+
+
+def test_a_range_of_lambda_in_words_is_read():
+    # by hand: d/dw (lambda/2) w^2 = lambda w; |lambda| = lambda for lambda >= 0 (a false
+    # version, 2 lambda w, is refuted)
+    findings, report = audit("Let $J(w) = \\frac{\\lambda}{2} w^2$, where $\\lambda \\ge 0$.\n\n"
+                             "$$\\frac{dJ}{dw} = \\lambda w$$\n\n$$|\\lambda| = \\lambda$$\n\n"
+                             "$$\\frac{dJ}{dw} = 2\\lambda w$$\n")
+    assert [s.holds for s in status_on(findings, 3)] == [True]
+    assert [s.holds for s in status_on(findings, 5)] == [True]
+    assert [f.source.line for f in report.refuted] == [7]

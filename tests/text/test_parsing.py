@@ -407,3 +407,15 @@ def test_the_readings_those_refusals_leave_alone():
     assert parse_latex("\\lim_{h \\to 0} (2x + h)") == sp.Limit(2 * x + h, h, 0, dir="+-")
     assert parse_latex("\\lim_{h \\to 0} \\frac{h}{h} + x") == x + sp.Limit(1, h, 0, dir="+-")
     assert parse_latex("\\frac{d}{da} a(1 - a)") == sp.Derivative(a * (1 - a), a)
+
+
+@pytest.mark.parametrize("claim, assume, holds", [
+    # by hand: sqrt(lambda^2) = |lambda|, lambda where lambda >= 0 only; literals after the
+    # name keep their places (2.5 - 2.5 is 0)
+    ("sqrt(lambda**2) = lambda", ["lambda >= 0"], True), ("sqrt(lambda**2) = lambda", [], False),
+    ("lambda = 2.5 - 2.5 + lambda", [], True),
+])
+def test_lambda_is_a_name_in_sympy_syntax_and_in_assumptions(claim, assume, holds):
+    from derive import api
+    from derive.results import Numbered
+    assert api.check([Numbered(1, claim)], assume).results[0].verdict.status.holds is holds
