@@ -34,7 +34,8 @@ from derive.audit.forms import (
     network_notation, over_the_whole_side, property_of_one_name, says_what_a_function_is,
     spelled_name, split_sides, unknowns, value_at_a_point, value_in_an_example,
     values_of_an_example)
-from derive.audit.kinds import Kind, by_marks, by_words, denied_after, quantified, words_inside
+from derive.audit.kinds import (
+    Kind, by_marks, by_words, curve_equation, denied_after, quantified, words_inside)
 from derive.audit.records import Alternative, Claim, ClaimKind, Finding, Source
 from derive.audit.scope import ENTRY, TOKEN, Scope, base_name, key_of
 from derive.engine.environment import names_in, owner
@@ -481,7 +482,10 @@ class DocumentReader:
             if opaque:
                 self.skip(here, opaque)
                 continue
-            if told in (Kind.SOLVE, Kind.DENIED):
+            if told is Kind.CURVE and not curve_equation(text, bool(
+                    FUNCTION_HEAD.match(text) or NAME.match(left) and "^" not in left)):
+                told = None   # ('the tangent line ... $\frac{d}{dx} x^3 = 3x^2$': a claim)
+            if told in (Kind.SOLVE, Kind.DENIED, Kind.CURVE):
                 self.skip(here, f"{told.value}: not an identity")
                 continue
             if entry_of_a_function(left):

@@ -16,6 +16,7 @@ class Kind(str, enum.Enum):
     DEFINITION = "definition"       # binds a name (recorded, used by later equations)
     CONDITION = "condition"         # a hypothesis or a case: 'if f'(x) = 0', 'when i = j'
     SOLVE = "equation to solve"     # 'solve f_x = 0', 'points that satisfy ...'
+    CURVE = "equation of a curve or set"   # 'the circle $x^2 + y^2 = 25$'
     DENIED = "stated as not holding"   # 'we cannot write ...', 'a common mistake is ...'
     EXERCISE = "exercise"           # 'true or false: ...': decided, never flagged
     UPDATE = "update rule"          # w <- w - eta dC/dw; checked as a descent step
@@ -49,14 +50,15 @@ NOT_DENIED = re.compile(r"nothing (?:is )?wrong|not (?:wrong|false|incorrect)|"
                         rf"\b{SLIP}\b[^.;]{{0,25}}\baside\b|\bwithout\s+(?:any\s+)?{SLIP}\b|"
                         rf"\bfree of\s+{SLIP}\b|\b{SLIP}\s+(?:is|are)\s+(?:fixed|avoided)\b|"
                         r"\bavoid(?:s|ed|ing)?\b(?!\s+writing\W*$)", re.I)
-SOLVE_CUES = _cue(r"(?:boundary|curve|locus|set|line)\s+(?:is\s+)?(?:where|at)",   # (first)
-                  r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
+SOLVE_CUES = _cue(r"solve", r"solving", r"satisf(?:y|ies|ying)", r"such that", r"set(?:ting)?",
                   r"make", r"find", r"roots?", r"zeros?", r"critical", r"stationary",
-                  r"equate", r"equating",
-                  # an equation of a curve or a set: 'the decision boundary is where $...$',
-                  # 'the circle $x^2 + y^2 = 25$', 'differentiate implicitly'
-                  r"curves?", r"circles?", r"ellipses?", r"parabola", r"hyperbola", r"locus",
-                  r"boundary", r"contours?", r"surfaces?", r"implicit(?:ly)?")
+                  r"equate", r"equating")
+# an equation of a curve or a set: 'the decision boundary is where $...$', 'the circle $x^2 + y^2
+# = 25$', 'differentiate implicitly $x^3 + y^3 = 6xy$' (only for an equation such a curve is:
+# `curve_equation`)
+CURVE_CUES = _cue(r"(?:boundary|curve|locus|set)\s+(?:is\s+)?where", r"curves?", r"circles?",
+                  r"ellipses?", r"parabola", r"hyperbola", r"locus", r"boundary", r"contours?",
+                  r"surfaces?", r"implicit(?:ly)?")
 CONSEQUENCE_CUES = _cue(r"then", r"hence", r"thus", r"therefore")   # 'if a = 2, then a^2 = 4'
 CONDITION_CUES = _cue(r"if", r"when", r"whenever", r"unless", r"case", r"assuming",
                       r"provided")   # not 'for all': 'for all x, ...' is an identity
@@ -103,6 +105,7 @@ def by_words(prose: str) -> Kind | None:
     # else the cue nearest the formula: 'the critical points. Let $f(x, y) = ...$' defines f
     found = [(distance, rank, kind) for rank, (cues, window, kind) in enumerate(
                  [(CONSEQUENCE_CUES, 30, Kind.CLAIM), (SOLVE_CUES, 80, Kind.SOLVE),
+                  (CURVE_CUES, 60, Kind.CURVE),
                   (CONDITION_CUES, 80, Kind.CONDITION),
                   (DEFINITION_CUES, 30, Kind.DEFINITION)])
              if (distance := _distance(cues, prose[-window:])) is not None]
@@ -162,3 +165,16 @@ def words_inside(latex: str) -> str:
     r"""The prose written inside a formula before its first equation (`\text{if, } f(x) = x^n`)."""
     head = latex.split("=", 1)[0]
     return " ".join(PROSE_WORDS.findall(head))
+
+
+CALCULUS = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)|\\(?:partial|lim|sum|prod|int|nabla)"
+                      r"(?![A-Za-z])|'|\bd[a-z]\s*/\s*d[a-z]")
+LETTER = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?:_\{?\w+\}?)?(?![A-Za-z])")   # (x_1 and x_2 two)
+
+
+def curve_equation(text: str, defines: bool) -> bool:
+    """Whether `text` can be the equation of a curve or a set the words name: no derivative,
+    limit or sum in it, two variables or more, and not a definition (`defines`: its left side a
+    name or a function's head, 'the parabola $f(x) = x^2 - 4x + 3$')."""
+    return not defines and not CALCULUS.search(text) and len(set(LETTER.findall(
+        re.sub(r"\\[A-Za-z]+", " ", text)))) >= 2

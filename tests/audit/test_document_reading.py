@@ -1832,3 +1832,19 @@ def test_a_range_of_lambda_in_words_is_read():
     assert [s.holds for s in status_on(findings, 3)] == [True]
     assert [s.holds for s in status_on(findings, 5)] == [True]
     assert [f.source.line for f in report.refuted] == [7]
+
+
+@pytest.mark.parametrize("text, refuted", [
+    # a definition after a curve's name is a definition: f'(x) = 2x - 4 for f = x^2 - 4x + 3
+    # (by hand), and the old f (x^2) is not used for it
+    ("Let $f(x) = x^2$.\n\nNow consider the parabola $f(x) = x^2 - 4x + 3$. Its slope is "
+     "$f'(x) = 2x - 4$.\n", []),
+    # claims with derivatives after such words are checked: d/dx (x^3 + x) = 3x^2 + 1, and
+    # d/dy (x^2 + 4y^2) = 8y (by hand)
+    ("The tangent line has slope $\\frac{d}{dx}(x^3 + x) = 3x^2$.\n", [1]),
+    ("On the contour lines of the loss, $\\frac{\\partial}{\\partial y}(x^2 + 4y^2) = 4y$.\n",
+     [1]),
+])
+def test_a_definition_or_claim_after_the_name_of_a_curve_is_read_as_usual(text, refuted):
+    _, report = audit(text)
+    assert [f.source.line for f in report.refuted] == refuted
