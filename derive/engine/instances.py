@@ -44,7 +44,6 @@ from derive.engine.search import EVALUATION_ERRORS
 from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import NON_SMOOTH, decide_entry
 from derive.text import arrays as A
-from derive.text.builder import SCALAR_NAMES
 from derive.text.context import Context
 from derive.text.limits import InputError, one_line
 
@@ -846,11 +845,16 @@ def _a_matrix_as_a_number(plan_: Plan) -> str | None:
                    for product in side.atoms(sp.Mul)
                    if any(a.free_symbols & array_symbols for a in product.args)
                    for s in product.args   # (a matrix's letter as a factor: W delta)
-                   if isinstance(s, sp.Symbol) and len(_letter(s.name)) == 1
-                   and s.name[:1].isupper() and s.name not in instance.shapes} - SCALAR_NAMES
+                   if isinstance(s, sp.Symbol) and s.name not in instance.shapes
+                   and (len(_letter(s.name)) == 1 and s.name[:1].isupper()
+                        or _letter(s.name) in GREEK_CAPITALS)}
         found = ones | numbers   # (by letter: W^{1} at one layer is W^{2} at the next)
         single = found if single is None else single & found
     return min(single) if wider and single else None
+
+
+GREEK_CAPITALS = frozenset(["Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+                            "Phi", "Psi", "Omega"])
 
 
 def _letter(name: str) -> str:

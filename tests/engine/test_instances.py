@@ -686,6 +686,11 @@ def _gradient_by_hand():
     # fits only with w one entry (X a column): y^T X is a row where 2 X^T X w is a column
     (r"\nabla_w \|X w - y\|^2 = 2 X^\top X w - 2 y^\top X", ()),
     (r"\nabla_w \frac{1}{2}\|X w - y\|^2 = X^\top X w - y^\top X", ()),
+    # grad x^T A x = (A + A^T) x: with A = [[1, 2], [0, 1]], x = (1, 1) it is (4, 4), and 2Ax
+    # is (6, 2) (by hand); M is also a count's letter, Theta a Greek capital; C x = x C puts
+    # a matrix right of a column
+    (r"\nabla_x (x^T M x) = 2 M x", ()), (r"\nabla_x (x^T \Theta x) = 2 \Theta x", ()),
+    (r"C \mathbf{x} = \mathbf{x} C", ()),
 ])
 def test_a_claim_that_fits_only_with_a_matrix_as_one_number_does_not_hold(claim, where):
     grad, transposed, as_written = _gradient_by_hand()
