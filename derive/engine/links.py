@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.engine.verdict import Verdict
+from derive.engine.verdict import Status, Verdict
 from derive.engine.verify import (
     decide_chain, decide_rounded, decide_within, decide_written, defining)
 from derive.text import InputError
@@ -87,7 +87,22 @@ def _assumptions_on_defined_names(context, assumptions) -> None:
 
 def decide_link(link: Link, assumptions, timeout: float, report=None,
                 diagnose: bool = True) -> Verdict:
-    """`diagnose`: say what kind of slip a refuted link is (not when only the status matters)."""
+    """`diagnose`: say what kind of slip a refuted link is (not when only the status matters). A
+    letter i that is no index may be the imaginary unit (e^{i pi} + 1 = 0, |e^{ix}|^2 = 1): read
+    as a real number, what the link says of it decides nothing."""
+    unit = any(isinstance(s, sp.Symbol) and s.name == "i" and not s.is_integer
+               for side in (link.lhs, link.rhs) if isinstance(side, sp.Basic)
+               for s in side.free_symbols)
+    verdict = _decided_link(link, assumptions, timeout, None if unit else report, diagnose)
+    if verdict.status is Status.UNDECIDED or not unit:
+        return verdict
+    return Verdict(Status.UNDECIDED, verdict.lhs, verdict.rhs, method="two readings",
+                   assumptions=verdict.assumptions, seconds=verdict.seconds,
+                   note="ambiguous: i may be the imaginary unit, or a number (as read, the claim "
+                        f"is {verdict.status.value}); the imaginary unit is not supported")
+
+
+def _decided_link(link: Link, assumptions, timeout: float, report, diagnose: bool) -> Verdict:
     if link.places is not None:
         return decide_rounded(link.lhs, link.rhs, link.places, link.decimal, link.rounding)
     if link.interval is not None:

@@ -64,27 +64,7 @@ def decide_written(lhs, rhs, assumptions: Assumptions | None = None,
                    timeout: float = DEFAULT_TIMEOUT, report=None, diagnose: bool = True) -> Verdict:
     """`decide` for a claim as a user wrote it: a step function without its value at 0 is read with
     each value in use (`engine.conventions`), the time shared between them. (The program's own
-    formulas mean SymPy's step, and are decided as they are.) A letter i that is no index may be
-    the imaginary unit (e^{i pi} + 1 = 0): a refutation with i a real number stands only if the
-    claim also fails with i the imaginary unit."""
-    start = clock()
-    verdict = _decide_with_steps(lhs, rhs, assumptions, timeout, report, diagnose)
-    unit = {s: sp.I for side in (lhs, rhs) if isinstance(side, sp.Basic)
-            for s in side.free_symbols if isinstance(s, sp.Symbol) and s.name == "i"
-            and not s.is_integer}
-    if verdict.status is not Status.REFUTED or not unit:
-        return verdict
-    other = _decide_with_steps(lhs.xreplace(unit), rhs.xreplace(unit), assumptions,
-                               max(timeout - (clock() - start), 0.05), None, False)
-    if other.status is Status.REFUTED:
-        return verdict
-    return replace(verdict, status=Status.UNDECIDED, method="two readings", counterexample=None,
-                   diagnosis=None, correct=None, correct_side=None,
-                   note="ambiguous: fails with i a real number, and with i the imaginary unit it "
-                        + ("holds" if other.status.holds else "is not refuted"))
-
-
-def _decide_with_steps(lhs, rhs, assumptions, timeout: float, report, diagnose: bool) -> Verdict:
+    formulas mean SymPy's step, and are decided as they are.)"""
     if not unset_steps(lhs, rhs):
         return decide(lhs, rhs, assumptions, timeout, report, diagnose)
     start, verdicts = clock(), []
