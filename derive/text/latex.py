@@ -510,7 +510,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             self.next()     # function has a letter or brackets: \sigma^{l}, \sigma^{[2]})
             power = self.argument()
             if isinstance(power, sp.Integer) and power > 1 and self.at("(") \
-                    and self.lone_name_in_parentheses(greek=True):   # sigma^2 (1 - p): a product
+                    and self.function_power(parts, mark - 1):
                 return self.b.pow(self.applied(parts, 0), power)
             self.i = mark
         primes = self.primes()
@@ -581,16 +581,74 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                     break
         return self.peek(k) is not None and self.peek(k).text == ")"
 
-    def bare_inside(self, command: str) -> bool:
-        """The parentheses that follow have `command` alone in them, not applied to anything
-        (`\\sigma(1 - \\sigma)`): a name multiplying what it is written in, not a function."""
-        depth = 0
-        for k, t in enumerate(self.tokens[self.i:]):
+    def function_power(self, parts: NameParts, at: int) -> bool:
+        """Whether `\\sigma^2(...)` here is the square of the function at (...): the claim
+        applies the letter elsewhere (sigma(x) - sigma^2(x)) or declares it a function; it is a
+        product where the letter stands alone elsewhere or is defined (sigma^2(x) = x sigma^2,
+        after sigma = 2), and where the words give neither, sigma^2(t) is refused: a square of
+        the function, or a variance as a function of t?"""
+        if parts.display in self.b.declared_functions:
+            return True
+        if parts.display in self.b.defined:
+            return False
+        command, applied, alone = f"\\{parts.letter}", False, False
+        for k, t in enumerate(self.tokens):
+            if t.text != command or k == at:   # (another place than this one, at `at`)
+                continue
+            after = k + 1
+            while after < len(self.tokens) and self.tokens[after].text in ("^", "_"):
+                after = self._past_group(after + 1)
+            following = self.tokens[after].text if after < len(self.tokens) else ""
+            applied = applied or following in ("(", "'") and after == k + 1
+            alone = alone or following not in ("(", "'")
+        if applied:
+            return True
+        if alone or not self.lone_name_in_parentheses(greek=True):
+            return False   # sigma^2 (1 - p): a product
+        raise InputError(f"ambiguous: {parts.display}^n(...) could be the power of the "
+                         f"function {parts.display} there, or {parts.display}^n times (...) "
+                         f"(a variance as a function of t): write {parts.display}(t)^n or "
+                         f"{parts.display}^n \\cdot (t)")
+
+    def _past_group(self, k: int) -> int:
+        """The index after the script argument starting at token `k` (one token or a group)."""
+        if k < len(self.tokens) and self.tokens[k].text == "{":
+            depth = 0
+            while k < len(self.tokens):
+                depth += (self.tokens[k].text == "{") - (self.tokens[k].text == "}")
+                k += 1
+                if depth == 0:
+                    break
+            return k
+        return k + 1
+
+    def sigmoid_argument(self) -> str | None:
+        """The one name the claim applies sigma at (`\\sigma(z)`, `\\sigma'(z)`), when it applies
+        it at no other argument; else None."""
+        names = set()
+        for k, t in enumerate(self.tokens):
+            if t.text != r"\sigma" or k + 1 >= len(self.tokens):
+                continue
+            at = k + 1 + (self.tokens[k + 1].text == "'")
+            if at < len(self.tokens) and self.tokens[at].text == "(":
+                inside = self.tokens[at + 1:at + 3]
+                if len(inside) == 2 and inside[0].kind == "letter" and inside[1].text == ")":
+                    names.add(inside[0].text)
+                elif not self.bare_inside(r"\sigma", at):   # (sigma(1 - sigma): a product)
+                    return None
+        return names.pop() if len(names) == 1 else None
+
+    def bare_inside(self, command: str, start: int | None = None) -> bool:
+        """The parentheses that follow (at `start`, else here) have `command` alone in them, not
+        applied to anything (`\\sigma(1 - \\sigma)`): a name multiplying what it is written in,
+        not a function."""
+        depth, start = 0, self.i if start is None else start
+        for k, t in enumerate(self.tokens[start:]):
             depth += t.text in ("(", "{", "[")
             depth -= t.text in (")", "}", "]")
             if depth == 0:
                 return False
-            after = self.peek(k + 1)
+            after = self.tokens[start + k + 1] if start + k + 1 < len(self.tokens) else None
             if t.text == command and not (after and after.text in ("(", "^", "_", "'")):
                 return True
         return False
@@ -938,18 +996,23 @@ def _unwrapped(text: str) -> str:
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     """Parse LaTeX `A = B` (or `A = B = C`) into its sides."""
     builder = builder or Builder()
-    sides = LatexReader(text, builder).sides()
+    reader = LatexReader(text, builder)
+    sides = reader.sides()
     if builder.leibniz_conflict:   # read to the end first, so a chain y -> u -> x can be found
         raise InputError(builder.leibniz_conflict)
-    return _as_functions(sides, builder)
+    return _as_functions(sides, builder, reader.sigmoid_argument())
 
 
-def _as_functions(sides: list, builder: Builder) -> list:
+def _as_functions(sides: list, builder: Builder, sigmoid_at: str | None = None) -> list:
     """The sides with each letter differentiated Leibniz-style (y in dy/dx, sigma in
     d sigma/dz) read as that function wherever it is written alone: in dy/dx = y(1 - y) or
-    d(xy)/dx = y + x dy/dx, y is y(x), as implicit differentiation reads it."""
+    d(xy)/dx = y + x dy/dx, y is y(x), as implicit differentiation reads it. So is sigma where
+    the claim applies the sigmoid at one name only (`sigmoid_at`): sigma'(z) = sigma(1 - sigma)
+    writes sigma for sigma(z)."""
     chains = builder.found_chains()
     values = {}
+    if sigmoid_at is not None and "sigma" not in builder.defined:
+        values["sigma"] = builder.call("sigmoid", [builder.symbol(sigmoid_at)])
     for name, uses in builder.leibniz.items():
         if len(uses) != 1 or name in chains:
             continue

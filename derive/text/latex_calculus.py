@@ -230,7 +230,9 @@ class CalculusReader:
             name = tokens[0].text.lstrip("\\")
             if name in {str(v) for v in variables}:
                 return self.b.symbol(name, constants=False)
-            if name in self.b.defined or name in self.b.arrays or self.b.defined:
+            sigmoid = name == "sigma" and name not in self.b.defined | self.b.declared_functions
+            if not sigmoid and (name in self.b.defined or name in self.b.arrays
+                                or self.b.defined):
                 return self.sub_reader(tokens).expr()   # given its meaning by the definitions
             if not all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables):
                 return self.sub_reader(tokens).expr()   # C in dC/dW_jk: given meaning when checked

@@ -14,6 +14,9 @@ f, g = sp.Function("f", real=True), sp.Function("g", real=True)
 i, j, k = sp.symbols("i j k", integer=True, positive=True)
 
 
+PHI = sp.Function("phi", real=True)
+
+
 def sig(t):
     return 1 / (1 + sp.exp(-t))
 
@@ -39,8 +42,9 @@ def same(a, b) -> bool:
     (r"\prod_{k=1}^{3} (x + k)", (x + 1) * (x + 2) * (x + 3)),
     (r"\frac{g(x) f(x)}{g^2(x)}", f(x) / g(x)),                    # g^2(x) is g(x) squared
     (r"\sigma(x) - \sigma^2(x)", sig(x) - sig(x)**2),              # and sigma^2(x) sigma(x)'s
-    (r"\sigma^{3}(z)", sig(z)**3),
-    (r"\phi^2(x)", sp.Function("phi", real=True)(x)**2),
+    (r"\sigma^{3}(z) + \sigma(z)", sig(z)**3 + sig(z)),           # (sigma applied elsewhere)
+    (r"\phi^2(x) - \phi(x)", PHI(x)**2 - PHI(x)),
+    (r"x \sigma^2 + \sigma^2(x)", 2 * x * sp.Symbol("sigma", real=True)**2),   # (a number there)
     (r"\sigma^2 (1 - p)", sp.Symbol("sigma", real=True)**2 * (1 - sp.Symbol("p", real=True))),
     ("x₁ + x²", sp.Symbol("x_1", real=True) + x**2),               # Unicode sub/superscripts
     (r"dy/dx", sp.Derivative(sp.Function("y", real=True)(x), x)),  # plain-text Leibniz
@@ -158,6 +162,8 @@ def test_primes_in_sympy_syntax_are_derivatives():
     (r"\frac{d}{dz}\left(\frac{e^{z_1}}{e^{z_1}+e^{z_2}}\right) = 0", "entries of z"),
     (r"\frac{\partial}{\partial w} (w_1 x_1 + w_2 x_2) = x_1 + x_2", "entries of w"),
     # E[aX + b] = aE[X] + b (linearity of expectation) was refuted as E times (aX + b)
+    # sigma^2(t) = t: the square of the function at t, or a variance as a function of t?
+    (r"\sigma^2(t) = t", "variance"), (r"\frac{d}{dt} \sigma^2(t) = 2D", "variance"),
     (r"E[aX + b] = aE[X] + b", "expectation"), (r"P[X > 0] = 1 - P[X \le 0]", "expectation"),
 ])
 def test_notation_that_would_be_misread_is_refused(latex, message):
@@ -470,3 +476,21 @@ def test_a_letter_differentiated_leibniz_style_is_the_function_where_it_stands_a
                                                                                        expected):
     sides = parse_latex_sides(latex)
     assert all(same(side, want) for side, want in zip(sides, expected)), sides
+
+
+@pytest.mark.parametrize("claim, where, holds", [
+    # sigma written alone for sigma(z), where the claim applies sigma at z only (by hand:
+    # sigma' = sigma (1 - sigma) = 1/4 at 0, where sigma (1 + sigma) = 3/4)
+    (r"\sigma'(z) = \sigma(1 - \sigma)", [], True),
+    (r"\frac{d}{dz}\sigma(z) = \sigma(1-\sigma)", [], True),
+    (r"\sigma'(z) = \sigma(1 + \sigma)", [], False),
+    # a definition of something else leaves d sigma/dz the sigmoid's slope
+    (r"\frac{d\sigma}{dz} = \sigma(1-\sigma)", ["y = 2"], True),
+    (r"\frac{d\sigma}{dz}\frac{dz}{dw} = \sigma(1-\sigma) x", ["z = w x + b"], True),
+])
+def test_sigma_written_alone_is_the_sigmoid_at_the_one_name_it_is_applied_at(claim, where,
+                                                                              holds):
+    from derive import api
+    from derive.results import Numbered
+    run = api.check([Numbered(1, claim)], latex=True, where=where)
+    assert run.results[0].verdict.status.holds is holds
