@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from derive.text.limits import InputError
+
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
          "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
          "ν": "nu", "ξ": "xi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon",
@@ -31,6 +33,7 @@ SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₙ", "0123456789ijkln")
 SUBSCRIPT_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₗₙ]+")
+ROOT_OF_A_POWER = re.compile(r"√\s*(?:[A-Za-z_]\w*|\d+(?:\.\d+)?)\s*(?:\*\*|\^)")
 ROOT_OF_ONE = re.compile(r"([\w)]?)√\s*([A-Za-z_]\w*|\d+(?:\.\d+)?)(?![\w.])(?!\s*\()")
 
 
@@ -44,6 +47,9 @@ def normalize(text: str, latex: bool = False) -> str:
     text = SUBSCRIPT_RUN.sub(lambda m: (f"_{{{m.group().translate(SUBSCRIPTS)}}}" if latex
                                         else f"_{m.group().translate(SUBSCRIPTS)}"), text)
     if not latex:   # √x, 2√2: the root of the name or number after it (as \sqrt x is)
+        if ROOT_OF_A_POWER.search(text):
+            raise InputError("ambiguous: √x² could be the root of x² or the square of √x: "
+                             "write sqrt(x**2) or sqrt(x)**2")
         text = ROOT_OF_ONE.sub(lambda m: m.group(1) + ("*" if m.group(1) else "")
                                + f"sqrt({m.group(2)})", text)
     out = []

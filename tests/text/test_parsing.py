@@ -419,3 +419,10 @@ def test_lambda_is_a_name_in_sympy_syntax_and_in_assumptions(claim, assume, hold
     from derive import api
     from derive.results import Numbered
     assert api.check([Numbered(1, claim)], assume).results[0].verdict.status.holds is holds
+
+
+def test_a_root_sign_before_a_power_is_refused_as_ambiguous():
+    # √x² = |x| read as (√x)² = x was refuted at x = -1/2, where √x is not real; as √(x²) it
+    # holds (by hand): which is meant is not said
+    with pytest.raises(InputError, match="ambiguous"):
+        parse_claim("√x² = Abs(x)")
