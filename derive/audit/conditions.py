@@ -86,7 +86,10 @@ RESTRICTING = re.compile(r"(?<![A-Za-z])(?:(?:for|if|when|whenever|where|provide
                          r"(?:on|in) the (?:unit )?interval|half-line|to (?:first|second|leading) "
                          r"order|near zero|asymptotic(?:ally)?|in the limit|otherwise|else|"
                          r"(?:holds|is true|applies) only|if and only if|exactly when|"
-                         r"\bas\s+" + MATH + r"[^$]*\\to|\\notin|\bon\s+" + MATH + r"\s*[\[(])"
+                         r"\bas\s+" + MATH + r"[^$]*\\to|\\notin|\bon\s+" + MATH + r"\s*[\[(]|"
+                         # 'with $x > 0$ excluded', 'with $x > 0$ in the first case'
+                         + END + r"\s+(?:is\s+|are\s+)?(?:excluded|impossible|ruled out)|"
+                         r"in the (?:first|second|other) case|in the (?:first|second)\b)"
                          r"(?![A-Za-z])", re.IGNORECASE)
 # 'Assume $x > 0$.': a condition for the formulas after it on its line
 ASSUMING = re.compile(SENTENCE_START + r"(?:assume|assuming|suppose|let)(?:\s+that)?\s*$",
@@ -95,7 +98,11 @@ ASSUMING = re.compile(SENTENCE_START + r"(?:assume|assuming|suppose|let)(?:\s+th
 STATED_AT_START = re.compile(r"^(?P<word>for|if|when|whenever)\s+(?:all\s+|every\s+|any\s+)?"
                              + _IN_MATH + r"\s*,", re.IGNORECASE)
 CLAUSE_ENDS = re.compile(r";|\.\s|\b(?:hence|so|thus|therefore|but|whereas|while|in general|"
-                         r"everywhere)\b", re.IGNORECASE)
+                         r"everywhere|for (?:every|all|any)|always)\b", re.IGNORECASE)
+# words after a stated condition that take it back ('with $x > 0$ excluded', 'given $x < 0$ is
+# impossible', 'with $x > 0$ in the first case')
+TAKEN_BACK = re.compile(r"\b(?:excluded|excluding|impossible|ruled out|removed|aside|in the "
+                        r"(?:first|second|other)|otherwise|no longer)\b", re.IGNORECASE)
 # x \in (0, 1), x \in [0, \infty): an interval
 _INTERVAL = re.compile(rf"\s*(?P<name>{_VARIABLE})\s*\\in\s*(?:\\left)?\s*(?P<open>[(\[])\s*"
                        rf"(?P<low>{_NUMBER}|-\s*\\infty)\s*,\s*(?P<high>{_NUMBER}|\+?\s*\\infty)\s*"
@@ -238,13 +245,22 @@ def parameter_range(prose: str, latex: str) -> tuple[str, Condition] | None:
     return names.pop(), condition
 
 
+def _simple(text: str) -> bool:
+    """A condition on names alone (`v > 0`, `0 < x < 1`, `x \in (0, 1)`), not a statement about
+    an expression (`\sigma(x) > 1/2`, `x^2 > 0`)."""
+    m = _CONDITION.fullmatch(text.strip())
+    return _INTERVAL.fullmatch(text) is not None or (
+        m is not None and bool(m.group("names") or m.group("between")))
+
+
 def _joined(rest: str, conditions: list, joiners: list) -> None:
     """The conditions joined on after the first ('and $y < 0$', 'or $x = 0$'); a formula joined
     by 'and' is the next claim, not a condition ('for $x < 0$ and $\\sqrt{x^2} = x$ for ...')."""
     while (more := _MORE.match(rest)) is not None:
-        joiner = (more.group("joiner") or "and").lower()   # (a comma lists one more)
-        if joiner != "or" and not (_A_RELATION.search(more.group("condition"))
-                                   and "=" not in more.group("condition")):
+        joiner = (more.group("joiner") or "and").lower()   # (a comma lists one more,
+        if joiner != "or" and not (_A_RELATION.search(more.group("condition"))   # a condition
+                                   and "=" not in more.group("condition")) or (   # on a name)
+                more.group("joiner") is None and not _simple(more.group("condition"))):
             break
         joiners.append(joiner)
         conditions.append(more.group("condition"))
@@ -263,6 +279,11 @@ def stated_before(prose: str) -> Condition | None:
         if start is None or CLAUSE_ENDS.search(prose[start.end():]):
             return None   # 'For $z > 0$, $h'(z) = 1$; hence ...': the condition's clause is over
         return _read_condition(start.group("word").lower(), [start.group("condition")], [])
+    after = prose[m.start("rest"):]
+    if TAKEN_BACK.search(after):   # 'with $x > 0$ excluded': some condition, not this one
+        return Condition(unread=f"'{m.group(0).strip()}'")
+    if CLAUSE_ENDS.search(after):
+        return None   # 'with $x > 0$, ... and in general $...$': the condition's clause is over
     conditions, joiners = [m.group("condition")], []
     _joined(m.group("rest"), conditions, joiners)
     return _read_condition(m.group("word").lower(), conditions, joiners)

@@ -1540,6 +1540,22 @@ def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
     assert verdicts and all(s.holds is holds for s in verdicts), verdicts
 
 
+@pytest.mark.parametrize("text, holds", [
+    # a claimed inequality after a comma is no condition: the claim after it is checked (by
+    # hand: sigma' = sigma (1 - sigma), not sigma (1 + sigma); sqrt(x^2 y^2) = x|y| for x > 0)
+    ("For $x > 0$, $\\sigma(x) > 1/2$, and $\\frac{d}{dx}\\sigma(x) = \\sigma(x)(1 + \\sigma(x))$.",
+     False),
+    ("For $x > 0$, $x^2 > 0$, $\\sqrt{x^2 y^2} = x y$.", False),
+    # 'in general' ends the condition's clause: sqrt(x^2) = |x|, not x, for x = -1
+    ("The earlier case, with $x > 0$, and in general $\\sqrt{x^2} = x$.", False),
+])
+def test_only_conditions_on_names_are_listed_and_a_general_clause_has_none(text, holds):
+    findings, _ = audit(text + "\n")
+    verdicts = [f.verdict.status for f in findings.values()
+                if f.verdict is not None and "=" in f.source.latex]
+    assert verdicts and all(s.holds is holds for s in verdicts), verdicts
+
+
 @pytest.mark.parametrize("text", [
     "For symmetric $A$, $\\nabla_x (x^\\top A x) = 2Ax$.",
     "On the interval $(0, \\infty)$ we have $\\sqrt{x^2} = x$.",
@@ -1848,3 +1864,15 @@ def test_a_range_of_lambda_in_words_is_read():
 def test_a_definition_or_claim_after_the_name_of_a_curve_is_read_as_usual(text, refuted):
     _, report = audit(text)
     assert [f.source.line for f in report.refuted] == refuted
+
+
+@pytest.mark.parametrize("text", [
+    "With $x > 0$ excluded, we are left with $|x| = -x$.",
+    "Given $x < 0$ is impossible here, $\\sqrt{x^2} = x$.",
+    "There are two cases, with $x > 0$ in the first and $x < 0$ in the second: $|x| = x$ and "
+    "$|x| = -x$.",
+])
+def test_a_condition_the_words_take_back_is_not_read_as_stated(text):
+    # each true where the text means (x <= 0, x >= 0, each case), false elsewhere (by hand)
+    _, report = audit(text + "\n")
+    assert not report.refuted
