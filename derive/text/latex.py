@@ -597,7 +597,7 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                 continue
             after = k + 1
             while after < len(self.tokens) and self.tokens[after].text in ("^", "_"):
-                after = self._past_group(after + 1)
+                after = self.script_end(after + 1)
             following = self.tokens[after].text if after < len(self.tokens) else ""
             applied = applied or following in ("(", "'") and after == k + 1
             alone = alone or following not in ("(", "'")
@@ -609,18 +609,6 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                          f"function {parts.display} there, or {parts.display}^n times (...) "
                          f"(a variance as a function of t): write {parts.display}(t)^n or "
                          f"{parts.display}^n \\cdot (t)")
-
-    def _past_group(self, k: int) -> int:
-        """The index after the script argument starting at token `k` (one token or a group)."""
-        if k < len(self.tokens) and self.tokens[k].text == "{":
-            depth = 0
-            while k < len(self.tokens):
-                depth += (self.tokens[k].text == "{") - (self.tokens[k].text == "}")
-                k += 1
-                if depth == 0:
-                    break
-            return k
-        return k + 1
 
     def sigmoid_argument(self) -> str | None:
         """The one name the claim applies sigma at (`\\sigma(z)`, `\\sigma'(z)`), when it applies

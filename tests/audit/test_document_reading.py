@@ -1532,15 +1532,6 @@ def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
     ("For $u > 0$, $v > 0$: $\\frac{\\partial}{\\partial u} \\max(0, u + v) = 1$.", True),
     ("Assuming $u < 0$ and $v < 0$, $\\frac{\\partial}{\\partial u} \\max(0, u v) = v$.", True),
     ("Assuming $u < 0$ and $v < 0$, $\\frac{\\partial}{\\partial u} \\max(0, u v) = 0$.", False),
-])
-def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
-    findings, _ = audit(text + "\n")
-    verdicts = [f.verdict.status for f in findings.values()
-                if f.verdict is not None and "=" in f.source.latex]
-    assert verdicts and all(s.holds is holds for s in verdicts), verdicts
-
-
-@pytest.mark.parametrize("text, holds", [
     # a claimed inequality after a comma is no condition: the claim after it is checked (by
     # hand: sigma' = sigma (1 - sigma), not sigma (1 + sigma); sqrt(x^2 y^2) = x|y| for x > 0)
     ("For $x > 0$, $\\sigma(x) > 1/2$, and $\\frac{d}{dx}\\sigma(x) = \\sigma(x)(1 + \\sigma(x))$.",
@@ -1549,7 +1540,7 @@ def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
     # 'in general' ends the condition's clause: sqrt(x^2) = |x|, not x, for x = -1
     ("The earlier case, with $x > 0$, and in general $\\sqrt{x^2} = x$.", False),
 ])
-def test_only_conditions_on_names_are_listed_and_a_general_clause_has_none(text, holds):
+def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
     findings, _ = audit(text + "\n")
     verdicts = [f.verdict.status for f in findings.values()
                 if f.verdict is not None and "=" in f.source.latex]
