@@ -246,8 +246,8 @@ def parameter_range(prose: str, latex: str) -> tuple[str, Condition] | None:
 
 
 def _simple(text: str) -> bool:
-    """A condition on names alone (`v > 0`, `0 < x < 1`, `x \in (0, 1)`), not a statement about
-    an expression (`\sigma(x) > 1/2`, `x^2 > 0`)."""
+    """A condition on names alone (`v > 0`, `0 < x < 1`, `x \\in (0, 1)`), not a statement about
+    an expression (`\\sigma(x) > 1/2`, `x^2 > 0`)."""
     m = _CONDITION.fullmatch(text.strip())
     return _INTERVAL.fullmatch(text) is not None or (
         m is not None and bool(m.group("names") or m.group("between")))
