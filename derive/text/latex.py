@@ -988,7 +988,9 @@ def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     sides = reader.sides()
     if builder.leibniz_conflict:   # read to the end first, so a chain y -> u -> x can be found
         raise InputError(builder.leibniz_conflict)
-    return _as_functions(sides, builder, reader.sigmoid_argument())
+    at = builder.sigmoid_at   # (where the claim applies none, its definitions may: a = sigma(z))
+    return _as_functions(sides, builder, reader.sigmoid_argument() or (
+        next(iter(at)) if len(at) == 1 and None not in at else None))
 
 
 def _as_functions(sides: list, builder: Builder, sigmoid_at: str | None = None) -> list:

@@ -487,6 +487,9 @@ def test_a_letter_differentiated_leibniz_style_is_the_function_where_it_stands_a
     # a definition of something else leaves d sigma/dz the sigmoid's slope
     (r"\frac{d\sigma}{dz} = \sigma(1-\sigma)", ["y = 2"], True),
     (r"\frac{d\sigma}{dz}\frac{dz}{dw} = \sigma(1-\sigma) x", ["z = w x + b"], True),
+    # or where its definitions apply it at one name only
+    (r"\frac{da}{dz} = \sigma(1 - \sigma)", [r"a = \sigma(z)"], True),
+    (r"\frac{da}{dz} = \sigma(1 + \sigma)", [r"a = \sigma(z)"], False),
 ])
 def test_sigma_written_alone_is_the_sigmoid_at_the_one_name_it_is_applied_at(claim, where,
                                                                               holds):
