@@ -62,7 +62,10 @@ STATED_AFTER = re.compile(r"^\s*[,;:]?\s*\(?\s*" + _WORDED, re.IGNORECASE)
 STATED_BEFORE = re.compile(CLAUSE_START + _WORDED.replace(
     "(?P<word>", "(?P<word>with|assuming(?: that)?|given(?: that)?|") + r"(?P<rest>(?:\s*,?\s*"
     r"(?:and|or)\s+" + MATH + r"[^$]*?" + END + r"|\s*,\s*" + MATH + r"[^$]*?" + END + r")*)\s*,?"
-    r"\s*(?:[A-Za-z]+\s+){0,4}[A-Za-z]*\s*[:,]?\s*$", re.IGNORECASE)
+    # (a few words after it, among them a formula naming something: 'For $w > 0$ the penalty
+    # $\lambda |w|$ has derivative')
+    r"\s*(?:(?:[A-Za-z]+|" + MATH + r"[^$=<>]*?" + END + r")\s+){0,5}[A-Za-z]*\s*[:,]?\s*$",
+    re.IGNORECASE)
 
 SIGNS = {"positive": "> 0", "negative": "< 0", "nonnegative": ">= 0", "non-negative": ">= 0",
          "nonpositive": "<= 0", "non-positive": "<= 0", "nonzero": "!= 0", "non-zero": "!= 0"}

@@ -108,7 +108,7 @@ class Builder:
         self.defined: set[str] = set()   # names with a definition
         self.vector_context = False
         self.applied: dict = {}          # unknown function -> its one application (g -> g(x))
-        self.sigmoid_at: set = set()     # the names the sigmoid is applied at (None: another)
+        self.sigmoid_at: set = set()     # what the sigmoid is applied at
         self.places: dict = {}           # decimal literal -> the decimal places it was written with
         self.side_places: list = []      # `places` of each side of the last formula read
         self.side_intervals: list = []   # the interval of each side computed from rounded numbers
@@ -311,9 +311,8 @@ class Builder:
 
     def call(self, name: str, args: list):
         """Apply a function from the vocabulary, or an unknown function f, g, h, ..."""
-        if name == "sigmoid":
-            self.sigmoid_at.add(args[0].name if len(args) == 1 and isinstance(args[0], sp.Symbol)
-                                else None)
+        if name == "sigmoid" and not any(a.atoms(sp.Dummy) for a in args):
+            self.sigmoid_at.add(tuple(args))   # (not the stand-in of a prime)
         if name in FUNCTIONS:
             lo, hi, make, bounded = FUNCTIONS[name]
             if not lo <= len(args) <= hi:

@@ -610,22 +610,6 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
                          f"(a variance as a function of t): write {parts.display}(t)^n or "
                          f"{parts.display}^n \\cdot (t)")
 
-    def sigmoid_argument(self) -> str | None:
-        """The one name the claim applies sigma at (`\\sigma(z)`, `\\sigma'(z)`), when it applies
-        it at no other argument; else None."""
-        names = set()
-        for k, t in enumerate(self.tokens):
-            if t.text != r"\sigma" or k + 1 >= len(self.tokens):
-                continue
-            at = k + 1 + (self.tokens[k + 1].text == "'")
-            if at < len(self.tokens) and self.tokens[at].text == "(":
-                inside = self.tokens[at + 1:at + 3]
-                if len(inside) == 2 and inside[0].kind == "letter" and inside[1].text == ")":
-                    names.add(inside[0].text)
-                elif not self.bare_inside(r"\sigma", at):   # (sigma(1 - sigma): a product)
-                    return None
-        return names.pop() if len(names) == 1 else None
-
     def bare_inside(self, command: str, start: int | None = None) -> bool:
         """The parentheses that follow (at `start`, else here) have `command` alone in them, not
         applied to anything (`\\sigma(1 - \\sigma)`): a name multiplying what it is written in,
@@ -711,6 +695,8 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
     def apply(self, name: str, args: list, primes: int = 0):
         """A function (vocabulary or unknown) or its `primes`-th derivative at `args`; entry by
         entry when the argument is a vector or matrix."""
+        if name == "sigmoid" and primes:
+            self.b.sigmoid_at.add(tuple(args))   # sigma'(z): the sigmoid at z, differentiated
         if len(args) == 1 and A.is_array(args[0]):
             if name == "softmax" and not primes:
                 return A.Softmax(args[0])
@@ -984,25 +970,22 @@ def _unwrapped(text: str) -> str:
 def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     """Parse LaTeX `A = B` (or `A = B = C`) into its sides."""
     builder = builder or Builder()
-    reader = LatexReader(text, builder)
-    sides = reader.sides()
+    sides = LatexReader(text, builder).sides()
     if builder.leibniz_conflict:   # read to the end first, so a chain y -> u -> x can be found
         raise InputError(builder.leibniz_conflict)
-    at = builder.sigmoid_at   # (where the claim applies none, its definitions may: a = sigma(z))
-    return _as_functions(sides, builder, reader.sigmoid_argument() or (
-        next(iter(at)) if len(at) == 1 and None not in at else None))
+    return _as_functions(sides, builder)
 
 
-def _as_functions(sides: list, builder: Builder, sigmoid_at: str | None = None) -> list:
+def _as_functions(sides: list, builder: Builder) -> list:
     """The sides with each letter differentiated Leibniz-style (y in dy/dx, sigma in
     d sigma/dz) read as that function wherever it is written alone: in dy/dx = y(1 - y) or
     d(xy)/dx = y + x dy/dx, y is y(x), as implicit differentiation reads it. So is sigma where
-    the claim applies the sigmoid at one name only (`sigmoid_at`): sigma'(z) = sigma(1 - sigma)
-    writes sigma for sigma(z)."""
+    the claim and its definitions apply the sigmoid at one argument only: sigma'(z) = sigma(1 -
+    sigma) and d/dx sigma(2x) = 2 sigma(1 - sigma) write sigma for the sigmoid there."""
     chains = builder.found_chains()
     values = {}
-    if sigmoid_at is not None and "sigma" not in builder.defined:
-        values["sigma"] = builder.call("sigmoid", [builder.symbol(sigmoid_at)])
+    if len(builder.sigmoid_at) == 1 and "sigma" not in builder.defined:
+        values["sigma"] = builder.call("sigmoid", list(next(iter(builder.sigmoid_at))))
     for name, uses in builder.leibniz.items():
         if len(uses) != 1 or name in chains:
             continue

@@ -230,9 +230,14 @@ class CalculusReader:
             name = tokens[0].text.lstrip("\\")
             if name in {str(v) for v in variables}:
                 return self.b.symbol(name, constants=False)
-            sigmoid = name == "sigma" and name not in self.b.defined | self.b.declared_functions
-            if not sigmoid and (name in self.b.defined or name in self.b.arrays
-                                or self.b.defined):
+            if name == "sigma" and self.b.defined and \
+                    name not in self.b.defined | self.b.declared_functions:
+                # d sigma/dw beside z = w x + b: sigma(w), or sigma(z) by the chain rule?
+                raise InputError(r"ambiguous: \sigma differentiated by "
+                                 f"{', '.join(map(str, variables))} where the definitions give "
+                                 r"other names: write the sigmoid's argument, \sigma(z), or "
+                                 r"define a = \sigma(z)")
+            if name in self.b.defined or name in self.b.arrays or self.b.defined:
                 return self.sub_reader(tokens).expr()   # given its meaning by the definitions
             if not all(isinstance(v, sp.Symbol) and v.is_commutative for v in variables):
                 return self.sub_reader(tokens).expr()   # C in dC/dW_jk: given meaning when checked

@@ -1539,6 +1539,10 @@ def test_an_exercises_refuted_statement_is_a_notice_not_an_error():
     ("For $x > 0$, $x^2 > 0$, $\\sqrt{x^2 y^2} = x y$.", False),
     # 'in general' ends the condition's clause: sqrt(x^2) = |x|, not x, for x = -1
     ("The earlier case, with $x > 0$, and in general $\\sqrt{x^2} = x$.", False),
+    # a formula naming something between the condition and the claim (d|w|/dw = 1 for w > 0)
+    ("For $w > 0$ the penalty $\\lambda |w|$ has derivative $\\frac{d}{dw}\\lambda|w| = \\lambda$.",
+     True),
+    ("For $w > 0$ the function $|w|$ has derivative $\\frac{d}{dw}|w| = -1$.", False),
 ])
 def test_a_condition_in_words_before_a_formula_is_its_domain(text, holds):
     findings, _ = audit(text + "\n")

@@ -484,16 +484,28 @@ def test_a_letter_differentiated_leibniz_style_is_the_function_where_it_stands_a
     (r"\sigma'(z) = \sigma(1 - \sigma)", [], True),
     (r"\frac{d}{dz}\sigma(z) = \sigma(1-\sigma)", [], True),
     (r"\sigma'(z) = \sigma(1 + \sigma)", [], False),
-    # a definition of something else leaves d sigma/dz the sigmoid's slope
-    (r"\frac{d\sigma}{dz} = \sigma(1-\sigma)", ["y = 2"], True),
-    (r"\frac{d\sigma}{dz}\frac{dz}{dw} = \sigma(1-\sigma) x", ["z = w x + b"], True),
+    # or at one argument of another form (by hand: d/dz sigma(wz + b) = w sigma(1 - sigma), and
+    # d/dx sigma(2x) = 2 sigma(1 - sigma), not sigma(1 - sigma))
+    (r"\frac{d}{dz}\sigma(wz+b) = w\sigma(1-\sigma)", [], True),
+    (r"\frac{d}{dx}\sigma(2x) = \sigma(1-\sigma)", [], False),
     # or where its definitions apply it at one name only
     (r"\frac{da}{dz} = \sigma(1 - \sigma)", [r"a = \sigma(z)"], True),
     (r"\frac{da}{dz} = \sigma(1 + \sigma)", [r"a = \sigma(z)"], False),
 ])
-def test_sigma_written_alone_is_the_sigmoid_at_the_one_name_it_is_applied_at(claim, where,
+def test_sigma_written_alone_is_the_sigmoid_at_the_one_argument_it_is_applied_at(claim, where,
                                                                               holds):
     from derive import api
     from derive.results import Numbered
     run = api.check([Numbered(1, claim)], latex=True, where=where)
     assert run.results[0].verdict.status.holds is holds
+
+
+@pytest.mark.parametrize("claim, where", [
+    # beside z = w x + b, d sigma/dw is sigma'(z) x by the chain rule, or sigma'(w): read as the
+    # second, sigma(1 - sigma) (false: x sigma'(z), by hand) was PROVED
+    (r"\frac{\partial \sigma}{\partial w} = \sigma(1-\sigma)", ["z = w x + b"]),
+    (r"\frac{d\sigma}{dw} = \sigma(1-\sigma)", ["z = w^2"]),
+])
+def test_sigma_differentiated_beside_definitions_is_refused_as_ambiguous(claim, where):
+    with pytest.raises(InputError, match="ambiguous"):
+        read_claim(claim, latex=True, where=where)
