@@ -492,8 +492,8 @@ def test_a_letter_differentiated_leibniz_style_is_the_function_where_it_stands_a
     (r"\frac{da}{dz} = \sigma(1 - \sigma)", [r"a = \sigma(z)"], True),
     (r"\frac{da}{dz} = \sigma(1 + \sigma)", [r"a = \sigma(z)"], False),
 ])
-def test_sigma_written_alone_is_the_sigmoid_at_the_one_argument_it_is_applied_at(claim, where,
-                                                                              holds):
+def test_sigma_written_alone_is_the_sigmoid_at_the_one_argument_it_is_applied_at(
+        claim, where, holds):
     from derive import api
     from derive.results import Numbered
     run = api.check([Numbered(1, claim)], latex=True, where=where)
