@@ -18,7 +18,22 @@ def evaluate(expr):
         # step worth 1/2 at 0 was put in before the convention could see it)
         expr = expr.replace(lambda e: isinstance(e, sp.Derivative),
                             lambda d: relu_convention(d.doit(deep=True), d))
-    return relu_convention(expr.doit(deep=True), expr)
+    return _without_isolated_points(relu_convention(expr.doit(deep=True), expr), expr)
+
+
+def _without_isolated_points(value, source):
+    """`value` without the cases at single points (x = 1) of the piecewise forms that evaluating
+    the derivatives in `source` produced: SymPy sums x^k to n as n + 1 at x = 1 and
+    (1 - x^(n+1))/(1 - x) elsewhere, then differentiates the case at x = 1 as the constant it is
+    there, 0, where the slope is n(n+1)/2. A slope comes from the neighbourhood, not the point."""
+    if not (isinstance(value, sp.Basic) and source.has(sp.Derivative) and value.has(sp.Piecewise)):
+        return value
+    own = source.atoms(sp.Piecewise)
+
+    def general(p):
+        kept = [(e, c) for e, c in p.args if not isinstance(c, sp.Eq)]
+        return sp.Piecewise(*kept) if kept and len(kept) < len(p.args) else p
+    return value.replace(lambda e: isinstance(e, sp.Piecewise) and e not in own, general)
 
 
 # At a kink the derivative is taken as the slope on the left: d/dz max(0, z) at 0 is 0 (as PyTorch and

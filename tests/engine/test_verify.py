@@ -1066,3 +1066,15 @@ def test_a_claim_with_i_that_may_be_the_imaginary_unit_is_undecided(claim):
 def test_an_index_named_i_is_no_imaginary_unit():
     # 1 + 2 + 3 = 6, not 7 (by hand)
     assert verify(r"\sum_{i=1}^{3} i = 7", latex=True).status is Status.REFUTED
+
+
+def test_a_slope_is_not_taken_from_a_sums_value_at_a_single_point():
+    # SymPy sums x^k to n as n + 1 at x = 1, then differentiates that case as a constant, 0;
+    # the slope there is 1 + 2 + ... + n = n(n + 1)/2 (by hand: 6 at n = 3), as the right side
+    # says: the claim holds, and the false one without k is still refuted
+    x, k = sp.symbols("x k")
+    assert sp.diff(sum(x**j for j in range(4)), x).subs(x, 1) == 6
+    true = r"\frac{d}{dx}\sum_{k=0}^{n} x^k = \sum_{k=1}^{n} k x^{k-1}"
+    assert verify(true, latex=True).status.holds
+    false = r"\frac{d}{dx}\sum_{k=0}^{n} x^k = \sum_{k=1}^{n} x^{k-1}"
+    assert verify(false, latex=True).status is Status.REFUTED
