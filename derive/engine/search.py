@@ -396,10 +396,10 @@ def _at(expr, point):
     """`expr` with the point substituted (None when that is undefined, e.g. d/d(1/2), or when a
     floor or ceiling there cannot be told: `_at_a_step`)."""
     try:
-        if point and expr.has(sp.floor, sp.ceiling):
+        if point and expr.has(sp.floor, sp.ceiling, *SIGNED):
             with sp.evaluate(False):   # SymPy's own floor(tanh(1000)) is 1
                 held = expr.xreplace(point)
-            if _at_a_step(held):
+            if _at_a_step(held) or _sign_misjudged(held):
                 return None
         return expr.xreplace(point) if point else expr
     except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, RecursionError):
@@ -439,6 +439,28 @@ def real_value(expr, precision: int, maxn: int = MAXN, point=None):
 
 
 STEP_DIGITS = 60   # an argument this close to a whole number is at a step of floor or ceiling
+SIGNED = (sp.Heaviside, sp.sign, sp.Abs, sp.Max, sp.Min)   # functions of their arguments' signs
+
+
+def _sign_misjudged(expr) -> bool:
+    """Whether SymPy would take the sign of an argument of a step, sign, |.|, max or min in `expr`
+    (held unevaluated at a point) other than its value at 60 digits gives: x - log(1 + 10^-15)
+    at a point where it is -3.9e-16 is positive to SymPy, which then evaluates the step there
+    as 1. Such a point is no evidence."""
+    for kink in expr.atoms(*SIGNED):
+        arguments = kink.args[:1] if not isinstance(kink, (sp.Max, sp.Min)) else \
+            [a - b for a, b in itertools.combinations(kink.args, 2)]
+        for u in arguments:
+            if u.free_symbols or u.is_Rational:
+                continue
+            try:
+                value = u.evalf(STEP_DIGITS, maxn=STEP_DIGITS * 2)
+                told = u.is_positive, u.is_negative
+            except EVALUATION_ERRORS:
+                return True
+            if not value.is_Number or (value > 0 and told[1]) or (value < 0 and told[0]):
+                return True
+    return False
 
 
 def _at_a_step(expr) -> bool:

@@ -369,3 +369,17 @@ def test_a_kink_of_high_degree_next_to_a_bound_is_crossed(claim):
     assert verdict.status is Status.REFUTED, verdict
     x = sp_rational(verdict.counterexample.point["x"])
     assert 0 < x < 1 and x ** 10 > mpmath.mpf("0.999")
+
+
+@pytest.mark.parametrize("claim", [
+    "Heaviside(exp(x) - 1 - 10**(-15)) = Heaviside(x - log(1 + 10**(-15)))",
+    "sign(exp(x) - 1 - 10**(-15)) = sign(x - log(1 + 10**(-15)))",
+])
+def test_a_sign_sympy_misjudges_at_a_point_is_no_counterexample(claim):
+    # e^x - 1 - 10^-15 > 0 exactly when x > log(1 + 10^-15) (by hand): the claim holds. SymPy
+    # takes x - log(1 + 10^-15) for positive at x = 610623/10^21, where it is -3.9e-16 (mpmath)
+    with mpmath.workdps(50):
+        x = mpmath.mpf(610623) / 10 ** 21
+        assert x - mpmath.log(1 + mpmath.mpf(10) ** -15) < 0
+        assert mpmath.exp(x) - 1 - mpmath.mpf(10) ** -15 < 0
+    assert verdict_of(claim).status is not Status.REFUTED
