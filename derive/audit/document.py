@@ -76,6 +76,7 @@ ROUNDED_STATED = re.compile(r"\bround(?:ed|s)?\s+(?:\w+\s+){0,2}to\s+(?:the\s+ne
 CUT_STATED = re.compile(r"\b(?:truncated|cut\s+off)\s+(?:\w+\s+){0,2}to\s+" + PLACES + r"|"
                         r"\btruncated\s*\(?\s*(?:and\s+)?not\s+rounded|\bnever\s+rounded", re.I)
 GLOSSARY = re.compile(r"^\s*[-–—:]\s+([A-Za-z][^.,;(]{2,60})")
+NEXT_TERM = re.compile(r"_\{[^{}]*[+-]\s*\d+\s*\}")   # x_{k+1}: a term of a sequence by the last
 NAME = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*[\^_]\s*(?:\{[^{}]*\}|\w))*\s*$")
 WORD = re.compile(r"[a-z]{3,}")
 COMMON = {"the", "function", "functions", "network", "layer", "layers", "vector", "matrix", "and",
@@ -501,9 +502,9 @@ class DocumentReader:
                 head = FUNCTION_HEAD.match(text)
                 defines = told is Kind.DEFINITION or (
                     not equation.prose and by_words(equation.lead) is Kind.DEFINITION)
-                named = head is not None or (NAME.match(left) is not None
-                                             and ARRAY_HINT.search(right) is not None
-                                             and not lists_its_entries(left, right))
+                named = head is not None or (NAME.match(left) is not None and (
+                    ARRAY_HINT.search(right) is not None and not lists_its_entries(left, right)
+                    or NEXT_TERM.search(left) is not None))   # x_{k+1} = ...: the next term
                 if named and k == 0 and (self.scope.binding(left) is None or defines) \
                         and (head is None or head.group(1).lstrip("\\") not in VOCABULARY):
                     # f(x) = k u(x) or P = \frac{1}{N} 1 1^T unread: the f' after it is of that

@@ -1871,3 +1871,12 @@ def test_a_condition_the_words_take_back_is_not_read_as_stated(text):
     # each true where the text means (x <= 0, x >= 0, each case), false elsewhere (by hand)
     _, report = audit(text + "\n")
     assert not report.refuted
+
+
+def test_an_unread_next_term_leaves_the_claims_about_the_sequence_unchecked():
+    # x_{k+1} - 3 = (1 - 2 eta)(x_k - 3) follows from the step (by hand: f'(x) = 2(x - 3)); with
+    # the step unread, x_k and x_{k+1} were read as unrelated entries and the claim refuted
+    findings, report = audit("Let $f(x) = (x-3)^2 + 1$. Gradient descent iterates\n"
+                             "$$x_{k+1} = x_k - \\eta f'(x_k).$$\n\n"
+                             "Substituting, $x_{k+1} - 3 = (1 - 2\\eta)(x_k - 3)$.\n")
+    assert not report.refuted and "cannot be read" in findings["L4"].skipped
