@@ -486,6 +486,12 @@ class DocumentReader:
             if told is Kind.CURVE and not curve_equation(text, bool(
                     FUNCTION_HEAD.match(text) or NAME.match(left) and "^" not in left)):
                 told = None   # ('the tangent line ... $\frac{d}{dx} x^3 = 3x^2$': a claim)
+            if told is Kind.CURVE:
+                # 'The curve $y = x^3$ ...', then 'on the parabola $y^2 = 4x$': y is no longer x^3
+                written = set(TOKEN.findall(text))
+                for b in list(self.scope.bindings.values()):
+                    if b.name in written:
+                        self.make_opaque(b.key.split(" ")[0], equation)
             if told in (Kind.SOLVE, Kind.DENIED, Kind.CURVE):
                 self.skip(here, f"{told.value}: not an identity")
                 continue

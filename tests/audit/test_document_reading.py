@@ -1880,3 +1880,11 @@ def test_an_unread_next_term_leaves_the_claims_about_the_sequence_unchecked():
                              "$$x_{k+1} = x_k - \\eta f'(x_k).$$\n\n"
                              "Substituting, $x_{k+1} - 3 = (1 - 2\\eta)(x_k - 3)$.\n")
     assert not report.refuted and "cannot be read" in findings["L4"].skipped
+
+
+def test_the_equation_of_a_new_curve_retires_the_old_definition_of_its_names():
+    # on y^2 = 4x, 2y dy/dx = 4 (by hand, differentiating both sides); with y = x^3 from the
+    # curve before, it was refuted
+    _, report = audit("The curve $y = x^3$ has slope $\\frac{dy}{dx} = 3x^2$.\n\n"
+                      "On the parabola $y^2 = 4x$ we have $2y\\frac{dy}{dx} = 4$.\n")
+    assert not report.refuted
