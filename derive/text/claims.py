@@ -165,12 +165,26 @@ def read_claim(text: str, assumptions: Assumptions | None = None, latex: bool = 
         arrays |= builder.promoted
         families |= builder.families
     _partials_are_plain(builder.partials, context)
+    _no_constrained_function(builder.leibniz, context)
     if len(sides) < 2:
         raise InputError("a claim needs '=': LHS = RHS")
     if len(sides) > MAX_LINKS + 1:
         raise InputError(f"a chain of more than {MAX_LINKS} equalities: check it in parts")
     return Reading(tuple(sides), dict(builder.quantities), context, tuple(builder.side_places),
                    tuple(builder.side_intervals))
+
+
+def _no_constrained_function(leibniz: dict, context) -> None:
+    """y differentiated as a function of x (dy/dx) where the definitions constrain y by an
+    equation (x^2 + y^2 = 1): y is the function that equation defines implicitly, which is not
+    read (as a stand-in function, dy/dx = -x/y was refuted). Refused."""
+    for d in context.definitions:
+        names = {s.name for s in getattr(d.target, "free_symbols", ()) if isinstance(s, sp.Symbol)}
+        constrained = sorted(names & set(leibniz)) if d.rewrite else []
+        if constrained:
+            raise InputError(f"{constrained[0]} is differentiated as a function and constrained "
+                             f"by {d.text}: the function an equation defines implicitly is not "
+                             "read")
 
 
 def _partials_are_plain(partials: set, context) -> None:

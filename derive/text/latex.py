@@ -973,6 +973,12 @@ def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     sides = LatexReader(text, builder).sides()
     if builder.leibniz_conflict:   # read to the end first, so a chain y -> u -> x can be found
         raise InputError(builder.leibniz_conflict)
+    for name, uses in builder.leibniz.items():   # dy/dx dx/dy: x(y) is y(x)'s inverse
+        inverse = sorted(v for use in uses for v in use
+                         if any(name in other for other in builder.leibniz.get(v, ())))
+        if inverse:
+            raise InputError(f"{name} is differentiated by {inverse[0]} and {inverse[0]} by "
+                             f"{name}: inverse functions are not read")
     return _as_functions(sides, builder)
 
 

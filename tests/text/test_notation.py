@@ -509,3 +509,14 @@ def test_sigma_written_alone_is_the_sigmoid_at_the_one_argument_it_is_applied_at
 def test_sigma_differentiated_beside_definitions_is_refused_as_ambiguous(claim, where):
     with pytest.raises(InputError, match="ambiguous"):
         read_claim(claim, latex=True, where=where)
+
+
+@pytest.mark.parametrize("claim, where", [
+    # dy/dx dx/dy = 1 (the inverse function rule) was refuted with x(y) and y(x) unrelated; and
+    # dy/dx = -x/y on x^2 + y^2 = 1 (implicit differentiation, by hand) with y a stand-in
+    (r"\frac{dy}{dx}\frac{dx}{dy} = 1", []),
+    (r"\frac{dy}{dx} = -\frac{x}{y}", ["x^2 + y^2 = 1"]),
+])
+def test_inverse_and_implicitly_defined_functions_are_refused(claim, where):
+    with pytest.raises(InputError):
+        read_claim(claim, latex=True, where=where)
