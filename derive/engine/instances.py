@@ -829,10 +829,9 @@ def _every_array_one_entry(plan_: Plan) -> bool:
 def _a_matrix_as_a_number(plan_: Plan) -> str | None:
     """A name of the claim that every instance could only make one entry, or a matrix's
     uppercase letter read as a number multiplying a vector, while other vectors of the claim
-    have more entries:
-    the name whose sizes the claim fits only that way (grad_w |Xw - y|^2 = 2X^T X w - 2y^T X
-    fits only with w one entry, X a column; dC/da = W delta with W a number). What holds
-    then says nothing of the matrix it stands for. None when there is none."""
+    have more entries: the name whose sizes the claim fits only that way (grad_w |Xw - y|^2 =
+    2X^T X w - 2y^T X fits only with w one entry, X a column; dC/da = W delta with W a number).
+    What holds then says nothing of the matrix it stands for. None when there is none."""
     single, wider = None, False
     for instance in plan_.instances:
         own = names_in(instance.lhs) | names_in(instance.rhs)
