@@ -483,8 +483,14 @@ class DocumentReader:
             if opaque:
                 self.skip(here, opaque)
                 continue
-            if told is Kind.CURVE and not curve_equation(text, bool(
-                    FUNCTION_HEAD.match(text) or NAME.match(left) and "^" not in left)):
+            defines = bool(FUNCTION_HEAD.match(text) or NAME.match(left) and "^" not in left)
+            if told is Kind.CURVE and defines and self.scope.binding(left) is not None:
+                # 'Let $k(t) = t^3$. The curve $k(t) = 2t$ ...': a set of points, or a new k?
+                self.make_opaque(left, equation)
+                self.skip(here, "the equation of a curve for a name defined before: which the "
+                                "name means after it is not read")
+                continue
+            if told is Kind.CURVE and not curve_equation(text, defines):
                 told = None   # ('the tangent line ... $\frac{d}{dx} x^3 = 3x^2$': a claim)
             if told is Kind.CURVE:
                 # 'The curve $y = x^3$ ...', then 'on the parabola $y^2 = 4x$': y is no longer x^3

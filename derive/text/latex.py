@@ -550,9 +550,13 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             # \sigma_{\mathrm{ReLU}}(z): the function named in the subscript
             return self.apply(parts.subscript.lower(), self.call_arguments(), primes)
         name = parts.display
+        if not primes and parts.letter in GREEK_FUNCTIONS and self.bare_inside(
+                f"\\{parts.letter}"):
+            if name in self.b.declared_functions:   # (sigma defined: its head stands for it)
+                raise InputError(f"ambiguous: {name}(1 - {name}) could be {name} times (1 - "
+                                 f"{name}) or {name} at 1 - {name}: write {name}(z)(1 - {name}(z))")
+            return self.leaf(parts)   # \sigma(1 - \sigma): sigma times (1 - sigma)
         if name == "sigma" and name not in self.b.declared_functions:
-            if not primes and self.bare_inside(r"\sigma"):
-                return self.leaf(parts)   # \sigma(1 - \sigma): sigma times (1 - sigma)
             return self.apply("sigmoid", self.call_arguments(), primes)
         if parts.letter in GREEK_FUNCTIONS or name in self.function_letters \
                 or self.at_call_with_commas():
@@ -621,8 +625,9 @@ class LatexReader(NameReader, CalculusReader, StructureReader):
             if depth == 0:
                 return False
             after = self.tokens[start + k + 1] if start + k + 1 < len(self.tokens) else None
-            if t.text == command and not (after and after.text in ("(", "^", "_", "'")):
-                return True
+            if t.text == command and depth == 1 and not (
+                    after and after.text in ("(", "^", "_", "'")):
+                return True   # (not in a group: sigma(x/sigma) is sigma at x/sigma)
         return False
 
     def at_call_with_commas(self) -> bool:
@@ -982,6 +987,29 @@ def parse_latex_sides(text: str, builder: Builder | None = None) -> list:
     return _as_functions(sides, builder)
 
 
+def _sigma_for_the_sigmoid(sides: list, builder: Builder) -> bool:
+    """Whether sigma written alone stands for the sigmoid at the one argument it is applied at:
+    not where sigma is defined, declared a function, assumed (a number: sigma > 0), or written in
+    the sigmoid's argument (sigma(x/sigma)), a denominator (x^2/(2 sigma^2)) or beside the
+    sigmoid in a product (sigma sigma(x)): a scale or a deviation there, as likely."""
+    assumed = builder.assumptions
+    if len(builder.sigmoid_at) != 1 or "sigma" in builder.defined | builder.declared_functions \
+            or "sigma" in builder.parameters or "sigma" in {
+                *assumed.lower, *assumed.upper, *assumed.integer, *assumed.nonzero}:
+        return False
+    (at,) = builder.sigmoid_at
+    if any("sigma" in {str(s) for s in a.free_symbols} for a in at):
+        return False
+    for side in sides:
+        alone = [s for s in getattr(side, "free_symbols", ()) if str(s) == "sigma"]
+        for node in sp.preorder_traversal(side) if alone else ():
+            if isinstance(node, sp.Pow) and node.exp.is_negative and node.base.has(*alone):
+                return False
+            if isinstance(node, sp.Mul) and set(node.args) & set(alone) and node.has(sp.exp):
+                return False
+    return True
+
+
 def _as_functions(sides: list, builder: Builder) -> list:
     """The sides with each letter differentiated Leibniz-style (y in dy/dx, sigma in
     d sigma/dz) read as that function wherever it is written alone: in dy/dx = y(1 - y) or
@@ -990,7 +1018,7 @@ def _as_functions(sides: list, builder: Builder) -> list:
     sigma) and d/dx sigma(2x) = 2 sigma(1 - sigma) write sigma for the sigmoid there."""
     chains = builder.found_chains()
     values = {}
-    if len(builder.sigmoid_at) == 1 and "sigma" not in builder.defined:
+    if _sigma_for_the_sigmoid(sides, builder):
         values["sigma"] = builder.call("sigmoid", list(next(iter(builder.sigmoid_at))))
     for name, uses in builder.leibniz.items():
         if len(uses) != 1 or name in chains:

@@ -1888,3 +1888,11 @@ def test_the_equation_of_a_new_curve_retires_the_old_definition_of_its_names():
     _, report = audit("The curve $y = x^3$ has slope $\\frac{dy}{dx} = 3x^2$.\n\n"
                       "On the parabola $y^2 = 4x$ we have $2y\\frac{dy}{dx} = 4$.\n")
     assert not report.refuted
+
+
+def test_a_curves_equation_for_a_defined_function_is_not_its_new_definition():
+    # k(3) = 27 for k(t) = t^3 (by hand): 'the curve k(t) = 2t' is a set of points, and k(3) = 6
+    # was PROVED as if it redefined k
+    findings, report = audit("Let $k(t) = t^3$. The curve $k(t) = 2t$ meets the axis. "
+                             "We note $k(3) = 6$.\n")
+    assert all(f.verdict is None or not f.verdict.status.holds for f in findings.values())

@@ -1078,3 +1078,15 @@ def test_a_slope_is_not_taken_from_a_sums_value_at_a_single_point():
     assert verify(true, latex=True).status.holds
     false = r"\frac{d}{dx}\sum_{k=0}^{n} x^k = \sum_{k=1}^{n} x^{k-1}"
     assert verify(false, latex=True).status is Status.REFUTED
+
+
+@pytest.mark.parametrize("claim", [
+    # x^2 + x throughout (0 at 0 too): f'(0) = 1 (by hand); 5 at 0 and x^2 elsewhere jumps, so
+    # f'(0) does not exist. SymPy's slope of the case at 0 is 0 in both
+    r"\left.\frac{d}{dx}\begin{cases} 0 & x = 0 \\ x^2+x & \text{otherwise}\end{cases}"
+    r"\right|_{x=0} = 1",
+    r"\left.\frac{d}{dx}\begin{cases} 5 & x = 0 \\ x^2 & \text{otherwise}\end{cases}"
+    r"\right|_{x=0} = 0",
+])
+def test_the_slope_of_a_case_at_a_single_point_is_not_decided(claim):
+    assert verify(claim, latex=True).status is Status.UNDECIDED

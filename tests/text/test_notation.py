@@ -488,6 +488,14 @@ def test_a_letter_differentiated_leibniz_style_is_the_function_where_it_stands_a
     # d/dx sigma(2x) = 2 sigma(1 - sigma), not sigma(1 - sigma))
     (r"\frac{d}{dz}\sigma(wz+b) = w\sigma(1-\sigma)", [], True),
     (r"\frac{d}{dx}\sigma(2x) = \sigma(1-\sigma)", [], False),
+    # not where sigma is a scale or a deviation: assumed, in a denominator, beside the sigmoid,
+    # in its argument (by hand: d/dx x^2/(2 sigma^2) = x/sigma^2; d/dx sigma(x/sigma) =
+    # sigma'(x/sigma)/sigma)
+    (r"\frac{d}{dx}\left(\sigma(x) + \frac{x^2}{2\sigma^2}\right) = \sigma(x)(1-\sigma(x)) + "
+     r"\frac{x}{\sigma^2}", [], True),
+    (r"\frac{d}{dx}\sigma(\frac{x}{\sigma}) = \frac{1}{\sigma}\sigma(\frac{x}{\sigma})"
+     r"(1-\sigma(\frac{x}{\sigma}))", [], True),
+    (r"\frac{d}{dx} \left(\sigma \sigma(x)\right) = \sigma \sigma(x)(1-\sigma(x))", [], True),
     # or where its definitions apply it at one name only
     (r"\frac{da}{dz} = \sigma(1 - \sigma)", [r"a = \sigma(z)"], True),
     (r"\frac{da}{dz} = \sigma(1 + \sigma)", [r"a = \sigma(z)"], False),
@@ -520,3 +528,11 @@ def test_sigma_differentiated_beside_definitions_is_refused_as_ambiguous(claim, 
 def test_inverse_and_implicitly_defined_functions_are_refused(claim, where):
     with pytest.raises(InputError):
         read_claim(claim, latex=True, where=where)
+
+
+def test_sigma_of_one_minus_sigma_is_refused_where_sigma_is_a_defined_function():
+    # sigma(1 - sigma) with sigma(z) defined: sigma times (1 - sigma), or sigma at 1 - sigma?
+    # (read the second way, 2 sigma(1 - sigma(z)) made a true slope refuted)
+    with pytest.raises(InputError, match="ambiguous"):
+        read_claim(r"\frac{d}{dx}\sigma(2x) = 2\sigma(1-\sigma)", latex=True,
+                   where=[r"\sigma(z) = \frac{1}{1+e^{-z}}"])
