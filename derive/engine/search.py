@@ -399,8 +399,10 @@ def _at(expr, point):
         if point and expr.has(sp.floor, sp.ceiling, *SIGNED):
             with sp.evaluate(False):   # SymPy's own floor(tanh(1000)) is 1
                 held = expr.xreplace(point)
-            if _at_a_step(held) or _sign_misjudged(held):
+            if _at_a_step(held):
                 return None
+            if _sign_misjudged(held):
+                return _signs_settled(held)
         return expr.xreplace(point) if point else expr
     except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, RecursionError):
         return None
@@ -446,21 +448,64 @@ def _sign_misjudged(expr) -> bool:
     """Whether SymPy would take the sign of an argument of a step, sign, |.|, max or min in `expr`
     (held unevaluated at a point) other than its value at 60 digits gives: x - log(1 + 10^-15)
     at a point where it is -3.9e-16 is positive to SymPy, which then evaluates the step there
-    as 1. Such a point is no evidence."""
-    for kink in expr.atoms(*SIGNED):
-        arguments = kink.args[:1] if not isinstance(kink, (sp.Max, sp.Min)) else \
-            [a - b for a, b in itertools.combinations(kink.args, 2)]
-        for u in arguments:
-            if u.free_symbols or u.is_Rational:
-                continue
-            try:
-                value = u.evalf(STEP_DIGITS, maxn=STEP_DIGITS * 2)
-                told = u.is_positive, u.is_negative
-            except EVALUATION_ERRORS:
-                return True
-            if not value.is_Number or (value > 0 and told[1]) or (value < 0 and told[0]):
-                return True
+    as 1 (`_signs_settled` evaluates it from the 60 digits instead)."""
+    return any(_misjudged(kink) for kink in expr.atoms(*SIGNED))
+
+
+def _compared(kink) -> list:
+    """What the value of a step, sign, |.|, max or min turns on: its argument, or the
+    differences of a max's or min's arguments."""
+    return list(kink.args[:1]) if not isinstance(kink, (sp.Max, sp.Min)) else \
+        [a - b for a, b in itertools.combinations(kink.args, 2)]
+
+
+def _misjudged(kink) -> bool:
+    for u in _compared(kink):
+        if u.free_symbols or u.is_Rational:
+            continue
+        try:
+            value = u.evalf(STEP_DIGITS, maxn=STEP_DIGITS * 2)
+            told = u.is_positive, u.is_negative
+        except EVALUATION_ERRORS:
+            return True
+        if not value.is_Number or (value > 0 and told[1]) or (value < 0 and told[0]):
+            return True
     return False
+
+
+SETTLED = sp.Float(10) ** -(STEP_DIGITS - 10)   # a value this small has no sign to be sure of
+
+
+def _signs_settled(held):
+    """`held` (unevaluated at a point) evaluated with each kink SymPy misjudges worked out from
+    its arguments at 60 digits (a step 0 or 1, a sign -1 or 1, |u| as u or -u, a max as its
+    largest argument); None where an argument is too close to 0 to tell, or has no value."""
+    def value(u):
+        v = u.evalf(STEP_DIGITS, maxn=STEP_DIGITS * 2)
+        if not v.is_Number or abs(v) < SETTLED:
+            raise ValueError("no sign to be sure of")
+        return v
+
+    def settled(kink):
+        if isinstance(kink, (sp.Max, sp.Min)):
+            sign = 1 if isinstance(kink, sp.Max) else -1
+            for a in kink.args:   # the argument above (below) every other one
+                if all(value(sign * (a - b)) > 0 for b in kink.args if b is not a):
+                    return a
+            raise ValueError("no argument stands out")
+        positive = value(kink.args[0]) > 0
+        if isinstance(kink, sp.Heaviside):
+            return sp.Integer(1 if positive else 0)
+        if isinstance(kink, sp.sign):
+            return sp.Integer(1 if positive else -1)
+        return kink.args[0] if positive else -kink.args[0]   # |u|
+
+    def rebuilt(e):   # evaluated again, node by node
+        return e if e.is_Atom else e.func(*[rebuilt(a) for a in e.args])
+    try:
+        return rebuilt(held.replace(lambda e: isinstance(e, SIGNED) and _misjudged(e), settled))
+    except (ValueError, TypeError, AttributeError) + EVALUATION_ERRORS:
+        return None
 
 
 def _at_a_step(expr) -> bool:

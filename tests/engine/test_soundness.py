@@ -383,3 +383,18 @@ def test_a_sign_sympy_misjudges_at_a_point_is_no_counterexample(claim):
         assert x - mpmath.log(1 + mpmath.mpf(10) ** -15) < 0
         assert mpmath.exp(x) - 1 - mpmath.mpf(10) ** -15 < 0
     assert verdict_of(claim).status is not Status.REFUTED
+
+
+@pytest.mark.parametrize("claim, assume", [
+    ("sign(x - log(1 + 10**(-15))) = 1", ["x > 0"]),
+    ("Abs(x - log(1 + 10**(-15))) = x - log(1 + 10**(-15))", ["x > 0"]),
+    ("Max(x - log(1 + 10**(-15)), 0) = x - log(1 + 10**(-15))", ["x > 0"]),
+])
+def test_a_kink_sympy_misjudges_is_evaluated_from_its_argument_and_refutes(claim, assume):
+    # each fails where 0 < x < log(1 + 10^-15), about 1e-15 (by hand): there the argument is
+    # negative, which SymPy takes for positive; the counterexample is checked with mpmath
+    verdict = api.check([Numbered(1, claim)], assume, timeout=10.0).results[0].verdict
+    assert verdict.status is Status.REFUTED, verdict
+    with mpmath.workdps(50):
+        x = sp_rational(verdict.counterexample.point["x"])
+        assert 0 < x < mpmath.log(1 + mpmath.mpf(10) ** -15)
