@@ -87,9 +87,10 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
     """Decide `lhs = rhs` in this process. `report`, if given, receives a provisional verdict once
     the numeric search is done, so a later time-out still leaves an answer. `diagnose`: say what
     kind of mistake a refuted claim is, and the correct side (for the user; internal checks that
-    only need the status skip it). A claim decided before in this process under the same
-    assumptions and budget gets the verdict it got then (a derivation repeats its steps: the
-    slope of ReLU at every layer)."""
+    only need the status skip it). A claim proved or refuted before in this process under the
+    same assumptions and budget gets that verdict again (a derivation repeats its steps: the
+    slope of ReLU at every layer); one left NUMERIC or UNDECIDED, where its time may have run
+    out, is decided again."""
     assumptions = assumptions or Assumptions()
     key = (lhs, rhs, assumptions.key, timeout, diagnose)
     try:
@@ -98,7 +99,8 @@ def decide(lhs, rhs, assumptions: Assumptions | None = None, timeout: float = DE
         return _decide(lhs, rhs, assumptions, timeout, report, diagnose)
     if known is None:
         known = _decide(lhs, rhs, assumptions, timeout, report, diagnose)
-        _DECIDED[key] = known
+        if known.status in (Status.PROVED, Status.REFUTED):   # (what more time would not change)
+            _DECIDED[key] = known
         if len(_DECIDED) > DECIDED_KEPT:
             _DECIDED.pop(next(iter(_DECIDED)))
     return known
