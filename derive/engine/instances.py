@@ -45,6 +45,7 @@ from derive.engine.verdict import Counterexample, Status, Verdict, worst
 from derive.engine.verify import NON_SMOOTH, decide_entry
 from derive.text import arrays as A
 from derive.text.context import Context
+from derive.text.latex_tokens import GREEK
 from derive.text.limits import InputError, one_line
 
 DEPTH = 2                       # layers 1..DEPTH above the input layer 0; L is the last
@@ -852,8 +853,7 @@ def _a_matrix_as_a_number(plan_: Plan) -> str | None:
     return min(single) if wider and single else None
 
 
-GREEK_CAPITALS = frozenset(["Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
-                            "Phi", "Psi", "Omega"])
+GREEK_CAPITALS = frozenset(g for g in GREEK if g[0].isupper())
 
 
 def _letter(name: str) -> str:

@@ -1801,16 +1801,16 @@ def test_a_false_claim_does_not_hold_through_a_definition_it_is_not_read_with(te
     assert not any(s.holds for s in statuses), findings
 
 
-@pytest.mark.parametrize("text, line", [
+@pytest.mark.parametrize("text", [
     # each claim true with its own 'for' (by hand: (x e^x)' = e^x (1 + x), (x e^-x)' =
     # e^-x (1 - x)); the second was refuted with the first k
-    ("We have $k'(x) = e^{x}(1 + x)$ for $k(x) = x e^{x}$ and $k'(x) = e^{-x}(1 - x)$ for "
-     "$k(x) = x e^{-x}$.\n", 1),
+    "We have $k'(x) = e^{x}(1 + x)$ for $k(x) = x e^{x}$ and $k'(x) = e^{-x}(1 - x)$ for "
+    "$k(x) = x e^{-x}$.\n",
     # the second clause's condition: max(0, z)' = 0 for z < 0; |z|' = 1 for z > 0
-    ("For $z > 0$ we have $\\frac{d}{dz}\\max(0, z) = 1$, and for $z < 0$ we have "
-     "$\\frac{d}{dz}\\max(0, z) = 0$.\n", 1),
+    "For $z > 0$ we have $\\frac{d}{dz}\\max(0, z) = 1$, and for $z < 0$ we have "
+    "$\\frac{d}{dz}\\max(0, z) = 0$.\n",
 ])
-def test_a_true_claim_is_read_with_its_own_definitions_and_conditions(text, line):
+def test_a_true_claim_is_read_with_its_own_definitions_and_conditions(text):
     findings, report = audit(text)
     assert not report.refuted, findings
 
